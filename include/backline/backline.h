@@ -1,0 +1,44 @@
+/* backline: surface EMG of the posterior chain.
+ *
+ * This header holds what every module shares: status codes and the version.
+ * Each module has its own header beside this one; backline_all.h includes
+ * them all.
+ *
+ * Conventions (see STYLE.md): functions return bl_status (0 = BL_OK, errors
+ * negative) and hand results back through out-parameters; handles are
+ * opaque; `_destroy(NULL)` is a no-op; the library never prints, never exits
+ * and keeps no mutable global state. Frequencies are in Hz, durations in
+ * seconds, amplitudes in µV once a gain is known.
+ */
+#ifndef BACKLINE_H
+#define BACKLINE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum bl_status {
+    BL_OK = 0,
+    BL_EINVAL = -1,     /* a NULL pointer, zero length or malformed argument */
+    BL_ENOMEM = -2,     /* allocation failed or a size would overflow */
+    BL_ERANGE = -3,     /* a frequency, order or duration out of its valid range */
+    BL_EIO = -4,        /* a file could not be opened, read or written */
+    BL_EFORMAT = -5,    /* not an audio file, truncated, or an unsupported format */
+    BL_ENONFINITE = -6, /* NaN or infinity in the samples */
+    BL_EMAP = -7,       /* a channel map that does not parse or does not fit */
+    BL_ERATE = -8,      /* a sample rate too low for surface EMG */
+    BL_EDEVICE = -9,    /* an audio device missing, busy or gone */
+    BL_ENODATA = -10,   /* nothing to analyse: empty signal or no events found */
+    BL_ESTATE = -11     /* call not valid in the object's current state */
+} bl_status;
+
+/* A short English description of a status code; never NULL. */
+const char *bl_strerror(int status);
+
+/* The library version as "MAJOR.MINOR.PATCH", e.g. "0.1.0". */
+const char *bl_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

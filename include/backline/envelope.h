@@ -1,0 +1,86 @@
+/* Conditioning and envelopes.
+ *
+ * The standard pipeline (DESIGN.md defaults, SENIAM/ISEK practice):
+ *   resample to the analysis rate (2 kHz) → band-pass 20–450 Hz, 4th-order
+ *   Butterworth → mains notch at 50/60 Hz and harmonics (detected or given)
+ *   → full-wave rectification → 6 Hz 4th-order Butterworth low-pass.
+ * Offline everything is zero-phase (sosfiltfilt); the streaming form is
+ * causal. AUX channels are not EMG and are only resampled.
+ */
+#ifndef BACKLINE_ENVELOPE_H
+#define BACKLINE_ENVELOPE_H
+
+#include <stddef.h>
+#include "backline/backline.h"
+#include "backline/recording.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum bl_notch_mode { BL_NOTCH_AUTO = 0, BL_NOTCH_OFF, BL_NOTCH_50, BL_NOTCH_60 } bl_notch_mode;
+
+typedef struct bl_envelope_config {
+    double rate_hz;        /* analysis rate; 2000 */
+    double bandpass_lo_hz; /* 20 */
+    double bandpass_hi_hz; /* 450; must be below rate/2 */
+    int bandpass_order;    /* 4 (SciPy's N: 8 poles) */
+    bl_notch_mode notch;   /* auto */
+    double notch_q;        /* quality factor of each mains notch; 30 */
+    double lowpass_hz;     /* envelope low-pass; 6 */
+    int lowpass_order;     /* 4 */
+} bl_envelope_config;
+
+void bl_envelope_config_default(bl_envelope_config *cfg);
+
+/* What the conditioning actually did, for reports (ISEK style). */
+typedef struct bl_condition_report {
+    double input_rate_hz;
+    double rate_hz;          /* analysis rate used */
+    int resampled;           /* 1 when the rate changed */
+    double mains_hz;         /* 50, 60 or 0 (no notch) */
+    double mains_prominence_db; /* from detection; 0 when not detected */
+    size_t notch_sections;   /* number of notches applied */
+} bl_condition_report;
+
+/* Resample, band-pass and notch a recording (EMG channels; AUX channels only
+ * resampled). `map_text` may be NULL (then the recording's map, else all
+ * channels are EMG). BL_ERATE when the input rate is below
+ * BL_MIN_EMG_RATE_HZ; BL_ERANGE when the band does not fit the analysis
+ * rate; BL_ENONFINITE for NaN/Inf input. *out is a new recording. */
+bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
+                       bl_condition_report *report);
+
+/* Rectify and low-pass (zero-phase) the EMG channels of a conditioned
+ * recording in place: the linear envelope. */
+bl_status bl_linear_envelope(bl_recording *conditioned, const bl_envelope_config *cfg);
+
+/* bl_condition then bl_linear_envelope. */
+bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config *cfg,
+                                bl_recording **out, bl_condition_report *report);
+
+/* Centred moving RMS over window_s seconds (odd window of
+ * round(window_s × rate) samples, edges use the samples available). */
+bl_status bl_moving_rms(const float *x, size_t n, double rate_hz, double window_s, float *out);
+/* Centred moving average over window_s seconds (same edges as RMS). */
+bl_status bl_moving_average(const float *x, size_t n, double rate_hz, double window_s, float *out);
+/* Teager–Kaiser energy: y[i] = x[i]² − x[i−1]·x[i+1]; ends copy neighbours.
+ * out must not alias x. */
+bl_status bl_tkeo(const float *x, size_t n, float *out);
+
+/* Streaming linear envelope for live meters: causal band-pass, rectify,
+ * low-pass over interleaved blocks at the input rate. */
+typedef struct bl_envelope_stream bl_envelope_stream;
+bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channels, double rate_hz,
+                                    bl_envelope_stream **out);
+bl_status bl_envelope_stream_process(bl_envelope_stream *s, const float *in, float *out, size_t frames);
+void bl_envelope_stream_reset(bl_envelope_stream *s);
+/* Latency in samples (group delay of the low-pass at 1 Hz plus the
+ * band-pass at its centre). */
+double bl_envelope_stream_latency(const bl_envelope_stream *s);
+void bl_envelope_stream_destroy(bl_envelope_stream *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

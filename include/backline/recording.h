@@ -1,0 +1,106 @@
+/* Recordings: multi-channel sEMG in planar float, with the metadata that
+ * makes a capture describe itself.
+ *
+ * Samples are held as one float array per channel ("planar"). A per-channel
+ * amplifier gain and the interface's full-scale voltage convert full-scale
+ * samples to µV at the electrode:
+ *     µV = sample × full_scale_volts / amplifier_gain × 1e6
+ * Without a gain the samples stay in full-scale units and
+ * bl_recording_unit() says so.
+ *
+ * Metadata (channel map, gains, full scale, device, start time, software
+ * version, overrun counts) is stored in the file's own string chunk (WAV
+ * LIST/INFO comment, FLAC Vorbis comment) as `key=value` lines after a
+ * "backline-meta 1" first line, so any audio tool still opens the file.
+ */
+#ifndef BACKLINE_RECORDING_H
+#define BACKLINE_RECORDING_H
+
+#include <stddef.h>
+#include "backline/backline.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Lowest sample rate accepted for surface EMG analysis, Hz. Surface EMG
+ * carries power to ~450 Hz; below this the band cannot be represented. */
+#define BL_MIN_EMG_RATE_HZ 200.0
+
+typedef struct bl_recording bl_recording;
+
+typedef enum bl_sample_format {
+    BL_FORMAT_PCM16 = 0, BL_FORMAT_PCM24, BL_FORMAT_PCM32, BL_FORMAT_FLOAT32
+} bl_sample_format;
+
+/* An empty recording of `channels` × `frames` zeros at `rate_hz`.
+ * BL_EINVAL for zero channels or rate <= 0; BL_ENOMEM on overflow. */
+bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl_recording **out);
+/* Load any file libsndfile reads. BL_EIO (cannot open), BL_EFORMAT (not
+ * audio, truncated, zero frames). Metadata stored by backline is parsed; a
+ * malformed metadata block is ignored, not fatal. Non-finite samples are NOT
+ * rejected here: call bl_recording_check_finite(). `why` gets one line. */
+bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len);
+/* Write WAV/FLAC/... chosen by the extension of `path` (.wav, .flac,
+ * .aiff/.aif, .caf, .w64). Metadata goes into the file. Writes to a
+ * temporary name is NOT done: the caller picks the path. */
+bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample_format format,
+                            char *why, size_t why_len);
+void bl_recording_destroy(bl_recording *rec);
+
+size_t bl_recording_channels(const bl_recording *rec);
+size_t bl_recording_frames(const bl_recording *rec);
+double bl_recording_rate(const bl_recording *rec);
+double bl_recording_duration(const bl_recording *rec); /* seconds */
+/* Planar samples of one channel (NULL when out of range). */
+float *bl_recording_data(bl_recording *rec, size_t channel);
+const float *bl_recording_cdata(const bl_recording *rec, size_t channel);
+/* Description of the source sample format, e.g. "WAV PCM 16-bit";
+ * "float32 (in memory)" for created recordings. */
+const char *bl_recording_format_name(const bl_recording *rec);
+
+/* Channel map text stored with the recording, or NULL. */
+const char *bl_recording_map(const bl_recording *rec);
+bl_status bl_recording_set_map(bl_recording *rec, const char *map_text);
+
+/* Amplifier gain of a channel (0 = unknown) and the interface full scale in
+ * volts (default 1.0). */
+double bl_recording_gain(const bl_recording *rec, size_t channel);
+bl_status bl_recording_set_gain(bl_recording *rec, size_t channel, double gain);
+double bl_recording_full_scale(const bl_recording *rec);
+bl_status bl_recording_set_full_scale(bl_recording *rec, double volts);
+/* Multiply channels with a known gain into µV (once; idempotent after). */
+bl_status bl_recording_to_microvolts(bl_recording *rec);
+/* "uV" when every EMG channel is in µV, else "full scale". */
+const char *bl_recording_unit(const bl_recording *rec);
+
+/* Free-form metadata: keys are [a-z0-9_]+, values one line. Known keys:
+ * device, start_time, software, overruns, ring_overflows. */
+const char *bl_recording_meta(const bl_recording *rec, const char *key);
+bl_status bl_recording_set_meta(bl_recording *rec, const char *key, const char *value);
+/* Number of extra metadata entries and their keys, for listing. */
+size_t bl_recording_meta_count(const bl_recording *rec);
+const char *bl_recording_meta_key(const bl_recording *rec, size_t index);
+
+/* BL_ENONFINITE at the first NaN/Inf (its channel and frame in the
+ * out-parameters, which may be NULL); BL_OK otherwise. */
+bl_status bl_recording_check_finite(const bl_recording *rec, size_t *channel, size_t *frame);
+
+/* Streaming writer for captures: interleaved float frames in, written
+ * through libsndfile. Metadata from `meta` (a recording used only for its
+ * map, gains, full scale and meta keys; may be NULL) goes into the file;
+ * bl_writer_set_meta may update values until close (for overrun counts).
+ * After a failed write the file written so far stays valid once closed. */
+typedef struct bl_writer bl_writer;
+bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_sample_format format,
+                         const bl_recording *meta, bl_writer **out, char *why, size_t why_len);
+bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames, char *why, size_t why_len);
+bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value);
+size_t bl_writer_frames(const bl_writer *w);
+/* Finishes the header and closes; BL_EIO if that fails. w is freed always. */
+bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

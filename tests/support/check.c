@@ -1,0 +1,64 @@
+#include "check.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+int bl_test_failures = 0;
+
+int bl_test_finish(const char *name)
+{
+    if (bl_test_failures) {
+        fprintf(stderr, "%s: %d check(s) failed\n", name, bl_test_failures);
+        return 1;
+    }
+    printf("%s: all checks passed\n", name);
+    return 0;
+}
+
+void bl_test_skip(const char *why)
+{
+    fprintf(stderr, "SKIPPED: %s\n", why);
+    exit(77);
+}
+
+static const char *env_dir(const char *var)
+{
+    const char *v = getenv(var);
+    if (!v || !*v) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "environment variable %s is not set (run through ctest)", var);
+        bl_test_skip(msg);
+    }
+    return v;
+}
+
+const char *bl_test_fixtures(void) { return env_dir("BL_FIXTURES"); }
+const char *bl_test_tools(void) { return env_dir("BL_TOOLS"); }
+
+const char *bl_test_real_data(void)
+{
+    const char *d = env_dir("BL_REAL_DATA");
+    struct stat st;
+    if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "real recordings folder %s is absent", d);
+        bl_test_skip(msg);
+    }
+    return d;
+}
+
+char *bl_test_path(char *buf, size_t len, const char *dir, const char *name)
+{
+    snprintf(buf, len, "%s/%s", dir, name);
+    return buf;
+}
+
+void bl_test_require_file(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "required file %s is missing", path);
+        bl_test_skip(msg);
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Quick start, step one: install what the build needs (Debian 12, as root),
+# build backline, and run the envelope job on a bundled fixture recording.
+#   bash tools/setup.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+
+mapfile -t pkgs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' tools/debian-packages.txt)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing packages (${missing[*]}); run as root or install them" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DBACKLINE_WERROR=ON >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+echo "setup: built backline $("$build"/tools/backline-analyse --version)"
+echo
+"$build"/tools/backline-analyse info fixtures/demo/session.wav
+echo
+"$build"/tools/backline-analyse envelope fixtures/demo/session.wav -o "$build"/demo_envelope.csv
