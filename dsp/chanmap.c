@@ -1,0 +1,314 @@
+/* Channel maps: parse, format and look up `SIDE.CODE` entries.
+ *
+ * The muscle table mirrors DESIGN.md ("Channels and muscles"); it is the one
+ * place codes, names, groups and default torque chains live. Parsing is
+ * strict because a typo in a map silently mislabels a muscle, which would
+ * turn a medial/lateral comparison upside down. */
+#include "backline/chanmap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Upper bound on entries: far beyond any EMG board (sound cards stop at 64
+ * inputs), small enough that a runaway string cannot make us allocate much. */
+#define BL_CHANMAP_MAX_ENTRIES 256
+/* Longest code ("GMAX", "GMED", "TFL") is 4; a side adds 2. */
+#define BL_ENTRY_NAME_MAX 8
+
+struct entry {
+    bl_side side;
+    bl_muscle muscle;
+};
+
+struct bl_chanmap {
+    size_t count;
+    struct entry entries[];
+};
+
+struct muscle_info {
+    const char *code;
+    const char *name;
+    bl_group group;
+    bl_chain chain;
+};
+
+/* Indexed by bl_muscle; order must match the enum. */
+static const struct muscle_info muscles[BL_MUSCLE_COUNT] = {
+    [BL_MUSCLE_ST] = {"ST", "semitendinosus", BL_GROUP_MEDIAL_HAMSTRING, BL_CHAIN_INTERNAL},
+    [BL_MUSCLE_SM] = {"SM", "semimembranosus", BL_GROUP_MEDIAL_HAMSTRING, BL_CHAIN_INTERNAL},
+    [BL_MUSCLE_BF] = {"BF", "biceps femoris (long head)", BL_GROUP_LATERAL_HAMSTRING,
+                      BL_CHAIN_EXTERNAL},
+    [BL_MUSCLE_GMAX] = {"GMAX", "gluteus maximus", BL_GROUP_GLUTE, BL_CHAIN_INTERNAL},
+    [BL_MUSCLE_GMED] = {"GMED", "gluteus medius", BL_GROUP_GLUTE, BL_CHAIN_EXTERNAL},
+    [BL_MUSCLE_VM] = {"VM", "vastus medialis", BL_GROUP_QUAD, BL_CHAIN_INTERNAL},
+    [BL_MUSCLE_VL] = {"VL", "vastus lateralis", BL_GROUP_QUAD, BL_CHAIN_EXTERNAL},
+    [BL_MUSCLE_RF] = {"RF", "rectus femoris", BL_GROUP_QUAD, BL_CHAIN_NONE},
+    [BL_MUSCLE_ES] = {"ES", "lumbar erector spinae", BL_GROUP_TRUNK, BL_CHAIN_EXTERNAL},
+    [BL_MUSCLE_EO] = {"EO", "external oblique", BL_GROUP_TRUNK, BL_CHAIN_INTERNAL},
+    [BL_MUSCLE_IO] = {"IO", "internal oblique", BL_GROUP_TRUNK, BL_CHAIN_EXTERNAL},
+    [BL_MUSCLE_MG] = {"MG", "medial gastrocnemius", BL_GROUP_CALF, BL_CHAIN_INTERNAL},
+    [BL_MUSCLE_LG] = {"LG", "lateral gastrocnemius", BL_GROUP_CALF, BL_CHAIN_EXTERNAL},
+    [BL_MUSCLE_TFL] = {"TFL", "tensor fasciae latae", BL_GROUP_OTHER, BL_CHAIN_EXTERNAL},
+    [BL_MUSCLE_TA] = {"TA", "tibialis anterior", BL_GROUP_OTHER, BL_CHAIN_NONE},
+    [BL_MUSCLE_PL] = {"PL", "peroneus longus", BL_GROUP_OTHER, BL_CHAIN_NONE},
+    [BL_MUSCLE_SOL] = {"SOL", "soleus", BL_GROUP_OTHER, BL_CHAIN_NONE},
+    [BL_MUSCLE_EMG] = {"EMG", "unnamed muscle", BL_GROUP_OTHER, BL_CHAIN_NONE},
+    [BL_MUSCLE_AUX] = {"AUX", "auxiliary (not EMG)", BL_GROUP_NOT_EMG, BL_CHAIN_NONE},
+};
+
+static const char codes_list[] =
+    "ST, SM, BF, GMAX, GMED, VM, VL, RF, ES, EO, IO, MG, LG, TFL, TA, PL, SOL, EMG, AUX";
+
+static void set_why(char *why, size_t why_len, const char *fmt, ...)
+{
+    if (!why || why_len == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
+}
+
+const char *bl_muscle_code(bl_muscle m)
+{
+    if ((unsigned)m >= BL_MUSCLE_COUNT)
+        return NULL;
+    return muscles[m].code;
+}
+
+const char *bl_muscle_name(bl_muscle m)
+{
+    if ((unsigned)m >= BL_MUSCLE_COUNT)
+        return NULL;
+    return muscles[m].name;
+}
+
+bl_muscle bl_muscle_from_code(const char *code)
+{
+    if (!code)
+        return BL_MUSCLE_COUNT;
+    for (int i = 0; i < BL_MUSCLE_COUNT; i++)
+        if (strcmp(code, muscles[i].code) == 0)
+            return (bl_muscle)i;
+    return BL_MUSCLE_COUNT;
+}
+
+bl_group bl_muscle_group(bl_muscle m)
+{
+    /* The header promises no sentinel group; an invalid muscle is "other"
+     * rather than silently a hamstring (group value 0). */
+    if ((unsigned)m >= BL_MUSCLE_COUNT)
+        return BL_GROUP_OTHER;
+    return muscles[m].group;
+}
+
+bl_chain bl_muscle_default_chain(bl_muscle m)
+{
+    if ((unsigned)m >= BL_MUSCLE_COUNT)
+        return BL_CHAIN_NONE;
+    return muscles[m].chain;
+}
+
+const char *bl_chain_name(bl_chain c)
+{
+    switch (c) {
+    case BL_CHAIN_INTERNAL: return "internal";
+    case BL_CHAIN_EXTERNAL: return "external";
+    case BL_CHAIN_NONE: return "none";
+    default: return NULL;
+    }
+}
+
+const char *bl_muscle_codes_list(void)
+{
+    return codes_list;
+}
+
+/* Parse one trimmed entry [s, s+len). Returns 0 on success, otherwise
+ * writes the reason into `why`. */
+static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, char *why,
+                       size_t why_len)
+{
+    if (len == 0) {
+        set_why(why, why_len, "channel map entry %zu is empty (expected SIDE.CODE or CODE, e.g. L.ST)",
+                pos);
+        return -1;
+    }
+    /* Longer than any valid entry: report it cut, but never overflow. */
+    char buf[64];
+    size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    const char *shown_ellipsis = len > n ? "..." : "";
+
+    const char *code = buf;
+    bl_side side = BL_SIDE_NONE;
+    const char *dot = memchr(s, '.', len);
+    if (dot) {
+        size_t side_len = (size_t)(dot - s);
+        if (side_len == 1 && s[0] == 'L')
+            side = BL_SIDE_LEFT;
+        else if (side_len == 1 && s[0] == 'R')
+            side = BL_SIDE_RIGHT;
+        else {
+            set_why(why, why_len,
+                    "channel map entry %zu \"%s%s\": unknown side \"%.*s\" (valid: L, R, or none)",
+                    pos, buf, shown_ellipsis, (int)(side_len < 16 ? side_len : 16), s);
+            return -1;
+        }
+        code = buf + side_len + 1;
+        if (len > n) {
+            /* The code part is longer than any valid code. */
+            set_why(why, why_len, "channel map entry %zu \"%s%s\": unknown muscle code (valid: %s)",
+                    pos, buf, shown_ellipsis, codes_list);
+            return -1;
+        }
+    }
+    bl_muscle m = len > n ? BL_MUSCLE_COUNT : bl_muscle_from_code(code);
+    if (m == BL_MUSCLE_COUNT) {
+        set_why(why, why_len, "channel map entry %zu \"%s%s\": unknown muscle code \"%s%s\" (valid: %s)",
+                pos, buf, shown_ellipsis, code, shown_ellipsis, codes_list);
+        return -1;
+    }
+    e->side = side;
+    e->muscle = m;
+    return 0;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t why_len)
+{
+    if (out)
+        *out = NULL;
+    if (!text || !out) {
+        set_why(why, why_len, "channel map: NULL argument");
+        return BL_EINVAL;
+    }
+    if (why && why_len)
+        why[0] = '\0';
+
+    /* Count entries first so the map is one allocation. */
+    size_t count = 1;
+    for (const char *p = text; *p; p++)
+        if (*p == ',')
+            count++;
+    if (count > BL_CHANMAP_MAX_ENTRIES) {
+        set_why(why, why_len, "channel map has %zu entries; at most %d are supported", count,
+                BL_CHANMAP_MAX_ENTRIES);
+        return BL_EMAP;
+    }
+    bl_chanmap *map = malloc(sizeof *map + count * sizeof map->entries[0]);
+    if (!map) {
+        set_why(why, why_len, "channel map: out of memory");
+        return BL_ENOMEM;
+    }
+    map->count = count;
+
+    const char *p = text;
+    for (size_t i = 0; i < count; i++) {
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        const char *a = p, *b = end;
+        while (a < b && is_space(*a))
+            a++;
+        while (b > a && is_space(b[-1]))
+            b--;
+        if (parse_entry(a, (size_t)(b - a), i + 1, &map->entries[i], why, why_len) != 0) {
+            free(map);
+            return BL_EMAP;
+        }
+        p = *end ? end + 1 : end;
+    }
+    *out = map;
+    return BL_OK;
+}
+
+void bl_chanmap_destroy(bl_chanmap *map)
+{
+    free(map);
+}
+
+size_t bl_chanmap_count(const bl_chanmap *map)
+{
+    return map ? map->count : 0;
+}
+
+bl_side bl_chanmap_side(const bl_chanmap *map, size_t index)
+{
+    if (!map || index >= map->count)
+        return BL_SIDE_NONE;
+    return map->entries[index].side;
+}
+
+bl_muscle bl_chanmap_muscle(const bl_chanmap *map, size_t index)
+{
+    if (!map || index >= map->count)
+        return BL_MUSCLE_COUNT;
+    return map->entries[index].muscle;
+}
+
+static void entry_text(const struct entry *e, char out[BL_ENTRY_NAME_MAX])
+{
+    const char *prefix = e->side == BL_SIDE_LEFT ? "L." : e->side == BL_SIDE_RIGHT ? "R." : "";
+    snprintf(out, BL_ENTRY_NAME_MAX, "%s%s", prefix, muscles[e->muscle].code);
+}
+
+bl_status bl_chanmap_entry_name(const bl_chanmap *map, size_t index, char *buf, size_t buf_len)
+{
+    if (!map || !buf || buf_len == 0 || index >= map->count)
+        return BL_EINVAL;
+    char tmp[BL_ENTRY_NAME_MAX];
+    entry_text(&map->entries[index], tmp);
+    int n = snprintf(buf, buf_len, "%s", tmp);
+    return (size_t)n < buf_len ? BL_OK : BL_ERANGE;
+}
+
+bl_status bl_chanmap_format(const bl_chanmap *map, char *buf, size_t buf_len)
+{
+    if (!map || !buf || buf_len == 0)
+        return BL_EINVAL;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < map->count; i++) {
+        char tmp[BL_ENTRY_NAME_MAX];
+        entry_text(&map->entries[i], tmp);
+        int n = snprintf(buf + used, buf_len - used, "%s%s", i ? "," : "", tmp);
+        if (n < 0 || (size_t)n >= buf_len - used)
+            return BL_ERANGE; /* snprintf left a truncated, terminated string */
+        used += (size_t)n;
+    }
+    return BL_OK;
+}
+
+bl_status bl_chanmap_validate(const bl_chanmap *map, size_t channels, char *why, size_t why_len)
+{
+    if (!map) {
+        set_why(why, why_len, "channel map: NULL argument");
+        return BL_EINVAL;
+    }
+    if (map->count != channels) {
+        set_why(why, why_len, "channel map has %zu entr%s but the recording has %zu channel%s",
+                map->count, map->count == 1 ? "y" : "ies", channels, channels == 1 ? "" : "s");
+        return BL_EMAP;
+    }
+    if (why && why_len)
+        why[0] = '\0';
+    return BL_OK;
+}
+
+size_t bl_chanmap_find(const bl_chanmap *map, bl_muscle m, size_t from)
+{
+    if (!map)
+        return (size_t)-1;
+    for (size_t i = from; i < map->count; i++)
+        if (map->entries[i].muscle == m)
+            return i;
+    return (size_t)-1;
+}
