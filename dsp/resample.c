@@ -1,0 +1,178 @@
+/* Resampling through libsamplerate's band-limited sinc converter.
+ *
+ * SRC_SINC_MEDIUM_QUALITY: 90 % of the output Nyquist passes flat and the
+ * stop-band is > 100 dB down, so at a 2 kHz output everything to 900 Hz is
+ * kept (450 Hz with room to spare) and what would alias is rejected. The
+ * converter is an interpolator centred on each output instant, so its
+ * output is time-aligned with the input: no delay to remove offline.
+ */
+#include "backline/resample.h"
+
+#include <math.h>
+#include <limits.h>
+#include <samplerate.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BL_SRC_CONVERTER SRC_SINC_MEDIUM_QUALITY
+
+struct bl_resampler {
+    SRC_STATE *src;
+    size_t channels;
+    double ratio; /* out / in */
+};
+
+static int ratio_ok(double in_rate, double out_rate)
+{
+    if (!(in_rate > 0) || !(out_rate > 0) || !isfinite(in_rate) || !isfinite(out_rate)) return 0;
+    return src_is_valid_ratio(out_rate / in_rate);
+}
+
+bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rate_hz, bl_resampler **out)
+{
+    if (!out) return BL_EINVAL;
+    *out = NULL;
+    if (channels == 0 || channels > 1024) return BL_EINVAL;
+    if (!ratio_ok(in_rate_hz, out_rate_hz)) return BL_ERANGE;
+    bl_resampler *r = calloc(1, sizeof *r);
+    if (!r) return BL_ENOMEM;
+    int err = 0;
+    r->src = src_new(BL_SRC_CONVERTER, (int)channels, &err);
+    if (!r->src) {
+        free(r);
+        return BL_ENOMEM;
+    }
+    r->channels = channels;
+    r->ratio = out_rate_hz / in_rate_hz;
+    *out = r;
+    return BL_OK;
+}
+
+size_t bl_resampler_max_output(const bl_resampler *r, size_t in_frames)
+{
+    if (!r) return 0;
+    /* The tail flushed at end of input is bounded by the filter length. */
+    return (size_t)ceil((double)in_frames * r->ratio) + 256 + (size_t)ceil(r->ratio * 8192.0);
+}
+
+bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, float *out,
+                               size_t out_capacity, size_t *out_frames, int end_of_input)
+{
+    if (!r || !out_frames || (!in && in_frames) || !out) return BL_EINVAL;
+    *out_frames = 0;
+    if (in_frames > LONG_MAX || out_capacity > LONG_MAX) return BL_ERANGE;
+    SRC_DATA d;
+    memset(&d, 0, sizeof d);
+    d.src_ratio = r->ratio;
+    d.end_of_input = end_of_input ? 1 : 0;
+    size_t done_in = 0;
+    /* libsamplerate may stop early when the output fills; loop until all
+     * input is consumed or no progress is possible. */
+    for (;;) {
+        d.data_in = in ? in + done_in * r->channels : NULL;
+        d.input_frames = (long)(in_frames - done_in);
+        d.data_out = out + *out_frames * r->channels;
+        d.output_frames = (long)(out_capacity - *out_frames);
+        if (src_process(r->src, &d) != 0) return BL_EINVAL;
+        done_in += (size_t)d.input_frames_used;
+        *out_frames += (size_t)d.output_frames_gen;
+        if (d.input_frames_used == 0 && d.output_frames_gen == 0) break;
+        if (done_in == in_frames && !end_of_input) break;
+        if (*out_frames == out_capacity) break;
+    }
+    return done_in == in_frames ? BL_OK : BL_ERANGE;
+}
+
+double bl_resampler_latency(const bl_resampler *r)
+{
+    /* Aligned interpolator: no group delay in the output time base. The
+     * look-ahead it needs shows up as output lagging input in a stream,
+     * drained by end_of_input. */
+    (void)r;
+    return 0.0;
+}
+
+void bl_resampler_reset(bl_resampler *r)
+{
+    if (r) src_reset(r->src);
+}
+
+void bl_resampler_destroy(bl_resampler *r)
+{
+    if (!r) return;
+    src_delete(r->src);
+    free(r);
+}
+
+static bl_status copy_metadata(const bl_recording *in, bl_recording *out)
+{
+    const char *map = bl_recording_map(in);
+    if (map && bl_recording_set_map(out, map) != BL_OK) return BL_ENOMEM;
+    bl_status st = bl_recording_set_full_scale(out, bl_recording_full_scale(in));
+    if (st != BL_OK) return st;
+    for (size_t c = 0; c < bl_recording_channels(in); c++) {
+        double g = bl_recording_gain(in, c);
+        if (g > 0 && (st = bl_recording_set_gain(out, c, g)) != BL_OK) return st;
+    }
+    for (size_t i = 0; i < bl_recording_meta_count(in); i++) {
+        const char *key = bl_recording_meta_key(in, i);
+        if ((st = bl_recording_set_meta(out, key, bl_recording_meta(in, key))) != BL_OK) return st;
+    }
+    return BL_OK;
+}
+
+bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_recording **out)
+{
+    if (!in || !out) return BL_EINVAL;
+    *out = NULL;
+    double in_rate = bl_recording_rate(in);
+    if (!ratio_ok(in_rate, out_rate_hz)) return BL_ERANGE;
+    size_t channels = bl_recording_channels(in), frames = bl_recording_frames(in);
+    double ratio = out_rate_hz / in_rate;
+    size_t out_len = (size_t)llround((double)frames * ratio);
+    if (out_len == 0) return BL_ENODATA;
+
+    bl_recording *res = NULL;
+    bl_status st = bl_recording_create(channels, out_len, out_rate_hz, &res);
+    if (st != BL_OK) return st;
+    if ((st = copy_metadata(in, res)) != BL_OK) {
+        bl_recording_destroy(res);
+        return st;
+    }
+    if (in_rate == out_rate_hz) {
+        for (size_t c = 0; c < channels; c++)
+            memcpy(bl_recording_data(res, c), bl_recording_cdata(in, c), frames * sizeof(float));
+        *out = res;
+        return BL_OK;
+    }
+
+    /* One channel at a time through a mono converter: planar in, planar
+     * out, no interleaving copies. */
+    size_t cap = out_len + 64 + (size_t)ceil(ratio * 8192.0);
+    float *tmp = malloc(cap * sizeof *tmp);
+    bl_resampler *r = NULL;
+    if (!tmp || (st = bl_resampler_create(1, in_rate, out_rate_hz, &r)) != BL_OK) {
+        free(tmp);
+        bl_recording_destroy(res);
+        return tmp ? st : BL_ENOMEM;
+    }
+    for (size_t c = 0; c < channels && st == BL_OK; c++) {
+        size_t got = 0;
+        bl_resampler_reset(r);
+        st = bl_resampler_process(r, bl_recording_cdata(in, c), frames, tmp, cap, &got, 1);
+        if (st != BL_OK) break;
+        float *dst = bl_recording_data(res, c);
+        size_t n = got < out_len ? got : out_len;
+        memcpy(dst, tmp, n * sizeof(float));
+        for (size_t i = n; i < out_len; i++) dst[i] = n ? tmp[n - 1] : 0.0f;
+    }
+    bl_resampler_destroy(r);
+    free(tmp);
+    if (st != BL_OK) {
+        bl_recording_destroy(res);
+        return st;
+    }
+    *out = res;
+    return BL_OK;
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""The SciPy peer of `backline-analyse envelope --notch off`, file to file.
+
+    scipy_envelope.py IN.wav OUT.(wav|csv|npy) [--bandpass LO:HI] [--order N] [--lowpass HZ]
+
+sosfiltfilt(butter(N, [LO, HI], 'bandpass', output='sos', fs)) -> abs ->
+sosfiltfilt(butter(4, LP, output='sos', fs)) on every channel, at the file's
+own rate (no resampling). Integer PCM is scaled to [-1, 1) as libsndfile
+does. Used by the envelope tests (reference) and the benchmark (peer).
+Run with Debian's /usr/bin/python3 (python3-scipy).
+"""
+import sys
+
+import numpy as np
+from scipy.io import wavfile
+from scipy.signal import butter, sosfiltfilt
+
+
+def read_wav(path):
+    rate, x = wavfile.read(path)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.dtype == np.int16:
+        x = x.astype(np.float64) / 32768.0
+    elif x.dtype == np.int32:
+        x = x.astype(np.float64) / 2147483648.0
+    else:
+        x = x.astype(np.float64)
+    return rate, x
+
+
+def envelope(x, rate, lo=20.0, hi=450.0, order=4, lp=6.0):
+    bp = butter(order, [lo, hi], btype="bandpass", output="sos", fs=rate)
+    low = butter(4, lp, output="sos", fs=rate)
+    y = sosfiltfilt(bp, x, axis=0)
+    return sosfiltfilt(low, np.abs(y), axis=0)
+
+
+def main(argv):
+    opts = {"--bandpass": "20:450", "--order": "4", "--lowpass": "6"}
+    pos = []
+    i = 1
+    while i < len(argv):
+        if argv[i] in opts:
+            opts[argv[i]] = argv[i + 1]
+            i += 2
+        else:
+            pos.append(argv[i])
+            i += 1
+    src, dst = pos
+    lo, hi = (float(v) for v in opts["--bandpass"].split(":"))
+    rate, x = read_wav(src)
+    env = envelope(x, rate, lo, hi, int(opts["--order"]), float(opts["--lowpass"]))
+    if dst.endswith(".npy"):
+        np.save(dst, env)
+    elif dst.endswith(".csv"):
+        t = np.arange(env.shape[0]) / rate
+        header = "time_s," + ",".join(f"ch{k + 1}" for k in range(env.shape[1]))
+        np.savetxt(dst, np.column_stack([t, env]), delimiter=",", header=header, comments="", fmt="%.7g")
+    else:
+        wavfile.write(dst, rate, env.astype(np.float32))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Every bad input to backline-analyse gets exactly one line on stderr that
+# names the problem, and a non-zero exit; good input exits 0.
+set -uo pipefail
+tool="$BL_TOOLS/backline-analyse"
+py=${BL_PYTHON:-/usr/bin/python3}
+[ -x "$tool" ] || { echo "SKIPPED: $tool not built" >&2; exit 77; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+# expect_error PATTERN ARGS...: non-zero exit, one stderr line matching PATTERN.
+expect_error() {
+  local pattern=$1; shift
+  "$tool" "$@" > "$tmp/out" 2> "$tmp/err"
+  local rc=$? lines
+  lines=$(wc -l < "$tmp/err")
+  if [ $rc -eq 0 ] || [ "$lines" -ne 1 ] || ! grep -qiE "$pattern" "$tmp/err"; then
+    echo "FAIL: backline-analyse $* -> exit $rc, $lines stderr line(s), wanted /$pattern/:" >&2
+    sed 's/^/    /' "$tmp/err" >&2
+    failures=$((failures + 1))
+  else
+    echo "ok: $* -> $(cat "$tmp/err")"
+  fi
+}
+
+"$py" - "$tmp" <<'PY'
+import sys, struct
+import numpy as np
+from scipy.io import wavfile
+d = sys.argv[1]
+rng = np.random.default_rng(1)
+x = (0.1 * rng.standard_normal((4000, 2))).astype(np.float32)
+wavfile.write(f"{d}/good.wav", 2000, x)
+y = x.copy(); y[1234, 1] = np.nan
+wavfile.write(f"{d}/nan.wav", 2000, y)
+wavfile.write(f"{d}/slow.wav", 100, x)
+wavfile.write(f"{d}/short.wav", 2000, x[:10])
+open(f"{d}/text.wav", "w").write("this is not audio\n" * 20)
+raw = open(f"{d}/good.wav", "rb").read()
+open(f"{d}/truncated.wav", "wb").write(raw[:30])
+PY
+
+expect_error "no such|cannot open|not found" info "$tmp/missing.wav"
+expect_error "audio|format|recogni" info "$tmp/text.wav"
+expect_error "audio|format|truncat|short|header" info "$tmp/truncated.wav"
+expect_error "unknown command" frobnicate
+expect_error "exactly one FILE" info
+expect_error "unknown option" envelope "$tmp/good.wav" --map L.ST,L.BF --bogus -o "$tmp/o.csv"
+expect_error "needs -o" envelope "$tmp/good.wav" --map L.ST,L.BF
+expect_error "\.csv or \.wav" envelope "$tmp/good.wav" --map L.ST,L.BF -o "$tmp/o.txt"
+expect_error "channel map|--map" envelope "$tmp/good.wav" -o "$tmp/o.csv"
+expect_error "XX.*valid" envelope "$tmp/good.wav" --map L.ST,L.XX -o "$tmp/o.csv"
+expect_error "3 .*2|2 .*3" envelope "$tmp/good.wav" --map L.ST,L.BF,L.ES -o "$tmp/o.csv"
+expect_error "non-finite|NaN" envelope "$tmp/nan.wav" --map L.ST,L.BF -o "$tmp/o.csv"
+expect_error "too low" envelope "$tmp/slow.wav" --map L.ST,L.BF -o "$tmp/o.csv"
+expect_error "too short" envelope "$tmp/short.wav" --map L.ST,L.BF -o "$tmp/o.csv"
+expect_error "bandpass" envelope "$tmp/good.wav" --map L.ST,L.BF --bandpass 450:20 -o "$tmp/o.csv"
+expect_error "bandpass" envelope "$tmp/good.wav" --map L.ST,L.BF --bandpass 20:1500 -o "$tmp/o.csv"
+expect_error "notch" envelope "$tmp/good.wav" --map L.ST,L.BF --notch 55 -o "$tmp/o.csv"
+expect_error "order" envelope "$tmp/good.wav" --map L.ST,L.BF --order 0 -o "$tmp/o.csv"
+expect_error "rate" envelope "$tmp/good.wav" --map L.ST,L.BF --rate 50 -o "$tmp/o.csv"
+expect_error "lowpass" envelope "$tmp/good.wav" --map L.ST,L.BF --lowpass -3 -o "$tmp/o.csv"
+expect_error "cannot create|No such" envelope "$tmp/good.wav" --map L.ST,L.BF -o "$tmp/nodir/o.csv"
+# A full disk: /dev/full accepts the open and fails every write with ENOSPC.
+if [ -w /dev/full ]; then
+  ln -s /dev/full "$tmp/full.csv"
+  expect_error "write failed.*space" envelope "$tmp/good.wav" --map L.ST,L.BF -o "$tmp/full.csv"
+else
+  echo "SKIPPED part: /dev/full is not writable here" >&2
+fi
+real="${BL_REAL_DATA:-}/emggo-tibialis/ta_250hz.wav"
+if [ -f "$real" ]; then
+  expect_error "cannot carry|too low" envelope "$real" --map TA -o "$tmp/o.csv"
+fi
+
+# The good file works, with the map given or stored.
+if ! "$tool" envelope "$tmp/good.wav" --map L.ST,L.BF -o "$tmp/o.csv" > "$tmp/out" 2> "$tmp/err"; then
+  echo "FAIL: good input failed: $(cat "$tmp/err")" >&2; failures=$((failures + 1))
+fi
+[ "$(head -1 "$tmp/o.csv")" = "time_s,L.ST,L.BF" ] || { echo "FAIL: CSV header" >&2; failures=$((failures + 1)); }
+[ "$(wc -l < "$tmp/o.csv")" -eq 4001 ] || { echo "FAIL: CSV rows $(wc -l < "$tmp/o.csv")" >&2; failures=$((failures + 1)); }
+
+if [ $failures -ne 0 ]; then echo "test_analyse_errors: $failures failure(s)" >&2; exit 1; fi
+echo "test_analyse_errors: passed"

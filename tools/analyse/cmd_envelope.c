@@ -1,0 +1,84 @@
+/* `backline-analyse envelope`: linear envelopes to CSV or WAV.
+ * The flag names are a contract other tools rely on (issue 2). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backline/chanmap.h"
+#include "backline/envelope.h"
+#include "backline/recording.h"
+#include "commands.h"
+#include "conditioning_args.h"
+#include "output.h"
+#include "tool.h"
+
+static const char envelope_help[] =
+    "usage: backline-analyse envelope FILE [--map MAP] [--rate HZ] [--bandpass LO:HI]\n"
+    "                                 [--order N] [--notch auto|off|50|60] [--lowpass HZ] -o OUT\n"
+    "\n"
+    "Linear envelope of every EMG channel: resample to the analysis rate, band-pass\n"
+    "(Butterworth, zero-phase), remove mains, full-wave rectify, low-pass (Butterworth,\n"
+    "zero-phase). AUX channels are left out.\n"
+    "\n"
+    "  --map MAP        channel map, e.g. L.ST,L.BF,L.GMAX (default: the map stored in FILE)\n"
+    "  --rate HZ        analysis rate in Hz (default 2000)\n"
+    "  --bandpass LO:HI band-pass corners in Hz (default 20:450)\n"
+    "  --order N        Butterworth order of the band-pass, SciPy's N (default 4)\n"
+    "  --notch MODE     mains removal: auto (detect 50/60 Hz), off, 50 or 60 (default auto)\n"
+    "  --lowpass HZ     envelope low-pass corner in Hz, 4th order (default 6)\n"
+    "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
+    "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"
+    "\n"
+    "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n";
+
+int cmd_envelope(int argc, char **argv)
+{
+    static const bl_opt_spec spec[] = {
+        BL_CONDITIONING_OPTS, {"--lowpass", 1, 0}, {"-o", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    bl_args a;
+    int rc = bl_args_parse(argc, argv, spec, &a);
+    if (rc) return rc;
+    if (bl_args_has(&a, "--help") || bl_args_has(&a, "-h")) {
+        fputs(envelope_help, stdout);
+        return 0;
+    }
+    if (a.n_pos != 1) return bl_tool_usage_error("envelope needs exactly one FILE (see envelope --help)");
+    const char *out_path = bl_args_get(&a, "-o");
+    if (!out_path) return bl_tool_usage_error("envelope needs -o OUT (.csv or .wav)");
+    bl_output_kind kind = bl_output_kind_of(out_path);
+    if (kind != BL_OUTPUT_CSV && kind != BL_OUTPUT_WAV)
+        return bl_tool_usage_error("-o %s: the output must end in .csv or .wav", out_path);
+
+    bl_envelope_config cfg;
+    if ((rc = bl_conditioning_from_args(&a, &cfg)) != 0) return rc;
+    const char *lp = bl_args_get(&a, "--lowpass");
+    if (lp && (bl_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
+        return bl_tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
+
+    const char *path = a.pos[0];
+    bl_chanmap *map = NULL;
+    bl_recording *rec = bl_tool_load(path, bl_args_get(&a, "--map"), &map);
+    if (!rec) return 1;
+
+    bl_recording *env = NULL;
+    bl_condition_report rep;
+    bl_status st = bl_envelope_recording(rec, &cfg, &env, &rep);
+    if (st != BL_OK) {
+        rc = bl_conditioning_error(path, rec, &cfg, st);
+        goto done;
+    }
+    bl_emg_view view;
+    if (bl_emg_view_init(&view, env, map) != 0) {
+        rc = bl_tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
+        goto done;
+    }
+    rc = kind == BL_OUTPUT_CSV ? bl_write_csv(out_path, &view) : bl_write_wav(out_path, &view);
+    if (rc == 0) bl_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
+    bl_emg_view_free(&view);
+done:
+    bl_recording_destroy(env);
+    bl_recording_destroy(rec);
+    bl_chanmap_destroy(map);
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* backline-analyse: offline analysis of sEMG recordings in any format
+ * libsndfile reads. This file only dispatches to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "backline/backline.h"
+#include "commands.h"
+#include "tool.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"info", cmd_info, "rate, channels, frames, duration, format, stored channel map and gains"},
+    {"envelope", cmd_envelope, "band-pass, mains notch, rectify and low-pass: linear envelopes to CSV or WAV"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: backline-analyse COMMAND [OPTIONS] FILE\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'backline-analyse COMMAND --help' describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    bl_tool_set_name("backline-analyse");
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("%s\n", bl_version());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    return bl_tool_usage_error("unknown command \"%s\" (try --help)", argv[1]);
+}
