@@ -12,6 +12,14 @@
  * version, overrun counts) is stored in the file's own string chunk (WAV
  * LIST/INFO comment, FLAC Vorbis comment) as `key=value` lines after a
  * "backline-meta 1" first line, so any audio tool still opens the file.
+ * Stored lines: map=<canonical map>, gain=g1,g2,... (one per channel, when
+ * any is known), full_scale_v=<volts>, unit=uV,fs,... (per channel, only
+ * once bl_recording_to_microvolts has run), then the free-form keys;
+ * software=backline <version> is added when not set. A comment that does
+ * not start with "backline-meta 1" is ignored. The whole text is limited to
+ * BL_RECORDING_META_MAX bytes because libsndfile 1.2 drops longer WAV
+ * comments on read. W64 files hold no metadata (libsndfile has no string
+ * support for W64): they store the audio only.
  */
 #ifndef BACKLINE_RECORDING_H
 #define BACKLINE_RECORDING_H
@@ -27,6 +35,9 @@ extern "C" {
  * carries power to ~450 Hz; below this the band cannot be represented. */
 #define BL_MIN_EMG_RATE_HZ 200.0
 
+/* Largest metadata text (bytes) stored in a file; see above. */
+#define BL_RECORDING_META_MAX 2000
+
 typedef struct bl_recording bl_recording;
 
 typedef enum bl_sample_format {
@@ -36,14 +47,29 @@ typedef enum bl_sample_format {
 /* An empty recording of `channels` × `frames` zeros at `rate_hz`.
  * BL_EINVAL for zero channels or rate <= 0; BL_ENOMEM on overflow. */
 bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl_recording **out);
-/* Load any file libsndfile reads. BL_EIO (cannot open), BL_EFORMAT (not
- * audio, truncated, zero frames). Metadata stored by backline is parsed; a
- * malformed metadata block is ignored, not fatal. Non-finite samples are NOT
- * rejected here: call bl_recording_check_finite(). `why` gets one line. */
+/* Load any file libsndfile reads. BL_EIO (cannot open: missing, no
+ * permission), BL_EFORMAT (not audio, undecodable, truncated, zero frames).
+ * Integer samples map to [-1, 1); float files keep their values (beyond
+ * ±1 too). Truncation is an error, not a partial load: a WAV whose data
+ * chunk declares more bytes than the file holds, or any file that decodes
+ * to fewer frames than its header declares, gives BL_EFORMAT with both
+ * counts in `why`. (A file of unknown length, e.g. a FLAC whose writer was
+ * cut short, loads what decodes.) Metadata stored by backline is parsed
+ * line by line; malformed lines (a map that does not parse or does not fit
+ * the channel count, a gain list of the wrong length) are ignored, not
+ * fatal. Non-finite samples are NOT rejected here: call
+ * bl_recording_check_finite(). `why` gets one line. */
 bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len);
 /* Write WAV/FLAC/... chosen by the extension of `path` (.wav, .flac,
- * .aiff/.aif, .caf, .w64). Metadata goes into the file. Writes to a
- * temporary name is NOT done: the caller picks the path. */
+ * .aiff/.aif, .caf, .w64; case-insensitive). Metadata goes into the file.
+ * Writes to a temporary name is NOT done: the caller picks the path.
+ * Integer formats clip samples beyond full scale (no wrap-around).
+ * BL_EINVAL: unknown extension, FLAC with BL_FORMAT_FLOAT32 (refused, not
+ * quantised: a float capture may exceed full scale), a non-integer rate,
+ * zero frames, channels in µV saved to an integer format (they would clip;
+ * use float32), a channel count the format cannot hold (FLAC: 8).
+ * BL_ERANGE: metadata longer than BL_RECORDING_META_MAX. BL_EIO: the file
+ * cannot be created or written. */
 bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample_format format,
                             char *why, size_t why_len);
 void bl_recording_destroy(bl_recording *rec);
@@ -59,38 +85,64 @@ const float *bl_recording_cdata(const bl_recording *rec, size_t channel);
  * "float32 (in memory)" for created recordings. */
 const char *bl_recording_format_name(const bl_recording *rec);
 
-/* Channel map text stored with the recording, or NULL. */
+/* Channel map text stored with the recording (canonical form), or NULL.
+ * set_map parses and checks the entry count against the channels: BL_EMAP
+ * when it does not parse or fit (map unchanged); NULL clears the map. */
 const char *bl_recording_map(const bl_recording *rec);
 bl_status bl_recording_set_map(bl_recording *rec, const char *map_text);
 
 /* Amplifier gain of a channel (0 = unknown) and the interface full scale in
- * volts (default 1.0). */
+ * volts (default 1.0). Setters: BL_EINVAL for a negative/non-finite gain or
+ * a full scale <= 0; BL_ESTATE once the channel (any channel, for the full
+ * scale) has been converted to µV. */
 double bl_recording_gain(const bl_recording *rec, size_t channel);
 bl_status bl_recording_set_gain(bl_recording *rec, size_t channel, double gain);
 double bl_recording_full_scale(const bl_recording *rec);
 bl_status bl_recording_set_full_scale(bl_recording *rec, double volts);
-/* Multiply channels with a known gain into µV (once; idempotent after). */
+/* Multiply channels with a known gain (> 0) into µV, except channels the
+ * map marks AUX. Each channel is converted at most once, so calling it
+ * again (or on a loaded file saved after conversion) changes nothing. */
 bl_status bl_recording_to_microvolts(bl_recording *rec);
 /* "uV" when every EMG channel is in µV, else "full scale". */
 const char *bl_recording_unit(const bl_recording *rec);
 
-/* Free-form metadata: keys are [a-z0-9_]+, values one line. Known keys:
- * device, start_time, software, overruns, ring_overflows. */
+/* Free-form metadata: keys are [a-z0-9_]+ (at most 32 characters), values
+ * one line without control characters (at most 512 bytes). Known keys:
+ * device, start_time, software, overruns, ring_overflows. The keys map,
+ * gain, full_scale_v and unit are reserved for the fields above (BL_EINVAL).
+ * A NULL value removes the key. */
 const char *bl_recording_meta(const bl_recording *rec, const char *key);
 bl_status bl_recording_set_meta(bl_recording *rec, const char *key, const char *value);
 /* Number of extra metadata entries and their keys, for listing. */
 size_t bl_recording_meta_count(const bl_recording *rec);
 const char *bl_recording_meta_key(const bl_recording *rec, size_t index);
 
-/* BL_ENONFINITE at the first NaN/Inf (its channel and frame in the
- * out-parameters, which may be NULL); BL_OK otherwise. */
+/* BL_ENONFINITE at the first NaN/Inf (earliest frame; on a tie the lowest
+ * channel) with its channel and frame in the out-parameters, which may be
+ * NULL; BL_OK otherwise. */
 bl_status bl_recording_check_finite(const bl_recording *rec, size_t *channel, size_t *frame);
 
 /* Streaming writer for captures: interleaved float frames in, written
  * through libsndfile. Metadata from `meta` (a recording used only for its
  * map, gains, full scale and meta keys; may be NULL) goes into the file;
  * bl_writer_set_meta may update values until close (for overrun counts).
- * After a failed write the file written so far stays valid once closed. */
+ * After a failed write the file written so far stays valid once closed.
+ *
+ * Formats and late keys (libsndfile 1.2): metadata is written before the
+ * first block. Keys set after that reach the file only for WAV and CAF (a
+ * LIST/info chunk appended at close); FLAC and AIFF cannot store them, so
+ * bl_writer_set_meta returns BL_ESTATE there once audio has been written
+ * (capture to WAV when the counts must be kept). After a failed write late
+ * keys are not stored either (BL_ESTATE): rewriting the metadata then could
+ * lose the map. W64: no metadata at all (BL_ESTATE).
+ * The WAV/AIFF/CAF header is updated after every block, so a capture cut
+ * by a crash still opens with what was written. The writer does file I/O:
+ * call it from a writer thread, never from the audio callback.
+ * Errors: open as bl_recording_save, plus BL_EINVAL when `meta` has a
+ * different channel count; write: BL_EIO with the libsndfile reason (e.g.
+ * "File too large", "No space left on device"), after which every further
+ * write returns BL_EIO; set_meta: BL_EINVAL (bad key/value), BL_ERANGE
+ * (metadata would exceed BL_RECORDING_META_MAX; old value kept), BL_ESTATE. */
 typedef struct bl_writer bl_writer;
 bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_sample_format format,
                          const bl_recording *meta, bl_writer **out, char *why, size_t why_len);
