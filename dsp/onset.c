@@ -1,0 +1,416 @@
+/* Burst detection: baseline threshold (Hodges–Bui), double threshold
+ * (Bonato) and TKEO-conditioned threshold, with one shared post-processing
+ * step. See include/backline/onset.h for the contract. */
+#include "backline/onset.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backline/envelope.h"
+#include "backline/filter.h"
+
+struct bl_bursts {
+    bl_burst *items;
+    size_t count;
+    size_t capacity;
+};
+
+void bl_onset_config_default_method(bl_onset_config *cfg, bl_onset_method m)
+{
+    if (!cfg) return;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->method = m;
+    /* See onset.h for why 8: the automatic quiet window is biased low. */
+    cfg->k = m == BL_ONSET_DOUBLE ? 3.0 : m == BL_ONSET_TKEO ? 10.0 : 8.0;
+    cfg->baseline_start_s = 0.0;
+    cfg->baseline_end_s = 0.0;
+    /* 2 s holds a dozen independent samples of a 6 Hz envelope and a couple
+     * of heartbeats, so ECG on the channel is part of the baseline. */
+    cfg->baseline_window_s = 2.0;
+    cfg->min_on_s = 0.05;
+    cfg->min_off_s = 0.1;
+    /* 50 ms keeps the window at ≥ 12 samples down to 250 Hz files. */
+    cfg->double_window_s = 0.05;
+    cfg->double_fraction = 0.3;
+    /* Solnik et al. (2010): TKEO then 50 Hz low-pass. */
+    cfg->tkeo_lowpass_hz = 50.0;
+    cfg->tkeo_lowpass_order = 2;
+}
+
+void bl_onset_config_default(bl_onset_config *cfg)
+{
+    bl_onset_config_default_method(cfg, BL_ONSET_BASELINE);
+}
+
+const char *bl_onset_method_name(bl_onset_method m)
+{
+    switch (m) {
+    case BL_ONSET_BASELINE: return "baseline";
+    case BL_ONSET_DOUBLE: return "double";
+    case BL_ONSET_TKEO: return "tkeo";
+    }
+    return NULL;
+}
+
+bl_status bl_onset_method_from_name(const char *name, bl_onset_method *out)
+{
+    if (!name || !out) return BL_EINVAL;
+    static const bl_onset_method all[] = { BL_ONSET_BASELINE, BL_ONSET_DOUBLE, BL_ONSET_TKEO };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (strcmp(name, bl_onset_method_name(all[i])) == 0) {
+            *out = all[i];
+            return BL_OK;
+        }
+    }
+    return BL_EINVAL;
+}
+
+/* ---- burst lists ------------------------------------------------------ */
+
+bl_status bl_bursts_create(bl_bursts **out)
+{
+    if (!out) return BL_EINVAL;
+    *out = calloc(1, sizeof **out);
+    return *out ? BL_OK : BL_ENOMEM;
+}
+
+void bl_bursts_destroy(bl_bursts *b)
+{
+    if (!b) return;
+    free(b->items);
+    free(b);
+}
+
+size_t bl_bursts_count(const bl_bursts *b) { return b ? b->count : 0; }
+
+bl_status bl_bursts_get(const bl_bursts *b, size_t index, bl_burst *out)
+{
+    if (!b || !out) return BL_EINVAL;
+    if (index >= b->count) return BL_ERANGE;
+    *out = b->items[index];
+    return BL_OK;
+}
+
+static bl_status bursts_reserve(bl_bursts *b, size_t need)
+{
+    if (need <= b->capacity) return BL_OK;
+    size_t cap = b->capacity ? b->capacity : 16;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2 / sizeof(bl_burst)) return BL_ENOMEM;
+        cap *= 2;
+    }
+    bl_burst *p = realloc(b->items, cap * sizeof *p);
+    if (!p) return BL_ENOMEM;
+    b->items = p;
+    b->capacity = cap;
+    return BL_OK;
+}
+
+bl_status bl_bursts_append(bl_bursts *b, const bl_burst *burst)
+{
+    if (!b || !burst) return BL_EINVAL;
+    if (!isfinite(burst->onset_s) || !isfinite(burst->offset_s) || !isfinite(burst->peak) ||
+        !isfinite(burst->peak_s) || burst->offset_s < burst->onset_s)
+        return BL_EINVAL;
+    bl_status st = bursts_reserve(b, b->count + 1);
+    if (st != BL_OK) return st;
+    b->items[b->count++] = *burst;
+    return BL_OK;
+}
+
+void bl_bursts_clear(bl_bursts *b)
+{
+    if (b) b->count = 0;
+}
+
+/* ---- baseline statistics ---------------------------------------------- */
+
+/* Prefix sums in double so that window statistics over long recordings do
+ * not lose precision (float running sums drift over 10⁶ samples). */
+static bl_status prefix_sums(const float *x, size_t n, double **s1, double **s2)
+{
+    if (n > SIZE_MAX / sizeof(double) - 1) return BL_ENOMEM;
+    *s1 = malloc((n + 1) * sizeof(double));
+    *s2 = malloc((n + 1) * sizeof(double));
+    if (!*s1 || !*s2) {
+        free(*s1);
+        free(*s2);
+        *s1 = *s2 = NULL;
+        return BL_ENOMEM;
+    }
+    (*s1)[0] = (*s2)[0] = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        (*s1)[i + 1] = (*s1)[i] + x[i];
+        (*s2)[i + 1] = (*s2)[i] + (double)x[i] * x[i];
+    }
+    return BL_OK;
+}
+
+static void window_stats(const double *s1, const double *s2, size_t a, size_t b, double *mean,
+                         double *sd)
+{
+    double len = (double)(b - a);
+    double m = (s1[b] - s1[a]) / len;
+    double var = (s2[b] - s2[a]) / len - m * m;
+    /* Sample SD (n − 1) as in the Hodges–Bui description; clamp the tiny
+     * negative values cancellation can give. */
+    var = var > 0.0 ? var * len / (len - 1.0) : 0.0;
+    *mean = m;
+    *sd = sqrt(var);
+}
+
+/* Index of the start of the quietest window of w samples. */
+static size_t quietest_start(const double *s1, const double *s2, size_t n, size_t w, double k)
+{
+    size_t step = w / 4 ? w / 4 : 1;
+    size_t best = 0, best_flat = 0;
+    double best_score = INFINITY, best_flat_score = INFINITY;
+    for (size_t a = 0;; a += step) {
+        if (a + w > n) a = n - w; /* the last window ends at the signal's end */
+        double m, sd;
+        window_stats(s1, s2, a, a + w, &m, &sd);
+        double score = m + k * sd;
+        /* A window with zero spread is digital silence (padding, a muted
+         * input), not a physiological baseline: its threshold would flag
+         * every later noise sample. Use it only if nothing else exists. */
+        if (sd > 0.0) {
+            if (score < best_score) { best_score = score; best = a; }
+        } else if (score < best_flat_score) {
+            best_flat_score = score;
+            best_flat = a;
+        }
+        if (a + w >= n) break;
+    }
+    return isfinite(best_score) ? best : best_flat;
+}
+
+static size_t seconds_to_samples(double s, double rate_hz)
+{
+    double v = floor(s * rate_hz + 0.5);
+    return v <= 0.0 ? 0 : (v >= (double)SIZE_MAX ? SIZE_MAX : (size_t)v);
+}
+
+bl_status bl_onset_quietest_window(const float *x, size_t n, double rate_hz, double window_s,
+                                   double k, double *start_s)
+{
+    if (!x || !start_s || n == 0 || !(rate_hz > 0.0) || !(window_s > 0.0) || !(k >= 0.0) ||
+        !isfinite(rate_hz) || !isfinite(window_s) || !isfinite(k))
+        return BL_EINVAL;
+    size_t w = seconds_to_samples(window_s, rate_hz);
+    if (w < 2 || w > n) return BL_ERANGE;
+    double *s1, *s2;
+    bl_status st = prefix_sums(x, n, &s1, &s2);
+    if (st != BL_OK) return st;
+    *start_s = (double)quietest_start(s1, s2, n, w, k) / rate_hz;
+    free(s1);
+    free(s2);
+    return BL_OK;
+}
+
+/* ---- detection -------------------------------------------------------- */
+
+static bl_status validate(const float *x, size_t n, double rate_hz, const bl_onset_config *c)
+{
+    if (!x || !c || n == 0 || !(rate_hz > 0.0) || !isfinite(rate_hz)) return BL_EINVAL;
+    if (!bl_onset_method_name(c->method)) return BL_EINVAL;
+    if (!(c->k >= 0.0) || !isfinite(c->k)) return BL_EINVAL;
+    if (!(c->min_on_s >= 0.0) || !(c->min_off_s >= 0.0) || !isfinite(c->min_on_s) ||
+        !isfinite(c->min_off_s))
+        return BL_EINVAL;
+    if (!isfinite(c->baseline_start_s) || !isfinite(c->baseline_end_s)) return BL_EINVAL;
+    int given = c->baseline_start_s < c->baseline_end_s;
+    if (!given && !(c->baseline_window_s > 0.0 && isfinite(c->baseline_window_s))) return BL_EINVAL;
+    if (c->method == BL_ONSET_DOUBLE) {
+        if (!(c->double_window_s > 0.0) || !isfinite(c->double_window_s)) return BL_EINVAL;
+        if (!(c->double_fraction > 0.0 && c->double_fraction <= 1.0)) return BL_EINVAL;
+    }
+    if (c->method == BL_ONSET_TKEO) {
+        if (!(c->tkeo_lowpass_hz > 0.0) || !isfinite(c->tkeo_lowpass_hz)) return BL_EINVAL;
+        if (c->tkeo_lowpass_order < 1 || c->tkeo_lowpass_order > BL_BUTTER_MAX_ORDER)
+            return BL_ERANGE;
+        if (!(c->tkeo_lowpass_hz < rate_hz / 2.0)) return BL_ERANGE;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) return BL_ENONFINITE;
+    return BL_OK;
+}
+
+/* TKEO envelope: Teager–Kaiser energy, rectified, zero-phase low-pass. */
+static bl_status tkeo_envelope(const float *x, size_t n, double rate_hz, const bl_onset_config *c,
+                               float *out)
+{
+    if (n < 3) return BL_ERANGE;
+    bl_status st = bl_tkeo(x, n, out);
+    if (st != BL_OK) return st;
+    for (size_t i = 0; i < n; i++) out[i] = fabsf(out[i]);
+    double sos[BL_BUTTER_MAX_ORDER * BL_SOS_WIDTH];
+    size_t ns = 0;
+    st = bl_butter_design(c->tkeo_lowpass_order, BL_LOWPASS, c->tkeo_lowpass_hz, 0.0, rate_hz, sos,
+                          BL_BUTTER_MAX_ORDER, &ns);
+    if (st != BL_OK) return st;
+    if (n <= bl_sosfiltfilt_padlen(sos, ns)) return BL_ERANGE;
+    float *ch[1] = { out };
+    st = bl_sosfiltfilt(sos, ns, ch, 1, n);
+    if (st != BL_OK) return st;
+    /* The low-pass rings below zero next to sharp energy peaks; an energy
+     * envelope is non-negative by definition. */
+    for (size_t i = 0; i < n; i++)
+        if (out[i] < 0.0f) out[i] = 0.0f;
+    return BL_OK;
+}
+
+typedef struct run { size_t a, b; } run; /* samples [a, b) */
+
+bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
+                          bl_bursts *bursts, bl_onset_report *report)
+{
+    if (!bursts) return BL_EINVAL;
+    bl_status st = validate(x, n, rate_hz, cfg);
+    if (st != BL_OK) return st;
+    if (n > SIZE_MAX / sizeof(float) / 2) return BL_ENOMEM;
+
+    bl_onset_report rep;
+    memset(&rep, 0, sizeof rep);
+    rep.method = cfg->method;
+    rep.rate_hz = rate_hz;
+
+    float *work = NULL;          /* derived detection signal, when needed */
+    unsigned char *on = NULL;
+    double *s1 = NULL, *s2 = NULL;
+    run *runs = NULL;
+    const float *thr_sig = x;    /* the signal the threshold applies to */
+
+    if (cfg->method != BL_ONSET_BASELINE) {
+        work = malloc(n * sizeof *work);
+        if (!work) { st = BL_ENOMEM; goto done; }
+        if (cfg->method == BL_ONSET_DOUBLE) {
+            for (size_t i = 0; i < n; i++) work[i] = x[i] * x[i];
+        } else {
+            st = tkeo_envelope(x, n, rate_hz, cfg, work);
+            if (st != BL_OK) goto done;
+        }
+        thr_sig = work;
+    }
+
+    st = prefix_sums(thr_sig, n, &s1, &s2);
+    if (st != BL_OK) goto done;
+
+    /* Quiet period: given, or the quietest window. */
+    size_t b0, b1;
+    if (cfg->baseline_start_s < cfg->baseline_end_s) {
+        if (cfg->baseline_start_s < 0.0 || cfg->baseline_end_s > (double)n / rate_hz + 0.5 / rate_hz) {
+            st = BL_ERANGE;
+            goto done;
+        }
+        b0 = seconds_to_samples(cfg->baseline_start_s, rate_hz);
+        b1 = seconds_to_samples(cfg->baseline_end_s, rate_hz);
+        if (b1 > n) b1 = n;
+        if (b1 < b0 + 2) { st = BL_ERANGE; goto done; }
+        rep.baseline_automatic = 0;
+    } else {
+        size_t w = seconds_to_samples(cfg->baseline_window_s, rate_hz);
+        if (w < 2 || w > n) { st = BL_ERANGE; goto done; }
+        b0 = quietest_start(s1, s2, n, w, cfg->k);
+        b1 = b0 + w;
+        rep.baseline_automatic = 1;
+    }
+    window_stats(s1, s2, b0, b1, &rep.baseline_mean, &rep.baseline_sd);
+    rep.baseline_start_s = (double)b0 / rate_hz;
+    rep.baseline_end_s = (double)b1 / rate_hz;
+    rep.threshold = rep.baseline_mean + cfg->k * rep.baseline_sd;
+
+    on = malloc(n);
+    if (!on) { st = BL_ENOMEM; goto done; }
+    if (cfg->method == BL_ONSET_DOUBLE) {
+        /* m of n: count the over-threshold samples in a centred window
+         * (reusing s1 as a prefix count). At low rates the window may be a
+         * single sample; then this is a plain threshold. */
+        size_t w = seconds_to_samples(cfg->double_window_s, rate_hz);
+        if (w < 1) w = 1;
+        if (w > n) w = n;
+        size_t m = (size_t)ceil(cfg->double_fraction * (double)w - 1e-9);
+        if (m < 1) m = 1;
+        rep.double_window_samples = w;
+        rep.double_min_samples = m;
+        s1[0] = 0.0;
+        for (size_t i = 0; i < n; i++) s1[i + 1] = s1[i] + (thr_sig[i] > rep.threshold ? 1.0 : 0.0);
+        size_t half = w / 2;
+        for (size_t i = 0; i < n; i++) {
+            size_t a = i >= half ? i - half : 0;
+            size_t b = a + w;
+            if (b > n) { b = n; a = n - w; }
+            on[i] = (s1[b] - s1[a]) >= (double)m - 0.5;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) on[i] = thr_sig[i] > rep.threshold;
+    }
+
+    /* Runs of "on" samples. */
+    size_t nr = 0, cap = 0;
+    for (size_t i = 0; i < n;) {
+        if (!on[i]) { i++; continue; }
+        size_t a = i;
+        while (i < n && on[i]) i++;
+        if (nr == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            run *p = realloc(runs, nc * sizeof *p);
+            if (!p) { st = BL_ENOMEM; goto done; }
+            runs = p;
+            cap = nc;
+        }
+        runs[nr].a = a;
+        runs[nr].b = i;
+        nr++;
+    }
+
+    /* Merge first, then drop short bursts: a burst interrupted by a brief
+     * dip is one contraction, and its pieces must not be rejected as too
+     * short one by one. A gap of g samples lasts g / rate seconds. */
+    size_t k = 0;
+    for (size_t r = 0; r < nr; r++) {
+        if (k > 0 && (double)(runs[r].a - runs[k - 1].b) / rate_hz < cfg->min_off_s) {
+            runs[k - 1].b = runs[r].b;
+            rep.merged++;
+        } else {
+            runs[k++] = runs[r];
+        }
+    }
+    nr = k;
+    k = 0;
+    for (size_t r = 0; r < nr; r++) {
+        /* 1e-9 keeps a burst of exactly min_on_s from being lost to rounding. */
+        if ((double)(runs[r].b - runs[r].a) / rate_hz + 1e-9 >= cfg->min_on_s) runs[k++] = runs[r];
+        else rep.rejected_short++;
+    }
+    nr = k;
+
+    /* Build the result aside so that `bursts` stays unchanged on failure. */
+    bl_bursts tmp = { NULL, 0, 0 };
+    st = bursts_reserve(&tmp, nr ? nr : 1);
+    if (st != BL_OK) goto done;
+    for (size_t r = 0; r < nr; r++) {
+        const float *pk = cfg->method == BL_ONSET_TKEO ? thr_sig : x;
+        size_t ip = runs[r].a;
+        float best = cfg->method == BL_ONSET_DOUBLE ? fabsf(pk[ip]) : pk[ip];
+        for (size_t i = runs[r].a; i < runs[r].b; i++) {
+            float v = cfg->method == BL_ONSET_DOUBLE ? fabsf(pk[i]) : pk[i];
+            if (v > best) { best = v; ip = i; }
+        }
+        bl_burst bu = { (double)runs[r].a / rate_hz, (double)runs[r].b / rate_hz, best,
+                        (double)ip / rate_hz };
+        tmp.items[tmp.count++] = bu;
+    }
+    free(bursts->items);
+    *bursts = tmp;
+    if (report) *report = rep;
+
+done:
+    free(work);
+    free(on);
+    free(s1);
+    free(s2);
+    free(runs);
+    return st;
+}
