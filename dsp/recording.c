@@ -902,11 +902,18 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
         }
         rec->frames += (size_t)n;
     }
+    /* A stream of unknown length (a FLAC whose encoder was cut off by a
+     * full disk) ends in a decode error where the writing stopped: keep
+     * what decoded and say so. With a declared length it is an error. */
+    int cut_stream = 0;
     if (sf_error(sf) != SF_ERR_NO_ERROR) {
-        set_why(why, why_len, "%s: cannot decode after %zu frames: %s", path, rec->frames,
-                sf_strerror(sf));
-        st = BL_EFORMAT;
-        goto fail;
+        if (known || rec->frames == 0) {
+            set_why(why, why_len, "%s: cannot decode after %zu frames: %s", path, rec->frames,
+                    sf_strerror(sf));
+            st = BL_EFORMAT;
+            goto fail;
+        }
+        cut_stream = 1;
     }
     if (known && (sf_count_t)rec->frames < info.frames) {
         set_why(why, why_len, "%s: truncated: header declares %lld frames, file holds %zu", path,
@@ -934,6 +941,10 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     const char *comment = sf_get_string(sf, SF_STR_COMMENT);
     if (comment && (st = apply_meta_text(rec, comment)) != BL_OK) {
         set_why(why, why_len, "%s: out of memory reading metadata", path);
+        goto fail;
+    }
+    if (cut_stream && (st = store_meta(rec, "truncated", "1")) != BL_OK) {
+        set_why(why, why_len, "%s: out of memory", path);
         goto fail;
     }
     free(buf);

@@ -53,8 +53,9 @@ bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl
  * ±1 too). Truncation is an error, not a partial load: a WAV whose data
  * chunk declares more bytes than the file holds, or any file that decodes
  * to fewer frames than its header declares, gives BL_EFORMAT with both
- * counts in `why`. (A file of unknown length, e.g. a FLAC whose writer was
- * cut short, loads what decodes.) Metadata stored by backline is parsed
+ * counts in `why`. A stream of unknown length (a FLAC whose writer was cut
+ * short by a full disk or a crash) loads what decodes; when decoding then
+ * stopped on an error the meta key truncated=1 is set. Metadata stored by backline is parsed
  * line by line; malformed lines (a map that does not parse or does not fit
  * the channel count, a gain list of the wrong length) are ignored, not
  * fatal. Non-finite samples are NOT rejected here: call
