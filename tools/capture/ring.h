@@ -49,8 +49,11 @@ static inline int bl_ring_init(bl_ring *r, size_t channels, size_t min_frames)
     atomic_init(&r->head, 0);
     atomic_init(&r->tail, 0);
     if (!atomic_is_lock_free(&r->head)) return -1;
-    r->buf = (float *)calloc(cap * channels, sizeof(float));
+    r->buf = (float *)malloc(cap * channels * sizeof(float));
     if (!r->buf) return -1;
+    /* Touch every page now so the audio callback never takes a first-touch
+     * page fault (calloc could hand out untouched zero pages). */
+    memset(r->buf, 0, cap * channels * sizeof(float));
     r->capacity = cap;
     r->channels = channels;
     return 0;

@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""Helpers for tests/test_capture.sh: make the raw source an ALSA `file`
+PCM plays into the capture, and compare a captured WAV with it.
+
+  blsource.py gen OUT.raw FRAMES CHANNELS SEED
+      FLOAT_LE interleaved samples k/32768 with k seeded-random in
+      [-30000, 30000]: exact in float32 and in 24-bit, and below the
+      clipping level so no warnings clutter the logs.
+  blsource.py compare FILE.wav SOURCE.raw CHANNELS EXPECT_FRAMES
+      Parse the WAV's RIFF chunks (float32 or PCM 24-bit), check the frame
+      count (EXPECT_FRAMES, or 'any' for at least one frame) and that the
+      frames equal the source from its first frame, sample for sample.
+      Prints one line; exit 1 on any difference.
+"""
+import struct
+import sys
+
+import numpy as np
+
+
+def gen(out, frames, channels, seed):
+    rng = np.random.default_rng(seed)
+    k = rng.integers(-30000, 30001, size=frames * channels)
+    (k.astype(np.float32) / np.float32(32768)).astype('<f4').tofile(out)
+
+
+def read_wav(path):
+    data = open(path, 'rb').read()
+    if data[:4] != b'RIFF' or data[8:12] != b'WAVE':
+        sys.exit(f'{path}: not a RIFF/WAVE file')
+    pos, fmt, samples = 12, None, None
+    while pos + 8 <= len(data):
+        cid, size = data[pos:pos + 4], struct.unpack('<I', data[pos + 4:pos + 8])[0]
+        body = data[pos + 8:pos + 8 + size]
+        if cid == b'fmt ':
+            tag, channels, rate = struct.unpack('<HHI', body[:8])
+            bits = struct.unpack('<H', body[14:16])[0]
+            if tag == 0xFFFE:
+                tag = struct.unpack('<H', body[24:26])[0]
+            fmt = (tag, channels, rate, bits)
+        elif cid == b'data':
+            if len(body) < size:
+                sys.exit(f'{path}: data chunk declares {size} bytes, file holds {len(body)}')
+            samples = body
+        pos += 8 + size + (size & 1)
+    if fmt is None or samples is None:
+        sys.exit(f'{path}: no fmt or data chunk')
+    tag, channels, rate, bits = fmt
+    if tag == 3 and bits == 32:
+        x = np.frombuffer(samples, '<f4').astype(np.float64)
+    elif tag == 1 and bits == 24:
+        b = np.frombuffer(samples, np.uint8).reshape(-1, 3).astype(np.int32)
+        v = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+        v = np.where(v >= 1 << 23, v - (1 << 24), v)
+        x = v / float(1 << 23)
+    else:
+        sys.exit(f'{path}: unexpected WAV format tag {tag}, {bits} bits')
+    return x.reshape(-1, channels), rate
+
+
+def compare(path, source, channels, expect):
+    got, rate = read_wav(path)
+    src = np.fromfile(source, '<f4').astype(np.float64).reshape(-1, channels)
+    if got.shape[1] != channels:
+        sys.exit(f'{path}: {got.shape[1]} channels, expected {channels}')
+    n = got.shape[0]
+    if expect != 'any' and n != int(expect):
+        sys.exit(f'{path}: {n} frames, expected {expect}')
+    if n == 0:
+        sys.exit(f'{path}: no frames')
+    m = min(n, src.shape[0])
+    diff = np.nonzero(np.any(got[:m] != src[:m], axis=1))[0]
+    if diff.size:
+        first = int(diff[0])
+        # Where in the source does the capture start? Helps tell a late
+        # start from corrupted data.
+        hits = np.nonzero(np.all(src == got[0], axis=1))[0]
+        where = f'source frame {int(hits[0])}' if hits.size else 'nowhere in the source'
+        sys.exit(f'{path}: {diff.size} of {m} frames differ from the source, first at frame '
+                 f'{first} (file {got[first].tolist()} vs source {src[first].tolist()}); '
+                 f'the file starts at {where}')
+    print(f'{path}: {n} frames at {rate} Hz x {channels} equal the source sample for sample '
+          f'(compared {m})')
+
+
+if __name__ == '__main__':
+    if len(sys.argv) == 6 and sys.argv[1] == 'gen':
+        gen(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    elif len(sys.argv) == 6 and sys.argv[1] == 'compare':
+        compare(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    else:
+        sys.exit(__doc__)
