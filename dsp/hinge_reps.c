@@ -1,0 +1,345 @@
+/* Repetition segmentation of a hinge set. See include/backline/hinge.h.
+ *
+ * Why this shape: channels differ in units, MVC scaling, resting tone and
+ * artefacts, and the patterns move activity between muscles from rep to rep
+ * (internal → external), so no single channel and no absolute level can
+ * define a repetition. Each channel is therefore scaled to its own robust
+ * range (10th to 99th percentile), clipped so one motion spike cannot
+ * dominate, and combined with weights that favour the hamstrings and glutes
+ * (active in every hinge whatever the chain) over the trunk (ECG) and the
+ * quads (barely active). Thresholds are relative to the combined activity's
+ * own percentiles, so they need no tuning per session.
+ */
+#include "backline/hinge.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void bl_hinge_segment_config_default(bl_hinge_segment_config *cfg)
+{
+    if (!cfg) return;
+    cfg->frame_rate_hz = 50.0;
+    cfg->smooth_s = 0.2;
+    cfg->on_fraction = 0.30;
+    cfg->off_fraction = 0.15;
+    cfg->edge_fraction = 0.10;
+    cfg->min_rep_s = 0.6;
+    cfg->min_gap_s = 0.15;
+    cfg->split_factor = 1.6;
+    cfg->valley_depth = 0.6;
+    cfg->clip = 1.5;
+}
+
+double bl_hinge_segment_weight(bl_muscle m)
+{
+    switch (bl_muscle_group(m)) {
+    case BL_GROUP_MEDIAL_HAMSTRING:
+    case BL_GROUP_LATERAL_HAMSTRING: return 1.0;
+    case BL_GROUP_GLUTE: return m == BL_MUSCLE_GMAX ? 1.0 : 0.5;
+    case BL_GROUP_TRUNK: return 0.25;
+    case BL_GROUP_CALF: return 0.25;
+    default: return 0.0;
+    }
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* p-th percentile (0..100) of x[0..n) using scratch (n floats). */
+static float percentile(const float *x, size_t n, double p, float *scratch)
+{
+    memcpy(scratch, x, n * sizeof *x);
+    qsort(scratch, n, sizeof *scratch, cmp_float);
+    double pos = p / 100.0 * (double)(n - 1);
+    size_t i = (size_t)pos;
+    if (i + 1 >= n) return scratch[n - 1];
+    double f = pos - (double)i;
+    return (float)((1.0 - f) * scratch[i] + f * scratch[i + 1]);
+}
+
+static int config_ok(const bl_hinge_segment_config *c)
+{
+    return c->frame_rate_hz > 0 && isfinite(c->frame_rate_hz) && c->smooth_s >= 0 &&
+           c->on_fraction > 0 && c->on_fraction < 1 && c->off_fraction > 0 &&
+           c->off_fraction <= c->on_fraction && c->edge_fraction >= 0 &&
+           c->edge_fraction <= c->off_fraction && c->min_rep_s >= 0 && c->min_gap_s >= 0 &&
+           c->split_factor > 1 && c->valley_depth > 0 && c->valley_depth < 1 && c->clip > 0;
+}
+
+/* Working segment in frames of the decimated grid: [a, b). */
+typedef struct seg {
+    size_t a, b;
+} seg;
+
+typedef struct segs {
+    seg *v;
+    size_t n, cap;
+} segs;
+
+static int segs_push(segs *s, size_t a, size_t b)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 32;
+        seg *p = realloc(s->v, cap * sizeof *p);
+        if (!p) return -1;
+        s->v = p;
+        s->cap = cap;
+    }
+    s->v[s->n].a = a;
+    s->v[s->n].b = b;
+    s->n++;
+    return 0;
+}
+
+static size_t argmax(const float *x, size_t a, size_t b)
+{
+    size_t k = a;
+    for (size_t i = a; i < b; i++)
+        if (x[i] > x[k]) k = i;
+    return k;
+}
+
+/* Split [a, b) at its deepest interior valley when that valley is below
+ * depth × the lower of the two flanking peaks and both halves last at least
+ * min_len frames; recursive. Interior minima only: the edges of a segment
+ * are low by construction. */
+static int split_at_valleys(const float *A, size_t a, size_t b, size_t min_len, double depth, segs *out)
+{
+    size_t best = 0;
+    double best_ratio = depth;
+    if (b - a >= 2 * min_len && b - a >= 3) {
+        for (size_t i = a + min_len; i + min_len <= b && i + 1 < b; i++) {
+            if (i == a || !(A[i] <= A[i - 1] && A[i] <= A[i + 1])) continue;
+            double lp = A[argmax(A, a, i)], rp = A[argmax(A, i, b)];
+            double lo = lp < rp ? lp : rp;
+            if (!(lo > 0)) continue;
+            double r = A[i] / lo;
+            if (r < best_ratio) {
+                best_ratio = r;
+                best = i;
+            }
+        }
+    }
+    if (!best) return segs_push(out, a, b);
+    if (split_at_valleys(A, a, best, min_len, depth, out)) return -1;
+    return split_at_valleys(A, best, b, min_len, depth, out);
+}
+
+/* Eccentric/concentric boundary from the combined activity: the split point
+ * of a two-level (step) fit over [a, b), accepted when the second level is
+ * clearly above the first (the concentric drive is the larger). Returns the
+ * frame or (size_t)-1. */
+static size_t change_point(const float *A, size_t a, size_t b)
+{
+    size_t n = b - a;
+    if (n < 10) return (size_t)-1;
+    double total = 0;
+    for (size_t i = a; i < b; i++) total += A[i];
+    double left = 0, best_cost = INFINITY;
+    size_t best = (size_t)-1;
+    double best_l = 0, best_r = 0;
+    size_t lo = a + n / 6, hi = b - n / 6;
+    for (size_t i = a; i < hi; i++) {
+        left += A[i];
+        if (i + 1 < lo) continue;
+        size_t nl = i + 1 - a, nr = b - (i + 1);
+        double ml = left / (double)nl, mr = (total - left) / (double)nr;
+        /* SSE of a two-level fit = Σx² − nl·ml² − nr·mr²; Σx² is constant. */
+        double cost = -(double)nl * ml * ml - (double)nr * mr * mr;
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = i + 1;
+            best_l = ml;
+            best_r = mr;
+        }
+    }
+    if (best == (size_t)-1 || !(best_r > best_l * 1.25 + 0.05)) return (size_t)-1;
+    return best;
+}
+
+bl_status bl_hinge_segment_find(const float *const *env, const double *weights, size_t channels,
+                                size_t frames, double rate_hz, const float *aux,
+                                const bl_hinge_segment_config *cfg, bl_hinge_segment *segs_out,
+                                size_t max_segments, size_t *n_segments, unsigned char *ignored)
+{
+    if (!env || channels == 0 || frames == 0 || !(rate_hz > 0) || !isfinite(rate_hz) || !cfg ||
+        !n_segments || (max_segments && !segs_out) || !config_ok(cfg))
+        return BL_EINVAL;
+    for (size_t c = 0; c < channels; c++)
+        if (!env[c] || (weights && !(weights[c] >= 0))) return BL_EINVAL;
+    *n_segments = 0;
+    if ((double)frames / rate_hz < 1.0) return BL_ENODATA;
+
+    size_t block = (size_t)lround(rate_hz / cfg->frame_rate_hz);
+    if (block < 1) block = 1;
+    size_t nd = frames / block;
+    if (nd < 8) return BL_ENODATA;
+    double fd = rate_hz / (double)block;
+
+    bl_status st = BL_ENOMEM;
+    float *dec = malloc(nd * sizeof *dec), *scratch = malloc(nd * sizeof *scratch);
+    float *A = calloc(nd, sizeof *A), *As = malloc(nd * sizeof *As);
+    segs raw = {0}, merged = {0}, split = {0};
+    if (!dec || !scratch || !A || !As) goto done;
+
+    double wsum = 0;
+    for (size_t c = 0; c < channels; c++) {
+        double w = weights ? weights[c] : 1.0;
+        int skip = !(w > 0);
+        if (!skip) {
+            for (size_t i = 0; i < nd; i++) {
+                double s = 0;
+                for (size_t k = 0; k < block; k++) s += env[c][i * block + k];
+                dec[i] = (float)(s / (double)block);
+                if (!isfinite(dec[i])) skip = 1;
+            }
+        }
+        float p10 = 0, p99 = 0;
+        if (!skip) {
+            p10 = percentile(dec, nd, 10, scratch);
+            p99 = percentile(dec, nd, 99, scratch);
+            /* A dead electrode or one that only sees noise: no modulation
+             * worth the name (a working muscle in a hinge spans > 2:1). */
+            if (!(p99 > 0) || !(p99 - p10 > 1e-12f) || p99 < 2.0f * (p10 > 0 ? p10 : 0)) skip = 1;
+        }
+        if (ignored) ignored[c] = (unsigned char)skip;
+        if (skip) continue;
+        float inv = 1.0f / (p99 - p10);
+        for (size_t i = 0; i < nd; i++) {
+            float v = (dec[i] - p10) * inv;
+            if (v < 0) v = 0;
+            if (v > (float)cfg->clip) v = (float)cfg->clip;
+            A[i] += (float)w * v;
+        }
+        wsum += w;
+    }
+    if (!(wsum > 0)) {
+        st = BL_ENODATA;
+        goto done;
+    }
+    for (size_t i = 0; i < nd; i++) A[i] = (float)(A[i] / wsum);
+    if (cfg->smooth_s > 0) {
+        st = bl_moving_average(A, nd, fd, cfg->smooth_s, As);
+        if (st != BL_OK) goto done;
+    } else {
+        memcpy(As, A, nd * sizeof *A);
+    }
+    st = BL_ENOMEM;
+
+    float base = percentile(As, nd, 5, scratch), top = percentile(As, nd, 95, scratch);
+    double range = (double)top - (double)base;
+    if (!(range > 1e-6)) {
+        st = BL_OK; /* no modulation at all: no repetitions */
+        goto done;
+    }
+    double on = base + cfg->on_fraction * range, off = base + cfg->off_fraction * range;
+    double edge = base + cfg->edge_fraction * range;
+
+    /* Hysteresis. */
+    int active = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (!active && As[i] > on) {
+            active = 1;
+            start = i;
+            while (start > 0 && As[start - 1] > off) start--;
+        } else if (active && As[i] < off) {
+            active = 0;
+            if (segs_push(&raw, start, i)) goto done;
+        }
+    }
+    if (active && segs_push(&raw, start, nd)) goto done;
+
+    /* Merge short gaps. */
+    size_t min_gap = (size_t)lround(cfg->min_gap_s * fd);
+    for (size_t k = 0; k < raw.n; k++) {
+        if (merged.n && raw.v[k].a - merged.v[merged.n - 1].b < min_gap)
+            merged.v[merged.n - 1].b = raw.v[k].b;
+        else if (segs_push(&merged, raw.v[k].a, raw.v[k].b))
+            goto done;
+    }
+
+    /* Drop segments too short to be a repetition. */
+    size_t min_len = (size_t)lround(cfg->min_rep_s * fd);
+    if (min_len < 1) min_len = 1;
+    size_t kept = 0;
+    for (size_t k = 0; k < merged.n; k++)
+        if (merged.v[k].b - merged.v[k].a >= min_len) merged.v[kept++] = merged.v[k];
+    merged.n = kept;
+
+    /* Split runs of repetitions that never fell back to baseline: at deep
+     * valleys anywhere (below half the valley_depth criterion), and at
+     * ordinary valleys in segments much longer than the typical one. */
+    if (merged.n) {
+        size_t *len = malloc(merged.n * sizeof *len);
+        if (!len) goto done;
+        for (size_t k = 0; k < merged.n; k++) len[k] = merged.v[k].b - merged.v[k].a;
+        for (size_t i = 1; i < merged.n; i++) /* insertion sort: few segments */
+            for (size_t j = i; j > 0 && len[j - 1] > len[j]; j--) {
+                size_t t = len[j];
+                len[j] = len[j - 1];
+                len[j - 1] = t;
+            }
+        double median = merged.n % 2 ? (double)len[merged.n / 2]
+                                      : 0.5 * (double)(len[merged.n / 2 - 1] + len[merged.n / 2]);
+        free(len);
+        for (size_t k = 0; k < merged.n; k++) {
+            double d = (double)(merged.v[k].b - merged.v[k].a);
+            double depth = d > cfg->split_factor * median ? cfg->valley_depth : 0.5 * cfg->valley_depth;
+            if (split_at_valleys(As, merged.v[k].a, merged.v[k].b, min_len, depth, &split)) goto done;
+        }
+    }
+
+    /* Extend the boundaries outward down the flanks to the edge level (the
+     * movement starts before the activity reaches the on threshold), never
+     * past a local minimum or a neighbour. */
+    for (size_t k = 0; k < split.n; k++) {
+        size_t lo_lim = k ? split.v[k - 1].b : 0, hi_lim = k + 1 < split.n ? split.v[k + 1].a : nd;
+        size_t a = split.v[k].a, b = split.v[k].b;
+        while (a > lo_lim && As[a - 1] > edge && As[a - 1] <= As[a]) a--;
+        while (b < hi_lim && b > 0 && As[b] > edge && As[b] <= As[b - 1]) b++;
+        split.v[k].a = a;
+        split.v[k].b = b;
+    }
+
+    *n_segments = split.n;
+    for (size_t k = 0; k < split.n && k < max_segments; k++) {
+        size_t a = split.v[k].a, b = split.v[k].b;
+        bl_hinge_segment *o = &segs_out[k];
+        o->start_s = (double)(a * block) / rate_hz;
+        o->end_s = (double)(b * block) / rate_hz;
+        o->peak = As[argmax(As, a, b)];
+        o->turn_s = NAN;
+        if (aux) {
+            /* The hip angle's extremum relative to standing is the bottom of
+             * the hinge. */
+            size_t fa = a * block, fb = b * block < frames ? b * block : frames, best = fa;
+            double ref = aux[fa], bestd = -1;
+            for (size_t i = fa; i < fb; i++) {
+                double d = fabs((double)aux[i] - ref);
+                if (d > bestd) {
+                    bestd = d;
+                    best = i;
+                }
+            }
+            if (bestd > 0 && best > fa && best + 1 < fb) o->turn_s = (double)best / rate_hz;
+        } else {
+            size_t cp = change_point(A, a, b);
+            if (cp != (size_t)-1) o->turn_s = ((double)cp + 0.5) * (double)block / rate_hz;
+        }
+    }
+    st = BL_OK;
+done:
+    free(dec);
+    free(scratch);
+    free(A);
+    free(As);
+    free(raw.v);
+    free(merged.v);
+    free(split.v);
+    return st;
+}

@@ -1,0 +1,248 @@
+/* Hip-hinge analysis: repetitions, per-repetition muscle metrics and the
+ * torque-chain verdict (DESIGN.md, "Channels and muscles").
+ *
+ * Two layers:
+ *
+ *   bl_hinge_segment   finds repetitions (and, where the signal allows, the
+ *                      eccentric/concentric boundary) in a set of envelopes.
+ *                      Each channel is scaled to its own robust baseline-to-
+ *                      peak range (so neither units nor MVC scaling matter),
+ *                      clipped (one artefact cannot dominate), and combined
+ *                      as a weighted mean in which the hamstrings and glutes
+ *                      weigh most and the trunk little (ECG on ES/EO must not
+ *                      drive segmentation). The combined activity is
+ *                      smoothed and thresholded with hysteresis relative to
+ *                      its own robust baseline and peak; segments closer
+ *                      than min_gap_s are merged, shorter than min_rep_s
+ *                      dropped, and segments much longer than the typical
+ *                      repetition are split at deep valleys. Flat channels
+ *                      (dead electrode) are ignored and reported.
+ *
+ *   bl_hinge_analyse   the whole job on a session recording and optional MVC
+ *                      trial recordings: conditioning and linear envelopes
+ *                      (envelope.h), %MVC normalisation (normalise.h; the
+ *                      session's own peak when there are no trials, flagged
+ *                      lower confidence), segmentation, then per repetition
+ *                      and channel the mean and peak %MVC, iEMG (%MVC·s),
+ *                      onset relative to the repetition start (onset.h),
+ *                      median frequency (spectrum.h, FFTW); per repetition
+ *                      the ratios, the torque-chain index and verdict, and
+ *                      the firing order; per channel the median-frequency
+ *                      slope across the set (fatigue index, Hz/rep).
+ *
+ * Torque-chain index. Channels carry a chain from a table (default
+ * bl_muscle_default_chain, overridable per muscle code). Within each
+ * anatomical group that has both an internal and an external channel, the
+ * balance is b = (I − E)/(I + E) of the groups' mean %MVC over the
+ * repetition (I, E: means of the internal / external channels; both sides
+ * pooled). The index is the weighted mean of the available balances:
+ * hamstrings (medial vs lateral, the core discriminator) weight_hamstring,
+ * trunk (EO vs ES/IO) weight_trunk, glute/quad/calf pairs weight_other
+ * each. Unpaired channels (e.g. GMAX without GMED) do not enter the index:
+ * their %MVC levels differ between muscles for anatomical reasons, not
+ * because of the chain; they are still reported (glute:hamstring ratio).
+ * The index lies in [−1, 1], positive = internal. Verdict:
+ *   unknown   no usable medial AND lateral hamstring channel, or the
+ *             hamstrings' mean activity below min_activity_pct %MVC;
+ *   internal  index >= verdict_margin;  external  index <= −verdict_margin;
+ *   mixed     in between.
+ * Every verdict comes with a reason string.
+ *
+ * Ratios (NAN when a side is missing or zero): medial:lateral hamstring
+ * (mean %MVC of ST/SM over BF), glute:hamstring (GMAX over all hamstrings),
+ * erector share (ES over the sum of hamstrings, glutes and ES: the part of
+ * the hip-extension effort carried by the lumbar erectors), hamstring:quad
+ * (hamstrings over VM/VL/RF).
+ *
+ * Everything is in seconds, Hz and %MVC; nothing prints; results live in
+ * opaque objects read through getters. Offline module (allocates).
+ */
+#ifndef BACKLINE_HINGE_H
+#define BACKLINE_HINGE_H
+
+#include <stddef.h>
+#include "backline/backline.h"
+#include "backline/chanmap.h"
+#include "backline/envelope.h"
+#include "backline/normalise.h"
+#include "backline/onset.h"
+#include "backline/recording.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- configuration ---- */
+
+typedef struct bl_hinge_segment_config {
+    double frame_rate_hz;   /* segmentation grid (envelopes are averaged down); 50 */
+    double smooth_s;        /* moving average of the combined activity; 0.2 */
+    double on_fraction;     /* enter a repetition above baseline + on × range; 0.30 */
+    double off_fraction;    /* leave it below baseline + off × range; 0.15 */
+    double edge_fraction;   /* boundaries then extended outward to this level; 0.10 */
+    double min_rep_s;       /* shorter segments are dropped; 0.6 */
+    double min_gap_s;       /* segments closer than this are merged; 0.15 */
+    double split_factor;    /* split segments longer than this × the median
+                               repetition at a valley; 1.6 */
+    double valley_depth;    /* ... when the valley is below this fraction of
+                               the lower flanking peak; 0.6 */
+    double clip;            /* per-channel scaled activity clipped at this; 1.5 */
+} bl_hinge_segment_config;
+
+void bl_hinge_segment_config_default(bl_hinge_segment_config *cfg);
+
+/* Default weight of a muscle in the combined activity: hamstrings and GMAX
+ * 1, GMED 0.5, trunk 0.25, calf 0.25, quads/other 0, AUX 0. */
+double bl_hinge_segment_weight(bl_muscle m);
+
+typedef struct bl_hinge_config {
+    bl_envelope_config envelope;     /* conditioning + linear envelope (defaults) */
+    bl_mvc_config mvc;               /* 0.5 s reference window */
+    bl_hinge_segment_config segment;
+    bl_onset_config onset;           /* per-channel onsets (baseline method) */
+    bl_chain chain[BL_MUSCLE_COUNT]; /* chain per muscle; bl_muscle_default_chain */
+    double weight_hamstring;         /* 0.6 */
+    double weight_trunk;             /* 0.3 */
+    double weight_other;             /* 0.1 (each of glute, quad, calf pairs) */
+    double verdict_margin;           /* |index| below this is mixed; 0.1 */
+    double min_activity_pct;         /* hamstring mean below this: unknown; 5 */
+    double spectrum_segment_s;       /* Welch segment for the median frequency; 0.25 */
+    double dead_ratio;               /* a channel whose conditioned RMS is below
+                                        this × the median RMS of the EMG channels
+                                        is dead; 0.02 */
+} bl_hinge_config;
+
+void bl_hinge_config_default(bl_hinge_config *cfg);
+
+/* Parse "ST=internal,BF=external,GMED=none" into cfg->chain (codes as in
+ * chanmap.h, chains internal/external/none). On error BL_EINVAL, the table
+ * unchanged, and `why` names the entry. */
+bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_COUNT], char *why,
+                               size_t why_len);
+
+/* ---- segmentation ---- */
+
+typedef struct bl_hinge_segment {
+    double start_s, end_s;  /* repetition boundaries */
+    double turn_s;          /* eccentric/concentric boundary, NAN when not resolved */
+    double peak;            /* peak of the combined scaled activity (≈1 = typical) */
+} bl_hinge_segment;
+
+/* Repetitions in `channels` planar envelopes env[c][0..frames) at rate_hz
+ * (any non-negative unit per channel; each is scaled to its own range).
+ * weights[c] >= 0 (NULL: bl_hinge_segment_weight is not known here, so all
+ * 1). `aux` (may be NULL) is a hip-angle/goniometer trace at the same rate
+ * used to place the eccentric/concentric turn at its extremum; without it
+ * the turn is the change point of the combined activity (the eccentric
+ * level is below the concentric one) when the step is clear.
+ * Writes up to max_segments into segs and the count found into *n_segments
+ * (which may exceed max_segments: call again with more room). ignored[c]
+ * (may be NULL) is set to 1 for channels left out (zero weight, flat or
+ * non-finite). BL_EINVAL for NULL/zero arguments or a bad config; BL_ENODATA
+ * when no channel is usable or the signal is shorter than 1 s; BL_ENOMEM. */
+bl_status bl_hinge_segment_find(const float *const *env, const double *weights, size_t channels,
+                                size_t frames, double rate_hz, const float *aux,
+                                const bl_hinge_segment_config *cfg, bl_hinge_segment *segs,
+                                size_t max_segments, size_t *n_segments, unsigned char *ignored);
+
+/* ---- full analysis ---- */
+
+typedef enum bl_hinge_verdict {
+    BL_VERDICT_UNKNOWN = 0, BL_VERDICT_INTERNAL, BL_VERDICT_EXTERNAL, BL_VERDICT_MIXED
+} bl_hinge_verdict;
+
+/* "unknown", "internal", "external", "mixed". */
+const char *bl_hinge_verdict_name(bl_hinge_verdict v);
+
+typedef enum bl_hinge_channel_state {
+    BL_HINGE_CH_OK = 0, BL_HINGE_CH_AUX, BL_HINGE_CH_DEAD, BL_HINGE_CH_NO_REFERENCE
+} bl_hinge_channel_state;
+
+typedef struct bl_hinge bl_hinge;
+
+/* Analyse a hinge set. `session` must carry its channel map
+ * (bl_recording_map) or every channel is taken as unnamed EMG (then no
+ * verdict is possible). mvc[0..n_mvc) are MVC trial recordings in the same
+ * layout (may be NULL when n_mvc is 0). Errors: BL_EINVAL (NULL, bad
+ * config), BL_EMAP (map or trial layout mismatch), BL_ERATE/BL_ERANGE/
+ * BL_ENONFINITE/BL_ENODATA from conditioning, BL_ENOMEM; `why` gets one
+ * line (prefixed "mvc trial N:" for a trial). No repetition found is not
+ * an error (0 reps and a warning). *out is NULL on failure. */
+bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
+                           const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len);
+void bl_hinge_destroy(bl_hinge *h);
+
+/* What conditioning did (ISEK reporting) and the config used. */
+void bl_hinge_condition_report(const bl_hinge *h, bl_condition_report *out);
+const bl_hinge_config *bl_hinge_get_config(const bl_hinge *h);
+/* "uV" or "full scale" (of the session before normalisation). */
+const char *bl_hinge_unit(const bl_hinge *h);
+size_t bl_hinge_mvc_trials(const bl_hinge *h);
+
+/* Channels (all channels of the session, AUX included). */
+size_t bl_hinge_channels(const bl_hinge *h);
+const char *bl_hinge_channel_name(const bl_hinge *h, size_t c); /* "L.ST"; "" out of range */
+bl_muscle bl_hinge_channel_muscle(const bl_hinge *h, size_t c);
+bl_chain bl_hinge_channel_chain(const bl_hinge *h, size_t c);
+bl_hinge_channel_state bl_hinge_channel_state_of(const bl_hinge *h, size_t c);
+/* MVC reference (envelope units) and its source; BL_ERANGE out of range. */
+bl_status bl_hinge_channel_reference(const bl_hinge *h, size_t c, bl_mvc_reference *out);
+/* Median-frequency slope across the set, Hz per repetition (NAN with fewer
+ * than 3 repetitions with a value). */
+double bl_hinge_channel_mf_slope(const bl_hinge *h, size_t c);
+/* The channel's %MVC envelope at the analysis rate (NULL for AUX/dead). */
+const float *bl_hinge_channel_envelope(const bl_hinge *h, size_t c, size_t *frames, double *rate_hz);
+
+/* Repetitions. */
+size_t bl_hinge_reps(const bl_hinge *h);
+
+typedef struct bl_hinge_rep {
+    double start_s, end_s;
+    double turn_s;              /* NAN when the phases were not resolved */
+    const char *phase_method;   /* "hip angle (AUX)", "envelope change point", "none" */
+    bl_hinge_verdict verdict;
+    double chain_index;         /* [−1, 1]; NAN when no balance was available */
+    double hamstring_balance;   /* (I−E)/(I+E) within the group; NAN when unpaired */
+    double trunk_balance;
+    double other_balance;       /* weighted mean of the glute/quad/calf pairs */
+    double medial_lateral;      /* ratios, NAN when a side is missing */
+    double glute_hamstring;
+    double erector_share;
+    double hamstring_quad;
+    double hamstring_pct;       /* mean %MVC of all usable hamstring channels */
+    const char *reason;         /* why this verdict (owned by h) */
+} bl_hinge_rep;
+
+typedef struct bl_hinge_rep_channel {
+    double mean_pct;   /* mean %MVC over the repetition */
+    double peak_pct;   /* peak %MVC */
+    double iemg;       /* integral, %MVC·s */
+    double onset_s;    /* onset relative to start_s (negative: before); NAN none */
+    double median_hz;  /* median frequency of the conditioned signal; NAN */
+} bl_hinge_rep_channel;
+
+/* BL_ERANGE out of range; for AUX/dead channels every value is NAN. */
+bl_status bl_hinge_rep_get(const bl_hinge *h, size_t rep, bl_hinge_rep *out);
+bl_status bl_hinge_rep_channel_get(const bl_hinge *h, size_t rep, size_t c, bl_hinge_rep_channel *out);
+/* Channel indices with an onset in this repetition, earliest first: writes
+ * up to cap into order, returns how many there are (0 out of range). */
+size_t bl_hinge_firing_order(const bl_hinge *h, size_t rep, size_t *order, size_t cap);
+
+typedef struct bl_hinge_summary {
+    size_t reps;
+    size_t internal, external, mixed, unknown;
+    double mean_index;        /* over reps with an index; NAN none */
+    double fatigue_slope_hz;  /* mean of the channel MF slopes, Hz/rep; NAN */
+    int normalised_to_mvc;    /* 1 when every usable EMG channel has an MVC reference */
+} bl_hinge_summary;
+
+void bl_hinge_summary_get(const bl_hinge *h, bl_hinge_summary *out);
+
+/* Warnings for the report (dead channels, session-peak fallback, ...). */
+size_t bl_hinge_warnings(const bl_hinge *h);
+const char *bl_hinge_warning(const bl_hinge *h, size_t i); /* NULL out of range */
+
+#ifdef __cplusplus
+}
+#endif
+#endif
