@@ -1,0 +1,121 @@
+/* Private to the synth module (synth*.c): the object layout, the PRNG, the
+ * spectral model and the scene a scenario hands to the renderer. */
+#ifndef BL_SYNTH_INTERNAL_H
+#define BL_SYNTH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backline/synth.h"
+
+/* ---- PRNG: xoshiro256** seeded through splitmix64 (synth_model.c) ---- */
+typedef struct synth_rng {
+    uint64_t s[4];
+} synth_rng;
+
+/* Independent streams: (seed, scenario, sub) -> generator state. */
+void synth_rng_seed(synth_rng *r, uint64_t seed, uint64_t scenario, uint64_t sub);
+uint64_t synth_rng_next(synth_rng *r);
+double synth_rng_uniform(synth_rng *r);              /* [0, 1) */
+double synth_rng_range(synth_rng *r, double lo, double hi);
+/* Two independent standard normals (Box–Muller). */
+void synth_rng_normal2(synth_rng *r, double *a, double *b);
+double synth_rng_normal(synth_rng *r);
+
+/* Stream identifiers. */
+enum {
+    SYNTH_SCN_ELECTRODES = 1, SYNTH_SCN_HINGE = 2, SYNTH_SCN_REST = 3, SYNTH_SCN_MVC = 16
+};
+enum { SYNTH_SUB_TIMELINE = 0, SYNTH_SUB_ARTEFACT = 1, SYNTH_SUB_NOISE = 2, SYNTH_SUB_EMG = 100 };
+
+/* ---- per-muscle table (synth_model.c) ---- */
+typedef struct synth_muscle_params {
+    double mvc_uV;       /* typical RMS at 100 %MVC */
+    double fh_hz;        /* Shwedyk upper corner */
+    double ecc_frac;     /* eccentric level / concentric level in a hinge */
+    double internal_pct; /* concentric level in the internal pattern */
+    double external_pct; /* ... and in the external pattern */
+} synth_muscle_params;
+
+const synth_muscle_params *synth_muscle_table(bl_muscle m);
+/* Crosstalk weight between two muscles (0 when not neighbours). */
+double synth_crosstalk_weight(bl_muscle a, bl_muscle b);
+/* ECG pickup factor of a site (0 off the trunk). */
+double synth_ecg_weight(bl_muscle m, bl_side side);
+
+/* Shwedyk PSD (unnormalised) at f for corners fl, fh. */
+double synth_shwedyk(double f, double fl, double fh);
+/* Its integral over 0..∞ (numerical) and its median frequency. */
+double synth_shwedyk_power(double fl, double fh);
+double synth_shwedyk_median(double fl, double fh);
+
+/* Block-wise frequency-domain shaping. */
+typedef struct synth_shaper synth_shaper;
+bl_status synth_shaper_create(double rate_hz, synth_shaper **out);
+void synth_shaper_destroy(synth_shaper *sh);
+/* Unit-variance (over the full analog band; what falls above Nyquist is
+ * left out) Shwedyk noise with corners scaled by mf[i] (NULL = 1) into
+ * out[0..frames). */
+void synth_shaper_run(synth_shaper *sh, double fl, double fh, double power, const float *mf,
+                      size_t frames, synth_rng *rng, float *out);
+
+/* ---- object ---- */
+typedef struct synth_channel {
+    bl_muscle muscle;
+    bl_side side;
+    int is_emg;
+    double mvc_uV;
+    double fl_hz, fh_hz, power, median_hz;
+    double mains_gain, mains_phase;
+    double ecg_gain;      /* signed: polarity of the lead */
+    double rest_pct;
+} synth_channel;
+
+struct bl_synth {
+    bl_synth_config cfg;
+    char *map_text;
+    bl_chanmap *map;
+    size_t nch;
+    synth_channel *ch;
+    double *xt;           /* nch × nch: xt[dst*nch+src] */
+};
+
+struct bl_synth_truth {
+    size_t nch, nreps;
+    double duration_s;
+    bl_synth_rep *reps;
+    double *level, *ecc_level, *onset; /* nreps × nch */
+    double *rest_level;                /* nch */
+    double hold_start_s, hold_end_s;
+    double *ecg;
+    size_t n_ecg;
+    double *motion;
+    size_t n_motion;
+    size_t *clipped;                   /* nch */
+};
+
+bl_synth_truth *synth_truth_alloc(size_t nch, size_t nreps);
+
+/* What a scenario hands to the renderer: per-channel activation in %MVC,
+ * the spectral scale, the hip angle and the movement transitions. */
+typedef struct synth_scene {
+    size_t frames;
+    float **act;          /* nch arrays of frames */
+    float *mf;            /* frames */
+    float *angle_deg;     /* frames */
+    const double *transitions;
+    size_t n_transitions;
+    double motion_scale;  /* 0..1 multiplier of cfg.motion_uV */
+    uint64_t scenario;    /* PRNG stream */
+    const char *name;     /* "hinge", "mvc", "rest" */
+} synth_scene;
+
+bl_status synth_scene_alloc(synth_scene *sc, size_t nch, size_t frames);
+void synth_scene_free(synth_scene *sc, size_t nch);
+
+/* EMG, crosstalk, noise, mains, ECG, motion, board path; fills the truth's
+ * artefact lists and clip counts (truth may be NULL). */
+bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **out,
+                       bl_synth_truth *truth);
+
+#endif

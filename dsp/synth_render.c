@@ -1,0 +1,333 @@
+/* Synth: from a scene (activation in %MVC per channel, spectral scale, hip
+ * angle, movement transitions) to a recording as a sound card would deliver
+ * it: EMG → crosstalk → baseline noise, mains, ECG, motion artefact (all in
+ * µV at the electrode) → board path (gain, full scale, AC coupling, clip,
+ * quantisation). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "synth_internal.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+bl_status synth_scene_alloc(synth_scene *sc, size_t nch, size_t frames)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->frames = frames;
+    sc->act = calloc(nch, sizeof *sc->act);
+    sc->mf = calloc(frames, sizeof *sc->mf);
+    sc->angle_deg = calloc(frames, sizeof *sc->angle_deg);
+    if (!sc->act || !sc->mf || !sc->angle_deg) {
+        synth_scene_free(sc, nch);
+        return BL_ENOMEM;
+    }
+    for (size_t c = 0; c < nch; c++) {
+        sc->act[c] = calloc(frames, sizeof **sc->act);
+        if (!sc->act[c]) {
+            synth_scene_free(sc, nch);
+            return BL_ENOMEM;
+        }
+    }
+    return BL_OK;
+}
+
+void synth_scene_free(synth_scene *sc, size_t nch)
+{
+    if (sc->act)
+        for (size_t c = 0; c < nch; c++)
+            free(sc->act[c]);
+    free(sc->act);
+    free(sc->mf);
+    free(sc->angle_deg);
+    sc->act = NULL;
+    sc->mf = NULL;
+    sc->angle_deg = NULL;
+}
+
+/* One heartbeat as seen on a surface lead: P, Q, R, S, T as Gaussians
+ * (times in s from the R peak, amplitudes relative to R). The QRS is
+ * narrow (~80 ms) so part of it survives a 20 Hz high-pass — which is what
+ * makes ECG contamination look like muscle activity. */
+static const struct { double t, a, sd; } ecg_waves[] = {
+    {-0.160, 0.12, 0.025}, {-0.028, -0.15, 0.008}, {0.0, 1.0, 0.010},
+    {0.030, -0.28, 0.010}, {0.260, 0.25, 0.045},
+};
+
+static void add_beat(float *x, size_t frames, double rate, double tb, double amp)
+{
+    long long i0 = (long long)floor((tb - 0.35) * rate), i1 = (long long)ceil((tb + 0.50) * rate);
+    if (i0 < 0)
+        i0 = 0;
+    if (i1 > (long long)frames)
+        i1 = (long long)frames;
+    for (long long i = i0; i < i1; i++) {
+        double t = (double)i / rate - tb, v = 0.0;
+        for (size_t w = 0; w < sizeof ecg_waves / sizeof ecg_waves[0]; w++) {
+            double z = (t - ecg_waves[w].t) / ecg_waves[w].sd;
+            v += ecg_waves[w].a * exp(-0.5 * z * z);
+        }
+        x[i] += (float)(amp * v);
+    }
+}
+
+bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **out,
+                       bl_synth_truth *truth)
+{
+    const bl_synth_config *cfg = &s->cfg;
+    size_t nch = s->nch, frames = sc->frames;
+    double rate = cfg->rate_hz, dur = (double)frames / rate;
+    bl_recording *rec = NULL;
+    float *emg = NULL, *tmp = NULL;
+    synth_shaper *sh = NULL;
+    double *beats = NULL, *motion = NULL;
+    size_t n_beats = 0, n_motion = 0;
+    bl_status st;
+
+    *out = NULL;
+    if ((st = bl_recording_create(nch, frames, rate, &rec)) != BL_OK)
+        return st;
+    if (frames > SIZE_MAX / sizeof(float) / nch) {
+        st = BL_ENOMEM;
+        goto fail;
+    }
+    emg = malloc(nch * frames * sizeof *emg);
+    tmp = malloc(frames * sizeof *tmp);
+    if (!emg || !tmp) {
+        st = BL_ENOMEM;
+        goto fail;
+    }
+    if ((st = synth_shaper_create(rate, &sh)) != BL_OK)
+        goto fail;
+
+    /* 1. Each muscle's own signal at its electrode, µV. */
+    for (size_t c = 0; c < nch; c++) {
+        const synth_channel *ch = &s->ch[c];
+        float *e = emg + c * frames;
+        if (!ch->is_emg) {
+            memset(e, 0, frames * sizeof *e);
+            continue;
+        }
+        synth_rng rng;
+        synth_rng_seed(&rng, cfg->seed, sc->scenario, SYNTH_SUB_EMG + c);
+        synth_shaper_run(sh, ch->fl_hz, ch->fh_hz, ch->power, sc->mf, frames, &rng, tmp);
+        double k = ch->mvc_uV / 100.0;
+        for (size_t i = 0; i < frames; i++)
+            e[i] = (float)(k * sc->act[c][i] * tmp[i]);
+    }
+
+    /* 2. Crosstalk: volume conduction from neighbouring muscles. */
+    for (size_t c = 0; c < nch; c++) {
+        float *d = bl_recording_data(rec, c);
+        memcpy(d, emg + c * frames, frames * sizeof *d);
+        for (size_t src = 0; src < nch; src++) {
+            double w = s->xt[c * nch + src];
+            if (w == 0.0)
+                continue;
+            const float *e = emg + src * frames;
+            for (size_t i = 0; i < frames; i++)
+                d[i] += (float)(w * e[i]);
+        }
+    }
+
+    /* 3. Artefacts, from their own stream so they do not move when the
+     * EMG model changes. */
+    synth_rng art;
+    synth_rng_seed(&art, cfg->seed, sc->scenario, SYNTH_SUB_ARTEFACT);
+
+    /* ECG: R-wave times with a few % beat-to-beat variability. */
+    if (cfg->ecg_uV > 0.0) {
+        double rr = 60.0 / cfg->heart_rate_bpm;
+        size_t cap = (size_t)(dur / (0.5 * rr)) + 4;
+        beats = malloc(cap * sizeof *beats);
+        if (!beats) {
+            st = BL_ENOMEM;
+            goto fail;
+        }
+        double t = synth_rng_range(&art, 0.1, rr);
+        while (t < dur && n_beats < cap) {
+            beats[n_beats++] = t;
+            double r = rr * (1.0 + 0.04 * synth_rng_normal(&art));
+            if (r < 0.6 * rr)
+                r = 0.6 * rr;
+            t += r;
+        }
+        for (size_t c = 0; c < nch; c++) {
+            if (s->ch[c].ecg_gain == 0.0)
+                continue;
+            float *d = bl_recording_data(rec, c);
+            for (size_t b = 0; b < n_beats; b++)
+                add_beat(d, frames, rate, beats[b], cfg->ecg_uV * s->ch[c].ecg_gain);
+        }
+    }
+
+    /* Mains: fundamental and harmonics below Nyquist (odd ones stronger, as
+     * from rectifier loads), phases per harmonic, pickup per electrode. */
+    if (cfg->mains_hz > 0.0 && cfg->mains_uV > 0.0) {
+        static const double rel[] = {1.0, 0.08, 0.35, 0.05, 0.15, 0.03, 0.06};
+        double ph[7];
+        for (int h = 0; h < 7; h++)
+            ph[h] = synth_rng_range(&art, 0.0, 2.0 * M_PI);
+        for (size_t c = 0; c < nch; c++) {
+            if (!s->ch[c].is_emg)
+                continue;
+            float *d = bl_recording_data(rec, c);
+            double a0 = cfg->mains_uV * s->ch[c].mains_gain;
+            for (int h = 0; h < 7; h++) {
+                double f = cfg->mains_hz * (h + 1);
+                if (f >= 0.49 * rate)
+                    break;
+                double w = 2.0 * M_PI * f / rate, a = a0 * rel[h], p = ph[h] + s->ch[c].mains_phase;
+                for (size_t i = 0; i < frames; i++)
+                    d[i] += (float)(a * sin(w * (double)i + p));
+            }
+        }
+    }
+
+    /* Motion artefact: a slow transient (cable and skin movement) per
+     * channel at each movement transition; the AC coupling below makes it
+     * biphasic, as on a real board. */
+    if (sc->n_transitions && cfg->motion_uV > 0.0 && sc->motion_scale > 0.0) {
+        motion = malloc(sc->n_transitions * sizeof *motion);
+        if (!motion) {
+            st = BL_ENOMEM;
+            goto fail;
+        }
+        for (size_t m = 0; m < sc->n_transitions; m++) {
+            double t0 = sc->transitions[m] + synth_rng_range(&art, -0.05, 0.05);
+            if (t0 < 0.0)
+                t0 = 0.0;
+            motion[n_motion++] = t0;
+            for (size_t c = 0; c < nch; c++) {
+                double amp = cfg->motion_uV * sc->motion_scale * synth_rng_range(&art, 0.2, 1.0);
+                if (synth_rng_uniform(&art) < 0.5)
+                    amp = -amp;
+                double tau = synth_rng_range(&art, 0.04, 0.12);
+                if (!s->ch[c].is_emg)
+                    continue;
+                float *d = bl_recording_data(rec, c);
+                size_t i0 = (size_t)ceil(t0 * rate), i1 = (size_t)ceil((t0 + 10.0 * tau) * rate);
+                if (i1 > frames)
+                    i1 = frames;
+                for (size_t i = i0; i < i1; i++) {
+                    double u = ((double)i / rate - t0) / tau;
+                    d[i] += (float)(amp * u * exp(1.0 - u));
+                }
+            }
+        }
+    }
+
+    /* Baseline noise: white, cfg->noise_uV RMS in the 10–500 Hz band, so
+     * the in-band noise does not depend on the output rate. */
+    {
+        synth_rng nz;
+        synth_rng_seed(&nz, cfg->seed, sc->scenario, SYNTH_SUB_NOISE);
+        double sd = cfg->noise_uV * sqrt(0.5 * rate / 490.0);
+        for (size_t c = 0; c < nch; c++) {
+            if (!s->ch[c].is_emg || sd == 0.0)
+                continue;
+            float *d = bl_recording_data(rec, c);
+            for (size_t i = 0; i + 1 < frames; i += 2) {
+                double g1, g2;
+                synth_rng_normal2(&nz, &g1, &g2);
+                d[i] += (float)(sd * g1);
+                d[i + 1] += (float)(sd * g2);
+            }
+            if (frames % 2)
+                d[frames - 1] += (float)(sd * synth_rng_normal(&nz));
+        }
+    }
+
+    /* 4. Board path. */
+    {
+        double q = cfg->quantise_bits ? ldexp(1.0, -(cfg->quantise_bits - 1)) : 0.0;
+        double top = q > 0.0 ? 1.0 - q : 1.0;
+        double K = tan(M_PI * cfg->ac_coupling_hz / rate);
+        double hp_b = 1.0 / (1.0 + K), hp_a = (1.0 - K) / (1.0 + K);
+        double k = 1e-6 * cfg->gain / cfg->full_scale_v;
+        for (size_t c = 0; c < nch; c++) {
+            float *d = bl_recording_data(rec, c);
+            size_t clipped = 0;
+            double xprev = 0.0, yprev = 0.0;
+            for (size_t i = 0; i < frames; i++) {
+                double x;
+                if (s->ch[c].is_emg) {
+                    x = (double)d[i] * k;
+                    if (cfg->ac_coupling_hz > 0.0) {
+                        /* First-order high-pass (bilinear): the coupling
+                         * capacitor of the line input. */
+                        double y = hp_b * (x - xprev) + hp_a * yprev;
+                        xprev = x;
+                        yprev = y;
+                        x = y;
+                    }
+                } else {
+                    /* AUX: a goniometer on a DC-coupled input, 180° = full
+                     * scale. */
+                    x = (double)sc->angle_deg[i] / 180.0;
+                }
+                if (x > top) {
+                    x = top;
+                    clipped++;
+                } else if (x < -1.0) {
+                    x = -1.0;
+                    clipped++;
+                }
+                if (q > 0.0)
+                    x = nearbyint(x / q) * q;
+                d[i] = (float)x;
+            }
+            if (truth)
+                truth->clipped[c] = clipped;
+        }
+    }
+
+    /* Metadata: what makes the file describe itself. */
+    if ((st = bl_recording_set_map(rec, s->map_text)) != BL_OK)
+        goto fail;
+    if ((st = bl_recording_set_full_scale(rec, cfg->full_scale_v)) != BL_OK)
+        goto fail;
+    for (size_t c = 0; c < nch; c++)
+        if (s->ch[c].is_emg && (st = bl_recording_set_gain(rec, c, cfg->gain)) != BL_OK)
+            goto fail;
+    {
+        char buf[96];
+        snprintf(buf, sizeof buf, "backline %s synth", bl_version());
+        if ((st = bl_recording_set_meta(rec, "software", buf)) != BL_OK)
+            goto fail;
+        if ((st = bl_recording_set_meta(rec, "synth_scenario", sc->name)) != BL_OK)
+            goto fail;
+        snprintf(buf, sizeof buf, "%" PRIu64, cfg->seed);
+        if ((st = bl_recording_set_meta(rec, "synth_seed", buf)) != BL_OK)
+            goto fail;
+    }
+
+    if (truth) {
+        truth->duration_s = dur;
+        truth->ecg = beats;
+        truth->n_ecg = n_beats;
+        truth->motion = motion;
+        truth->n_motion = n_motion;
+        beats = motion = NULL;
+    }
+    free(beats);
+    free(motion);
+    free(emg);
+    free(tmp);
+    synth_shaper_destroy(sh);
+    *out = rec;
+    return BL_OK;
+
+fail:
+    free(beats);
+    free(motion);
+    free(emg);
+    free(tmp);
+    synth_shaper_destroy(sh);
+    bl_recording_destroy(rec);
+    return st;
+}

@@ -1,0 +1,190 @@
+/* Synthetic surface EMG with ground truth.
+ *
+ * A generator good enough to validate a pipeline against: each EMG channel is
+ * Gaussian noise shaped to a physiological sEMG spectrum (Shwedyk et al.
+ * 1977: P(f) ∝ fh⁴ f² / ((f² + fl²)(f² + fh²)²), median frequency 60–120 Hz,
+ * corners per muscle and per electrode), amplitude-modulated by an
+ * activation profile in %MVC and scaled by an electrode-dependent MVC
+ * amplitude in µV, so raw amplitudes are not comparable across channels
+ * until they are normalised. On top come what real recordings carry:
+ * baseline noise, crosstalk between neighbouring sites (ST/SM ↔ BF ...), ECG
+ * on trunk channels (ES, EO, IO), mains at 50/60 Hz with harmonics and
+ * motion artefacts at movement transitions. The board path then applies the
+ * amplifier gain, the interface full scale, the sound card's AC coupling, a
+ * clip at full scale and quantisation.
+ *
+ * The spectrum is shaped in the frequency domain block by block at the
+ * output rate, so the sEMG content up to min(Nyquist, ~500 Hz) is right at
+ * any rate from 1 kHz up (2 kHz, 44.1 kHz, 48 kHz, 96 kHz...).
+ *
+ * Determinism: every scenario draws from a xoshiro256** generator seeded
+ * (through splitmix64) from the config seed and the scenario, so the same
+ * seed and configuration give bit-identical recordings, independent of the
+ * order in which scenarios are generated. (Across platforms the results can
+ * differ in the last bit where libm's exp/log/sin round differently.)
+ *
+ * Output recordings are in full-scale units (what the sound card delivers)
+ * with the map, per-channel gain and full scale set, so
+ * bl_recording_to_microvolts() gives µV at the electrode and
+ * bl_recording_save() writes a self-describing file.
+ *
+ * One object is used by one thread at a time; no global state.
+ */
+#ifndef BACKLINE_SYNTH_H
+#define BACKLINE_SYNTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "backline/backline.h"
+#include "backline/chanmap.h"
+#include "backline/recording.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BL_SYNTH_DEFAULT_MAP "L.ST,L.BF,L.GMAX,L.ES,L.EO,L.VL"
+/* Lowest and highest output rates accepted, Hz. */
+#define BL_SYNTH_MIN_RATE_HZ 1000.0
+#define BL_SYNTH_MAX_RATE_HZ 384000.0
+
+typedef struct bl_synth_config {
+    double rate_hz;          /* output sample rate, Hz; 2000 */
+    uint64_t seed;           /* 1 */
+    const char *map;         /* channel map text (copied); BL_SYNTH_DEFAULT_MAP.
+                              * AUX channels carry a hip-angle trace. */
+    double noise_uV;         /* baseline (electrode + amplifier) noise, RMS µV; 3 */
+    double mains_hz;         /* 50, 60, or 0 for none; 50 */
+    double mains_uV;         /* mains fundamental amplitude (peak) µV, before the
+                              * per-electrode factor 0.5–1.5; 10 */
+    double crosstalk;        /* fraction of a neighbour's EMG seen by a site,
+                              * 0–0.5 (per pair ×0.6–1.4); 0.05 */
+    double ecg_uV;           /* R-wave amplitude on trunk channels, µV; 40; 0 = none */
+    double heart_rate_bpm;   /* 72; beats vary a few % (30–200) */
+    double motion_uV;        /* motion artefact peak at transitions, µV; 150; 0 = none */
+    double gain;             /* amplifier gain on every EMG channel; 500 */
+    double full_scale_v;     /* interface full scale, V (sample ±1.0); 1.0 */
+    double ac_coupling_hz;   /* sound-card input high-pass (1st order); 2; 0 = DC */
+    int quantise_bits;       /* 16, 24, or 0 = float (no quantisation); 16 */
+} bl_synth_config;
+
+void bl_synth_config_default(bl_synth_config *cfg);
+
+typedef enum bl_synth_pattern {
+    BL_SYNTH_INTERNAL = 0, /* medial hamstrings and external obliques lead, glute max strong */
+    BL_SYNTH_EXTERNAL,     /* biceps femoris and lumbar erectors lead */
+    BL_SYNTH_DRIFT,        /* internal turning external as the set fatigues */
+    BL_SYNTH_ALTERNATING   /* internal, external, internal, ... */
+} bl_synth_pattern;
+
+typedef enum bl_synth_order {
+    BL_SYNTH_GLUTE_FIRST = 0, /* GMAX onset first, hamstrings 50–150 ms later */
+    BL_SYNTH_HAMSTRING_FIRST  /* hamstrings first, GMAX 50–150 ms later */
+} bl_synth_order;
+
+/* Name <-> enum ("internal", "glute-first"); NULL / -1 for unknown. */
+const char *bl_synth_pattern_name(bl_synth_pattern p);
+int bl_synth_pattern_from_name(const char *name);
+const char *bl_synth_order_name(bl_synth_order o);
+int bl_synth_order_from_name(const char *name);
+
+typedef struct bl_synth_hinge_config {
+    int reps;                /* repetitions, 1–100; 5 */
+    bl_synth_pattern pattern;/* internal */
+    bl_synth_order order;    /* glute-first */
+    double fatigue;          /* fractional fall of the spectrum's corner
+                              * frequencies (so of the median frequency) from the
+                              * first to the last rep, 0–0.5; < 0 = pattern
+                              * default (0.08; drift 0.20) */
+    double lead_s;           /* quiet standing before the first rep, s; 1.5 */
+    double tail_s;           /* quiet standing after the last rep, s; 1.5 */
+} bl_synth_hinge_config;
+
+void bl_synth_hinge_config_default(bl_synth_hinge_config *cfg);
+
+typedef struct bl_synth_mvc_config {
+    double rest_s;           /* quiet before and after, s; 0.5 */
+    double ramp_s;           /* raised-cosine ramp up and down, s; 0.5 */
+    double hold_s;           /* hold at 100 %MVC, s; 3 */
+    double others_pct;       /* level of the other muscles, %MVC; 3 */
+} bl_synth_mvc_config;
+
+void bl_synth_mvc_config_default(bl_synth_mvc_config *cfg);
+
+typedef struct bl_synth bl_synth;
+
+/* Validate the configuration, parse the map and draw the per-electrode
+ * parameters (MVC amplitude, spectral corners, mains pickup, crosstalk).
+ * BL_EINVAL (NULL, bad numbers, quantise_bits not 0/16/24), BL_ERATE (rate
+ * outside [BL_SYNTH_MIN_RATE_HZ, BL_SYNTH_MAX_RATE_HZ]), BL_ERANGE (mains not
+ * 0/50/60, crosstalk outside 0–0.5, heart rate outside 30–200 bpm, negative
+ * amplitudes, gain or full scale <= 0), BL_EMAP (map does not parse or has
+ * no EMG channel; `why` gets one line when not NULL), BL_ENOMEM. */
+bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why, size_t why_len);
+void bl_synth_destroy(bl_synth *s);
+
+size_t bl_synth_channels(const bl_synth *s);
+double bl_synth_rate(const bl_synth *s);
+/* The map as canonical text (valid for the object's lifetime). */
+const char *bl_synth_map(const bl_synth *s);
+const bl_chanmap *bl_synth_chanmap(const bl_synth *s);
+/* Per-electrode model parameters of a channel: RMS amplitude at 100 %MVC in
+ * µV, Shwedyk corners fl/fh in Hz (unfatigued) and the model's median
+ * frequency in Hz (of the one-sided PSD over 0–∞). 0 for AUX channels and
+ * out-of-range indices; the out-pointers may be NULL. */
+double bl_synth_mvc_uV(const bl_synth *s, size_t channel);
+void bl_synth_corners(const bl_synth *s, size_t channel, double *fl_hz, double *fh_hz);
+double bl_synth_median_hz(const bl_synth *s, size_t channel);
+
+/* Ground truth of one generated recording (opaque; getters below). */
+typedef struct bl_synth_truth bl_synth_truth;
+
+typedef struct bl_synth_rep {
+    double start_s;          /* movement starts (eccentric lowering) */
+    double turn_s;           /* eccentric/concentric boundary */
+    double end_s;            /* standing again (end of concentric) */
+    bl_chain chain;          /* internal or external */
+    double blend;            /* 0 = pure internal levels, 1 = pure external */
+    double mf_scale;         /* corner/median frequency scale (1 = fresh) */
+} bl_synth_rep;
+
+/* The hinge set: a new recording and its truth (truth may be NULL when not
+ * wanted). BL_EINVAL for bad config values; BL_ENOMEM. */
+bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recording **out,
+                         bl_synth_truth **truth);
+/* An MVC trial of `channel` (that muscle ramps to 100 %MVC and holds, the
+ * others stay low) in the same layout. BL_EINVAL for an AUX or
+ * out-of-range channel. */
+bl_status bl_synth_mvc(bl_synth *s, const bl_synth_mvc_config *cfg, size_t channel,
+                       bl_recording **out, bl_synth_truth **truth);
+/* Quiet standing for duration_s seconds (0.5–3600). */
+bl_status bl_synth_rest(bl_synth *s, double duration_s, bl_recording **out, bl_synth_truth **truth);
+
+void bl_synth_truth_destroy(bl_synth_truth *t);
+size_t bl_synth_truth_channels(const bl_synth_truth *t);
+double bl_synth_truth_duration(const bl_synth_truth *t);   /* s */
+size_t bl_synth_truth_reps(const bl_synth_truth *t);
+/* BL_EINVAL for an index out of range. */
+bl_status bl_synth_truth_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out);
+/* Concentric (peak) level of a channel in a rep, %MVC; eccentric level;
+ * onset time (s from the file start) when the muscle starts to rise; NAN
+ * for out-of-range or AUX. */
+double bl_synth_truth_level(const bl_synth_truth *t, size_t rep, size_t channel);
+double bl_synth_truth_ecc_level(const bl_synth_truth *t, size_t rep, size_t channel);
+double bl_synth_truth_onset(const bl_synth_truth *t, size_t rep, size_t channel);
+/* Tonic level between reps, %MVC. */
+double bl_synth_truth_rest_level(const bl_synth_truth *t, size_t channel);
+/* MVC trials: the hold at 100 %MVC (both 0 for other scenarios). */
+void bl_synth_truth_hold(const bl_synth_truth *t, double *start_s, double *end_s);
+/* Artefacts: ECG R-wave times and motion-artefact times (s). */
+size_t bl_synth_truth_ecg_count(const bl_synth_truth *t);
+double bl_synth_truth_ecg_time(const bl_synth_truth *t, size_t i);
+size_t bl_synth_truth_motion_count(const bl_synth_truth *t);
+double bl_synth_truth_motion_time(const bl_synth_truth *t, size_t i);
+/* Samples clipped at full scale, per channel. */
+size_t bl_synth_truth_clipped(const bl_synth_truth *t, size_t channel);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

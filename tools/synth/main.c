@@ -1,0 +1,465 @@
+/* backline-synth: synthetic multi-channel sEMG with ground truth.
+ *
+ *   backline-synth hinge -o DIR [options]   DIR/session.wav, DIR/mvc_<CODE>.wav, DIR/truth.json
+ *   backline-synth mvc   -o DIR [options]   DIR/mvc_<CODE>.wav, DIR/mvc.json
+ *   backline-synth rest  -o DIR [options]   DIR/rest.wav, DIR/rest.json
+ *
+ * The tool parses options, calls the library (backline/synth.h) and writes
+ * files; the model lives in dsp/synth*.c. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "backline/backline.h"
+#include "backline/synth.h"
+#include "synth_tool.h"
+#include "tool.h"
+
+static const char *const help_text =
+    "usage: backline-synth COMMAND -o DIR [OPTIONS]\n"
+    "\n"
+    "Synthetic surface EMG with known ground truth (Shwedyk-spectrum EMG shaped\n"
+    "by activation profiles in %MVC, per-electrode MVC amplitudes, crosstalk, ECG\n"
+    "on trunk channels, mains, motion artefacts and an audio-interface board path).\n"
+    "\n"
+    "commands:\n"
+    "  hinge   a set of hip hinges: DIR/session.wav, DIR/mvc_<CODE>.wav per EMG\n"
+    "          channel, DIR/truth.json (map, reps with chain labels, levels, onsets,\n"
+    "          artefacts)\n"
+    "  mvc     only the MVC trials: DIR/mvc_<CODE>.wav and DIR/mvc.json\n"
+    "  rest    quiet standing: DIR/rest.wav and DIR/rest.json\n"
+    "\n"
+    "options (all commands):\n"
+    "  -o DIR              output folder (created if missing)\n"
+    "  --seed N            random seed, 0..2^64-1 (default 1); same seed, same files\n"
+    "  --rate HZ           output sample rate, 1000..384000 (default 2000)\n"
+    "  --map MAP           channel map (default " BL_SYNTH_DEFAULT_MAP ")\n"
+    "  --format F          pcm16 | pcm24 | float (default pcm16)\n"
+    "  --noise LEVEL       baseline noise, uV RMS in 10-500 Hz, or none|low|medium|high\n"
+    "                      (0, 1, 3, 8; default 3)\n"
+    "  --mains HZ          50 | 60 | 0 (none) (default 50)\n"
+    "  --mains-uv UV       mains amplitude at the electrode (default 10)\n"
+    "  --ecg UV            ECG R-wave on trunk channels, 0 = none (default 40)\n"
+    "  --heart-rate BPM    30..200 (default 72)\n"
+    "  --motion UV         motion artefact at transitions, 0 = none (default 150)\n"
+    "  --crosstalk F       fraction of a neighbour's EMG, 0..0.5 (default 0.05)\n"
+    "  --gain G            amplifier gain (default 500)\n"
+    "  --full-scale V      interface full scale in volts (default 1)\n"
+    "  --ac-coupling HZ    sound-card high-pass corner, 0 = DC (default 2)\n"
+    "\n"
+    "hinge options:\n"
+    "  --reps N            repetitions, 1..100 (default 5)\n"
+    "  --pattern P         internal | external | drift | alternating (default internal)\n"
+    "  --order O           glute-first | hamstring-first (default glute-first)\n"
+    "  --fatigue F         fall of the median frequency over the set, 0..0.5\n"
+    "                      (default 0.08; drift 0.20)\n"
+    "  --lead S, --tail S  quiet standing before/after the set (default 1.5)\n"
+    "  --no-mvc            do not write the MVC trials\n"
+    "\n"
+    "mvc options:\n"
+    "  --mvc-hold S        hold at 100 %MVC (default 3), --mvc-ramp S (default 0.5)\n"
+    "  --muscle NAME       only this channel (e.g. L.ST); default all EMG channels\n"
+    "                      (hinge also takes --mvc-hold and --mvc-ramp)\n"
+    "\n"
+    "rest options:\n"
+    "  --duration S        length of the rest recording (default 30)\n"
+    "\n"
+    "Exit status 0 on success; 1 or 2 with one line on stderr otherwise.\n";
+
+static const bl_opt_spec spec[] = {
+    {"-o", 1, 0}, {"--seed", 1, 0}, {"--rate", 1, 0}, {"--map", 1, 0}, {"--format", 1, 0},
+    {"--noise", 1, 0}, {"--mains", 1, 0}, {"--mains-uv", 1, 0}, {"--ecg", 1, 0},
+    {"--heart-rate", 1, 0}, {"--motion", 1, 0}, {"--crosstalk", 1, 0}, {"--gain", 1, 0},
+    {"--full-scale", 1, 0}, {"--ac-coupling", 1, 0}, {"--reps", 1, 0}, {"--pattern", 1, 0},
+    {"--order", 1, 0}, {"--fatigue", 1, 0}, {"--lead", 1, 0}, {"--tail", 1, 0},
+    {"--no-mvc", 0, 0}, {"--mvc-hold", 1, 0}, {"--mvc-ramp", 1, 0}, {"--muscle", 1, 0},
+    {"--duration", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0},
+};
+
+typedef struct run {
+    const char *cmd;
+    const char *dir;
+    bl_synth_config cfg;
+    bl_synth_hinge_config hinge;
+    bl_synth_mvc_config mvc;
+    bl_sample_format format;
+    const char *format_name;
+    int no_mvc;
+    const char *muscle;
+    double rest_s;
+} run;
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* A number option in [lo, hi]; prints the error line itself. */
+static int opt_num(const bl_args *a, const char *name, double lo, double hi, double *out)
+{
+    const char *v = bl_args_get(a, name);
+    if (!v)
+        return 0;
+    double x;
+    if (bl_parse_double(v, &x) || x < lo || x > hi)
+        return bl_tool_usage_error("%s: expected a number in [%g, %g], got \"%s\"", name, lo, hi, v);
+    *out = x;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, run *r, int *help)
+{
+    bl_args a;
+    int rc = bl_args_parse(argc, argv, spec, &a);
+    if (rc)
+        return rc;
+    *help = bl_args_has(&a, "--help") || bl_args_has(&a, "-h");
+    if (*help)
+        return 0;
+    if (a.n_pos)
+        return bl_tool_usage_error("unexpected argument \"%s\" (outputs go in -o DIR)", a.pos[0]);
+    r->dir = bl_args_get(&a, "-o");
+    if (!r->dir || !*r->dir)
+        return bl_tool_usage_error("%s: missing -o DIR (the output folder)", r->cmd);
+
+    bl_synth_config_default(&r->cfg);
+    bl_synth_hinge_config_default(&r->hinge);
+    bl_synth_mvc_config_default(&r->mvc);
+    r->format = BL_FORMAT_PCM16;
+    r->format_name = "pcm16";
+    r->rest_s = 30.0;
+
+    const char *v;
+    if ((v = bl_args_get(&a, "--seed")) && parse_u64(v, &r->cfg.seed))
+        return bl_tool_usage_error("--seed: expected a whole number 0..18446744073709551615, got \"%s\"", v);
+    if ((rc = opt_num(&a, "--rate", BL_SYNTH_MIN_RATE_HZ, BL_SYNTH_MAX_RATE_HZ, &r->cfg.rate_hz)))
+        return rc;
+    if ((v = bl_args_get(&a, "--map")))
+        r->cfg.map = v;
+    if ((v = bl_args_get(&a, "--format"))) {
+        if (!strcmp(v, "pcm16")) {
+            r->format = BL_FORMAT_PCM16;
+            r->cfg.quantise_bits = 16;
+        } else if (!strcmp(v, "pcm24")) {
+            r->format = BL_FORMAT_PCM24;
+            r->cfg.quantise_bits = 24;
+        } else if (!strcmp(v, "float")) {
+            r->format = BL_FORMAT_FLOAT32;
+            r->cfg.quantise_bits = 0;
+        } else {
+            return bl_tool_usage_error("--format: expected pcm16, pcm24 or float, got \"%s\"", v);
+        }
+        r->format_name = v;
+    }
+    if ((v = bl_args_get(&a, "--noise"))) {
+        static const struct { const char *name; double uV; } levels[] = {
+            {"none", 0.0}, {"low", 1.0}, {"medium", 3.0}, {"high", 8.0}};
+        int found = 0;
+        for (size_t i = 0; i < 4; i++)
+            if (!strcmp(v, levels[i].name)) {
+                r->cfg.noise_uV = levels[i].uV;
+                found = 1;
+            }
+        if (!found && (bl_parse_double(v, &r->cfg.noise_uV) || r->cfg.noise_uV < 0 || r->cfg.noise_uV > 1000))
+            return bl_tool_usage_error("--noise: expected uV RMS in [0, 1000] or none|low|medium|high, got \"%s\"", v);
+    }
+    if ((v = bl_args_get(&a, "--mains"))) {
+        if (!strcmp(v, "50"))
+            r->cfg.mains_hz = 50;
+        else if (!strcmp(v, "60"))
+            r->cfg.mains_hz = 60;
+        else if (!strcmp(v, "0") || !strcmp(v, "none"))
+            r->cfg.mains_hz = 0;
+        else
+            return bl_tool_usage_error("--mains: expected 50, 60 or 0, got \"%s\"", v);
+    }
+    if ((rc = opt_num(&a, "--mains-uv", 0, 100000, &r->cfg.mains_uV)) ||
+        (rc = opt_num(&a, "--ecg", 0, 10000, &r->cfg.ecg_uV)) ||
+        (rc = opt_num(&a, "--heart-rate", 30, 200, &r->cfg.heart_rate_bpm)) ||
+        (rc = opt_num(&a, "--motion", 0, 100000, &r->cfg.motion_uV)) ||
+        (rc = opt_num(&a, "--crosstalk", 0, 0.5, &r->cfg.crosstalk)) ||
+        (rc = opt_num(&a, "--gain", 1e-3, 1e7, &r->cfg.gain)) ||
+        (rc = opt_num(&a, "--full-scale", 1e-3, 100, &r->cfg.full_scale_v)) ||
+        (rc = opt_num(&a, "--ac-coupling", 0, 50, &r->cfg.ac_coupling_hz)) ||
+        (rc = opt_num(&a, "--fatigue", 0, 0.5, &r->hinge.fatigue)) ||
+        (rc = opt_num(&a, "--lead", 0.3, 600, &r->hinge.lead_s)) ||
+        (rc = opt_num(&a, "--tail", 0.5, 600, &r->hinge.tail_s)) ||
+        (rc = opt_num(&a, "--mvc-hold", 0.5, 60, &r->mvc.hold_s)) ||
+        (rc = opt_num(&a, "--mvc-ramp", 0.05, 10, &r->mvc.ramp_s)) ||
+        (rc = opt_num(&a, "--duration", 0.5, 3600, &r->rest_s)))
+        return rc;
+    if ((v = bl_args_get(&a, "--reps")) && (bl_parse_int(v, &r->hinge.reps) || r->hinge.reps < 1 || r->hinge.reps > 100))
+        return bl_tool_usage_error("--reps: expected a whole number 1..100, got \"%s\"", v);
+    if ((v = bl_args_get(&a, "--pattern"))) {
+        int p = bl_synth_pattern_from_name(v);
+        if (p < 0)
+            return bl_tool_usage_error("--pattern: expected internal, external, drift or alternating, got \"%s\"", v);
+        r->hinge.pattern = (bl_synth_pattern)p;
+    }
+    if ((v = bl_args_get(&a, "--order"))) {
+        int o = bl_synth_order_from_name(v);
+        if (o < 0)
+            return bl_tool_usage_error("--order: expected glute-first or hamstring-first, got \"%s\"", v);
+        r->hinge.order = (bl_synth_order)o;
+    }
+    r->no_mvc = bl_args_has(&a, "--no-mvc");
+    r->muscle = bl_args_get(&a, "--muscle");
+
+    /* Options that do not apply to the command are mistakes, not no-ops. */
+    static const char *const hinge_only[] = {"--reps", "--pattern", "--order", "--fatigue", "--lead", "--tail", "--no-mvc"};
+    static const char *const mvc_opts[] = {"--mvc-hold", "--mvc-ramp"};
+    if (strcmp(r->cmd, "hinge"))
+        for (size_t i = 0; i < sizeof hinge_only / sizeof *hinge_only; i++)
+            if (bl_args_has(&a, hinge_only[i]))
+                return bl_tool_usage_error("%s applies to the hinge command only", hinge_only[i]);
+    if (!strcmp(r->cmd, "rest"))
+        for (size_t i = 0; i < 2; i++)
+            if (bl_args_has(&a, mvc_opts[i]))
+                return bl_tool_usage_error("%s does not apply to the rest command", mvc_opts[i]);
+    if (r->muscle && strcmp(r->cmd, "mvc"))
+        return bl_tool_usage_error("--muscle applies to the mvc command only");
+    if (bl_args_has(&a, "--duration") && strcmp(r->cmd, "rest"))
+        return bl_tool_usage_error("--duration applies to the rest command only");
+    return 0;
+}
+
+static int make_dir(const char *dir)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n >= sizeof path)
+        return bl_tool_error("%s: path too long", dir);
+    memcpy(path, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] == '/' || path[i] == '\0') {
+            char keep = path[i];
+            path[i] = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+                return bl_tool_error("%s: cannot create folder: %s", path, strerror(errno));
+            path[i] = keep;
+        }
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return bl_tool_error("%s: not a folder", dir);
+    return 0;
+}
+
+static int save(const bl_recording *rec, const char *dir, const char *name, const run *r)
+{
+    char path[4096], why[512] = "";
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+        return bl_tool_error("%s: path too long", dir);
+    bl_status st = bl_recording_save(rec, path, r->format, why, sizeof why);
+    if (st != BL_OK)
+        return bl_tool_error("%s: %s", path, why[0] ? why : bl_strerror(st));
+    return 0;
+}
+
+/* mvc_<CODE>.wav; when the code appears on several channels the side joins
+ * the name (mvc_L_ST.wav), and when even that repeats, the channel number. */
+static void mvc_name(const bl_chanmap *map, size_t c, char *buf, size_t len)
+{
+    bl_muscle m = bl_chanmap_muscle(map, c);
+    bl_side side = bl_chanmap_side(map, c);
+    size_t same_code = 0, same_entry = 0;
+    for (size_t i = 0; i < bl_chanmap_count(map); i++) {
+        same_code += bl_chanmap_muscle(map, i) == m;
+        same_entry += bl_chanmap_muscle(map, i) == m && bl_chanmap_side(map, i) == side;
+    }
+    if (same_code == 1) {
+        snprintf(buf, len, "mvc_%s.wav", bl_muscle_code(m));
+        return;
+    }
+    char entry[32];
+    bl_chanmap_entry_name(map, c, entry, sizeof entry);
+    for (char *p = entry; *p; p++)
+        if (*p == '.')
+            *p = '_';
+    if (same_entry == 1)
+        snprintf(buf, len, "mvc_%s.wav", entry);
+    else
+        snprintf(buf, len, "mvc_%s_ch%zu.wav", entry, c + 1);
+}
+
+static int write_mvcs(bl_synth *s, const run *r, synth_mvc_file *files, size_t *n_files, long only)
+{
+    const bl_chanmap *map = bl_synth_chanmap(s);
+    *n_files = 0;
+    for (size_t c = 0; c < bl_synth_channels(s); c++) {
+        if (bl_chanmap_muscle(map, c) == BL_MUSCLE_AUX || (only >= 0 && (size_t)only != c))
+            continue;
+        bl_recording *rec = NULL;
+        bl_synth_truth *t = NULL;
+        bl_status st = bl_synth_mvc(s, &r->mvc, c, &rec, &t);
+        if (st != BL_OK)
+            return bl_tool_error("MVC trial of channel %zu: %s", c + 1, bl_strerror(st));
+        synth_mvc_file *f = &files[(*n_files)++];
+        mvc_name(map, c, f->name, sizeof f->name);
+        f->channel = c;
+        bl_synth_truth_hold(t, &f->hold_start_s, &f->hold_end_s);
+        f->clipped = bl_synth_truth_clipped(t, c);
+        int rc = save(rec, r->dir, f->name, r);
+        bl_recording_destroy(rec);
+        bl_synth_truth_destroy(t);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int truth_file(const run *r, const char *name, synth_truth_doc *doc)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", r->dir, name) >= sizeof path)
+        return bl_tool_error("%s: path too long", r->dir);
+    return synth_write_truth(path, doc);
+}
+
+static int run_command(run *r)
+{
+    char why[512] = "";
+    bl_synth *s = NULL;
+    int rc = 0;
+    bl_status st = bl_synth_create(&r->cfg, &s, why, sizeof why);
+    if (st == BL_EMAP)
+        return bl_tool_usage_error("--map: %s", why[0] ? why : bl_strerror(st));
+    if (st != BL_OK)
+        return bl_tool_usage_error("invalid configuration: %s", bl_strerror(st));
+
+    long only = -1;
+    if (r->muscle) {
+        const bl_chanmap *map = bl_synth_chanmap(s);
+        for (size_t c = 0; c < bl_synth_channels(s); c++) {
+            char name[32];
+            bl_chanmap_entry_name(map, c, name, sizeof name);
+            if (!strcmp(name, r->muscle) || !strcmp(bl_muscle_code(bl_chanmap_muscle(map, c)), r->muscle)) {
+                only = (long)c;
+                break;
+            }
+        }
+        if (only < 0 || bl_chanmap_muscle(map, (size_t)only) == BL_MUSCLE_AUX) {
+            rc = bl_tool_usage_error("--muscle: \"%s\" is not an EMG channel of the map %s", r->muscle,
+                                     bl_synth_map(s));
+            bl_synth_destroy(s);
+            return rc;
+        }
+    }
+    if (make_dir(r->dir)) {
+        bl_synth_destroy(s);
+        return 1;
+    }
+
+    size_t nch = bl_synth_channels(s), n_mvc = 0;
+    synth_mvc_file *files = calloc(nch, sizeof *files);
+    bl_recording *rec = NULL;
+    bl_synth_truth *t = NULL;
+    if (!files) {
+        bl_synth_destroy(s);
+        return bl_tool_error("out of memory");
+    }
+    synth_truth_doc doc = {0};
+    doc.synth = s;
+    doc.cfg = &r->cfg;
+    doc.format = r->format_name;
+    doc.scenario = r->cmd;
+
+    if (!strcmp(r->cmd, "hinge")) {
+        st = bl_synth_hinge(s, &r->hinge, &rec, &t);
+        if (st != BL_OK) {
+            rc = bl_tool_error("hinge set: %s", bl_strerror(st));
+            goto done;
+        }
+        if ((rc = save(rec, r->dir, "session.wav", r)))
+            goto done;
+        if (!r->no_mvc && (rc = write_mvcs(s, r, files, &n_mvc, -1)))
+            goto done;
+        doc.file = "session.wav";
+        doc.hinge = &r->hinge;
+        doc.fatigue = r->hinge.fatigue >= 0 ? r->hinge.fatigue
+                                            : (r->hinge.pattern == BL_SYNTH_DRIFT ? 0.20 : 0.08);
+        doc.truth = t;
+        doc.mvc = files;
+        doc.n_mvc = n_mvc;
+        if ((rc = truth_file(r, "truth.json", &doc)))
+            goto done;
+        size_t clipped = 0;
+        for (size_t c = 0; c < nch; c++)
+            clipped += bl_synth_truth_clipped(t, c);
+        if (clipped)
+            bl_tool_warn("%zu samples clipped at full scale (lower --gain to avoid it)", clipped);
+        printf("%s: %s set of %d reps (%s, %s), %.1f s at %g Hz, %zu MVC trials, seed %" PRIu64 "\n",
+               r->dir, bl_synth_pattern_name(r->hinge.pattern), r->hinge.reps,
+               bl_synth_order_name(r->hinge.order), r->format_name, bl_synth_truth_duration(t),
+               r->cfg.rate_hz, n_mvc, r->cfg.seed);
+    } else if (!strcmp(r->cmd, "mvc")) {
+        if ((rc = write_mvcs(s, r, files, &n_mvc, only)))
+            goto done;
+        doc.mvc = files;
+        doc.n_mvc = n_mvc;
+        if ((rc = truth_file(r, "mvc.json", &doc)))
+            goto done;
+        printf("%s: %zu MVC trials at %g Hz, seed %" PRIu64 "\n", r->dir, n_mvc, r->cfg.rate_hz, r->cfg.seed);
+    } else {
+        st = bl_synth_rest(s, r->rest_s, &rec, &t);
+        if (st != BL_OK) {
+            rc = bl_tool_error("rest: %s", bl_strerror(st));
+            goto done;
+        }
+        if ((rc = save(rec, r->dir, "rest.wav", r)))
+            goto done;
+        doc.file = "rest.wav";
+        doc.truth = t;
+        if ((rc = truth_file(r, "rest.json", &doc)))
+            goto done;
+        printf("%s: %.1f s of quiet standing at %g Hz, seed %" PRIu64 "\n", r->dir, r->rest_s,
+               r->cfg.rate_hz, r->cfg.seed);
+    }
+done:
+    bl_recording_destroy(rec);
+    bl_synth_truth_destroy(t);
+    bl_synth_destroy(s);
+    free(files);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    bl_tool_set_name("backline-synth");
+    if (argc < 2)
+        return bl_tool_usage_error("missing command: hinge, mvc or rest (try --help)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(help_text, stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("%s\n", bl_version());
+        return 0;
+    }
+    if (strcmp(argv[1], "hinge") && strcmp(argv[1], "mvc") && strcmp(argv[1], "rest"))
+        return bl_tool_usage_error("unknown command \"%s\": expected hinge, mvc or rest (try --help)", argv[1]);
+    run r;
+    memset(&r, 0, sizeof r);
+    r.cmd = argv[1];
+    int help = 0;
+    int rc = parse_options(argc - 1, argv + 1, &r, &help);
+    if (rc)
+        return rc;
+    if (help) {
+        fputs(help_text, stdout);
+        return 0;
+    }
+    return run_command(&r);
+}

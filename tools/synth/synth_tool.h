@@ -1,0 +1,36 @@
+/* backline-synth internals shared by main.c (options, scenarios, files) and
+ * truth.c (the truth.json writer). */
+#ifndef BL_SYNTH_TOOL_H
+#define BL_SYNTH_TOOL_H
+
+#include <stddef.h>
+
+#include "backline/recording.h"
+#include "backline/synth.h"
+
+/* One MVC trial written beside the session. */
+typedef struct synth_mvc_file {
+    char name[64];        /* "mvc_ST.wav" */
+    size_t channel;
+    double hold_start_s, hold_end_s;
+    size_t clipped;
+} synth_mvc_file;
+
+/* Everything truth.json reports. */
+typedef struct synth_truth_doc {
+    const char *scenario;         /* "hinge", "mvc", "rest" */
+    const char *file;             /* "session.wav" or NULL */
+    const bl_synth *synth;
+    const bl_synth_config *cfg;
+    const bl_synth_hinge_config *hinge; /* NULL unless hinge */
+    double fatigue;               /* effective */
+    const char *format;           /* "pcm16" ... */
+    const bl_synth_truth *truth;  /* of the main file; may be NULL */
+    const synth_mvc_file *mvc;
+    size_t n_mvc;
+} synth_truth_doc;
+
+/* Write the document to path; on failure print one error line, return 1. */
+int synth_write_truth(const char *path, const synth_truth_doc *doc);
+
+#endif

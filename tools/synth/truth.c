@@ -1,0 +1,215 @@
+/* truth.json: the ground truth of a generated set, with cJSON.
+ * Per-channel values are arrays in the order of "channels" (null for AUX),
+ * so maps with repeated codes stay unambiguous. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "synth_tool.h"
+#include "tool.h"
+
+/* Round to a microsecond / micro-unit so the file stays readable. */
+static double r6(double x) { return round(x * 1e6) / 1e6; }
+
+static cJSON *num_or_null(double x)
+{
+    return isfinite(x) ? cJSON_CreateNumber(r6(x)) : cJSON_CreateNull();
+}
+
+static cJSON *per_channel(const synth_truth_doc *d, double (*get)(const synth_truth_doc *, size_t, size_t),
+                          size_t rep)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t n = bl_synth_channels(d->synth);
+    for (size_t c = 0; c < n; c++)
+        cJSON_AddItemToArray(a, num_or_null(get(d, rep, c)));
+    return a;
+}
+
+static double g_level(const synth_truth_doc *d, size_t r, size_t c) { return bl_synth_truth_level(d->truth, r, c); }
+static double g_ecc(const synth_truth_doc *d, size_t r, size_t c) { return bl_synth_truth_ecc_level(d->truth, r, c); }
+static double g_onset(const synth_truth_doc *d, size_t r, size_t c) { return bl_synth_truth_onset(d->truth, r, c); }
+static double g_rest(const synth_truth_doc *d, size_t r, size_t c) { (void)r; return bl_synth_truth_rest_level(d->truth, c); }
+
+static int is_emg(const synth_truth_doc *d, size_t c)
+{
+    return bl_chanmap_muscle(bl_synth_chanmap(d->synth), c) != BL_MUSCLE_AUX;
+}
+
+static double g_mvc_uV(const synth_truth_doc *d, size_t r, size_t c)
+{
+    (void)r;
+    return is_emg(d, c) ? bl_synth_mvc_uV(d->synth, c) : NAN;
+}
+
+static double g_median(const synth_truth_doc *d, size_t r, size_t c)
+{
+    (void)r;
+    return is_emg(d, c) ? bl_synth_median_hz(d->synth, c) : NAN;
+}
+
+static double g_gain(const synth_truth_doc *d, size_t r, size_t c)
+{
+    (void)r;
+    return is_emg(d, c) ? d->cfg->gain : NAN;
+}
+
+int synth_write_truth(const char *path, const synth_truth_doc *d)
+{
+    const bl_chanmap *map = bl_synth_chanmap(d->synth);
+    size_t nch = bl_synth_channels(d->synth);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "generator", "backline-synth");
+    cJSON_AddStringToObject(root, "version", bl_version());
+    cJSON_AddStringToObject(root, "scenario", d->scenario);
+    if (d->file)
+        cJSON_AddStringToObject(root, "file", d->file);
+    /* JSON numbers are doubles: a seed above 2^53 goes out as text. */
+    if (d->cfg->seed <= (1ULL << 53))
+        cJSON_AddNumberToObject(root, "seed", (double)d->cfg->seed);
+    else {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)d->cfg->seed);
+        cJSON_AddStringToObject(root, "seed", buf);
+    }
+    cJSON_AddNumberToObject(root, "rate_hz", d->cfg->rate_hz);
+    if (d->truth)
+        cJSON_AddNumberToObject(root, "duration_s", r6(bl_synth_truth_duration(d->truth)));
+    cJSON_AddStringToObject(root, "format", d->format);
+    cJSON_AddStringToObject(root, "map", bl_synth_map(d->synth));
+    cJSON *chans = cJSON_AddArrayToObject(root, "channels");
+    for (size_t c = 0; c < nch; c++) {
+        char name[32];
+        bl_chanmap_entry_name(map, c, name, sizeof name);
+        cJSON_AddItemToArray(chans, cJSON_CreateString(name));
+    }
+    cJSON_AddStringToObject(root, "unit_note",
+                            "samples are full scale; uV = sample * full_scale_v / gain * 1e6");
+    cJSON_AddItemToObject(root, "gain", per_channel(d, g_gain, 0));
+    cJSON_AddNumberToObject(root, "full_scale_v", d->cfg->full_scale_v);
+    cJSON_AddItemToObject(root, "mvc_uV", per_channel(d, g_mvc_uV, 0));
+    cJSON_AddItemToObject(root, "median_hz", per_channel(d, g_median, 0));
+    cJSON *corners = cJSON_AddArrayToObject(root, "corners_hz");
+    for (size_t c = 0; c < nch; c++) {
+        if (!is_emg(d, c)) {
+            cJSON_AddItemToArray(corners, cJSON_CreateNull());
+            continue;
+        }
+        double fl, fh;
+        bl_synth_corners(d->synth, c, &fl, &fh);
+        cJSON *pair = cJSON_CreateArray();
+        cJSON_AddItemToArray(pair, cJSON_CreateNumber(r6(fl)));
+        cJSON_AddItemToArray(pair, cJSON_CreateNumber(r6(fh)));
+        cJSON_AddItemToArray(corners, pair);
+    }
+    if (d->truth)
+        cJSON_AddItemToObject(root, "rest_level_pct", per_channel(d, g_rest, 0));
+
+    cJSON *noise = cJSON_AddObjectToObject(root, "noise");
+    cJSON_AddNumberToObject(noise, "baseline_uV_rms_10_500hz", d->cfg->noise_uV);
+    cJSON_AddNumberToObject(noise, "mains_hz", d->cfg->mains_hz);
+    cJSON_AddNumberToObject(noise, "mains_uV", d->cfg->mains_uV);
+    cJSON_AddNumberToObject(noise, "crosstalk", d->cfg->crosstalk);
+    cJSON_AddNumberToObject(noise, "ecg_uV", d->cfg->ecg_uV);
+    cJSON_AddNumberToObject(noise, "heart_rate_bpm", d->cfg->heart_rate_bpm);
+    cJSON_AddNumberToObject(noise, "motion_uV", d->cfg->motion_uV);
+    cJSON *board = cJSON_AddObjectToObject(root, "board");
+    cJSON_AddNumberToObject(board, "gain", d->cfg->gain);
+    cJSON_AddNumberToObject(board, "full_scale_v", d->cfg->full_scale_v);
+    cJSON_AddNumberToObject(board, "ac_coupling_hz", d->cfg->ac_coupling_hz);
+    cJSON_AddNumberToObject(board, "quantise_bits", d->cfg->quantise_bits);
+
+    if (d->hinge) {
+        cJSON_AddStringToObject(root, "pattern", bl_synth_pattern_name(d->hinge->pattern));
+        cJSON_AddStringToObject(root, "order", bl_synth_order_name(d->hinge->order));
+        cJSON_AddNumberToObject(root, "fatigue", d->fatigue);
+    }
+    if (d->truth && !strcmp(d->scenario, "hinge")) {
+        cJSON *reps = cJSON_AddArrayToObject(root, "reps");
+        for (size_t r = 0; r < bl_synth_truth_reps(d->truth); r++) {
+            bl_synth_rep rep;
+            bl_synth_truth_rep(d->truth, r, &rep);
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "index", (double)(r + 1));
+            cJSON_AddNumberToObject(o, "start_s", r6(rep.start_s));
+            cJSON_AddNumberToObject(o, "end_s", r6(rep.end_s));
+            cJSON_AddStringToObject(o, "chain", bl_chain_name(rep.chain));
+            cJSON_AddNumberToObject(o, "turn_s", r6(rep.turn_s));
+            cJSON_AddNumberToObject(o, "eccentric_s", r6(rep.turn_s - rep.start_s));
+            cJSON_AddNumberToObject(o, "concentric_s", r6(rep.end_s - rep.turn_s));
+            cJSON_AddNumberToObject(o, "blend", r6(rep.blend));
+            cJSON_AddNumberToObject(o, "mf_scale", r6(rep.mf_scale));
+            cJSON_AddItemToObject(o, "level_pct", per_channel(d, g_level, r));
+            cJSON_AddItemToObject(o, "ecc_level_pct", per_channel(d, g_ecc, r));
+            cJSON_AddItemToObject(o, "onset_s", per_channel(d, g_onset, r));
+            cJSON *med = cJSON_AddArrayToObject(o, "median_hz");
+            for (size_t c = 0; c < nch; c++)
+                cJSON_AddItemToArray(med, num_or_null(is_emg(d, c) ? bl_synth_median_hz(d->synth, c) * rep.mf_scale
+                                                                   : NAN));
+            cJSON_AddItemToArray(reps, o);
+        }
+    }
+    if (d->truth && !strcmp(d->scenario, "mvc")) {
+        double a, b;
+        bl_synth_truth_hold(d->truth, &a, &b);
+        cJSON_AddNumberToObject(root, "hold_start_s", r6(a));
+        cJSON_AddNumberToObject(root, "hold_end_s", r6(b));
+    }
+
+    cJSON *mvc = cJSON_AddArrayToObject(root, "mvc");
+    cJSON *trials = cJSON_AddArrayToObject(root, "mvc_trials");
+    for (size_t i = 0; i < d->n_mvc; i++) {
+        char name[32];
+        bl_chanmap_entry_name(map, d->mvc[i].channel, name, sizeof name);
+        cJSON_AddItemToArray(mvc, cJSON_CreateString(d->mvc[i].name));
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "file", d->mvc[i].name);
+        cJSON_AddStringToObject(o, "channel", name);
+        cJSON_AddNumberToObject(o, "channel_index", (double)d->mvc[i].channel);
+        cJSON_AddNumberToObject(o, "hold_start_s", r6(d->mvc[i].hold_start_s));
+        cJSON_AddNumberToObject(o, "hold_end_s", r6(d->mvc[i].hold_end_s));
+        cJSON_AddNumberToObject(o, "clipped_samples", (double)d->mvc[i].clipped);
+        cJSON_AddItemToArray(trials, o);
+    }
+
+    if (d->truth) {
+        cJSON *art = cJSON_AddObjectToObject(root, "artefacts");
+        cJSON *ecg = cJSON_AddArrayToObject(art, "ecg_beats_s");
+        for (size_t i = 0; i < bl_synth_truth_ecg_count(d->truth); i++)
+            cJSON_AddItemToArray(ecg, cJSON_CreateNumber(r6(bl_synth_truth_ecg_time(d->truth, i))));
+        cJSON *ecg_ch = cJSON_AddArrayToObject(art, "ecg_channels");
+        for (size_t c = 0; c < nch; c++) {
+            bl_muscle m = bl_chanmap_muscle(map, c);
+            if (d->cfg->ecg_uV > 0 && (m == BL_MUSCLE_ES || m == BL_MUSCLE_EO || m == BL_MUSCLE_IO)) {
+                char name[32];
+                bl_chanmap_entry_name(map, c, name, sizeof name);
+                cJSON_AddItemToArray(ecg_ch, cJSON_CreateString(name));
+            }
+        }
+        cJSON *mot = cJSON_AddArrayToObject(art, "motion_s");
+        for (size_t i = 0; i < bl_synth_truth_motion_count(d->truth); i++)
+            cJSON_AddItemToArray(mot, cJSON_CreateNumber(r6(bl_synth_truth_motion_time(d->truth, i))));
+        cJSON *clip = cJSON_AddArrayToObject(art, "clipped_samples");
+        for (size_t c = 0; c < nch; c++)
+            cJSON_AddItemToArray(clip, cJSON_CreateNumber((double)bl_synth_truth_clipped(d->truth, c)));
+    }
+
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return bl_tool_error("%s: out of memory writing the truth", path);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        free(text);
+        return bl_tool_error("%s: cannot write", path);
+    }
+    int bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
+    bad |= fclose(f) != 0;
+    free(text);
+    if (bad)
+        return bl_tool_error("%s: write failed", path);
+    return 0;
+}
