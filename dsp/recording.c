@@ -875,9 +875,11 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
 
     size_t channels = (size_t)info.channels;
     int known = info.frames > 0 && info.frames != SF_COUNT_MAX;
-    /* A corrupt header must not make us allocate its claim up front. */
-    size_t cap = known && (unsigned long long)info.frames < (1u << 20) ? (size_t)info.frames
-                                                                       : (1u << 20);
+    /* Trust a declared length up to 16 M frames; beyond that (or unknown)
+     * grow as data arrives, so a corrupt header cannot make us allocate its
+     * claim up front. */
+    size_t cap = known ? (info.frames < (1 << 24) ? (size_t)info.frames : (size_t)1 << 24)
+                       : (size_t)1 << 16;
     rec = alloc_recording(channels, cap, (double)info.samplerate);
     buf = malloc((size_t)READ_CHUNK_FRAMES * channels * sizeof *buf);
     if (!rec || !buf) {
@@ -935,6 +937,15 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
         set_why(why, why_len, "%s: no audio frames", path);
         st = BL_EFORMAT;
         goto fail;
+    }
+    /* Give back what doubling over-allocated. */
+    if (rec->capacity > rec->frames) {
+        for (size_t c = 0; c < channels; c++) {
+            float *p = realloc(rec->ch[c], rec->frames * sizeof(float));
+            if (p)
+                rec->ch[c] = p;
+        }
+        rec->capacity = rec->frames; /* a failed shrink keeps a larger block: harmless */
     }
     snprintf(rec->format_name, sizeof rec->format_name, "%s %s", major_name(major),
              sub_name(info.format & SF_FORMAT_SUBMASK));
