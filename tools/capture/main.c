@@ -467,6 +467,9 @@ static int record(const options *o)
     uint64_t clipped = cap_meters_clipped(meters, &worst);
     double dur = (double)written / rate;
     if (ending == END_WRITE_ERROR) {
+        /* libsndfile's reason ends in ".": drop it inside our sentence. */
+        size_t wl = strlen(wt.why);
+        while (wl && (wt.why[wl - 1] == '.' || wt.why[wl - 1] == ' ')) wt.why[--wl] = '\0';
         status = bl_tool_error("%s; recording stopped, the file keeps the %zu frames (%.3f s) written before",
                                wt.why, written, dur);
         goto done;

@@ -1,0 +1,215 @@
+#!/bin/bash
+# End-to-end tests of backline-capture with no sound card: an ALSA `file`
+# PCM (tests/alsa/blfile.conf.in) plays a known raw source into PortAudio as
+# an input device. Checks: --list and --device matching; a 2 s capture at
+# 48 kHz x 4 channels holds exactly 96000 frames equal to the source sample
+# for sample, with the metadata readable by `backline-analyse info`; FLAC;
+# SIGINT/SIGTERM leave a valid file; a size-limited file (ulimit -f) and a
+# full tmpfs give one error line, a non-zero exit and a valid file with
+# everything written before; bad maps, gains and devices give one line.
+#
+# Skips (exit 77) only when PortAudio has no ALSA host API here; everything
+# else that goes wrong fails.
+set -u
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIPPED: $*" >&2; exit 77; }
+note() { echo "test_capture: $*"; }
+
+TOOLS=${BL_TOOLS:-}
+[ -n "$TOOLS" ] || skip "BL_TOOLS is not set (run through ctest)"
+PY=${BL_PYTHON:-/usr/bin/python3}
+HERE=$(cd "$(dirname "$0")" && pwd)
+CAP=$TOOLS/backline-capture
+ANA=$TOOLS/backline-analyse
+SRC_PY=$HERE/alsa/blsource.py
+[ -x "$CAP" ] || fail "backline-capture is not built ($CAP)"
+[ -x "$ANA" ] || fail "backline-analyse is not built ($ANA)"
+
+# The ALSA file plugin is part of alsa-lib itself; it is unavailable only
+# when PortAudio was built without ALSA or ALSA's configuration is missing.
+PA_LIB=$(ldd "$CAP" | awk '/libportaudio/ {print $3}')
+[ -n "$PA_LIB" ] || fail "cannot find the PortAudio library backline-capture uses"
+ldd "$PA_LIB" | grep -q libasound || skip "PortAudio ($PA_LIB) is built without ALSA: no ALSA file device possible"
+[ -f /usr/share/alsa/alsa.conf ] || skip "ALSA configuration /usr/share/alsa/alsa.conf is absent"
+"$PY" -c 'import numpy' 2>/dev/null || fail "$PY lacks numpy (needed to make and compare the source)"
+
+WORK=$(mktemp -d)
+MNT=""
+cleanup() {
+    if [ -n "$MNT" ]; then umount "$MNT" 2>/dev/null; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+RATE=48000
+CH=4
+MAP=L.ST,L.BF,R.ST,R.BF
+SRC_FRAMES=$((RATE * 4))
+"$PY" "$SRC_PY" gen "$WORK/src.raw" $SRC_FRAMES $CH 20261121 || fail "cannot make the source"
+sed "s|@INFILE@|$WORK/src.raw|" "$HERE/alsa/blfile.conf.in" > "$WORK/test.conf" || fail "cannot write the ALSA config"
+# A second device whose name contains the first, for ambiguity and
+# exact-name tests.
+sed -e "s|@INFILE@|$WORK/src.raw|" -e 's|pcm\.blfile |pcm.blfile_b |' "$HERE/alsa/blfile.conf.in" \
+    | grep -v '^#' >> "$WORK/test.conf"
+export ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$WORK/test.conf
+
+# run EXPECTED_RC NAME cmd...: run, keep stdout/stderr in $WORK/NAME.{out,err}.
+run() {
+    local want=$1 name=$2
+    shift 2
+    "$@" > "$WORK/$name.out" 2> "$WORK/$name.err"
+    local rc=$?
+    if [ "$rc" != "$want" ]; then
+        echo "--- stdout"; cat "$WORK/$name.out"; echo "--- stderr"; cat "$WORK/$name.err"
+        fail "$name: exit status $rc, expected $want"
+    fi
+}
+
+# one_line NAME PATTERN: stderr of NAME is exactly one line matching PATTERN.
+one_line() {
+    local name=$1 pattern=$2
+    local lines
+    lines=$(wc -l < "$WORK/$name.err")
+    [ "$lines" = 1 ] || { cat "$WORK/$name.err"; fail "$name: $lines lines on stderr, expected exactly one"; }
+    grep -Eq -e "$pattern" "$WORK/$name.err" || { cat "$WORK/$name.err"; fail "$name: error line does not match /$pattern/"; }
+    note "$name: $(cat "$WORK/$name.err")"
+}
+
+# info_field FILE KEY: value of "KEY: value" in `backline-analyse info`.
+info_field() {
+    "$ANA" info "$1" | sed -n "s/^$2: *//p"
+}
+
+# ---- --list ----------------------------------------------------------------
+run 0 list "$CAP" --list
+grep -Eq '^ *[0-9]+\*? +blfile +ALSA +[0-9]+ +[0-9]+ Hz' "$WORK/list.out" \
+    || { cat "$WORK/list.out" "$WORK/list.err"; fail "--list does not show the ALSA file device blfile"; }
+[ ! -s "$WORK/list.err" ] || { cat "$WORK/list.err"; fail "--list printed on stderr (ALSA chatter must be silenced)"; }
+note "--list shows: $(grep -E ' blfile ' "$WORK/list.out")"
+
+# ---- 2 s at 48 kHz x 4 channels, sample for sample ---------------------------
+run 0 exact "$CAP" --device BLFILE --channels $CH --rate $RATE --seconds 2 --map $MAP \
+    --gain 1000,1000,500,500 --full-scale 2.5 -o "$WORK/exact.wav"
+"$PY" "$SRC_PY" compare "$WORK/exact.wav" "$WORK/src.raw" $CH $((2 * RATE)) || fail "2 s capture differs from the source"
+grep -q '96000 frames (2.000 s) at 48000 Hz x 4 channels; overruns 0, ring overflows 0 frames' "$WORK/exact.err" \
+    || { cat "$WORK/exact.err"; fail "summary line missing or wrong"; }
+[ "$(wc -l < "$WORK/exact.err")" = 1 ] || { cat "$WORK/exact.err"; fail "exact: unexpected extra output on stderr"; }
+run 0 exact_info "$ANA" info "$WORK/exact.wav"
+note "backline-analyse info:"; sed 's/^/    /' "$WORK/exact_info.out"
+[ "$(info_field "$WORK/exact.wav" 'channel map')" = "$MAP" ] || fail "stored map is not $MAP"
+[ "$(info_field "$WORK/exact.wav" frames)" = 96000 ] || fail "info does not report 96000 frames"
+info_field "$WORK/exact.wav" gains | grep -q '^1000,1000,500,500 ' || fail "gains not stored"
+[ "$(info_field "$WORK/exact.wav" 'full scale')" = "2.5 V" ] || fail "full scale not stored"
+[ "$(info_field "$WORK/exact.wav" device)" = "blfile (ALSA)" ] || fail "device not stored"
+info_field "$WORK/exact.wav" software | grep -Eq '^backline-capture [0-9]+\.[0-9]+\.[0-9]+$' || fail "software not stored"
+info_field "$WORK/exact.wav" start_time | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$' \
+    || fail "start_time is not ISO 8601 UTC"
+[ "$(info_field "$WORK/exact.wav" overruns)" = 0 ] || fail "overruns not stored as 0"
+[ "$(info_field "$WORK/exact.wav" ring_overflows)" = 0 ] || fail "ring_overflows not stored as 0"
+
+# Exact name wins over a substring match (blfile_b also contains "blfile");
+# index works; the map alone sets the channel count.
+IDX=$(awk '$2 == "blfile" || $3 == "blfile" {print $1}' "$WORK/list.out" | tr -d '*' | head -1)
+[ -n "$IDX" ] || fail "cannot find blfile's index in --list"
+run 0 by_index "$CAP" --device "$IDX" --rate $RATE --seconds 0.5 --map $MAP --quiet -o "$WORK/idx.wav"
+[ ! -s "$WORK/by_index.err" ] || { cat "$WORK/by_index.err"; fail "--quiet still printed"; }
+"$PY" "$SRC_PY" compare "$WORK/idx.wav" "$WORK/src.raw" $CH 24000 || fail "capture by index differs"
+
+# ---- FLAC (24-bit by default) --------------------------------------------------
+run 0 flac "$CAP" --device blfile --channels $CH --rate $RATE --seconds 2 --map $MAP -o "$WORK/exact.flac"
+[ "$(info_field "$WORK/exact.flac" frames)" = 96000 ] || fail "FLAC capture does not hold 96000 frames"
+[ "$(info_field "$WORK/exact.flac" 'channel map')" = "$MAP" ] || fail "FLAC capture lacks the map"
+info_field "$WORK/exact.flac" format | grep -q 24 || fail "FLAC capture is not 24-bit"
+note "FLAC: $(info_field "$WORK/exact.flac" format), 96000 frames, map stored; stderr: $(tr '\n' ' ' < "$WORK/flac.err")"
+
+# ---- SIGINT and SIGTERM leave a valid file ---------------------------------
+# The file plugin's slave `null` is not clocked, so the device runs as fast
+# as the writer drains it: stop as soon as the file has grown (or after
+# ~1 s) to keep the file small.
+stop_test() {
+    local sig=$1 out=$WORK/stopped_$1.wav
+    "$CAP" --device blfile --channels $CH --rate $RATE --map $MAP -o "$out" \
+        > "$WORK/sig_$sig.out" 2> "$WORK/sig_$sig.err" &
+    local pid=$! i=0
+    while [ $i -lt 100 ]; do
+        if [ -f "$out" ] && [ "$(stat -c %s "$out")" -gt 4000000 ]; then break; fi
+        sleep 0.01
+        i=$((i + 1))
+    done
+    kill -"$sig" $pid
+    wait $pid
+    local rc=$?
+    [ $rc = 0 ] || { cat "$WORK/sig_$sig.err"; fail "$sig: exit status $rc, expected 0"; }
+    grep -q 'stopped by signal' "$WORK/sig_$sig.err" || { cat "$WORK/sig_$sig.err"; fail "$sig: no summary"; }
+    local frames reported ovf
+    frames=$(info_field "$out" frames)
+    [ -n "$frames" ] && [ "$frames" -gt 0 ] || fail "$sig: file does not load or holds no frames"
+    reported=$(sed -n 's/.*: \([0-9]*\) frames (.*/\1/p' "$WORK/sig_$sig.err")
+    [ "$frames" = "$reported" ] || fail "$sig: file holds $frames frames, tool reported $reported"
+    ovf=$(sed -n 's/.*ring overflows \([0-9]*\) frames.*/\1/p' "$WORK/sig_$sig.err")
+    [ "$(info_field "$out" ring_overflows)" = "$ovf" ] || fail "$sig: ring_overflows in the file differ from the report ($ovf)"
+    [ "$(info_field "$out" 'channel map')" = "$MAP" ] || fail "$sig: map not stored"
+    # The ring holds seconds of audio, so the start of the capture (the
+    # whole source) cannot have been dropped.
+    "$PY" "$SRC_PY" compare "$out" "$WORK/src.raw" $CH any || fail "$sig: captured frames differ from the source"
+    note "$sig: exit 0, $frames frames in a valid file, ring overflows $ovf (unclocked device), metadata stored"
+}
+stop_test INT
+stop_test TERM
+
+# ---- a full disk --------------------------------------------------------------
+# ulimit -f (KiB): writes beyond 2 MiB fail with EFBIG (the tool ignores
+# SIGXFSZ). 10 s of 4 x float32 at 48 kHz would be 7.7 MB.
+( ulimit -f 2048; exec "$CAP" --device blfile --channels $CH --rate $RATE --seconds 10 --map $MAP \
+    -o "$WORK/full.wav" ) > "$WORK/full.out" 2> "$WORK/full.err"
+rc=$?
+[ $rc != 0 ] || fail "full disk: exit status 0"
+one_line full 'write failed after [0-9]+ frames.*File too large.*the file keeps the [0-9]+ frames'
+FULL_FRAMES=$(info_field "$WORK/full.wav" frames)
+[ -n "$FULL_FRAMES" ] && [ "$FULL_FRAMES" -gt 0 ] || fail "full disk: the file does not load"
+grep -q "keeps the $FULL_FRAMES frames" "$WORK/full.err" || fail "full disk: file holds $FULL_FRAMES frames, not what the error says"
+"$PY" "$SRC_PY" compare "$WORK/full.wav" "$WORK/src.raw" $CH "$FULL_FRAMES" || fail "full disk: frames differ from the source"
+[ "$(info_field "$WORK/full.wav" 'channel map')" = "$MAP" ] || fail "full disk: map lost"
+
+# A real ENOSPC on a 1 MiB tmpfs, where mounting is allowed (root).
+mkdir -p "$WORK/mnt"
+if mount -t tmpfs -o size=1m tmpfs "$WORK/mnt" 2>/dev/null; then
+    MNT=$WORK/mnt
+    run 1 enospc "$CAP" --device blfile --channels $CH --rate $RATE --seconds 10 --map $MAP -o "$MNT/full.wav"
+    one_line enospc 'write failed after [0-9]+ frames.*No space left on device'
+    F=$(info_field "$MNT/full.wav" frames)
+    [ -n "$F" ] && [ "$F" -gt 0 ] || fail "tmpfs full: the file does not load"
+    "$PY" "$SRC_PY" compare "$MNT/full.wav" "$WORK/src.raw" $CH "$F" || fail "tmpfs full: frames differ"
+    umount "$MNT"
+    MNT=""
+else
+    note "cannot mount a tmpfs here (not root?): ENOSPC covered by the ulimit -f test only"
+fi
+
+# ---- bad input: one line, non-zero, nothing recorded ----------------------
+run 1 no_device "$CAP" --device nosuchboard --channels 2 -o "$WORK/x.wav"
+one_line no_device 'no input device matches "nosuchboard"; inputs: .*blfile'
+run 1 ambiguous "$CAP" --device BLF --channels 2 -o "$WORK/x.wav"
+one_line ambiguous '"BLF" matches 2 input devices: .*blfile.*blfile_b'
+run 1 bad_index "$CAP" --device 999 --channels 2 -o "$WORK/x.wav"
+one_line bad_index 'no device with index 999'
+run 2 map_count "$CAP" --device blfile --channels 4 --map L.ST,L.BF -o "$WORK/x.wav"
+one_line map_count 'map.*2.*4|map.*4.*2'
+run 2 map_code "$CAP" --device blfile --map L.ST,L.XX -o "$WORK/x.wav"
+one_line map_code 'XX'
+run 2 gain_count "$CAP" --device blfile --channels 4 --gain 1,2 -o "$WORK/x.wav"
+one_line gain_count '--gain has 2 values but there are 4 channels'
+run 2 bad_ext "$CAP" --device blfile --channels 4 -o "$WORK/x.mp3"
+one_line bad_ext 'must be \.wav or \.flac'
+run 2 flac_float "$CAP" --device blfile --channels 4 --format float32 -o "$WORK/x.flac"
+one_line flac_float 'FLAC'
+run 2 no_output "$CAP" --device blfile --channels 4
+one_line no_output 'no output file'
+run 2 low_rate "$CAP" --device blfile --rate 100 -o "$WORK/x.wav"
+one_line low_rate 'too low'
+run 1 unwritable "$CAP" --device blfile --channels 4 --seconds 1 -o "$WORK/no/such/dir/x.wav"
+one_line unwritable 'x\.wav'
+[ ! -e "$WORK/x.wav" ] || fail "a rejected command created its output file"
+
+note "all capture checks passed"
