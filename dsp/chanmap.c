@@ -141,6 +141,10 @@ static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, c
     size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
     memcpy(buf, s, n);
     buf[n] = '\0';
+    /* The reason is echoed on one line: never copy control characters. */
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+            buf[i] = '?';
     const char *shown_ellipsis = len > n ? "..." : "";
 
     const char *code = buf;
@@ -155,7 +159,7 @@ static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, c
         else {
             set_why(why, why_len,
                     "channel map entry %zu \"%s%s\": unknown side \"%.*s\" (valid: L, R, or none)",
-                    pos, buf, shown_ellipsis, (int)(side_len < 16 ? side_len : 16), s);
+                    pos, buf, shown_ellipsis, (int)(side_len < 16 ? side_len : 16), buf);
             return -1;
         }
         code = buf + side_len + 1;
@@ -177,9 +181,11 @@ static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, c
     return 0;
 }
 
+/* Line ends count as space so a map read from a file or a metadata line
+ * parses without the caller stripping it. */
 static int is_space(char c)
 {
-    return c == ' ' || c == '\t';
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t why_len)

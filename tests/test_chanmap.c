@@ -58,7 +58,7 @@ static void test_every_code(void)
 
 static void test_round_trip(void)
 {
-    const char *text = " L.ST, L.BF ,L.GMAX,\tL.ES,L.EO,R.VL,AUX,R.ST,R.ST ";
+    const char *text = " L.ST, L.BF ,L.GMAX,\tL.ES,L.EO,R.VL,AUX,R.ST,R.ST \r\n";
     const char *canon = "L.ST,L.BF,L.GMAX,L.ES,L.EO,R.VL,AUX,R.ST,R.ST";
     bl_chanmap *m = NULL;
     char why[256] = "x";
@@ -145,6 +145,8 @@ static void test_errors(void)
     expect_error("L.ST.X", "entry 1", "valid: ST");
     expect_error("L ST", "entry 1", "valid: ST");
     expect_error("GMAX,gmax", "entry 2", "gmax");
+    expect_error("ST,B\nF", "entry 2", "\"B?F\""); /* control characters never reach `why` */
+    expect_error("X\t.ST", "entry 1", "side");
     /* A very long entry is reported, cut, without overflowing. */
     char longtext[400];
     memset(longtext, 'Q', sizeof longtext - 1);
@@ -193,8 +195,61 @@ static void test_contract(void)
     bl_chanmap_destroy(m);
 }
 
+/* Deterministic fuzz: random strings over the map alphabet never crash;
+ * each either parses (and then formats to a fixed point) or fails with
+ * BL_EMAP and a one-line reason. Run under ASan in the sanitizer build. */
+static void test_fuzz(void)
+{
+    /* Tokens, mostly valid, with a little noise, so both paths are hit. */
+    static const char *tokens[] = {"L.", "R.", "", "ST", "SM", "BF", "GMAX", "GMED", "VM", "VL",
+                                   "RF", "ES", "EO", "IO", "MG", "LG", "TFL", "TA", "PL", "SOL",
+                                   "EMG", "AUX", ",", ",", " ", "\t", "\n", ".", "X", "l.", "GM",
+                                   "=", "\""};
+    const size_t ntok = sizeof tokens / sizeof tokens[0];
+    unsigned long long x = 0x9E3779B97F4A7C15ull;
+    int ok = 0, bad = 0;
+    for (int it = 0; it < 20000; it++) {
+        char text[256] = "";
+        size_t len = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int entries = 1 + (int)(x % 6);
+        for (int e = 0; e < entries; e++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* side, code, separator; one in four slots picks any token */
+            const char *parts[3] = {tokens[x % 3], tokens[3 + (x >> 8) % 19], e + 1 < entries ? "," : ""};
+            for (int p = 0; p < 3; p++) {
+                const char *t = ((x >> (16 + 4 * p)) & 3) == 0 ? tokens[(x >> (32 + 6 * p)) % ntok]
+                                                                : parts[p];
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s", t);
+            }
+        }
+        bl_chanmap *m = NULL;
+        char why[300] = "";
+        bl_status st = bl_chanmap_parse(text, &m, why, sizeof why);
+        if (st == BL_OK) {
+            ok++;
+            char a[512], b2[512];
+            bl_chanmap *m2 = NULL;
+            CHECK_EQ_INT(bl_chanmap_format(m, a, sizeof a), BL_OK);
+            CHECK_EQ_INT(bl_chanmap_parse(a, &m2, NULL, 0), BL_OK);
+            CHECK_EQ_INT(bl_chanmap_format(m2, b2, sizeof b2), BL_OK);
+            CHECK_MSG(strcmp(a, b2) == 0, "\"%s\": %s vs %s", text, a, b2);
+            CHECK_EQ_INT(bl_chanmap_count(m), bl_chanmap_count(m2));
+            bl_chanmap_destroy(m2);
+        } else {
+            bad++;
+            CHECK_MSG(st == BL_EMAP && m == NULL && why[0] && !strchr(why, '\n'),
+                      "\"%s\": status %d why \"%s\"", text, st, why);
+        }
+        bl_chanmap_destroy(m);
+    }
+    printf("fuzz: %d maps parsed, %d rejected\n", ok, bad);
+    CHECK_MSG(ok > 1000 && bad > 1000, "fuzz coverage: %d parsed, %d rejected", ok, bad);
+}
+
 int main(void)
 {
+    test_fuzz();
     test_every_code();
     test_round_trip();
     test_errors();
