@@ -55,8 +55,10 @@ bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl
  * to fewer frames than its header declares, gives BL_EFORMAT with both
  * counts in `why`. A stream of unknown length (a FLAC whose writer was cut
  * short by a full disk or a crash) loads what decodes; when decoding then
- * stopped on an error the meta key truncated=1 is set. Metadata stored by backline is parsed
- * line by line; malformed lines (a map that does not parse or does not fit
+ * stopped on an error the meta key truncated=1 is set (report it). The
+ * Backyard Brains WAVs, whose RIFF size is 4 bytes too large, load: only
+ * the data chunk is checked. Metadata stored by backline is parsed line by
+ * line; malformed lines (a map that does not parse or does not fit
  * the channel count, a gain list of the wrong length) are ignored, not
  * fatal. Non-finite samples are NOT rejected here: call
  * bl_recording_check_finite(). `why` gets one line. */
@@ -109,7 +111,8 @@ const char *bl_recording_unit(const bl_recording *rec);
 
 /* Free-form metadata: keys are [a-z0-9_]+ (at most 32 characters), values
  * one line without control characters (at most 512 bytes). Known keys:
- * device, start_time, software, overruns, ring_overflows. The keys map,
+ * device, start_time, software, overruns, ring_overflows, truncated (set by
+ * bl_recording_load, see there). The keys map,
  * gain, full_scale_v and unit are reserved for the fields above (BL_EINVAL).
  * A NULL value removes the key. */
 const char *bl_recording_meta(const bl_recording *rec, const char *key);
