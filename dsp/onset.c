@@ -23,14 +23,14 @@ void bl_onset_config_default_method(bl_onset_config *cfg, bl_onset_method m)
     memset(cfg, 0, sizeof *cfg);
     cfg->method = m;
     /* See onset.h for why 8: the automatic quiet window is biased low. */
-    cfg->k = m == BL_ONSET_DOUBLE ? 3.0 : m == BL_ONSET_TKEO ? 10.0 : 8.0;
+    cfg->k = m == BL_ONSET_DOUBLE ? 4.0 : m == BL_ONSET_TKEO ? 10.0 : 8.0;
     cfg->baseline_start_s = 0.0;
     cfg->baseline_end_s = 0.0;
     /* 2 s holds a dozen independent samples of a 6 Hz envelope and a couple
      * of heartbeats, so ECG on the channel is part of the baseline. */
     cfg->baseline_window_s = 2.0;
-    cfg->min_on_s = 0.05;
-    cfg->min_off_s = 0.1;
+    cfg->min_on_s = 0.1;
+    cfg->min_off_s = 0.3;
     /* 50 ms keeps the window at ≥ 12 samples down to 250 Hz files. */
     cfg->double_window_s = 0.05;
     cfg->double_fraction = 0.3;

@@ -46,12 +46,12 @@ typedef enum bl_onset_method {
 
 typedef struct bl_onset_config {
     bl_onset_method method;   /* BL_ONSET_BASELINE */
-    double k;                 /* SD multiplier of the threshold; 8 (DOUBLE 3, TKEO 10) */
+    double k;                 /* SD multiplier of the threshold; 8 (DOUBLE 4, TKEO 10) */
     double baseline_start_s;  /* quiet period start; used when < baseline_end_s */
     double baseline_end_s;    /* quiet period end; both 0 (default) = automatic */
     double baseline_window_s; /* length of the automatic quiet window; 2.0 */
-    double min_on_s;          /* shortest burst kept; 0.05 */
-    double min_off_s;         /* bursts closer than this are merged; 0.1 */
+    double min_on_s;          /* shortest burst kept; 0.1 */
+    double min_off_s;         /* bursts closer than this are merged; 0.3 */
     double double_window_s;   /* double threshold: window n, seconds; 0.05 */
     double double_fraction;   /* double threshold: m/n in (0, 1]; 0.3 */
     double tkeo_lowpass_hz;   /* TKEO envelope low-pass corner; 50 */
@@ -61,8 +61,9 @@ typedef struct bl_onset_config {
 /* Fill *cfg with the defaults for BL_ONSET_BASELINE (the values above). */
 void bl_onset_config_default(bl_onset_config *cfg);
 /* Fill *cfg with the defaults for method `m`: the same values except k,
- * which is 3 for DOUBLE (its sample threshold applies to x², whose spread
- * in noise is already wide; m of n does the rest), 10 for TKEO (its
+ * which is 4 for DOUBLE (its sample threshold applies to x², whose spread
+ * in noise is already wide: 4 SD puts it at |x| > 2.6 σ of Gaussian noise,
+ * about 1 % of samples, and m of n does the rest), 10 for TKEO (its
  * envelope is spikier than the linear envelope) and 8 for BASELINE.
  *
  * Why k = 8 and not the textbook 3: the automatic baseline is the QUIETEST
@@ -70,7 +71,7 @@ void bl_onset_config_default(bl_onset_config *cfg);
  * of many noisy estimates); with k = 3 a 60 s stretch of pure band-limited
  * noise gives tens of false bursts, with these defaults none at 2 kHz
  * (tests/test_onset.c; at 250 Hz, where band-limited noise samples are
- * strongly correlated, about one per 5-10 minutes for DOUBLE and TKEO).
+ * strongly correlated, none in 30 minutes either).
  * With a hand-picked baseline period a smaller k (3-5) is appropriate. */
 void bl_onset_config_default_method(bl_onset_config *cfg, bl_onset_method m);
 

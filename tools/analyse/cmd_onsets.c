@@ -1,0 +1,379 @@
+/* `backline-analyse onsets`: burst onsets and offsets per EMG channel, as
+ * JSON (cJSON) plus a readable summary. Conditioning comes from the shared
+ * options (--rate --bandpass --order --notch); detection from
+ * backline/onset.h. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "backline/chanmap.h"
+#include "backline/envelope.h"
+#include "backline/onset.h"
+#include "backline/recording.h"
+#include "commands.h"
+#include "conditioning_args.h"
+#include "output.h"
+#include "tool.h"
+
+static const char onsets_help[] =
+    "usage: backline-analyse onsets FILE [--map MAP] [--method baseline|double|tkeo]\n"
+    "                               [--rate HZ] [--bandpass LO:HI] [--order N] [--notch MODE]\n"
+    "                               [--lowpass HZ] [--k K] [--baseline START:END]\n"
+    "                               [--baseline-window S] [--min-on S] [--min-off S]\n"
+    "                               [--double-window S] [--double-fraction F]\n"
+    "                               [--tkeo-lowpass HZ] [--json OUT]\n"
+    "\n"
+    "Burst onsets and offsets of every EMG channel. The recording is resampled to the\n"
+    "analysis rate and band-passed (Butterworth, zero-phase), mains removed, then:\n"
+    "  baseline  linear envelope (rectify, --lowpass Hz low-pass); a burst is where it\n"
+    "            exceeds baseline mean + K*SD (Hodges & Bui 1996)            [K 8]\n"
+    "  double    energy x^2 of the band-passed signal over baseline mean + K*SD, and at\n"
+    "            least F of each --double-window window above it (Bonato 1998) [K 4]\n"
+    "  tkeo      Teager-Kaiser energy, rectified, --tkeo-lowpass Hz low-pass, then the\n"
+    "            baseline threshold (Li 2007, Solnik 2010)                     [K 10]\n"
+    "Bursts closer than --min-off are merged, then bursts shorter than --min-on dropped.\n"
+    "\n"
+    "  --map MAP            channel map, e.g. L.ST,L.BF (default: the map stored in FILE)\n"
+    "  --method NAME        baseline, double or tkeo (default baseline)\n"
+    "  --rate HZ            analysis rate in Hz (default 2000, or the file's rate when\n"
+    "                       lower: files are not upsampled unless asked)\n"
+    "  --bandpass LO:HI     band-pass corners in Hz (default 20:450; HI must be below half\n"
+    "                       the analysis rate: a 250 Hz file needs e.g. --bandpass 10:60)\n"
+    "  --order N            band-pass Butterworth order, SciPy's N (default 4)\n"
+    "  --notch MODE         mains removal: auto, off, 50 or 60 (default auto)\n"
+    "  --lowpass HZ         envelope low-pass for the baseline method (default 6)\n"
+    "  --k K                threshold = baseline mean + K * baseline SD (default per method)\n"
+    "  --baseline START:END quiet period in seconds (default: the quietest window)\n"
+    "  --baseline-window S  length of the automatic quiet window (default 2)\n"
+    "  --min-on S           shortest burst kept, seconds (default 0.1)\n"
+    "  --min-off S          bursts separated by less are merged, seconds (default 0.3)\n"
+    "  --double-window S    double threshold window, seconds (default 0.05)\n"
+    "  --double-fraction F  fraction of that window above threshold, 0-1 (default 0.3)\n"
+    "  --tkeo-lowpass HZ    TKEO envelope low-pass, 2nd order (default 50)\n"
+    "  --json OUT           write {\"channels\": [{\"name\", \"bursts\": [{\"onset_s\",\n"
+    "                       \"offset_s\", ...}]}], \"parameters\": {...}} to OUT\n"
+    "\n"
+    "Times are seconds from the start of FILE. Amplitudes (peak, threshold) are in uV when\n"
+    "the file carries amplifier gains, else in full-scale units.\n";
+
+/* Strictly positive / non-negative seconds or Hz from an option. */
+static int opt_number(const bl_args *a, const char *name, double *out, double min, int min_inclusive,
+                      double max, const char *what)
+{
+    const char *v = bl_args_get(a, name);
+    if (!v) return 0;
+    double d;
+    if (bl_parse_double(v, &d) || (min_inclusive ? d < min : d <= min) || d > max)
+        return bl_tool_usage_error("%s %s: expected %s", name, v, what);
+    *out = d;
+    return 0;
+}
+
+static int onset_config_from_args(const bl_args *a, bl_onset_config *oc)
+{
+    bl_onset_method m = BL_ONSET_BASELINE;
+    const char *v = bl_args_get(a, "--method");
+    if (v && bl_onset_method_from_name(v, &m) != BL_OK)
+        return bl_tool_usage_error("--method %s: expected baseline, double or tkeo", v);
+    bl_onset_config_default_method(oc, m);
+    int rc;
+    if ((rc = opt_number(a, "--k", &oc->k, 0, 1, 1e6, "a threshold multiplier K >= 0"))) return rc;
+    if ((rc = opt_number(a, "--min-on", &oc->min_on_s, 0, 1, 1e6, "a duration in seconds >= 0")))
+        return rc;
+    if ((rc = opt_number(a, "--min-off", &oc->min_off_s, 0, 1, 1e6, "a duration in seconds >= 0")))
+        return rc;
+    if ((rc = opt_number(a, "--baseline-window", &oc->baseline_window_s, 0, 0, 1e6,
+                         "a window length in seconds > 0")))
+        return rc;
+    if ((rc = opt_number(a, "--double-window", &oc->double_window_s, 0, 0, 1e6,
+                         "a window length in seconds > 0")))
+        return rc;
+    if ((rc = opt_number(a, "--double-fraction", &oc->double_fraction, 0, 0, 1,
+                         "a fraction in (0, 1]")))
+        return rc;
+    if ((rc = opt_number(a, "--tkeo-lowpass", &oc->tkeo_lowpass_hz, 0, 0, 1e9,
+                         "a positive frequency in Hz")))
+        return rc;
+    if ((v = bl_args_get(a, "--baseline"))) {
+        double s, e;
+        if (bl_parse_range(v, &s, &e) || s < 0 || !(e > s))
+            return bl_tool_usage_error("--baseline %s: expected START:END in seconds with 0 <= START < END",
+                                       v);
+        oc->baseline_start_s = s;
+        oc->baseline_end_s = e;
+    }
+    return 0;
+}
+
+static const char *detection_signal(bl_onset_method m)
+{
+    switch (m) {
+    case BL_ONSET_BASELINE: return "linear envelope (full-wave rectified, low-passed band-passed signal)";
+    case BL_ONSET_DOUBLE: return "energy x^2 of the band-passed signal";
+    case BL_ONSET_TKEO: return "Teager-Kaiser energy of the band-passed signal, rectified and low-passed";
+    }
+    return "";
+}
+
+static cJSON *onset_params_json(const bl_onset_config *oc)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "method", bl_onset_method_name(oc->method));
+    cJSON_AddStringToObject(o, "reference",
+                            oc->method == BL_ONSET_BASELINE ? "Hodges & Bui 1996"
+                            : oc->method == BL_ONSET_DOUBLE ? "Bonato, D'Alessio & Knaflitz 1998"
+                                                            : "Li, Zhou & Aruin 2007; Solnik et al. 2010");
+    cJSON_AddStringToObject(o, "detection_signal", detection_signal(oc->method));
+    cJSON_AddStringToObject(o, "threshold_rule", "baseline mean + k * baseline SD of the detection signal");
+    cJSON_AddNumberToObject(o, "k", oc->k);
+    cJSON *b = cJSON_AddObjectToObject(o, "baseline");
+    if (oc->baseline_start_s < oc->baseline_end_s) {
+        cJSON_AddStringToObject(b, "mode", "given");
+        cJSON_AddNumberToObject(b, "start_s", oc->baseline_start_s);
+        cJSON_AddNumberToObject(b, "end_s", oc->baseline_end_s);
+    } else {
+        cJSON_AddStringToObject(b, "mode", "automatic: window with the lowest mean + k*SD");
+        cJSON_AddNumberToObject(b, "window_s", oc->baseline_window_s);
+    }
+    cJSON_AddNumberToObject(o, "min_on_s", oc->min_on_s);
+    cJSON_AddNumberToObject(o, "min_off_s", oc->min_off_s);
+    cJSON_AddStringToObject(o, "post_processing",
+                            "bursts separated by less than min_off_s merged, then bursts shorter than "
+                            "min_on_s dropped");
+    if (oc->method == BL_ONSET_DOUBLE) {
+        cJSON *d = cJSON_AddObjectToObject(o, "double_threshold");
+        cJSON_AddNumberToObject(d, "window_s", oc->double_window_s);
+        cJSON_AddNumberToObject(d, "fraction", oc->double_fraction);
+        cJSON_AddStringToObject(d, "rule", "a sample is on when at least fraction of the centred window "
+                                           "exceeds the energy threshold");
+    }
+    if (oc->method == BL_ONSET_TKEO) {
+        cJSON *t = cJSON_AddObjectToObject(o, "tkeo");
+        cJSON_AddStringToObject(t, "operator", "x[i]^2 - x[i-1]*x[i+1], full-wave rectified");
+        cJSON_AddStringToObject(t, "lowpass_type", "Butterworth");
+        cJSON_AddNumberToObject(t, "lowpass_order", oc->tkeo_lowpass_order);
+        cJSON_AddNumberToObject(t, "lowpass_hz", oc->tkeo_lowpass_hz);
+        cJSON_AddStringToObject(t, "phase", "zero-phase (sosfiltfilt)");
+    }
+    return o;
+}
+
+static int write_json(const char *path, cJSON *root)
+{
+    char *text = cJSON_Print(root);
+    if (!text) return bl_tool_error("out of memory while formatting JSON");
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        free(text);
+        return bl_tool_error("--json %s: cannot create: %s", path, strerror(errno));
+    }
+    int bad = fputs(text, f) == EOF || fputc('\n', f) == EOF;
+    bad |= fclose(f) != 0;
+    free(text);
+    if (bad) return bl_tool_error("--json %s: write failed: %s", path, strerror(errno));
+    return 0;
+}
+
+/* One line explaining a detection failure. */
+static int detect_error(const char *path, const char *name, const bl_recording *rec,
+                        const bl_onset_config *oc, bl_status st)
+{
+    double dur = bl_recording_duration(rec);
+    switch (st) {
+    case BL_ERANGE:
+        if (oc->baseline_start_s < oc->baseline_end_s)
+            return bl_tool_error("%s: --baseline %g:%g lies outside the %.3f s recording (or is shorter "
+                                 "than two samples)", path, oc->baseline_start_s, oc->baseline_end_s, dur);
+        if (oc->baseline_window_s > dur)
+            return bl_tool_error("%s: the %.3f s recording is shorter than the %g s automatic baseline "
+                                 "window; give --baseline START:END or a shorter --baseline-window",
+                                 path, dur, oc->baseline_window_s);
+        if (oc->method == BL_ONSET_TKEO && !(oc->tkeo_lowpass_hz < bl_recording_rate(rec) / 2))
+            return bl_tool_error("%s: --tkeo-lowpass %g Hz must be below half the analysis rate (%g Hz)",
+                                 path, oc->tkeo_lowpass_hz, bl_recording_rate(rec) / 2);
+        return bl_tool_error("%s: channel %s: onset settings out of range (%s)", path, name, bl_strerror(st));
+    default:
+        return bl_tool_error("%s: channel %s: onset detection failed: %s", path, name, bl_strerror(st));
+    }
+}
+
+int cmd_onsets(int argc, char **argv)
+{
+    static const bl_opt_spec spec[] = {
+        BL_CONDITIONING_OPTS,
+        {"--lowpass", 1, 0}, {"--method", 1, 0}, {"--k", 1, 0}, {"--baseline", 1, 0},
+        {"--baseline-window", 1, 0}, {"--min-on", 1, 0}, {"--min-off", 1, 0},
+        {"--double-window", 1, 0}, {"--double-fraction", 1, 0}, {"--tkeo-lowpass", 1, 0},
+        {"--json", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    bl_args a;
+    int rc = bl_args_parse(argc, argv, spec, &a);
+    if (rc) return rc;
+    if (bl_args_has(&a, "--help") || bl_args_has(&a, "-h")) {
+        fputs(onsets_help, stdout);
+        return 0;
+    }
+    if (a.n_pos != 1) return bl_tool_usage_error("onsets needs exactly one FILE (see onsets --help)");
+    const char *json_path = bl_args_get(&a, "--json");
+    if (json_path && bl_output_kind_of(json_path) != BL_OUTPUT_JSON)
+        return bl_tool_usage_error("--json %s: the output must end in .json", json_path);
+
+    bl_envelope_config cfg;
+    if ((rc = bl_conditioning_from_args(&a, &cfg)) != 0) return rc;
+    const char *lp = bl_args_get(&a, "--lowpass");
+    if (lp && (bl_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
+        return bl_tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
+    bl_onset_config oc;
+    if ((rc = onset_config_from_args(&a, &oc)) != 0) return rc;
+
+    const char *path = a.pos[0];
+    bl_chanmap *map = NULL;
+    bl_recording *rec = bl_tool_load(path, bl_args_get(&a, "--map"), &map);
+    if (!rec) return 1;
+
+    bl_recording *cond = NULL;
+    bl_bursts *bursts = NULL;
+    cJSON *root = NULL;
+    bl_emg_view view = { 0 };
+    double in_rate = bl_recording_rate(rec);
+    /* Below the default analysis rate, analyse at the recorded rate unless
+     * --rate says otherwise: upsampling adds no information, and the
+     * resampler's edges on a signal with a DC offset (raw ADC counts) ring
+     * through the band-pass into false bursts at the ends. */
+    int kept_rate = 0;
+    if (!bl_args_get(&a, "--rate") && in_rate < cfg.rate_hz && in_rate >= BL_MIN_EMG_RATE_HZ) {
+        cfg.rate_hz = in_rate;
+        kept_rate = 1;
+    }
+    /* A low-rate file (e.g. 250 Hz) cannot carry the default 20-450 Hz band:
+     * say what would fit instead of only that it does not. */
+    if (in_rate >= BL_MIN_EMG_RATE_HZ && !(cfg.bandpass_hi_hz < in_rate / 2)) {
+        rc = bl_tool_error("%s: recorded at %g Hz, which cannot carry the %g-%g Hz band (Nyquist %g Hz); "
+                           "give a band below it, e.g. --bandpass %g:%g",
+                           path, in_rate, cfg.bandpass_lo_hz, cfg.bandpass_hi_hz, in_rate / 2,
+                           fmin(10.0, in_rate / 8), floor(in_rate * 0.24));
+        goto done;
+    }
+    if (oc.method == BL_ONSET_TKEO && !(oc.tkeo_lowpass_hz < cfg.rate_hz / 2)) {
+        rc = bl_tool_usage_error("--tkeo-lowpass %g: must be below half the analysis rate (%g Hz)",
+                                 oc.tkeo_lowpass_hz, cfg.rate_hz / 2);
+        goto done;
+    }
+    bl_condition_report crep;
+    bl_status st = bl_condition(rec, &cfg, &cond, &crep);
+    if (st == BL_OK && oc.method == BL_ONSET_BASELINE) st = bl_linear_envelope(cond, &cfg);
+    if (st != BL_OK) {
+        rc = bl_conditioning_error(path, rec, &cfg, st);
+        goto done;
+    }
+    if (bl_emg_view_init(&view, cond, map) != 0) {
+        rc = bl_tool_error("%s: no EMG channels to analyse (every channel is AUX)", path);
+        goto done;
+    }
+    if (bl_bursts_create(&bursts) != BL_OK) {
+        rc = bl_tool_error("out of memory");
+        goto done;
+    }
+
+    const char *unit = bl_recording_unit(rec);
+    double rate = bl_recording_rate(cond);
+    size_t frames = bl_recording_frames(cond);
+    root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "file", path);
+    cJSON_AddStringToObject(root, "command", "onsets");
+    cJSON_AddStringToObject(root, "software_version", bl_version());
+    cJSON_AddNumberToObject(root, "duration_s", (double)frames / rate);
+    cJSON *channels = cJSON_AddArrayToObject(root, "channels");
+
+    printf("%s: %zu EMG channel%s, %.3f s; method %s (k = %g, %s)\n", path, view.count,
+           view.count == 1 ? "" : "s", (double)frames / rate, bl_onset_method_name(oc.method), oc.k,
+           oc.baseline_start_s < oc.baseline_end_s ? "given baseline" : "automatic quiet window");
+    for (size_t k = 0; k < view.count; k++) {
+        const float *x = bl_recording_cdata(cond, view.index[k]);
+        bl_onset_report orep;
+        st = bl_onset_detect(x, frames, rate, &oc, bursts, &orep);
+        if (st != BL_OK) {
+            rc = detect_error(path, view.name[k], cond, &oc, st);
+            goto done;
+        }
+        size_t nb = bl_bursts_count(bursts);
+        cJSON *ch = cJSON_CreateObject();
+        cJSON_AddItemToArray(channels, ch);
+        cJSON_AddStringToObject(ch, "name", view.name[k]);
+        cJSON_AddNumberToObject(ch, "channel_index", (double)view.index[k]);
+        cJSON_AddNumberToObject(ch, "count", (double)nb);
+        cJSON_AddNumberToObject(ch, "threshold", orep.threshold);
+        cJSON *bj = cJSON_AddObjectToObject(ch, "baseline");
+        cJSON_AddNumberToObject(bj, "start_s", orep.baseline_start_s);
+        cJSON_AddNumberToObject(bj, "end_s", orep.baseline_end_s);
+        cJSON_AddNumberToObject(bj, "mean", orep.baseline_mean);
+        cJSON_AddNumberToObject(bj, "sd", orep.baseline_sd);
+        cJSON_AddBoolToObject(bj, "automatic", orep.baseline_automatic);
+        cJSON_AddNumberToObject(ch, "merged_gaps", (double)orep.merged);
+        cJSON_AddNumberToObject(ch, "rejected_short", (double)orep.rejected_short);
+        if (oc.method == BL_ONSET_DOUBLE) {
+            cJSON_AddNumberToObject(ch, "double_window_samples", (double)orep.double_window_samples);
+            cJSON_AddNumberToObject(ch, "double_min_samples", (double)orep.double_min_samples);
+        }
+        cJSON *list = cJSON_AddArrayToObject(ch, "bursts");
+        printf("  %-8s %4zu burst%s  threshold %.4g (baseline %.2f-%.2f s, mean %.4g, SD %.4g)\n",
+               view.name[k], nb, nb == 1 ? " " : "s", orep.threshold, orep.baseline_start_s,
+               orep.baseline_end_s, orep.baseline_mean, orep.baseline_sd);
+        for (size_t i = 0; i < nb; i++) {
+            bl_burst b;
+            bl_bursts_get(bursts, i, &b);
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "onset_s", b.onset_s);
+            cJSON_AddNumberToObject(o, "offset_s", b.offset_s);
+            cJSON_AddNumberToObject(o, "duration_s", b.offset_s - b.onset_s);
+            cJSON_AddNumberToObject(o, "peak", b.peak);
+            cJSON_AddNumberToObject(o, "peak_s", b.peak_s);
+            cJSON_AddItemToArray(list, o);
+            if (i < 20)
+                printf("    %3zu  %9.3f - %9.3f s  (%.3f s)  peak %.4g at %.3f s\n", i + 1, b.onset_s,
+                       b.offset_s, b.offset_s - b.onset_s, b.peak, b.peak_s);
+            else if (i == 20)
+                printf("    ... %zu more%s\n", nb - 20, json_path ? " (see the JSON)" : "");
+        }
+    }
+
+    cJSON *params = bl_conditioning_json(&cfg, &crep, unit, oc.method == BL_ONSET_BASELINE);
+    cJSON_AddItemToObject(params, "onsets", onset_params_json(&oc));
+    cJSON_AddStringToObject(params, "analysis_rate_rule",
+                            kept_rate ? "recorded rate (below the 2000 Hz default; never upsampled without --rate)"
+                                      : "--rate or the 2000 Hz default");
+    cJSON_AddItemToObject(root, "parameters", params);
+    printf("parameters:\n");
+    bl_print_conditioning(stdout, "  ", &cfg, &crep, unit, oc.method == BL_ONSET_BASELINE);
+    if (kept_rate)
+        printf("  (analysed at the recorded %g Hz: no upsampling without --rate)\n", in_rate);
+    printf("  detection:   %s on the %s\n", bl_onset_method_name(oc.method), detection_signal(oc.method));
+    printf("  threshold:   baseline mean + %g SD; ", oc.k);
+    if (oc.baseline_start_s < oc.baseline_end_s)
+        printf("baseline %g-%g s (given)\n", oc.baseline_start_s, oc.baseline_end_s);
+    else
+        printf("baseline = quietest %g s window\n", oc.baseline_window_s);
+    if (oc.method == BL_ONSET_DOUBLE)
+        printf("  double:      %.0f%% of each %g s window above the threshold\n", oc.double_fraction * 100,
+               oc.double_window_s);
+    if (oc.method == BL_ONSET_TKEO)
+        printf("  tkeo:        rectified, %g Hz low-pass Butterworth order %d, zero-phase\n", oc.tkeo_lowpass_hz,
+               oc.tkeo_lowpass_order);
+    printf("  bursts:      gaps < %g s merged, bursts < %g s dropped\n", oc.min_off_s, oc.min_on_s);
+    if (json_path) {
+        rc = write_json(json_path, root);
+        if (rc == 0) printf("wrote %s\n", json_path);
+    }
+
+done:
+    cJSON_Delete(root);
+    bl_emg_view_free(&view);
+    bl_bursts_destroy(bursts);
+    bl_recording_destroy(cond);
+    bl_recording_destroy(rec);
+    bl_chanmap_destroy(map);
+    return rc;
+}
