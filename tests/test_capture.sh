@@ -117,11 +117,19 @@ run 0 by_index "$CAP" --device "$IDX" --rate $RATE --seconds 0.5 --map $MAP --qu
 "$PY" "$SRC_PY" compare "$WORK/idx.wav" "$WORK/src.raw" $CH 24000 || fail "capture by index differs"
 
 # ---- FLAC (24-bit by default) --------------------------------------------------
+# Recorded through a temporary float WAV and copied into the FLAC at the end
+# so the overrun counts make it into the metadata. k/32768 is exact in 24-bit.
 run 0 flac "$CAP" --device blfile --channels $CH --rate $RATE --seconds 2 --map $MAP -o "$WORK/exact.flac"
+"$PY" "$SRC_PY" compare "$WORK/exact.flac" "$WORK/src.raw" $CH $((2 * RATE)) || fail "FLAC capture differs from the source"
 [ "$(info_field "$WORK/exact.flac" frames)" = 96000 ] || fail "FLAC capture does not hold 96000 frames"
 [ "$(info_field "$WORK/exact.flac" 'channel map')" = "$MAP" ] || fail "FLAC capture lacks the map"
-info_field "$WORK/exact.flac" format | grep -q 24 || fail "FLAC capture is not 24-bit"
-note "FLAC: $(info_field "$WORK/exact.flac" format), 96000 frames, map stored; stderr: $(tr '\n' ' ' < "$WORK/flac.err")"
+info_field "$WORK/exact.flac" format | grep -q 'FLAC.*24' || fail "FLAC capture is not 24-bit FLAC"
+[ "$(info_field "$WORK/exact.flac" overruns)" = 0 ] || fail "FLAC: overruns not stored"
+[ "$(info_field "$WORK/exact.flac" ring_overflows)" = 0 ] || fail "FLAC: ring_overflows not stored"
+[ -n "$(info_field "$WORK/exact.flac" start_time)" ] || fail "FLAC: start_time not stored"
+[ ! -e "$WORK/exact.flac.partial.wav" ] || fail "FLAC: the temporary WAV was left behind"
+[ "$(wc -l < "$WORK/flac.err")" = 1 ] || { cat "$WORK/flac.err"; fail "FLAC: unexpected warnings"; }
+note "FLAC: $(info_field "$WORK/exact.flac" format), 96000 frames equal to the source, map and counts stored"
 
 # ---- SIGINT and SIGTERM leave a valid file ---------------------------------
 # The file plugin's slave `null` is not clocked, so the device runs as fast

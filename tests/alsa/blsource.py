@@ -7,11 +7,14 @@ PCM plays into the capture, and compare a captured WAV with it.
       [-30000, 30000]: exact in float32 and in 24-bit, and below the
       clipping level so no warnings clutter the logs.
   blsource.py compare FILE.wav SOURCE.raw CHANNELS EXPECT_FRAMES
-      Parse the WAV's RIFF chunks (float32 or PCM 24-bit), check the frame
-      count (EXPECT_FRAMES, or 'any' for at least one frame) and that the
-      frames equal the source from its first frame, sample for sample.
+      Parse the WAV's RIFF chunks (float32 or PCM 24-bit) ourselves, or
+      decode a FLAC through libsndfile (ctypes); check the frame count
+      (EXPECT_FRAMES, or 'any' for at least one frame) and that the frames
+      equal the source from its first frame, sample for sample.
       Prints one line; exit 1 on any difference.
 """
+import ctypes
+import ctypes.util
 import struct
 import sys
 
@@ -58,8 +61,35 @@ def read_wav(path):
     return x.reshape(-1, channels), rate
 
 
+class SfInfo(ctypes.Structure):
+    _fields_ = [('frames', ctypes.c_int64), ('samplerate', ctypes.c_int),
+                ('channels', ctypes.c_int), ('format', ctypes.c_int),
+                ('sections', ctypes.c_int), ('seekable', ctypes.c_int)]
+
+
+def read_sndfile(path):
+    """Decode through libsndfile: floats normalised like backline reads."""
+    name = ctypes.util.find_library('sndfile') or 'libsndfile.so.1'
+    lib = ctypes.CDLL(name)
+    lib.sf_open.restype = ctypes.c_void_p
+    lib.sf_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(SfInfo)]
+    lib.sf_readf_float.restype = ctypes.c_int64
+    lib.sf_readf_float.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
+    lib.sf_close.argtypes = [ctypes.c_void_p]
+    info = SfInfo()
+    sf = lib.sf_open(path.encode(), 0x10, ctypes.byref(info))  # SFM_READ
+    if not sf:
+        sys.exit(f'{path}: libsndfile cannot open it')
+    out = np.zeros((info.frames, info.channels), np.float32)
+    n = lib.sf_readf_float(sf, out.ctypes.data, info.frames)
+    lib.sf_close(sf)
+    if n != info.frames:
+        sys.exit(f'{path}: read {n} of {info.frames} frames')
+    return out.astype(np.float64), info.samplerate
+
+
 def compare(path, source, channels, expect):
-    got, rate = read_wav(path)
+    got, rate = read_wav(path) if path.lower().endswith('.wav') else read_sndfile(path)
     src = np.fromfile(source, '<f4').astype(np.float64).reshape(-1, channels)
     if got.shape[1] != channels:
         sys.exit(f'{path}: {got.shape[1]} channels, expected {channels}')

@@ -100,4 +100,12 @@ int cap_writer_start(cap_writer_thread *t, cap_shared *shared, bl_writer *writer
  * is left in the ring (unless a write failed) and exits. */
 void cap_writer_join(cap_writer_thread *t);
 
+/* ---- transcode.c -------------------------------------------------------- */
+
+/* Copy the finished temporary WAV `wav_path` into `out_path` (FLAC) with
+ * the metadata of `meta`, then remove the WAV. 0 on success; -1 with `why`
+ * set, the WAV kept and no partial output left behind. */
+int cap_transcode(const char *wav_path, const char *out_path, bl_sample_format format,
+                  const bl_recording *meta, size_t *frames_out, char *why, size_t why_len);
+
 #endif

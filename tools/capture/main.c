@@ -71,6 +71,7 @@ typedef struct options {
     int quiet;
     const char *out;
     bl_sample_format format;
+    int flac;
 } options;
 
 static int ends_with_ci(const char *s, const char *suffix)
@@ -169,6 +170,8 @@ static int parse_options(int argc, char **argv, options *o)
     int flac = ends_with_ci(o->out, ".flac");
     if (!flac && !ends_with_ci(o->out, ".wav"))
         return bl_tool_usage_error("%s: the output must be .wav or .flac", o->out);
+    o->flac = flac;
+    if (strlen(o->out) > 4000) return bl_tool_usage_error("-o: path too long");
     o->format = flac ? BL_FORMAT_PCM24 : BL_FORMAT_FLOAT32;
     if ((v = bl_args_get(&a, "--format"))) {
         if (strcmp(v, "float32") == 0 || strcmp(v, "float") == 0) {
@@ -276,6 +279,7 @@ static int record(const options *o)
     cap_shared shared;
     memset(&shared, 0, sizeof shared);
     int ring_ok = 0;
+    char write_path[4096] = "";
 
     if (o->list) {
         status = cap_list_devices();
@@ -364,7 +368,11 @@ static int record(const options *o)
         status = bl_tool_error("cannot store the device name in the metadata");
         goto done;
     }
-    if (bl_writer_open(o->out, channels, rate, o->format, meta, &writer, why, sizeof why) != BL_OK) {
+    /* FLAC goes through a temporary float WAV (see transcode.c). */
+    if (o->flac) snprintf(write_path, sizeof write_path, "%s.partial.wav", o->out);
+    else snprintf(write_path, sizeof write_path, "%s", o->out);
+    if (bl_writer_open(write_path, channels, rate, o->flac ? BL_FORMAT_FLOAT32 : o->format, meta,
+                       &writer, why, sizeof why) != BL_OK) {
         status = bl_tool_error("%s", why);
         writer = NULL;
         goto done;
@@ -399,6 +407,7 @@ static int record(const options *o)
     }
     /* Before the first write, so every format stores it. */
     bl_writer_set_meta(writer, "start_time", start_time);
+    bl_recording_set_meta(meta, "start_time", start_time);
     if (cap_writer_start(&wt, &shared, writer, meters) != 0) {
         cap_quietly(do_abort, stream);
         status = bl_tool_error("cannot start the writer thread");
@@ -456,12 +465,32 @@ static int record(const options *o)
     int counts_stored = 1;
     snprintf(num, sizeof num, "%llu", (unsigned long long)overruns);
     if (bl_writer_set_meta(writer, "overruns", num) != BL_OK) counts_stored = 0;
+    if (bl_recording_set_meta(meta, "overruns", num) != BL_OK) counts_stored = 0;
     snprintf(num, sizeof num, "%llu", (unsigned long long)ring_overflows);
     if (bl_writer_set_meta(writer, "ring_overflows", num) != BL_OK) counts_stored = 0;
+    if (bl_recording_set_meta(meta, "ring_overflows", num) != BL_OK) counts_stored = 0;
     size_t written = bl_writer_frames(writer);
     char close_why[512];
     bl_status cst = bl_writer_close(writer, close_why, sizeof close_why);
     writer = NULL;
+
+    /* FLAC: now that every count is known, copy the temporary WAV into the
+     * FLAC with the complete metadata (transcode.c says why). */
+    int kept_partial = 0;
+    char transcode_why[600] = "";
+    if (o->flac && cst == BL_OK) {
+        counts_stored = 1;
+        size_t copied = 0;
+        if (cap_transcode(write_path, o->out, o->format, meta, &copied, transcode_why,
+                          sizeof transcode_why) != 0)
+            kept_partial = 1;
+    } else if (o->flac) {
+        kept_partial = 1;
+    }
+    /* Where the frames are, for the messages below. */
+    char result_path[4200];
+    if (kept_partial) snprintf(result_path, sizeof result_path, "%s", write_path);
+    else snprintf(result_path, sizeof result_path, "the file");
 
     size_t worst = 0;
     uint64_t clipped = cap_meters_clipped(meters, &worst);
@@ -470,21 +499,26 @@ static int record(const options *o)
         /* libsndfile's reason ends in ".": drop it inside our sentence. */
         size_t wl = strlen(wt.why);
         while (wl && (wt.why[wl - 1] == '.' || wt.why[wl - 1] == ' ')) wt.why[--wl] = '\0';
-        status = bl_tool_error("%s; recording stopped, the file keeps the %zu frames (%.3f s) written before",
-                               wt.why, written, dur);
+        status = bl_tool_error("%s; recording stopped, %s keeps the %zu frames (%.3f s) written before",
+                               wt.why, result_path, written, dur);
         goto done;
     }
     if (cst != BL_OK) {
         status = bl_tool_error("%s", close_why);
         goto done;
     }
+    if (kept_partial) {
+        status = bl_tool_error("%s; the capture (%zu frames, %.3f s) is kept in %s", transcode_why,
+                               written, dur, write_path);
+        goto done;
+    }
     if (ending == END_DEVICE) {
         if (stream_error < 0)
-            status = bl_tool_error("device %s failed after %.3f s: %s; the file keeps the %zu frames captured",
-                                   label, dur, Pa_GetErrorText(stream_error), written);
+            status = bl_tool_error("device %s failed after %.3f s: %s; %s keeps the %zu frames captured",
+                                   label, dur, Pa_GetErrorText(stream_error), result_path, written);
         else
-            status = bl_tool_error("device %s stopped delivering audio after %.3f s; the file keeps the %zu frames captured",
-                                   label, dur, written);
+            status = bl_tool_error("device %s stopped delivering audio after %.3f s; %s keeps the %zu frames captured",
+                                   label, dur, result_path, written);
         goto done;
     }
     if (!o->quiet)
@@ -502,11 +536,14 @@ static int record(const options *o)
         bl_tool_warn("%llu samples clipped (|x| >= 0.999 full scale), most in channel %zu",
                      (unsigned long long)clipped, worst + 1);
     if (!counts_stored)
-        bl_tool_warn("%s: this format cannot take metadata after the audio, so the overrun and overflow counts are not in the file",
-                     o->out);
+        bl_tool_warn("%s: the overrun and overflow counts could not be stored in the file", o->out);
 
 done:
-    if (writer) bl_writer_close(writer, why, sizeof why);
+    if (writer) {
+        /* Failed before recording anything: leave no empty file behind. */
+        bl_writer_close(writer, why, sizeof why);
+        unlink(write_path);
+    }
     if (stream) cap_quietly(do_close, stream);
     cap_meters_destroy(meters);
     bl_recording_destroy(meta);
