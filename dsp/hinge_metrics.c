@@ -45,6 +45,9 @@ void bl_hinge_config_default(bl_hinge_config *cfg)
     bl_mvc_config_default(&cfg->mvc);
     bl_hinge_segment_config_default(&cfg->segment);
     bl_onset_config_default(&cfg->onset);
+    /* A set may start only ~1 s after the recording does: a 1 s quiet
+     * window still fits before the first repetition. */
+    cfg->onset.baseline_window_s = 1.0;
     for (int m = 0; m < BL_MUSCLE_COUNT; m++) cfg->chain[m] = bl_muscle_default_chain((bl_muscle)m);
     cfg->weight_hamstring = 0.6;
     cfg->weight_trunk = 0.3;
