@@ -104,16 +104,18 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
         r->mf_scale = nreps > 1 ? 1.0 - fatigue * (double)k / (double)(nreps - 1) : 1.0;
 
         /* Firing order: one base delay per rep for the group that follows. */
-        double follow = synth_rng_range(&rng, 0.05, 0.15);
+        double follow = synth_rng_range(&rng, 0.06, 0.15);
         for (size_t c = 0; c < nch; c++) {
             const synth_channel *ch = &s->ch[c];
             size_t i = k * nch + c;
             /* Draw for every channel so an AUX channel does not shift the
              * stream of the others. */
-            double jitter = synth_rng_range(&rng, -0.01, 0.01);
+            double jitter = synth_rng_range(&rng, -0.005, 0.005);
             double lvl_j = synth_rng_range(&rng, 0.94, 1.06);
             double ecc_j = synth_rng_range(&rng, 0.95, 1.05);
-            double lag = synth_rng_range(&rng, 0.02, 0.05);
+            /* Within a group the lag stays below the group-to-group delay
+             * so the firing order holds for every muscle of the group. */
+            double lag = synth_rng_range(&rng, 0.01, 0.03);
             double other = synth_rng_range(&rng, 0.08, 0.20);
             double trunk = synth_rng_range(&rng, -0.08, 0.02);
             if (!ch->is_emg) {
