@@ -263,10 +263,13 @@ static bl_status tkeo_envelope(const float *x, size_t n, double rate_hz, const b
 
 typedef struct run { size_t a, b; } run; /* samples [a, b) */
 
-bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
-                          bl_bursts *bursts, bl_onset_report *report)
+/* The detection pipeline; `fixed` (may be NULL) replaces the baseline
+ * threshold. */
+static bl_status detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
+                        const double *fixed, bl_bursts *bursts, bl_onset_report *report)
 {
     if (!bursts) return BL_EINVAL;
+    if (fixed && !isfinite(*fixed)) return BL_EINVAL;
     bl_status st = validate(x, n, rate_hz, cfg);
     if (st != BL_OK) return st;
     if (n > SIZE_MAX / sizeof(float) / 2) return BL_ENOMEM;
@@ -297,29 +300,34 @@ bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_ons
     st = prefix_sums(thr_sig, n, &s1, &s2);
     if (st != BL_OK) goto done;
 
-    /* Quiet period: given, or the quietest window. */
-    size_t b0, b1;
-    if (cfg->baseline_start_s < cfg->baseline_end_s) {
-        if (cfg->baseline_start_s < 0.0 || cfg->baseline_end_s > (double)n / rate_hz + 0.5 / rate_hz) {
-            st = BL_ERANGE;
-            goto done;
-        }
-        b0 = seconds_to_samples(cfg->baseline_start_s, rate_hz);
-        b1 = seconds_to_samples(cfg->baseline_end_s, rate_hz);
-        if (b1 > n) b1 = n;
-        if (b1 < b0 + 2) { st = BL_ERANGE; goto done; }
-        rep.baseline_automatic = 0;
+    if (fixed) {
+        rep.threshold = *fixed;
     } else {
-        size_t w = seconds_to_samples(cfg->baseline_window_s, rate_hz);
-        if (w < 2 || w > n) { st = BL_ERANGE; goto done; }
-        b0 = quietest_start(s1, s2, n, w, cfg->k);
-        b1 = b0 + w;
-        rep.baseline_automatic = 1;
+        /* Quiet period: given, or the quietest window. */
+        size_t b0, b1;
+        if (cfg->baseline_start_s < cfg->baseline_end_s) {
+            if (cfg->baseline_start_s < 0.0 ||
+                cfg->baseline_end_s > (double)n / rate_hz + 0.5 / rate_hz) {
+                st = BL_ERANGE;
+                goto done;
+            }
+            b0 = seconds_to_samples(cfg->baseline_start_s, rate_hz);
+            b1 = seconds_to_samples(cfg->baseline_end_s, rate_hz);
+            if (b1 > n) b1 = n;
+            if (b1 < b0 + 2) { st = BL_ERANGE; goto done; }
+            rep.baseline_automatic = 0;
+        } else {
+            size_t w = seconds_to_samples(cfg->baseline_window_s, rate_hz);
+            if (w < 2 || w > n) { st = BL_ERANGE; goto done; }
+            b0 = quietest_start(s1, s2, n, w, cfg->k);
+            b1 = b0 + w;
+            rep.baseline_automatic = 1;
+        }
+        window_stats(s1, s2, b0, b1, &rep.baseline_mean, &rep.baseline_sd);
+        rep.baseline_start_s = (double)b0 / rate_hz;
+        rep.baseline_end_s = (double)b1 / rate_hz;
+        rep.threshold = rep.baseline_mean + cfg->k * rep.baseline_sd;
     }
-    window_stats(s1, s2, b0, b1, &rep.baseline_mean, &rep.baseline_sd);
-    rep.baseline_start_s = (double)b0 / rate_hz;
-    rep.baseline_end_s = (double)b1 / rate_hz;
-    rep.threshold = rep.baseline_mean + cfg->k * rep.baseline_sd;
 
     on = malloc(n);
     if (!on) { st = BL_ENOMEM; goto done; }
@@ -413,4 +421,36 @@ done:
     free(s2);
     free(runs);
     return st;
+}
+
+bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
+                          bl_bursts *bursts, bl_onset_report *report)
+{
+    return detect(x, n, rate_hz, cfg, NULL, bursts, report);
+}
+
+bl_status bl_onset_detect_with_threshold(const float *x, size_t n, double rate_hz,
+                                         const bl_onset_config *cfg, double threshold,
+                                         bl_bursts *bursts, bl_onset_report *report)
+{
+    return detect(x, n, rate_hz, cfg, &threshold, bursts, report);
+}
+
+bl_status bl_onset_detection_signal(const float *x, size_t n, double rate_hz,
+                                    const bl_onset_config *cfg, float *out)
+{
+    if (!out || out == x) return BL_EINVAL;
+    bl_status st = validate(x, n, rate_hz, cfg);
+    if (st != BL_OK) return st;
+    switch (cfg->method) {
+    case BL_ONSET_BASELINE:
+        memcpy(out, x, n * sizeof *out);
+        return BL_OK;
+    case BL_ONSET_DOUBLE:
+        for (size_t i = 0; i < n; i++) out[i] = x[i] * x[i];
+        return BL_OK;
+    case BL_ONSET_TKEO:
+        return tkeo_envelope(x, n, rate_hz, cfg, out);
+    }
+    return BL_EINVAL;
 }

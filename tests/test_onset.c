@@ -399,8 +399,68 @@ static void test_post_processing(void)
     bl_bursts_destroy(b);
 }
 
+/* A fixed threshold on a slice reproduces the whole-signal detection there;
+ * the detection signal is what each method thresholds. */
+static void test_fixed_threshold_and_signal(void)
+{
+    const double rate = 2000;
+    const truth t[] = { { 3.0, 4.0, 8.0 }, { 7.5, 8.1, 8.0 } };
+    size_t n = (size_t)(10.0 * rate);
+    float *x = make_signal(n, rate, t, 2, 20, 450, 77);
+    float *env = envelope_of(x, n, rate);
+    bl_bursts *all, *part;
+    bl_bursts_create(&all);
+    bl_bursts_create(&part);
+    bl_onset_config c;
+    bl_onset_config_default(&c);
+    bl_onset_report rep, rep2;
+    CHECK_EQ_INT(bl_onset_detect(env, n, rate, &c, all, &rep), BL_OK);
+    CHECK_EQ_INT(bl_bursts_count(all), 2);
+    /* The slice 6-10 s holds only the second burst. */
+    size_t off = (size_t)(6.0 * rate);
+    CHECK_EQ_INT(bl_onset_detect_with_threshold(env + off, n - off, rate, &c, rep.threshold, part, &rep2),
+                 BL_OK);
+    CHECK_EQ_INT(bl_bursts_count(part), 1);
+    CHECK_NEAR(rep2.threshold, rep.threshold, 0);
+    CHECK(rep2.baseline_mean == 0 && rep2.baseline_sd == 0 && rep2.baseline_automatic == 0);
+    bl_burst a, b;
+    bl_bursts_get(all, 1, &a);
+    bl_bursts_get(part, 0, &b);
+    CHECK_NEAR(b.onset_s + 6.0, a.onset_s, 1e-9);
+    CHECK_NEAR(b.offset_s + 6.0, a.offset_s, 1e-9);
+    CHECK_EQ_INT(bl_onset_detect_with_threshold(env, n, rate, &c, NAN, part, NULL), BL_EINVAL);
+    CHECK_EQ_INT(bl_bursts_count(part), 1); /* unchanged after the failure */
+    /* A slice shorter than the automatic baseline window still works with a
+     * fixed threshold (no baseline is needed). */
+    CHECK_EQ_INT(bl_onset_detect_with_threshold(env + off, (size_t)(1.0 * rate), rate, &c, rep.threshold,
+                                                part, NULL), BL_OK);
+
+    float *sig = malloc(n * sizeof *sig);
+    CHECK_EQ_INT(bl_onset_detection_signal(env, n, rate, &c, sig), BL_OK);
+    CHECK(memcmp(sig, env, n * sizeof *sig) == 0);
+    bl_onset_config_default_method(&c, BL_ONSET_DOUBLE);
+    CHECK_EQ_INT(bl_onset_detection_signal(x, n, rate, &c, sig), BL_OK);
+    CHECK_NEAR(sig[1234], (double)x[1234] * x[1234], 1e-6);
+    bl_onset_config_default_method(&c, BL_ONSET_TKEO);
+    CHECK_EQ_INT(bl_onset_detection_signal(x, n, rate, &c, sig), BL_OK);
+    float mn = sig[0];
+    double in_burst = 0, quiet = 0;
+    for (size_t i = 0; i < n; i++) mn = fminf(mn, sig[i]);
+    for (size_t i = (size_t)(3.2 * rate); i < (size_t)(3.8 * rate); i++) in_burst += sig[i];
+    for (size_t i = (size_t)(5.0 * rate); i < (size_t)(5.6 * rate); i++) quiet += sig[i];
+    CHECK_MSG(mn >= 0.0f, "TKEO envelope negative: %g", (double)mn);
+    CHECK_MSG(in_burst > 20 * quiet, "TKEO envelope burst/quiet ratio %g", in_burst / quiet);
+    CHECK_EQ_INT(bl_onset_detection_signal(x, n, rate, &c, (float *)x), BL_EINVAL);
+    free(sig);
+    free(x);
+    free(env);
+    bl_bursts_destroy(all);
+    bl_bursts_destroy(part);
+}
+
 int main(void)
 {
+    test_fixed_threshold_and_signal();
     test_contract();
     test_post_processing();
     /* Tolerances per method (baseline, double, tkeo), in ms. The linear

@@ -136,6 +136,25 @@ typedef struct bl_onset_report {
 bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
                           bl_bursts *bursts, bl_onset_report *report);
 
+/* The same detection with a threshold given by the caller instead of one
+ * from a baseline period (the baseline settings are ignored and the
+ * report's baseline fields are zero). Use it to detect inside a slice of a
+ * recording (one repetition: pass x + offset) with the threshold found once
+ * on the whole recording by bl_onset_detect (report.threshold), so that
+ * every slice is judged against the same quiet period. `threshold` is on
+ * the detection signal (x² for DOUBLE). Errors as bl_onset_detect, plus
+ * BL_EINVAL for a non-finite threshold. */
+bl_status bl_onset_detect_with_threshold(const float *x, size_t n, double rate_hz,
+                                         const bl_onset_config *cfg, double threshold,
+                                         bl_bursts *bursts, bl_onset_report *report);
+
+/* The signal a method thresholds, into out[0..n) (out must not alias x):
+ * x itself for BASELINE, x² for DOUBLE, the TKEO envelope for TKEO. For
+ * plots and for callers that compute their own statistics. Errors as
+ * bl_onset_detect (the baseline settings are not checked against n). */
+bl_status bl_onset_detection_signal(const float *x, size_t n, double rate_hz,
+                                    const bl_onset_config *cfg, float *out);
+
 /* The quietest window: start time (seconds) of the window of window_s
  * seconds whose mean + k·SD of x is lowest, searched in steps of a quarter
  * window. BL_ERANGE when the window does not fit in the signal; BL_EINVAL for
