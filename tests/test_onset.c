@@ -165,9 +165,11 @@ static void test_contract(void)
     CHECK_EQ_INT(bl_onset_detect(x, n, 2000, &bc, b, NULL), BL_ERANGE);
     bc.baseline_start_s = -0.5; bc.baseline_end_s = 0.5;
     CHECK_EQ_INT(bl_onset_detect(x, n, 2000, &bc, b, NULL), BL_ERANGE);
-    /* Automatic window longer than the signal. */
-    bc = c; bc.baseline_window_s = 3.0;
-    CHECK_EQ_INT(bl_onset_detect(x, n, 2000, &bc, b, NULL), BL_ERANGE);
+    /* Too short for an automatic baseline (the window is at most n/8). */
+    CHECK_EQ_INT(bl_onset_detect(x, 15, 2000, &c, b, NULL), BL_ERANGE);
+    CHECK_EQ_INT(bl_onset_detect(x, 16, 2000, &c, b, NULL), BL_OK);
+    bl_bursts_clear(b);
+    CHECK_EQ_INT(bl_bursts_append(b, &bu), BL_OK);
     /* NaN in the input. */
     x[100] = NAN;
     CHECK_EQ_INT(bl_onset_detect(x, n, 2000, &c, b, NULL), BL_ENONFINITE);
@@ -458,8 +460,39 @@ static void test_fixed_threshold_and_signal(void)
     bl_bursts_destroy(part);
 }
 
+/* One repetition filling most of a short recording: no 2 s window is
+ * quiet, so the automatic window shrinks to an eighth of the signal. */
+static void test_short_recording(void)
+{
+    const double rate = 2000;
+    const truth t[] = { { 0.6, 3.8, 8.0 } };
+    size_t n = (size_t)(4.3 * rate);
+    float *x = make_signal(n, rate, t, 1, 20, 450, 5);
+    float *env = envelope_of(x, n, rate);
+    bl_bursts *b;
+    bl_bursts_create(&b);
+    for (int mi = 0; mi < 3; mi++) {
+        bl_onset_config c;
+        bl_onset_config_default_method(&c, (bl_onset_method)mi);
+        bl_onset_report rep;
+        CHECK_EQ_INT(bl_onset_detect(mi == 0 ? env : x, n, rate, &c, b, &rep), BL_OK);
+        acc a = score(b, t, 1);
+        printf("  %-8s one 3.2 s burst in 4.3 s: %zu burst(s), onset error %.1f ms, baseline %.2f-%.2f s\n",
+               mname(c.method), bl_bursts_count(b), a.max_on_ms, rep.baseline_start_s, rep.baseline_end_s);
+        CHECK_MSG(bl_bursts_count(b) == 1 && a.missed == 0, "%s: %zu bursts in a short recording",
+                  mname(c.method), bl_bursts_count(b));
+        CHECK_MSG(rep.baseline_end_s - rep.baseline_start_s <= 4.3 / 8 + 1e-3, "%s: window %g s",
+                  mname(c.method), rep.baseline_end_s - rep.baseline_start_s);
+        CHECK(a.max_on_ms <= 60.0);
+    }
+    free(x);
+    free(env);
+    bl_bursts_destroy(b);
+}
+
 int main(void)
 {
+    test_short_recording();
     test_fixed_threshold_and_signal();
     test_contract();
     test_post_processing();

@@ -131,7 +131,6 @@ expect_error "--method.*baseline, double or tkeo" "$emggo" --map TA --method fan
 expect_error "--k" "$bio" --map EMG --k -1
 expect_error "--baseline" "$bio" --map EMG --baseline 5:2
 expect_error "outside" "$bio" --map EMG --baseline 60:70
-expect_error "shorter than" "$bio" --map EMG --baseline-window 100
 expect_error "\.json" "$bio" --map EMG --json "$tmp/out.txt"
 expect_error "--double-fraction" "$bio" --map EMG --method double --double-fraction 1.5
 expect_error "XX" "$bio" --map XX

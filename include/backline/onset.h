@@ -23,7 +23,10 @@
  * The baseline (quiet) period is either given (baseline_start_s <
  * baseline_end_s) or found automatically as the window of baseline_window_s
  * seconds whose mean + k·SD of the detection signal is lowest (the quietest
- * stretch, hence the most sensitive threshold the data support).
+ * stretch, hence the most sensitive threshold the data support). The
+ * automatic window is shortened to an eighth of the signal when the signal
+ * is shorter than 8 windows: in a single repetition no 2 s window is quiet.
+ * The report says which period was used.
  *
  * All functions are offline (they allocate scratch); none prints, exits or
  * keeps global state. Input is one channel as a contiguous float array.
@@ -130,8 +133,8 @@ typedef struct bl_onset_report {
  * *report (may be NULL) is filled.
  * Errors: BL_EINVAL (NULL x/cfg/bursts, n == 0, rate <= 0, bad method,
  * k < 0, fractions out of range, negative durations), BL_ERANGE (baseline
- * period outside the signal or shorter than two samples, automatic window
- * longer than the signal, TKEO low-pass not below rate/2), BL_ENONFINITE (NaN
+ * period outside the signal or shorter than two samples, a signal under 16
+ * samples with an automatic baseline, TKEO low-pass not below rate/2), BL_ENONFINITE (NaN
  * or infinity in x), BL_ENOMEM. After a failure `bursts` is unchanged. */
 bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
                           bl_bursts *bursts, bl_onset_report *report);

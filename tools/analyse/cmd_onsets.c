@@ -48,7 +48,8 @@ static const char onsets_help[] =
     "  --lowpass HZ         envelope low-pass for the baseline method (default 6)\n"
     "  --k K                threshold = baseline mean + K * baseline SD (default per method)\n"
     "  --baseline START:END quiet period in seconds (default: the quietest window)\n"
-    "  --baseline-window S  length of the automatic quiet window (default 2)\n"
+    "  --baseline-window S  length of the automatic quiet window (default 2; at most an\n"
+    "                       eighth of the recording)\n"
     "  --min-on S           shortest burst kept, seconds (default 0.1)\n"
     "  --min-off S          bursts separated by less are merged, seconds (default 0.3)\n"
     "  --double-window S    double threshold window, seconds (default 0.05)\n"
@@ -188,10 +189,9 @@ static int detect_error(const char *path, const char *name, const bl_recording *
         if (oc->baseline_start_s < oc->baseline_end_s)
             return bl_tool_error("%s: --baseline %g:%g lies outside the %.3f s recording (or is shorter "
                                  "than two samples)", path, oc->baseline_start_s, oc->baseline_end_s, dur);
-        if (oc->baseline_window_s > dur)
-            return bl_tool_error("%s: the %.3f s recording is shorter than the %g s automatic baseline "
-                                 "window; give --baseline START:END or a shorter --baseline-window",
-                                 path, dur, oc->baseline_window_s);
+        if (bl_recording_frames(rec) < 16)
+            return bl_tool_error("%s: the %.3f s recording is too short to find a quiet baseline in; "
+                                 "give --baseline START:END", path, dur);
         if (oc->method == BL_ONSET_TKEO && !(oc->tkeo_lowpass_hz < bl_recording_rate(rec) / 2))
             return bl_tool_error("%s: --tkeo-lowpass %g Hz must be below half the analysis rate (%g Hz)",
                                  path, oc->tkeo_lowpass_hz, bl_recording_rate(rec) / 2);
