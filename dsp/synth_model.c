@@ -154,7 +154,7 @@ double synth_ecg_weight(bl_muscle m, bl_side side)
     switch (m) {
     case BL_MUSCLE_EO: base = 1.0; break;
     case BL_MUSCLE_IO: base = 0.8; break;
-    case BL_MUSCLE_ES: base = 0.5; break;
+    case BL_MUSCLE_ES: base = 0.7; break;
     default: return 0.0;
     }
     if (side == BL_SIDE_RIGHT)

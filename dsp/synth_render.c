@@ -54,8 +54,8 @@ void synth_scene_free(synth_scene *sc, size_t nch)
  * narrow (~80 ms) so part of it survives a 20 Hz high-pass — which is what
  * makes ECG contamination look like muscle activity. */
 static const struct { double t, a, sd; } ecg_waves[] = {
-    {-0.160, 0.12, 0.025}, {-0.028, -0.15, 0.008}, {0.0, 1.0, 0.010},
-    {0.030, -0.28, 0.010}, {0.260, 0.25, 0.045},
+    {-0.160, 0.12, 0.025}, {-0.022, -0.15, 0.005}, {0.0, 1.0, 0.006},
+    {0.022, -0.28, 0.006}, {0.260, 0.25, 0.045},
 };
 
 static void add_beat(float *x, size_t frames, double rate, double tb, double amp)

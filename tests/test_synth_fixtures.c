@@ -1,0 +1,551 @@
+/* The synthetic fixtures and their truth, checked by an independent plain
+ * analysis (issue 3, "Done when").
+ *
+ *   test_synth_fixtures            every fixtures/synth/<set>/ and fixtures/demo
+ *   test_synth_fixtures DIR...     the given sets (test_synth_tool.sh uses it on
+ *                                  freshly generated seeds)
+ *
+ * Nothing here uses the library's filters, envelopes or spectra: files are
+ * read with libsndfile directly, the band-pass is an FFT brick wall
+ * (20–450 Hz, ±1 Hz around every multiple of 50 and 60 Hz removed), the
+ * envelope is the rectified signal under a centred 100 ms moving average,
+ * the MVC reference is the largest 500 ms mean of the envelope over all MVC
+ * trials (DESIGN.md), and the chain label of a rep is the sign of
+ *   ln(medial/lateral hamstring) + ln(external oblique/erector)
+ * of the normalised mean envelopes over the rep (the second term only when
+ * both trunk channels exist). bl_recording_load is used only to check that
+ * the file's own metadata carries the map, gains and full scale.
+ *
+ * Checks per set: the files open with libsndfile and match the truth; each
+ * EMG channel is active inside every rep and quiet between (rep mean > 3 ×
+ * gap mean); ECG beats in the truth show on trunk channels at rest; the raw
+ * median frequency of every MVC trial (or, without trials, of each rep) is
+ * 60–120 Hz; the normalised concentric level matches the truth's %MVC
+ * (the mean ratio over a set within 0.85–1.08; each rep and channel within
+ * ±35 %, as one rep's 0.6–1.1 s window scatters by ~7 % SD —
+ * the max-of-500-ms reference sits a few % above the hold's mean, so the
+ * plain ratio is biased low by design); and the chain labels are all
+ * recovered.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <fftw3.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backline/recording.h"
+#include "check.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#define MAXCH 32
+
+typedef struct sig {
+    size_t nch, n;
+    double rate;
+    float *x[MAXCH];   /* µV (EMG) */
+} sig;
+
+static void sig_free(sig *s)
+{
+    for (size_t c = 0; c < s->nch; c++)
+        free(s->x[c]);
+    memset(s, 0, sizeof *s);
+}
+
+static cJSON *load_json(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)len + 1);
+    size_t got = fread(buf, 1, (size_t)len, f);
+    buf[got] = '\0';
+    fclose(f);
+    cJSON *j = cJSON_Parse(buf);
+    free(buf);
+    return j;
+}
+
+static double jnum(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static double jarr(const cJSON *o, const char *key, size_t i)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+    const cJSON *v = cJSON_GetArrayItem(a, (int)i);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* Read with libsndfile, convert to µV with the truth's gains. */
+static int read_wav(const char *path, const cJSON *truth, sig *out)
+{
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    SNDFILE *f = sf_open(path, SFM_READ, &info);
+    if (!f) {
+        fprintf(stderr, "%s: libsndfile cannot open it: %s\n", path, sf_strerror(NULL));
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    out->nch = (size_t)info.channels;
+    out->n = (size_t)info.frames;
+    out->rate = info.samplerate;
+    if (out->nch > MAXCH) {
+        sf_close(f);
+        return -1;
+    }
+    float *inter = malloc(out->n * out->nch * sizeof *inter);
+    sf_count_t got = sf_readf_float(f, inter, (sf_count_t)out->n);
+    sf_close(f);
+    if (got != (sf_count_t)out->n) {
+        free(inter);
+        fprintf(stderr, "%s: short read\n", path);
+        return -1;
+    }
+    double fs = jnum(truth, "full_scale_v");
+    for (size_t c = 0; c < out->nch; c++) {
+        double g = jarr(truth, "gain", c);
+        double k = isfinite(g) ? fs / g * 1e6 : 1.0;
+        out->x[c] = malloc(out->n * sizeof(float));
+        for (size_t i = 0; i < out->n; i++)
+            out->x[c][i] = (float)(inter[i * out->nch + c] * k);
+    }
+    free(inter);
+    return 0;
+}
+
+/* FFT brick-wall band-pass with mains bins removed, in place. */
+static void bandpass(float *x, size_t n, double rate)
+{
+    double *buf = fftw_malloc(n * sizeof *buf);
+    fftw_complex *spec = fftw_malloc((n / 2 + 1) * sizeof *spec);
+    fftw_plan fwd = fftw_plan_dft_r2c_1d((int)n, buf, spec, FFTW_ESTIMATE);
+    fftw_plan inv = fftw_plan_dft_c2r_1d((int)n, spec, buf, FFTW_ESTIMATE);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = x[i];
+    fftw_execute(fwd);
+    for (size_t k = 0; k <= n / 2; k++) {
+        double f = (double)k * rate / (double)n;
+        int keep = f >= 20.0 && f <= 450.0;
+        for (int h = 1; keep && h <= 9; h++)
+            if (fabs(f - 50.0 * h) <= 1.0 || fabs(f - 60.0 * h) <= 1.0)
+                keep = 0;
+        if (!keep)
+            spec[k][0] = spec[k][1] = 0.0;
+    }
+    fftw_execute(inv);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(buf[i] / (double)n);
+    fftw_destroy_plan(fwd);
+    fftw_destroy_plan(inv);
+    fftw_free(buf);
+    fftw_free(spec);
+}
+
+/* Centred moving average over w samples (edges: what is available). */
+static void moving_mean(const float *x, size_t n, size_t w, float *out)
+{
+    size_t half = w / 2;
+    double acc = 0;
+    size_t lo = 0, hi = 0; /* window [lo, hi) */
+    for (size_t i = 0; i < n; i++) {
+        size_t want_lo = i > half ? i - half : 0, want_hi = i + half + 1 < n ? i + half + 1 : n;
+        while (hi < want_hi)
+            acc += x[hi++];
+        while (lo < want_lo)
+            acc -= x[lo++];
+        out[i] = (float)(acc / (double)(hi - lo));
+    }
+}
+
+static float *envelope(const float *x, size_t n, double rate)
+{
+    float *r = malloc(n * sizeof *r), *e = malloc(n * sizeof *e);
+    for (size_t i = 0; i < n; i++)
+        r[i] = fabsf(x[i]);
+    moving_mean(r, n, (size_t)(0.1 * rate) | 1, e);
+    free(r);
+    return e;
+}
+
+static double mean_between(const float *e, size_t n, double rate, double t0, double t1)
+{
+    long long i0 = (long long)(t0 * rate), i1 = (long long)(t1 * rate);
+    if (i0 < 0)
+        i0 = 0;
+    if (i1 > (long long)n)
+        i1 = (long long)n;
+    if (i1 <= i0)
+        return NAN;
+    double acc = 0;
+    for (long long i = i0; i < i1; i++)
+        acc += e[i];
+    return acc / (double)(i1 - i0);
+}
+
+static double welch_median(const float *x, size_t n, double rate)
+{
+    size_t seg = 128;
+    while ((double)seg < 0.25 * rate)
+        seg *= 2;
+    if (n < seg)
+        return NAN;
+    double *in = fftw_malloc(seg * sizeof *in);
+    fftw_complex *sp = fftw_malloc((seg / 2 + 1) * sizeof *sp);
+    fftw_plan p = fftw_plan_dft_r2c_1d((int)seg, in, sp, FFTW_ESTIMATE);
+    double *acc = calloc(seg / 2 + 1, sizeof *acc);
+    for (size_t s = 0; s + seg <= n; s += seg / 2) {
+        double m = 0;
+        for (size_t i = 0; i < seg; i++)
+            m += x[s + i];
+        m /= (double)seg;
+        for (size_t i = 0; i < seg; i++)
+            in[i] = (x[s + i] - m) * (0.5 - 0.5 * cos(2 * M_PI * (double)i / (double)seg));
+        fftw_execute(p);
+        for (size_t k = 0; k <= seg / 2; k++)
+            acc[k] += sp[k][0] * sp[k][0] + sp[k][1] * sp[k][1];
+    }
+    double df = rate / (double)seg, total = 0, run = 0, med = NAN;
+    for (size_t k = 0; k <= seg / 2; k++)
+        if ((double)k * df >= 20 && (double)k * df <= 450)
+            total += acc[k];
+    for (size_t k = 0; k <= seg / 2; k++)
+        if ((double)k * df >= 20 && (double)k * df <= 450) {
+            run += acc[k];
+            if (run >= 0.5 * total) {
+                med = (double)k * df;
+                break;
+            }
+        }
+    free(acc);
+    fftw_destroy_plan(p);
+    fftw_free(in);
+    fftw_free(sp);
+    return med;
+}
+
+static int str_eq(const cJSON *a, const char *b)
+{
+    return cJSON_IsString(a) && !strcmp(a->valuestring, b);
+}
+
+/* Running totals over every set, for the summary. */
+static size_t g_reps, g_labels_ok, g_level_n, g_sets;
+static double g_level_ratio_sum, g_level_err_max;
+
+static void check_set(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/truth.json", dir);
+    cJSON *truth = load_json(path);
+    CHECK_MSG(truth != NULL, "%s: missing or unparsable", path);
+    if (!truth)
+        return;
+    g_sets++;
+    const cJSON *chans = cJSON_GetObjectItemCaseSensitive(truth, "channels");
+    const cJSON *reps = cJSON_GetObjectItemCaseSensitive(truth, "reps");
+    const cJSON *mvc = cJSON_GetObjectItemCaseSensitive(truth, "mvc");
+    const char *map = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(truth, "map"));
+    CHECK_MSG(cJSON_IsArray(chans) && cJSON_IsArray(reps) && cJSON_IsArray(mvc) && map,
+              "%s: truth lacks map/channels/reps/mvc", dir);
+    if (!cJSON_IsArray(chans) || !cJSON_IsArray(reps) || !cJSON_IsArray(mvc) || !map) {
+        cJSON_Delete(truth);
+        return;
+    }
+    size_t nch = (size_t)cJSON_GetArraySize(chans), nreps = (size_t)cJSON_GetArraySize(reps);
+
+    /* The file opens with libsndfile and describes itself. */
+    snprintf(path, sizeof path, "%s/session.wav", dir);
+    sig s;
+    if (read_wav(path, truth, &s) != 0) {
+        CHECK_MSG(0, "%s unreadable", path);
+        cJSON_Delete(truth);
+        return;
+    }
+    CHECK_EQ_INT(s.nch, nch);
+    CHECK_NEAR(s.rate, jnum(truth, "rate_hz"), 0);
+    CHECK_NEAR((double)s.n / s.rate, jnum(truth, "duration_s"), 1.0 / s.rate);
+    bl_recording *rec = NULL;
+    char why[256];
+    CHECK(bl_recording_load(path, &rec, why, sizeof why) == BL_OK);
+    if (rec) {
+        CHECK_MSG(bl_recording_map(rec) && !strcmp(bl_recording_map(rec), map), "%s: stored map %s vs truth %s",
+                  path, bl_recording_map(rec) ? bl_recording_map(rec) : "(none)", map);
+        CHECK_NEAR(bl_recording_full_scale(rec), jnum(truth, "full_scale_v"), 1e-9);
+        for (size_t c = 0; c < nch; c++) {
+            double g = jarr(truth, "gain", c);
+            CHECK_NEAR(bl_recording_gain(rec, c), isfinite(g) ? g : 0.0, 1e-9);
+        }
+        bl_recording_destroy(rec);
+    }
+
+    int emg[MAXCH] = {0};
+    int i_med = -1, i_bf = -1, i_eo = -1, i_es = -1;
+    for (size_t c = 0; c < nch && c < MAXCH; c++) {
+        const char *name = cJSON_GetStringValue(cJSON_GetArrayItem(chans, (int)c));
+        const char *code = strchr(name, '.') ? strchr(name, '.') + 1 : name;
+        emg[c] = strcmp(code, "AUX") != 0;
+        if ((!strcmp(code, "ST") || !strcmp(code, "SM")) && i_med < 0)
+            i_med = (int)c;
+        if (!strcmp(code, "BF") && i_bf < 0)
+            i_bf = (int)c;
+        if (!strcmp(code, "EO") && i_eo < 0)
+            i_eo = (int)c;
+        if (!strcmp(code, "ES") && i_es < 0)
+            i_es = (int)c;
+    }
+
+    /* Raw spectra before anything is filtered. */
+    double med_min = 1e9, med_max = 0;
+    if (cJSON_GetArraySize(mvc) == 0) {
+        for (size_t c = 0; c < nch; c++) {
+            if (!emg[c])
+                continue;
+            for (size_t r = 0; r < nreps; r++) {
+                const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
+                double a = jnum(rep, "start_s") + 0.3, b = jnum(rep, "end_s");
+                size_t i0 = (size_t)(a * s.rate), i1 = (size_t)(b * s.rate);
+                double m = welch_median(s.x[c] + i0, i1 - i0, s.rate);
+                CHECK_MSG(m >= 60 && m <= 120, "%s ch %zu rep %zu: median %.1f Hz", dir, c, r + 1, m);
+                med_min = fmin(med_min, m);
+                med_max = fmax(med_max, m);
+            }
+        }
+    }
+
+    /* Envelopes of the session. */
+    float *env[MAXCH] = {0};
+    for (size_t c = 0; c < nch; c++) {
+        if (!emg[c])
+            continue;
+        float *y = malloc(s.n * sizeof *y);
+        memcpy(y, s.x[c], s.n * sizeof *y);
+        bandpass(y, s.n, s.rate);
+        env[c] = envelope(y, s.n, s.rate);
+        /* ECG at rest on trunk channels: the band-passed signal averaged
+         * over the truth's R-wave times (±50 ms, beats inside the quiet
+         * time only) against the same average 0.37 s earlier (between the
+         * previous T wave and the P wave): the beats must stand out. */
+        const cJSON *art = cJSON_GetObjectItemCaseSensitive(truth, "artefacts");
+        const cJSON *ecg_ch = cJSON_GetObjectItemCaseSensitive(art, "ecg_channels");
+        const cJSON *beats = cJSON_GetObjectItemCaseSensitive(art, "ecg_beats_s");
+        int has_ecg = 0;
+        const cJSON *it;
+        cJSON_ArrayForEach(it, ecg_ch) has_ecg |= str_eq(it, cJSON_GetStringValue(cJSON_GetArrayItem(chans, (int)c)));
+        if (has_ecg) {
+            size_t w = (size_t)(0.05 * s.rate), used = 0;
+            double *on = calloc(2 * w + 1, sizeof *on), *off = calloc(2 * w + 1, sizeof *off);
+            cJSON_ArrayForEach(it, beats)
+            {
+                double tb = it->valuedouble;
+                int quiet = tb > 0.8 && tb < (double)s.n / s.rate - 0.2;
+                for (size_t r = 0; r < nreps && quiet; r++) {
+                    const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
+                    if (tb > jnum(rep, "start_s") - 0.5 && tb < jnum(rep, "end_s") + 0.8)
+                        quiet = 0;
+                }
+                if (!quiet)
+                    continue;
+                size_t i0 = (size_t)(tb * s.rate) - w, j0 = (size_t)((tb - 0.37) * s.rate) - w;
+                for (size_t i = 0; i <= 2 * w; i++) {
+                    on[i] += y[i0 + i];
+                    off[i] += y[j0 + i];
+                }
+                used++;
+            }
+            if (used >= 5) {
+                double a = 0, b = 0;
+                for (size_t i = 0; i <= 2 * w; i++) {
+                    a += on[i] * on[i];
+                    b += off[i] * off[i];
+                }
+                double ratio = sqrt(a / b);
+                printf("    %s %s: ECG template over %zu quiet beats %.1fx the off-beat average\n", dir,
+                       cJSON_GetStringValue(cJSON_GetArrayItem(chans, (int)c)), used, ratio);
+                /* Two averages of noise alone differ by ~±15 %. */
+                CHECK_MSG(ratio > 1.8, "%s ch %zu: ECG beats of the truth not in the signal (ratio %.2f)", dir, c, ratio);
+            }
+            free(on);
+            free(off);
+        }
+        free(y);
+    }
+
+    /* Active inside reps, quiet between. */
+    for (size_t c = 0; c < nch; c++) {
+        if (!emg[c])
+            continue;
+        double act_min = 1e30, quiet_max = 0;
+        double prev = 0.3;
+        for (size_t r = 0; r <= nreps; r++) {
+            const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
+            double start = r < nreps ? jnum(rep, "start_s") : (double)s.n / s.rate + 0.3;
+            double q = mean_between(env[c], s.n, s.rate, prev, start - 0.3);
+            if (isfinite(q))
+                quiet_max = fmax(quiet_max, q);
+            if (r < nreps) {
+                act_min = fmin(act_min, mean_between(env[c], s.n, s.rate, start + 0.4, jnum(rep, "end_s")));
+                prev = jnum(rep, "end_s") + 0.6;
+            }
+        }
+        CHECK_MSG(act_min > 3.0 * quiet_max, "%s ch %zu: weakest rep %.1f uV vs loudest gap %.1f uV", dir, c, act_min,
+                  quiet_max);
+    }
+
+    /* MVC references and the trials' raw median frequency. */
+    double ref[MAXCH] = {0};
+    int have_ref = cJSON_GetArraySize(mvc) > 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, mvc)
+    {
+        snprintf(path, sizeof path, "%s/%s", dir, cJSON_GetStringValue(it));
+        sig m;
+        if (read_wav(path, truth, &m) != 0) {
+            CHECK_MSG(0, "%s unreadable", path);
+            have_ref = 0;
+            continue;
+        }
+        CHECK_EQ_INT(m.nch, nch);
+        const cJSON *trial = NULL, *t;
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(truth, "mvc_trials"))
+            if (str_eq(cJSON_GetObjectItemCaseSensitive(t, "file"), cJSON_GetStringValue(it)))
+                trial = t;
+        CHECK_MSG(trial != NULL, "%s: no mvc_trials entry", path);
+        for (size_t c = 0; c < nch && c < m.nch; c++) {
+            if (!emg[c])
+                continue;
+            if (trial && (size_t)jnum(trial, "channel_index") == c) {
+                size_t i0 = (size_t)(jnum(trial, "hold_start_s") * m.rate);
+                size_t i1 = (size_t)(jnum(trial, "hold_end_s") * m.rate);
+                double md = welch_median(m.x[c] + i0, i1 - i0, m.rate);
+                CHECK_MSG(md >= 60 && md <= 120, "%s: raw median %.1f Hz outside 60-120", path, md);
+                med_min = fmin(med_min, md);
+                med_max = fmax(med_max, md);
+            }
+            bandpass(m.x[c], m.n, m.rate);
+            float *e = envelope(m.x[c], m.n, m.rate), *w = malloc(m.n * sizeof *w);
+            size_t half = (size_t)(0.25 * m.rate);
+            moving_mean(e, m.n, 2 * half + 1, w);
+            for (size_t i = half; i + half < m.n; i++)
+                ref[c] = fmax(ref[c], w[i]);
+            free(e);
+            free(w);
+        }
+        sig_free(&m);
+    }
+
+    /* Normalised levels and chain labels. */
+    size_t ok = 0;
+    double ratio_sum = 0, err_max = 0;
+    size_t nratio = 0;
+    for (size_t r = 0; r < nreps && have_ref; r++) {
+        const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
+        double a = jnum(rep, "start_s"), b = jnum(rep, "end_s"), turn = jnum(rep, "turn_s");
+        double lvl[MAXCH];
+        for (size_t c = 0; c < nch; c++) {
+            lvl[c] = NAN;
+            if (!emg[c] || ref[c] <= 0)
+                continue;
+            double meas = 100.0 * mean_between(env[c], s.n, s.rate, turn + 0.3, b - 0.1) / ref[c];
+            double want = jarr(rep, "level_pct", c);
+            double ratio = meas / want;
+            CHECK_MSG(fabs(ratio - 1) < 0.35, "%s rep %zu ch %zu: %.1f %%MVC measured vs %.1f in the truth", dir, r + 1,
+                      c, meas, want);
+            ratio_sum += ratio;
+            err_max = fmax(err_max, fabs(ratio - 1));
+            nratio++;
+            lvl[c] = mean_between(env[c], s.n, s.rate, a, b) / ref[c];
+        }
+        if (i_med >= 0 && i_bf >= 0) {
+            double score = log(lvl[i_med] / lvl[i_bf]);
+            if (i_eo >= 0 && i_es >= 0)
+                score += log(lvl[i_eo] / lvl[i_es]);
+            const char *label = score > 0 ? "internal" : "external";
+            int match = str_eq(cJSON_GetObjectItemCaseSensitive(rep, "chain"), label);
+            CHECK_MSG(match, "%s rep %zu: analysis says %s (score %.2f), truth %s", dir, r + 1, label, score,
+                      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep, "chain")));
+            ok += match;
+            g_reps++;
+            g_labels_ok += match;
+        }
+    }
+    if (nratio) {
+        double mean = ratio_sum / (double)nratio;
+        CHECK_MSG(mean > 0.85 && mean < 1.08, "%s: mean measured/true %%MVC %.3f", dir, mean);
+        g_level_ratio_sum += ratio_sum;
+        g_level_n += nratio;
+        g_level_err_max = fmax(g_level_err_max, err_max);
+        printf("  %s: %zu reps, labels %zu/%zu, %%MVC measured/true mean %.3f (worst %+.0f %%), raw median %.0f-%.0f Hz\n",
+               dir, nreps, ok, nreps, mean, 100 * err_max, med_min, med_max);
+    } else {
+        printf("  %s: %zu reps, no MVC trials (labels and %%MVC not checked), raw median %.0f-%.0f Hz\n", dir, nreps,
+               med_min, med_max);
+    }
+    for (size_t c = 0; c < nch; c++)
+        free(env[c]);
+    sig_free(&s);
+    cJSON_Delete(truth);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) {
+        for (int i = 1; i < argc; i++)
+            check_set(argv[i]);
+    } else {
+        const char *fx = bl_test_fixtures();
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/synth", fx);
+        DIR *d = opendir(dir);
+        if (!d)
+            bl_test_skip("fixtures/synth is missing (run fixtures/synth/make_fixtures.sh)");
+        char *names[256];
+        size_t n = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) && n < 256) {
+            char p[4096 + 512];
+            struct stat st;
+            snprintf(p, sizeof p, "%s/%s/truth.json", dir, e->d_name);
+            if (e->d_name[0] != '.' && stat(p, &st) == 0) {
+                names[n] = malloc(strlen(dir) + strlen(e->d_name) + 2);
+                sprintf(names[n], "%s/%s", dir, e->d_name);
+                n++;
+            }
+        }
+        closedir(d);
+        if (n < 6)
+            bl_test_skip("fixtures/synth holds fewer than the 6 committed sets (run make_fixtures.sh)");
+        qsort(names, n, sizeof *names, cmp_str);
+        for (size_t i = 0; i < n; i++) {
+            check_set(names[i]);
+            free(names[i]);
+        }
+        snprintf(dir, sizeof dir, "%s/demo/truth.json", fx);
+        bl_test_require_file(dir);
+        snprintf(dir, sizeof dir, "%s/demo", fx);
+        check_set(dir);
+    }
+    if (g_level_n)
+        printf("summary: %zu sets, chain labels %zu/%zu, %%MVC measured/true mean %.3f over %zu rep-channels (worst %+.0f %%)\n",
+               g_sets, g_labels_ok, g_reps, g_level_ratio_sum / (double)g_level_n, g_level_n, 100 * g_level_err_max);
+    return bl_test_finish("test_synth_fixtures");
+}
