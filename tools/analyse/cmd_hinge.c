@@ -1,0 +1,185 @@
+/* `backline-analyse hinge`: repetitions, per-repetition metrics and the
+ * torque-chain verdict of a hip-hinge set, as JSON (always), CSV and a
+ * self-contained HTML page, with a readable table on stdout. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backline/chanmap.h"
+#include "backline/hinge.h"
+#include "backline/recording.h"
+#include "commands.h"
+#include "conditioning_args.h"
+#include "hinge_report.h"
+#include "output.h"
+#include "tool.h"
+
+#define MAX_MVC 32
+
+static const char hinge_help[] =
+    "usage: backline-analyse hinge SESSION [--map MAP] [--mvc FILE]... --json OUT\n"
+    "                              [--csv OUT] [--html OUT] [--chain CODE=CHAIN,...]\n"
+    "                              [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
+    "\n"
+    "Finds the repetitions of a hip-hinge set and, per repetition, the mean and peak\n"
+    "%MVC, iEMG, onset and median frequency of every channel, the medial:lateral\n"
+    "hamstring, glute:hamstring, erector-share and hamstring:quad ratios, and the\n"
+    "torque-chain index (+1 internal: medial hamstrings, external obliques; -1\n"
+    "external: biceps femoris, lumbar erectors) with its verdict and reason.\n"
+    "\n"
+    "  --map MAP          channel map, e.g. L.ST,L.BF,L.GMAX,L.ES,L.EO,L.VL (default: stored in SESSION)\n"
+    "  --mvc FILE         MVC trial in the same layout (repeatable); the reference per channel is the\n"
+    "                     largest 0.5 s moving average of its envelope across all trials. Without\n"
+    "                     trials the session's own peak is used (lower confidence, flagged)\n"
+    "  --json OUT         JSON report: reps, summary, parameters (ISEK style), warnings\n"
+    "  --csv OUT          one row per repetition and channel\n"
+    "  --html OUT         self-contained HTML report (opens offline)\n"
+    "  --chain LIST       override the chain table, e.g. ST=internal,BF=external,GMED=none\n"
+    "  --rate HZ          analysis rate in Hz (default 2000)\n"
+    "  --bandpass LO:HI   band-pass corners in Hz (default 20:450)\n"
+    "  --order N          Butterworth order of the band-pass, SciPy's N (default 4)\n"
+    "  --notch MODE       mains removal: auto, off, 50 or 60 (default auto)\n";
+
+static void print_table(FILE *out, const hinge_report *r)
+{
+    const bl_hinge *h = r->h;
+    bl_hinge_summary s;
+    bl_hinge_summary_get(h, &s);
+    fprintf(out, "%s: %zu repetition%s, %s\n", r->session_path, s.reps, s.reps == 1 ? "" : "s",
+            r->n_mvc ? (s.normalised_to_mvc ? "normalised to MVC trials" : "normalised to MVC trials with "
+                                                                            "session-peak fallback")
+                     : "normalised to the session peak (no MVC trials, lower confidence)");
+    if (s.reps) {
+        fprintf(out, "\n  rep   start     end   chain     index  ham.bal  M:L   G:H   ES%%   H:Q   first to fire\n");
+        size_t order[64];
+        for (size_t k = 0; k < s.reps; k++) {
+            bl_hinge_rep rep;
+            if (bl_hinge_rep_get(h, k, &rep) != BL_OK) continue;
+            size_t n = bl_hinge_firing_order(h, k, order, 64);
+            char idx[16], hb[16];
+            if (isfinite(rep.chain_index)) snprintf(idx, sizeof idx, "%+.2f", rep.chain_index);
+            else snprintf(idx, sizeof idx, "-");
+            if (isfinite(rep.hamstring_balance)) snprintf(hb, sizeof hb, "%+.2f", rep.hamstring_balance);
+            else snprintf(hb, sizeof hb, "-");
+            fprintf(out, "  %3zu %7.2f %7.2f   %-9s %5s  %6s", k + 1, rep.start_s, rep.end_s,
+                    bl_hinge_verdict_name(rep.verdict), idx, hb);
+            double vals[4] = {rep.medial_lateral, rep.glute_hamstring, 100.0 * rep.erector_share, rep.hamstring_quad};
+            for (int i = 0; i < 4; i++) {
+                if (isfinite(vals[i])) fprintf(out, i == 2 ? " %5.0f" : " %5.2f", vals[i]);
+                else fprintf(out, " %5s", "-");
+            }
+            fprintf(out, "   %s\n", n ? bl_hinge_channel_name(h, order[0]) : "-");
+        }
+    }
+    fprintf(out, "\n  verdicts: %zu internal, %zu external, %zu mixed, %zu unknown", s.internal, s.external, s.mixed,
+            s.unknown);
+    if (isfinite(s.mean_index)) fprintf(out, "; mean index %+.2f", s.mean_index);
+    if (isfinite(s.fatigue_slope_hz)) fprintf(out, "; median frequency %+.2f Hz/rep", s.fatigue_slope_hz);
+    fprintf(out, "\n");
+    for (size_t k = 0; k < s.reps && k < 3; k++) {
+        bl_hinge_rep rep;
+        if (bl_hinge_rep_get(h, k, &rep) == BL_OK) fprintf(out, "  rep %zu: %s\n", k + 1, rep.reason);
+    }
+    if (s.reps > 3) fprintf(out, "  (reasons of every repetition in the JSON report)\n");
+    fprintf(out, "\n  parameters:\n");
+    bl_condition_report crep;
+    bl_hinge_condition_report(h, &crep);
+    const bl_hinge_config *cfg = bl_hinge_get_config(h);
+    bl_print_conditioning(out, "    ", &cfg->envelope, &crep, bl_hinge_unit(h), 1);
+    fprintf(out, "    normalisation: %%MVC, reference = largest %.2g s moving average of the envelope across %zu MVC "
+                 "trial%s%s\n", cfg->mvc.window_s, r->n_mvc, r->n_mvc == 1 ? "" : "s",
+            r->n_mvc ? "" : " (session peak instead)");
+}
+
+int cmd_hinge(int argc, char **argv)
+{
+    static const bl_opt_spec spec[] = {BL_CONDITIONING_OPTS, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
+                                       {"--html", 1, 0}, {"--chain", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0},
+                                       {NULL, 0, 0}};
+    bl_args a;
+    int rc = bl_args_parse(argc, argv, spec, &a);
+    if (rc) return rc;
+    if (bl_args_has(&a, "--help") || bl_args_has(&a, "-h")) {
+        fputs(hinge_help, stdout);
+        return 0;
+    }
+    if (a.n_pos != 1) return bl_tool_usage_error("hinge needs exactly one SESSION file (see hinge --help)");
+    const char *json_path = bl_args_get(&a, "--json"), *csv_path = bl_args_get(&a, "--csv"),
+               *html_path = bl_args_get(&a, "--html"), *chain_text = bl_args_get(&a, "--chain");
+    if (!json_path) return bl_tool_usage_error("hinge needs --json OUT");
+    if (bl_output_kind_of(json_path) != BL_OUTPUT_JSON)
+        return bl_tool_usage_error("--json %s: the file name must end in .json", json_path);
+    if (csv_path && bl_output_kind_of(csv_path) != BL_OUTPUT_CSV)
+        return bl_tool_usage_error("--csv %s: the file name must end in .csv", csv_path);
+    if (html_path && bl_output_kind_of(html_path) != BL_OUTPUT_HTML)
+        return bl_tool_usage_error("--html %s: the file name must end in .html", html_path);
+
+    bl_hinge_config cfg;
+    bl_hinge_config_default(&cfg);
+    if ((rc = bl_conditioning_from_args(&a, &cfg.envelope)) != 0) return rc;
+    if (chain_text) {
+        char why[512];
+        if (bl_hinge_chain_parse(chain_text, cfg.chain, why, sizeof why) != BL_OK)
+            return bl_tool_usage_error("--chain %s: %s", chain_text, why);
+    }
+
+    const char *mvc_paths[MAX_MVC];
+    size_t n_mvc = 0;
+    for (const char *p; (p = bl_args_get_nth(&a, "--mvc", n_mvc)) != NULL;) {
+        if (n_mvc == MAX_MVC) return bl_tool_usage_error("--mvc: at most %d trials", MAX_MVC);
+        mvc_paths[n_mvc++] = p;
+    }
+
+    const char *path = a.pos[0], *map_text = bl_args_get(&a, "--map");
+    bl_chanmap *map = NULL;
+    bl_recording *rec = bl_tool_load(path, map_text, &map);
+    if (!rec) return 1;
+    bl_recording *mvc[MAX_MVC] = {0};
+    bl_hinge *h = NULL;
+    cJSON *doc = NULL;
+    rc = 1;
+    for (size_t i = 0; i < n_mvc; i++) {
+        bl_chanmap *mm = NULL;
+        /* Trials are recorded in the session's layout: they get --map, or
+         * the session's map (bl_tool_load still checks the channel count). */
+        mvc[i] = bl_tool_load(mvc_paths[i], map_text ? map_text : bl_recording_map(rec), &mm);
+        bl_chanmap_destroy(mm);
+        if (!mvc[i]) goto done;
+    }
+    if (n_mvc == 0)
+        bl_tool_warn("no MVC trials: normalised to the session's own peak (lower confidence)");
+
+    char why[512] = "";
+    bl_status st = bl_hinge_analyse(rec, (const bl_recording *const *)mvc, n_mvc, &cfg, &h, why, sizeof why);
+    if (st != BL_OK) {
+        if (st == BL_ERATE || st == BL_ERANGE || st == BL_ENONFINITE || (st == BL_ENODATA && !strncmp(why, "cond", 4)))
+            rc = bl_conditioning_error(path, rec, &cfg.envelope, st);
+        else
+            rc = bl_tool_error("%s: hinge analysis failed: %s", path, why[0] ? why : bl_strerror(st));
+        goto done;
+    }
+    for (size_t i = 0; i < bl_hinge_warnings(h); i++) {
+        const char *w = bl_hinge_warning(h, i);
+        if (n_mvc == 0 && strstr(w, "no MVC trials")) continue; /* already said */
+        bl_tool_warn("%s", w);
+    }
+    hinge_report rep = {path, mvc_paths, n_mvc, chain_text, h};
+    doc = hinge_report_json(&rep);
+    if (!doc) {
+        rc = bl_tool_error("out of memory building the report");
+        goto done;
+    }
+    if ((rc = hinge_write_json(json_path, doc)) != 0) goto done;
+    if (csv_path && (rc = hinge_write_csv(csv_path, &rep)) != 0) goto done;
+    if (html_path && (rc = hinge_write_html(html_path, &rep, doc)) != 0) goto done;
+    print_table(stdout, &rep);
+    rc = 0;
+done:
+    cJSON_Delete(doc);
+    bl_hinge_destroy(h);
+    for (size_t i = 0; i < n_mvc; i++) bl_recording_destroy(mvc[i]);
+    bl_recording_destroy(rec);
+    bl_chanmap_destroy(map);
+    return rc;
+}

@@ -1,0 +1,36 @@
+/* Report writers of `backline-analyse hinge`: one file each for JSON
+ * (report_json.c, also the data model the HTML report embeds), CSV
+ * (report_csv.c) and the self-contained HTML page (report_html.c). */
+#ifndef BL_HINGE_REPORT_H
+#define BL_HINGE_REPORT_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "backline/hinge.h"
+
+typedef struct hinge_report {
+    const char *session_path;
+    const char *const *mvc_paths; /* n_mvc paths, in the order given */
+    size_t n_mvc;
+    const char *chain_override;   /* --chain text or NULL */
+    const bl_hinge *h;
+} hinge_report;
+
+/* The whole report as a JSON document (caller owns it); NULL when out of
+ * memory. NaN values become null. */
+cJSON *hinge_report_json(const hinge_report *r);
+/* Decimated %MVC envelopes for plotting: {"rate_hz": R, "t0_s": 0,
+ * "channels": {"L.ST": [..], ...}}. */
+cJSON *hinge_report_envelopes_json(const hinge_report *r, double rate_hz);
+
+/* Each prints one error line and returns 1 on failure, 0 on success. */
+int hinge_write_json(const char *path, const cJSON *doc);
+int hinge_write_csv(const char *path, const hinge_report *r);
+int hinge_write_html(const char *path, const hinge_report *r, const cJSON *doc);
+
+/* Helpers shared by the writers. */
+void hinge_json_number(cJSON *obj, const char *key, double v); /* null for NaN/inf */
+
+#endif

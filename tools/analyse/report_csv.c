@@ -1,0 +1,72 @@
+/* CSV report of `backline-analyse hinge`: one row per repetition and
+ * channel (long format, ready for R/pandas), the repetition's verdict and
+ * ratios repeated on each of its rows. Empty cells are missing values. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hinge_report.h"
+#include "tool.h"
+
+static void cell(FILE *f, double v)
+{
+    if (isfinite(v)) fprintf(f, ",%.6g", v);
+    else fputs(",", f);
+}
+
+/* Quote a text cell (reasons contain commas). */
+static void text_cell(FILE *f, const char *s)
+{
+    fputs(",\"", f);
+    for (; s && *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int hinge_write_csv(const char *path, const hinge_report *r)
+{
+    const bl_hinge *h = r->h;
+    FILE *f = fopen(path, "w");
+    if (!f) return bl_tool_error("%s: cannot write: %s", path, strerror(errno));
+    fputs("rep,start_s,end_s,turn_s,chain,chain_index,hamstring_balance,trunk_balance,medial_lateral,"
+          "glute_hamstring,erector_share,hamstring_quad,channel,muscle,channel_chain,mean_pct_mvc,peak_pct_mvc,"
+          "iemg_pct_mvc_s,onset_s,median_freq_hz,reason\n", f);
+    for (size_t k = 0; k < bl_hinge_reps(h); k++) {
+        bl_hinge_rep rep;
+        if (bl_hinge_rep_get(h, k, &rep) != BL_OK) continue;
+        for (size_t c = 0; c < bl_hinge_channels(h); c++) {
+            if (bl_hinge_channel_state_of(h, c) == BL_HINGE_CH_AUX) continue;
+            bl_hinge_rep_channel rc;
+            if (bl_hinge_rep_channel_get(h, k, c, &rc) != BL_OK) continue;
+            fprintf(f, "%zu", k + 1);
+            cell(f, rep.start_s);
+            cell(f, rep.end_s);
+            cell(f, rep.turn_s);
+            fprintf(f, ",%s", bl_hinge_verdict_name(rep.verdict));
+            cell(f, rep.chain_index);
+            cell(f, rep.hamstring_balance);
+            cell(f, rep.trunk_balance);
+            cell(f, rep.medial_lateral);
+            cell(f, rep.glute_hamstring);
+            cell(f, rep.erector_share);
+            cell(f, rep.hamstring_quad);
+            bl_muscle m = bl_hinge_channel_muscle(h, c);
+            fprintf(f, ",%s,%s,%s", bl_hinge_channel_name(h, c), bl_muscle_code(m) ? bl_muscle_code(m) : "",
+                    bl_chain_name(bl_hinge_channel_chain(h, c)));
+            cell(f, rc.mean_pct);
+            cell(f, rc.peak_pct);
+            cell(f, rc.iemg);
+            cell(f, rc.onset_s);
+            cell(f, rc.median_hz);
+            text_cell(f, rep.reason);
+            fputc('\n', f);
+        }
+    }
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad) return bl_tool_error("%s: write failed (disk full?)", path);
+    return 0;
+}
