@@ -11,6 +11,10 @@
 #include "backline/envelope.h"
 #include "backline/filter.h"
 
+#ifndef BACKTRACK_DEFAULT
+#define BACKTRACK_DEFAULT 2.0
+#endif
+
 struct bl_bursts {
     bl_burst *items;
     size_t count;
@@ -37,6 +41,7 @@ void bl_onset_config_default_method(bl_onset_config *cfg, bl_onset_method m)
     /* Solnik et al. (2010): TKEO then 50 Hz low-pass. */
     cfg->tkeo_lowpass_hz = 50.0;
     cfg->tkeo_lowpass_order = 2;
+    cfg->backtrack_k = BACKTRACK_DEFAULT;
 }
 
 void bl_onset_config_default(bl_onset_config *cfg)
@@ -220,6 +225,7 @@ static bl_status validate(const float *x, size_t n, double rate_hz, const bl_ons
         !isfinite(c->min_off_s))
         return BL_EINVAL;
     if (!isfinite(c->baseline_start_s) || !isfinite(c->baseline_end_s)) return BL_EINVAL;
+    if (isnan(c->backtrack_k)) return BL_EINVAL;
     int given = c->baseline_start_s < c->baseline_end_s;
     if (!given && !(c->baseline_window_s > 0.0 && isfinite(c->baseline_window_s))) return BL_EINVAL;
     if (c->method == BL_ONSET_DOUBLE) {
@@ -263,13 +269,13 @@ static bl_status tkeo_envelope(const float *x, size_t n, double rate_hz, const b
 
 typedef struct run { size_t a, b; } run; /* samples [a, b) */
 
-/* The detection pipeline; `fixed` (may be NULL) replaces the baseline
- * threshold. */
+/* The detection pipeline; `fixed` (may be NULL) holds a baseline mean and
+ * SD that replace the baseline search. */
 static bl_status detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
                         const double *fixed, bl_bursts *bursts, bl_onset_report *report)
 {
     if (!bursts) return BL_EINVAL;
-    if (fixed && !isfinite(*fixed)) return BL_EINVAL;
+    if (fixed && (!isfinite(fixed[0]) || !isfinite(fixed[1]) || fixed[1] < 0.0)) return BL_EINVAL;
     bl_status st = validate(x, n, rate_hz, cfg);
     if (st != BL_OK) return st;
     if (n > SIZE_MAX / sizeof(float) / 2) return BL_ENOMEM;
@@ -301,7 +307,9 @@ static bl_status detect(const float *x, size_t n, double rate_hz, const bl_onset
     if (st != BL_OK) goto done;
 
     if (fixed) {
-        rep.threshold = *fixed;
+        rep.baseline_mean = fixed[0];
+        rep.baseline_sd = fixed[1];
+        rep.threshold = fixed[0] + cfg->k * fixed[1];
     } else {
         /* Quiet period: given, or the quietest window. */
         size_t b0, b1;
@@ -399,6 +407,31 @@ static bl_status detect(const float *x, size_t n, double rate_hz, const bl_onset
     }
     nr = k;
 
+    /* Refine the edges: the k·SD threshold is crossed part-way up a
+     * contraction's rise, late by a level-dependent amount (a strong
+     * muscle crosses sooner than a weak one on the same ramp), which would
+     * distort firing order. Walk each kept burst's edges out to where the
+     * detection signal falls to mean + backtrack_k·SD. Only kept bursts are
+     * refined, so this cannot add false positives; DOUBLE is left alone (x²
+     * per sample is too rough to walk on, and m of n is already sharp). */
+    if (cfg->backtrack_k >= 0.0 && cfg->backtrack_k < cfg->k && cfg->method != BL_ONSET_DOUBLE &&
+        rep.baseline_sd > 0.0) {
+        double lo = rep.baseline_mean + cfg->backtrack_k * rep.baseline_sd;
+        for (size_t r = 0; r < nr; r++) {
+            while (runs[r].a > 0 && thr_sig[runs[r].a - 1] > lo) runs[r].a--;
+            while (runs[r].b < n && thr_sig[runs[r].b] > lo) runs[r].b++;
+        }
+        k = 0;
+        for (size_t r = 0; r < nr; r++) {
+            if (k > 0 && runs[r].a <= runs[k - 1].b) {
+                if (runs[r].b > runs[k - 1].b) runs[k - 1].b = runs[r].b;
+            } else {
+                runs[k++] = runs[r];
+            }
+        }
+        nr = k;
+    }
+
     /* Build the result aside so that `bursts` stays unchanged on failure. */
     bl_bursts tmp = { NULL, 0, 0 };
     st = bursts_reserve(&tmp, nr ? nr : 1);
@@ -434,11 +467,13 @@ bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_ons
     return detect(x, n, rate_hz, cfg, NULL, bursts, report);
 }
 
-bl_status bl_onset_detect_with_threshold(const float *x, size_t n, double rate_hz,
-                                         const bl_onset_config *cfg, double threshold,
-                                         bl_bursts *bursts, bl_onset_report *report)
+bl_status bl_onset_detect_with_baseline(const float *x, size_t n, double rate_hz,
+                                        const bl_onset_config *cfg, double baseline_mean,
+                                        double baseline_sd, bl_bursts *bursts,
+                                        bl_onset_report *report)
 {
-    return detect(x, n, rate_hz, cfg, &threshold, bursts, report);
+    double fixed[2] = { baseline_mean, baseline_sd };
+    return detect(x, n, rate_hz, cfg, fixed, bursts, report);
 }
 
 bl_status bl_onset_detection_signal(const float *x, size_t n, double rate_hz,

@@ -359,6 +359,7 @@ static void test_post_processing(void)
     bl_onset_config c;
     bl_onset_config_default(&c);
     c.k = 5; /* 5 SD of 0.05 noise: no stray crossings in 1.5 s */
+    c.backtrack_k = -1; /* exact edges here; refinement is tested below */
     c.baseline_start_s = 0.0;
     c.baseline_end_s = 1.5;
     c.min_off_s = 0.05;
@@ -390,6 +391,36 @@ static void test_post_processing(void)
     bl_bursts_get(b, 1, &bu);
     CHECK_NEAR(bu.offset_s, 5.0, 1e-9);
 
+    /* Edge refinement on a slow rise: 1 → 10 over 0.5 s from t = 2 s. The
+     * k = 5 threshold (≈ 1.25) is crossed ~14 ms after the true onset;
+     * walking back to mean + 1 SD brings it closer. */
+    for (size_t i = 0; i < n; i++) e[i] = (float)(1.0 + 0.05 * grand());
+    for (size_t i = 2000; i < 4000; i++) {
+        double r = (double)(i - 2000) / 500.0;
+        e[i] += (float)(9.0 * (r < 1.0 ? r : 1.0));
+    }
+    c.min_on_s = 0.05;
+    c.min_off_s = 0.05;
+    c.backtrack_k = -1;
+    CHECK_EQ_INT(bl_onset_detect(e, n, rate, &c, b, &rep), BL_OK);
+    CHECK_EQ_INT(bl_bursts_count(b), 1);
+    bl_bursts_get(b, 0, &bu);
+    double late = bu.onset_s - 2.0;
+    c.backtrack_k = 1;
+    CHECK_EQ_INT(bl_onset_detect(e, n, rate, &c, b, &rep), BL_OK);
+    CHECK_EQ_INT(bl_bursts_count(b), 1);
+    bl_bursts_get(b, 0, &bu);
+    printf("  slow rise: onset %.1f ms late without refinement, %.1f ms with\n", late * 1e3,
+           (bu.onset_s - 2.0) * 1e3);
+    CHECK_MSG(late > 0.008, "unrefined onset only %.1f ms late", late * 1e3);
+    /* White noise on this hand-made envelope stops the walk at the first
+     * dip; a real (low-passed) envelope is smooth. */
+    CHECK_MSG(fabs(bu.onset_s - 2.0) < 0.010 && bu.onset_s - 2.0 < late - 0.004, "refined onset %.4f s", bu.onset_s);
+    CHECK_NEAR(bu.offset_s, 4.0, 0.004);
+    c.backtrack_k = NAN;
+    CHECK_EQ_INT(bl_onset_detect(e, n, rate, &c, b, &rep), BL_EINVAL);
+    c.backtrack_k = -1;
+
     /* Double threshold m-of-n bookkeeping is reported. */
     c.method = BL_ONSET_DOUBLE;
     c.double_window_s = 0.025;
@@ -420,22 +451,25 @@ static void test_fixed_threshold_and_signal(void)
     CHECK_EQ_INT(bl_bursts_count(all), 2);
     /* The slice 6-10 s holds only the second burst. */
     size_t off = (size_t)(6.0 * rate);
-    CHECK_EQ_INT(bl_onset_detect_with_threshold(env + off, n - off, rate, &c, rep.threshold, part, &rep2),
+    CHECK_EQ_INT(bl_onset_detect_with_baseline(env + off, n - off, rate, &c, rep.baseline_mean,
+                                               rep.baseline_sd, part, &rep2),
                  BL_OK);
     CHECK_EQ_INT(bl_bursts_count(part), 1);
-    CHECK_NEAR(rep2.threshold, rep.threshold, 0);
-    CHECK(rep2.baseline_mean == 0 && rep2.baseline_sd == 0 && rep2.baseline_automatic == 0);
+    CHECK_NEAR(rep2.threshold, rep.threshold, 1e-12);
+    CHECK(rep2.baseline_mean == rep.baseline_mean && rep2.baseline_sd == rep.baseline_sd);
+    CHECK(rep2.baseline_automatic == 0 && rep2.baseline_start_s == 0 && rep2.baseline_end_s == 0);
     bl_burst a, b;
     bl_bursts_get(all, 1, &a);
     bl_bursts_get(part, 0, &b);
     CHECK_NEAR(b.onset_s + 6.0, a.onset_s, 1e-9);
     CHECK_NEAR(b.offset_s + 6.0, a.offset_s, 1e-9);
-    CHECK_EQ_INT(bl_onset_detect_with_threshold(env, n, rate, &c, NAN, part, NULL), BL_EINVAL);
+    CHECK_EQ_INT(bl_onset_detect_with_baseline(env, n, rate, &c, NAN, 1.0, part, NULL), BL_EINVAL);
+    CHECK_EQ_INT(bl_onset_detect_with_baseline(env, n, rate, &c, 1.0, -1.0, part, NULL), BL_EINVAL);
     CHECK_EQ_INT(bl_bursts_count(part), 1); /* unchanged after the failure */
     /* A slice shorter than the automatic baseline window still works with a
      * fixed threshold (no baseline is needed). */
-    CHECK_EQ_INT(bl_onset_detect_with_threshold(env + off, (size_t)(1.0 * rate), rate, &c, rep.threshold,
-                                                part, NULL), BL_OK);
+    CHECK_EQ_INT(bl_onset_detect_with_baseline(env + off, (size_t)(1.0 * rate), rate, &c, rep.baseline_mean,
+                                               rep.baseline_sd, part, NULL), BL_OK);
 
     float *sig = malloc(n * sizeof *sig);
     CHECK_EQ_INT(bl_onset_detection_signal(env, n, rate, &c, sig), BL_OK);

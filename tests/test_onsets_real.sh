@@ -133,6 +133,7 @@ expect_error "--baseline" "$bio" --map EMG --baseline 5:2
 expect_error "outside" "$bio" --map EMG --baseline 60:70
 expect_error "\.json" "$bio" --map EMG --json "$tmp/out.txt"
 expect_error "--double-fraction" "$bio" --map EMG --method double --double-fraction 1.5
+expect_error "--backtrack-k" "$bio" --map EMG --backtrack-k -2
 expect_error "XX" "$bio" --map XX
 expect_error "exactly one FILE" --map EMG
 

@@ -59,6 +59,11 @@ typedef struct bl_onset_config {
     double double_fraction;   /* double threshold: m/n in (0, 1]; 0.3 */
     double tkeo_lowpass_hz;   /* TKEO envelope low-pass corner; 50 */
     int tkeo_lowpass_order;   /* its Butterworth order (zero-phase); 2 */
+    double backtrack_k;       /* edge refinement (BASELINE, TKEO): each kept
+                                 burst's onset is moved back, and its offset
+                                 forward, to where the detection signal falls
+                                 to baseline mean + backtrack_k·SD; negative
+                                 (or >= k) = off; 2 */
 } bl_onset_config;
 
 /* Fill *cfg with the defaults for BL_ONSET_BASELINE (the values above). */
@@ -139,17 +144,20 @@ typedef struct bl_onset_report {
 bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
                           bl_bursts *bursts, bl_onset_report *report);
 
-/* The same detection with a threshold given by the caller instead of one
- * from a baseline period (the baseline settings are ignored and the
- * report's baseline fields are zero). Use it to detect inside a slice of a
- * recording (one repetition: pass x + offset) with the threshold found once
- * on the whole recording by bl_onset_detect (report.threshold), so that
- * every slice is judged against the same quiet period. `threshold` is on
- * the detection signal (x² for DOUBLE). Errors as bl_onset_detect, plus
- * BL_EINVAL for a non-finite threshold. */
-bl_status bl_onset_detect_with_threshold(const float *x, size_t n, double rate_hz,
-                                         const bl_onset_config *cfg, double threshold,
-                                         bl_bursts *bursts, bl_onset_report *report);
+/* The same detection with the baseline statistics given by the caller
+ * instead of found in x (the baseline period settings are ignored; the
+ * threshold is baseline_mean + k·baseline_sd and edges are refined with
+ * backtrack_k as usual; the report's baseline period is 0-0). Use it to
+ * detect inside a slice of a recording (one repetition: pass x + offset)
+ * with the statistics found once on the whole recording by bl_onset_detect
+ * (report.baseline_mean / baseline_sd), so that every slice is judged
+ * against the same quiet period. Statistics are of the detection signal
+ * (x² for DOUBLE). Errors as bl_onset_detect, plus BL_EINVAL for a
+ * non-finite mean or SD or a negative SD. */
+bl_status bl_onset_detect_with_baseline(const float *x, size_t n, double rate_hz,
+                                        const bl_onset_config *cfg, double baseline_mean,
+                                        double baseline_sd, bl_bursts *bursts,
+                                        bl_onset_report *report);
 
 /* The signal a method thresholds, into out[0..n) (out must not alias x):
  * x itself for BASELINE, x² for DOUBLE, the TKEO envelope for TKEO. For

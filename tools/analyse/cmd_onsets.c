@@ -25,7 +25,7 @@ static const char onsets_help[] =
     "                               [--lowpass HZ] [--k K] [--baseline START:END]\n"
     "                               [--baseline-window S] [--min-on S] [--min-off S]\n"
     "                               [--double-window S] [--double-fraction F]\n"
-    "                               [--tkeo-lowpass HZ] [--json OUT]\n"
+    "                               [--tkeo-lowpass HZ] [--backtrack-k B|off] [--json OUT]\n"
     "\n"
     "Burst onsets and offsets of every EMG channel. The recording is resampled to the\n"
     "analysis rate and band-passed (Butterworth, zero-phase), mains removed, then:\n"
@@ -55,6 +55,8 @@ static const char onsets_help[] =
     "  --double-window S    double threshold window, seconds (default 0.05)\n"
     "  --double-fraction F  fraction of that window above threshold, 0-1 (default 0.3)\n"
     "  --tkeo-lowpass HZ    TKEO envelope low-pass, 2nd order (default 50)\n"
+    "  --backtrack-k B      move each burst's edges out to where the signal falls to\n"
+    "                       baseline mean + B*SD (baseline, tkeo; default 2; off)\n"
     "  --json OUT           write {\"channels\": [{\"name\", \"bursts\": [{\"onset_s\",\n"
     "                       \"offset_s\", ...}]}], \"parameters\": {...}} to OUT\n"
     "\n"
@@ -99,6 +101,11 @@ static int onset_config_from_args(const bl_args *a, bl_onset_config *oc)
     if ((rc = opt_number(a, "--tkeo-lowpass", &oc->tkeo_lowpass_hz, 0, 0, 1e9,
                          "a positive frequency in Hz")))
         return rc;
+    if ((v = bl_args_get(a, "--backtrack-k"))) {
+        if (!strcmp(v, "off")) oc->backtrack_k = -1;
+        else if (bl_parse_double(v, &oc->backtrack_k) || oc->backtrack_k < 0)
+            return bl_tool_usage_error("--backtrack-k %s: expected a multiplier >= 0 or off", v);
+    }
     if ((v = bl_args_get(a, "--baseline"))) {
         double s, e;
         if (bl_parse_range(v, &s, &e) || s < 0 || !(e > s))
@@ -144,7 +151,15 @@ static cJSON *onset_params_json(const bl_onset_config *oc)
     cJSON_AddNumberToObject(o, "min_off_s", oc->min_off_s);
     cJSON_AddStringToObject(o, "post_processing",
                             "bursts separated by less than min_off_s merged, then bursts shorter than "
-                            "min_on_s dropped");
+                            "min_on_s dropped, then edges refined");
+    int refine = oc->backtrack_k >= 0 && oc->backtrack_k < oc->k && oc->method != BL_ONSET_DOUBLE;
+    cJSON *r = cJSON_AddObjectToObject(o, "edge_refinement");
+    cJSON_AddBoolToObject(r, "enabled", refine);
+    if (refine) {
+        cJSON_AddNumberToObject(r, "backtrack_k", oc->backtrack_k);
+        cJSON_AddStringToObject(r, "rule", "onset moved back and offset forward to where the detection "
+                                           "signal falls to baseline mean + backtrack_k * SD");
+    }
     if (oc->method == BL_ONSET_DOUBLE) {
         cJSON *d = cJSON_AddObjectToObject(o, "double_threshold");
         cJSON_AddNumberToObject(d, "window_s", oc->double_window_s);
@@ -208,6 +223,7 @@ int cmd_onsets(int argc, char **argv)
         {"--lowpass", 1, 0}, {"--method", 1, 0}, {"--k", 1, 0}, {"--baseline", 1, 0},
         {"--baseline-window", 1, 0}, {"--min-on", 1, 0}, {"--min-off", 1, 0},
         {"--double-window", 1, 0}, {"--double-fraction", 1, 0}, {"--tkeo-lowpass", 1, 0},
+        {"--backtrack-k", 1, 0},
         {"--json", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     bl_args a;
     int rc = bl_args_parse(argc, argv, spec, &a);
@@ -362,7 +378,11 @@ int cmd_onsets(int argc, char **argv)
     if (oc.method == BL_ONSET_TKEO)
         printf("  tkeo:        rectified, %g Hz low-pass Butterworth order %d, zero-phase\n", oc.tkeo_lowpass_hz,
                oc.tkeo_lowpass_order);
-    printf("  bursts:      gaps < %g s merged, bursts < %g s dropped\n", oc.min_off_s, oc.min_on_s);
+    printf("  bursts:      gaps < %g s merged, bursts < %g s dropped", oc.min_off_s, oc.min_on_s);
+    if (oc.backtrack_k >= 0 && oc.backtrack_k < oc.k && oc.method != BL_ONSET_DOUBLE)
+        printf(", edges refined to mean + %g SD\n", oc.backtrack_k);
+    else
+        printf("\n");
     if (json_path) {
         rc = write_json(json_path, root);
         if (rc == 0) printf("wrote %s\n", json_path);
