@@ -147,9 +147,6 @@ int cmd_hinge(int argc, char **argv)
         bl_chanmap_destroy(mm);
         if (!mvc[i]) goto done;
     }
-    if (n_mvc == 0)
-        bl_tool_warn("no MVC trials: normalised to the session's own peak (lower confidence)");
-
     char why[512] = "";
     bl_status st = bl_hinge_analyse(rec, (const bl_recording *const *)mvc, n_mvc, &cfg, &h, why, sizeof why);
     if (st != BL_OK) {
@@ -158,11 +155,6 @@ int cmd_hinge(int argc, char **argv)
         else
             rc = bl_tool_error("%s: hinge analysis failed: %s", path, why[0] ? why : bl_strerror(st));
         goto done;
-    }
-    for (size_t i = 0; i < bl_hinge_warnings(h); i++) {
-        const char *w = bl_hinge_warning(h, i);
-        if (n_mvc == 0 && strstr(w, "no MVC trials")) continue; /* already said */
-        bl_tool_warn("%s", w);
     }
     hinge_report rep = {path, mvc_paths, n_mvc, chain_text, h};
     doc = hinge_report_json(&rep);
@@ -173,6 +165,9 @@ int cmd_hinge(int argc, char **argv)
     if ((rc = hinge_write_json(json_path, doc)) != 0) goto done;
     if (csv_path && (rc = hinge_write_csv(csv_path, &rep)) != 0) goto done;
     if (html_path && (rc = hinge_write_html(html_path, &rep, doc)) != 0) goto done;
+    /* Warnings only once the reports exist, so a failure stays one line.
+     * The session-peak fallback is among them when there are no trials. */
+    for (size_t i = 0; i < bl_hinge_warnings(h); i++) bl_tool_warn("%s", bl_hinge_warning(h, i));
     print_table(stdout, &rep);
     rc = 0;
 done:
