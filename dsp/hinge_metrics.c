@@ -373,11 +373,19 @@ static bl_status segment(bl_hinge *h, bl_hinge_segment **segs_out, size_t *n_out
     }
     if (st != BL_OK) goto done;
     if (count > cap) count = cap;
-    for (size_t c = 0; c < nch && st == BL_OK; c++)
+    double wt = 0, wu = 0;
+    for (size_t c = 0; c < nch && st == BL_OK; c++) {
+        wt += w[c];
         if (w[c] > 0 && ign[c])
             st = add_warning(h, "channel %s shows no modulation (flat or noise only): not used to find "
                              "repetitions", h->name[c]);
-    if (st == BL_OK && count == 0) st = add_warning(h, "no repetitions found");
+        else wu += w[c];
+    }
+    if (st == BL_OK && count == 0 && wt > 0 && wu < h->cfg.segment.min_used_weight * wt)
+        st = add_warning(h, "too few channels modulate (%.0f %% of the segmentation weight): no repetitions "
+                         "(activity on the trunk alone, e.g. ECG, does not make a set)", 100.0 * wu / wt);
+    else if (st == BL_OK && count == 0)
+        st = add_warning(h, "no repetitions found");
     *segs_out = segs;
     *n_out = count;
     segs = NULL;

@@ -29,6 +29,7 @@ void bl_hinge_segment_config_default(bl_hinge_segment_config *cfg)
     cfg->split_factor = 1.6;
     cfg->valley_depth = 0.6;
     cfg->clip = 1.5;
+    cfg->min_used_weight = 0.5;
 }
 
 double bl_hinge_segment_weight(bl_muscle m)
@@ -67,7 +68,8 @@ static int config_ok(const bl_hinge_segment_config *c)
            c->on_fraction > 0 && c->on_fraction < 1 && c->off_fraction > 0 &&
            c->off_fraction <= c->on_fraction && c->edge_fraction >= 0 &&
            c->edge_fraction <= c->off_fraction && c->min_rep_s >= 0 && c->min_gap_s >= 0 &&
-           c->split_factor > 1 && c->valley_depth > 0 && c->valley_depth < 1 && c->clip > 0;
+           c->split_factor > 1 && c->valley_depth > 0 && c->valley_depth < 1 && c->clip > 0 &&
+           c->min_used_weight >= 0 && c->min_used_weight <= 1;
 }
 
 /* Working segment in frames of the decimated grid: [a, b). */
@@ -186,9 +188,10 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
     segs raw = {0}, merged = {0}, split = {0};
     if (!dec || !scratch || !A || !As) goto done;
 
-    double wsum = 0;
+    double wsum = 0, wtotal = 0;
     for (size_t c = 0; c < channels; c++) {
         double w = weights ? weights[c] : 1.0;
+        if (w > 0) wtotal += w;
         int skip = !(w > 0);
         if (!skip) {
             for (size_t i = 0; i < nd; i++) {
@@ -219,6 +222,10 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
     }
     if (!(wsum > 0)) {
         st = BL_ENODATA;
+        goto done;
+    }
+    if (wsum < cfg->min_used_weight * wtotal) {
+        st = BL_OK; /* what still moves is too little of the chain to be a set */
         goto done;
     }
     for (size_t i = 0; i < nd; i++) A[i] = (float)(A[i] / wsum);

@@ -87,6 +87,9 @@ typedef struct bl_hinge_segment_config {
     double valley_depth;    /* ... when the valley is below this fraction of
                                the lower flanking peak; 0.6 */
     double clip;            /* per-channel scaled activity clipped at this; 1.5 */
+    double min_used_weight; /* no repetitions unless the channels that modulate
+                               carry at least this fraction of the total weight
+                               (ECG on the trunk alone must not make reps); 0.5 */
 } bl_hinge_segment_config;
 
 void bl_hinge_segment_config_default(bl_hinge_segment_config *cfg);
@@ -138,7 +141,11 @@ typedef struct bl_hinge_segment {
  * Writes up to max_segments into segs and the count found into *n_segments
  * (which may exceed max_segments: call again with more room). ignored[c]
  * (may be NULL) is set to 1 for channels left out (zero weight, flat or
- * non-finite). BL_EINVAL for NULL/zero arguments or a bad config; BL_ENODATA
+ * non-finite, or not modulated: 99th percentile below twice the 10th). When
+ * the channels left carry less than min_used_weight of the total weight,
+ * no segment is returned (BL_OK, *n_segments = 0): quiet standing with ECG
+ * on a trunk channel is not a set. BL_EINVAL for NULL/zero arguments or a
+ * bad config; BL_ENODATA
  * when no channel is usable or the signal is shorter than 1 s; BL_ENOMEM. */
 bl_status bl_hinge_segment_find(const float *const *env, const double *weights, size_t channels,
                                 size_t frames, double rate_hz, const float *aux,

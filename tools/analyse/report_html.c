@@ -90,7 +90,7 @@ static const char html_tail[] =
     "if(r.phases&&r.phases.concentric){var tx=X(r.phases.concentric.start_s);el('line',{x1:tx,x2:tx,y1:mt,"
     "y2:mt+ph,stroke:c,'stroke-dasharray':'4 3','stroke-width':1},svg);}"
     "var t=el('text',{x:(X(r.start_s)+X(r.end_s))/2,y:mt-8,'text-anchor':'middle','font-size':11,fill:c,"
-    "'font-weight':600},svg);t.textContent=r.index+' '+r.chain.slice(0,3);});\n"
+    "'font-weight':600},svg);t.textContent=r.index+(X(r.end_s)-X(r.start_s)>44?' '+r.chain.slice(0,3):'');});\n"
     "for(var i=0;i<=5;i++){var v=ymax*i/5,y=Y(v);el('line',{x1:ml,x2:W-mr,y1:y,y2:y,stroke:'#e6e9ef'},svg);"
     "var tt=el('text',{x:ml-6,y:y+4,'text-anchor':'end','font-size':11,fill:'#5a6577'},svg);"
     "tt.textContent=Math.round(v);}\n"
@@ -112,6 +112,8 @@ static const char html_tail[] =
     "var sw=h('i',null,sp,'sw');sw.style.background=VC[k];sw.style.opacity=0.5;"
     "sp.appendChild(document.createTextNode('rep: '+k));});\n"
     /* balance bars */
+    "if(!R.reps.length){var np=h('p','No repetitions found (see the warnings).',null);"
+    "document.getElementById('bars').parentNode.insertBefore(np,document.getElementById('bars'));}\n"
     "var bs=document.getElementById('bars'),rh=22,BW=1100,bh=Math.max(1,R.reps.length)*rh+44,cx=560,half=380;\n"
     "bs.setAttribute('width',BW);bs.setAttribute('height',bh);bs.setAttribute('viewBox','0 0 '+BW+' '+bh);\n"
     "var mg=R.parameters.torque_chain.verdict_margin;\n"

@@ -202,6 +202,7 @@ static cJSON *parameters_json(const hinge_report *r)
     cJSON_AddNumberToObject(seg, "split_factor", sg->split_factor);
     cJSON_AddNumberToObject(seg, "valley_depth", sg->valley_depth);
     cJSON_AddNumberToObject(seg, "clip", sg->clip);
+    cJSON_AddNumberToObject(seg, "min_used_weight", sg->min_used_weight);
 
     cJSON *on = cJSON_AddObjectToObject(p, "onsets");
     cJSON_AddStringToObject(on, "method", "baseline threshold on the %MVC envelope (Hodges & Bui 1996 style)");
