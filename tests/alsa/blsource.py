@@ -9,10 +9,21 @@ PCM plays into the capture, and compare a captured WAV with it.
   blsource.py compare FILE.wav SOURCE.raw CHANNELS EXPECT_FRAMES
       Parse the WAV's RIFF chunks (float32 or PCM 24-bit) ourselves, or
       decode a FLAC through libsndfile (ctypes); check the frame count
-      (EXPECT_FRAMES, or 'any' for at least one frame) and that the frames
-      equal the source from its first frame, sample for sample.
+      (EXPECT_FRAMES; 'any' for at least one frame; 'atleast:N' for at
+      least N frames, of which only the first N are compared) and that the
+      frames equal the source from its first frame, sample for sample.
       Prints one line; exit 1 on any difference.
+  blsource.py feed FIFO SOURCE.raw BYTES HOLD_SECONDS
+      Feed the first BYTES of the source into a FIFO used as the `infile`,
+      then keep the FIFO open without writing for HOLD_SECONDS: the device
+      delivers that much and then hangs, like an interface that stops
+      (PortAudio opens the device several times while enumerating; each
+      reader that goes away without reading makes us start over).
 """
+import errno
+import os
+import signal
+import time
 import ctypes
 import ctypes.util
 import struct
@@ -94,11 +105,16 @@ def compare(path, source, channels, expect):
     if got.shape[1] != channels:
         sys.exit(f'{path}: {got.shape[1]} channels, expected {channels}')
     n = got.shape[0]
-    if expect != 'any' and n != int(expect):
+    m = min(n, src.shape[0])
+    if expect.startswith('atleast:'):
+        want = int(expect[8:])
+        if n < want:
+            sys.exit(f'{path}: {n} frames, expected at least {want}')
+        m = min(m, want)
+    elif expect != 'any' and n != int(expect):
         sys.exit(f'{path}: {n} frames, expected {expect}')
     if n == 0:
         sys.exit(f'{path}: no frames')
-    m = min(n, src.shape[0])
     diff = np.nonzero(np.any(got[:m] != src[:m], axis=1))[0]
     if diff.size:
         first = int(diff[0])
@@ -113,9 +129,32 @@ def compare(path, source, channels, expect):
           f'(compared {m})')
 
 
+def feed(fifo, source, nbytes, hold):
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    data = open(source, 'rb').read(nbytes)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        fd = os.open(fifo, os.O_WRONLY)  # blocks until a reader opens
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError as e:
+            if e.errno != errno.EPIPE:
+                raise
+            os.close(fd)
+            continue
+        time.sleep(hold)
+        os.close(fd)
+        return
+    sys.exit('feed: no reader took the data')
+
+
 if __name__ == '__main__':
     if len(sys.argv) == 6 and sys.argv[1] == 'gen':
         gen(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+    elif len(sys.argv) == 6 and sys.argv[1] == 'feed':
+        feed(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
     elif len(sys.argv) == 6 and sys.argv[1] == 'compare':
         compare(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     else:

@@ -9,6 +9,7 @@
 #include "capture.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@
  * (a USB interface unplugged without the host API noticing). */
 #define CAP_STALL_SECONDS 5.0
 #define CAP_REFRESH_S 0.1
+/* How long stopping the stream may take before we call the device hung. */
+#define CAP_STOP_TIMEOUT_S 3.0
 
 static volatile sig_atomic_t stop_signal = 0;
 
@@ -222,7 +225,6 @@ static int do_open(void *p)
 }
 
 static int do_start(void *p) { return Pa_StartStream((PaStream *)p); }
-static int do_stop(void *p) { return Pa_StopStream((PaStream *)p); }
 static int do_abort(void *p) { return Pa_AbortStream((PaStream *)p); }
 static int do_close(void *p) { return Pa_CloseStream((PaStream *)p); }
 
@@ -235,6 +237,75 @@ static int do_supported(void *p)
 {
     support_args *a = p;
     return Pa_IsFormatSupported(a->in, NULL, a->rate);
+}
+
+/* Stopping a stream waits for the host API's thread. A driver stuck inside
+ * a read (a device that hangs rather than failing) would block us forever
+ * and the file would never be finalised, so the stop runs in a helper
+ * thread and we give up on it after a timeout. */
+typedef struct stopper {
+    PaStream *stream;
+    int abort;
+    atomic_int finished;
+} stopper;
+
+static void *stopper_main(void *p)
+{
+    stopper *st = p;
+    if (st->abort) Pa_AbortStream(st->stream);
+    else Pa_StopStream(st->stream);
+    atomic_store(&st->finished, 1);
+    return NULL;
+}
+
+/* 0 when the stream stopped within timeout_s; -1 when it hangs (the helper
+ * thread and its stopper are then abandoned: the process must not tear
+ * PortAudio down, and exits once the file is finalised). */
+static int stop_stream_timed(PaStream *stream, int abort, double timeout_s)
+{
+    stopper *st = calloc(1, sizeof *st);
+    if (!st) return -1;
+    st->stream = stream;
+    st->abort = abort;
+    atomic_init(&st->finished, 0);
+    /* Host APIs chatter on stderr while stopping: silence it for the wait,
+     * and restore stderr even if the stop never returns. */
+    const char *debug = getenv("BL_CAPTURE_DEBUG");
+    int quiet = !(debug && *debug && strcmp(debug, "0") != 0);
+    int saved = -1;
+    if (quiet) {
+        fflush(stderr);
+        saved = dup(STDERR_FILENO);
+        int null_fd = open("/dev/null", O_WRONLY);
+        if (saved >= 0 && null_fd >= 0) dup2(null_fd, STDERR_FILENO);
+        if (null_fd >= 0) close(null_fd);
+    }
+    pthread_t t;
+    int started = pthread_create(&t, NULL, stopper_main, st) == 0;
+    int done = 0;
+    if (started) {
+        for (double waited = 0; waited < timeout_s; waited += 0.01) {
+            if (atomic_load(&st->finished)) { done = 1; break; }
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        if (!done && atomic_load(&st->finished)) done = 1;
+    }
+    if (saved >= 0) {
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+    }
+    if (!started) {
+        free(st);
+        return -1;
+    }
+    if (done) {
+        pthread_join(t, NULL);
+        free(st);
+        return 0;
+    }
+    pthread_detach(t);
+    return -1;
 }
 
 enum ending { END_NONE, END_DONE, END_SIGNAL, END_WRITE_ERROR, END_DEVICE };
@@ -253,6 +324,19 @@ int main(int argc, char **argv)
 
 static int record(const options *o)
 {
+    /* Signals only set a flag; the session checks it. Installed first so a
+     * Ctrl-C while the device is being opened is not lost either. A full
+     * disk must come back as a write error (EFBIG), not kill us with
+     * SIGXFSZ. */
+    struct sigaction sa_stop;
+    memset(&sa_stop, 0, sizeof sa_stop);
+    sa_stop.sa_handler = on_signal;
+    sigemptyset(&sa_stop.sa_mask);
+    sigaction(SIGINT, &sa_stop, NULL);
+    sigaction(SIGTERM, &sa_stop, NULL);
+    signal(SIGXFSZ, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+
     /* Everything that needs no device is checked first. */
     bl_chanmap *map = NULL;
     char why[512];
@@ -279,6 +363,7 @@ static int record(const options *o)
     cap_shared shared;
     memset(&shared, 0, sizeof shared);
     int ring_ok = 0;
+    int hung = 0; /* the host API's thread did not stop (see stop_stream_timed) */
     char write_path[4096] = "";
 
     if (o->list) {
@@ -385,19 +470,12 @@ static int record(const options *o)
         goto done;
     }
 
-    /* Signals only set a flag; the loop below does the rest. A full disk
-     * must come back as a write error (EFBIG), not kill us with SIGXFSZ. */
-    struct sigaction sa_stop;
-    memset(&sa_stop, 0, sizeof sa_stop);
-    sa_stop.sa_handler = on_signal;
-    sigemptyset(&sa_stop.sa_mask);
-    sigaction(SIGINT, &sa_stop, NULL);
-    sigaction(SIGTERM, &sa_stop, NULL);
-    signal(SIGXFSZ, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
-
     cap_writer_thread wt;
     memset(&wt, 0, sizeof wt);
+    if (stop_signal) {
+        status = bl_tool_error("interrupted before recording started; nothing recorded");
+        goto done;
+    }
     char start_time[40];
     iso8601_now(start_time, sizeof start_time);
     pe = cap_quietly(do_start, stream);
@@ -416,6 +494,7 @@ static int record(const options *o)
 
     enum ending ending = END_NONE;
     PaError stream_error = paNoError;
+    int stalled = 0;
     double t_last_draw = 0, t_last_progress = monotonic_s();
     uint64_t last_frames = 0;
     while (ending == END_NONE) {
@@ -436,6 +515,7 @@ static int record(const options *o)
             t_last_progress = now;
         } else if (now - t_last_progress > CAP_STALL_SECONDS) {
             ending = END_DEVICE;
+            stalled = 1;
             break;
         }
         if (live && now - t_last_draw >= CAP_REFRESH_S) {
@@ -449,8 +529,13 @@ static int record(const options *o)
 
     /* Stop the audio first (Pa_StopStream delivers what the host still
      * holds), then let the writer drain the ring and finish. */
-    if (ending == END_DEVICE || ending == END_WRITE_ERROR) cap_quietly(do_abort, stream);
-    else cap_quietly(do_stop, stream);
+    if (stalled) {
+        hung = 1; /* do not wait on a stream that stopped delivering */
+    } else if (stop_stream_timed(stream, ending == END_DEVICE || ending == END_WRITE_ERROR,
+                                 CAP_STOP_TIMEOUT_S) != 0) {
+        hung = 1;
+        if (ending != END_WRITE_ERROR) ending = END_DEVICE;
+    }
     atomic_store_explicit(&shared.producer_done, 1, memory_order_release);
     cap_writer_join(&wt);
     if (ending != END_WRITE_ERROR && atomic_load(&wt.failed)) ending = END_WRITE_ERROR;
@@ -543,6 +628,13 @@ done:
         /* Failed before recording anything: leave no empty file behind. */
         bl_writer_close(writer, why, sizeof why);
         unlink(write_path);
+    }
+    if (hung) {
+        /* The host API's thread is stuck: tearing PortAudio down would
+         * block too. The file is finalised; leave now. */
+        fflush(stdout);
+        fflush(stderr);
+        _exit(status ? status : 1);
     }
     if (stream) cap_quietly(do_close, stream);
     cap_meters_destroy(meters);

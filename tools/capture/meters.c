@@ -28,7 +28,7 @@ struct cap_meters {
     float *env_out;          /* max_block × channels */
     size_t max_block;
     double *gain;            /* per channel, 0 = unknown */
-    char (*label)[24];       /* "1 L.ST" */
+    char (*label)[40];       /* "1 L.ST" */
     bl_side *side;
     bl_muscle *muscle;
     int have_map;
@@ -77,7 +77,7 @@ cap_meters *cap_meters_create(size_t channels, double rate_hz, const bl_chanmap 
         } else {
             m->muscle[c] = BL_MUSCLE_EMG;
         }
-        snprintf(m->label[c], sizeof m->label[c], "%2zu %s", c + 1, name);
+        snprintf(m->label[c], sizeof m->label[c], "%2zu %.15s", c + 1, name);
     }
     if (live) {
         bl_envelope_config cfg;
