@@ -234,6 +234,32 @@ else
     note "cannot mount a tmpfs here (not root?): ENOSPC covered by the ulimit -f test only"
 fi
 
+# FLAC on a full disk: the temporary WAV stops, the FLAC still gets every
+# frame written before plus the complete metadata.
+( ulimit -f 2048; exec "$CAP" --device blfile --channels $CH --rate $RATE --seconds 10 --map $MAP \
+    -o "$WORK/full.flac" ) > "$WORK/full_flac.out" 2> "$WORK/full_flac.err"
+[ $? != 0 ] || fail "full disk (FLAC): exit status 0"
+one_line full_flac "File too large.*full\\.flac keeps the [0-9]+ frames"
+F=$(info_field "$WORK/full.flac" frames)
+[ -n "$F" ] && [ "$F" -gt 0 ] || fail "full disk (FLAC): the file does not load"
+"$PY" "$SRC_PY" compare "$WORK/full.flac" "$WORK/src.raw" $CH "$F" || fail "full disk (FLAC): frames differ"
+[ "$(info_field "$WORK/full.flac" ring_overflows)" = 0 ] || fail "full disk (FLAC): counts not stored"
+
+# ---- live view on a terminal ------------------------------------------------------
+# `script` gives the tool a pseudo-terminal; the view must show the meters,
+# the elapsed time and the hamstring balance (both sides are mapped).
+if command -v script > /dev/null; then
+    script -qec "$CAP --device blfile --channels $CH --rate $RATE --seconds 2 --map $MAP --gain 1000 -o $WORK/live.wav" \
+        /dev/null > "$WORK/live.tty" 2>&1 || { cat "$WORK/live.tty"; fail "live view run failed"; }
+    for want in 'recording 00:02.0' '1 L.ST +\[[#.]{30}\] +[0-9.]+ uV' '4 R.BF' \
+                'hamstrings L medial:lateral +[0-9]+:[0-9]+' 'hamstrings R medial:lateral'; do
+        grep -Eq -e "$want" "$WORK/live.tty" || { cat -v "$WORK/live.tty"; fail "live view lacks /$want/"; }
+    done
+    note "live view on a pseudo-terminal: meters, elapsed time and balance shown"
+else
+    note "no 'script' command: live view not exercised"
+fi
+
 # ---- bad input: one line, non-zero, nothing recorded ----------------------
 run 1 no_device "$CAP" --device nosuchboard --channels 2 -o "$WORK/x.wav"
 one_line no_device 'no input device matches "nosuchboard"; inputs: .*blfile'

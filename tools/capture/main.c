@@ -575,6 +575,7 @@ static int record(const options *o)
     /* Where the frames are, for the messages below. */
     char result_path[4200];
     if (kept_partial) snprintf(result_path, sizeof result_path, "%s", write_path);
+    else if (o->flac) snprintf(result_path, sizeof result_path, "%s", o->out);
     else snprintf(result_path, sizeof result_path, "the file");
 
     size_t worst = 0;
