@@ -13,8 +13,15 @@
  * transposed into a frames x lanes double scratch (4 or 8 lanes), and the
  * kernel keeps the state of every section and lane in registers while it
  * walks the frames. The lane loop is written with GCC vector extensions so
- * it vectorises at any optimisation level; the kernel is cloned for AVX2
- * and AVX-512 and dispatched at load time, with a plain x86-64 default.
+ * it vectorises at any optimisation level; the kernel and the transposes
+ * are cloned for AVX2 and AVX-512 and dispatched at load time, with a
+ * plain x86-64 default.
+ *
+ * Streaming output is SciPy's float64 result rounded once to float (the
+ * tests check it bit for bit against a scalar transcription of SciPy's
+ * loop). sosfiltfilt keeps its forward result in the caller's float arrays
+ * instead of a frames-sized double copy, so it differs from SciPy by a
+ * few float ulps; long multi-channel inputs are split over threads.
  */
 #define _POSIX_C_SOURCE 200809L /* sysconf */
 #include "backline/filter.h"
@@ -22,15 +29,15 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <unistd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef double v4d __attribute__((vector_size(32)));
 typedef double v8d __attribute__((vector_size(64)));
 
-#define LANES_MAX 8            /* channels per kernel call: two v4d */
+#define LANES_MAX 8            /* channels per kernel call: one v8d */
 #define STREAM_BLOCK 256       /* frames per transpose block when streaming */
 #define SPECIALISED_SECTIONS 8 /* sections per unrolled kernel call */
 
@@ -56,7 +63,7 @@ typedef struct { double c[5]; } section;
  * stays in registers. Eight lanes are one 64-byte vector: a single zmm
  * register in the AVX-512 clone, split into halves by the compiler
  * elsewhere. */
-#define KERNEL_BODY(NAME, VT)                                                                      \
+#define KERNEL_BODY(NAME, VT, SYM)                                                                 \
     static inline __attribute__((always_inline)) void NAME(const section *restrict sec, size_t ns, \
                                                            double *restrict z,                      \
                                                            double *restrict buf, size_t frames,     \
@@ -73,17 +80,23 @@ typedef struct { double c[5]; } section;
             for (size_t s = 0; s < ns; s++) {                                                      \
                 const double b0 = sec[s].c[0], b1 = sec[s].c[1], b2 = sec[s].c[2];                 \
                 const double a1 = sec[s].c[3], a2 = sec[s].c[4];                                   \
-                VT y = b0 * x + zl[2 * s];                                                         \
+                VT t = b0 * x;                                                                     \
+                VT y = t + zl[2 * s];                                                              \
                 zl[2 * s] = (b1 * x - a1 * y) + zl[2 * s + 1];                                     \
-                zl[2 * s + 1] = b2 * x - a2 * y;                                                   \
+                zl[2 * s + 1] = (SYM ? t : b2 * x) - a2 * y;                                       \
                 x = y;                                                                             \
             }                                                                                      \
             memcpy(p, &x, sizeof x);                                                               \
         }                                                                                          \
         for (size_t s = 0; s < 2 * ns; s++) memcpy(z + W * s, &zl[s], sizeof(VT));                \
     }
-KERNEL_BODY(kernel_body4, v4d)
-KERNEL_BODY(kernel_body8, v8d)
+/* SYM: every section has b2 == b0 (all of backline's Butterworth and notch
+ * sections but odd orders' first-order one), so b2*x is b0*x exactly and
+ * one multiplication per section goes. */
+KERNEL_BODY(kernel_body4, v4d, 0)
+KERNEL_BODY(kernel_body8, v8d, 0)
+KERNEL_BODY(kernel_body4s, v4d, 1)
+KERNEL_BODY(kernel_body8s, v8d, 1)
 
 #define KERNEL(NS)                                                                                 \
     BL_CLONES static void kernel_##NS##_1(const section *restrict sec, double *restrict z,         \
@@ -95,15 +108,24 @@ KERNEL_BODY(kernel_body8, v8d)
                                           double *restrict buf, size_t frames, ptrdiff_t step)     \
     {                                                                                              \
         kernel_body8(sec, NS, z, buf, frames, step);                                               \
+    }                                                                                              \
+    BL_CLONES static void kernel_##NS##_1s(const section *restrict sec, double *restrict z,        \
+                                           double *restrict buf, size_t frames, ptrdiff_t step)    \
+    {                                                                                              \
+        kernel_body4s(sec, NS, z, buf, frames, step);                                              \
+    }                                                                                              \
+    BL_CLONES static void kernel_##NS##_2s(const section *restrict sec, double *restrict z,        \
+                                           double *restrict buf, size_t frames, ptrdiff_t step)    \
+    {                                                                                              \
+        kernel_body8s(sec, NS, z, buf, frames, step);                                              \
     }
 KERNEL(1) KERNEL(2) KERNEL(3) KERNEL(4) KERNEL(5) KERNEL(6) KERNEL(7) KERNEL(8)
 
 typedef void (*kernel_fn)(const section *restrict, double *restrict, double *restrict, size_t,
                           ptrdiff_t);
-static const kernel_fn kernels[SPECIALISED_SECTIONS][2] = {
-    {kernel_1_1, kernel_1_2}, {kernel_2_1, kernel_2_2}, {kernel_3_1, kernel_3_2},
-    {kernel_4_1, kernel_4_2}, {kernel_5_1, kernel_5_2}, {kernel_6_1, kernel_6_2},
-    {kernel_7_1, kernel_7_2}, {kernel_8_1, kernel_8_2},
+#define ROW(NS) {{kernel_##NS##_1, kernel_##NS##_2}, {kernel_##NS##_1s, kernel_##NS##_2s}}
+static const kernel_fn kernels[SPECIALISED_SECTIONS][2][2] = {
+    ROW(1), ROW(2), ROW(3), ROW(4), ROW(5), ROW(6), ROW(7), ROW(8),
 };
 
 /* Longer cascades run in chunks of up to SPECIALISED_SECTIONS sections over
@@ -115,7 +137,9 @@ static void run(const section *sec, size_t ns, size_t nv, double *z, double *buf
     if (frames == 0) return;
     for (size_t s0 = 0; s0 < ns; s0 += SPECIALISED_SECTIONS) {
         size_t k = ns - s0 < SPECIALISED_SECTIONS ? ns - s0 : SPECIALISED_SECTIONS;
-        kernels[k - 1][nv - 1](sec + s0, z + s0 * 2 * 4 * nv, buf, frames, step);
+        int sym = 1;
+        for (size_t s = s0; s < s0 + k; s++) sym &= sec[s].c[0] == sec[s].c[2];
+        kernels[k - 1][sym][nv - 1](sec + s0, z + s0 * 2 * 4 * nv, buf, frames, step);
     }
 }
 
