@@ -87,6 +87,8 @@ static char *dup_str(const char *s)
 /* ------------------------------------------------------------------ */
 /* Creation and storage                                                */
 
+static bl_status store_meta(bl_recording *rec, const char *key, const char *value);
+
 static bl_recording *alloc_recording(size_t channels, size_t capacity, double rate_hz)
 {
     if (channels == 0 || channels > SIZE_MAX / sizeof(float *))
@@ -154,6 +156,30 @@ bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl
     r->frames = frames;
     *out = r;
     return BL_OK;
+}
+
+bl_status bl_recording_create_like(const bl_recording *like, size_t frames, double rate_hz, bl_recording **out)
+{
+    if (out)
+        *out = NULL;
+    if (!like)
+        return BL_EINVAL;
+    bl_status st = bl_recording_create(like->channels, frames, rate_hz, out);
+    if (st != BL_OK)
+        return st;
+    bl_recording *r = *out;
+    memcpy(r->gain, like->gain, like->channels * sizeof *r->gain);
+    memcpy(r->in_uv, like->in_uv, like->channels);
+    r->full_scale_v = like->full_scale_v;
+    if (like->map && !(r->map = dup_str(like->map)))
+        st = BL_ENOMEM;
+    for (size_t i = 0; i < like->meta_count && st == BL_OK; i++)
+        st = store_meta(r, like->meta[i].key, like->meta[i].value);
+    if (st != BL_OK) {
+        bl_recording_destroy(r);
+        *out = NULL;
+    }
+    return st;
 }
 
 void bl_recording_destroy(bl_recording *rec)

@@ -105,23 +105,6 @@ void bl_resampler_destroy(bl_resampler *r)
     free(r);
 }
 
-static bl_status copy_metadata(const bl_recording *in, bl_recording *out)
-{
-    const char *map = bl_recording_map(in);
-    if (map && bl_recording_set_map(out, map) != BL_OK) return BL_ENOMEM;
-    bl_status st = bl_recording_set_full_scale(out, bl_recording_full_scale(in));
-    if (st != BL_OK) return st;
-    for (size_t c = 0; c < bl_recording_channels(in); c++) {
-        double g = bl_recording_gain(in, c);
-        if (g > 0 && (st = bl_recording_set_gain(out, c, g)) != BL_OK) return st;
-    }
-    for (size_t i = 0; i < bl_recording_meta_count(in); i++) {
-        const char *key = bl_recording_meta_key(in, i);
-        if ((st = bl_recording_set_meta(out, key, bl_recording_meta(in, key))) != BL_OK) return st;
-    }
-    return BL_OK;
-}
-
 bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_recording **out)
 {
     if (!in || !out) return BL_EINVAL;
@@ -134,12 +117,8 @@ bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_r
     if (out_len == 0) return BL_ENODATA;
 
     bl_recording *res = NULL;
-    bl_status st = bl_recording_create(channels, out_len, out_rate_hz, &res);
+    bl_status st = bl_recording_create_like(in, out_len, out_rate_hz, &res);
     if (st != BL_OK) return st;
-    if ((st = copy_metadata(in, res)) != BL_OK) {
-        bl_recording_destroy(res);
-        return st;
-    }
     if (in_rate == out_rate_hz) {
         for (size_t c = 0; c < channels; c++)
             memcpy(bl_recording_data(res, c), bl_recording_cdata(in, c), frames * sizeof(float));

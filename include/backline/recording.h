@@ -47,6 +47,11 @@ typedef enum bl_sample_format {
 /* An empty recording of `channels` × `frames` zeros at `rate_hz`.
  * BL_EINVAL for zero channels or rate <= 0; BL_ENOMEM on overflow. */
 bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl_recording **out);
+/* Zeroed recording of `frames` at `rate_hz` carrying everything `like`
+ * says about itself: channel count, map, gains, full scale, per-channel
+ * units (µV stays µV) and metadata keys. For derived signals (resampled,
+ * filtered, envelopes). */
+bl_status bl_recording_create_like(const bl_recording *like, size_t frames, double rate_hz, bl_recording **out);
 /* Load any file libsndfile reads. BL_EIO (cannot open: missing, no
  * permission), BL_EFORMAT (not audio, undecodable, truncated, zero frames).
  * Integer samples map to [-1, 1); float files keep their values (beyond
