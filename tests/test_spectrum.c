@@ -4,6 +4,7 @@
 #include "check.h"
 
 #include <cJSON.h>
+#include <pthread.h>
 #include <sndfile.h>
 #include <string.h>
 
@@ -318,8 +319,51 @@ static void test_real(void)
     }
 }
 
+/* Plans are made under a lock: objects created and used concurrently in
+ * several threads give the same spectra as one made alone. */
+typedef struct { const float *x; size_t n; double psd[257]; int status; } welch_job;
+
+static void *welch_thread(void *arg)
+{
+    welch_job *j = arg;
+    j->status = 0;
+    for (int rep = 0; rep < 20; rep++) {
+        bl_spectrum *s = NULL;
+        if (bl_spectrum_create(512, &s) != BL_OK) { j->status = -1; return NULL; }
+        if (bl_spectrum_welch(s, j->x, j->n, 1000, j->psd) != BL_OK) j->status = -2;
+        bl_spectrum_destroy(s);
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    const size_t n = 8192;
+    float *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) x[i] = (float)gauss();
+    double ref[257];
+    bl_spectrum *s = NULL;
+    CHECK(bl_spectrum_create(512, &s) == BL_OK);
+    CHECK(bl_spectrum_welch(s, x, n, 1000, ref) == BL_OK);
+    bl_spectrum_destroy(s);
+    welch_job jobs[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i].x = x;
+        jobs[i].n = n;
+        CHECK(pthread_create(&t[i], NULL, welch_thread, &jobs[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_EQ_INT(jobs[i].status, 0);
+        CHECK(memcmp(jobs[i].psd, ref, sizeof ref) == 0);
+    }
+    free(x);
+}
+
 int main(void)
 {
+    test_threads();
     test_welch_reference();
     test_welch_properties();
     test_descriptors();
