@@ -70,7 +70,10 @@ bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frame
     /* libsamplerate may stop early when the output fills; loop until all
      * input is consumed or no progress is possible. */
     for (;;) {
-        d.data_in = in ? in + done_in * r->channels : NULL;
+        /* libsamplerate drains nothing when data_in is NULL, even at the
+         * end of input: hand it a valid pointer to zero frames. */
+        static const float no_input[1] = {0};
+        d.data_in = in ? in + done_in * r->channels : no_input;
         d.input_frames = (long)(in_frames - done_in);
         d.data_out = out + *out_frames * r->channels;
         d.output_frames = (long)(out_capacity - *out_frames);
