@@ -41,7 +41,10 @@ typedef double v8d __attribute__((vector_size(64)));
 #define STREAM_BLOCK 256       /* frames per transpose block when streaming */
 #define SPECIALISED_SECTIONS 8 /* sections per unrolled kernel call */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(BL_NO_CLONES)
+/* No clones under ThreadSanitizer: an instrumented ifunc resolver runs
+ * during relocation, before the sanitizer runtime exists, and crashes. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(BL_NO_CLONES) &&         \
+    !defined(__SANITIZE_THREAD__)
 #define BL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define BL_CLONES
