@@ -376,10 +376,19 @@ static bl_status segment(bl_hinge *h, bl_hinge_segment **segs_out, size_t *n_out
     double wt = 0, wu = 0;
     for (size_t c = 0; c < nch && st == BL_OK; c++) {
         wt += w[c];
-        if (w[c] > 0 && ign[c])
+        if (w[c] > 0 && ign[c] && count > 0) {
+            /* Every working posterior-chain muscle rises in a hinge; one
+             * that does not while the others do is an electrode that is
+             * off or shorted, and its %MVC would fake a chain balance. */
+            h->state[c] = BL_HINGE_CH_DEAD;
+            st = add_warning(h, "channel %s shows no modulation while the others do (electrode off?): left "
+                             "out of segmentation, metrics and the verdict", h->name[c]);
+        } else if (w[c] > 0 && ign[c]) {
             st = add_warning(h, "channel %s shows no modulation (flat or noise only): not used to find "
                              "repetitions", h->name[c]);
-        else wu += w[c];
+        } else {
+            wu += w[c];
+        }
     }
     if (st == BL_OK && count == 0 && wt > 0 && wu < h->cfg.segment.min_used_weight * wt)
         st = add_warning(h, "too few channels modulate (%.0f %% of the segmentation weight): no repetitions "
@@ -620,7 +629,7 @@ static bl_status rep_metrics(bl_hinge *h, const bl_hinge_segment *segs, size_t n
         r->turn_s = segs[k].turn_s;
         int has_aux = 0;
         for (size_t c = 0; c < nch; c++) has_aux |= h->state[c] == BL_HINGE_CH_AUX;
-        r->phase_method = !isfinite(r->turn_s) ? "none" : has_aux ? "hip angle (AUX)" : "envelope change point";
+        r->phase_method = !isfinite(r->turn_s) ? "none" : has_aux ? "joint angle (AUX)" : "envelope change point";
         size_t a = (size_t)lround(r->start_s * rate), b = (size_t)lround(r->end_s * rate);
         if (b > n) b = n;
         if (a >= b) a = b ? b - 1 : 0;

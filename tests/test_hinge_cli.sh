@@ -140,6 +140,27 @@ expect_error "cannot write|No such file" hinge "$s" --json "$tmp/no/such/dir/x.j
 "$synth" hinge -o "$tmp/four" --seed 5105 --reps 1 --map L.ST,L.BF,L.GMAX,L.ES > /dev/null 2>&1
 expect_error "channel|map" hinge "$s" --json "$tmp/x.json" --mvc "$tmp/four/mvc_ST.wav"
 
+echo "== a real recording through the CLI (UCI knee flexion, 1000 Hz) =="
+real="${BL_REAL_DATA:-}/uci-lower-limb/1Npie.wav"
+if [ -f "$real" ]; then
+  if "$tool" hinge "$real" --map RF,BF,VM,ST,AUX --rate 1000 --bandpass 20:450 --json "$tmp/real.json" \
+      --csv "$tmp/real.csv" --html "$tmp/real.html" > "$tmp/real.out" 2> "$tmp/real.err"; then
+    "$py" - "$tmp/real.json" <<'PY' || fail "UCI 1Npie: repetitions or hamstring dominance"
+import json, sys
+d = json.load(open(sys.argv[1])); reps = d["reps"]
+ham = [(r["channels"]["ST"]["mean_pct_mvc"] + r["channels"]["BF"]["mean_pct_mvc"]) / 2 for r in reps]
+quad = [(r["channels"]["RF"]["mean_pct_mvc"] + r["channels"]["VM"]["mean_pct_mvc"]) / 2 for r in reps]
+print(f"  1Npie: {len(reps)} repetitions; hamstrings {['%.0f' % x for x in ham]} vs quads {['%.0f' % x for x in quad]} (% of own session peak)")
+print(f"  phases: {sorted(set(r['phases']['method'] for r in reps))}")
+sys.exit(0 if 3 <= len(reps) <= 8 and all(r["phases"]["method"] != "envelope change point" for r in reps) else 1)
+PY
+  else
+    fail "hinge on $real failed"; cat "$tmp/real.err" >&2
+  fi
+else
+  echo "SKIPPED PART: real recording $real absent" >&2
+fi
+
 echo "== committed fixtures/synth =="
 fx="${BL_FIXTURES:-}/synth"
 if [ -d "$fx" ] && ls "$fx"/*/truth.json > /dev/null 2>&1; then

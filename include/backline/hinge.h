@@ -206,7 +206,7 @@ size_t bl_hinge_reps(const bl_hinge *h);
 typedef struct bl_hinge_rep {
     double start_s, end_s;
     double turn_s;              /* NAN when the phases were not resolved */
-    const char *phase_method;   /* "hip angle (AUX)", "envelope change point", "none" */
+    const char *phase_method;   /* "joint angle (AUX)", "envelope change point", "none" */
     bl_hinge_verdict verdict;
     double chain_index;         /* [−1, 1]; NAN when no balance was available */
     double hamstring_balance;   /* (I−E)/(I+E) within the group; NAN when unpaired */
