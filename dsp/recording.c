@@ -88,6 +88,12 @@ static char *dup_str(const char *s)
 /* Creation and storage                                                */
 
 static bl_status store_meta(bl_recording *rec, const char *key, const char *value);
+struct strbuf {
+    char *p;
+    size_t len, cap;
+    int failed;
+};
+static void sb_add(struct strbuf *b, const char *fmt, ...);
 
 static bl_recording *alloc_recording(size_t channels, size_t capacity, double rate_hz)
 {
@@ -175,6 +181,49 @@ bl_status bl_recording_create_like(const bl_recording *like, size_t frames, doub
         st = BL_ENOMEM;
     for (size_t i = 0; i < like->meta_count && st == BL_OK; i++)
         st = store_meta(r, like->meta[i].key, like->meta[i].value);
+    if (st != BL_OK) {
+        bl_recording_destroy(r);
+        *out = NULL;
+    }
+    return st;
+}
+
+bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size_t n, bl_recording **out)
+{
+    if (out)
+        *out = NULL;
+    if (!rec || !index || n == 0 || !out)
+        return BL_EINVAL;
+    for (size_t k = 0; k < n; k++)
+        if (index[k] >= rec->channels)
+            return BL_ERANGE;
+    bl_chanmap *map = NULL;
+    if (rec->map && bl_chanmap_parse(rec->map, &map, NULL, 0) != BL_OK)
+        return BL_EMAP;
+    bl_status st = bl_recording_create(n, rec->frames, rec->rate_hz, out);
+    bl_recording *r = *out;
+    struct strbuf text = {0};
+    for (size_t k = 0; k < n && st == BL_OK; k++) {
+        size_t c = index[k];
+        memcpy(r->ch[k], rec->ch[c], rec->frames * sizeof(float));
+        r->gain[k] = rec->gain[c];
+        r->in_uv[k] = rec->in_uv[c];
+        if (map) {
+            char name[32];
+            if (bl_chanmap_entry_name(map, c, name, sizeof name) != BL_OK)
+                st = BL_EMAP;
+            sb_add(&text, "%s%s", k ? "," : "", name);
+        }
+    }
+    if (st == BL_OK) {
+        r->full_scale_v = rec->full_scale_v;
+        if (map && (text.failed || !(r->map = dup_str(text.p))))
+            st = BL_ENOMEM;
+        for (size_t i = 0; i < rec->meta_count && st == BL_OK; i++)
+            st = store_meta(r, rec->meta[i].key, rec->meta[i].value);
+    }
+    free(text.p);
+    bl_chanmap_destroy(map);
     if (st != BL_OK) {
         bl_recording_destroy(r);
         *out = NULL;
@@ -501,12 +550,6 @@ const char *bl_recording_meta_key(const bl_recording *rec, size_t index)
 
 /* ------------------------------------------------------------------ */
 /* Metadata text                                                       */
-
-struct strbuf {
-    char *p;
-    size_t len, cap;
-    int failed;
-};
 
 static void sb_add(struct strbuf *b, const char *fmt, ...)
 {

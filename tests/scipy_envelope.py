@@ -10,6 +10,7 @@ does. Used by the envelope tests (reference) and the benchmark (peer).
 Run with Debian's /usr/bin/python3 (python3-scipy).
 """
 import sys
+import warnings
 
 import numpy as np
 from scipy.io import wavfile
@@ -17,7 +18,10 @@ from scipy.signal import butter, sosfiltfilt
 
 
 def read_wav(path):
-    rate, x = wavfile.read(path)
+    with warnings.catch_warnings():
+        # backline stores its metadata in a LIST chunk SciPy does not parse.
+        warnings.simplefilter("ignore", wavfile.WavFileWarning)
+        rate, x = wavfile.read(path)
     if x.ndim == 1:
         x = x[:, None]
     if x.dtype == np.int16:

@@ -1030,6 +1030,47 @@ static void cleanup(void)
         fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
+/* Derived recordings keep what the source says about itself. */
+static void test_create_like_and_select(void)
+{
+    bl_recording *r = NULL, *like = NULL, *sel = NULL;
+    CHECK_EQ_INT(bl_recording_create(3, 10, 1000, &r), BL_OK);
+    if (!r) return;
+    CHECK_EQ_INT(bl_recording_set_map(r, "L.ST,AUX,R.BF"), BL_OK);
+    CHECK_EQ_INT(bl_recording_set_gain(r, 0, 1000), BL_OK);
+    CHECK_EQ_INT(bl_recording_set_gain(r, 2, 500), BL_OK);
+    CHECK_EQ_INT(bl_recording_set_meta(r, "device", "board"), BL_OK);
+    for (size_t c = 0; c < 3; c++) bl_recording_data(r, c)[4] = (float)(c + 1) * 0.25f;
+    CHECK_EQ_INT(bl_recording_to_microvolts(r), BL_OK);
+    CHECK_EQ_INT(bl_recording_create_like(r, 5, 2000, &like), BL_OK);
+    if (like) {
+        CHECK_EQ_INT(bl_recording_frames(like), 5);
+        CHECK_NEAR(bl_recording_rate(like), 2000, 0);
+        CHECK(strcmp(bl_recording_map(like), "L.ST,AUX,R.BF") == 0);
+        CHECK_NEAR(bl_recording_gain(like, 2), 500, 0);
+        CHECK(strcmp(bl_recording_unit(like), bl_recording_unit(r)) == 0);
+        CHECK(strcmp(bl_recording_meta(like, "device"), "board") == 0);
+        CHECK_NEAR(bl_recording_data(like, 0)[4], 0, 0);
+    }
+    size_t pick[2] = {2, 0};
+    CHECK_EQ_INT(bl_recording_select(r, pick, 2, &sel), BL_OK);
+    if (sel) {
+        CHECK(strcmp(bl_recording_map(sel), "R.BF,L.ST") == 0);
+        CHECK_NEAR(bl_recording_gain(sel, 0), 500, 0);
+        CHECK_NEAR(bl_recording_data(sel, 0)[4], bl_recording_data(r, 2)[4], 0);
+        CHECK_NEAR(bl_recording_data(sel, 1)[4], bl_recording_data(r, 0)[4], 0);
+        CHECK(strcmp(bl_recording_unit(sel), "uV") == 0);
+    }
+    size_t bad[1] = {3};
+    bl_recording *none = (bl_recording *)1;
+    CHECK_EQ_INT(bl_recording_select(r, bad, 1, &none), BL_ERANGE);
+    CHECK(none == NULL);
+    CHECK_EQ_INT(bl_recording_create_like(NULL, 5, 2000, &none), BL_EINVAL);
+    bl_recording_destroy(sel);
+    bl_recording_destroy(like);
+    bl_recording_destroy(r);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -1047,6 +1088,7 @@ int main(void)
     test_writer();
     test_full_disk_and_crash();
     test_fuzz_load();
+    test_create_like_and_select();
     if (bl_test_failures)
         fprintf(stderr, "files kept in %s\n", tmpdir);
     else

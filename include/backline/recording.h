@@ -52,6 +52,10 @@ bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl
  * units (µV stays µV) and metadata keys. For derived signals (resampled,
  * filtered, envelopes). */
 bl_status bl_recording_create_like(const bl_recording *like, size_t frames, double rate_hz, bl_recording **out);
+/* A copy of the channels listed in index[n] (in that order) with their map
+ * entries, gains, units, the full scale and metadata keys. BL_ERANGE for an
+ * index out of range, BL_EMAP when the stored map does not parse. */
+bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size_t n, bl_recording **out);
 /* Load any file libsndfile reads. BL_EIO (cannot open: missing, no
  * permission), BL_EFORMAT (not audio, undecodable, truncated, zero frames).
  * Integer samples map to [-1, 1); float files keep their values (beyond

@@ -73,6 +73,7 @@ int cmd_envelope(int argc, char **argv)
         rc = bl_tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
         goto done;
     }
+    bl_recording_set_meta(env, "content", "linear envelope");
     rc = kind == BL_OUTPUT_CSV ? bl_write_csv(out_path, &view) : bl_write_wav(out_path, &view);
     if (rc == 0) bl_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
     bl_emg_view_free(&view);

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -50,11 +51,82 @@ void bl_emg_view_free(bl_emg_view *v)
     memset(v, 0, sizeof *v);
 }
 
-/* Seven significant digits: all a float carries, so a CSV reloads to the
- * same envelope. */
+static size_t put_uint(char *p, unsigned long long v, int min_digits)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v || n < min_digits);
+    for (int i = 0; i < n; i++) p[i] = tmp[n - 1 - i];
+    return (size_t)n;
+}
+
+/* Seven significant digits (all a float carries, so the CSV reloads to the
+ * same envelope), like "%.7g" but without printf's cost, which dominated a
+ * large CSV: fixed notation for 1e-5 <= |v| < 1e7, else d.dddddde±XX.
+ * Trailing zeros are dropped. */
 static size_t format_g7(char *p, float value)
 {
-    return (size_t)snprintf(p, 32, "%.7g", (double)value);
+    double v = value;
+    if (!isfinite(v)) return (size_t)snprintf(p, 32, "%.7g", v);
+    size_t n = 0;
+    if (v < 0) {
+        p[n++] = '-';
+        v = -v;
+    }
+    if (v == 0) {
+        p[n++] = '0';
+        return n;
+    }
+    int e = (int)floor(log10(v));
+    double scaled = v * pow(10.0, 6 - e);
+    unsigned long long m = (unsigned long long)llround(scaled);
+    if (m >= 10000000ull) { /* rounding carried into an eighth digit */
+        m /= 10;
+        e++;
+    } else if (m < 1000000ull) {
+        m = (unsigned long long)llround(v * pow(10.0, 7 - e));
+        e--;
+    }
+    char digits[8];
+    put_uint(digits, m, 7);
+    int last = 6;
+    while (last > 0 && digits[last] == '0') last--;
+    if (e >= -5 && e < 7) {
+        if (e >= 0) {
+            for (int i = 0; i <= e; i++) p[n++] = digits[i];
+            if (last > e) {
+                p[n++] = '.';
+                for (int i = e + 1; i <= last; i++) p[n++] = digits[i];
+            }
+        } else {
+            p[n++] = '0';
+            p[n++] = '.';
+            for (int i = 0; i < -e - 1; i++) p[n++] = '0';
+            for (int i = 0; i <= last; i++) p[n++] = digits[i];
+        }
+    } else {
+        p[n++] = digits[0];
+        if (last > 0) {
+            p[n++] = '.';
+            for (int i = 1; i <= last; i++) p[n++] = digits[i];
+        }
+        p[n++] = 'e';
+        p[n++] = e < 0 ? '-' : '+';
+        n += put_uint(p + n, (unsigned long long)(e < 0 ? -e : e), 2);
+    }
+    return n;
+}
+
+/* Time of frame i in seconds with six decimals (microseconds). */
+static size_t format_time(char *p, size_t i, double rate)
+{
+    unsigned long long us = (unsigned long long)llround((double)i * 1e6 / rate);
+    size_t n = put_uint(p, us / 1000000ull, 1);
+    p[n++] = '.';
+    return n + put_uint(p + n, us % 1000000ull, 6);
 }
 
 int bl_write_csv(const char *path, const bl_emg_view *v)
@@ -76,7 +148,7 @@ int bl_write_csv(const char *path, const bl_emg_view *v)
     for (size_t k = 0; k < v->count; k++) ch[k] = bl_recording_cdata(v->rec, v->index[k]);
     int failed = 0;
     for (size_t i = 0; i < frames && !failed; i++) {
-        size_t n = (size_t)snprintf(buf, 32, "%.6f", (double)i / rate);
+        size_t n = format_time(buf, i, rate);
         for (size_t k = 0; k < v->count; k++) {
             buf[n++] = ',';
             n += format_g7(buf + n, ch[k][i]);
@@ -94,22 +166,18 @@ int bl_write_csv(const char *path, const bl_emg_view *v)
 
 int bl_write_wav(const char *path, const bl_emg_view *v)
 {
-    size_t frames = bl_recording_frames(v->rec);
-    bl_recording *out = NULL;
-    if (bl_recording_create(v->count, frames, bl_recording_rate(v->rec), &out) != BL_OK)
-        return bl_tool_error("out of memory");
-    char map[4096] = "";
-    for (size_t k = 0; k < v->count; k++) {
-        memcpy(bl_recording_data(out, k), bl_recording_cdata(v->rec, v->index[k]), frames * sizeof(float));
-        size_t used = strlen(map);
-        snprintf(map + used, sizeof map - used, "%s%s", k ? "," : "", v->name[k]);
+    /* Without AUX channels the view is the whole recording: save it as it
+     * is, without a copy. */
+    bl_recording *subset = NULL;
+    const bl_recording *out = v->rec;
+    if (v->count != bl_recording_channels(v->rec)) {
+        if (bl_recording_select(v->rec, v->index, v->count, &subset) != BL_OK)
+            return bl_tool_error("out of memory");
+        out = subset;
     }
-    bl_recording_set_map(out, map);
-    bl_recording_set_meta(out, "content", "linear envelope");
-    bl_recording_set_meta(out, "unit", bl_recording_unit(v->rec));
     char why[512] = "";
     bl_status st = bl_recording_save(out, path, BL_FORMAT_FLOAT32, why, sizeof why);
-    bl_recording_destroy(out);
+    bl_recording_destroy(subset);
     if (st != BL_OK) return bl_tool_error("-o %s: %s", path, why[0] ? why : bl_strerror(st));
     return 0;
 }
