@@ -130,7 +130,13 @@ int main(int argc, char **argv)
     snprintf(script, sizeof script, "%s/tests/scipy_envelope.py", BL_SOURCE_DIR);
     double msamples = (double)channels * (double)frames / 1e6;
 
-    printf("load average now: see /proc/loadavg; wall-time ratios need a quiet machine, CPU-time ratios less so\n");
+    char load[64] = "?";
+    FILE *la = fopen("/proc/loadavg", "r");
+    if (la) {
+        if (!fgets(load, sizeof load, la)) snprintf(load, sizeof load, "?\n");
+        fclose(la);
+    }
+    printf("load average %s(wall-time ratios need a quiet machine; CPU-time ratios are steadier)\n", load);
     printf("envelope benchmark: %d channels x %.1f min at %g Hz = %.1f Msamples, float32 WAV in,\n"
            "band-pass 20-450 Hz order 4 + rectify + 6 Hz low-pass order 4, zero-phase; best of %d runs\n",
            channels, minutes, rate, msamples, repeats);
