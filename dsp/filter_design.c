@@ -12,6 +12,11 @@
 #include "backline/filter.h"
 
 #include <complex.h>
+/* C11's CMPLX; glibc only defines it for GCC. x + I*y is exact for the
+ * finite values used here. */
+#ifndef CMPLX
+#define CMPLX(x, y) ((double)(x) + I * (double)(y))
+#endif
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>

@@ -41,6 +41,14 @@ typedef double v8d __attribute__((vector_size(64)));
 #define STREAM_BLOCK 256       /* frames per transpose block when streaming */
 #define SPECIALISED_SECTIONS 8 /* sections per unrolled kernel call */
 
+/* Two-vector shuffle: GCC spells it __builtin_shuffle, clang
+ * __builtin_shufflevector; the result is the same instruction. */
+#if defined(__clang__)
+#define BL_SHUFFLE4(a, b, i0, i1, i2, i3) __builtin_shufflevector(a, b, i0, i1, i2, i3)
+#else
+#define BL_SHUFFLE4(a, b, i0, i1, i2, i3) __builtin_shuffle(a, b, (v4i){i0, i1, i2, i3})
+#endif
+
 /* No clones under ThreadSanitizer: an instrumented ifunc resolver runs
  * during relocation, before the sanitizer runtime exists, and crashes. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(BL_NO_CLONES) &&         \
@@ -307,14 +315,14 @@ typedef long long v4i __attribute__((vector_size(32)));
 /* 4x4 transpose of doubles: rows r0..r3 become columns. */
 #define TRANSPOSE4(r0, r1, r2, r3)                                                                 \
     do {                                                                                           \
-        v4d t0_ = __builtin_shuffle(r0, r1, (v4i){0, 4, 2, 6});                                    \
-        v4d t1_ = __builtin_shuffle(r0, r1, (v4i){1, 5, 3, 7});                                    \
-        v4d t2_ = __builtin_shuffle(r2, r3, (v4i){0, 4, 2, 6});                                    \
-        v4d t3_ = __builtin_shuffle(r2, r3, (v4i){1, 5, 3, 7});                                    \
-        r0 = __builtin_shuffle(t0_, t2_, (v4i){0, 1, 4, 5});                                       \
-        r1 = __builtin_shuffle(t1_, t3_, (v4i){0, 1, 4, 5});                                       \
-        r2 = __builtin_shuffle(t0_, t2_, (v4i){2, 3, 6, 7});                                       \
-        r3 = __builtin_shuffle(t1_, t3_, (v4i){2, 3, 6, 7});                                       \
+        v4d t0_ = BL_SHUFFLE4(r0, r1, 0, 4, 2, 6);                                    \
+        v4d t1_ = BL_SHUFFLE4(r0, r1, 1, 5, 3, 7);                                    \
+        v4d t2_ = BL_SHUFFLE4(r2, r3, 0, 4, 2, 6);                                    \
+        v4d t3_ = BL_SHUFFLE4(r2, r3, 1, 5, 3, 7);                                    \
+        r0 = BL_SHUFFLE4(t0_, t2_, 0, 1, 4, 5);                                       \
+        r1 = BL_SHUFFLE4(t1_, t3_, 0, 1, 4, 5);                                       \
+        r2 = BL_SHUFFLE4(t0_, t2_, 2, 3, 6, 7);                                       \
+        r3 = BL_SHUFFLE4(t1_, t3_, 2, 3, 6, 7);                                       \
     } while (0)
 
 /* Four planar float channels (src[0..3], frames [0, nf)) into lanes
