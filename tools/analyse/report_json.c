@@ -47,7 +47,7 @@ static cJSON *channels_json(const hinge_report *r)
         bl_mvc_reference ref;
         if (bl_hinge_channel_state_of(h, c) != BL_HINGE_CH_AUX && bl_hinge_channel_reference(h, c, &ref) == BL_OK) {
             cJSON *ro = cJSON_AddObjectToObject(o, "mvc_reference");
-            hinge_json_number(ro, "value", ref.value);
+            hinge_json_number(ro, "value", r4(ref.value));
             cJSON_AddStringToObject(ro, "unit", bl_hinge_unit(h));
             cJSON_AddStringToObject(ro, "source", bl_mvc_source_name(ref.source));
             if (ref.source == BL_MVC_TRIALS && ref.trial < r->n_mvc)
@@ -174,7 +174,7 @@ static cJSON *parameters_json(const hinge_report *r)
         if (bl_hinge_channel_state_of(h, c) == BL_HINGE_CH_AUX || bl_hinge_channel_reference(h, c, &ref) != BL_OK)
             continue;
         cJSON *o = cJSON_AddObjectToObject(refs, bl_hinge_channel_name(h, c));
-        hinge_json_number(o, "reference", ref.value);
+        hinge_json_number(o, "reference", r4(ref.value));
         cJSON_AddStringToObject(o, "unit", bl_hinge_unit(h));
         cJSON_AddStringToObject(o, "source", bl_mvc_source_name(ref.source));
         cJSON *files = cJSON_AddArrayToObject(o, "files");
