@@ -108,6 +108,49 @@ void bl_resampler_destroy(bl_resampler *r)
     free(r);
 }
 
+/* Odd reflection about the end samples, 2·x[0] − x[k], continuing with
+ * the far end's value when the signal is shorter than the pad. */
+static void reflect_pad(const float *x, size_t n, size_t pad, float *out)
+{
+    for (size_t k = 1; k <= pad; k++) {
+        size_t j = k < n ? k : n - 1;
+        out[pad - k] = 2 * x[0] - x[j];
+        out[pad + n - 1 + k] = 2 * x[n - 1] - x[n - 1 - j];
+    }
+    memcpy(out + pad, x, n * sizeof *x);
+}
+
+static unsigned long long gcd_ull(unsigned long long a, unsigned long long b)
+{
+    while (b) {
+        unsigned long long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Input frames of padding per end and the output samples they become. The
+ * sinc kernel spans about 46 zero crossings per side at the lower of the
+ * two rates; with integer rates the pad is a multiple of in/gcd(in, out),
+ * so it maps to a whole number of output samples. */
+static void edge_padding(double in_rate, double out_rate, size_t *pad, size_t *skip)
+{
+    double ratio = out_rate / in_rate;
+    size_t need = (size_t)ceil(64.0 / (ratio < 1 ? ratio : 1.0)) + 16;
+    if (in_rate == floor(in_rate) && out_rate == floor(out_rate) && in_rate < 1e9 && out_rate < 1e9) {
+        unsigned long long g = gcd_ull((unsigned long long)in_rate, (unsigned long long)out_rate);
+        size_t q = (size_t)((unsigned long long)in_rate / g);
+        if (q <= 1u << 20) {
+            *pad = (need + q - 1) / q * q;
+            *skip = (size_t)((unsigned long long)*pad / q * ((unsigned long long)out_rate / g));
+            return;
+        }
+    }
+    *pad = need;
+    *skip = (size_t)llround((double)need * ratio); /* sub-sample misalignment only for odd rates */
+}
+
 bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_recording **out)
 {
     if (!in || !out) return BL_EINVAL;
@@ -129,26 +172,36 @@ bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_r
         return BL_OK;
     }
 
-    /* One channel at a time through a mono converter: planar in, planar
-     * out, no interleaving copies. */
-    size_t cap = out_len + 64 + (size_t)ceil(ratio * 8192.0);
-    float *tmp = malloc(cap * sizeof *tmp);
+    /* The converter sees silence before the first and after the last
+     * sample, so a DC offset or drift would ring at both ends. Pad each
+     * channel with its odd reflection (as sosfiltfilt does), long enough to
+     * cover the sinc kernel, and a whole number of output samples long so
+     * the trimmed output stays exactly aligned. */
+    size_t pad, skip;
+    edge_padding(in_rate, out_rate_hz, &pad, &skip);
+    size_t padded_len = frames + 2 * pad;
+    size_t cap = (size_t)ceil((double)padded_len * ratio) + 64 + (size_t)ceil(ratio * 8192.0);
+    float *tmp = malloc(cap * sizeof *tmp), *padded = malloc(padded_len * sizeof *padded);
     bl_resampler *r = NULL;
-    if (!tmp || (st = bl_resampler_create(1, in_rate, out_rate_hz, &r)) != BL_OK) {
+    if (!tmp || !padded || (st = bl_resampler_create(1, in_rate, out_rate_hz, &r)) != BL_OK) {
         free(tmp);
+        free(padded);
         bl_recording_destroy(res);
-        return tmp ? st : BL_ENOMEM;
+        return tmp && padded ? st : BL_ENOMEM;
     }
     for (size_t c = 0; c < channels && st == BL_OK; c++) {
         size_t got = 0;
+        reflect_pad(bl_recording_cdata(in, c), frames, pad, padded);
         bl_resampler_reset(r);
-        st = bl_resampler_process(r, bl_recording_cdata(in, c), frames, tmp, cap, &got, 1);
+        st = bl_resampler_process(r, padded, padded_len, tmp, cap, &got, 1);
         if (st != BL_OK) break;
         float *dst = bl_recording_data(res, c);
-        size_t n = got < out_len ? got : out_len;
-        memcpy(dst, tmp, n * sizeof(float));
-        for (size_t i = n; i < out_len; i++) dst[i] = n ? tmp[n - 1] : 0.0f;
+        size_t n = got > skip ? got - skip : 0;
+        if (n > out_len) n = out_len;
+        memcpy(dst, tmp + skip, n * sizeof(float));
+        for (size_t i = n; i < out_len; i++) dst[i] = n ? dst[n - 1] : 0.0f;
     }
+    free(padded);
     bl_resampler_destroy(r);
     free(tmp);
     if (st != BL_OK) {
