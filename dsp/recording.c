@@ -21,6 +21,7 @@
 
 #include "backline/recording.h"
 #include "backline/chanmap.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -58,16 +59,6 @@ struct bl_recording {
     size_t meta_count, meta_cap;
     char format_name[64];
 };
-
-static void set_why(char *why, size_t why_len, const char *fmt, ...)
-{
-    if (!why || why_len == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-}
 
 static void clear_why(char *why, size_t why_len)
 {
@@ -829,19 +820,19 @@ static bl_status choose_format(const char *path, bl_sample_format f, int *sf_for
 {
     int major = major_from_path(path);
     if (!major) {
-        set_why(why, why_len,
+        bl_internal_set_why(why, why_len,
                 "%s: unknown file extension (use .wav, .flac, .aiff, .aif, .caf or .w64)", path);
         return BL_EINVAL;
     }
     int sub = sub_from_format(f);
     if (!sub) {
-        set_why(why, why_len, "%s: unknown sample format %d", path, (int)f);
+        bl_internal_set_why(why, why_len, "%s: unknown sample format %d", path, (int)f);
         return BL_EINVAL;
     }
     if (major == SF_FORMAT_FLAC && sub == SF_FORMAT_FLOAT) {
         /* Refuse rather than quietly quantise: a float capture may hold
          * values beyond full scale that 24-bit would clip. */
-        set_why(why, why_len, "%s: FLAC cannot store float samples; use PCM 16/24-bit or a .wav file",
+        bl_internal_set_why(why, why_len, "%s: FLAC cannot store float samples; use PCM 16/24-bit or a .wav file",
                 path);
         return BL_EINVAL;
     }
@@ -916,7 +907,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     if (out)
         *out = NULL;
     if (!path || !out) {
-        set_why(why, why_len, "recording: NULL argument");
+        bl_internal_set_why(why, why_len, "recording: NULL argument");
         return BL_EINVAL;
     }
     clear_why(why, why_len);
@@ -925,14 +916,14 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     SNDFILE *sf = sf_open(path, SFM_READ, &info);
     if (!sf) {
         int err = sf_error(NULL);
-        set_why(why, why_len, "%s: cannot open: %s", path, sf_strerror(NULL));
+        bl_internal_set_why(why, why_len, "%s: cannot open: %s", path, sf_strerror(NULL));
         return err == SF_ERR_SYSTEM ? BL_EIO : BL_EFORMAT;
     }
     bl_status st = BL_OK;
     bl_recording *rec = NULL;
     float *buf = NULL;
     if (info.channels <= 0 || info.samplerate <= 0) {
-        set_why(why, why_len, "%s: header gives %d channels at %d Hz", path, info.channels,
+        bl_internal_set_why(why, why_len, "%s: header gives %d channels at %d Hz", path, info.channels,
                 info.samplerate);
         st = BL_EFORMAT;
         goto fail;
@@ -952,7 +943,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     rec = alloc_recording(channels, cap, (double)info.samplerate);
     buf = malloc((size_t)READ_CHUNK_FRAMES * channels * sizeof *buf);
     if (!rec || !buf) {
-        set_why(why, why_len, "%s: out of memory", path);
+        bl_internal_set_why(why, why_len, "%s: out of memory", path);
         st = BL_ENOMEM;
         goto fail;
     }
@@ -961,7 +952,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
         if (n <= 0)
             break;
         if (grow(rec, rec->frames + (size_t)n) != 0) {
-            set_why(why, why_len, "%s: out of memory after %zu frames", path, rec->frames);
+            bl_internal_set_why(why, why_len, "%s: out of memory after %zu frames", path, rec->frames);
             st = BL_ENOMEM;
             goto fail;
         }
@@ -979,7 +970,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     int cut_stream = 0;
     if (sf_error(sf) != SF_ERR_NO_ERROR) {
         if (known || rec->frames == 0) {
-            set_why(why, why_len, "%s: cannot decode after %zu frames: %s", path, rec->frames,
+            bl_internal_set_why(why, why_len, "%s: cannot decode after %zu frames: %s", path, rec->frames,
                     sf_strerror(sf));
             st = BL_EFORMAT;
             goto fail;
@@ -987,7 +978,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
         cut_stream = 1;
     }
     if (known && (sf_count_t)rec->frames < info.frames) {
-        set_why(why, why_len, "%s: truncated: header declares %lld frames, file holds %zu", path,
+        bl_internal_set_why(why, why_len, "%s: truncated: header declares %lld frames, file holds %zu", path,
                 (long long)info.frames, rec->frames);
         st = BL_EFORMAT;
         goto fail;
@@ -996,14 +987,14 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     unsigned long long declared = 0, present = 0;
     if ((major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX) &&
         wav_truncated(path, &declared, &present)) {
-        set_why(why, why_len,
+        bl_internal_set_why(why, why_len,
                 "%s: truncated: data chunk declares %llu bytes, file holds %llu (%zu frames)", path,
                 declared, present, rec->frames);
         st = BL_EFORMAT;
         goto fail;
     }
     if (rec->frames == 0) {
-        set_why(why, why_len, "%s: no audio frames", path);
+        bl_internal_set_why(why, why_len, "%s: no audio frames", path);
         st = BL_EFORMAT;
         goto fail;
     }
@@ -1020,11 +1011,11 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
              sub_name(info.format & SF_FORMAT_SUBMASK));
     const char *comment = sf_get_string(sf, SF_STR_COMMENT);
     if (comment && (st = apply_meta_text(rec, comment)) != BL_OK) {
-        set_why(why, why_len, "%s: out of memory reading metadata", path);
+        bl_internal_set_why(why, why_len, "%s: out of memory reading metadata", path);
         goto fail;
     }
     if (cut_stream && (st = store_meta(rec, "truncated", "1")) != BL_OK) {
-        set_why(why, why_len, "%s: out of memory", path);
+        bl_internal_set_why(why, why_len, "%s: out of memory", path);
         goto fail;
     }
     free(buf);
@@ -1048,11 +1039,11 @@ static bl_status file_meta(const bl_recording *rec, const char *path, char **tex
     size_t len = 0;
     *text = meta_text(rec, &len);
     if (!*text) {
-        set_why(why, why_len, "%s: out of memory", path);
+        bl_internal_set_why(why, why_len, "%s: out of memory", path);
         return BL_ENOMEM;
     }
     if (len > BL_RECORDING_META_MAX) {
-        set_why(why, why_len,
+        bl_internal_set_why(why, why_len,
                 "%s: metadata is %zu bytes; at most %d fit in a WAV comment (fewer channels or "
                 "shorter values)",
                 path, len, BL_RECORDING_META_MAX);
@@ -1067,7 +1058,7 @@ static bl_status open_for_write(const char *path, int sf_format, size_t channels
                                 SNDFILE **out, char *why, size_t why_len)
 {
     if (channels > 1024) {
-        set_why(why, why_len, "%s: %zu channels; libsndfile writes at most 1024", path, channels);
+        bl_internal_set_why(why, why_len, "%s: %zu channels; libsndfile writes at most 1024", path, channels);
         return BL_EINVAL;
     }
     SF_INFO info;
@@ -1076,14 +1067,14 @@ static bl_status open_for_write(const char *path, int sf_format, size_t channels
     info.channels = (int)channels;
     info.format = sf_format;
     if (!sf_format_check(&info)) {
-        set_why(why, why_len, "%s: %s %s cannot hold %zu channels at %d Hz", path,
+        bl_internal_set_why(why, why_len, "%s: %s %s cannot hold %zu channels at %d Hz", path,
                 major_name(sf_format & SF_FORMAT_TYPEMASK), sub_name(sf_format & SF_FORMAT_SUBMASK),
                 channels, info.samplerate);
         return BL_EINVAL;
     }
     SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
     if (!sf) {
-        set_why(why, why_len, "%s: cannot create: %s", path, sf_strerror(NULL));
+        bl_internal_set_why(why, why_len, "%s: cannot create: %s", path, sf_strerror(NULL));
         return BL_EIO;
     }
     /* Overdriven float must saturate, not wrap around, in integer files;
@@ -1098,7 +1089,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
                             char *why, size_t why_len)
 {
     if (!rec || !path) {
-        set_why(why, why_len, "recording: NULL argument");
+        bl_internal_set_why(why, why_len, "recording: NULL argument");
         return BL_EINVAL;
     }
     clear_why(why, why_len);
@@ -1107,17 +1098,17 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     if (st != BL_OK)
         return st;
     if (!integral_rate(rec->rate_hz)) {
-        set_why(why, why_len, "%s: sample rate %g Hz is not a whole number (audio files store "
+        bl_internal_set_why(why, why_len, "%s: sample rate %g Hz is not a whole number (audio files store "
                 "integer rates)", path, rec->rate_hz);
         return BL_EINVAL;
     }
     if (format != BL_FORMAT_FLOAT32 && any_in_uv(rec)) {
-        set_why(why, why_len, "%s: samples are in uV; integer formats hold full-scale samples "
+        bl_internal_set_why(why, why_len, "%s: samples are in uV; integer formats hold full-scale samples "
                 "only and would clip them: save as float32", path);
         return BL_EINVAL;
     }
     if (rec->frames == 0) {
-        set_why(why, why_len, "%s: no frames to save (the file would not load)", path);
+        bl_internal_set_why(why, why_len, "%s: no frames to save (the file would not load)", path);
         return BL_EINVAL;
     }
     char *text = NULL;
@@ -1132,7 +1123,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     if (supports_strings(sf_format & SF_FORMAT_TYPEMASK)) {
         int err = sf_set_string(sf, SF_STR_COMMENT, text);
         if (err) {
-            set_why(why, why_len, "%s: cannot store metadata: %s", path, sf_error_number(err));
+            bl_internal_set_why(why, why_len, "%s: cannot store metadata: %s", path, sf_error_number(err));
             st = BL_EIO;
         }
     }
@@ -1140,7 +1131,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     float *buf = st == BL_OK ? malloc((size_t)READ_CHUNK_FRAMES * rec->channels * sizeof *buf)
                              : NULL;
     if (st == BL_OK && !buf) {
-        set_why(why, why_len, "%s: out of memory", path);
+        bl_internal_set_why(why, why_len, "%s: out of memory", path);
         st = BL_ENOMEM;
     }
     for (size_t pos = 0; st == BL_OK && pos < rec->frames; pos += READ_CHUNK_FRAMES) {
@@ -1152,7 +1143,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
         }
         sf_count_t w = sf_writef_float(sf, buf, (sf_count_t)n);
         if (w != (sf_count_t)n) {
-            set_why(why, why_len, "%s: write failed after %zu frames: %s", path,
+            bl_internal_set_why(why, why_len, "%s: write failed after %zu frames: %s", path,
                     pos + (size_t)(w > 0 ? w : 0), sf_strerror(sf));
             st = BL_EIO;
         }
@@ -1160,7 +1151,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     free(buf);
     int err = sf_close(sf);
     if (st == BL_OK && err) {
-        set_why(why, why_len, "%s: cannot finish file: %s", path, sf_error_number(err));
+        bl_internal_set_why(why, why_len, "%s: cannot finish file: %s", path, sf_error_number(err));
         st = BL_EIO;
     }
     return st;
@@ -1197,7 +1188,7 @@ static bl_status writer_store_comment(bl_writer *w, char *why, size_t why_len)
     int err = sf_set_string(w->sf, SF_STR_COMMENT, text);
     free(text);
     if (err) {
-        set_why(why, why_len, "%s: cannot store metadata: %s", w->path, sf_error_number(err));
+        bl_internal_set_why(why, why_len, "%s: cannot store metadata: %s", w->path, sf_error_number(err));
         return BL_EIO;
     }
     return BL_OK;
@@ -1209,16 +1200,16 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
     if (out)
         *out = NULL;
     if (!path || !out || channels == 0) {
-        set_why(why, why_len, "writer: NULL argument or zero channels");
+        bl_internal_set_why(why, why_len, "writer: NULL argument or zero channels");
         return BL_EINVAL;
     }
     clear_why(why, why_len);
     if (!integral_rate(rate_hz)) {
-        set_why(why, why_len, "%s: sample rate %g Hz is not a positive whole number", path, rate_hz);
+        bl_internal_set_why(why, why_len, "%s: sample rate %g Hz is not a positive whole number", path, rate_hz);
         return BL_EINVAL;
     }
     if (meta && meta->channels != channels) {
-        set_why(why, why_len, "%s: metadata describes %zu channels but the writer has %zu", path,
+        bl_internal_set_why(why, why_len, "%s: metadata describes %zu channels but the writer has %zu", path,
                 meta->channels, channels);
         return BL_EINVAL;
     }
@@ -1229,7 +1220,7 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
     bl_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->path = dup_str(path)) ||
         bl_recording_create(channels, 0, rate_hz, &w->meta) != BL_OK) {
-        set_why(why, why_len, "%s: out of memory", path);
+        bl_internal_set_why(why, why_len, "%s: out of memory", path);
         st = BL_ENOMEM;
         goto fail;
     }
@@ -1245,7 +1236,7 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
         for (size_t i = 0; st == BL_OK && i < meta->meta_count; i++)
             st = store_meta(w->meta, meta->meta[i].key, meta->meta[i].value);
         if (st != BL_OK) {
-            set_why(why, why_len, "%s: out of memory", path);
+            bl_internal_set_why(why, why_len, "%s: out of memory", path);
             goto fail;
         }
     }
@@ -1276,18 +1267,18 @@ bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames,
                           size_t why_len)
 {
     if (!w || (!interleaved && frames > 0)) {
-        set_why(why, why_len, "writer: NULL argument");
+        bl_internal_set_why(why, why_len, "writer: NULL argument");
         return BL_EINVAL;
     }
     if (w->failed) {
-        set_why(why, why_len, "%s: an earlier write failed; %zu frames are in the file", w->path,
+        bl_internal_set_why(why, why_len, "%s: an earlier write failed; %zu frames are in the file", w->path,
                 w->frames);
         return BL_EIO;
     }
     if (frames == 0)
         return BL_OK;
     if (frames > (size_t)INT64_MAX / w->channels) {
-        set_why(why, why_len, "%s: block of %zu frames is too large", w->path, frames);
+        bl_internal_set_why(why, why_len, "%s: block of %zu frames is too large", w->path, frames);
         return BL_EINVAL;
     }
     /* Metadata precedes the audio in every format; store it now so keys
@@ -1305,7 +1296,7 @@ bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames,
     if (n != (sf_count_t)frames) {
         w->failed = 1;
         /* libsndfile's text carries the system reason ("File too large"). */
-        set_why(why, why_len, "%s: write failed after %zu frames: %s", w->path, w->frames,
+        bl_internal_set_why(why, why_len, "%s: write failed after %zu frames: %s", w->path, w->frames,
                 sf_strerror(w->sf));
         return BL_EIO;
     }
@@ -1350,7 +1341,7 @@ size_t bl_writer_frames(const bl_writer *w)
 bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len)
 {
     if (!w) {
-        set_why(why, why_len, "writer: NULL argument");
+        bl_internal_set_why(why, why_len, "writer: NULL argument");
         return BL_EINVAL;
     }
     clear_why(why, why_len);
@@ -1360,7 +1351,7 @@ bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len)
         st = writer_store_comment(w, why, why_len);
     int err = sf_close(w->sf);
     if (err && st == BL_OK) {
-        set_why(why, why_len, "%s: cannot finish file: %s", w->path, sf_error_number(err));
+        bl_internal_set_why(why, why_len, "%s: cannot finish file: %s", w->path, sf_error_number(err));
         st = BL_EIO;
     }
     bl_recording_destroy(w->meta);

@@ -1,6 +1,10 @@
 /* Status strings and version: the only strings the library hands out
  * without being asked for a specific object. */
 #include "backline/backline.h"
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 #include "bl_version_config.h"
 
 const char *bl_strerror(int status)
@@ -25,4 +29,13 @@ const char *bl_strerror(int status)
 const char *bl_version(void)
 {
     return BL_VERSION_STRING;
+}
+
+void bl_internal_set_why(char *why, size_t why_len, const char *fmt, ...)
+{
+    if (!why || why_len == 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
 }

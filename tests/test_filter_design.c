@@ -9,36 +9,18 @@
 
 #include "backline/filter.h"
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
 /* Tolerance on each coefficient: relative to the reference value, with a
  * floor relative to the largest coefficient of the same row so that
  * coefficients which are zero up to cancellation (b1 of a band-pass
  * section) are judged on the row's scale. */
 #define COEF_RTOL 1e-12
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    if (buf) buf[n] = 0;
-    fclose(f);
-    return buf;
-}
-
 static cJSON *load_fixture(const char *name)
 {
     char path[1024];
     bl_test_path(path, sizeof path, bl_test_fixtures(), name);
     bl_test_require_file(path);
-    char *text = slurp(path);
+    char *text = bl_test_slurp(path);
     CHECK_MSG(text != NULL, "cannot read %s", path);
     if (!text) return NULL;
     cJSON *j = cJSON_Parse(text);

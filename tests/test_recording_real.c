@@ -15,25 +15,6 @@
 #include "backline/chanmap.h"
 #include "backline/recording.h"
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static int files_checked, backyard_checked;
 
 static void check_one(const char *dir, const char *sub, const char *wav)
@@ -59,7 +40,7 @@ static void check_one(const char *dir, const char *sub, const char *wav)
               fr);
     CHECK_MSG(bl_recording_frames(r) > 0, "%s: no frames", path);
 
-    char *text = slurp(json);
+    char *text = bl_test_slurp(json);
     CHECK_MSG(text != NULL, "%s: sidecar missing", json);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
     CHECK_MSG(root != NULL, "%s: sidecar does not parse", json);

@@ -9,24 +9,6 @@
 
 #include "backline/filter.h"
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    if (buf) buf[n] = 0;
-    fclose(f);
-    return buf;
-}
-
 static size_t json_doubles(const cJSON *arr, double *out, size_t max)
 {
     size_t n = 0;
@@ -113,7 +95,7 @@ static void test_reference(void)
     char path[1024];
     bl_test_path(path, sizeof path, bl_test_fixtures(), "reference/sosfilt.json");
     bl_test_require_file(path);
-    char *text = slurp(path);
+    char *text = bl_test_slurp(path);
     cJSON *j = text ? cJSON_Parse(text) : NULL;
     free(text);
     CHECK_MSG(j != NULL, "cannot parse %s", path);

@@ -10,27 +10,9 @@
 
 #include "backline/spectrum.h"
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
 /* Relative tolerance per PSD bin (bins below 1e-12 of the peak are judged
  * against the peak instead: they are rounding noise in both). */
 #define WELCH_RTOL 1e-9
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    if (buf) buf[n] = 0;
-    fclose(f);
-    return buf;
-}
 
 static unsigned long long rng = 0x2545F4914F6CDD1Dull;
 static double urand(void)
@@ -51,7 +33,7 @@ static void test_welch_reference(void)
     char path[1024];
     bl_test_path(path, sizeof path, bl_test_fixtures(), "reference/welch.json");
     bl_test_require_file(path);
-    char *text = slurp(path);
+    char *text = bl_test_slurp(path);
     cJSON *j = text ? cJSON_Parse(text) : NULL;
     free(text);
     CHECK_MSG(j != NULL, "cannot parse %s", path);

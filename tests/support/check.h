@@ -40,6 +40,8 @@ const char *bl_test_real_data(void);     /* ../shared/data/real; skips if absent
 const char *bl_test_tools(void);         /* build/tools */
 /* Join dir and name into a static-free caller buffer. */
 char *bl_test_path(char *buf, size_t len, const char *dir, const char *name);
+/* Whole file as a NUL-terminated string (caller frees), or NULL. */
+char *bl_test_slurp(const char *path);
 /* Skip unless the file exists. */
 void bl_test_require_file(const char *path);
 
