@@ -444,6 +444,33 @@ static double rep_onset(const bl_bursts *b, double prev_end, double start, doubl
     return NAN;
 }
 
+/* Fallback when the muscle never fell below its baseline threshold
+ * between repetitions (short rests): the onset is where the envelope rises
+ * through 20 % of its trough-to-peak range after the trough that precedes
+ * the repetition (searched from the previous repetition's end, at most 1 s
+ * before the start, to 0.3 s into the repetition). */
+static double relative_onset(const float *x, size_t n, double rate, double prev_end, double start, double end)
+{
+    double from = fmax(prev_end, start - 1.0);
+    if (from < 0) from = 0;
+    size_t a = (size_t)lround(from * rate), m = (size_t)lround((start + 0.3) * rate),
+           b = (size_t)lround(end * rate);
+    if (b > n) b = n;
+    if (m > b) m = b;
+    if (a >= m) return NAN;
+    size_t lo = a;
+    for (size_t i = a; i < m; i++)
+        if (x[i] < x[lo]) lo = i;
+    size_t hi = lo;
+    for (size_t i = lo; i < b; i++)
+        if (x[i] > x[hi]) hi = i;
+    double thr = x[lo] + 0.2 * ((double)x[hi] - x[lo]);
+    if (!(x[hi] > x[lo])) return NAN;
+    for (size_t i = lo; i <= hi; i++)
+        if (x[i] >= thr) return (double)i / rate - start;
+    return NAN;
+}
+
 static double group_mean(const bl_hinge *h, const bl_hinge_rep_channel *rc, int (*pick)(bl_muscle, bl_chain, void *),
                          void *arg)
 {
@@ -649,6 +676,8 @@ static bl_status rep_metrics(bl_hinge *h, const bl_hinge_segment *segs, size_t n
             o->peak_pct = p;
             o->iemg = s / rate;
             o->onset_s = rep_onset(bursts[c], prev_end, r->start_s, r->end_s);
+            if (!isfinite(o->onset_s))
+                o->onset_s = relative_onset(x, n, rate, prev_end, r->start_s, r->end_s);
             o->median_hz = median_freq(sp, seg, psd, bl_recording_cdata(h->cond, c) + a, b - a, rate,
                                        &h->cfg.envelope);
         }

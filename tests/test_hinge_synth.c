@@ -43,7 +43,7 @@ typedef struct tally {
     double turn_err_sum;
     size_t turn_n;
     double onset_err_sum;
-    size_t onset_n;
+    size_t onset_n, onset_possible;
 } tally;
 
 static char tmpdir[256];
@@ -177,9 +177,10 @@ static bl_hinge *run(const scenario *sc, tally *t, int verbose)
         }
         for (size_t c = 0; c < nch; c++) {
             bl_hinge_rep_channel rc;
-            if (bl_hinge_rep_channel_get(h, best, c, &rc) != BL_OK || !isfinite(rc.onset_s)) continue;
             double want_on = bl_synth_truth_onset(truth, i, c);
-            if (!isfinite(want_on)) continue;
+            if (!isfinite(want_on) || bl_hinge_channel_state_of(h, c) != BL_HINGE_CH_OK) continue;
+            t->onset_possible++;
+            if (bl_hinge_rep_channel_get(h, best, c, &rc) != BL_OK || !isfinite(rc.onset_s)) continue;
             t->onset_err_sum += fabs(r.start_s + rc.onset_s - want_on);
             t->onset_n++;
         }
@@ -218,6 +219,7 @@ static void add(tally *a, const tally *b)
     a->turn_n += b->turn_n;
     a->onset_err_sum += b->onset_err_sum;
     a->onset_n += b->onset_n;
+    a->onset_possible += b->onset_possible;
 }
 
 static void print_tally(const char *label, const tally *t)
@@ -226,7 +228,9 @@ static void print_tally(const char *label, const tally *t)
            t->found, t->matched, f1_of(t), t->verdict_ok, t->verdict_n,
            t->verdict_n ? (double)t->verdict_ok / (double)t->verdict_n : 0.0);
     if (t->turn_n) printf("  |turn err| %.2f s", t->turn_err_sum / (double)t->turn_n);
-    if (t->onset_n) printf("  |onset err| %.3f s", t->onset_err_sum / (double)t->onset_n);
+    if (t->onset_n)
+        printf("  |onset err| %.3f s (%zu/%zu onsets)", t->onset_err_sum / (double)t->onset_n, t->onset_n,
+               t->onset_possible);
     printf("\n");
 }
 
@@ -323,6 +327,8 @@ int main(int argc, char **argv)
     }
     /* Onsets (onset.h on the %MVC envelopes) within 150 ms of the truth on
      * average; the trunk carries ECG, so its onsets come a little late. */
+    CHECK_MSG((double)total.onset_n >= 0.9 * (double)total.onset_possible, "onsets found for %zu of %zu",
+              total.onset_n, total.onset_possible);
     CHECK_MSG(total.onset_n > 0 && total.onset_err_sum / (double)total.onset_n < 0.15,
               "mean onset error %.3f s", total.onset_n ? total.onset_err_sum / (double)total.onset_n : -1.0);
 

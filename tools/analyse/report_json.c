@@ -209,6 +209,9 @@ static cJSON *parameters_json(const hinge_report *r)
     cJSON_AddNumberToObject(on, "k_sd", cfg->onset.k);
     cJSON_AddNumberToObject(on, "baseline_window_s", cfg->onset.baseline_window_s);
     cJSON_AddStringToObject(on, "baseline", "quietest window of the session, found automatically");
+    cJSON_AddStringToObject(on, "fallback", "when the muscle did not fall below that threshold between repetitions: "
+                                            "the rise through 20 % of its trough-to-peak range after the trough "
+                                            "preceding the repetition");
     cJSON_AddNumberToObject(on, "min_on_s", cfg->onset.min_on_s);
     cJSON_AddNumberToObject(on, "min_off_s", cfg->onset.min_off_s);
 
