@@ -306,6 +306,50 @@ static void ifft(synth_shaper *sh)
     }
 }
 
+/* Draw one block's spectrum into the IFFT buffers. slot 0 puts it in the
+ * real part of the output, slot 1 in the imaginary part (the spectrum times
+ * i): both spectra are Hermitian, so one complex IFFT yields two real
+ * blocks. */
+static void draw_block(synth_shaper *sh, double fl, double fh, double power, double scale, size_t kmax,
+                       synth_rng *rng, int slot)
+{
+    size_t len = sh->len;
+    double df = sh->rate / (double)len;
+    for (size_t k = 1; k <= kmax; k++) {
+        double f = (double)k * df;
+        /* Bin weights: a one-sided PSD P(f/s)/s normalised to unit power
+         * gives per-bin amplitude √(P·df/(4·power)) for each of re and im
+         * of c_k, with x[n] = Σ 2·Re(c_k e^{...}). */
+        double p = synth_shwedyk(f / scale, fl, fh) / scale;
+        double amp = sqrt(p * df / (4.0 * power));
+        double g1, g2;
+        synth_rng_normal2(rng, &g1, &g2);
+        double a = amp * g1, b = amp * g2;
+        if (slot == 0) {
+            sh->re[k] += a;
+            sh->im[k] += b;
+            sh->re[len - k] += a;
+            sh->im[len - k] -= b;
+        } else {
+            sh->re[k] -= b;
+            sh->im[k] += a;
+            sh->re[len - k] += b;
+            sh->im[len - k] += a;
+        }
+    }
+}
+
+static double block_scale(const float *mf, long long start, size_t hop, size_t frames)
+{
+    long long centre = start + (long long)hop;
+    if (centre < 0)
+        centre = 0;
+    if (centre >= (long long)frames)
+        centre = (long long)frames - 1;
+    double scale = mf ? (double)mf[centre] : 1.0;
+    return scale > 0.05 ? scale : 0.05;
+}
+
 void synth_shaper_run(synth_shaper *sh, double fl, double fh, double power, const float *mf,
                       size_t frames, synth_rng *rng, float *out)
 {
@@ -318,38 +362,25 @@ void synth_shaper_run(synth_shaper *sh, double fl, double fh, double power, cons
     if (kcut < kmax)
         kmax = kcut;
     memset(out, 0, frames * sizeof *out);
-    /* Blocks start at -hop so every output sample is covered by two. */
-    for (long long start = -(long long)hop; start < (long long)frames; start += (long long)hop) {
-        long long centre = start + (long long)hop;
-        if (centre < 0)
-            centre = 0;
-        if (centre >= (long long)frames)
-            centre = (long long)frames - 1;
-        double scale = mf ? (double)mf[centre] : 1.0;
-        if (!(scale > 0.05))
-            scale = 0.05;
-        /* Bin weights: a one-sided PSD P(f/s)/s normalised to unit power
-         * gives per-bin amplitude √(P·df/(4·power)) for each of re and im
-         * of c_k, with x[n] = Σ 2·Re(c_k e^{...}). */
+    /* Blocks start at -hop so every output sample is covered by two; they
+     * go through the IFFT in pairs (A in the real part, B = A + hop in the
+     * imaginary part). */
+    for (long long start = -(long long)hop; start < (long long)frames; start += 2 * (long long)hop) {
+        long long start_b = start + (long long)hop;
+        int have_b = start_b < (long long)frames;
         memset(sh->re, 0, len * sizeof *sh->re);
         memset(sh->im, 0, len * sizeof *sh->im);
-        for (size_t k = 1; k <= kmax; k++) {
-            double f = (double)k * df;
-            double p = synth_shwedyk(f / scale, fl, fh) / scale;
-            double a = sqrt(p * df / (4.0 * power));
-            double g1, g2;
-            synth_rng_normal2(rng, &g1, &g2);
-            sh->re[k] = a * g1;
-            sh->im[k] = a * g2;
-            sh->re[len - k] = a * g1;
-            sh->im[len - k] = -a * g2;
-        }
+        draw_block(sh, fl, fh, power, block_scale(mf, start, hop, frames), kmax, rng, 0);
+        if (have_b)
+            draw_block(sh, fl, fh, power, block_scale(mf, start_b, hop, frames), kmax, rng, 1);
         ifft(sh);
         for (size_t i = 0; i < len; i++) {
             long long t = start + (long long)i;
-            if (t < 0 || t >= (long long)frames)
-                continue;
-            out[t] += (float)(sh->re[i] * sh->win[i]);
+            if (t >= 0 && t < (long long)frames)
+                out[t] += (float)(sh->re[i] * sh->win[i]);
+            t = start_b + (long long)i;
+            if (have_b && t < (long long)frames)
+                out[t] += (float)(sh->im[i] * sh->win[i]);
         }
     }
 }

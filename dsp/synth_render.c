@@ -69,7 +69,8 @@ static void add_beat(float *x, size_t frames, double rate, double tb, double amp
         double t = (double)i / rate - tb, v = 0.0;
         for (size_t w = 0; w < sizeof ecg_waves / sizeof ecg_waves[0]; w++) {
             double z = (t - ecg_waves[w].t) / ecg_waves[w].sd;
-            v += ecg_waves[w].a * exp(-0.5 * z * z);
+            if (fabs(z) < 8.0) /* beyond, exp() is below 1e-14 */
+                v += ecg_waves[w].a * exp(-0.5 * z * z);
         }
         x[i] += (float)(amp * v);
     }
@@ -182,8 +183,20 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
                 if (f >= 0.49 * rate)
                     break;
                 double w = 2.0 * M_PI * f / rate, a = a0 * rel[h], p = ph[h] + s->ch[c].mains_phase;
-                for (size_t i = 0; i < frames; i++)
-                    d[i] += (float)(a * sin(w * (double)i + p));
+                /* A rotating phasor, re-anchored on sin/cos every 4096
+                 * samples so rounding cannot accumulate: a sine per sample
+                 * costs more than the whole EMG model at audio rates. */
+                double cw = cos(w), sw = sin(w);
+                for (size_t i0 = 0; i0 < frames; i0 += 4096) {
+                    double sn = sin(w * (double)i0 + p), cs = cos(w * (double)i0 + p);
+                    size_t i1 = i0 + 4096 < frames ? i0 + 4096 : frames;
+                    for (size_t i = i0; i < i1; i++) {
+                        d[i] += (float)(a * sn);
+                        double t = sn * cw + cs * sw;
+                        cs = cs * cw - sn * sw;
+                        sn = t;
+                    }
+                }
             }
         }
     }

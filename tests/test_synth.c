@@ -418,6 +418,10 @@ static void test_fatigue_and_truth(void)
     bl_synth_config_default(&cfg);
     cfg.seed = 5;
     cfg.map = "L.ST,L.BF,L.GMAX,L.ES,L.EO";
+    /* Mains lines and white noise would pull a weak rep's median towards
+     * their own; keep them out so the check measures the model's scaling. */
+    cfg.mains_hz = 0;
+    cfg.noise_uV = 1;
     bl_synth *s = make(&cfg);
     for (int order = 0; order < 2; order++) {
         bl_synth_hinge_config h;
@@ -462,28 +466,37 @@ static void test_fatigue_and_truth(void)
         CHECK_EQ_INT(n_int, 4);
 
         /* Median frequency falls over the set by the truth's scale: first
-         * vs last rep, concentric phases of ST, BF and GMAX pooled per
-         * channel (±0.06 on the ratio). */
+         * vs last rep of ST, BF and GMAX. The expected ratio is the model's
+         * (medians over 20–450 Hz of the corners times mf_scale, which is a
+         * little above mf_scale as more of the fatigued spectrum falls below
+         * 20 Hz). One rep's median scatters by ~4 % SD, so each channel gets
+         * ±0.10 and the mean of the three ±0.04. */
         if (order == 0) {
             bl_synth_rep r0, r7;
             bl_synth_truth_rep(t, 0, &r0);
             bl_synth_truth_rep(t, 7, &r7);
+            double err_sum = 0;
             for (size_t c = 0; c < 3; c++) {
                 size_t n0, n7;
                 float *x0 = segment_uV(rec, c, r0.start_s + 0.3, r0.end_s, &n0);
                 float *x7 = segment_uV(rec, c, r7.start_s + 0.3, r7.end_s, &n7);
                 psd p0 = welch(x0, n0, 2000), p7 = welch(x7, n7, 2000);
                 double m0 = psd_median(&p0, 20, 450), m7 = psd_median(&p7, 20, 450);
-                printf("  drift ch %zu: median %.1f -> %.1f Hz (ratio %.3f, truth %.3f)\n", c, m0, m7, m7 / m0,
-                       r7.mf_scale / r0.mf_scale);
-                CHECK_MSG(fabs(m7 / m0 - r7.mf_scale / r0.mf_scale) < 0.06, "channel %zu median ratio %.3f vs %.3f", c,
-                          m7 / m0, r7.mf_scale / r0.mf_scale);
+                double fl, fh;
+                bl_synth_corners(s, c, &fl, &fh);
+                double want = model_median(fl * r7.mf_scale, fh * r7.mf_scale, 20, 450) /
+                              model_median(fl * r0.mf_scale, fh * r0.mf_scale, 20, 450);
+                printf("  drift ch %zu: median %.1f -> %.1f Hz (ratio %.3f, model %.3f, mf_scale %.3f)\n", c, m0, m7,
+                       m7 / m0, want, r7.mf_scale / r0.mf_scale);
+                CHECK_MSG(fabs(m7 / m0 - want) < 0.10, "channel %zu median ratio %.3f vs %.3f", c, m7 / m0, want);
+                err_sum += m7 / m0 - want;
                 CHECK(m7 >= 60);
                 free(x0);
                 free(x7);
                 free(p0.p);
                 free(p7.p);
             }
+            CHECK_MSG(fabs(err_sum / 3) < 0.04, "mean median-ratio error %.3f", err_sum / 3);
         }
         bl_recording_destroy(rec);
         bl_synth_truth_destroy(t);
