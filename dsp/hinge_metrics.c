@@ -367,9 +367,11 @@ static bl_status segment(bl_hinge *h, bl_hinge_segment **segs_out, size_t *n_out
     segs = calloc(cap, sizeof *segs);
     if (!segs) goto done;
     st = bl_hinge_segment_find(env, w, nch, n, rate, aux, &h->cfg.segment, segs, cap, &count, ign);
+    int said = 0;
     if (st == BL_ENODATA) {
         count = 0;
-        st = add_warning(h, "no usable channel or recording shorter than 1 s: no repetitions");
+        said = 1;
+        st = add_warning(h, "no usable channel: no repetitions");
     }
     if (st != BL_OK) goto done;
     if (count > cap) count = cap;
@@ -390,10 +392,12 @@ static bl_status segment(bl_hinge *h, bl_hinge_segment **segs_out, size_t *n_out
             wu += w[c];
         }
     }
-    if (st == BL_OK && count == 0 && wt > 0 && wu < h->cfg.segment.min_used_weight * wt)
+    if (st == BL_OK && count == 0 && !said && wt > 0 && !(wu > 0))
+        st = add_warning(h, "no channel modulates: no repetitions");
+    else if (st == BL_OK && count == 0 && !said && wt > 0 && wu < h->cfg.segment.min_used_weight * wt)
         st = add_warning(h, "too few channels modulate (%.0f %% of the segmentation weight): no repetitions "
                          "(activity on the trunk alone, e.g. ECG, does not make a set)", 100.0 * wu / wt);
-    else if (st == BL_OK && count == 0)
+    else if (st == BL_OK && count == 0 && !said)
         st = add_warning(h, "no repetitions found");
     *segs_out = segs;
     *n_out = count;
@@ -732,6 +736,11 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     if (!config_ok(cfg)) {
         set_why(why, why_len, "invalid hinge configuration");
         return BL_EINVAL;
+    }
+    if (bl_recording_duration(session) < 1.0) {
+        set_why(why, why_len, "the session lasts %.3g s; a hinge set needs at least 1 s",
+                bl_recording_duration(session));
+        return BL_ENODATA;
     }
     bl_hinge *h = calloc(1, sizeof *h);
     if (!h) return BL_ENOMEM;

@@ -221,7 +221,9 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
         wsum += w;
     }
     if (!(wsum > 0)) {
-        st = BL_ENODATA;
+        /* No weight at all is a caller problem; weight on channels that
+         * are all flat is a finding: no repetitions. */
+        st = wtotal > 0 ? BL_OK : BL_ENODATA;
         goto done;
     }
     if (wsum < cfg->min_used_weight * wtotal) {

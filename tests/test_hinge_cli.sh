@@ -136,6 +136,10 @@ expect_error "not internal, external or none" hinge "$s" --json "$tmp/x.json" --
 expect_error "nope.wav" hinge "$s" --json "$tmp/x.json" --mvc "$tmp/nope.wav"
 expect_error "must end in .html" hinge "$s" --json "$tmp/x.json" --html "$tmp/x.txt"
 expect_error "cannot write|No such file" hinge "$s" --json "$tmp/no/such/dir/x.json"
+"$py" -c 'import sys, wave, struct
+w = wave.open(sys.argv[1], "wb"); w.setnchannels(2); w.setsampwidth(2); w.setframerate(2000)
+w.writeframes(struct.pack("<1200h", *([0, 100, -100] * 400))); w.close()' "$tmp/short.wav"
+expect_error "at least 1 s" hinge "$tmp/short.wav" --map ST,BF --json "$tmp/x.json"
 # An MVC trial in another layout (a 4-channel session's trial).
 "$synth" hinge -o "$tmp/four" --seed 5105 --reps 1 --map L.ST,L.BF,L.GMAX,L.ES > /dev/null 2>&1
 expect_error "channel|map" hinge "$s" --json "$tmp/x.json" --mvc "$tmp/four/mvc_ST.wav"

@@ -174,7 +174,12 @@ int main(void)
         CHECK_EQ_INT(bl_hinge_segment_find(ch, NULL, 0, 1000, RATE, NULL, &cfg, NULL, 0, &ns, NULL), BL_EINVAL);
         CHECK_EQ_INT(bl_hinge_segment_find(ch, NULL, 1, 1000, 0, NULL, &cfg, NULL, 0, &ns, NULL), BL_EINVAL);
         CHECK_EQ_INT(bl_hinge_segment_find(ch, NULL, 1, 1000, RATE, NULL, NULL, NULL, 0, &ns, NULL), BL_EINVAL);
-        CHECK_EQ_INT(bl_hinge_segment_find(ch, NULL, 1, 1000, RATE, NULL, &cfg, NULL, 0, &ns, NULL), BL_ENODATA);
+        /* A flat channel is a finding (no repetitions), not an error. */
+        ns = 99;
+        CHECK_EQ_INT(bl_hinge_segment_find(ch, NULL, 1, 1000, RATE, NULL, &cfg, NULL, 0, &ns, NULL), BL_OK);
+        CHECK_EQ_INT(ns, 0);
+        w = 0;
+        CHECK_EQ_INT(bl_hinge_segment_find(ch, &w, 1, 1000, RATE, NULL, &cfg, NULL, 0, &ns, NULL), BL_ENODATA);
         CHECK_EQ_INT(bl_hinge_segment_find(ch, NULL, 1, 100, RATE, NULL, &cfg, NULL, 0, &ns, NULL), BL_ENODATA);
         CHECK_EQ_INT(bl_hinge_segment_find(ch, NULL, 1, 1000, RATE, NULL, &cfg, NULL, 5, &ns, NULL), BL_EINVAL);
         cfg.min_used_weight = 2;

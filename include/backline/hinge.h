@@ -146,7 +146,8 @@ typedef struct bl_hinge_segment {
  * no segment is returned (BL_OK, *n_segments = 0): quiet standing with ECG
  * on a trunk channel is not a set. BL_EINVAL for NULL/zero arguments or a
  * bad config; BL_ENODATA
- * when no channel is usable or the signal is shorter than 1 s; BL_ENOMEM. */
+ * when no channel has a positive weight or the signal is shorter than 1 s;
+ * BL_ENOMEM. */
 bl_status bl_hinge_segment_find(const float *const *env, const double *weights, size_t channels,
                                 size_t frames, double rate_hz, const float *aux,
                                 const bl_hinge_segment_config *cfg, bl_hinge_segment *segs,
@@ -172,7 +173,8 @@ typedef struct bl_hinge bl_hinge;
  * verdict is possible). mvc[0..n_mvc) are MVC trial recordings in the same
  * layout (may be NULL when n_mvc is 0). Errors: BL_EINVAL (NULL, bad
  * config), BL_EMAP (map or trial layout mismatch), BL_ERATE/BL_ERANGE/
- * BL_ENONFINITE/BL_ENODATA from conditioning, BL_ENOMEM; `why` gets one
+ * BL_ENONFINITE/BL_ENODATA from conditioning, BL_ENODATA for a session
+ * shorter than 1 s, BL_ENOMEM; `why` gets one
  * line (prefixed "mvc trial N:" for a trial). No repetition found is not
  * an error (0 reps and a warning). *out is NULL on failure. */
 bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
