@@ -17,7 +17,7 @@ void bl_synth_config_default(bl_synth_config *cfg)
     cfg->map = BL_SYNTH_DEFAULT_MAP;
     cfg->noise_uV = 3.0;
     cfg->mains_hz = 50.0;
-    cfg->mains_uV = 10.0;
+    cfg->mains_uV = 25.0;
     cfg->crosstalk = 0.05;
     cfg->ecg_uV = 40.0;
     cfg->heart_rate_bpm = 72.0;

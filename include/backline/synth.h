@@ -56,7 +56,8 @@ typedef struct bl_synth_config {
     double noise_uV;         /* baseline (electrode + amplifier) noise, RMS µV; 3 */
     double mains_hz;         /* 50, 60, or 0 for none; 50 */
     double mains_uV;         /* mains fundamental amplitude (peak) µV, before the
-                              * per-electrode factor 0.5–1.5; 10 */
+                              * per-electrode factor 0.5–1.5; 25 (unshielded
+                              * leads into a sound card pick up tens of µV) */
     double crosstalk;        /* fraction of a neighbour's EMG seen by a site,
                               * 0–0.5 (per pair ×0.6–1.4); 0.05 */
     double ecg_uV;           /* R-wave amplitude on trunk channels, µV; 40; 0 = none */

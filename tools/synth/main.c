@@ -42,7 +42,7 @@ static const char *const help_text =
     "  --noise LEVEL       baseline noise, uV RMS in 10-500 Hz, or none|low|medium|high\n"
     "                      (0, 1, 3, 8; default 3)\n"
     "  --mains HZ          50 | 60 | 0 (none) (default 50)\n"
-    "  --mains-uv UV       mains amplitude at the electrode (default 10)\n"
+    "  --mains-uv UV       mains amplitude at the electrode (default 25)\n"
     "  --ecg UV            ECG R-wave on trunk channels, 0 = none (default 40)\n"
     "  --heart-rate BPM    30..200 (default 72)\n"
     "  --motion UV         motion artefact at transitions, 0 = none (default 150)\n"
