@@ -19,7 +19,7 @@ void bl_synth_config_default(bl_synth_config *cfg)
     cfg->mains_hz = 50.0;
     cfg->mains_uV = 25.0;
     cfg->crosstalk = 0.05;
-    cfg->ecg_uV = 40.0;
+    cfg->ecg_uV = 80.0;
     cfg->heart_rate_bpm = 72.0;
     cfg->motion_uV = 150.0;
     /* 500× into a 1 V interface: ±2 mV at the electrode, headroom for a

@@ -60,7 +60,9 @@ typedef struct bl_synth_config {
                               * leads into a sound card pick up tens of µV) */
     double crosstalk;        /* fraction of a neighbour's EMG seen by a site,
                               * 0–0.5 (per pair ×0.6–1.4); 0.05 */
-    double ecg_uV;           /* R-wave amplitude on trunk channels, µV; 40; 0 = none */
+    double ecg_uV;           /* R-wave amplitude at a left external oblique, µV
+                              * (ES ×0.7, IO ×0.8, right side ×0.6); 80 — as large
+                              * as light activity; 0 = none */
     double heart_rate_bpm;   /* 72; beats vary a few % (30–200) */
     double motion_uV;        /* motion artefact peak at transitions, µV; 150; 0 = none */
     double gain;             /* amplifier gain on every EMG channel; 500 */
