@@ -192,17 +192,17 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
     }
     /* Spectral scale: each rep's value, linear between rep centres. Hip
      * angle: raised-cosine down in the eccentric, up in the concentric. */
+    size_t seg = 0; /* rep whose centre is the last one at or before tt */
     for (size_t i = 0; i < frames; i++) {
-        double tt = (double)i / rate, m = t->reps[0].mf_scale;
-        for (size_t k = 0; k + 1 < nreps; k++) {
-            double c0 = 0.5 * (t->reps[k].start_s + t->reps[k].end_s);
-            double c1 = 0.5 * (t->reps[k + 1].start_s + t->reps[k + 1].end_s);
-            if (tt >= c0 && tt < c1) {
-                m = t->reps[k].mf_scale + (t->reps[k + 1].mf_scale - t->reps[k].mf_scale) * (tt - c0) / (c1 - c0);
-                break;
-            }
-            if (tt >= c1)
-                m = t->reps[k + 1].mf_scale;
+        double tt = (double)i / rate, m;
+        while (seg + 1 < nreps && tt >= 0.5 * (t->reps[seg + 1].start_s + t->reps[seg + 1].end_s))
+            seg++;
+        double c0 = 0.5 * (t->reps[seg].start_s + t->reps[seg].end_s);
+        if (tt < c0 || seg + 1 >= nreps) {
+            m = t->reps[seg].mf_scale;
+        } else {
+            double c1 = 0.5 * (t->reps[seg + 1].start_s + t->reps[seg + 1].end_s);
+            m = t->reps[seg].mf_scale + (t->reps[seg + 1].mf_scale - t->reps[seg].mf_scale) * (tt - c0) / (c1 - c0);
         }
         sc.mf[i] = (float)m;
         sc.angle_deg[i] = 0.0f;

@@ -76,6 +76,14 @@ for f in "$tmp"/a/*; do
   cmp -s "$f" "$tmp/b/$(basename "$f")" || bad "seed 77 twice: $(basename "$f") differs"
 done
 cmp -s "$tmp/a/session.wav" "$tmp/c/session.wav" && bad "seeds 77 and 78 give the same session"
+# Float WAV carries a PEAK chunk with a time stamp: still identical bytes,
+# even a few seconds apart.
+"$synth" hinge -o "$tmp/fa" --seed 9 --reps 1 --format float --map L.ST --mvc-hold 1 >/dev/null || bad "float a"
+sleep 1.1
+"$synth" hinge -o "$tmp/fb" --seed 9 --reps 1 --format float --map L.ST --mvc-hold 1 >/dev/null || bad "float b"
+for f in "$tmp"/fa/*; do
+  cmp -s "$f" "$tmp/fb/$(basename "$f")" || bad "float, seed 9 twice: $(basename "$f") differs"
+done
 [ "$(ls "$tmp/a" | wc -l)" -eq 8 ] || bad "expected session, 6 MVC files and truth.json: $(ls "$tmp/a")"
 
 # truth.json contract.
