@@ -22,7 +22,8 @@
  * in the truth show on trunk channels at rest; the median frequency of the
  * raw (unfiltered; mains lines left out) signal of every MVC trial (or,
  * without trials, of each rep) is 60–120 Hz; the envelope's half-level
- * crossing at each burst's start agrees with the truth's onset (±80 ms); the normalised concentric level matches the truth's %MVC
+ * crossing at each burst's start agrees with the truth's onset (±80 ms);
+ * motion artefacts (below 10 Hz) sit at the truth's times; the normalised concentric level matches the truth's %MVC
  * (the mean ratio over a set within 0.85–1.08; each rep and channel within
  * ±35 %, as one rep's 0.6–1.1 s window scatters by ~7 % SD —
  * the max-of-500-ms reference sits a few % above the hold's mean, so the
@@ -130,8 +131,8 @@ static int read_wav(const char *path, const cJSON *truth, sig *out)
     return 0;
 }
 
-/* FFT brick-wall band-pass with mains bins removed, in place. */
-static void bandpass(float *x, size_t n, double rate)
+/* FFT brick-wall band-pass [lo, hi] Hz with mains bins removed, in place. */
+static void band(float *x, size_t n, double rate, double lo, double hi)
 {
     double *buf = fftw_malloc(n * sizeof *buf);
     fftw_complex *spec = fftw_malloc((n / 2 + 1) * sizeof *spec);
@@ -142,7 +143,7 @@ static void bandpass(float *x, size_t n, double rate)
     fftw_execute(fwd);
     for (size_t k = 0; k <= n / 2; k++) {
         double f = (double)k * rate / (double)n;
-        int keep = f >= 20.0 && f <= 450.0;
+        int keep = f >= lo && f <= hi;
         for (int h = 1; keep && h <= 9; h++)
             if (fabs(f - 50.0 * h) <= 1.0 || fabs(f - 60.0 * h) <= 1.0)
                 keep = 0;
@@ -157,6 +158,8 @@ static void bandpass(float *x, size_t n, double rate)
     fftw_free(buf);
     fftw_free(spec);
 }
+
+static void bandpass(float *x, size_t n, double rate) { band(x, n, rate, 20.0, 450.0); }
 
 /* Centred moving average over w samples (edges: what is available). */
 static void moving_mean(const float *x, size_t n, size_t w, float *out)
@@ -317,6 +320,39 @@ static void check_set(const char *dir)
             i_eo = (int)c;
         if (!strcmp(code, "ES") && i_es < 0)
             i_es = (int)c;
+    }
+
+    /* Motion artefacts: the raw signal below 10 Hz (where sEMG has almost
+     * no power) is louder in the 0.5 s after the truth's motion times than
+     * in the 0.5 s windows halfway between them, summed over channels. */
+    {
+        const cJSON *mot = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(truth, "artefacts"),
+                                                           "motion_s");
+        size_t nm = (size_t)cJSON_GetArraySize(mot);
+        if (nm >= 2 && jnum(cJSON_GetObjectItemCaseSensitive(truth, "noise"), "motion_uV") > 0) {
+            double at = 0, mid = 0;
+            for (size_t c = 0; c < nch; c++) {
+                if (!emg[c])
+                    continue;
+                float *lf = malloc(s.n * sizeof *lf);
+                memcpy(lf, s.x[c], s.n * sizeof *lf);
+                band(lf, s.n, s.rate, 0.5, 10.0);
+                for (size_t k = 0; k < nm; k++) {
+                    double t0 = cJSON_GetArrayItem(mot, (int)k)->valuedouble;
+                    double m0 = k + 1 < nm ? 0.5 * (t0 + cJSON_GetArrayItem(mot, (int)k + 1)->valuedouble) : -1;
+                    for (size_t i = (size_t)(t0 * s.rate); i < (size_t)((t0 + 0.5) * s.rate) && i < s.n; i++)
+                        at += (double)lf[i] * lf[i];
+                    if (m0 > 0)
+                        for (size_t i = (size_t)(m0 * s.rate); i < (size_t)((m0 + 0.5) * s.rate) && i < s.n; i++)
+                            mid += (double)lf[i] * lf[i];
+                }
+                free(lf);
+            }
+            /* nm windows at the events against nm - 1 between them. */
+            double ratio = sqrt((at / (double)nm) / (mid / (double)(nm - 1)));
+            printf("    %s: motion artefacts below 10 Hz %.1fx louder at the truth's times\n", dir, ratio);
+            CHECK_MSG(ratio > 1.5, "%s: motion artefacts not at the truth's times (ratio %.2f)", dir, ratio);
+        }
     }
 
     /* Raw spectra before anything is filtered. */
