@@ -41,6 +41,7 @@ expect_error "$synth" hinge
 expect_error "$synth" hinge -o "$d" --rate abc
 expect_error "$synth" hinge -o "$d" --rate 500
 expect_error "$synth" hinge -o "$d" --rate 1e9
+expect_error "$synth" hinge -o "$d" --rate 44100.5
 expect_error "$synth" hinge -o "$d" --reps 0
 expect_error "$synth" hinge -o "$d" --reps 2.5
 expect_error "$synth" hinge -o "$d" --pattern sideways

@@ -8,6 +8,7 @@
  * files; the model lives in dsp/synth*.c. */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,9 @@ static int parse_options(int argc, char **argv, run *r, int *help)
         return bl_tool_usage_error("--seed: expected a whole number 0..18446744073709551615, got \"%s\"", v);
     if ((rc = opt_num(&a, "--rate", BL_SYNTH_MIN_RATE_HZ, BL_SYNTH_MAX_RATE_HZ, &r->cfg.rate_hz)))
         return rc;
+    /* Audio files store whole-number rates. */
+    if (r->cfg.rate_hz != floor(r->cfg.rate_hz))
+        return bl_tool_usage_error("--rate: expected a whole number of Hz, got \"%s\"", bl_args_get(&a, "--rate"));
     if ((v = bl_args_get(&a, "--map")))
         r->cfg.map = v;
     if ((v = bl_args_get(&a, "--format"))) {
