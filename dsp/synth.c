@@ -20,7 +20,7 @@ void bl_synth_config_default(bl_synth_config *cfg)
     cfg->mains_uV = 25.0;
     cfg->crosstalk = 0.05;
     cfg->ecg_uV = 80.0;
-    cfg->heart_rate_bpm = 72.0;
+    cfg->heart_rate_bpm = 0.0;
     cfg->motion_uV = 150.0;
     /* 500× into a 1 V interface: ±2 mV at the electrode, headroom for a
      * 420 µV-RMS biceps femoris at MVC (peaks ~4× RMS). */
@@ -102,8 +102,8 @@ bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why,
     if (cfg->rate_hz < BL_SYNTH_MIN_RATE_HZ || cfg->rate_hz > BL_SYNTH_MAX_RATE_HZ)
         return BL_ERATE;
     if ((cfg->mains_hz != 0.0 && cfg->mains_hz != 50.0 && cfg->mains_hz != 60.0) ||
-        cfg->crosstalk < 0.0 || cfg->crosstalk > 0.5 || cfg->heart_rate_bpm < 30.0 ||
-        cfg->heart_rate_bpm > 200.0 || cfg->gain <= 0.0 || cfg->full_scale_v <= 0.0 ||
+        cfg->crosstalk < 0.0 || cfg->crosstalk > 0.5 ||
+        (cfg->heart_rate_bpm != 0.0 && (cfg->heart_rate_bpm < 30.0 || cfg->heart_rate_bpm > 200.0)) || cfg->gain <= 0.0 || cfg->full_scale_v <= 0.0 ||
         cfg->ac_coupling_hz >= 0.1 * cfg->rate_hz)
         return BL_ERANGE;
 
@@ -170,7 +170,9 @@ bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why,
         bl_synth_destroy(s);
         return BL_EMAP;
     }
-    /* Crosstalk only between sites on the same side (or unsided maps). */
+    /* Crosstalk only between sites on the same side (or unsided maps). The
+     * resting heart rate is drawn after it, so the electrodes do not move
+     * when a rate is given. */
     for (size_t d = 0; d < s->nch; d++)
         for (size_t src = 0; src < s->nch; src++) {
             double j = synth_rng_range(&rng, 0.6, 1.4);
@@ -181,6 +183,7 @@ bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why,
                 continue;
             s->xt[d * s->nch + src] = cfg->crosstalk * j * synth_crosstalk_weight(a->muscle, b->muscle);
         }
+    s->hr_rest_bpm = cfg->heart_rate_bpm > 0.0 ? cfg->heart_rate_bpm : synth_rng_range(&rng, 60.0, 85.0);
     *out = s;
     return BL_OK;
 }
@@ -214,6 +217,8 @@ void bl_synth_corners(const bl_synth *s, size_t channel, double *fl_hz, double *
     if (fh_hz)
         *fh_hz = ok ? s->ch[channel].fh_hz : 0.0;
 }
+
+double bl_synth_heart_rate(const bl_synth *s) { return s ? s->hr_rest_bpm : 0.0; }
 
 double bl_synth_median_hz(const bl_synth *s, size_t channel)
 {
@@ -306,6 +311,15 @@ void bl_synth_truth_hold(const bl_synth_truth *t, double *start_s, double *end_s
 }
 
 size_t bl_synth_truth_ecg_count(const bl_synth_truth *t) { return t ? t->n_ecg : 0; }
+
+double bl_synth_truth_heart_rate(const bl_synth_truth *t) { return t ? t->hr_rest_bpm : NAN; }
+
+double bl_synth_truth_mean_heart_rate(const bl_synth_truth *t)
+{
+    if (!t || t->n_ecg < 2)
+        return NAN;
+    return 60.0 * (double)(t->n_ecg - 1) / (t->ecg[t->n_ecg - 1] - t->ecg[0]);
+}
 
 double bl_synth_truth_ecg_time(const bl_synth_truth *t, size_t i)
 {

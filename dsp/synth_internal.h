@@ -78,6 +78,7 @@ struct bl_synth {
     size_t nch;
     synth_channel *ch;
     double *xt;           /* nch × nch: xt[dst*nch+src] */
+    double hr_rest_bpm;   /* the subject's resting heart rate */
 };
 
 struct bl_synth_truth {
@@ -92,6 +93,7 @@ struct bl_synth_truth {
     double *motion;
     size_t n_motion;
     size_t *clipped;                   /* nch */
+    double hr_rest_bpm;                /* resting heart rate used */
 };
 
 bl_synth_truth *synth_truth_alloc(size_t nch, size_t nreps);
@@ -106,6 +108,10 @@ typedef struct synth_scene {
     const double *transitions;
     size_t n_transitions;
     double motion_scale;  /* 0..1 multiplier of cfg.motion_uV */
+    /* Heart-rate multiplier over time: piecewise linear through
+     * (hr_t[i], hr_mult[i]), 1 before the first point; n_hr = 0 = rest. */
+    const double *hr_t, *hr_mult;
+    size_t n_hr;
     uint64_t scenario;    /* PRNG stream */
     const char *name;     /* "hinge", "mvc", "rest" */
 } synth_scene;

@@ -140,10 +140,14 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
     synth_rng art;
     synth_rng_seed(&art, cfg->seed, sc->scenario, SYNTH_SUB_ARTEFACT);
 
-    /* ECG: R-wave times with a few % beat-to-beat variability. */
+    /* ECG: R-wave times with a few % beat-to-beat variability, the rate
+     * following the exertion profile of the scene. */
+    double hr = s->hr_rest_bpm;
+    if (truth)
+        truth->hr_rest_bpm = hr;
     if (cfg->ecg_uV > 0.0) {
-        double rr = 60.0 / cfg->heart_rate_bpm;
-        size_t cap = (size_t)(dur / (0.5 * rr)) + 4;
+        double rr = 60.0 / hr;
+        size_t cap = (size_t)(dur / (0.5 * rr / 1.2)) + 4;
         beats = malloc(cap * sizeof *beats);
         if (!beats) {
             st = BL_ENOMEM;
@@ -152,9 +156,20 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
         double t = synth_rng_range(&art, 0.1, rr);
         while (t < dur && n_beats < cap) {
             beats[n_beats++] = t;
-            double r = rr * (1.0 + 0.04 * synth_rng_normal(&art));
-            if (r < 0.6 * rr)
-                r = 0.6 * rr;
+            double mult = 1.0;
+            for (size_t k = 0; k < sc->n_hr; k++) {
+                if (t >= sc->hr_t[k])
+                    mult = sc->hr_mult[k];
+                if (k + 1 < sc->n_hr && t >= sc->hr_t[k] && t < sc->hr_t[k + 1]) {
+                    mult = sc->hr_mult[k] + (sc->hr_mult[k + 1] - sc->hr_mult[k]) * (t - sc->hr_t[k]) /
+                                                (sc->hr_t[k + 1] - sc->hr_t[k]);
+                    break;
+                }
+            }
+            double base = rr / mult;
+            double r = base * (1.0 + 0.04 * synth_rng_normal(&art));
+            if (r < 0.6 * base)
+                r = 0.6 * base;
             t += r;
         }
         for (size_t c = 0; c < nch; c++) {

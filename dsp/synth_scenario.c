@@ -62,7 +62,10 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
     bl_synth_truth *t = synth_truth_alloc(nch, nreps);
     double *trans = malloc(3 * nreps * sizeof *trans);
     double *angle_max = malloc(nreps * sizeof *angle_max);
-    if (!t || !trans || !angle_max) {
+    double *hr_t = malloc((nreps + 1) * sizeof *hr_t), *hr_mult = malloc((nreps + 1) * sizeof *hr_mult);
+    if (!t || !trans || !angle_max || !hr_t || !hr_mult) {
+        free(hr_t);
+        free(hr_mult);
         bl_synth_truth_destroy(t);
         free(trans);
         free(angle_max);
@@ -158,8 +161,20 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
         bl_synth_truth_destroy(t);
         free(trans);
         free(angle_max);
+        free(hr_t);
+        free(hr_mult);
         return st;
     }
+    /* The heart speeds up with the work done: +15 % by the last rep. */
+    hr_t[0] = t->reps[0].start_s;
+    hr_mult[0] = 1.0;
+    for (size_t k = 0; k < nreps; k++) {
+        hr_t[k + 1] = t->reps[k].end_s;
+        hr_mult[k + 1] = 1.0 + 0.15 * (double)(k + 1) / (double)nreps;
+    }
+    sc.hr_t = hr_t;
+    sc.hr_mult = hr_mult;
+    sc.n_hr = nreps + 1;
     sc.transitions = trans;
     sc.n_transitions = 3 * nreps;
     sc.motion_scale = 1.0;
@@ -222,6 +237,8 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
     synth_scene_free(&sc, nch);
     free(trans);
     free(angle_max);
+    free(hr_t);
+    free(hr_mult);
     if (st != BL_OK) {
         bl_synth_truth_destroy(t);
         return st;

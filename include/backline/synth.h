@@ -63,7 +63,10 @@ typedef struct bl_synth_config {
     double ecg_uV;           /* R-wave amplitude at a left external oblique, µV
                               * (ES ×0.7, IO ×0.8, right side ×0.6); 80 — as large
                               * as light activity; 0 = none */
-    double heart_rate_bpm;   /* 72; beats vary a few % (30–200) */
+    double heart_rate_bpm;   /* resting heart rate, 30–200 bpm; 0 (default) =
+                              * drawn from the seed in 60–85. Beats vary a few %;
+                              * in a hinge set the rate climbs up to +15 % with
+                              * the reps done. */
     double motion_uV;        /* motion artefact peak at transitions, µV; 150; 0 = none */
     double gain;             /* amplifier gain on every EMG channel; 500 */
     double full_scale_v;     /* interface full scale, V (sample ±1.0); 1.0 */
@@ -138,6 +141,8 @@ const bl_chanmap *bl_synth_chanmap(const bl_synth *s);
 double bl_synth_mvc_uV(const bl_synth *s, size_t channel);
 void bl_synth_corners(const bl_synth *s, size_t channel, double *fl_hz, double *fh_hz);
 double bl_synth_median_hz(const bl_synth *s, size_t channel);
+/* The subject's resting heart rate, bpm (given or drawn from the seed). */
+double bl_synth_heart_rate(const bl_synth *s);
 
 /* Ground truth of one generated recording (opaque; getters below). */
 typedef struct bl_synth_truth bl_synth_truth;
@@ -181,6 +186,9 @@ double bl_synth_truth_rest_level(const bl_synth_truth *t, size_t channel);
 void bl_synth_truth_hold(const bl_synth_truth *t, double *start_s, double *end_s);
 /* Artefacts: ECG R-wave times and motion-artefact times (s). */
 size_t bl_synth_truth_ecg_count(const bl_synth_truth *t);
+/* Resting heart rate used (bpm) and the mean rate over the recording. */
+double bl_synth_truth_heart_rate(const bl_synth_truth *t);
+double bl_synth_truth_mean_heart_rate(const bl_synth_truth *t);
 double bl_synth_truth_ecg_time(const bl_synth_truth *t, size_t i);
 size_t bl_synth_truth_motion_count(const bl_synth_truth *t);
 double bl_synth_truth_motion_time(const bl_synth_truth *t, size_t i);

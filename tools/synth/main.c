@@ -45,7 +45,7 @@ static const char *const help_text =
     "  --mains HZ          50 | 60 | 0 (none) (default 50)\n"
     "  --mains-uv UV       mains amplitude at the electrode (default 25)\n"
     "  --ecg UV            ECG R-wave on trunk channels, 0 = none (default 80)\n"
-    "  --heart-rate BPM    30..200 (default 72)\n"
+    "  --heart-rate BPM    resting rate 30..200 (default: from the seed, 60-85)\n"
     "  --motion UV         motion artefact at transitions, 0 = none (default 150)\n"
     "  --crosstalk F       fraction of a neighbour's EMG, 0..0.5 (default 0.05)\n"
     "  --gain G            amplifier gain (default 500)\n"

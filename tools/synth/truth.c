@@ -114,7 +114,7 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     cJSON_AddNumberToObject(noise, "mains_uV", d->cfg->mains_uV);
     cJSON_AddNumberToObject(noise, "crosstalk", d->cfg->crosstalk);
     cJSON_AddNumberToObject(noise, "ecg_uV", d->cfg->ecg_uV);
-    cJSON_AddNumberToObject(noise, "heart_rate_bpm", d->cfg->heart_rate_bpm);
+    cJSON_AddNumberToObject(noise, "heart_rate_rest_bpm", r6(bl_synth_heart_rate(d->synth)));
     cJSON_AddNumberToObject(noise, "motion_uV", d->cfg->motion_uV);
     cJSON *board = cJSON_AddObjectToObject(root, "board");
     cJSON_AddNumberToObject(board, "gain", d->cfg->gain);
@@ -177,6 +177,8 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
 
     if (d->truth) {
         cJSON *art = cJSON_AddObjectToObject(root, "artefacts");
+        double mhr = bl_synth_truth_mean_heart_rate(d->truth);
+        cJSON_AddItemToObject(art, "heart_rate_mean_bpm", num_or_null(mhr));
         cJSON *ecg = cJSON_AddArrayToObject(art, "ecg_beats_s");
         for (size_t i = 0; i < bl_synth_truth_ecg_count(d->truth); i++)
             cJSON_AddItemToArray(ecg, cJSON_CreateNumber(r6(bl_synth_truth_ecg_time(d->truth, i))));
