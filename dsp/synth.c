@@ -41,6 +41,7 @@ void bl_synth_hinge_config_default(bl_synth_hinge_config *cfg)
     cfg->fatigue = -1.0;
     cfg->lead_s = 1.5;
     cfg->tail_s = 1.5;
+    cfg->shape = BL_SYNTH_PLATEAU;
 }
 
 void bl_synth_mvc_config_default(bl_synth_mvc_config *cfg)
@@ -55,6 +56,20 @@ void bl_synth_mvc_config_default(bl_synth_mvc_config *cfg)
 
 static const char *const pattern_names[] = {"internal", "external", "drift", "alternating"};
 static const char *const order_names[] = {"glute-first", "hamstring-first"};
+static const char *const shape_names[] = {"plateau", "torque"};
+
+const char *bl_synth_shape_name(bl_synth_shape sh)
+{
+    return ((int)sh >= 0 && (int)sh < 2) ? shape_names[sh] : NULL;
+}
+
+int bl_synth_shape_from_name(const char *name)
+{
+    for (int i = 0; name && i < 2; i++)
+        if (!strcmp(name, shape_names[i]))
+            return i;
+    return -1;
+}
 
 const char *bl_synth_pattern_name(bl_synth_pattern p)
 {

@@ -52,7 +52,8 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
         return BL_EINVAL;
     if (cfg->reps < 1 || cfg->reps > 100 || (int)cfg->pattern < 0 ||
         cfg->pattern > BL_SYNTH_ALTERNATING || (int)cfg->order < 0 ||
-        cfg->order > BL_SYNTH_HAMSTRING_FIRST || !isfinite(cfg->fatigue) || cfg->fatigue > 0.5 ||
+        cfg->order > BL_SYNTH_HAMSTRING_FIRST || (int)cfg->shape < 0 || cfg->shape > BL_SYNTH_TORQUE ||
+        !isfinite(cfg->fatigue) || cfg->fatigue > 0.5 ||
         !(cfg->lead_s >= 0.3 && cfg->lead_s <= 600.0) || !(cfg->tail_s >= 0.5 && cfg->tail_s <= 600.0))
         return BL_EINVAL;
 
@@ -193,14 +194,28 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
             const bl_synth_rep *r = &t->reps[k];
             double on = t->onset[k * nch + c], E = t->ecc_level[k * nch + c], C = t->level[k * nch + c];
             size_t i0 = to_frame(on, rate, frames), i1 = to_frame(r->end_s + FALL_S, rate, frames);
+            double amax = angle_max[k] * M_PI / 180.0;
             for (size_t i = i0; i < i1; i++) {
                 double tt = (double)i / rate, v;
-                if (tt < r->turn_s)
+                if (cfg->shape == BL_SYNTH_TORQUE) {
+                    /* Demand d = sin(angle)/sin(max angle), the angle
+                     * following the same raised cosine as the AUX trace. */
+                    if (tt < r->turn_s) {
+                        double d = sin(amax * rc((tt - r->start_s) / (r->turn_s - r->start_s))) / sin(amax);
+                        v = rest + (E * (0.35 + 0.65 * d) - rest) * rc((tt - on) / RISE_S);
+                    } else if (tt < r->end_s) {
+                        double d = sin(amax * (1.0 - rc((tt - r->turn_s) / (r->end_s - r->turn_s)))) / sin(amax);
+                        v = E + (C * (0.6 + 0.4 * d) - E) * rc((tt - r->turn_s) / TURN_S);
+                    } else {
+                        v = 0.6 * C + (rest - 0.6 * C) * rc((tt - r->end_s) / FALL_S);
+                    }
+                } else if (tt < r->turn_s) {
                     v = rest + (E - rest) * rc((tt - on) / RISE_S);
-                else if (tt < r->end_s)
+                } else if (tt < r->end_s) {
                     v = E + (C - E) * rc((tt - r->turn_s) / TURN_S);
-                else
+                } else {
                     v = C + (rest - C) * rc((tt - r->end_s) / FALL_S);
+                }
                 a[i] = (float)v;
             }
         }

@@ -203,6 +203,9 @@ static void test_contract(void)
     bl_synth_hinge_config_default(&h);
     h.fatigue = 0.9;
     CHECK_EQ_INT(bl_synth_hinge(s, &h, &rec, NULL), BL_EINVAL);
+    bl_synth_hinge_config_default(&h);
+    h.shape = (bl_synth_shape)7;
+    CHECK_EQ_INT(bl_synth_hinge(s, &h, &rec, NULL), BL_EINVAL);
     bl_synth_mvc_config m;
     bl_synth_mvc_config_default(&m);
     CHECK_EQ_INT(bl_synth_mvc(s, &m, 1, &rec, NULL), BL_EINVAL); /* AUX */
@@ -508,6 +511,44 @@ static void test_fatigue_and_truth(void)
     bl_synth_destroy(s);
 }
 
+/* Torque-shaped bursts: RMS rises through the eccentric and falls through
+ * the concentric (early vs late halves, clean signal, ST over 6 reps). */
+static void test_torque_shape(void)
+{
+    bl_synth_config cfg;
+    bl_synth_config_default(&cfg);
+    clean(&cfg);
+    cfg.map = "L.ST,AUX";
+    bl_synth *s = make(&cfg);
+    bl_synth_hinge_config h;
+    bl_synth_hinge_config_default(&h);
+    h.shape = BL_SYNTH_TORQUE;
+    h.reps = 6;
+    bl_recording *rec = NULL;
+    bl_synth_truth *t = NULL;
+    CHECK(bl_synth_hinge(s, &h, &rec, &t) == BL_OK);
+    double e1 = 0, e2 = 0, c1 = 0, c2 = 0;
+    for (size_t k = 0; k < 6; k++) {
+        bl_synth_rep r;
+        bl_synth_truth_rep(t, k, &r);
+        double em = 0.5 * (r.start_s + 0.4 + r.turn_s), cm = 0.5 * (r.turn_s + 0.25 + r.end_s);
+        size_t n;
+        float *x;
+        x = segment_uV(rec, 0, r.start_s + 0.4, em, &n); e1 += rms(x, n); free(x);
+        x = segment_uV(rec, 0, em, r.turn_s, &n); e2 += rms(x, n); free(x);
+        x = segment_uV(rec, 0, r.turn_s + 0.25, cm, &n); c1 += rms(x, n); free(x);
+        x = segment_uV(rec, 0, cm, r.end_s, &n); c2 += rms(x, n); free(x);
+    }
+    printf("  torque shape: eccentric RMS %.0f -> %.0f uV, concentric %.0f -> %.0f uV (6-rep sums)\n", e1, e2, c1, c2);
+    CHECK_MSG(e2 > 1.2 * e1, "eccentric does not rise (%.0f -> %.0f)", e1, e2);
+    CHECK_MSG(c1 > 1.1 * c2, "concentric does not ease off (%.0f -> %.0f)", c1, c2);
+    bl_recording_destroy(rec);
+    bl_synth_truth_destroy(t);
+    bl_synth_destroy(s);
+    CHECK_EQ_INT(bl_synth_shape_from_name("torque"), BL_SYNTH_TORQUE);
+    CHECK(!strcmp(bl_synth_shape_name(BL_SYNTH_PLATEAU), "plateau"));
+}
+
 /* ------------------------------------------------------------ board path */
 
 static void test_board(void)
@@ -675,6 +716,8 @@ int main(void)
     test_determinism();
     printf("fatigue and truth\n");
     test_fatigue_and_truth();
+    printf("torque shape\n");
+    test_torque_shape();
     printf("board path\n");
     test_board();
     printf("artefacts\n");

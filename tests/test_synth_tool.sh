@@ -58,6 +58,8 @@ expect_error "$synth" hinge -o "$d" --noise loud
 expect_error "$synth" hinge -o "$d" --noise -3
 expect_error "$synth" hinge -o "$d" --gain 0
 expect_error "$synth" hinge -o "$d" --fatigue 0.9
+expect_error "$synth" hinge -o "$d" --shape square
+expect_error "$synth" mvc -o "$d" --shape torque
 expect_error "$synth" hinge -o "$d" --frobnicate
 expect_error "$synth" hinge -o "$d" --reps
 expect_error "$synth" hinge -o "$d" extra
@@ -136,6 +138,8 @@ for pattern in internal external drift alternating; do
     seed=$((seed + 1))
   done
 done
+"$synth" hinge -o "$tmp/tq" --seed 530 --pattern drift --reps 6 --shape torque --mvc-hold 2 >/dev/null || bad "torque shape"
+sets+=("$tmp/tq")
 "$synth" hinge -o "$tmp/s44k" --seed 520 --rate 44100 --pattern alternating --reps 3 \
   --map L.ST,L.BF,L.ES,L.EO --mvc-hold 2 --format pcm24 >/dev/null || bad "hinge 44.1 kHz"
 sets+=("$tmp/s44k")

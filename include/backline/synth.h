@@ -88,11 +88,22 @@ typedef enum bl_synth_order {
     BL_SYNTH_HAMSTRING_FIRST  /* hamstrings first, GMAX 50–150 ms later */
 } bl_synth_order;
 
-/* Name <-> enum ("internal", "glute-first"); NULL / -1 for unknown. */
+typedef enum bl_synth_shape {
+    BL_SYNTH_PLATEAU = 0, /* eccentric and concentric plateaus joined by raised-cosine
+                           * ramps: the level is what a window measures */
+    BL_SYNTH_TORQUE       /* activation follows the hip-extension torque demand
+                           * (∝ sin of the hip angle): rising through the
+                           * eccentric, peaking at the turn, easing to 60 % of
+                           * the peak as the lifter stands */
+} bl_synth_shape;
+
+/* Name <-> enum ("internal", "glute-first", "torque"); NULL / -1 for unknown. */
 const char *bl_synth_pattern_name(bl_synth_pattern p);
 int bl_synth_pattern_from_name(const char *name);
 const char *bl_synth_order_name(bl_synth_order o);
 int bl_synth_order_from_name(const char *name);
+const char *bl_synth_shape_name(bl_synth_shape s);
+int bl_synth_shape_from_name(const char *name);
 
 typedef struct bl_synth_hinge_config {
     int reps;                /* repetitions, 1–100; 5 */
@@ -104,6 +115,7 @@ typedef struct bl_synth_hinge_config {
                               * default (0.08; drift 0.20) */
     double lead_s;           /* quiet standing before the first rep, s; 1.5 */
     double tail_s;           /* quiet standing after the last rep, s; 1.5 */
+    bl_synth_shape shape;    /* burst shape; plateau */
 } bl_synth_hinge_config;
 
 void bl_synth_hinge_config_default(bl_synth_hinge_config *cfg);
@@ -174,7 +186,8 @@ double bl_synth_truth_duration(const bl_synth_truth *t);   /* s */
 size_t bl_synth_truth_reps(const bl_synth_truth *t);
 /* BL_EINVAL for an index out of range. */
 bl_status bl_synth_truth_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out);
-/* Concentric (peak) level of a channel in a rep, %MVC; eccentric level;
+/* Concentric (peak) level of a channel in a rep, %MVC; eccentric level
+ * (plateau) or level at the turn (torque shape);
  * onset time (s from the file start) when the muscle starts to rise; NAN
  * for out-of-range or AUX. */
 double bl_synth_truth_level(const bl_synth_truth *t, size_t rep, size_t channel);

@@ -59,6 +59,8 @@ static const char *const help_text =
     "  --fatigue F         fall of the median frequency over the set, 0..0.5\n"
     "                      (default 0.08; drift 0.20)\n"
     "  --lead S, --tail S  quiet standing before/after the set (default 1.5)\n"
+    "  --shape S           plateau | torque (bursts follow the hip torque; default\n"
+    "                      plateau)\n"
     "  --no-mvc            do not write the MVC trials\n"
     "\n"
     "mvc options:\n"
@@ -78,7 +80,7 @@ static const bl_opt_spec spec[] = {
     {"--full-scale", 1, 0}, {"--ac-coupling", 1, 0}, {"--reps", 1, 0}, {"--pattern", 1, 0},
     {"--order", 1, 0}, {"--fatigue", 1, 0}, {"--lead", 1, 0}, {"--tail", 1, 0},
     {"--no-mvc", 0, 0}, {"--mvc-hold", 1, 0}, {"--mvc-ramp", 1, 0}, {"--muscle", 1, 0},
-    {"--duration", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0},
+    {"--duration", 1, 0}, {"--shape", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0},
 };
 
 typedef struct run {
@@ -218,11 +220,18 @@ static int parse_options(int argc, char **argv, run *r, int *help)
             return bl_tool_usage_error("--order: expected glute-first or hamstring-first, got \"%s\"", v);
         r->hinge.order = (bl_synth_order)o;
     }
+    if ((v = bl_args_get(&a, "--shape"))) {
+        int sh = bl_synth_shape_from_name(v);
+        if (sh < 0)
+            return bl_tool_usage_error("--shape: expected plateau or torque, got \"%s\"", v);
+        r->hinge.shape = (bl_synth_shape)sh;
+    }
     r->no_mvc = bl_args_has(&a, "--no-mvc");
     r->muscle = bl_args_get(&a, "--muscle");
 
     /* Options that do not apply to the command are mistakes, not no-ops. */
-    static const char *const hinge_only[] = {"--reps", "--pattern", "--order", "--fatigue", "--lead", "--tail", "--no-mvc"};
+    static const char *const hinge_only[] = {"--reps", "--pattern", "--order", "--fatigue", "--lead", "--tail", "--no-mvc",
+                                             "--shape"};
     static const char *const mvc_opts[] = {"--mvc-hold", "--mvc-ramp"};
     if (strcmp(r->cmd, "hinge"))
         for (size_t i = 0; i < sizeof hinge_only / sizeof *hinge_only; i++)

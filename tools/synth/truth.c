@@ -125,6 +125,7 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     if (d->hinge) {
         cJSON_AddStringToObject(root, "pattern", bl_synth_pattern_name(d->hinge->pattern));
         cJSON_AddStringToObject(root, "order", bl_synth_order_name(d->hinge->order));
+        cJSON_AddStringToObject(root, "shape", bl_synth_shape_name(d->hinge->shape));
         cJSON_AddNumberToObject(root, "fatigue", d->fatigue);
     }
     if (d->truth && !strcmp(d->scenario, "hinge")) {
