@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <sndfile.h>
 
@@ -913,10 +914,19 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     clear_why(why, why_len);
     SF_INFO info;
     memset(&info, 0, sizeof info);
+    /* libsndfile words a missing file as "System error : ..."; ask the
+     * system first so the message reads as the system's. */
+    if (access(path, R_OK) != 0) {
+        bl_internal_set_why(why, why_len, "%s: cannot open: %s", path, strerror(errno));
+        return BL_EIO;
+    }
     SNDFILE *sf = sf_open(path, SFM_READ, &info);
     if (!sf) {
         int err = sf_error(NULL);
-        bl_internal_set_why(why, why_len, "%s: cannot open: %s", path, sf_strerror(NULL));
+        if (err == SF_ERR_UNRECOGNISED_FORMAT)
+            bl_internal_set_why(why, why_len, "%s: not an audio file (format not recognised)", path);
+        else
+            bl_internal_set_why(why, why_len, "%s: cannot open: %s", path, sf_strerror(NULL));
         return err == SF_ERR_SYSTEM ? BL_EIO : BL_EFORMAT;
     }
     bl_status st = BL_OK;
@@ -1072,9 +1082,14 @@ static bl_status open_for_write(const char *path, int sf_format, size_t channels
                 channels, info.samplerate);
         return BL_EINVAL;
     }
+    errno = 0;
     SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
     if (!sf) {
-        bl_internal_set_why(why, why_len, "%s: cannot create: %s", path, sf_strerror(NULL));
+        /* A system error reads better in the system's words than in
+         * libsndfile's "System error : ..." wrapping. */
+        int sys = errno;
+        bl_internal_set_why(why, why_len, "%s: cannot create: %s", path,
+                            sf_error(NULL) == SF_ERR_SYSTEM && sys ? strerror(sys) : sf_strerror(NULL));
         return BL_EIO;
     }
     /* Overdriven float must saturate, not wrap around, in integer files;

@@ -153,7 +153,7 @@ int cmd_hinge(int argc, char **argv)
         if (st == BL_ERATE || st == BL_ERANGE || st == BL_ENONFINITE || (st == BL_ENODATA && !strncmp(why, "cond", 4)))
             rc = bl_conditioning_error(path, rec, &cfg.envelope, st);
         else
-            rc = bl_tool_error("%s: %s", path, why[0] ? why : bl_strerror(st));
+            rc = (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
         goto done;
     }
     hinge_report rep = {path, mvc_paths, n_mvc, chain_text, h};

@@ -30,7 +30,7 @@ int cmd_info(int argc, char **argv)
     char why[512] = "";
     bl_recording *rec = NULL;
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
-    if (st != BL_OK) return bl_tool_error("%s: %s", path, why[0] ? why : bl_strerror(st));
+    if (st != BL_OK) return (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
 
     size_t channels = bl_recording_channels(rec);
     printf("file:         %s\n", path);

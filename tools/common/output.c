@@ -178,7 +178,7 @@ int bl_write_wav(const char *path, const bl_emg_view *v)
     char why[512] = "";
     bl_status st = bl_recording_save(out, path, BL_FORMAT_FLOAT32, why, sizeof why);
     bl_recording_destroy(subset);
-    if (st != BL_OK) return bl_tool_error("-o %s: %s", path, why[0] ? why : bl_strerror(st));
+    if (st != BL_OK) return why[0] ? bl_tool_error("-o %s", why) : bl_tool_error("-o %s: %s", path, bl_strerror(st));
     return 0;
 }
 

@@ -152,7 +152,7 @@ bl_recording *bl_tool_load(const char *path, const char *map_text, bl_chanmap **
     bl_recording *rec = NULL;
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
     if (st != BL_OK) {
-        bl_tool_error("%s: %s", path, why[0] ? why : bl_strerror(st));
+        (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;
     }
     size_t bad_ch, bad_frame;

@@ -305,7 +305,7 @@ static int save(const bl_recording *rec, const char *dir, const char *name, cons
         return bl_tool_error("%s: path too long", dir);
     bl_status st = bl_recording_save(rec, path, r->format, why, sizeof why);
     if (st != BL_OK)
-        return bl_tool_error("%s: %s", path, why[0] ? why : bl_strerror(st));
+        return (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
     if (r->format == BL_FORMAT_FLOAT32)
         clear_peak_timestamp(path);
     return 0;
