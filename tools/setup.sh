@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, step one: install what the build needs (Debian 12, as root),
-# build backline, and run the envelope job on a bundled fixture recording.
+# build backline, and run the main job on a bundled recording: the
+# torque-chain analysis of a synthetic 5-repetition hip-hinge set with its
+# MVC trials (fixtures/demo, made by backline-synth).
 #   bash tools/setup.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,4 +29,9 @@ echo "setup: built backline $("$build"/tools/backline-analyse --version)"
 echo
 "$build"/tools/backline-analyse info fixtures/demo/session.wav
 echo
-"$build"/tools/backline-analyse envelope fixtures/demo/session.wav -o "$build"/demo_envelope.csv
+mvc=()
+for f in fixtures/demo/mvc_*.wav; do mvc+=(--mvc "$f"); done
+"$build"/tools/backline-analyse hinge fixtures/demo/session.wav "${mvc[@]}" \
+  --json "$build"/demo_hinge.json --csv "$build"/demo_hinge.csv --html "$build"/demo_hinge.html
+echo
+echo "setup: reports in $build/demo_hinge.{json,csv,html}; envelopes: $build/tools/backline-analyse envelope FILE -o OUT.csv"

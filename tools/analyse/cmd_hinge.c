@@ -51,7 +51,7 @@ static void print_table(FILE *out, const hinge_report *r)
                                                                             "session-peak fallback")
                      : "normalised to the session peak (no MVC trials, lower confidence)");
     if (s.reps) {
-        fprintf(out, "\n  rep   start     end   chain     index  ham.bal  M:L   G:H   ES%%   H:Q   first to fire\n");
+        fprintf(out, "\n  rep start_s   end_s   chain     index  ham.bal  M:L   G:H   ES%%   H:Q   first to fire\n");
         size_t order[64];
         for (size_t k = 0; k < s.reps; k++) {
             bl_hinge_rep rep;
@@ -72,6 +72,10 @@ static void print_table(FILE *out, const hinge_report *r)
             fprintf(out, "   %s\n", n ? bl_hinge_channel_name(h, order[0]) : "-");
         }
     }
+    if (s.reps)
+        fprintf(out, "\n  index: torque-chain index, +1 internal to -1 external (normalised groups); ham.bal: medial vs\n"
+                     "  lateral hamstring balance (-1..+1); M:L medial:lateral hamstring, G:H glute:hamstring, ES%%\n"
+                     "  erector share of trunk activity, H:Q hamstring:quad, all from mean %%MVC over the repetition\n");
     fprintf(out, "\n  verdicts: %zu internal, %zu external, %zu mixed, %zu unknown", s.internal, s.external, s.mixed,
             s.unknown);
     if (isfinite(s.mean_index)) fprintf(out, "; mean index %+.2f", s.mean_index);
