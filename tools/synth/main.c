@@ -270,34 +270,6 @@ static int make_dir(const char *dir)
     return 0;
 }
 
-/* libsndfile stamps the PEAK chunk of float WAV files with the time of
- * writing, which would make two runs with the same seed differ in four
- * header bytes. Zero that timestamp (the chunk stays valid) so the same
- * seed gives byte-identical files in every format. */
-static void clear_peak_timestamp(const char *path)
-{
-    FILE *f = fopen(path, "r+b");
-    if (!f)
-        return;
-    unsigned char h[12];
-    if (fread(h, 1, 12, f) == 12 && !memcmp(h, "RIFF", 4) && !memcmp(h + 8, "WAVE", 4)) {
-        unsigned char c[8];
-        long pos = 12;
-        while (fseek(f, pos, SEEK_SET) == 0 && fread(c, 1, 8, f) == 8) {
-            unsigned long size = (unsigned long)c[4] | (unsigned long)c[5] << 8 | (unsigned long)c[6] << 16 |
-                                 (unsigned long)c[7] << 24;
-            if (!memcmp(c, "PEAK", 4)) {
-                static const unsigned char zero[4] = {0, 0, 0, 0};
-                if (size >= 8 && fseek(f, pos + 12, SEEK_SET) == 0)
-                    fwrite(zero, 1, 4, f);
-                break;
-            }
-            pos += 8 + (long)size + (long)(size & 1);
-        }
-    }
-    fclose(f);
-}
-
 static int save(const bl_recording *rec, const char *dir, const char *name, const run *r)
 {
     char path[4096], why[512] = "";
@@ -306,8 +278,6 @@ static int save(const bl_recording *rec, const char *dir, const char *name, cons
     bl_status st = bl_recording_save(rec, path, r->format, why, sizeof why);
     if (st != BL_OK)
         return (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
-    if (r->format == BL_FORMAT_FLOAT32)
-        clear_peak_timestamp(path);
     return 0;
 }
 
