@@ -92,32 +92,34 @@ static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate
     return BL_OK;
 }
 
-bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
-                       bl_condition_report *report)
+/* Checks shared by both conditioning entry points; BL_OK or the code. */
+static bl_status check_input(const bl_recording *in, const bl_envelope_config *cfg)
 {
-    if (!in || !out) return BL_EINVAL;
-    *out = NULL;
     bl_status st = check_config(cfg);
     if (st != BL_OK) return st;
     double in_rate = bl_recording_rate(in);
     /* The input must carry the band it is asked to keep. */
     if (in_rate < BL_MIN_EMG_RATE_HZ || !(in_rate / 2 > cfg->bandpass_hi_hz)) return BL_ERATE;
     if (bl_recording_check_finite(in, NULL, NULL) != BL_OK) return BL_ENONFINITE;
+    /* The edge padding of the zero-phase band-pass must fit the signal,
+     * checked before anything is resampled or filtered. */
+    double sos[MAX_SECTIONS * BL_SOS_WIDTH];
+    size_t ns = 0;
+    st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz, cfg->rate_hz,
+                          sos, MAX_SECTIONS, &ns);
+    if (st != BL_OK) return st;
+    size_t frames_out = (size_t)llround((double)bl_recording_frames(in) * cfg->rate_hz / in_rate);
+    return frames_out <= bl_sosfiltfilt_padlen(sos, ns) ? BL_ENODATA : BL_OK;
+}
 
-    bl_condition_report rep;
-    memset(&rep, 0, sizeof rep);
-    rep.input_rate_hz = in_rate;
-    rep.rate_hz = cfg->rate_hz;
-    rep.resampled = in_rate != cfg->rate_hz;
-
-    bl_recording *rec = NULL;
-    if ((st = bl_resample_recording(in, cfg->rate_hz, &rec)) != BL_OK) return st;
-
+/* Band-pass and mains removal of the EMG channels, in place, at the
+ * recording's own rate (already the analysis rate). */
+static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *rep)
+{
     size_t frames = bl_recording_frames(rec);
     float **ptrs = malloc(bl_recording_channels(rec) * sizeof *ptrs);
     size_t n = 0;
-    if (!ptrs) st = BL_ENOMEM;
-    if (st == BL_OK) st = emg_channels(rec, ptrs, &n, rec);
+    bl_status st = ptrs ? emg_channels(rec, ptrs, &n, rec) : BL_ENOMEM;
 
     double sos[MAX_SECTIONS * BL_SOS_WIDTH];
     size_t ns = 0;
@@ -127,23 +129,63 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
     if (st == BL_OK) st = filter_planar(sos, ns, ptrs, n, frames);
 
     if (st == BL_OK) {
-        if (cfg->notch == BL_NOTCH_50) rep.mains_hz = 50;
-        else if (cfg->notch == BL_NOTCH_60) rep.mains_hz = 60;
+        if (cfg->notch == BL_NOTCH_50) rep->mains_hz = 50;
+        else if (cfg->notch == BL_NOTCH_60) rep->mains_hz = 60;
         else if (cfg->notch == BL_NOTCH_AUTO)
-            st = detect_mains(ptrs, n, frames, cfg->rate_hz, &rep.mains_hz, &rep.mains_prominence_db);
+            st = detect_mains(ptrs, n, frames, cfg->rate_hz, &rep->mains_hz, &rep->mains_prominence_db);
     }
-    if (st == BL_OK && rep.mains_hz > 0) {
-        st = bl_mains_design(rep.mains_hz, cfg->notch_q, cfg->bandpass_hi_hz, cfg->rate_hz, sos, MAX_SECTIONS, &ns);
+    if (st == BL_OK && rep->mains_hz > 0) {
+        st = bl_mains_design(rep->mains_hz, cfg->notch_q, cfg->bandpass_hi_hz, cfg->rate_hz, sos, MAX_SECTIONS, &ns);
         if (st == BL_OK) st = filter_planar(sos, ns, ptrs, n, frames);
-        rep.notch_sections = ns;
+        rep->notch_sections = ns;
     }
     free(ptrs);
-    if (st != BL_OK) {
+    return st;
+}
+
+static void report_init(bl_condition_report *rep, double in_rate, const bl_envelope_config *cfg)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->input_rate_hz = in_rate;
+    rep->rate_hz = cfg->rate_hz;
+    rep->resampled = in_rate != cfg->rate_hz;
+}
+
+bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
+                       bl_condition_report *report)
+{
+    if (!in || !out) return BL_EINVAL;
+    *out = NULL;
+    bl_status st = check_input(in, cfg);
+    if (st != BL_OK) return st;
+    bl_condition_report rep;
+    report_init(&rep, bl_recording_rate(in), cfg);
+    bl_recording *rec = NULL;
+    if ((st = bl_resample_recording(in, cfg->rate_hz, &rec)) != BL_OK) return st;
+    if ((st = filter_in_place(rec, cfg, &rep)) != BL_OK) {
         bl_recording_destroy(rec);
         return st;
     }
     if (report) *report = rep;
     *out = rec;
+    return BL_OK;
+}
+
+bl_status bl_condition_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
+{
+    if (!rec) return BL_EINVAL;
+    bl_status st = check_input(rec, cfg);
+    if (st != BL_OK) return st;
+    bl_condition_report rep;
+    report_init(&rep, bl_recording_rate(rec), cfg);
+    if (rep.resampled) {
+        bl_recording *resampled = NULL;
+        if ((st = bl_resample_recording(rec, cfg->rate_hz, &resampled)) != BL_OK) return st;
+        bl_recording_swap(rec, resampled);
+        bl_recording_destroy(resampled);
+    }
+    if ((st = filter_in_place(rec, cfg, &rep)) != BL_OK) return st;
+    if (report) *report = rep;
     return BL_OK;
 }
 
@@ -169,6 +211,12 @@ bl_status bl_linear_envelope(bl_recording *rec, const bl_envelope_config *cfg)
     if (st == BL_OK) st = filter_planar(sos, ns, ptrs, n, frames);
     free(ptrs);
     return st;
+}
+
+bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
+{
+    bl_status st = bl_condition_in_place(rec, cfg, report);
+    return st == BL_OK ? bl_linear_envelope(rec, cfg) : st;
 }
 
 bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,

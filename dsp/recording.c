@@ -223,6 +223,15 @@ bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size
     return st;
 }
 
+void bl_recording_swap(bl_recording *a, bl_recording *b)
+{
+    if (!a || !b)
+        return;
+    bl_recording t = *a;
+    *a = *b;
+    *b = t;
+}
+
 void bl_recording_destroy(bl_recording *rec)
 {
     if (!rec)

@@ -91,6 +91,38 @@ static void check_envelope_levels(void)
     bl_recording_destroy(env);
 }
 
+/* In place gives the same numbers as the copying form, resampled or not,
+ * and refuses bad input without touching the recording. */
+static void check_in_place(double rate)
+{
+    bl_recording *a = make(rate, 4, 50, "L.ST,AUX"), *b = NULL, *env = NULL;
+    const size_t all[2] = {0, 1};
+    CHECK_EQ_INT(bl_recording_select(a, all, 2, &b), BL_OK); /* the same samples */
+    bl_envelope_config cfg;
+    bl_envelope_config_default(&cfg);
+    bl_condition_report ra, rb;
+    CHECK_EQ_INT(bl_envelope_recording(a, &cfg, &env, &ra), BL_OK);
+    CHECK_EQ_INT(bl_envelope_in_place(b, &cfg, &rb), BL_OK);
+    if (env) {
+        CHECK_EQ_INT(bl_recording_frames(b), bl_recording_frames(env));
+        CHECK_NEAR(bl_recording_rate(b), 2000, 0);
+        CHECK_NEAR(rb.mains_hz, ra.mains_hz, 0);
+        for (size_t c = 0; c < 2; c++)
+            CHECK_MSG(memcmp(bl_recording_cdata(b, c), bl_recording_cdata(env, c),
+                             bl_recording_frames(env) * sizeof(float)) == 0,
+                      "%g Hz: in-place channel %zu differs from the copying form", rate, c);
+    }
+    bl_recording_destroy(env);
+    bl_recording_destroy(a);
+    bl_recording_destroy(b);
+    a = make(rate, 2, 0, NULL);
+    bl_recording_data(a, 0)[7] = NAN;
+    CHECK_EQ_INT(bl_condition_in_place(a, &cfg, NULL), BL_ENONFINITE);
+    CHECK_NEAR(bl_recording_rate(a), rate, 0);
+    CHECK(isnan(bl_recording_data(a, 0)[7]));
+    bl_recording_destroy(a);
+}
+
 static void check_contract(void)
 {
     bl_envelope_config cfg;
@@ -190,6 +222,8 @@ int main(void)
     check_mains(50, BL_NOTCH_50);
     check_mains(60, BL_NOTCH_OFF);
     check_envelope_levels();
+    check_in_place(2000);
+    check_in_place(48000);
     check_contract();
     check_rms_tkeo();
     check_stream();

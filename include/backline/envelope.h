@@ -51,6 +51,13 @@ typedef struct bl_condition_report {
 bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
                        bl_condition_report *report);
 
+/* The same on the caller's recording, without a copy when the rate is
+ * already the analysis rate (the samples, and the rate when resampled,
+ * are replaced). Argument errors (BL_EINVAL, BL_ERATE, BL_ERANGE,
+ * BL_ENONFINITE, BL_ENODATA) leave it unchanged; BL_ENOMEM during
+ * filtering may leave it part-filtered. */
+bl_status bl_condition_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
+
 /* Rectify and low-pass (zero-phase) the EMG channels of a conditioned
  * recording in place: the linear envelope. */
 bl_status bl_linear_envelope(bl_recording *conditioned, const bl_envelope_config *cfg);
@@ -58,6 +65,9 @@ bl_status bl_linear_envelope(bl_recording *conditioned, const bl_envelope_config
 /* bl_condition then bl_linear_envelope. */
 bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config *cfg,
                                 bl_recording **out, bl_condition_report *report);
+
+/* bl_condition_in_place then bl_linear_envelope. */
+bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 
 /* Centred moving RMS over window_s seconds (odd window of
  * round(window_s × rate) samples, edges use the samples available). */

@@ -56,6 +56,9 @@ bl_status bl_recording_create_like(const bl_recording *like, size_t frames, doub
  * entries, gains, units, the full scale and metadata keys. BL_ERANGE for an
  * index out of range, BL_EMAP when the stored map does not parse. */
 bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size_t n, bl_recording **out);
+/* Exchange everything two recordings hold (samples, rate, map, gains,
+ * metadata): how an in-place operation adopts a resampled copy. */
+void bl_recording_swap(bl_recording *a, bl_recording *b);
 /* Load any file libsndfile reads. BL_EIO (cannot open: missing, no
  * permission), BL_EFORMAT (not audio, undecodable, truncated, zero frames).
  * Integer samples map to [-1, 1); float files keep their values (beyond

@@ -61,9 +61,10 @@ int cmd_envelope(int argc, char **argv)
     bl_recording *rec = bl_tool_load(path, bl_args_get(&a, "--map"), &map);
     if (!rec) return 1;
 
-    bl_recording *env = NULL;
+    /* The raw samples are not needed afterwards: envelope them in place. */
+    bl_recording *env = rec;
     bl_condition_report rep;
-    bl_status st = bl_envelope_recording(rec, &cfg, &env, &rep);
+    bl_status st = bl_envelope_in_place(rec, &cfg, &rep);
     if (st != BL_OK) {
         rc = bl_conditioning_error(path, rec, &cfg, st);
         goto done;
@@ -78,7 +79,6 @@ int cmd_envelope(int argc, char **argv)
     if (rc == 0) bl_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
     bl_emg_view_free(&view);
 done:
-    bl_recording_destroy(env);
     bl_recording_destroy(rec);
     bl_chanmap_destroy(map);
     return rc;
