@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 2 acceptance: `backline-analyse envelope --notch off` matches SciPy's
 # sosfiltfilt(butter(4,[20,450],'bandpass')) -> abs -> sosfiltfilt(butter(4,6))
-# within 1e-3 relative RMS away from the edges, on a generated 2 kHz file
+# within 1e-3 relative RMS away from the edges (held here to 1e-6), on a generated 2 kHz file
 # and on a real 1 kHz recording (Santuz walking, 13 channels).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,8 +49,9 @@ for k in range(ref.shape[1]):
     rel = np.sqrt(np.mean((a - b) ** 2)) / np.sqrt(np.mean(b ** 2))
     worst = max(worst, rel)
     print(f"  channel {k + 1}: relative RMS difference {rel:.2e}")
-print(f"  worst {worst:.2e} (limit 1e-3)")
-sys.exit(0 if worst < 1e-3 else 1)
+# The issue asks for 1e-3; float32 storage gives ~3e-8, so hold it to 1e-6.
+print(f"  worst {worst:.2e} (limit 1e-6; the contract is 1e-3)")
+sys.exit(0 if worst < 1e-6 else 1)
 PY
 }
 export HERE="$here"
