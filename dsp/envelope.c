@@ -73,6 +73,72 @@ static bl_status filter_planar(const double *sos, size_t n_sections, float **ptr
     return bl_sosfiltfilt(sos, n_sections, (float *const *)ptrs, n, frames);
 }
 
+/* Mains removal without edge transients. A Q = 30 notch at 50 Hz rings
+ * for ~0.2 s (time constant Q/(π·f0)), and no odd or even reflection
+ * continues a sinusoid: it flips its cosine part at the edge, and the notch
+ * rings there, which reads as muscle activity. The hum is periodic, so each
+ * end is extended with the signal itself shifted by a whole number of mains
+ * periods (the hum continues in phase, the EMG is just other EMG), long
+ * enough for the notches to ring down to 1 %, and the zero-phase cascade
+ * runs over the extended copy. */
+static size_t period_shift(size_t pad, size_t frames, double rate, double mains_hz)
+{
+    double period = rate / mains_hz;
+    size_t best = 0;
+    double best_err = 1;
+    for (size_t m = (size_t)ceil((double)pad / period); m < (size_t)ceil((double)pad / period) + 24; m++) {
+        double exact = (double)m * period;
+        size_t shift = (size_t)llround(exact);
+        if (shift > frames) break;
+        double err = fabs(exact - (double)shift) / period; /* phase error, in periods */
+        if (err < best_err - 1e-9) {
+            best = shift;
+            best_err = err;
+        }
+        if (err < 1e-9) break;
+    }
+    return best;
+}
+
+static bl_status notch_planar(const double *sos, size_t n_sections, float **ptrs, size_t n, size_t frames,
+                              double rate, double mains_hz)
+{
+    if (n == 0) return BL_OK;
+    size_t pad = bl_sos_decay_samples(sos, n_sections, 0.01);
+    if (pad > frames / 2) pad = frames / 2;
+    size_t shift = pad ? period_shift(pad, frames, rate, mains_hz) : 0;
+    if (shift == 0) return filter_planar(sos, n_sections, ptrs, n, frames); /* too short to extend */
+
+    size_t len = frames + 2 * pad;
+    float **ext = calloc(n, sizeof *ext);
+    bl_status st = ext ? BL_OK : BL_ENOMEM;
+    for (size_t c = 0; c < n && st == BL_OK; c++) {
+        float *e = ext[c] = malloc(len * sizeof *e);
+        if (!e) {
+            st = BL_ENOMEM;
+            break;
+        }
+        const float *x = ptrs[c];
+        memcpy(e, x + shift - pad, pad * sizeof *e);                /* x[shift-pad .. shift) */
+        memcpy(e + pad, x, frames * sizeof *e);
+        memcpy(e + pad + frames, x + frames - shift, pad * sizeof *e); /* x[N-shift .. N-shift+pad) */
+    }
+    if (st == BL_OK) st = filter_planar(sos, n_sections, ext, n, len);
+    for (size_t c = 0; c < n && st == BL_OK; c++) memcpy(ptrs[c], ext[c] + pad, frames * sizeof(float));
+    for (size_t c = 0; ext && c < n; c++) free(ext[c]);
+    free(ext);
+    return st;
+}
+
+/* Default sosfiltfilt pad of a Butterworth design (0 when the design fails). */
+static size_t butter_padlen(int order, bl_band band, double f1, double f2, double rate)
+{
+    double sos[MAX_SECTIONS * BL_SOS_WIDTH];
+    size_t ns = 0;
+    if (bl_butter_design(order, band, f1, f2, rate, sos, MAX_SECTIONS, &ns) != BL_OK) return 0;
+    return bl_sosfiltfilt_padlen(sos, ns);
+}
+
 /* Mains family with the most prominent peak over all EMG channels. */
 static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate, double *mains_hz,
                               double *prominence_db)
@@ -93,7 +159,7 @@ static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate
 }
 
 /* Checks shared by both conditioning entry points; BL_OK or the code. */
-static bl_status check_input(const bl_recording *in, const bl_envelope_config *cfg)
+static bl_status check_input(const bl_recording *in, const bl_envelope_config *cfg, int with_envelope)
 {
     bl_status st = check_config(cfg);
     if (st != BL_OK) return st;
@@ -101,19 +167,27 @@ static bl_status check_input(const bl_recording *in, const bl_envelope_config *c
     /* The input must carry the band it is asked to keep. */
     if (in_rate < BL_MIN_EMG_RATE_HZ || !(in_rate / 2 > cfg->bandpass_hi_hz)) return BL_ERATE;
     if (bl_recording_check_finite(in, NULL, NULL) != BL_OK) return BL_ENONFINITE;
-    /* The edge padding of the zero-phase band-pass must fit the signal,
-     * checked before anything is resampled or filtered. */
-    double sos[MAX_SECTIONS * BL_SOS_WIDTH];
-    size_t ns = 0;
-    st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz, cfg->rate_hz,
-                          sos, MAX_SECTIONS, &ns);
-    if (st != BL_OK) return st;
+    /* The edge padding of the zero-phase filters must fit the signal,
+     * checked before anything is resampled, filtered or rectified (the
+     * notch pads as far as the signal allows, so it needs no check). */
+    size_t pad = butter_padlen(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
+                               cfg->rate_hz);
+    if (with_envelope) {
+        size_t lp = butter_padlen(cfg->lowpass_order, BL_LOWPASS, cfg->lowpass_hz, 0, cfg->rate_hz);
+        if (lp > pad) pad = lp;
+    }
+    if (pad == 0) return BL_ERANGE;
     size_t frames_out = (size_t)llround((double)bl_recording_frames(in) * cfg->rate_hz / in_rate);
-    return frames_out <= bl_sosfiltfilt_padlen(sos, ns) ? BL_ENODATA : BL_OK;
+    return frames_out <= pad ? BL_ENODATA : BL_OK;
 }
 
-/* Band-pass and mains removal of the EMG channels, in place, at the
- * recording's own rate (already the analysis rate). */
+/* Mains removal, then band-pass, of the EMG channels, in place, at the
+ * recording's own rate (already the analysis rate). The hum goes first:
+ * the notches extend the edges periodically (notch_planar), which only
+ * works on a hum the band-pass edges have not yet distorted; the band-pass
+ * then pads as sosfiltfilt does, so with --notch off the result is
+ * SciPy's. Detection reads the raw spectrum (Welch removes each segment's
+ * mean, so offsets and drift do not matter). */
 static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *rep)
 {
     size_t frames = bl_recording_frames(rec);
@@ -121,24 +195,23 @@ static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cf
     size_t n = 0;
     bl_status st = ptrs ? emg_channels(rec, ptrs, &n, rec) : BL_ENOMEM;
 
-    double sos[MAX_SECTIONS * BL_SOS_WIDTH];
-    size_t ns = 0;
-    if (st == BL_OK)
-        st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
-                              cfg->rate_hz, sos, MAX_SECTIONS, &ns);
-    if (st == BL_OK) st = filter_planar(sos, ns, ptrs, n, frames);
-
     if (st == BL_OK) {
         if (cfg->notch == BL_NOTCH_50) rep->mains_hz = 50;
         else if (cfg->notch == BL_NOTCH_60) rep->mains_hz = 60;
         else if (cfg->notch == BL_NOTCH_AUTO)
             st = detect_mains(ptrs, n, frames, cfg->rate_hz, &rep->mains_hz, &rep->mains_prominence_db);
     }
+    double sos[MAX_SECTIONS * BL_SOS_WIDTH];
+    size_t ns = 0;
     if (st == BL_OK && rep->mains_hz > 0) {
         st = bl_mains_design(rep->mains_hz, cfg->notch_q, cfg->bandpass_hi_hz, cfg->rate_hz, sos, MAX_SECTIONS, &ns);
-        if (st == BL_OK) st = filter_planar(sos, ns, ptrs, n, frames);
+        if (st == BL_OK) st = notch_planar(sos, ns, ptrs, n, frames, cfg->rate_hz, rep->mains_hz);
         rep->notch_sections = ns;
     }
+    if (st == BL_OK)
+        st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
+                              cfg->rate_hz, sos, MAX_SECTIONS, &ns);
+    if (st == BL_OK) st = filter_planar(sos, ns, ptrs, n, frames);
     free(ptrs);
     return st;
 }
@@ -156,7 +229,7 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
 {
     if (!in || !out) return BL_EINVAL;
     *out = NULL;
-    bl_status st = check_input(in, cfg);
+    bl_status st = check_input(in, cfg, 0);
     if (st != BL_OK) return st;
     bl_condition_report rep;
     report_init(&rep, bl_recording_rate(in), cfg);
@@ -171,22 +244,31 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
     return BL_OK;
 }
 
+/* Conditioning in place once the input is known good. A resampled signal
+ * is filtered before it replaces the caller's, so a failure there leaves
+ * the recording as it was. */
+static bl_status condition_checked(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
+{
+    bl_condition_report rep;
+    report_init(&rep, bl_recording_rate(rec), cfg);
+    bl_status st;
+    if (rep.resampled) {
+        bl_recording *work = NULL;
+        if ((st = bl_resample_recording(rec, cfg->rate_hz, &work)) != BL_OK) return st;
+        if ((st = filter_in_place(work, cfg, &rep)) == BL_OK) bl_recording_swap(rec, work);
+        bl_recording_destroy(work);
+    } else {
+        st = filter_in_place(rec, cfg, &rep);
+    }
+    if (st == BL_OK && report) *report = rep;
+    return st;
+}
+
 bl_status bl_condition_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
 {
     if (!rec) return BL_EINVAL;
-    bl_status st = check_input(rec, cfg);
-    if (st != BL_OK) return st;
-    bl_condition_report rep;
-    report_init(&rep, bl_recording_rate(rec), cfg);
-    if (rep.resampled) {
-        bl_recording *resampled = NULL;
-        if ((st = bl_resample_recording(rec, cfg->rate_hz, &resampled)) != BL_OK) return st;
-        bl_recording_swap(rec, resampled);
-        bl_recording_destroy(resampled);
-    }
-    if ((st = filter_in_place(rec, cfg, &rep)) != BL_OK) return st;
-    if (report) *report = rep;
-    return BL_OK;
+    bl_status st = check_input(rec, cfg, 0);
+    return st == BL_OK ? condition_checked(rec, cfg, report) : st;
 }
 
 bl_status bl_linear_envelope(bl_recording *rec, const bl_envelope_config *cfg)
@@ -196,18 +278,19 @@ bl_status bl_linear_envelope(bl_recording *rec, const bl_envelope_config *cfg)
     if (st != BL_OK) return st;
     double rate = bl_recording_rate(rec);
     if (!(cfg->lowpass_hz < rate / 2)) return BL_ERANGE;
+    double sos[MAX_SECTIONS * BL_SOS_WIDTH];
+    size_t ns = 0, n = 0, frames = bl_recording_frames(rec);
+    st = bl_butter_design(cfg->lowpass_order, BL_LOWPASS, cfg->lowpass_hz, 0, rate, sos, MAX_SECTIONS, &ns);
+    if (st != BL_OK) return st;
+    /* Too short is refused before anything is rectified. */
+    if (frames <= bl_sosfiltfilt_padlen(sos, ns)) return BL_ENODATA;
     float **ptrs = malloc(bl_recording_channels(rec) * sizeof *ptrs);
     if (!ptrs) return BL_ENOMEM;
-    size_t n = 0, frames = bl_recording_frames(rec);
     st = emg_channels(rec, ptrs, &n, rec);
     for (size_t c = 0; c < n && st == BL_OK; c++) {
         float *x = ptrs[c];
         for (size_t i = 0; i < frames; i++) x[i] = fabsf(x[i]);
     }
-    double sos[MAX_SECTIONS * BL_SOS_WIDTH];
-    size_t ns = 0;
-    if (st == BL_OK)
-        st = bl_butter_design(cfg->lowpass_order, BL_LOWPASS, cfg->lowpass_hz, 0, rate, sos, MAX_SECTIONS, &ns);
     if (st == BL_OK) st = filter_planar(sos, ns, ptrs, n, frames);
     free(ptrs);
     return st;
@@ -215,7 +298,9 @@ bl_status bl_linear_envelope(bl_recording *rec, const bl_envelope_config *cfg)
 
 bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
 {
-    bl_status st = bl_condition_in_place(rec, cfg, report);
+    if (!rec) return BL_EINVAL;
+    bl_status st = check_input(rec, cfg, 1);
+    if (st == BL_OK) st = condition_checked(rec, cfg, report);
     return st == BL_OK ? bl_linear_envelope(rec, cfg) : st;
 }
 

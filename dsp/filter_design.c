@@ -18,6 +18,7 @@
 #define CMPLX(x, y) ((double)(x) + I * (double)(y))
 #endif
 #include <math.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -534,4 +535,26 @@ double bl_sos_group_delay(const double *sos, size_t n_sections, double f_hz, dou
         d += cdiv(kb, b).re - cdiv(ka, a).re;
     }
     return d;
+}
+
+size_t bl_sos_decay_samples(const double *sos, size_t n_sections, double residual)
+{
+    if (!sos || !(residual > 0) || !(residual < 1)) return 0;
+    double r_max = 0;
+    for (size_t s = 0; s < n_sections; s++) {
+        /* Poles of z^2 + a1 z + a2 (a0 = 1). */
+        double a1 = sos[s * BL_SOS_WIDTH + 4], a2 = sos[s * BL_SOS_WIDTH + 5];
+        double disc = a1 * a1 - 4 * a2, r;
+        if (disc < 0) {
+            r = sqrt(a2);
+        } else {
+            double q = sqrt(disc);
+            r = fmax(fabs((-a1 + q) / 2), fabs((-a1 - q) / 2));
+        }
+        if (r > r_max) r_max = r;
+    }
+    if (r_max >= 1) return SIZE_MAX;
+    if (r_max == 0) return 1;
+    double n = ceil(log(residual) / log(r_max));
+    return n < (double)SIZE_MAX ? (size_t)n : SIZE_MAX;
 }

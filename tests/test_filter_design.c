@@ -278,8 +278,24 @@ static void test_contract(void)
     CHECK(isnan(bl_sos_group_delay(sos, 1, 10, 0)));
 }
 
+/* How long a cascade rings: a Q = 30 notch at 50 Hz decays with time
+ * constant Q/(pi f0) = 0.19 s, so to 1 % in 4.6 of them (~1760 samples at
+ * 2 kHz); a pole on the unit circle never decays. */
+static void test_decay_samples(void)
+{
+    double sos[6];
+    CHECK_EQ_INT(bl_notch_design(50, 30, 2000, sos), BL_OK);
+    size_t n = bl_sos_decay_samples(sos, 1, 0.01);
+    double expect = log(100.0) * 30 / (M_PI * 50) * 2000;
+    CHECK_MSG(fabs((double)n - expect) < 0.03 * expect, "notch decays in %zu samples, expected about %.0f", n, expect);
+    double unstable[6] = {1, 0, 0, 1, 0, 1};
+    CHECK(bl_sos_decay_samples(unstable, 1, 0.01) == SIZE_MAX);
+    CHECK_EQ_INT(bl_sos_decay_samples(NULL, 1, 0.01), 0);
+}
+
 int main(void)
 {
+    test_decay_samples();
     test_butter_reference();
     test_notch_reference();
     test_properties();

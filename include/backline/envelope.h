@@ -53,9 +53,10 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
 
 /* The same on the caller's recording, without a copy when the rate is
  * already the analysis rate (the samples, and the rate when resampled,
- * are replaced). Argument errors (BL_EINVAL, BL_ERATE, BL_ERANGE,
- * BL_ENONFINITE, BL_ENODATA) leave it unchanged; BL_ENOMEM during
- * filtering may leave it part-filtered. */
+ * are replaced). Every error leaves it unchanged except BL_ENOMEM while
+ * filtering at the recording's own rate, which may leave it part-filtered.
+ * Mains notches are padded until they have rung down (to 1 %), not by
+ * sosfiltfilt's default, so their edge transient is not read as activity. */
 bl_status bl_condition_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 
 /* Rectify and low-pass (zero-phase) the EMG channels of a conditioned
