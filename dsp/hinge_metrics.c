@@ -151,20 +151,14 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* A deep copy of a recording's samples, map and gains (for the envelope). */
+/* A copy that keeps everything the recording says about itself (units
+ * above all: %MVC is only meaningful between recordings in one unit). */
 static bl_status copy_recording(const bl_recording *in, bl_recording **out)
 {
     size_t nch = bl_recording_channels(in), n = bl_recording_frames(in);
-    bl_status st = bl_recording_create(nch, n, bl_recording_rate(in), out);
-    if (st != BL_OK) return st;
-    for (size_t c = 0; c < nch; c++) {
+    bl_status st = bl_recording_create_like(in, n, bl_recording_rate(in), out);
+    for (size_t c = 0; st == BL_OK && c < nch; c++)
         memcpy(bl_recording_data(*out, c), bl_recording_cdata(in, c), n * sizeof(float));
-        if (bl_recording_gain(in, c) > 0) bl_recording_set_gain(*out, c, bl_recording_gain(in, c));
-    }
-    bl_recording_set_full_scale(*out, bl_recording_full_scale(in));
-    if (bl_recording_map(in) && (st = bl_recording_set_map(*out, bl_recording_map(in))) != BL_OK) {
-        bl_recording_destroy(*out);
-        *out = NULL;
-    }
     return st;
 }
 
@@ -300,6 +294,13 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
         if (!mvc[t]) {
             st = BL_EINVAL;
             set_why(why, why_len, "mvc trial %zu: missing", t + 1);
+            break;
+        }
+        /* %MVC divides session by trial: both must be in the same unit. */
+        if (strcmp(bl_recording_unit(mvc[t]), bl_recording_unit(h->env)) != 0) {
+            st = BL_EMAP;
+            set_why(why, why_len, "mvc trial %zu is in %s but the session is in %s (give both files the same "
+                    "amplifier gains)", t + 1, bl_recording_unit(mvc[t]), bl_recording_unit(h->env));
             break;
         }
         st = bl_envelope_recording(mvc[t], &h->cfg.envelope, &tenv, NULL);

@@ -38,6 +38,12 @@ wavfile.write(f"{d}/short.wav", 2000, x[:10])
 open(f"{d}/text.wav", "w").write("this is not audio\n" * 20)
 raw = open(f"{d}/good.wav", "rb").read()
 open(f"{d}/truncated.wav", "wb").write(raw[:30])
+# backline metadata with a gain for one of two EMG channels only
+meta = b"backline-meta 1\nmap=L.ST,L.BF\ngain=500,0\nfull_scale_v=1\n\0"
+icmt = b"ICMT" + struct.pack("<I", len(meta)) + meta + (b"\0" if len(meta) % 2 else b"")
+lst = b"LIST" + struct.pack("<I", 4 + len(icmt)) + b"INFO" + icmt
+body = raw[12:] + lst
+open(f"{d}/partial_gain.wav", "wb").write(b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body)
 PY
 
 expect_error "no such|cannot open|not found" info "$tmp/missing.wav"
@@ -68,6 +74,20 @@ if [ -w /dev/full ]; then
 else
   echo "SKIPPED part: /dev/full is not writable here" >&2
 fi
+expect_error "gain given for 1 of 2 EMG channels" envelope "$tmp/partial_gain.wav" -o "$tmp/o.csv"
+
+# %MVC needs the session and its MVC trials in one unit: strip the gains of a trial.
+demo="$BL_FIXTURES/demo"
+if [ -f "$demo/session.wav" ]; then
+  "$py" -c "import sys; from scipy.io import wavfile; r, x = wavfile.read(sys.argv[1]); wavfile.write(sys.argv[2], r, x)" \
+    "$demo/mvc_ST.wav" "$tmp/plain_mvc_ST.wav" 2>/dev/null
+  expect_error "mvc trial 1 is in full scale but the session is in uV" hinge "$demo/session.wav" \
+    --mvc "$tmp/plain_mvc_ST.wav" --json "$tmp/h.json"
+  expect_error "json" hinge "$demo/session.wav" --json "$tmp/nodir/h.json"
+else
+  echo "SKIPPED part: $demo/session.wav is absent" >&2
+fi
+
 real="${BL_REAL_DATA:-}/emggo-tibialis/ta_250hz.wav"
 if [ -f "$real" ]; then
   expect_error "cannot carry|too low" envelope "$real" --map TA -o "$tmp/o.csv"

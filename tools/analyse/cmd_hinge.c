@@ -145,9 +145,10 @@ int cmd_hinge(int argc, char **argv)
     rc = 1;
     for (size_t i = 0; i < n_mvc; i++) {
         bl_chanmap *mm = NULL;
-        /* Trials are recorded in the session's layout: they get --map, or
-         * the session's map (bl_tool_load still checks the channel count). */
-        mvc[i] = bl_tool_load(mvc_paths[i], map_text ? map_text : bl_recording_map(rec), &mm);
+        /* Trials are recorded in the session's layout: they get --map, their
+         * own stored map (a different one is an error in the analysis), or
+         * failing both the session's. */
+        mvc[i] = bl_tool_load_or(mvc_paths[i], map_text, bl_recording_map(rec), &mm);
         bl_chanmap_destroy(mm);
         if (!mvc[i]) goto done;
     }

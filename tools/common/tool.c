@@ -148,6 +148,11 @@ const char *bl_args_get_nth(const bl_args *a, const char *name, size_t n)
 
 bl_recording *bl_tool_load(const char *path, const char *map_text, bl_chanmap **map_out)
 {
+    return bl_tool_load_or(path, map_text, NULL, map_out);
+}
+
+bl_recording *bl_tool_load_or(const char *path, const char *map_text, const char *fallback_map, bl_chanmap **map_out)
+{
     char why[512] = "";
     bl_recording *rec = NULL;
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
@@ -162,7 +167,7 @@ bl_recording *bl_tool_load(const char *path, const char *map_text, bl_chanmap **
         bl_recording_destroy(rec);
         return NULL;
     }
-    const char *text = map_text ? map_text : bl_recording_map(rec);
+    const char *text = map_text ? map_text : bl_recording_map(rec) ? bl_recording_map(rec) : fallback_map;
     if (!text) {
         bl_tool_error("%s: no channel map: give --map (e.g. --map L.ST,L.BF) or record with backline-capture --map",
                       path);
@@ -181,8 +186,24 @@ bl_recording *bl_tool_load(const char *path, const char *map_text, bl_chanmap **
         bl_recording_destroy(rec);
         return NULL;
     }
-    if (map_text && bl_recording_set_map(rec, map_text) != BL_OK) {
+    if (text != bl_recording_map(rec) && bl_recording_set_map(rec, text) != BL_OK) {
         bl_tool_error("%s: cannot store the channel map", path);
+        bl_chanmap_destroy(map);
+        bl_recording_destroy(rec);
+        return NULL;
+    }
+    /* Amplitudes are compared across channels: all EMG channels in µV or
+     * none, never a mix. */
+    size_t with_gain = 0, emg = 0, first_without = 0;
+    for (size_t c = 0; c < bl_recording_channels(rec); c++) {
+        if (bl_chanmap_muscle(map, c) == BL_MUSCLE_AUX) continue;
+        emg++;
+        if (bl_recording_gain(rec, c) > 0) with_gain++;
+        else if (!first_without) first_without = c + 1;
+    }
+    if (with_gain && with_gain < emg) {
+        bl_tool_error("%s: amplifier gain given for %zu of %zu EMG channels (none for channel %zu): amplitudes "
+                      "would mix uV and full-scale units", path, with_gain, emg, first_without);
         bl_chanmap_destroy(map);
         bl_recording_destroy(rec);
         return NULL;

@@ -60,8 +60,14 @@ const char *bl_args_get_nth(const bl_args *a, const char *name, size_t i);
 
 /* Load FILE, reject NaN/Inf, resolve the channel map (map_text wins, then
  * the map stored in the file; none → error), validate that it fits, store
- * it in the recording, and convert channels with a known gain to µV.
+ * it in the recording, refuse gains on only some EMG channels, and convert
+ * channels with a known gain to µV.
  * Prints the one error line itself; returns NULL on failure. */
 bl_recording *bl_tool_load(const char *path, const char *map_text, bl_chanmap **map_out);
+/* The same, using `fallback_map` when neither --map nor the file gives one
+ * (MVC trials recorded without a map take the session's). A map stored in
+ * the file is kept, so a trial in another layout is caught, not relabelled. */
+bl_recording *bl_tool_load_or(const char *path, const char *map_text, const char *fallback_map,
+                              bl_chanmap **map_out);
 
 #endif
