@@ -322,7 +322,7 @@ bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config
 static bl_status moving_mean(const float *x, size_t n, double rate_hz, double window_s, float *out, int squared)
 {
     if (!x || !out || n == 0) return BL_EINVAL;
-    if (!(rate_hz > 0) || !(window_s > 0) || !isfinite(window_s)) return BL_ERANGE;
+    if (!(rate_hz > 0) || !isfinite(rate_hz) || !(window_s > 0) || !isfinite(window_s)) return BL_ERANGE;
     double w = window_s * rate_hz;
     if (w > (double)n * 4 + 1) w = (double)n * 4 + 1;
     size_t half = (size_t)llround(w) / 2;

@@ -20,8 +20,36 @@
 struct bl_resampler {
     SRC_STATE *src;
     size_t channels;
-    double ratio; /* out / in */
+    double ratio;   /* out / in */
+    double latency; /* output samples a stream lags its input */
 };
+
+/* How many output samples the converter holds back: feed it silence and
+ * compare what came out with what went in. Measured rather than derived,
+ * because libsamplerate's look-ahead depends on the ratio in ways its
+ * documentation does not state. Leaves the converter reset. */
+static double measure_latency(SRC_STATE *src, size_t channels, double ratio)
+{
+    const size_t in_frames = 8192;
+    size_t out_cap = (size_t)ceil((double)in_frames * ratio) + 64;
+    float *in = calloc(in_frames * channels, sizeof *in), *out = malloc(out_cap * channels * sizeof *out);
+    double lag = 0;
+    if (in && out) {
+        SRC_DATA d;
+        memset(&d, 0, sizeof d);
+        d.data_in = in;
+        d.input_frames = (long)in_frames;
+        d.data_out = out;
+        d.output_frames = (long)out_cap;
+        d.src_ratio = ratio;
+        if (src_process(src, &d) == 0)
+            lag = (double)d.input_frames_used * ratio - (double)d.output_frames_gen;
+    }
+    free(in);
+    free(out);
+    src_reset(src);
+    return lag > 0 ? lag : 0;
+}
 
 static int ratio_ok(double in_rate, double out_rate)
 {
@@ -45,6 +73,7 @@ bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rat
     }
     r->channels = channels;
     r->ratio = out_rate_hz / in_rate_hz;
+    r->latency = measure_latency(r->src, channels, r->ratio);
     *out = r;
     return BL_OK;
 }
@@ -52,8 +81,10 @@ bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rat
 size_t bl_resampler_max_output(const bl_resampler *r, size_t in_frames)
 {
     if (!r) return 0;
-    /* The tail flushed at end of input is bounded by the filter length. */
-    return (size_t)ceil((double)in_frames * r->ratio) + 256 + (size_t)ceil(r->ratio * 8192.0);
+    /* The tail flushed at end of input is bounded by the filter length.
+     * Saturates instead of overflowing for absurd inputs. */
+    double n = ceil((double)in_frames * r->ratio) + 256 + ceil(r->ratio * 8192.0);
+    return n < (double)SIZE_MAX / 2 ? (size_t)n : SIZE_MAX;
 }
 
 bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, float *out,
@@ -89,11 +120,9 @@ bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frame
 
 double bl_resampler_latency(const bl_resampler *r)
 {
-    /* Aligned interpolator: no group delay in the output time base. The
-     * look-ahead it needs shows up as output lagging input in a stream,
-     * drained by end_of_input. */
-    (void)r;
-    return 0.0;
+    /* Aligned interpolator (no group delay offline), but a stream's output
+     * waits for the sinc kernel's look-ahead: measured at create. */
+    return r ? r->latency : 0.0;
 }
 
 void bl_resampler_reset(bl_resampler *r)

@@ -86,6 +86,9 @@ static void check_stream_matches_offline(void)
         pos += len;
         block = block * 3 + 7;
     }
+    /* Before the flush the stream lags by about the reported latency. */
+    double lag = (double)n * out_rate / in_rate - (double)got, reported = bl_resampler_latency(r);
+    CHECK_MSG(reported > 10 && lag <= reported + 2, "stream lags %g output samples, latency says %g", lag, reported);
     size_t made = 0;
     CHECK_EQ_INT(bl_resampler_process(r, NULL, 0, y + got, cap - got, &made, 1), BL_OK);
     got += made;
@@ -136,6 +139,12 @@ static void check_contract(void)
     CHECK_EQ_INT(bl_resampler_create(1, -1, 2000, &r), BL_ERANGE);
     CHECK_EQ_INT(bl_resample_recording(NULL, 2000, NULL), BL_EINVAL);
     bl_resampler_destroy(NULL);
+    CHECK_EQ_INT(bl_resampler_create(1, 48000, 2000, &r), BL_OK);
+    CHECK(bl_resampler_max_output(r, SIZE_MAX) > SIZE_MAX / 25); /* no wrap-around */
+    bl_resampler_destroy(r);
+    CHECK_EQ_INT(bl_resampler_create(1, 1000, 256000, &r), BL_OK);
+    CHECK(bl_resampler_max_output(r, SIZE_MAX) == SIZE_MAX); /* saturates */
+    bl_resampler_destroy(r);
 }
 
 int main(void)

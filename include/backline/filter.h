@@ -39,7 +39,8 @@ bl_status bl_butter_design(int order, bl_band band, double f1_hz, double f2_hz, 
  * as scipy.signal.iirnotch. One section into sos[6]. */
 bl_status bl_notch_design(double f0_hz, double q, double rate_hz, double sos[BL_SOS_WIDTH]);
 
-/* Mains removal: a cascade of notches at mains_hz (50 or 60) and its
+/* Mains removal: a cascade of notches at mains_hz (50 or 60 Hz in
+ * practice; any frequency below Nyquist is accepted) and its
  * harmonics up to and including upper_hz (and below Nyquist), each with
  * quality factor q. */
 bl_status bl_mains_design(double mains_hz, double q, double upper_hz, double rate_hz,

@@ -27,7 +27,9 @@ bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rat
 bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, float *out,
                                size_t out_capacity, size_t *out_frames, int end_of_input);
 size_t bl_resampler_max_output(const bl_resampler *r, size_t in_frames);
-/* Delay through the converter in output samples. */
+/* How far a stream's output can lag its input, in output samples (the sinc
+ * kernel's look-ahead, measured at create with one large block; smaller
+ * blocks may lag less). Offline output is time-aligned, with no delay. */
 double bl_resampler_latency(const bl_resampler *r);
 void bl_resampler_reset(bl_resampler *r);
 void bl_resampler_destroy(bl_resampler *r);

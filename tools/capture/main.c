@@ -370,6 +370,13 @@ static int record(const options *o)
         status = cap_list_devices();
         goto done;
     }
+    /* Usage errors before the device: with the channel count known, the
+     * gains can be checked now. */
+    if (channels) {
+        gains = calloc(channels, sizeof *gains);
+        if (!gains) { status = bl_tool_error("out of memory"); goto done; }
+        if (o->gain_text && (status = parse_gains(o->gain_text, channels, gains)) != 0) goto done;
+    }
     int dev = cap_find_device(o->device);
     if (dev < 0) { status = 1; goto done; }
     const PaDeviceInfo *info = Pa_GetDeviceInfo(dev);
@@ -381,9 +388,11 @@ static int record(const options *o)
                                info->maxInputChannels, channels);
         goto done;
     }
-    gains = calloc(channels, sizeof *gains);
-    if (!gains) { status = bl_tool_error("out of memory"); goto done; }
-    if (o->gain_text && (status = parse_gains(o->gain_text, channels, gains)) != 0) goto done;
+    if (!gains) {
+        gains = calloc(channels, sizeof *gains);
+        if (!gains) { status = bl_tool_error("out of memory"); goto done; }
+        if (o->gain_text && (status = parse_gains(o->gain_text, channels, gains)) != 0) goto done;
+    }
     double rate = o->rate > 0 ? o->rate : floor(info->defaultSampleRate + 0.5);
     if (rate < BL_MIN_EMG_RATE_HZ) {
         status = bl_tool_error("device %s defaults to %.0f Hz, too low for surface EMG; give --rate", label, rate);
