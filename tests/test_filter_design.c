@@ -15,20 +15,6 @@
  * section) are judged on the row's scale. */
 #define COEF_RTOL 1e-12
 
-static cJSON *load_fixture(const char *name)
-{
-    char path[1024];
-    bl_test_path(path, sizeof path, bl_test_fixtures(), name);
-    bl_test_require_file(path);
-    char *text = bl_test_slurp(path);
-    CHECK_MSG(text != NULL, "cannot read %s", path);
-    if (!text) return NULL;
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    CHECK_MSG(j != NULL, "%s does not parse as JSON", path);
-    return j;
-}
-
 static double num(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -71,7 +57,7 @@ static bl_band band_of(const char *s)
 
 static void test_butter_reference(void)
 {
-    cJSON *j = load_fixture("reference/butter_sos.json");
+    cJSON *j = bl_test_load_json_fixture("reference/butter_sos.json");
     if (!j) return;
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(j, "cases");
     int n = cJSON_GetArraySize(cases);
@@ -97,7 +83,7 @@ static void test_butter_reference(void)
 
 static void test_notch_reference(void)
 {
-    cJSON *j = load_fixture("reference/notch_sos.json");
+    cJSON *j = bl_test_load_json_fixture("reference/notch_sos.json");
     if (!j) return;
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(j, "cases");
     int n = cJSON_GetArraySize(cases);

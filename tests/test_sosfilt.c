@@ -92,13 +92,7 @@ static double peak_of(const double *v, size_t n)
 
 static void test_reference(void)
 {
-    char path[1024];
-    bl_test_path(path, sizeof path, bl_test_fixtures(), "reference/sosfilt.json");
-    bl_test_require_file(path);
-    char *text = bl_test_slurp(path);
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    free(text);
-    CHECK_MSG(j != NULL, "cannot parse %s", path);
+    cJSON *j = bl_test_load_json_fixture("reference/sosfilt.json");
     if (!j) return;
     enum { MAXN = 4096 };
     static double xd[MAXN], want[MAXN], sos[64 * 6];

@@ -30,13 +30,7 @@ static double gauss(void)
 
 static void test_welch_reference(void)
 {
-    char path[1024];
-    bl_test_path(path, sizeof path, bl_test_fixtures(), "reference/welch.json");
-    bl_test_require_file(path);
-    char *text = bl_test_slurp(path);
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    free(text);
-    CHECK_MSG(j != NULL, "cannot parse %s", path);
+    cJSON *j = bl_test_load_json_fixture("reference/welch.json");
     if (!j) return;
     double rate = cJSON_GetObjectItemCaseSensitive(j, "rate")->valuedouble;
     const cJSON *xs = cJSON_GetObjectItemCaseSensitive(j, "x");

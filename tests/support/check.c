@@ -1,6 +1,8 @@
 #include "check.h"
 
 #include <string.h>
+
+#include <cjson/cJSON.h>
 #include <sys/stat.h>
 
 int bl_test_failures = 0;
@@ -78,4 +80,18 @@ char *bl_test_slurp(const char *path)
     if (s) s[n] = '\0';
     fclose(f);
     return s;
+}
+
+void *bl_test_load_json_fixture(const char *name)
+{
+    char path[1024];
+    bl_test_path(path, sizeof path, bl_test_fixtures(), name);
+    bl_test_require_file(path);
+    char *text = bl_test_slurp(path);
+    CHECK_MSG(text != NULL, "cannot read %s", path);
+    if (!text) return NULL;
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    CHECK_MSG(j != NULL, "%s does not parse as JSON", path);
+    return j;
 }

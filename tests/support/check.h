@@ -42,6 +42,11 @@ const char *bl_test_tools(void);         /* build/tools */
 char *bl_test_path(char *buf, size_t len, const char *dir, const char *name);
 /* Whole file as a NUL-terminated string (caller frees), or NULL. */
 char *bl_test_slurp(const char *path);
+/* fixtures/NAME parsed as JSON (caller frees with cJSON_Delete): skips when
+ * the file is missing, counts a failure and returns NULL when it does not
+ * parse. The return type is cJSON * (void * here to keep cJSON out of this
+ * header). */
+void *bl_test_load_json_fixture(const char *name);
 /* Skip unless the file exists. */
 void bl_test_require_file(const char *path);
 
