@@ -265,6 +265,20 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
     return BL_OK;
 }
 
+/* Render a prepared scene, free it, and hand the truth to the caller (or
+ * drop it): the common end of the MVC and rest scenarios. */
+static bl_status render_scene(bl_synth *s, synth_scene *sc, size_t nch, bl_synth_truth *t, bl_recording **out,
+                              bl_synth_truth **truth_out)
+{
+    bl_status st = synth_render(s, sc, out, t);
+    synth_scene_free(sc, nch);
+    if (st != BL_OK || !truth_out)
+        bl_synth_truth_destroy(t);
+    else
+        *truth_out = t;
+    return st;
+}
+
 bl_status bl_synth_mvc(bl_synth *s, const bl_synth_mvc_config *cfg, size_t channel,
                        bl_recording **out, bl_synth_truth **truth_out)
 {
@@ -319,13 +333,7 @@ bl_status bl_synth_mvc(bl_synth *s, const bl_synth_mvc_config *cfg, size_t chann
         sc.mf[i] = 1.0f;
         sc.angle_deg[i] = 0.0f;
     }
-    st = synth_render(s, &sc, out, t);
-    synth_scene_free(&sc, nch);
-    if (st != BL_OK || !truth_out)
-        bl_synth_truth_destroy(t);
-    else
-        *truth_out = t;
-    return st;
+    return render_scene(s, &sc, nch, t, out, truth_out);
 }
 
 bl_status bl_synth_rest(bl_synth *s, double duration_s, bl_recording **out, bl_synth_truth **truth_out)
@@ -357,11 +365,5 @@ bl_status bl_synth_rest(bl_synth *s, double duration_s, bl_recording **out, bl_s
                 sc.act[c][i] = (float)s->ch[c].rest_pct;
     for (size_t i = 0; i < frames; i++)
         sc.mf[i] = 1.0f;
-    st = synth_render(s, &sc, out, t);
-    synth_scene_free(&sc, nch);
-    if (st != BL_OK || !truth_out)
-        bl_synth_truth_destroy(t);
-    else
-        *truth_out = t;
-    return st;
+    return render_scene(s, &sc, nch, t, out, truth_out);
 }
