@@ -449,9 +449,8 @@ static double rep_onset(const bl_bursts *b, double prev_end, double start, doubl
     return NAN;
 }
 
-/* Fallback when the muscle never fell below its baseline threshold
- * between repetitions (short rests): the onset is where the envelope rises
- * through 20 % of its trough-to-peak range after the trough that precedes
+/* The onset as the point where the envelope rises through 10 % of its
+ * trough-to-peak range after the trough that precedes
  * the repetition (searched from the previous repetition's end, at most 1 s
  * before the start, to 0.3 s into the repetition). */
 static double relative_onset(const float *x, size_t n, double rate, double prev_end, double start, double end)
@@ -469,7 +468,7 @@ static double relative_onset(const float *x, size_t n, double rate, double prev_
     size_t hi = lo;
     for (size_t i = lo; i < b; i++)
         if (x[i] > x[hi]) hi = i;
-    double thr = x[lo] + 0.2 * ((double)x[hi] - x[lo]);
+    double thr = x[lo] + 0.1 * ((double)x[hi] - x[lo]);
     if (!(x[hi] > x[lo])) return NAN;
     for (size_t i = lo; i <= hi; i++)
         if (x[i] >= thr) return (double)i / rate - start;
@@ -680,9 +679,18 @@ static bl_status rep_metrics(bl_hinge *h, const bl_hinge_segment *segs, size_t n
             o->mean_pct = s / (double)(b - a);
             o->peak_pct = p;
             o->iemg = s / rate;
-            o->onset_s = rep_onset(bursts[c], prev_end, r->start_s, r->end_s);
+            /* Limb muscles: the 10 % point of the repetition's own rise,
+             * which does not depend on the channel's gain or noise, so the
+             * firing order is not biased towards the cleaner electrode (a
+             * baseline threshold fires earlier the higher the SNR). Trunk
+             * channels: the baseline threshold, because ECG bumps trip a
+             * relative threshold early. Each falls back on the other. */
+            int trunk = bl_muscle_group(h->muscle[c]) == BL_GROUP_TRUNK;
+            o->onset_s = trunk ? rep_onset(bursts[c], prev_end, r->start_s, r->end_s)
+                               : relative_onset(x, n, rate, prev_end, r->start_s, r->end_s);
             if (!isfinite(o->onset_s))
-                o->onset_s = relative_onset(x, n, rate, prev_end, r->start_s, r->end_s);
+                o->onset_s = trunk ? relative_onset(x, n, rate, prev_end, r->start_s, r->end_s)
+                                   : rep_onset(bursts[c], prev_end, r->start_s, r->end_s);
             o->median_hz = median_freq(sp, seg, psd, bl_recording_cdata(h->cond, c) + a, b - a, rate,
                                        &h->cfg.envelope);
         }

@@ -44,6 +44,7 @@ typedef struct tally {
     size_t turn_n;
     double onset_err_sum;
     size_t onset_n, onset_possible;
+    size_t order_ok, order_n; /* glute max before or after the hamstrings, as generated */
 } tally;
 
 static char tmpdir[256];
@@ -175,6 +176,20 @@ static bl_hinge *run(const scenario *sc, tally *t, int verbose)
             t->turn_err_sum += fabs(r.turn_s - tr.turn_s);
             t->turn_n++;
         }
+        /* Firing order: does glute max lead the hamstrings (ST, BF) when the
+         * set was generated glute-first, and follow them otherwise? */
+        double gmax_on = NAN, ham_on = INFINITY;
+        for (size_t c = 0; c < nch; c++) {
+            bl_hinge_rep_channel rc;
+            bl_muscle m = bl_chanmap_muscle(bl_synth_chanmap(s), c);
+            if (bl_hinge_rep_channel_get(h, best, c, &rc) != BL_OK || !isfinite(rc.onset_s)) continue;
+            if (m == BL_MUSCLE_GMAX) gmax_on = rc.onset_s;
+            if (m == BL_MUSCLE_ST || m == BL_MUSCLE_SM || m == BL_MUSCLE_BF) ham_on = fmin(ham_on, rc.onset_s);
+        }
+        if (isfinite(gmax_on) && isfinite(ham_on)) {
+            t->order_n++;
+            if ((gmax_on < ham_on) == (hc.order == BL_SYNTH_GLUTE_FIRST)) t->order_ok++;
+        }
         for (size_t c = 0; c < nch; c++) {
             bl_hinge_rep_channel rc;
             double want_on = bl_synth_truth_onset(truth, i, c);
@@ -220,6 +235,8 @@ static void add(tally *a, const tally *b)
     a->onset_err_sum += b->onset_err_sum;
     a->onset_n += b->onset_n;
     a->onset_possible += b->onset_possible;
+    a->order_ok += b->order_ok;
+    a->order_n += b->order_n;
 }
 
 static void print_tally(const char *label, const tally *t)
@@ -231,6 +248,7 @@ static void print_tally(const char *label, const tally *t)
     if (t->onset_n)
         printf("  |onset err| %.3f s (%zu/%zu onsets)", t->onset_err_sum / (double)t->onset_n, t->onset_n,
                t->onset_possible);
+    if (t->order_n) printf("  glute/hamstring order %zu/%zu", t->order_ok, t->order_n);
     printf("\n");
 }
 
@@ -331,6 +349,10 @@ int main(int argc, char **argv)
               total.onset_n, total.onset_possible);
     CHECK_MSG(total.onset_n > 0 && total.onset_err_sum / (double)total.onset_n < 0.15,
               "mean onset error %.3f s", total.onset_n ? total.onset_err_sum / (double)total.onset_n : -1.0);
+    /* Glute-first and hamstring-first sets differ by 50-150 ms of onset:
+     * the firing order must tell them apart. */
+    CHECK_MSG(total.order_n > 0 && (double)total.order_ok >= 0.9 * (double)total.order_n,
+              "glute/hamstring firing order right for %zu of %zu repetitions", total.order_ok, total.order_n);
 
     /* ---- robustness cases ---- */
     printf("\n-- robustness --\n");
