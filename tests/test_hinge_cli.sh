@@ -49,7 +49,7 @@ for r in F:
     for k in ("index", "start_s", "end_s", "chain", "chain_index", "reason", "phases", "channels", "ratios", "firing_order"):
         if k not in r: errs.append(f"rep {r.get('index')}: missing {k}")
     for name, c in r.get("channels", {}).items():
-        for k in ("mean_pct_mvc", "peak_pct_mvc", "iemg", "onset_s", "median_freq_hz"):
+        for k in ("mean_pct_mvc", "peak_pct_mvc", "iemg_pct_mvc_s", "onset_s", "median_freq_hz"):
             if k not in c: errs.append(f"rep {r['index']} {name}: missing {k}")
     if r["chain"] not in ("internal", "external", "mixed", "unknown"): errs.append(f"bad chain {r['chain']}")
 P = rep["parameters"]

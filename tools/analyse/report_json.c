@@ -115,7 +115,7 @@ static cJSON *reps_json(const bl_hinge *h)
             cJSON *co = cJSON_AddObjectToObject(chs, bl_hinge_channel_name(h, c));
             hinge_json_number(co, "mean_pct_mvc", r4(rc.mean_pct));
             hinge_json_number(co, "peak_pct_mvc", r4(rc.peak_pct));
-            hinge_json_number(co, "iemg", r4(rc.iemg));
+            hinge_json_number(co, "iemg_pct_mvc_s", r4(rc.iemg));
             hinge_json_number(co, "onset_s", r4(rc.onset_s));
             hinge_json_number(co, "median_freq_hz", r4(rc.median_hz));
         }

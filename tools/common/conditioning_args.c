@@ -1,5 +1,6 @@
 #include "conditioning_args.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "backline/filter.h"
@@ -114,7 +115,11 @@ cJSON *bl_conditioning_json(const bl_envelope_config *cfg, const bl_condition_re
     cJSON_AddStringToObject(mains, "mode", cfg->notch == BL_NOTCH_AUTO ? "auto" : cfg->notch == BL_NOTCH_OFF ? "off"
                                            : cfg->notch == BL_NOTCH_50 ? "50" : "60");
     cJSON_AddNumberToObject(mains, "frequency_hz", rep->mains_hz);
-    if (cfg->notch == BL_NOTCH_AUTO) cJSON_AddNumberToObject(mains, "prominence_db", rep->mains_prominence_db);
+    if (cfg->notch == BL_NOTCH_AUTO)
+        cJSON_AddNumberToObject(mains, "prominence_db", round(rep->mains_prominence_db * 10) / 10);
+    if (rep->mains_hz > 0)
+        cJSON_AddStringToObject(mains, "edges", "applied before the band-pass, edges extended by whole mains "
+                                                "periods until the notches ring down to 1 %");
     cJSON_AddNumberToObject(mains, "notches", (double)rep->notch_sections);
     cJSON_AddNumberToObject(mains, "q", cfg->notch_q);
     cJSON_AddStringToObject(mains, "description", notch_text(cfg, rep, buf, sizeof buf));
