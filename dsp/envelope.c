@@ -381,10 +381,18 @@ bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channe
     if (!cfg || channels == 0) return BL_EINVAL;
     if (!(rate_hz >= BL_MIN_EMG_RATE_HZ)) return BL_ERATE;
     double sos[MAX_SECTIONS * BL_SOS_WIDTH];
-    size_t ns = 0;
+    size_t ns = 0, nn = 0;
     bl_status st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
                                     rate_hz, sos, MAX_SECTIONS, &ns);
     if (st != BL_OK) return st;
+    /* A given mains frequency adds its notches to the same cascade (a
+     * stream has no spectrum yet to detect it from: auto means none). */
+    if (cfg->notch == BL_NOTCH_50 || cfg->notch == BL_NOTCH_60) {
+        st = bl_mains_design(cfg->notch == BL_NOTCH_50 ? 50.0 : 60.0, cfg->notch_q, cfg->bandpass_hi_hz, rate_hz,
+                             sos + ns * BL_SOS_WIDTH, MAX_SECTIONS - ns, &nn);
+        if (st != BL_OK) return st;
+        ns += nn;
+    }
     bl_envelope_stream *s = calloc(1, sizeof *s);
     if (!s) return BL_ENOMEM;
     s->channels = channels;

@@ -252,9 +252,14 @@ if command -v script > /dev/null; then
     script -qec "$CAP --device blfile --channels $CH --rate $RATE --seconds 2 --map $MAP --gain 1000 -o $WORK/live.wav" \
         /dev/null > "$WORK/live.tty" 2>&1 || { cat "$WORK/live.tty"; fail "live view run failed"; }
     for want in 'recording 00:02.0' '1 L.ST +\[[#.]{30}\] +[0-9.]+ uV' '4 R.BF' \
-                'hamstrings L medial:lateral +[0-9]+:[0-9]+' 'hamstrings R medial:lateral'; do
+                'hamstrings L medial:lateral +[0-9]+:[0-9]+' 'hamstrings R medial:lateral' \
+                'no mains notch|mains [56]0 Hz notched'; do
         grep -Eq -e "$want" "$WORK/live.tty" || { cat -v "$WORK/live.tty"; fail "live view lacks /$want/"; }
     done
+    # A given mains frequency notches the meters from the start.
+    script -qec "$CAP --device blfile --channels $CH --rate $RATE --seconds 1 --map $MAP --mains 60 -o $WORK/live60.wav" \
+        /dev/null > "$WORK/live60.tty" 2>&1 || { cat "$WORK/live60.tty"; fail "live view run (--mains 60) failed"; }
+    grep -q 'mains 60 Hz notched' "$WORK/live60.tty" || { cat -v "$WORK/live60.tty"; fail "--mains 60 not shown"; }
     note "live view on a pseudo-terminal: meters, elapsed time and balance shown"
 else
     note "no 'script' command: live view not exercised"
@@ -269,6 +274,8 @@ run 1 bad_index "$CAP" --device 999 --channels 2 -o "$WORK/x.wav"
 one_line bad_index 'no device with index 999'
 run 2 map_count "$CAP" --device blfile --channels 4 --map L.ST,L.BF -o "$WORK/x.wav"
 one_line map_count 'map.*2.*4|map.*4.*2'
+run 2 bad_mains "$CAP" --device blfile --channels 2 --mains 55 -o "$WORK/x.wav"
+one_line bad_mains '--mains: "55" is not auto, 50, 60 or off'
 run 2 map_code "$CAP" --device blfile --map L.ST,L.XX -o "$WORK/x.wav"
 one_line map_code 'XX'
 run 2 gain_count "$CAP" --device blfile --channels 4 --gain 1,2 -o "$WORK/x.wav"

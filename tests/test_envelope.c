@@ -236,6 +236,26 @@ static void check_stream(void)
     bl_envelope_stream_destroy(s);
     bl_envelope_stream_destroy(NULL);
     CHECK_EQ_INT(bl_envelope_stream_create(&cfg, ch, 100, &s), BL_ERATE);
+
+    /* With a mains frequency given, hum does not read as activity. */
+    const size_t nh = 48000 * 2;
+    float *hum = malloc(nh * sizeof *hum), *he = malloc(nh * sizeof *he);
+    for (size_t i = 0; i < nh; i++) hum[i] = (float)(0.05 * sin(2 * M_PI * 50 * (double)i / 48000));
+    double level[2];
+    for (int k = 0; k < 2; k++) {
+        bl_envelope_config hc;
+        bl_envelope_config_default(&hc);
+        hc.notch = k ? BL_NOTCH_50 : BL_NOTCH_AUTO;
+        CHECK_EQ_INT(bl_envelope_stream_create(&hc, 1, 48000, &s), BL_OK);
+        if (!s) break;
+        CHECK_EQ_INT(bl_envelope_stream_process(s, hum, he, nh), BL_OK);
+        level[k] = rms(he, nh / 2, nh);
+        bl_envelope_stream_destroy(s);
+    }
+    CHECK_MSG(level[1] < 0.02 * level[0], "50 Hz hum through the notched stream: %g vs %g without", level[1],
+              level[0]);
+    free(hum);
+    free(he);
     free(x);
     free(a);
     free(b);

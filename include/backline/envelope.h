@@ -79,8 +79,11 @@ bl_status bl_moving_average(const float *x, size_t n, double rate_hz, double win
  * out must not alias x. */
 bl_status bl_tkeo(const float *x, size_t n, float *out);
 
-/* Streaming linear envelope for live meters: causal band-pass, rectify,
- * low-pass over interleaved blocks at the input rate. */
+/* Streaming linear envelope for live meters: causal band-pass (with mains
+ * notches when cfg->notch is BL_NOTCH_50 or BL_NOTCH_60; a stream cannot
+ * detect mains, so BL_NOTCH_AUTO adds none: detect with bl_mains_detect on
+ * the first second and create the stream then), rectify, low-pass, over
+ * interleaved blocks at the input rate. */
 typedef struct bl_envelope_stream bl_envelope_stream;
 bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channels, double rate_hz,
                                     bl_envelope_stream **out);

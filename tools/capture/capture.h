@@ -67,15 +67,18 @@ int cap_callback(const void *input, void *output, unsigned long frames,
 
 typedef struct cap_meters cap_meters;
 /* `live` = compute envelopes for the live view (clipping is counted
- * always). `map` may be NULL; `gains` (channels values, 0 = unknown) may be
+ * always). `mains`: 50 or 60 notches the meters, 0 does not, -1 detects the
+ * hum in the first second of signal before the meters start. `map` may be NULL; `gains` (channels values, 0 = unknown) may be
  * NULL. max_block = largest block passed to cap_meters_process. */
 cap_meters *cap_meters_create(size_t channels, double rate_hz, const bl_chanmap *map,
-                              const double *gains, double full_scale, int live, size_t max_block);
+                              const double *gains, double full_scale, int live, int mains, size_t max_block);
 /* Writer thread: feed a block of interleaved frames. */
 void cap_meters_process(cap_meters *m, const float *in, size_t frames);
 /* Main thread: draw the live view (redraws in place after the first call). */
 void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t overruns,
                        uint64_t ring_overflows);
+/* Mains frequency the meters notch: 50, 60, 0 (none), -1 (still detecting). */
+int cap_meters_mains(cap_meters *m);
 /* Clipped samples (|x| >= 0.999 full scale) so far, all channels. */
 uint64_t cap_meters_clipped(cap_meters *m, size_t *worst_channel);
 void cap_meters_destroy(cap_meters *m);

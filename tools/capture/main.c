@@ -45,7 +45,8 @@ static void usage(FILE *out)
             "usage: backline-capture --list\n"
             "       backline-capture [--device INDEX|NAME] [--channels N] [--rate HZ] [--seconds S]\n"
             "                        [--map MAP] [--gain G | --gain G1,G2,...] [--full-scale VOLTS]\n"
-            "                        [--format float32|pcm24] [--quiet] -o FILE.wav|FILE.flac\n"
+            "                        [--format float32|pcm24] [--mains auto|50|60|off] [--quiet]\n"
+            "                        -o FILE.wav|FILE.flac\n"
             "\n"
             "Records from an audio input (an EMG board on a sound card) into WAV or FLAC.\n"
             "  --list            input devices: index, name, host API, channels, default rate\n"
@@ -58,6 +59,8 @@ static void usage(FILE *out)
             "  --gain G          amplifier gain, one value or one per channel (file converts to uV)\n"
             "  --full-scale V    interface full scale in volts (default 1.0)\n"
             "  --format F        float32 (default for .wav) or pcm24 (default and only choice for .flac)\n"
+            "  --mains M         notch the live meters at 50 or 60 Hz and harmonics; auto detects\n"
+            "                    the hum in the first second (default auto); the file is never filtered\n"
             "  --quiet           no live meters, no summary (warnings and errors still shown)\n"
             "Overruns and ring-buffer overflows are counted, reported and stored in the file.\n");
 }
@@ -72,6 +75,7 @@ typedef struct options {
     const char *gain_text;
     double full_scale;
     int quiet;
+    int mains;             /* meters: 50, 60, 0 = off, -1 = auto */
     const char *out;
     bl_sample_format format;
     int flac;
@@ -122,7 +126,7 @@ static int parse_options(int argc, char **argv, options *o)
     static const bl_opt_spec spec[] = {
         {"--list", 0, 0}, {"--device", 1, 0}, {"--channels", 1, 0}, {"--rate", 1, 0},
         {"--seconds", 1, 0}, {"--map", 1, 0}, {"--gain", 1, 0}, {"--full-scale", 1, 0},
-        {"--format", 1, 0}, {"--quiet", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
+        {"--format", 1, 0}, {"--mains", 1, 0}, {"--quiet", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
         {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {NULL, 0, 0}};
     bl_args a;
     int r = bl_args_parse(argc, argv, spec, &a);
@@ -149,6 +153,13 @@ static int parse_options(int argc, char **argv, options *o)
         o->out = bl_args_get(&a, "--output");
     }
     const char *v;
+    o->mains = -1;
+    if ((v = bl_args_get(&a, "--mains"))) {
+        if (!strcmp(v, "auto")) o->mains = -1;
+        else if (!strcmp(v, "off")) o->mains = 0;
+        else if (!strcmp(v, "50") || !strcmp(v, "60")) o->mains = atoi(v);
+        else return bl_tool_usage_error("--mains: \"%s\" is not auto, 50, 60 or off", v);
+    }
     if ((v = bl_args_get(&a, "--channels"))) {
         if (bl_parse_int(v, &o->channels) != 0 || o->channels < 1 || o->channels > 256)
             return bl_tool_usage_error("--channels: \"%s\" is not a channel count (1 to 256)", v);
@@ -473,7 +484,7 @@ static int record(const options *o)
     }
 
     int live = !o->quiet && isatty(STDERR_FILENO);
-    meters = cap_meters_create(channels, rate, map, gains, o->full_scale, live, 1024);
+    meters = cap_meters_create(channels, rate, map, gains, o->full_scale, live, o->mains, 1024);
     if (!meters) {
         status = bl_tool_error("out of memory");
         goto done;

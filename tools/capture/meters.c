@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "backline/envelope.h"
+#include "backline/spectrum.h"
 
 /* |sample| at or above this fraction of full scale counts as clipped: an
  * interface that clips delivers values pinned at (or a hair below) ±1. */
@@ -24,8 +25,13 @@ struct cap_meters {
     size_t channels;
     double rate_hz;
     double full_scale;
-    bl_envelope_stream *env; /* NULL when not live */
+    bl_envelope_stream *env; /* NULL when not live, or until mains is known */
     float *env_out;          /* max_block × channels */
+    int live;
+    int mains;               /* 50, 60, 0 = none, -1 = still detecting */
+    float *probe;            /* first second, interleaved, for mains detection */
+    size_t probe_frames, probe_have;
+    float *probe_ch;         /* one channel of it */
     size_t max_block;
     double *gain;            /* per channel, 0 = unknown */
     char (*label)[40];       /* "1 L.ST" */
@@ -43,8 +49,49 @@ struct cap_meters {
     size_t lines_drawn;
 };
 
+/* The meters' envelope stream, with notches once the mains frequency is
+ * known; no envelopes (clipping and time only) if it cannot be made. */
+static void start_envelopes(cap_meters *m)
+{
+    bl_envelope_config cfg;
+    bl_envelope_config_default(&cfg);
+    /* The meters run at the capture rate; keep the band below Nyquist
+     * for low rates rather than refusing to show anything. */
+    if (cfg.bandpass_hi_hz >= 0.45 * m->rate_hz) cfg.bandpass_hi_hz = 0.45 * m->rate_hz;
+    cfg.notch = m->mains == 50 ? BL_NOTCH_50 : m->mains == 60 ? BL_NOTCH_60 : BL_NOTCH_OFF;
+    if (bl_envelope_stream_create(&cfg, m->channels, m->rate_hz, &m->env) != BL_OK) m->env = NULL;
+}
+
+/* After the first second: the most prominent hum over the channels. */
+static void detect_mains(cap_meters *m)
+{
+    double best_db = 0;
+    int best = 0;
+    for (size_t c = 0; c < m->channels; c++) {
+        for (size_t i = 0; i < m->probe_frames; i++) m->probe_ch[i] = m->probe[i * m->channels + c];
+        double hz = 0, db = 0;
+        if (bl_mains_detect(m->probe_ch, m->probe_frames, m->rate_hz, &hz, &db) == BL_OK && hz > 0 &&
+            db > best_db) {
+            best_db = db;
+            best = (int)hz;
+        }
+    }
+    pthread_mutex_lock(&m->lock); /* the renderer reads it */
+    m->mains = best;
+    pthread_mutex_unlock(&m->lock);
+}
+
+int cap_meters_mains(cap_meters *m)
+{
+    if (!m) return 0;
+    pthread_mutex_lock(&m->lock);
+    int mains = m->mains;
+    pthread_mutex_unlock(&m->lock);
+    return mains;
+}
+
 cap_meters *cap_meters_create(size_t channels, double rate_hz, const bl_chanmap *map,
-                              const double *gains, double full_scale, int live, size_t max_block)
+                              const double *gains, double full_scale, int live, int mains, size_t max_block)
 {
     cap_meters *m = calloc(1, sizeof *m);
     if (!m) return NULL;
@@ -79,19 +126,19 @@ cap_meters *cap_meters_create(size_t channels, double rate_hz, const bl_chanmap 
         }
         snprintf(m->label[c], sizeof m->label[c], "%2zu %.15s", c + 1, name);
     }
+    m->live = live;
+    m->mains = mains;
     if (live) {
-        bl_envelope_config cfg;
-        bl_envelope_config_default(&cfg);
-        /* The meters run at the capture rate; keep the band below Nyquist
-         * for low rates rather than refusing to show anything. */
-        if (cfg.bandpass_hi_hz >= 0.45 * rate_hz) cfg.bandpass_hi_hz = 0.45 * rate_hz;
         m->env_out = malloc(max_block * channels * sizeof *m->env_out);
-        if (!m->env_out || bl_envelope_stream_create(&cfg, channels, rate_hz, &m->env) != BL_OK) {
-            /* No envelopes: the view still shows clipping and time. */
-            free(m->env_out);
-            m->env_out = NULL;
-            m->env = NULL;
+        if (m->mains < 0) {
+            /* Auto: hold the meters for one second of signal, detect the
+             * hum in it, then start the envelopes and feed them that second. */
+            m->probe_frames = (size_t)rate_hz;
+            m->probe = malloc(m->probe_frames * channels * sizeof *m->probe);
+            m->probe_ch = malloc(m->probe_frames * sizeof *m->probe_ch);
+            if (!m->probe || !m->probe_ch) m->mains = 0;
         }
+        if (m->env_out && m->mains >= 0) start_envelopes(m);
     }
     return m;
 }
@@ -101,6 +148,8 @@ void cap_meters_destroy(cap_meters *m)
     if (!m) return;
     bl_envelope_stream_destroy(m->env);
     free(m->env_out);
+    free(m->probe);
+    free(m->probe_ch);
     free(m->gain);
     free(m->label);
     free(m->side);
@@ -113,7 +162,34 @@ void cap_meters_destroy(cap_meters *m)
     free(m);
 }
 
+static void meter_blocks(cap_meters *m, const float *in, size_t frames);
+
 void cap_meters_process(cap_meters *m, const float *in, size_t frames)
+{
+    if (m->live && m->mains < 0 && m->env_out) {
+        size_t take = m->probe_frames - m->probe_have;
+        if (take > frames) take = frames;
+        memcpy(m->probe + m->probe_have * m->channels, in, take * m->channels * sizeof *in);
+        m->probe_have += take;
+        if (m->probe_have < m->probe_frames) {
+            meter_blocks(m, in, frames); /* clipping and time meanwhile */
+            return;
+        }
+        detect_mains(m);
+        start_envelopes(m);
+        /* Run the probe through the envelopes up to where this block
+         * starts, then the block itself: one continuous signal. Clipping
+         * was counted as the probe arrived. */
+        size_t settled = m->probe_frames - take;
+        for (size_t i = 0; m->env && i < settled; i += m->max_block) {
+            size_t n = settled - i < m->max_block ? settled - i : m->max_block;
+            bl_envelope_stream_process(m->env, m->probe + i * m->channels, m->env_out, n);
+        }
+    }
+    meter_blocks(m, in, frames);
+}
+
+static void meter_blocks(cap_meters *m, const float *in, size_t frames)
 {
     while (frames > 0) {
         size_t n = frames < m->max_block ? frames : m->max_block;
@@ -190,14 +266,18 @@ void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t over
         clipping[c] = m->last_clip[c] &&
                       (double)(now - (m->last_clip[c] - 1)) < CAP_CLIP_HOLD_S * m->rate_hz;
     }
+    int mains = m->mains;
     pthread_mutex_unlock(&m->lock);
 
     if (m->lines_drawn) fprintf(out, "\033[%zuA", m->lines_drawn);
     size_t lines = 0;
     int minutes = (int)(elapsed_s / 60.0);
     double seconds = elapsed_s - 60.0 * minutes;
-    fprintf(out, "\r recording %02d:%04.1f   overruns %llu   ring overflows %llu   (Ctrl-C stops)\033[K\n",
-            minutes, seconds, (unsigned long long)overruns, (unsigned long long)ring_overflows);
+    char hum[32];
+    if (mains > 0) snprintf(hum, sizeof hum, "mains %d Hz notched", mains);
+    else snprintf(hum, sizeof hum, "%s", mains < 0 ? "detecting mains..." : "no mains notch");
+    fprintf(out, "\r recording %02d:%04.1f   overruns %llu   ring overflows %llu   %s   (Ctrl-C stops)\033[K\n",
+            minutes, seconds, (unsigned long long)overruns, (unsigned long long)ring_overflows, hum);
     lines++;
     for (size_t c = 0; c < shown; c++) {
         char bar[CAP_BAR_WIDTH + 1];
