@@ -48,6 +48,10 @@ expect_error "$synth" hinge -o "$d" --pattern sideways
 expect_error "$synth" hinge -o "$d" --order feet-first
 expect_error "$synth" hinge -o "$d" --mains 55
 expect_error "$synth" hinge -o "$d" --format pcm8
+expect_error "$synth" rest -o "$d" --duration 1 --seed " -1"
+expect_error "$synth" hinge -o "$d" --reps 1 --no-mvc --mvc-hold 9
+expect_error "$synth" mvc -o "$d" --map L.ST,R.ST,AUX --muscle ST
+expect_error "$synth" hinge -o "$d" --rate 384000 --lead 600 --tail 600 --no-mvc
 expect_error "$synth" hinge -o "$d" --map L.ST,L.XX
 expect_error "$synth" hinge -o "$d" --map AUX
 expect_error "$synth" hinge -o "$d" --map ""

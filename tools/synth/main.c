@@ -6,6 +6,7 @@
  *
  * The tool parses options, calls the library (backline/synth.h) and writes
  * files; the model lives in dsp/synth*.c. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -96,9 +97,14 @@ typedef struct run {
     double rest_s;
 } run;
 
+/* Samples (frames x channels) one run may render: each takes ~20 bytes of
+ * signal and scratch, so this keeps a run under ~4 GB. */
+#define BL_SYNTH_MAX_SAMPLES 2e8
+
 static int parse_u64(const char *s, uint64_t *out)
 {
-    if (!s || !*s || *s == '-' || *s == '+')
+    /* strtoull would skip spaces and negate a '-': digits only. */
+    if (!s || !isdigit((unsigned char)*s))
         return -1;
     char *end;
     errno = 0;
@@ -241,10 +247,29 @@ static int parse_options(int argc, char **argv, run *r, int *help)
         for (size_t i = 0; i < 2; i++)
             if (bl_args_has(&a, mvc_opts[i]))
                 return bl_tool_usage_error("%s does not apply to the rest command", mvc_opts[i]);
+    if (r->no_mvc)
+        for (size_t i = 0; i < 2; i++)
+            if (bl_args_has(&a, mvc_opts[i]))
+                return bl_tool_usage_error("%s has no effect with --no-mvc", mvc_opts[i]);
     if (r->muscle && strcmp(r->cmd, "mvc"))
         return bl_tool_usage_error("--muscle applies to the mvc command only");
     if (bl_args_has(&a, "--duration") && strcmp(r->cmd, "rest"))
         return bl_tool_usage_error("--duration applies to the rest command only");
+
+    /* Each option is in range on its own, but their product can outgrow
+     * the machine (384 kHz for an hour): refuse before anything is made,
+     * rather than be killed half-way. Longest case per command: a hinge
+     * rep lasts at most 2.5 + 1.5 s with up to 4 s of rest. */
+    size_t channels = 1;
+    for (const char *p = r->cfg.map ? r->cfg.map : BL_SYNTH_DEFAULT_MAP; *p; p++) channels += *p == ',';
+    double seconds = !strcmp(r->cmd, "rest")  ? r->rest_s
+                     : !strcmp(r->cmd, "mvc") ? 2 * (r->mvc.rest_s + r->mvc.ramp_s) + r->mvc.hold_s
+                                              : r->hinge.lead_s + r->hinge.tail_s + 8.0 * r->hinge.reps;
+    double samples = seconds * r->cfg.rate_hz * (double)channels;
+    if (samples > BL_SYNTH_MAX_SAMPLES)
+        return bl_tool_usage_error("%.0f s x %g Hz x %zu channels is %.2g samples, more than the %.2g one run may "
+                                   "make here; shorten it or lower --rate", seconds, r->cfg.rate_hz, channels,
+                                   samples, (double)BL_SYNTH_MAX_SAMPLES);
     return 0;
 }
 
@@ -355,13 +380,28 @@ static int run_command(run *r)
     long only = -1;
     if (r->muscle) {
         const bl_chanmap *map = bl_synth_chanmap(s);
+        size_t matches = 0;
+        char which[256] = "", first[32] = "";
         for (size_t c = 0; c < bl_synth_channels(s); c++) {
             char name[32];
             bl_chanmap_entry_name(map, c, name, sizeof name);
             if (!strcmp(name, r->muscle) || !strcmp(bl_muscle_code(bl_chanmap_muscle(map, c)), r->muscle)) {
-                only = (long)c;
-                break;
+                if (only < 0) {
+                    only = (long)c;
+                    snprintf(first, sizeof first, "%s", name);
+                }
+                matches++;
+                size_t used = strlen(which);
+                snprintf(which + used, sizeof which - used, "%s%s", used ? ", " : "", name);
             }
+        }
+        /* A bare code on several channels (L.ST and R.ST) must not quietly
+         * pick the first. */
+        if (matches > 1) {
+            rc = bl_tool_usage_error("--muscle: \"%s\" matches %zu channels (%s); name one, e.g. %s", r->muscle,
+                                     matches, which, first);
+            bl_synth_destroy(s);
+            return rc;
         }
         if (only < 0 || bl_chanmap_muscle(map, (size_t)only) == BL_MUSCLE_AUX) {
             rc = bl_tool_usage_error("--muscle: \"%s\" is not an EMG channel of the map %s", r->muscle,
