@@ -3,6 +3,7 @@
  * include/backline/hinge.h for the definitions of every number.
  */
 #include "backline/hinge.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -118,15 +119,6 @@ bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_COUNT]
 
 /* ---------------------------------------------------------------- helpers */
 
-static void set_why(char *why, size_t len, const char *fmt, ...)
-{
-    if (!why || !len) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-}
-
 static bl_status add_warning(bl_hinge *h, const char *fmt, ...)
 {
     char buf[512];
@@ -214,11 +206,11 @@ static bl_status setup_channels(bl_hinge *h, const bl_recording *session, char *
         char line[256] = "";
         bl_status st = bl_chanmap_parse(text, &map, line, sizeof line);
         if (st != BL_OK) {
-            set_why(why, why_len, "channel map: %s", line);
+            bl_internal_set_why(why, why_len, "channel map: %s", line);
             return st == BL_ENOMEM ? BL_ENOMEM : BL_EMAP;
         }
         if (bl_chanmap_count(map) != nch) {
-            set_why(why, why_len, "channel map has %zu entries for %zu channels", bl_chanmap_count(map), nch);
+            bl_internal_set_why(why, why_len, "channel map has %zu entries for %zu channels", bl_chanmap_count(map), nch);
             bl_chanmap_destroy(map);
             return BL_EMAP;
         }
@@ -286,35 +278,35 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
     char line[256] = "";
     bl_status st = bl_mvc_create(h->nch, bl_recording_map(h->env), &h->cfg.mvc, &m, line, sizeof line);
     if (st != BL_OK) {
-        set_why(why, why_len, "%s", line);
+        bl_internal_set_why(why, why_len, "%s", line);
         return st;
     }
     for (size_t t = 0; t < n_mvc && st == BL_OK; t++) {
         bl_recording *tenv = NULL;
         if (!mvc[t]) {
             st = BL_EINVAL;
-            set_why(why, why_len, "mvc trial %zu: missing", t + 1);
+            bl_internal_set_why(why, why_len, "mvc trial %zu: missing", t + 1);
             break;
         }
         /* %MVC divides session by trial: both must be in the same unit. */
         if (strcmp(bl_recording_unit(mvc[t]), bl_recording_unit(h->env)) != 0) {
             st = BL_EMAP;
-            set_why(why, why_len, "mvc trial %zu is in %s but the session is in %s (give both files the same "
+            bl_internal_set_why(why, why_len, "mvc trial %zu is in %s but the session is in %s (give both files the same "
                     "amplifier gains)", t + 1, bl_recording_unit(mvc[t]), bl_recording_unit(h->env));
             break;
         }
         st = bl_envelope_recording(mvc[t], &h->cfg.envelope, &tenv, NULL);
         if (st != BL_OK) {
-            set_why(why, why_len, "mvc trial %zu: conditioning failed: %s", t + 1, bl_strerror(st));
+            bl_internal_set_why(why, why_len, "mvc trial %zu: conditioning failed: %s", t + 1, bl_strerror(st));
             break;
         }
         st = bl_mvc_add_trial(m, tenv, line, sizeof line);
-        if (st != BL_OK) set_why(why, why_len, "mvc trial %zu: %s", t + 1, line[0] ? line : bl_strerror(st));
+        if (st != BL_OK) bl_internal_set_why(why, why_len, "mvc trial %zu: %s", t + 1, line[0] ? line : bl_strerror(st));
         bl_recording_destroy(tenv);
     }
     if (st == BL_OK) {
         st = bl_mvc_add_session_peak(m, h->env, line, sizeof line);
-        if (st != BL_OK) set_why(why, why_len, "session peak: %s", line[0] ? line : bl_strerror(st));
+        if (st != BL_OK) bl_internal_set_why(why, why_len, "session peak: %s", line[0] ? line : bl_strerror(st));
     }
     if (st == BL_OK && n_mvc == 0)
         st = add_warning(h, "no MVC trials: normalised to the session's own peak (lower confidence)");
@@ -743,11 +735,11 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     if (why && why_len) why[0] = 0;
     if (!session || !cfg || !out || (n_mvc && !mvc)) return BL_EINVAL;
     if (!config_ok(cfg)) {
-        set_why(why, why_len, "invalid hinge configuration");
+        bl_internal_set_why(why, why_len, "invalid hinge configuration");
         return BL_EINVAL;
     }
     if (bl_recording_duration(session) < 1.0) {
-        set_why(why, why_len, "the session lasts %.3g s; a hinge set needs at least 1 s",
+        bl_internal_set_why(why, why_len, "the session lasts %.3g s; a hinge set needs at least 1 s",
                 bl_recording_duration(session));
         return BL_ENODATA;
     }
@@ -760,12 +752,12 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     if (st != BL_OK) goto fail;
     st = bl_condition(session, &h->cfg.envelope, &h->cond, &h->crep);
     if (st != BL_OK) {
-        set_why(why, why_len, "conditioning failed: %s", bl_strerror(st));
+        bl_internal_set_why(why, why_len, "conditioning failed: %s", bl_strerror(st));
         goto fail;
     }
     if ((st = copy_recording(h->cond, &h->env)) != BL_OK) goto fail;
     if ((st = bl_linear_envelope(h->env, &h->cfg.envelope)) != BL_OK) {
-        set_why(why, why_len, "envelope failed: %s", bl_strerror(st));
+        bl_internal_set_why(why, why_len, "envelope failed: %s", bl_strerror(st));
         goto fail;
     }
     if ((st = find_dead(h)) != BL_OK) goto fail;
@@ -779,7 +771,7 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     *out = h;
     return BL_OK;
 fail:
-    if (st == BL_ENOMEM) set_why(why, why_len, "out of memory");
+    if (st == BL_ENOMEM) bl_internal_set_why(why, why_len, "out of memory");
     bl_hinge_destroy(h);
     return st;
 }
