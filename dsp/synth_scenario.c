@@ -265,6 +265,25 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
     return BL_OK;
 }
 
+/* The common start of the MVC and rest scenarios: a truth without
+ * repetitions that records each EMG channel's rest level, and an empty
+ * scene of `frames`. Nothing is left allocated on failure. */
+static bl_status begin_scene(const bl_synth *s, size_t frames, synth_scene *sc, bl_synth_truth **truth)
+{
+    bl_synth_truth *t = synth_truth_alloc(s->nch, 0);
+    if (!t)
+        return BL_ENOMEM;
+    for (size_t c = 0; c < s->nch; c++)
+        t->rest_level[c] = s->ch[c].is_emg ? s->ch[c].rest_pct : NAN;
+    bl_status st = synth_scene_alloc(sc, s->nch, frames);
+    if (st != BL_OK) {
+        bl_synth_truth_destroy(t);
+        return st;
+    }
+    *truth = t;
+    return BL_OK;
+}
+
 /* Render a prepared scene, free it, and hand the truth to the caller (or
  * drop it): the common end of the MVC and rest scenarios. */
 static bl_status render_scene(bl_synth *s, synth_scene *sc, size_t nch, bl_synth_truth *t, bl_recording **out,
@@ -295,22 +314,15 @@ bl_status bl_synth_mvc(bl_synth *s, const bl_synth_mvc_config *cfg, size_t chann
     double rate = s->cfg.rate_hz;
     double duration = 2.0 * (cfg->rest_s + cfg->ramp_s) + cfg->hold_s;
     size_t frames = (size_t)llround(duration * rate);
-    bl_synth_truth *t = synth_truth_alloc(nch, 0);
-    if (!t)
-        return BL_ENOMEM;
+    synth_scene sc;
+    bl_synth_truth *t = NULL;
+    bl_status st = begin_scene(s, frames, &sc, &t);
+    if (st != BL_OK)
+        return st;
     double t_up = cfg->rest_s, t_hold = t_up + cfg->ramp_s, t_down = t_hold + cfg->hold_s;
     double t_end = t_down + cfg->ramp_s;
     t->hold_start_s = t_hold;
     t->hold_end_s = t_down;
-    for (size_t c = 0; c < nch; c++)
-        t->rest_level[c] = s->ch[c].is_emg ? s->ch[c].rest_pct : NAN;
-
-    synth_scene sc;
-    bl_status st = synth_scene_alloc(&sc, nch, frames);
-    if (st != BL_OK) {
-        bl_synth_truth_destroy(t);
-        return st;
-    }
     double trans[2] = {t_up, t_end};
     sc.transitions = trans;
     sc.n_transitions = 2;
@@ -346,17 +358,11 @@ bl_status bl_synth_rest(bl_synth *s, double duration_s, bl_recording **out, bl_s
         return BL_EINVAL;
     size_t nch = s->nch;
     size_t frames = (size_t)llround(duration_s * s->cfg.rate_hz);
-    bl_synth_truth *t = synth_truth_alloc(nch, 0);
-    if (!t)
-        return BL_ENOMEM;
-    for (size_t c = 0; c < nch; c++)
-        t->rest_level[c] = s->ch[c].is_emg ? s->ch[c].rest_pct : NAN;
     synth_scene sc;
-    bl_status st = synth_scene_alloc(&sc, nch, frames);
-    if (st != BL_OK) {
-        bl_synth_truth_destroy(t);
+    bl_synth_truth *t = NULL;
+    bl_status st = begin_scene(s, frames, &sc, &t);
+    if (st != BL_OK)
         return st;
-    }
     sc.scenario = SYNTH_SCN_REST;
     sc.name = "rest";
     for (size_t c = 0; c < nch; c++)
