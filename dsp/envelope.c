@@ -48,8 +48,9 @@ static bl_status check_config(const bl_envelope_config *cfg)
     return BL_OK;
 }
 
-/* Channel indices that carry EMG (every channel when there is no map). */
-static bl_status emg_channels(const bl_recording *rec, float **ptrs, size_t *count, bl_recording *owner)
+/* The sample arrays of the EMG channels (every channel when there is no
+ * map) into ptrs, their number into *count. */
+static bl_status emg_channels(bl_recording *rec, float **ptrs, size_t *count)
 {
     size_t channels = bl_recording_channels(rec);
     const char *text = bl_recording_map(rec);
@@ -61,7 +62,7 @@ static bl_status emg_channels(const bl_recording *rec, float **ptrs, size_t *cou
     }
     *count = 0;
     for (size_t c = 0; c < channels; c++)
-        if (!map || bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX) ptrs[(*count)++] = bl_recording_data(owner, c);
+        if (!map || bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX) ptrs[(*count)++] = bl_recording_data(rec, c);
     bl_chanmap_destroy(map);
     return BL_OK;
 }
@@ -193,7 +194,7 @@ static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cf
     size_t frames = bl_recording_frames(rec);
     float **ptrs = malloc(bl_recording_channels(rec) * sizeof *ptrs);
     size_t n = 0;
-    bl_status st = ptrs ? emg_channels(rec, ptrs, &n, rec) : BL_ENOMEM;
+    bl_status st = ptrs ? emg_channels(rec, ptrs, &n) : BL_ENOMEM;
 
     if (st == BL_OK) {
         if (cfg->notch == BL_NOTCH_50) rep->mains_hz = 50;
@@ -286,7 +287,7 @@ bl_status bl_linear_envelope(bl_recording *rec, const bl_envelope_config *cfg)
     if (frames <= bl_sosfiltfilt_padlen(sos, ns)) return BL_ENODATA;
     float **ptrs = malloc(bl_recording_channels(rec) * sizeof *ptrs);
     if (!ptrs) return BL_ENOMEM;
-    st = emg_channels(rec, ptrs, &n, rec);
+    st = emg_channels(rec, ptrs, &n);
     for (size_t c = 0; c < n && st == BL_OK; c++) {
         float *x = ptrs[c];
         for (size_t i = 0; i < frames; i++) x[i] = fabsf(x[i]);

@@ -451,7 +451,7 @@ static bl_status filtfilt_range(const section *sec, const double *zi, size_t n_s
         /* Odd extensions, rounded to float as NumPy computes them for
          * float32 data: left 2*x[0] - x[pad..1], right 2*x[N-1] -
          * x[N-2..N-1-pad]. The right one is built now, before the forward
-         * pass overwrites x. (1 <= pad < frames, checked by the caller.) */
+         * pass overwrites x. (pad >= 6 for any cascade; pad < frames, checked above.) */
         for (size_t j = 0; j < pad; j++) {
             double *d = rpad + j * W;
             for (size_t c = 0; c < nc; c++)
@@ -528,18 +528,12 @@ static size_t thread_count(size_t n_channels, size_t frames)
 bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *channels, size_t n_channels,
                          size_t frames)
 {
-    return bl_sosfiltfilt_padded(sos, n_sections, channels, n_channels, frames,
-                                 bl_sosfiltfilt_padlen(sos, n_sections));
-}
-
-bl_status bl_sosfiltfilt_padded(const double *sos, size_t n_sections, float *const *channels, size_t n_channels,
-                                size_t frames, size_t pad)
-{
     if (!sos || n_sections == 0 || !channels || n_channels == 0) return BL_EINVAL;
     for (size_t c = 0; c < n_channels; c++)
         if (!channels[c]) return BL_EINVAL;
     if (n_sections > SIZE_MAX / 64 / LANES_MAX) return BL_ENOMEM;
-    if (pad == 0 || frames <= pad) return BL_EINVAL;
+    const size_t pad = bl_sosfiltfilt_padlen(sos, n_sections);
+    if (frames <= pad) return BL_EINVAL;
 
     section *sec = malloc(n_sections * sizeof *sec);
     double *zi = malloc(2 * n_sections * sizeof *zi);

@@ -72,11 +72,6 @@ bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *cha
                          size_t n_channels, size_t frames);
 /* The edge padding sosfiltfilt uses for this cascade, in samples. */
 size_t bl_sosfiltfilt_padlen(const double *sos, size_t n_sections);
-/* bl_sosfiltfilt with an explicit pad length (SciPy's `padlen`), for
- * cascades that ring longer than the default pad covers (narrow notches):
- * BL_EINVAL unless 1 <= padlen < frames. */
-bl_status bl_sosfiltfilt_padded(const double *sos, size_t n_sections, float *const *channels,
-                                size_t n_channels, size_t frames, size_t padlen);
 /* Samples for the slowest pole of the cascade to decay to `residual` of its
  * start (e.g. 0.01), i.e. how long the filter rings; SIZE_MAX when a pole
  * is on or outside the unit circle. */
