@@ -295,6 +295,10 @@ int cmd_onsets(int argc, char **argv)
     }
 
     const char *unit = bl_recording_unit(rec);
+    /* Thresholds and peaks are in the units of the detection signal: the
+     * envelope for baseline, an energy (squared) for double and TKEO. */
+    int uv = strcmp(unit, "uV") == 0, squared = oc.method != BL_ONSET_BASELINE;
+    const char *sig_unit = uv ? (squared ? "uV^2" : "uV") : (squared ? "FS^2" : "FS");
     double rate = bl_recording_rate(cond);
     size_t frames = bl_recording_frames(cond);
     root = cJSON_CreateObject();
@@ -322,6 +326,7 @@ int cmd_onsets(int argc, char **argv)
         cJSON_AddNumberToObject(ch, "channel_index", (double)view.index[k]);
         cJSON_AddNumberToObject(ch, "count", (double)nb);
         cJSON_AddNumberToObject(ch, "threshold", orep.threshold);
+        cJSON_AddStringToObject(ch, "signal_unit", sig_unit);
         cJSON *bj = cJSON_AddObjectToObject(ch, "baseline");
         cJSON_AddNumberToObject(bj, "start_s", orep.baseline_start_s);
         cJSON_AddNumberToObject(bj, "end_s", orep.baseline_end_s);
@@ -335,9 +340,9 @@ int cmd_onsets(int argc, char **argv)
             cJSON_AddNumberToObject(ch, "double_min_samples", (double)orep.double_min_samples);
         }
         cJSON *list = cJSON_AddArrayToObject(ch, "bursts");
-        printf("  %-8s %4zu burst%s  threshold %.4g (baseline %.2f-%.2f s, mean %.4g, SD %.4g)\n",
-               view.name[k], nb, nb == 1 ? " " : "s", orep.threshold, orep.baseline_start_s,
-               orep.baseline_end_s, orep.baseline_mean, orep.baseline_sd);
+        printf("  %-8s %4zu burst%s  threshold %.4g %s (baseline %.2f-%.2f s, mean %.4g, SD %.4g %s)\n",
+               view.name[k], nb, nb == 1 ? " " : "s", orep.threshold, sig_unit, orep.baseline_start_s,
+               orep.baseline_end_s, orep.baseline_mean, orep.baseline_sd, sig_unit);
         for (size_t i = 0; i < nb; i++) {
             bl_burst b;
             bl_bursts_get(bursts, i, &b);
@@ -349,8 +354,8 @@ int cmd_onsets(int argc, char **argv)
             cJSON_AddNumberToObject(o, "peak_s", b.peak_s);
             cJSON_AddItemToArray(list, o);
             if (i < 20)
-                printf("    %3zu  %9.3f - %9.3f s  (%.3f s)  peak %.4g at %.3f s\n", i + 1, b.onset_s,
-                       b.offset_s, b.offset_s - b.onset_s, b.peak, b.peak_s);
+                printf("    %3zu  %9.3f - %9.3f s  (%.3f s)  peak %.4g %s at %.3f s\n", i + 1, b.onset_s,
+                       b.offset_s, b.offset_s - b.onset_s, b.peak, sig_unit, b.peak_s);
             else if (i == 20)
                 printf("    ... %zu more%s\n", nb - 20, json_path ? " (see the JSON)" : "");
         }
