@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 
-mapfile -t pkgs < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' tools/debian-packages.txt)
+# The first column of the dependency list (tools/debian-packages.txt).
+mapfile -t pkgs < <(sed -e 's/#.*//' tools/debian-packages.txt | awk 'NF { print $1 }')
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -59,6 +59,12 @@ bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size
 /* Exchange everything two recordings hold (samples, rate, map, gains,
  * metadata): how an in-place operation adopts a resampled copy. */
 void bl_recording_swap(bl_recording *a, bl_recording *b);
+/* A new recording at out_rate_hz with the same metadata, through the
+ * core's offline resampler (resample.h: time aligned, edges padded), of
+ * length round(frames × out/in); a copy when the rates are equal.
+ * Errors: BL_EINVAL (NULL), BL_ERANGE (ratio outside [1/256, 256]),
+ * BL_ENODATA (nothing would be left), BL_ENOMEM; *out is then NULL. */
+bl_status bl_recording_resample(const bl_recording *in, double out_rate_hz, bl_recording **out);
 /* Load any file libsndfile reads. BL_EIO (cannot open: missing, no
  * permission), BL_EFORMAT (not audio, undecodable, truncated, zero frames).
  * Integer samples map to [-1, 1); float files keep their values (beyond

@@ -8,7 +8,6 @@
 
 #include <stddef.h>
 #include "backline/backline.h"
-#include "backline/recording.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,12 +19,18 @@ typedef struct bl_resampler bl_resampler;
  * out_rate/in_rate is outside [1/256, 256]. */
 bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rate_hz,
                               bl_resampler **out);
-/* Consumes all `in_frames`, writes up to out_capacity frames into `out`
- * (*out_frames tells how many). Size out_capacity as
- * bl_resampler_max_output(in_frames) to never stall. `end_of_input` flushes
- * the filter tail. */
-bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, float *out,
-                               size_t out_capacity, size_t *out_frames, int end_of_input);
+/* Reads up to `in_frames` interleaved frames from `in` and writes up to
+ * out_capacity frames into `out`; *in_used (may be NULL) and *out_frames
+ * say how many. `in` and `out` must not overlap. With out_capacity of at
+ * least bl_resampler_max_output(r, in_frames) all input is consumed;
+ * when the output fills first the call returns BL_ERANGE with *in_used
+ * below in_frames: call again with in + *in_used (the converter keeps its
+ * state, nothing is lost). `end_of_input` flushes the filter tail.
+ * Errors: BL_EINVAL (NULL r, out or out_frames; NULL in with frames; the
+ * converter failed), BL_ERANGE (output full, or a count beyond LONG_MAX).
+ * No allocation. */
+bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, size_t *in_used,
+                               float *out, size_t out_capacity, size_t *out_frames, int end_of_input);
 size_t bl_resampler_max_output(const bl_resampler *r, size_t in_frames);
 /* How far a stream's output can lag its input, in output samples (the sinc
  * kernel's look-ahead, measured at create with one large block; smaller
@@ -34,10 +39,25 @@ double bl_resampler_latency(const bl_resampler *r);
 void bl_resampler_reset(bl_resampler *r);
 void bl_resampler_destroy(bl_resampler *r);
 
-/* Offline: a new recording at out_rate_hz with the same metadata, time
- * aligned (the converter delay is removed) and of length
- * round(frames × out/in). Returns a copy when the rates are equal. */
-bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_recording **out);
+/* BL_OK when in_rate_hz → out_rate_hz is a ratio the resampler takes
+ * (both rates finite and positive, out/in within [1/256, 256]), else
+ * BL_ERANGE. */
+bl_status bl_resample_check(double in_rate_hz, double out_rate_hz);
+
+/* Offline length of `frames` input frames at out_rate_hz:
+ * round(frames × out/in); 0 for a ratio outside [1/256, 256]. */
+size_t bl_resample_length(size_t frames, double in_rate_hz, double out_rate_hz);
+
+/* Offline, planar: each in[c][0..frames) into out[c][0..
+ * bl_resample_length()) at out_rate_hz, time aligned (the converter is an
+ * interpolator centred on each output instant) with the ends padded by
+ * the signal's odd reflection, so an offset or a drift does not ring at the
+ * edges. Equal rates copy. out[c] must not overlap in[c]. Allocates
+ * scratch (not for real-time use). Errors: BL_EINVAL (NULL arrays, zero
+ * channels or frames), BL_ERANGE (ratio outside [1/256, 256]), BL_ENODATA
+ * (the output would be empty), BL_ENOMEM; out is then undefined. */
+bl_status bl_resample(const float *const *in, size_t channels, size_t frames, double in_rate_hz,
+                      double out_rate_hz, float *const *out);
 
 #ifdef __cplusplus
 }

@@ -87,11 +87,12 @@ size_t bl_resampler_max_output(const bl_resampler *r, size_t in_frames)
     return n < (double)SIZE_MAX / 2 ? (size_t)n : SIZE_MAX;
 }
 
-bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, float *out,
-                               size_t out_capacity, size_t *out_frames, int end_of_input)
+bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, size_t *in_used,
+                               float *out, size_t out_capacity, size_t *out_frames, int end_of_input)
 {
+    if (in_used) *in_used = 0;
+    if (out_frames) *out_frames = 0;
     if (!r || !out_frames || (!in && in_frames) || !out) return BL_EINVAL;
-    *out_frames = 0;
     if (in_frames > LONG_MAX || out_capacity > LONG_MAX) return BL_ERANGE;
     SRC_DATA d;
     memset(&d, 0, sizeof d);
@@ -110,6 +111,7 @@ bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frame
         d.output_frames = (long)(out_capacity - *out_frames);
         if (src_process(r->src, &d) != 0) return BL_EINVAL;
         done_in += (size_t)d.input_frames_used;
+        if (in_used) *in_used = done_in;
         *out_frames += (size_t)d.output_frames_gen;
         if (d.input_frames_used == 0 && d.output_frames_gen == 0) break;
         if (done_in == in_frames && !end_of_input) break;
@@ -180,26 +182,32 @@ static void edge_padding(double in_rate, double out_rate, size_t *pad, size_t *s
     *skip = (size_t)llround((double)need * ratio); /* sub-sample misalignment only for odd rates */
 }
 
-bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_recording **out)
+bl_status bl_resample_check(double in_rate_hz, double out_rate_hz)
 {
-    if (!in || !out) return BL_EINVAL;
-    *out = NULL;
-    double in_rate = bl_recording_rate(in);
-    if (!ratio_ok(in_rate, out_rate_hz)) return BL_ERANGE;
-    size_t channels = bl_recording_channels(in), frames = bl_recording_frames(in);
-    double ratio = out_rate_hz / in_rate;
-    size_t out_len = (size_t)llround((double)frames * ratio);
-    if (out_len == 0) return BL_ENODATA;
+    return ratio_ok(in_rate_hz, out_rate_hz) ? BL_OK : BL_ERANGE;
+}
 
-    bl_recording *res = NULL;
-    bl_status st = bl_recording_create_like(in, out_len, out_rate_hz, &res);
-    if (st != BL_OK) return st;
-    if (in_rate == out_rate_hz) {
-        for (size_t c = 0; c < channels; c++)
-            memcpy(bl_recording_data(res, c), bl_recording_cdata(in, c), frames * sizeof(float));
-        *out = res;
+size_t bl_resample_length(size_t frames, double in_rate_hz, double out_rate_hz)
+{
+    if (!ratio_ok(in_rate_hz, out_rate_hz)) return 0;
+    double n = (double)frames * out_rate_hz / in_rate_hz;
+    return n < (double)SIZE_MAX / 2 ? (size_t)llround(n) : 0;
+}
+
+bl_status bl_resample(const float *const *in, size_t channels, size_t frames, double in_rate_hz,
+                      double out_rate_hz, float *const *out)
+{
+    if (!in || !out || channels == 0 || frames == 0) return BL_EINVAL;
+    for (size_t c = 0; c < channels; c++)
+        if (!in[c] || !out[c]) return BL_EINVAL;
+    if (!ratio_ok(in_rate_hz, out_rate_hz)) return BL_ERANGE;
+    size_t out_len = bl_resample_length(frames, in_rate_hz, out_rate_hz);
+    if (out_len == 0) return BL_ENODATA;
+    if (in_rate_hz == out_rate_hz) {
+        for (size_t c = 0; c < channels; c++) memcpy(out[c], in[c], frames * sizeof(float));
         return BL_OK;
     }
+    double ratio = out_rate_hz / in_rate_hz;
 
     /* The converter sees silence before the first and after the last
      * sample, so a DC offset or drift would ring at both ends. Pad each
@@ -207,24 +215,24 @@ bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_r
      * cover the sinc kernel, and a whole number of output samples long so
      * the trimmed output stays exactly aligned. */
     size_t pad, skip;
-    edge_padding(in_rate, out_rate_hz, &pad, &skip);
+    edge_padding(in_rate_hz, out_rate_hz, &pad, &skip);
     size_t padded_len = frames + 2 * pad;
     size_t cap = (size_t)ceil((double)padded_len * ratio) + 64 + (size_t)ceil(ratio * 8192.0);
     float *tmp = malloc(cap * sizeof *tmp), *padded = malloc(padded_len * sizeof *padded);
     bl_resampler *r = NULL;
-    if (!tmp || !padded || (st = bl_resampler_create(1, in_rate, out_rate_hz, &r)) != BL_OK) {
+    bl_status st = BL_OK;
+    if (!tmp || !padded || (st = bl_resampler_create(1, in_rate_hz, out_rate_hz, &r)) != BL_OK) {
         free(tmp);
         free(padded);
-        bl_recording_destroy(res);
         return tmp && padded ? st : BL_ENOMEM;
     }
     for (size_t c = 0; c < channels && st == BL_OK; c++) {
-        size_t got = 0;
-        reflect_pad(bl_recording_cdata(in, c), frames, pad, padded);
+        size_t got = 0, used = 0;
+        reflect_pad(in[c], frames, pad, padded);
         bl_resampler_reset(r);
-        st = bl_resampler_process(r, padded, padded_len, tmp, cap, &got, 1);
+        st = bl_resampler_process(r, padded, padded_len, &used, tmp, cap, &got, 1);
         if (st != BL_OK) break;
-        float *dst = bl_recording_data(res, c);
+        float *dst = out[c];
         size_t n = got > skip ? got - skip : 0;
         if (n > out_len) n = out_len;
         memcpy(dst, tmp + skip, n * sizeof(float));
@@ -233,10 +241,5 @@ bl_status bl_resample_recording(const bl_recording *in, double out_rate_hz, bl_r
     free(padded);
     bl_resampler_destroy(r);
     free(tmp);
-    if (st != BL_OK) {
-        bl_recording_destroy(res);
-        return st;
-    }
-    *out = res;
-    return BL_OK;
+    return st;
 }

@@ -235,7 +235,7 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
     bl_condition_report rep;
     report_init(&rep, bl_recording_rate(in), cfg);
     bl_recording *rec = NULL;
-    if ((st = bl_resample_recording(in, cfg->rate_hz, &rec)) != BL_OK) return st;
+    if ((st = bl_recording_resample(in, cfg->rate_hz, &rec)) != BL_OK) return st;
     if ((st = filter_in_place(rec, cfg, &rep)) != BL_OK) {
         bl_recording_destroy(rec);
         return st;
@@ -255,7 +255,7 @@ static bl_status condition_checked(bl_recording *rec, const bl_envelope_config *
     bl_status st;
     if (rep.resampled) {
         bl_recording *work = NULL;
-        if ((st = bl_resample_recording(rec, cfg->rate_hz, &work)) != BL_OK) return st;
+        if ((st = bl_recording_resample(rec, cfg->rate_hz, &work)) != BL_OK) return st;
         if ((st = filter_in_place(work, cfg, &rep)) == BL_OK) bl_recording_swap(rec, work);
         bl_recording_destroy(work);
     } else {
