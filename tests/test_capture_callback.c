@@ -20,7 +20,7 @@ static void fill(float *buf, size_t frames, uint64_t first)
 static void init_shared(cap_shared *s, size_t ring_frames, uint64_t target)
 {
     memset(s, 0, sizeof *s);
-    CHECK(bl_ring_init(&s->ring, CH, ring_frames) == 0);
+    CHECK(cap_ring_init(&s->ring, CH, ring_frames) == 0);
     s->channels = CH;
     s->target_frames = target;
 }
@@ -46,14 +46,14 @@ static void test_exact_duration(void)
     CHECK_EQ_INT(atomic_load(&s.frames_in), 96000);
     CHECK_EQ_INT(atomic_load(&s.ring_overflows), 0);
     CHECK_EQ_INT(atomic_load(&s.overruns), 0);
-    CHECK_EQ_INT(bl_ring_readable(&s.ring), 96000);
-    size_t got = bl_ring_read(&s.ring, out, 1 << 17);
+    CHECK_EQ_INT(cap_ring_readable(&s.ring), 96000);
+    size_t got = cap_ring_read(&s.ring, out, 1 << 17);
     CHECK_EQ_INT(got, 96000);
     int in_order = 1;
     for (size_t i = 0; i < got * CH; i++)
         if (out[i] != (float)i) in_order = 0;
     CHECK_MSG(in_order, "ring contents are not the input in order");
-    bl_ring_free(&s.ring);
+    cap_ring_free(&s.ring);
 }
 
 static void test_overflow_and_overruns(void)
@@ -75,7 +75,7 @@ static void test_overflow_and_overruns(void)
     /* A NULL input buffer (should not happen) is counted, not ignored. */
     CHECK_EQ_INT(cap_callback(NULL, NULL, 100, NULL, 0, &s), paContinue);
     CHECK_EQ_INT(atomic_load(&s.ring_overflows), 612);
-    bl_ring_free(&s.ring);
+    cap_ring_free(&s.ring);
 }
 
 static void test_one_frame_target(void)
@@ -85,9 +85,9 @@ static void test_one_frame_target(void)
     float block[256 * CH];
     fill(block, 256, 0);
     CHECK_EQ_INT(cap_callback(block, NULL, 256, NULL, 0, &s), paComplete);
-    CHECK_EQ_INT(bl_ring_readable(&s.ring), 1);
+    CHECK_EQ_INT(cap_ring_readable(&s.ring), 1);
     CHECK_EQ_INT(atomic_load(&s.frames_in), 1);
-    bl_ring_free(&s.ring);
+    cap_ring_free(&s.ring);
 }
 
 int main(void)

@@ -33,34 +33,34 @@ static int decode(const float *f, uint64_t *seq)
 
 static void test_arguments(void)
 {
-    bl_ring r;
-    CHECK(bl_ring_init(NULL, 2, 16) == -1);
-    CHECK(bl_ring_init(&r, 0, 16) == -1);
-    CHECK(bl_ring_init(&r, 2, 0) == -1);
-    CHECK(bl_ring_init(&r, SIZE_MAX / 2, SIZE_MAX / 4) == -1);
-    CHECK(bl_ring_init(&r, 2, 100) == 0);
+    cap_ring r;
+    CHECK(cap_ring_init(NULL, 2, 16) == -1);
+    CHECK(cap_ring_init(&r, 0, 16) == -1);
+    CHECK(cap_ring_init(&r, 2, 0) == -1);
+    CHECK(cap_ring_init(&r, SIZE_MAX / 2, SIZE_MAX / 4) == -1);
+    CHECK(cap_ring_init(&r, 2, 100) == 0);
     CHECK_EQ_INT(r.capacity, 128);
-    bl_ring_free(&r);
-    bl_ring_free(&r); /* twice is harmless */
-    bl_ring_free(NULL);
+    cap_ring_free(&r);
+    cap_ring_free(&r); /* twice is harmless */
+    cap_ring_free(NULL);
 }
 
 static void test_wrap_and_full(void)
 {
-    bl_ring r;
-    CHECK(bl_ring_init(&r, CH, 8) == 0);
+    cap_ring r;
+    CHECK(cap_ring_init(&r, CH, 8) == 0);
     float in[16 * CH], out[16 * CH];
     uint64_t next_in = 0, next_out = 0;
-    CHECK_EQ_INT(bl_ring_read(&r, out, 4), 0);
+    CHECK_EQ_INT(cap_ring_read(&r, out, 4), 0);
     /* Many rounds of uneven sizes force every wrap position. */
     for (int round = 0; round < 200; round++) {
         size_t w = (size_t)(round % 7) + 1;
         for (size_t i = 0; i < w; i++) encode(in + i * CH, next_in + i);
-        size_t got = bl_ring_write(&r, in, w);
+        size_t got = cap_ring_write(&r, in, w);
         CHECK(got <= w);
         next_in += got;
-        CHECK(bl_ring_readable(&r) <= 8);
-        size_t rd = bl_ring_read(&r, out, (size_t)(round % 5) + 1);
+        CHECK(cap_ring_readable(&r) <= 8);
+        size_t rd = cap_ring_read(&r, out, (size_t)(round % 5) + 1);
         for (size_t i = 0; i < rd; i++) {
             uint64_t s;
             CHECK(decode(out + i * CH, &s));
@@ -69,21 +69,21 @@ static void test_wrap_and_full(void)
         }
     }
     /* Fill completely: the ninth frame does not fit and is reported. */
-    while (bl_ring_read(&r, out, 16)) {}
+    while (cap_ring_read(&r, out, 16)) {}
     for (size_t i = 0; i < 9; i++) encode(in + i * CH, i);
-    CHECK_EQ_INT(bl_ring_write(&r, in, 9), 8);
-    CHECK_EQ_INT(bl_ring_write(&r, in, 1), 0);
-    CHECK_EQ_INT(bl_ring_readable(&r), 8);
-    CHECK_EQ_INT(bl_ring_read(&r, out, 16), 8);
+    CHECK_EQ_INT(cap_ring_write(&r, in, 9), 8);
+    CHECK_EQ_INT(cap_ring_write(&r, in, 1), 0);
+    CHECK_EQ_INT(cap_ring_readable(&r), 8);
+    CHECK_EQ_INT(cap_ring_read(&r, out, 16), 8);
     for (size_t i = 0; i < 8; i++) {
         uint64_t s;
         CHECK(decode(out + i * CH, &s) && s == i);
     }
-    bl_ring_free(&r);
+    cap_ring_free(&r);
 }
 
 typedef struct stress {
-    bl_ring ring;
+    cap_ring ring;
     uint64_t total;      /* frames the producer offers */
     int lossy;           /* 1: drop what does not fit; 0: retry */
     uint64_t dropped;    /* producer's count */
@@ -111,7 +111,7 @@ static void *producer(void *arg)
         for (size_t i = 0; i < n; i++) encode(block + i * CH, seq + i);
         size_t off = 0;
         while (off < n) {
-            size_t w = bl_ring_write(&st->ring, block + off * CH, n - off);
+            size_t w = cap_ring_write(&st->ring, block + off * CH, n - off);
             off += w;
             if (off < n) {
                 if (st->lossy) {
@@ -135,7 +135,7 @@ static void *consumer(void *arg)
     uint64_t expect = 0;
     for (;;) {
         int finished = atomic_load(&st->done);
-        size_t n = bl_ring_read(&st->ring, block, 1 + lcg(&rnd) % 700);
+        size_t n = cap_ring_read(&st->ring, block, 1 + lcg(&rnd) % 700);
         for (size_t i = 0; i < n; i++) {
             uint64_t s;
             if (!decode(block + i * CH, &s) || s < expect) {
@@ -147,7 +147,7 @@ static void *consumer(void *arg)
         }
         st->read += n;
         if (n == 0) {
-            if (finished && bl_ring_readable(&st->ring) == 0) {
+            if (finished && cap_ring_readable(&st->ring) == 0) {
                 st->gaps += st->total - expect; /* frames dropped at the very end */
                 break;
             }
@@ -167,7 +167,7 @@ static void run_stress(int lossy, uint64_t total, size_t capacity)
 {
     stress st;
     memset(&st, 0, sizeof st);
-    CHECK(bl_ring_init(&st.ring, CH, capacity) == 0);
+    CHECK(cap_ring_init(&st.ring, CH, capacity) == 0);
     st.total = total;
     st.lossy = lossy;
     atomic_init(&st.done, 0);
@@ -183,7 +183,7 @@ static void run_stress(int lossy, uint64_t total, size_t capacity)
     printf("ring stress (%s, capacity %zu): %llu frames offered, %llu read, %llu dropped\n",
            lossy ? "lossy" : "lossless", st.ring.capacity, (unsigned long long)total,
            (unsigned long long)st.read, (unsigned long long)st.dropped);
-    bl_ring_free(&st.ring);
+    cap_ring_free(&st.ring);
 }
 
 int main(void)

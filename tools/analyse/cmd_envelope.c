@@ -34,31 +34,31 @@ static const char envelope_help[] =
 
 int cmd_envelope(int argc, char **argv)
 {
-    static const bl_opt_spec spec[] = {
-        BL_CONDITIONING_OPTS, {"--lowpass", 1, 0}, {"-o", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
-    bl_args a;
-    int rc = bl_args_parse(argc, argv, spec, &a);
+    static const tool_opt_spec spec[] = {
+        TOOL_CONDITIONING_OPTS, {"--lowpass", 1, 0}, {"-o", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    tool_args a;
+    int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
-    if (bl_args_has(&a, "--help") || bl_args_has(&a, "-h")) {
+    if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
         fputs(envelope_help, stdout);
         return 0;
     }
-    if (a.n_pos != 1) return bl_tool_usage_error("envelope needs exactly one FILE (see envelope --help)");
-    const char *out_path = bl_args_get(&a, "-o");
-    if (!out_path) return bl_tool_usage_error("envelope needs -o OUT (.csv or .wav)");
-    bl_output_kind kind = bl_output_kind_of(out_path);
-    if (kind != BL_OUTPUT_CSV && kind != BL_OUTPUT_WAV)
-        return bl_tool_usage_error("-o %s: the output must end in .csv or .wav", out_path);
+    if (a.n_pos != 1) return tool_usage_error("envelope needs exactly one FILE (see envelope --help)");
+    const char *out_path = tool_args_get(&a, "-o");
+    if (!out_path) return tool_usage_error("envelope needs -o OUT (.csv or .wav)");
+    tool_output_kind kind = tool_output_kind_of(out_path);
+    if (kind != TOOL_OUTPUT_CSV && kind != TOOL_OUTPUT_WAV)
+        return tool_usage_error("-o %s: the output must end in .csv or .wav", out_path);
 
     bl_envelope_config cfg;
-    if ((rc = bl_conditioning_from_args(&a, &cfg)) != 0) return rc;
-    const char *lp = bl_args_get(&a, "--lowpass");
-    if (lp && (bl_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
-        return bl_tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
+    if ((rc = tool_conditioning_from_args(&a, &cfg)) != 0) return rc;
+    const char *lp = tool_args_get(&a, "--lowpass");
+    if (lp && (tool_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
+        return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
 
     const char *path = a.pos[0];
     bl_chanmap *map = NULL;
-    bl_recording *rec = bl_tool_load(path, bl_args_get(&a, "--map"), &map);
+    bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"), &map);
     if (!rec) return 1;
 
     /* The raw samples are not needed afterwards: envelope them in place. */
@@ -66,18 +66,18 @@ int cmd_envelope(int argc, char **argv)
     bl_condition_report rep;
     bl_status st = bl_envelope_in_place(rec, &cfg, &rep);
     if (st != BL_OK) {
-        rc = bl_conditioning_error(path, rec, &cfg, st);
+        rc = tool_conditioning_error(path, rec, &cfg, st);
         goto done;
     }
-    bl_emg_view view;
-    if (bl_emg_view_init(&view, env, map) != 0) {
-        rc = bl_tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
+    tool_emg_view view;
+    if (tool_emg_view_init(&view, env, map) != 0) {
+        rc = tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
         goto done;
     }
     bl_recording_set_meta(env, "content", "linear envelope");
-    rc = kind == BL_OUTPUT_CSV ? bl_write_csv(out_path, &view) : bl_write_wav(out_path, &view);
-    if (rc == 0) bl_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
-    bl_emg_view_free(&view);
+    rc = kind == TOOL_OUTPUT_CSV ? tool_write_csv(out_path, &view) : tool_write_wav(out_path, &view);
+    if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
+    tool_emg_view_free(&view);
 done:
     bl_recording_destroy(rec);
     bl_chanmap_destroy(map);

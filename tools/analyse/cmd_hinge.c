@@ -90,7 +90,7 @@ static void print_table(FILE *out, const hinge_report *r)
     bl_condition_report crep;
     bl_hinge_condition_report(h, &crep);
     const bl_hinge_config *cfg = bl_hinge_get_config(h);
-    bl_print_conditioning(out, "    ", &cfg->envelope, &crep, bl_hinge_unit(h), 1);
+    tool_print_conditioning(out, "    ", &cfg->envelope, &crep, bl_hinge_unit(h), 1);
     fprintf(out, "    normalisation: %%MVC, reference = largest %.2g s moving average of the envelope across %zu MVC "
                  "trial%s%s\n", cfg->mvc.window_s, r->n_mvc, r->n_mvc == 1 ? "" : "s",
             r->n_mvc ? "" : " (session peak instead)");
@@ -98,46 +98,46 @@ static void print_table(FILE *out, const hinge_report *r)
 
 int cmd_hinge(int argc, char **argv)
 {
-    static const bl_opt_spec spec[] = {BL_CONDITIONING_OPTS, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
+    static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
                                        {"--html", 1, 0}, {"--chain", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0},
                                        {NULL, 0, 0}};
-    bl_args a;
-    int rc = bl_args_parse(argc, argv, spec, &a);
+    tool_args a;
+    int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
-    if (bl_args_has(&a, "--help") || bl_args_has(&a, "-h")) {
+    if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
         fputs(hinge_help, stdout);
         return 0;
     }
-    if (a.n_pos != 1) return bl_tool_usage_error("hinge needs exactly one SESSION file (see hinge --help)");
-    const char *json_path = bl_args_get(&a, "--json"), *csv_path = bl_args_get(&a, "--csv"),
-               *html_path = bl_args_get(&a, "--html"), *chain_text = bl_args_get(&a, "--chain");
-    if (!json_path) return bl_tool_usage_error("hinge needs --json OUT");
-    if (bl_output_kind_of(json_path) != BL_OUTPUT_JSON)
-        return bl_tool_usage_error("--json %s: the file name must end in .json", json_path);
-    if (csv_path && bl_output_kind_of(csv_path) != BL_OUTPUT_CSV)
-        return bl_tool_usage_error("--csv %s: the file name must end in .csv", csv_path);
-    if (html_path && bl_output_kind_of(html_path) != BL_OUTPUT_HTML)
-        return bl_tool_usage_error("--html %s: the file name must end in .html", html_path);
+    if (a.n_pos != 1) return tool_usage_error("hinge needs exactly one SESSION file (see hinge --help)");
+    const char *json_path = tool_args_get(&a, "--json"), *csv_path = tool_args_get(&a, "--csv"),
+               *html_path = tool_args_get(&a, "--html"), *chain_text = tool_args_get(&a, "--chain");
+    if (!json_path) return tool_usage_error("hinge needs --json OUT");
+    if (tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+        return tool_usage_error("--json %s: the file name must end in .json", json_path);
+    if (csv_path && tool_output_kind_of(csv_path) != TOOL_OUTPUT_CSV)
+        return tool_usage_error("--csv %s: the file name must end in .csv", csv_path);
+    if (html_path && tool_output_kind_of(html_path) != TOOL_OUTPUT_HTML)
+        return tool_usage_error("--html %s: the file name must end in .html", html_path);
 
     bl_hinge_config cfg;
     bl_hinge_config_default(&cfg);
-    if ((rc = bl_conditioning_from_args(&a, &cfg.envelope)) != 0) return rc;
+    if ((rc = tool_conditioning_from_args(&a, &cfg.envelope)) != 0) return rc;
     if (chain_text) {
         char why[512];
         if (bl_hinge_chain_parse(chain_text, cfg.chain, why, sizeof why) != BL_OK)
-            return bl_tool_usage_error("--chain %s: %s", chain_text, why);
+            return tool_usage_error("--chain %s: %s", chain_text, why);
     }
 
     const char *mvc_paths[MAX_MVC];
     size_t n_mvc = 0;
-    for (const char *p; (p = bl_args_get_nth(&a, "--mvc", n_mvc)) != NULL;) {
-        if (n_mvc == MAX_MVC) return bl_tool_usage_error("--mvc: at most %d trials", MAX_MVC);
+    for (const char *p; (p = tool_args_get_nth(&a, "--mvc", n_mvc)) != NULL;) {
+        if (n_mvc == MAX_MVC) return tool_usage_error("--mvc: at most %d trials", MAX_MVC);
         mvc_paths[n_mvc++] = p;
     }
 
-    const char *path = a.pos[0], *map_text = bl_args_get(&a, "--map");
+    const char *path = a.pos[0], *map_text = tool_args_get(&a, "--map");
     bl_chanmap *map = NULL;
-    bl_recording *rec = bl_tool_load(path, map_text, &map);
+    bl_recording *rec = tool_load(path, map_text, &map);
     if (!rec) return 1;
     bl_recording *mvc[MAX_MVC] = {0};
     bl_hinge *h = NULL;
@@ -148,7 +148,7 @@ int cmd_hinge(int argc, char **argv)
         /* Trials are recorded in the session's layout: they get --map, their
          * own stored map (a different one is an error in the analysis), or
          * failing both the session's. */
-        mvc[i] = bl_tool_load_or(mvc_paths[i], map_text, bl_recording_map(rec), &mm);
+        mvc[i] = tool_load_or(mvc_paths[i], map_text, bl_recording_map(rec), &mm);
         bl_chanmap_destroy(mm);
         if (!mvc[i]) goto done;
     }
@@ -156,15 +156,15 @@ int cmd_hinge(int argc, char **argv)
     bl_status st = bl_hinge_analyse(rec, (const bl_recording *const *)mvc, n_mvc, &cfg, &h, why, sizeof why);
     if (st != BL_OK) {
         if (st == BL_ERATE || st == BL_ERANGE || st == BL_ENONFINITE || (st == BL_ENODATA && !strncmp(why, "cond", 4)))
-            rc = bl_conditioning_error(path, rec, &cfg.envelope, st);
+            rc = tool_conditioning_error(path, rec, &cfg.envelope, st);
         else
-            rc = (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
+            rc = (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         goto done;
     }
     hinge_report rep = {path, mvc_paths, n_mvc, chain_text, h};
     doc = hinge_report_json(&rep);
     if (!doc) {
-        rc = bl_tool_error("out of memory building the report");
+        rc = tool_error("out of memory building the report");
         goto done;
     }
     if ((rc = hinge_write_json(json_path, doc)) != 0) goto done;
@@ -172,7 +172,7 @@ int cmd_hinge(int argc, char **argv)
     if (html_path && (rc = hinge_write_html(html_path, &rep, doc)) != 0) goto done;
     /* Warnings only once the reports exist, so a failure stays one line.
      * The session-peak fallback is among them when there are no trials. */
-    for (size_t i = 0; i < bl_hinge_warnings(h); i++) bl_tool_warn("%s", bl_hinge_warning(h, i));
+    for (size_t i = 0; i < bl_hinge_warnings(h); i++) tool_warn("%s", bl_hinge_warning(h, i));
     print_table(stdout, &rep);
     rc = 0;
 done:

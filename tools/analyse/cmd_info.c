@@ -16,21 +16,21 @@ static const char info_help[] =
 
 int cmd_info(int argc, char **argv)
 {
-    static const bl_opt_spec spec[] = {{"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
-    bl_args a;
-    int rc = bl_args_parse(argc, argv, spec, &a);
+    static const tool_opt_spec spec[] = {{"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    tool_args a;
+    int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
-    if (bl_args_has(&a, "--help") || bl_args_has(&a, "-h")) {
+    if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
         fputs(info_help, stdout);
         return 0;
     }
-    if (a.n_pos != 1) return bl_tool_usage_error("info needs exactly one FILE (see info --help)");
+    if (a.n_pos != 1) return tool_usage_error("info needs exactly one FILE (see info --help)");
 
     const char *path = a.pos[0];
     char why[512] = "";
     bl_recording *rec = NULL;
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
-    if (st != BL_OK) return (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
+    if (st != BL_OK) return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
 
     size_t channels = bl_recording_channels(rec);
     printf("file:         %s\n", path);
@@ -57,7 +57,7 @@ int cmd_info(int argc, char **argv)
     }
     size_t bad_ch, bad_frame;
     if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK)
-        bl_tool_warn("%s: non-finite sample in channel %zu at frame %zu", path, bad_ch + 1, bad_frame);
+        tool_warn("%s: non-finite sample in channel %zu at frame %zu", path, bad_ch + 1, bad_frame);
     bl_recording_destroy(rec);
     return 0;
 }

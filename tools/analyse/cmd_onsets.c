@@ -64,24 +64,24 @@ static const char onsets_help[] =
     "the file carries amplifier gains, else in full-scale units.\n";
 
 /* Strictly positive / non-negative seconds or Hz from an option. */
-static int opt_number(const bl_args *a, const char *name, double *out, double min, int min_inclusive,
+static int opt_number(const tool_args *a, const char *name, double *out, double min, int min_inclusive,
                       double max, const char *what)
 {
-    const char *v = bl_args_get(a, name);
+    const char *v = tool_args_get(a, name);
     if (!v) return 0;
     double d;
-    if (bl_parse_double(v, &d) || (min_inclusive ? d < min : d <= min) || d > max)
-        return bl_tool_usage_error("%s %s: expected %s", name, v, what);
+    if (tool_parse_double(v, &d) || (min_inclusive ? d < min : d <= min) || d > max)
+        return tool_usage_error("%s %s: expected %s", name, v, what);
     *out = d;
     return 0;
 }
 
-static int onset_config_from_args(const bl_args *a, bl_onset_config *oc)
+static int onset_config_from_args(const tool_args *a, bl_onset_config *oc)
 {
     bl_onset_method m = BL_ONSET_BASELINE;
-    const char *v = bl_args_get(a, "--method");
+    const char *v = tool_args_get(a, "--method");
     if (v && bl_onset_method_from_name(v, &m) != BL_OK)
-        return bl_tool_usage_error("--method %s: expected baseline, double or tkeo", v);
+        return tool_usage_error("--method %s: expected baseline, double or tkeo", v);
     bl_onset_config_default_method(oc, m);
     int rc;
     if ((rc = opt_number(a, "--k", &oc->k, 0, 1, 1e6, "a threshold multiplier K >= 0"))) return rc;
@@ -101,15 +101,15 @@ static int onset_config_from_args(const bl_args *a, bl_onset_config *oc)
     if ((rc = opt_number(a, "--tkeo-lowpass", &oc->tkeo_lowpass_hz, 0, 0, 1e9,
                          "a positive frequency in Hz")))
         return rc;
-    if ((v = bl_args_get(a, "--backtrack-k"))) {
+    if ((v = tool_args_get(a, "--backtrack-k"))) {
         if (!strcmp(v, "off")) oc->backtrack_k = -1;
-        else if (bl_parse_double(v, &oc->backtrack_k) || oc->backtrack_k < 0)
-            return bl_tool_usage_error("--backtrack-k %s: expected a multiplier >= 0 or off", v);
+        else if (tool_parse_double(v, &oc->backtrack_k) || oc->backtrack_k < 0)
+            return tool_usage_error("--backtrack-k %s: expected a multiplier >= 0 or off", v);
     }
-    if ((v = bl_args_get(a, "--baseline"))) {
+    if ((v = tool_args_get(a, "--baseline"))) {
         double s, e;
-        if (bl_parse_range(v, &s, &e) || s < 0 || !(e > s))
-            return bl_tool_usage_error("--baseline %s: expected START:END in seconds with 0 <= START < END",
+        if (tool_parse_range(v, &s, &e) || s < 0 || !(e > s))
+            return tool_usage_error("--baseline %s: expected START:END in seconds with 0 <= START < END",
                                        v);
         oc->baseline_start_s = s;
         oc->baseline_end_s = e;
@@ -181,16 +181,16 @@ static cJSON *onset_params_json(const bl_onset_config *oc)
 static int write_json(const char *path, cJSON *root)
 {
     char *text = cJSON_Print(root);
-    if (!text) return bl_tool_error("out of memory while formatting JSON");
+    if (!text) return tool_error("out of memory while formatting JSON");
     FILE *f = fopen(path, "w");
     if (!f) {
         free(text);
-        return bl_tool_error("--json %s: cannot create: %s", path, strerror(errno));
+        return tool_error("--json %s: cannot create: %s", path, strerror(errno));
     }
     int bad = fputs(text, f) == EOF || fputc('\n', f) == EOF;
     bad |= fclose(f) != 0;
     free(text);
-    if (bad) return bl_tool_error("--json %s: write failed: %s", path, strerror(errno));
+    if (bad) return tool_error("--json %s: write failed: %s", path, strerror(errno));
     return 0;
 }
 
@@ -202,79 +202,79 @@ static int detect_error(const char *path, const char *name, const bl_recording *
     switch (st) {
     case BL_ERANGE:
         if (oc->baseline_start_s < oc->baseline_end_s)
-            return bl_tool_error("%s: --baseline %g:%g lies outside the %.3f s recording (or is shorter "
+            return tool_error("%s: --baseline %g:%g lies outside the %.3f s recording (or is shorter "
                                  "than two samples)", path, oc->baseline_start_s, oc->baseline_end_s, dur);
         if (bl_recording_frames(rec) < 16)
-            return bl_tool_error("%s: the %.3f s recording is too short to find a quiet baseline in; "
+            return tool_error("%s: the %.3f s recording is too short to find a quiet baseline in; "
                                  "give --baseline START:END", path, dur);
         if (oc->method == BL_ONSET_TKEO && !(oc->tkeo_lowpass_hz < bl_recording_rate(rec) / 2))
-            return bl_tool_error("%s: --tkeo-lowpass %g Hz must be below half the analysis rate (%g Hz)",
+            return tool_error("%s: --tkeo-lowpass %g Hz must be below half the analysis rate (%g Hz)",
                                  path, oc->tkeo_lowpass_hz, bl_recording_rate(rec) / 2);
-        return bl_tool_error("%s: channel %s: onset settings out of range (%s)", path, name, bl_strerror(st));
+        return tool_error("%s: channel %s: onset settings out of range (%s)", path, name, bl_strerror(st));
     default:
-        return bl_tool_error("%s: channel %s: onset detection failed: %s", path, name, bl_strerror(st));
+        return tool_error("%s: channel %s: onset detection failed: %s", path, name, bl_strerror(st));
     }
 }
 
 int cmd_onsets(int argc, char **argv)
 {
-    static const bl_opt_spec spec[] = {
-        BL_CONDITIONING_OPTS,
+    static const tool_opt_spec spec[] = {
+        TOOL_CONDITIONING_OPTS,
         {"--lowpass", 1, 0}, {"--method", 1, 0}, {"--k", 1, 0}, {"--baseline", 1, 0},
         {"--baseline-window", 1, 0}, {"--min-on", 1, 0}, {"--min-off", 1, 0},
         {"--double-window", 1, 0}, {"--double-fraction", 1, 0}, {"--tkeo-lowpass", 1, 0},
         {"--backtrack-k", 1, 0},
         {"--json", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
-    bl_args a;
-    int rc = bl_args_parse(argc, argv, spec, &a);
+    tool_args a;
+    int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
-    if (bl_args_has(&a, "--help") || bl_args_has(&a, "-h")) {
+    if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
         fputs(onsets_help, stdout);
         return 0;
     }
-    if (a.n_pos != 1) return bl_tool_usage_error("onsets needs exactly one FILE (see onsets --help)");
-    const char *json_path = bl_args_get(&a, "--json");
-    if (json_path && bl_output_kind_of(json_path) != BL_OUTPUT_JSON)
-        return bl_tool_usage_error("--json %s: the output must end in .json", json_path);
+    if (a.n_pos != 1) return tool_usage_error("onsets needs exactly one FILE (see onsets --help)");
+    const char *json_path = tool_args_get(&a, "--json");
+    if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+        return tool_usage_error("--json %s: the output must end in .json", json_path);
 
     bl_envelope_config cfg;
-    if ((rc = bl_conditioning_from_args(&a, &cfg)) != 0) return rc;
-    const char *lp = bl_args_get(&a, "--lowpass");
-    if (lp && (bl_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
-        return bl_tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
+    if ((rc = tool_conditioning_from_args(&a, &cfg)) != 0) return rc;
+    const char *lp = tool_args_get(&a, "--lowpass");
+    if (lp && (tool_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
+        return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
     bl_onset_config oc;
     if ((rc = onset_config_from_args(&a, &oc)) != 0) return rc;
 
     const char *path = a.pos[0];
     bl_chanmap *map = NULL;
-    bl_recording *rec = bl_tool_load(path, bl_args_get(&a, "--map"), &map);
+    bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"), &map);
     if (!rec) return 1;
 
     bl_recording *cond = NULL;
     bl_bursts *bursts = NULL;
     cJSON *root = NULL;
-    bl_emg_view view = { 0 };
+    tool_emg_view view = { 0 };
     double in_rate = bl_recording_rate(rec);
     /* Below the default analysis rate, analyse at the recorded rate unless
      * --rate says otherwise: upsampling adds no information, and the
      * resampler's edges on a signal with a DC offset (raw ADC counts) ring
      * through the band-pass into false bursts at the ends. */
     int kept_rate = 0;
-    if (!bl_args_get(&a, "--rate") && in_rate < cfg.rate_hz && in_rate >= BL_MIN_EMG_RATE_HZ) {
+    if (!tool_args_get(&a, "--rate") && in_rate < cfg.rate_hz && in_rate >= BL_MIN_EMG_RATE_HZ) {
         cfg.rate_hz = in_rate;
         kept_rate = 1;
     }
     /* A low-rate file (e.g. 250 Hz) cannot carry the default 20-450 Hz band:
      * say what would fit instead of only that it does not. */
     if (in_rate >= BL_MIN_EMG_RATE_HZ && !(cfg.bandpass_hi_hz < in_rate / 2)) {
-        rc = bl_tool_error("%s: recorded at %g Hz, which cannot carry the %g-%g Hz band (Nyquist %g Hz); "
+        rc = tool_error("%s: recorded at %g Hz, which cannot carry the %g-%g Hz band (Nyquist %g Hz); "
                            "give a band below it, e.g. --bandpass %g:%g",
                            path, in_rate, cfg.bandpass_lo_hz, cfg.bandpass_hi_hz, in_rate / 2,
                            fmin(10.0, in_rate / 8), floor(in_rate * 0.24));
         goto done;
     }
     if (oc.method == BL_ONSET_TKEO && !(oc.tkeo_lowpass_hz < cfg.rate_hz / 2)) {
-        rc = bl_tool_usage_error("--tkeo-lowpass %g: must be below half the analysis rate (%g Hz)",
+        rc = tool_usage_error("--tkeo-lowpass %g: must be below half the analysis rate (%g Hz)",
                                  oc.tkeo_lowpass_hz, cfg.rate_hz / 2);
         goto done;
     }
@@ -282,15 +282,15 @@ int cmd_onsets(int argc, char **argv)
     bl_status st = bl_condition(rec, &cfg, &cond, &crep);
     if (st == BL_OK && oc.method == BL_ONSET_BASELINE) st = bl_linear_envelope(cond, &cfg);
     if (st != BL_OK) {
-        rc = bl_conditioning_error(path, rec, &cfg, st);
+        rc = tool_conditioning_error(path, rec, &cfg, st);
         goto done;
     }
-    if (bl_emg_view_init(&view, cond, map) != 0) {
-        rc = bl_tool_error("%s: no EMG channels to analyse (every channel is AUX)", path);
+    if (tool_emg_view_init(&view, cond, map) != 0) {
+        rc = tool_error("%s: no EMG channels to analyse (every channel is AUX)", path);
         goto done;
     }
     if (bl_bursts_create(&bursts) != BL_OK) {
-        rc = bl_tool_error("out of memory");
+        rc = tool_error("out of memory");
         goto done;
     }
 
@@ -361,14 +361,14 @@ int cmd_onsets(int argc, char **argv)
         }
     }
 
-    cJSON *params = bl_conditioning_json(&cfg, &crep, unit, oc.method == BL_ONSET_BASELINE);
+    cJSON *params = tool_conditioning_json(&cfg, &crep, unit, oc.method == BL_ONSET_BASELINE);
     cJSON_AddItemToObject(params, "onsets", onset_params_json(&oc));
     cJSON_AddStringToObject(params, "analysis_rate_rule",
                             kept_rate ? "recorded rate (below the 2000 Hz default; never upsampled without --rate)"
                                       : "--rate or the 2000 Hz default");
     cJSON_AddItemToObject(root, "parameters", params);
     printf("parameters:\n");
-    bl_print_conditioning(stdout, "  ", &cfg, &crep, unit, oc.method == BL_ONSET_BASELINE);
+    tool_print_conditioning(stdout, "  ", &cfg, &crep, unit, oc.method == BL_ONSET_BASELINE);
     if (kept_rate)
         printf("  (analysed at the recorded %g Hz: no upsampling without --rate)\n", in_rate);
     printf("  detection:   %s on the %s\n", bl_onset_method_name(oc.method), detection_signal(oc.method));
@@ -395,7 +395,7 @@ int cmd_onsets(int argc, char **argv)
 
 done:
     cJSON_Delete(root);
-    bl_emg_view_free(&view);
+    tool_emg_view_free(&view);
     bl_bursts_destroy(bursts);
     bl_recording_destroy(cond);
     bl_recording_destroy(rec);

@@ -1,8 +1,8 @@
 /* backline-analyse subcommands: each is `int cmd_NAME(int argc, char **argv)`
  * with argv[0] the subcommand name, returning the process exit status.
  * main.c holds the table; add a line there when you add a command. */
-#ifndef BL_ANALYSE_COMMANDS_H
-#define BL_ANALYSE_COMMANDS_H
+#ifndef ANALYSE_COMMANDS_H
+#define ANALYSE_COMMANDS_H
 
 int cmd_info(int argc, char **argv);
 int cmd_envelope(int argc, char **argv);

@@ -1,8 +1,8 @@
 /* Report writers of `backline-analyse hinge`: one file each for JSON
  * (report_json.c, also the data model the HTML report embeds), CSV
  * (report_csv.c) and the self-contained HTML page (report_html.c). */
-#ifndef BL_HINGE_REPORT_H
-#define BL_HINGE_REPORT_H
+#ifndef HINGE_REPORT_H
+#define HINGE_REPORT_H
 
 #include <stddef.h>
 

@@ -30,7 +30,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    bl_tool_set_name("backline-analyse");
+    tool_set_name("backline-analyse");
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -45,5 +45,5 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
-    return bl_tool_usage_error("unknown command \"%s\" (try --help)", argv[1]);
+    return tool_usage_error("unknown command \"%s\" (try --help)", argv[1]);
 }

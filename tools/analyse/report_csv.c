@@ -30,7 +30,7 @@ int hinge_write_csv(const char *path, const hinge_report *r)
 {
     const bl_hinge *h = r->h;
     FILE *f = fopen(path, "w");
-    if (!f) return bl_tool_error("%s: cannot write: %s", path, strerror(errno));
+    if (!f) return tool_error("%s: cannot write: %s", path, strerror(errno));
     fputs("rep,start_s,end_s,turn_s,chain,chain_index,hamstring_balance,trunk_balance,medial_lateral,"
           "glute_hamstring,erector_share,hamstring_quad,channel,muscle,channel_chain,mean_pct_mvc,peak_pct_mvc,"
           "iemg_pct_mvc_s,onset_s,median_freq_hz,reason\n", f);
@@ -67,6 +67,6 @@ int hinge_write_csv(const char *path, const hinge_report *r)
     }
     int bad = ferror(f);
     bad |= fclose(f) != 0;
-    if (bad) return bl_tool_error("%s: write failed (disk full?)", path);
+    if (bad) return tool_error("%s: write failed (disk full?)", path);
     return 0;
 }

@@ -171,21 +171,21 @@ static int put_json(FILE *f, const char *s)
 int hinge_write_html(const char *path, const hinge_report *r, const cJSON *doc)
 {
     cJSON *data = cJSON_CreateObject();
-    if (!data) return bl_tool_error("%s: out of memory", path);
+    if (!data) return tool_error("%s: out of memory", path);
     cJSON_AddItemReferenceToObject(data, "report", (cJSON *)doc);
     cJSON_AddItemToObject(data, "envelopes", hinge_report_envelopes_json(r, 20.0));
     char *text = cJSON_PrintUnformatted(data);
     cJSON_Delete(data);
-    if (!text) return bl_tool_error("%s: out of memory formatting the report", path);
+    if (!text) return tool_error("%s: out of memory formatting the report", path);
     FILE *f = fopen(path, "w");
     if (!f) {
         int e = errno;
         cJSON_free(text);
-        return bl_tool_error("%s: cannot write: %s", path, strerror(e));
+        return tool_error("%s: cannot write: %s", path, strerror(e));
     }
     int bad = fputs(html_head, f) < 0 || put_json(f, text) != 0 || fputs(html_tail, f) < 0;
     bad |= fclose(f) != 0;
     cJSON_free(text);
-    if (bad) return bl_tool_error("%s: write failed (disk full?)", path);
+    if (bad) return tool_error("%s: write failed (disk full?)", path);
     return 0;
 }

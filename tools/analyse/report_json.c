@@ -154,7 +154,7 @@ static cJSON *parameters_json(const hinge_report *r)
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "standard", "ISEK reporting standard for EMG (Merletti & Di Torino 1999; "
                                            "Besomi et al. 2019 CEDE): every filter, rate and normalisation");
-    cJSON_AddItemToObject(p, "conditioning", bl_conditioning_json(&cfg->envelope, &crep, bl_hinge_unit(h), 1));
+    cJSON_AddItemToObject(p, "conditioning", tool_conditioning_json(&cfg->envelope, &crep, bl_hinge_unit(h), 1));
 
     cJSON *n = cJSON_AddObjectToObject(p, "normalisation");
     cJSON_AddStringToObject(n, "unit", "%MVC");
@@ -284,16 +284,16 @@ cJSON *hinge_report_json(const hinge_report *r)
 int hinge_write_json(const char *path, const cJSON *doc)
 {
     char *text = cJSON_Print(doc);
-    if (!text) return bl_tool_error("%s: out of memory formatting the JSON report", path);
+    if (!text) return tool_error("%s: out of memory formatting the JSON report", path);
     FILE *f = fopen(path, "w");
     if (!f) {
         int e = errno;
         cJSON_free(text);
-        return bl_tool_error("%s: cannot write: %s", path, strerror(e));
+        return tool_error("%s: cannot write: %s", path, strerror(e));
     }
     int bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
     bad |= fclose(f) != 0;
     cJSON_free(text);
-    if (bad) return bl_tool_error("%s: write failed (disk full?)", path);
+    if (bad) return tool_error("%s: write failed (disk full?)", path);
     return 0;
 }

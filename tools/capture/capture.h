@@ -10,8 +10,8 @@
  * Threads: the main thread owns the session and the terminal; PortAudio's
  * thread runs only cap_callback (copy + count, nothing else); the writer
  * thread drains the ring, writes the file and feeds the meters. */
-#ifndef BL_CAPTURE_H
-#define BL_CAPTURE_H
+#ifndef CAPTURE_H
+#define CAPTURE_H
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -46,7 +46,7 @@ void cap_device_label(int index, char *buf, size_t len);
 /* ---- stream.c ----------------------------------------------------------- */
 
 typedef struct cap_shared {
-    bl_ring ring;
+    cap_ring ring;
     size_t channels;
     uint64_t target_frames;            /* 0 = until stopped; fixed before start */
     uint64_t cb_frames;                /* touched only by the callback */

@@ -47,7 +47,7 @@ static int do_terminate(void *arg)
 int cap_pa_init(void)
 {
     PaError e = cap_quietly(do_init, NULL);
-    if (e != paNoError) return bl_tool_error("cannot start PortAudio: %s", Pa_GetErrorText(e));
+    if (e != paNoError) return tool_error("cannot start PortAudio: %s", Pa_GetErrorText(e));
     return 0;
 }
 
@@ -66,7 +66,7 @@ void cap_device_label(int index, char *buf, size_t len)
 int cap_list_devices(void)
 {
     int n = Pa_GetDeviceCount();
-    if (n < 0) return bl_tool_error("cannot list devices: %s", Pa_GetErrorText(n));
+    if (n < 0) return tool_error("cannot list devices: %s", Pa_GetErrorText(n));
     int def = Pa_GetDefaultInputDevice();
     int shown = 0;
     for (int i = 0; i < n; i++) {
@@ -127,26 +127,26 @@ int cap_find_device(const char *spec)
 {
     int n = Pa_GetDeviceCount();
     if (n < 0) {
-        bl_tool_error("cannot list devices: %s", Pa_GetErrorText(n));
+        tool_error("cannot list devices: %s", Pa_GetErrorText(n));
         return -1;
     }
     if (!spec) {
         int def = Pa_GetDefaultInputDevice();
         if (def < 0 || def >= n) {
-            bl_tool_error("no default input device; choose one with --device (see --list)");
+            tool_error("no default input device; choose one with --device (see --list)");
             return -1;
         }
         return def;
     }
     int index;
-    if (bl_parse_int(spec, &index) == 0) {
+    if (tool_parse_int(spec, &index) == 0) {
         if (index < 0 || index >= n) {
-            bl_tool_error("no device with index %d (there are %d; see --list)", index, n);
+            tool_error("no device with index %d (there are %d; see --list)", index, n);
             return -1;
         }
         const PaDeviceInfo *d = Pa_GetDeviceInfo(index);
         if (!d || d->maxInputChannels <= 0) {
-            bl_tool_error("device %d \"%s\" has no inputs (see --list)", index, d ? d->name : "?");
+            tool_error("device %d \"%s\" has no inputs (see --list)", index, d ? d->name : "?");
             return -1;
         }
         return index;
@@ -177,12 +177,12 @@ int cap_find_device(const char *spec)
             append_candidate(inputs, sizeof inputs, shown++, i, d->name);
         }
         if (shown)
-            bl_tool_error("no input device matches \"%s\"; inputs: %s", spec, inputs);
+            tool_error("no input device matches \"%s\"; inputs: %s", spec, inputs);
         else
-            bl_tool_error("no input device matches \"%s\": no input devices found", spec);
+            tool_error("no input device matches \"%s\": no input devices found", spec);
         return -1;
     }
-    bl_tool_error("\"%s\" matches %d input devices: %s; give more of the name or the index", spec,
+    tool_error("\"%s\" matches %d input devices: %s; give more of the name or the index", spec,
                   match_count, candidates);
     return -1;
 }

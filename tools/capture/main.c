@@ -101,21 +101,21 @@ static int parse_gains(const char *text, size_t channels, double *gains)
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         char item[64];
         if (len == 0 || len >= sizeof item)
-            return bl_tool_usage_error("--gain: entry %zu \"%.*s\" is not a number", count + 1,
+            return tool_usage_error("--gain: entry %zu \"%.*s\" is not a number", count + 1,
                                        (int)(len < 40 ? len : 40), p);
         memcpy(item, p, len);
         item[len] = '\0';
         double g;
-        if (bl_parse_double(item, &g) != 0 || !(g > 0))
-            return bl_tool_usage_error("--gain: entry %zu \"%s\" is not a positive number", count + 1, item);
+        if (tool_parse_double(item, &g) != 0 || !(g > 0))
+            return tool_usage_error("--gain: entry %zu \"%s\" is not a positive number", count + 1, item);
         if (count == sizeof values / sizeof values[0])
-            return bl_tool_usage_error("--gain: too many values");
+            return tool_usage_error("--gain: too many values");
         values[count++] = g;
         if (!comma) break;
         p = comma + 1;
     }
     if (count != 1 && count != channels)
-        return bl_tool_usage_error("--gain has %zu values but there are %zu channels (give one value or one per channel)",
+        return tool_usage_error("--gain has %zu values but there are %zu channels (give one value or one per channel)",
                                    count, channels);
     for (size_t c = 0; c < channels; c++) gains[c] = values[count == 1 ? 0 : c];
     return 0;
@@ -123,79 +123,79 @@ static int parse_gains(const char *text, size_t channels, double *gains)
 
 static int parse_options(int argc, char **argv, options *o)
 {
-    static const bl_opt_spec spec[] = {
+    static const tool_opt_spec spec[] = {
         {"--list", 0, 0}, {"--device", 1, 0}, {"--channels", 1, 0}, {"--rate", 1, 0},
         {"--seconds", 1, 0}, {"--map", 1, 0}, {"--gain", 1, 0}, {"--full-scale", 1, 0},
         {"--format", 1, 0}, {"--mains", 1, 0}, {"--quiet", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
         {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {NULL, 0, 0}};
-    bl_args a;
-    int r = bl_args_parse(argc, argv, spec, &a);
+    tool_args a;
+    int r = tool_args_parse(argc, argv, spec, &a);
     if (r) return r;
-    if (bl_args_has(&a, "--help") || bl_args_has(&a, "-h")) {
+    if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
         usage(stdout);
         return -1;
     }
-    if (bl_args_has(&a, "--version")) {
+    if (tool_args_has(&a, "--version")) {
         printf("backline-capture %s\n", bl_version());
         return -1;
     }
-    if (a.n_pos) return bl_tool_usage_error("unexpected argument \"%s\" (the output file goes after -o)", a.pos[0]);
+    if (a.n_pos) return tool_usage_error("unexpected argument \"%s\" (the output file goes after -o)", a.pos[0]);
     memset(o, 0, sizeof *o);
-    o->list = bl_args_has(&a, "--list");
-    o->device = bl_args_get(&a, "--device");
-    o->quiet = bl_args_has(&a, "--quiet") || bl_args_has(&a, "-q");
-    o->map_text = bl_args_get(&a, "--map");
-    o->gain_text = bl_args_get(&a, "--gain");
+    o->list = tool_args_has(&a, "--list");
+    o->device = tool_args_get(&a, "--device");
+    o->quiet = tool_args_has(&a, "--quiet") || tool_args_has(&a, "-q");
+    o->map_text = tool_args_get(&a, "--map");
+    o->gain_text = tool_args_get(&a, "--gain");
     o->full_scale = 1.0;
-    o->out = bl_args_get(&a, "-o");
-    if (bl_args_get(&a, "--output")) {
-        if (o->out) return bl_tool_usage_error("give the output file once (-o or --output)");
-        o->out = bl_args_get(&a, "--output");
+    o->out = tool_args_get(&a, "-o");
+    if (tool_args_get(&a, "--output")) {
+        if (o->out) return tool_usage_error("give the output file once (-o or --output)");
+        o->out = tool_args_get(&a, "--output");
     }
     const char *v;
     o->mains = -1;
-    if ((v = bl_args_get(&a, "--mains"))) {
+    if ((v = tool_args_get(&a, "--mains"))) {
         if (!strcmp(v, "auto")) o->mains = -1;
         else if (!strcmp(v, "off")) o->mains = 0;
         else if (!strcmp(v, "50") || !strcmp(v, "60")) o->mains = atoi(v);
-        else return bl_tool_usage_error("--mains: \"%s\" is not auto, 50, 60 or off", v);
+        else return tool_usage_error("--mains: \"%s\" is not auto, 50, 60 or off", v);
     }
-    if ((v = bl_args_get(&a, "--channels"))) {
-        if (bl_parse_int(v, &o->channels) != 0 || o->channels < 1 || o->channels > 256)
-            return bl_tool_usage_error("--channels: \"%s\" is not a channel count (1 to 256)", v);
+    if ((v = tool_args_get(&a, "--channels"))) {
+        if (tool_parse_int(v, &o->channels) != 0 || o->channels < 1 || o->channels > 256)
+            return tool_usage_error("--channels: \"%s\" is not a channel count (1 to 256)", v);
     }
-    if ((v = bl_args_get(&a, "--rate"))) {
-        if (bl_parse_double(v, &o->rate) != 0 || o->rate != floor(o->rate) || o->rate > 1e6)
-            return bl_tool_usage_error("--rate: \"%s\" is not a whole number of Hz", v);
+    if ((v = tool_args_get(&a, "--rate"))) {
+        if (tool_parse_double(v, &o->rate) != 0 || o->rate != floor(o->rate) || o->rate > 1e6)
+            return tool_usage_error("--rate: \"%s\" is not a whole number of Hz", v);
         if (o->rate < BL_MIN_EMG_RATE_HZ)
-            return bl_tool_usage_error("--rate %s Hz is too low for surface EMG (at least %.0f Hz)", v,
+            return tool_usage_error("--rate %s Hz is too low for surface EMG (at least %.0f Hz)", v,
                                        BL_MIN_EMG_RATE_HZ);
     }
-    if ((v = bl_args_get(&a, "--seconds"))) {
-        if (bl_parse_double(v, &o->seconds) != 0 || !(o->seconds > 0) || o->seconds > 1e7)
-            return bl_tool_usage_error("--seconds: \"%s\" is not a positive duration", v);
+    if ((v = tool_args_get(&a, "--seconds"))) {
+        if (tool_parse_double(v, &o->seconds) != 0 || !(o->seconds > 0) || o->seconds > 1e7)
+            return tool_usage_error("--seconds: \"%s\" is not a positive duration", v);
     }
-    if ((v = bl_args_get(&a, "--full-scale"))) {
-        if (bl_parse_double(v, &o->full_scale) != 0 || !(o->full_scale > 0))
-            return bl_tool_usage_error("--full-scale: \"%s\" is not a positive number of volts", v);
+    if ((v = tool_args_get(&a, "--full-scale"))) {
+        if (tool_parse_double(v, &o->full_scale) != 0 || !(o->full_scale > 0))
+            return tool_usage_error("--full-scale: \"%s\" is not a positive number of volts", v);
     }
     if (o->list) return 0;
-    if (!o->out) return bl_tool_usage_error("no output file: give -o FILE.wav or -o FILE.flac (or --list)");
+    if (!o->out) return tool_usage_error("no output file: give -o FILE.wav or -o FILE.flac (or --list)");
     int flac = ends_with_ci(o->out, ".flac");
     if (!flac && !ends_with_ci(o->out, ".wav"))
-        return bl_tool_usage_error("%s: the output must be .wav or .flac", o->out);
+        return tool_usage_error("%s: the output must be .wav or .flac", o->out);
     o->flac = flac;
-    if (strlen(o->out) > 4000) return bl_tool_usage_error("-o: path too long");
+    if (strlen(o->out) > 4000) return tool_usage_error("-o: path too long");
     o->format = flac ? BL_FORMAT_PCM24 : BL_FORMAT_FLOAT32;
-    if ((v = bl_args_get(&a, "--format"))) {
+    if ((v = tool_args_get(&a, "--format"))) {
         if (strcmp(v, "float32") == 0 || strcmp(v, "float") == 0) {
             if (flac)
-                return bl_tool_usage_error("--format float32: FLAC holds integers only; use pcm24 or a .wav file");
+                return tool_usage_error("--format float32: FLAC holds integers only; use pcm24 or a .wav file");
             o->format = BL_FORMAT_FLOAT32;
         } else if (strcmp(v, "pcm24") == 0 || strcmp(v, "24") == 0) {
             o->format = BL_FORMAT_PCM24;
         } else {
-            return bl_tool_usage_error("--format: \"%s\" is not float32 or pcm24", v);
+            return tool_usage_error("--format: \"%s\" is not float32 or pcm24", v);
         }
     }
     return 0;
@@ -325,7 +325,7 @@ static int record(const options *o);
 
 int main(int argc, char **argv)
 {
-    bl_tool_set_name("backline-capture");
+    tool_set_name("backline-capture");
     options o;
     int r = parse_options(argc, argv, &o);
     if (r < 0) return 0; /* --help / --version */
@@ -352,13 +352,13 @@ static int record(const options *o)
     bl_chanmap *map = NULL;
     char why[512];
     if (o->map_text && bl_chanmap_parse(o->map_text, &map, why, sizeof why) != BL_OK)
-        return bl_tool_usage_error("--map: %s", why);
+        return tool_usage_error("--map: %s", why);
     size_t channels = (size_t)o->channels;
     if (map) {
         if (!channels) channels = bl_chanmap_count(map);
         if (bl_chanmap_validate(map, channels, why, sizeof why) != BL_OK) {
             bl_chanmap_destroy(map);
-            return bl_tool_usage_error("--map does not fit --channels %zu: %s", channels, why);
+            return tool_usage_error("--map does not fit --channels %zu: %s", channels, why);
         }
     }
     if (cap_pa_init()) {
@@ -385,7 +385,7 @@ static int record(const options *o)
      * gains can be checked now. */
     if (channels) {
         gains = calloc(channels, sizeof *gains);
-        if (!gains) { status = bl_tool_error("out of memory"); goto done; }
+        if (!gains) { status = tool_error("out of memory"); goto done; }
         if (o->gain_text && (status = parse_gains(o->gain_text, channels, gains)) != 0) goto done;
     }
     int dev = cap_find_device(o->device);
@@ -395,18 +395,18 @@ static int record(const options *o)
     cap_device_label(dev, label, sizeof label);
     if (!channels) channels = info->maxInputChannels >= 2 ? 2 : 1;
     if ((int)channels > info->maxInputChannels) {
-        status = bl_tool_error("device %s has %d input channels; %zu requested", label,
+        status = tool_error("device %s has %d input channels; %zu requested", label,
                                info->maxInputChannels, channels);
         goto done;
     }
     if (!gains) {
         gains = calloc(channels, sizeof *gains);
-        if (!gains) { status = bl_tool_error("out of memory"); goto done; }
+        if (!gains) { status = tool_error("out of memory"); goto done; }
         if (o->gain_text && (status = parse_gains(o->gain_text, channels, gains)) != 0) goto done;
     }
     double rate = o->rate > 0 ? o->rate : floor(info->defaultSampleRate + 0.5);
     if (rate < BL_MIN_EMG_RATE_HZ) {
-        status = bl_tool_error("device %s defaults to %.0f Hz, too low for surface EMG; give --rate", label, rate);
+        status = tool_error("device %s defaults to %.0f Hz, too low for surface EMG; give --rate", label, rate);
         goto done;
     }
 
@@ -421,7 +421,7 @@ static int record(const options *o)
     support_args sa = {&in, rate};
     PaError pe = cap_quietly(do_supported, &sa);
     if (pe != paFormatIsSupported) {
-        status = bl_tool_error("device %s cannot record %zu channels of float at %.0f Hz: %s", label,
+        status = tool_error("device %s cannot record %zu channels of float at %.0f Hz: %s", label,
                                channels, rate, Pa_GetErrorText(pe));
         goto done;
     }
@@ -430,8 +430,8 @@ static int record(const options *o)
     size_t ring_frames = (size_t)(CAP_RING_SECONDS * rate);
     size_t max_frames = CAP_RING_MAX_BYTES / (channels * sizeof(float));
     if (ring_frames > max_frames) ring_frames = max_frames;
-    if (bl_ring_init(&shared.ring, channels, ring_frames) != 0) {
-        status = bl_tool_error("cannot allocate the %zu-frame ring buffer", ring_frames);
+    if (cap_ring_init(&shared.ring, channels, ring_frames) != 0) {
+        status = tool_error("cannot allocate the %zu-frame ring buffer", ring_frames);
         goto done;
     }
     ring_ok = 1;
@@ -443,13 +443,13 @@ static int record(const options *o)
     pe = cap_quietly(do_open, &oa);
     if (pe != paNoError) {
         stream = NULL;
-        status = bl_tool_error("cannot open device %s: %s", label, Pa_GetErrorText(pe));
+        status = tool_error("cannot open device %s: %s", label, Pa_GetErrorText(pe));
         goto done;
     }
 
     /* What the file says about itself. */
     if (bl_recording_create(channels, 0, rate, &meta) != BL_OK) {
-        status = bl_tool_error("out of memory");
+        status = tool_error("out of memory");
         goto done;
     }
     char software[64];
@@ -458,7 +458,7 @@ static int record(const options *o)
         char canon[1024];
         if (bl_chanmap_format(map, canon, sizeof canon) != BL_OK ||
             bl_recording_set_map(meta, canon) != BL_OK) {
-            status = bl_tool_error("--map: cannot store the channel map");
+            status = tool_error("--map: cannot store the channel map");
             goto done;
         }
     }
@@ -470,7 +470,7 @@ static int record(const options *o)
         if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
     if (bl_recording_set_meta(meta, "device", label) != BL_OK ||
         bl_recording_set_meta(meta, "software", software) != BL_OK) {
-        status = bl_tool_error("cannot store the device name in the metadata");
+        status = tool_error("cannot store the device name in the metadata");
         goto done;
     }
     /* FLAC goes through a temporary float WAV (see transcode.c). */
@@ -478,7 +478,7 @@ static int record(const options *o)
     else snprintf(write_path, sizeof write_path, "%s", o->out);
     if (bl_writer_open(write_path, channels, rate, o->flac ? BL_FORMAT_FLOAT32 : o->format, meta,
                        &writer, why, sizeof why) != BL_OK) {
-        status = bl_tool_error("%s", why);
+        status = tool_error("%s", why);
         writer = NULL;
         goto done;
     }
@@ -486,21 +486,21 @@ static int record(const options *o)
     int live = !o->quiet && isatty(STDERR_FILENO);
     meters = cap_meters_create(channels, rate, map, gains, o->full_scale, live, o->mains, 1024);
     if (!meters) {
-        status = bl_tool_error("out of memory");
+        status = tool_error("out of memory");
         goto done;
     }
 
     cap_writer_thread wt;
     memset(&wt, 0, sizeof wt);
     if (stop_signal) {
-        status = bl_tool_error("interrupted before recording started; nothing recorded");
+        status = tool_error("interrupted before recording started; nothing recorded");
         goto done;
     }
     char start_time[40];
     iso8601_now(start_time, sizeof start_time);
     pe = cap_quietly(do_start, stream);
     if (pe != paNoError) {
-        status = bl_tool_error("cannot start device %s: %s", label, Pa_GetErrorText(pe));
+        status = tool_error("cannot start device %s: %s", label, Pa_GetErrorText(pe));
         goto done;
     }
     /* Before the first write, so every format stores it. */
@@ -508,7 +508,7 @@ static int record(const options *o)
     bl_recording_set_meta(meta, "start_time", start_time);
     if (cap_writer_start(&wt, &shared, writer, meters) != 0) {
         cap_quietly(do_abort, stream);
-        status = bl_tool_error("cannot start the writer thread");
+        status = tool_error("cannot start the writer thread");
         goto done;
     }
 
@@ -605,25 +605,25 @@ static int record(const options *o)
         /* libsndfile's reason ends in ".": drop it inside our sentence. */
         size_t wl = strlen(wt.why);
         while (wl && (wt.why[wl - 1] == '.' || wt.why[wl - 1] == ' ')) wt.why[--wl] = '\0';
-        status = bl_tool_error("%s; recording stopped, %s keeps the %zu frames (%.3f s) written before",
+        status = tool_error("%s; recording stopped, %s keeps the %zu frames (%.3f s) written before",
                                wt.why, result_path, written, dur);
         goto done;
     }
     if (cst != BL_OK) {
-        status = bl_tool_error("%s", close_why);
+        status = tool_error("%s", close_why);
         goto done;
     }
     if (kept_partial) {
-        status = bl_tool_error("%s; the capture (%zu frames, %.3f s) is kept in %s", transcode_why,
+        status = tool_error("%s; the capture (%zu frames, %.3f s) is kept in %s", transcode_why,
                                written, dur, write_path);
         goto done;
     }
     if (ending == END_DEVICE) {
         if (stream_error < 0)
-            status = bl_tool_error("device %s failed after %.3f s: %s; %s keeps the %zu frames captured",
+            status = tool_error("device %s failed after %.3f s: %s; %s keeps the %zu frames captured",
                                    label, dur, Pa_GetErrorText(stream_error), result_path, written);
         else
-            status = bl_tool_error("device %s stopped delivering audio after %.3f s; %s keeps the %zu frames captured",
+            status = tool_error("device %s stopped delivering audio after %.3f s; %s keeps the %zu frames captured",
                                    label, dur, result_path, written);
         goto done;
     }
@@ -633,16 +633,16 @@ static int record(const options *o)
                 o->out, written, dur, rate, channels, ending == END_SIGNAL ? ", stopped by signal" : "",
                 (unsigned long long)overruns, (unsigned long long)ring_overflows);
     if (overruns)
-        bl_tool_warn("the driver reported %llu input overruns: samples were lost before they reached us",
+        tool_warn("the driver reported %llu input overruns: samples were lost before they reached us",
                      (unsigned long long)overruns);
     if (ring_overflows)
-        bl_tool_warn("%llu frames did not fit the ring buffer and are missing from the file (the disk was too slow)",
+        tool_warn("%llu frames did not fit the ring buffer and are missing from the file (the disk was too slow)",
                      (unsigned long long)ring_overflows);
     if (clipped)
-        bl_tool_warn("%llu samples clipped (|x| >= 0.999 full scale), most in channel %zu",
+        tool_warn("%llu samples clipped (|x| >= 0.999 full scale), most in channel %zu",
                      (unsigned long long)clipped, worst + 1);
     if (!counts_stored)
-        bl_tool_warn("%s: the overrun and overflow counts could not be stored in the file", o->out);
+        tool_warn("%s: the overrun and overflow counts could not be stored in the file", o->out);
 
 done:
     if (writer) {
@@ -661,7 +661,7 @@ done:
     cap_meters_destroy(meters);
     bl_recording_destroy(meta);
     free(gains);
-    if (ring_ok) bl_ring_free(&shared.ring);
+    if (ring_ok) cap_ring_free(&shared.ring);
     bl_chanmap_destroy(map);
     cap_pa_terminate();
     return status;

@@ -5,8 +5,8 @@
  * Why header-only: tests/test_ring.c includes it directly, so the unit test
  * needs no link against the tool.
  *
- * Real-time contract: bl_ring_write and bl_ring_read never allocate, lock,
- * block or make system calls; memory is allocated once by bl_ring_init.
+ * Real-time contract: cap_ring_write and cap_ring_read never allocate, lock,
+ * block or make system calls; memory is allocated once by cap_ring_init.
  * Exactly one thread may write and exactly one (other) thread may read.
  *
  * The positions are free-running frame counters (they wrap at SIZE_MAX+1,
@@ -15,8 +15,8 @@
  * frames, the consumer reads it with acquire order before copying them out;
  * symmetrically for `tail`. That is the whole synchronisation.
  */
-#ifndef BL_CAPTURE_RING_H
-#define BL_CAPTURE_RING_H
+#ifndef CAPTURE_RING_H
+#define CAPTURE_RING_H
 
 #include <stdatomic.h>
 #include <stddef.h>
@@ -24,19 +24,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct bl_ring {
+typedef struct cap_ring {
     float *buf;               /* capacity × channels floats */
     size_t capacity;          /* frames; a power of two */
     size_t channels;
     _Alignas(64) atomic_size_t head; /* frames ever written (producer owns) */
     _Alignas(64) atomic_size_t tail; /* frames ever read (consumer owns) */
-} bl_ring;
+} cap_ring;
 
 /* Allocate room for at least `min_frames` frames of `channels` floats
  * (rounded up to a power of two). Returns 0, or -1 for bad arguments, an
  * overflowing size, failed allocation or non-lock-free atomics (a ring that
  * may take a lock must not be used from an audio callback). */
-static inline int bl_ring_init(bl_ring *r, size_t channels, size_t min_frames)
+static inline int cap_ring_init(cap_ring *r, size_t channels, size_t min_frames)
 {
     if (!r || channels == 0 || min_frames == 0) return -1;
     memset(r, 0, sizeof *r);
@@ -59,7 +59,7 @@ static inline int bl_ring_init(bl_ring *r, size_t channels, size_t min_frames)
     return 0;
 }
 
-static inline void bl_ring_free(bl_ring *r)
+static inline void cap_ring_free(cap_ring *r)
 {
     if (!r) return;
     free(r->buf);
@@ -69,7 +69,7 @@ static inline void bl_ring_free(bl_ring *r)
 
 /* Producer: copy up to `frames` frames; returns how many fitted. The caller
  * counts the rest as dropped (a ring overflow) — never silently. */
-static inline size_t bl_ring_write(bl_ring *r, const float *src, size_t frames)
+static inline size_t cap_ring_write(cap_ring *r, const float *src, size_t frames)
 {
     size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
     size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
@@ -87,7 +87,7 @@ static inline size_t bl_ring_write(bl_ring *r, const float *src, size_t frames)
 }
 
 /* Consumer: frames ready to read. */
-static inline size_t bl_ring_readable(bl_ring *r)
+static inline size_t cap_ring_readable(cap_ring *r)
 {
     size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
     size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
@@ -95,7 +95,7 @@ static inline size_t bl_ring_readable(bl_ring *r)
 }
 
 /* Consumer: copy up to `frames` frames into dst; returns how many. */
-static inline size_t bl_ring_read(bl_ring *r, float *dst, size_t frames)
+static inline size_t cap_ring_read(cap_ring *r, float *dst, size_t frames)
 {
     size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
     size_t head = atomic_load_explicit(&r->head, memory_order_acquire);

@@ -29,7 +29,7 @@ int cap_callback(const void *input, void *output, unsigned long frames,
         }
     }
     if (take) {
-        size_t put = input ? bl_ring_write(&s->ring, input, (size_t)take) : 0;
+        size_t put = input ? cap_ring_write(&s->ring, input, (size_t)take) : 0;
         if (put < take)
             atomic_fetch_add_explicit(&s->ring_overflows, take - put, memory_order_relaxed);
     }

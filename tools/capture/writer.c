@@ -21,7 +21,7 @@ static void *writer_main(void *arg)
         /* Read the flag before the ring: if it was set, everything the
          * callback will ever write is already visible. */
         int done = atomic_load_explicit(&s->producer_done, memory_order_acquire);
-        size_t n = bl_ring_read(&s->ring, t->block, t->max_block);
+        size_t n = cap_ring_read(&s->ring, t->block, t->max_block);
         if (n) {
             char why[sizeof t->why];
             bl_status st = bl_writer_write(t->writer, t->block, n, why, sizeof why);

@@ -9,18 +9,18 @@
 #include "conditioning_args.h"
 #include "tool.h"
 
-bl_output_kind bl_output_kind_of(const char *path)
+tool_output_kind tool_output_kind_of(const char *path)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
-    if (!dot) return BL_OUTPUT_OTHER;
-    if (!strcasecmp(dot, ".csv")) return BL_OUTPUT_CSV;
-    if (!strcasecmp(dot, ".wav")) return BL_OUTPUT_WAV;
-    if (!strcasecmp(dot, ".json")) return BL_OUTPUT_JSON;
-    if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm")) return BL_OUTPUT_HTML;
-    return BL_OUTPUT_OTHER;
+    if (!dot) return TOOL_OUTPUT_OTHER;
+    if (!strcasecmp(dot, ".csv")) return TOOL_OUTPUT_CSV;
+    if (!strcasecmp(dot, ".wav")) return TOOL_OUTPUT_WAV;
+    if (!strcasecmp(dot, ".json")) return TOOL_OUTPUT_JSON;
+    if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm")) return TOOL_OUTPUT_HTML;
+    return TOOL_OUTPUT_OTHER;
 }
 
-int bl_emg_view_init(bl_emg_view *v, const bl_recording *rec, const bl_chanmap *map)
+int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec, const bl_chanmap *map)
 {
     memset(v, 0, sizeof *v);
     size_t channels = bl_recording_channels(rec);
@@ -28,7 +28,7 @@ int bl_emg_view_init(bl_emg_view *v, const bl_recording *rec, const bl_chanmap *
     v->index = malloc(channels * sizeof *v->index);
     v->name = malloc(channels * sizeof *v->name);
     if (!v->index || !v->name) {
-        bl_emg_view_free(v);
+        tool_emg_view_free(v);
         return -1;
     }
     for (size_t c = 0; c < channels; c++) {
@@ -38,13 +38,13 @@ int bl_emg_view_init(bl_emg_view *v, const bl_recording *rec, const bl_chanmap *
         v->index[v->count++] = c;
     }
     if (v->count == 0) {
-        bl_emg_view_free(v);
+        tool_emg_view_free(v);
         return -1;
     }
     return 0;
 }
 
-void bl_emg_view_free(bl_emg_view *v)
+void tool_emg_view_free(tool_emg_view *v)
 {
     free(v->index);
     free(v->name);
@@ -129,10 +129,10 @@ static size_t format_time(char *p, size_t i, double rate)
     return n + put_uint(p + n, us % 1000000ull, 6);
 }
 
-int bl_write_csv(const char *path, const bl_emg_view *v)
+int tool_write_csv(const char *path, const tool_emg_view *v)
 {
     FILE *f = fopen(path, "w");
-    if (!f) return bl_tool_error("-o %s: cannot create: %s", path, strerror(errno));
+    if (!f) return tool_error("-o %s: cannot create: %s", path, strerror(errno));
     static char buf[1 << 16];
     setvbuf(f, NULL, _IOFBF, 1 << 20);
     fputs("time_s", f);
@@ -143,7 +143,7 @@ int bl_write_csv(const char *path, const bl_emg_view *v)
     const float **ch = malloc(v->count * sizeof *ch);
     if (!ch) {
         fclose(f);
-        return bl_tool_error("out of memory");
+        return tool_error("out of memory");
     }
     for (size_t k = 0; k < v->count; k++) ch[k] = bl_recording_cdata(v->rec, v->index[k]);
     int failed = 0;
@@ -160,11 +160,11 @@ int bl_write_csv(const char *path, const bl_emg_view *v)
     int err = ferror(f) ? errno : 0;
     if (fclose(f) != 0 && !err) err = errno;
     if (failed || err)
-        return bl_tool_error("-o %s: write failed: %s", path, strerror(err ? err : EIO));
+        return tool_error("-o %s: write failed: %s", path, strerror(err ? err : EIO));
     return 0;
 }
 
-int bl_write_wav(const char *path, const bl_emg_view *v)
+int tool_write_wav(const char *path, const tool_emg_view *v)
 {
     /* Without AUX channels the view is the whole recording: save it as it
      * is, without a copy. */
@@ -172,17 +172,17 @@ int bl_write_wav(const char *path, const bl_emg_view *v)
     const bl_recording *out = v->rec;
     if (v->count != bl_recording_channels(v->rec)) {
         if (bl_recording_select(v->rec, v->index, v->count, &subset) != BL_OK)
-            return bl_tool_error("out of memory");
+            return tool_error("out of memory");
         out = subset;
     }
     char why[512] = "";
     bl_status st = bl_recording_save(out, path, BL_FORMAT_FLOAT32, why, sizeof why);
     bl_recording_destroy(subset);
-    if (st != BL_OK) return why[0] ? bl_tool_error("-o %s", why) : bl_tool_error("-o %s: %s", path, bl_strerror(st));
+    if (st != BL_OK) return why[0] ? tool_error("-o %s", why) : tool_error("-o %s: %s", path, bl_strerror(st));
     return 0;
 }
 
-void bl_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const bl_emg_view *v,
+void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const tool_emg_view *v,
                                const bl_envelope_config *cfg, const bl_condition_report *rep)
 {
     const char *unit = bl_recording_unit(v->rec);
@@ -191,7 +191,7 @@ void bl_print_envelope_summary(FILE *out, const char *in_path, const char *out_p
     double rate = bl_recording_rate(v->rec);
     fprintf(out, "envelope of %s: %zu channels, %.3f s at %g Hz -> %s\n", in_path, v->count,
             (double)frames / rate, rate, out_path);
-    bl_print_conditioning(out, "  ", cfg, rep, unit, 1);
+    tool_print_conditioning(out, "  ", cfg, rep, unit, 1);
     fprintf(out, "\n  %-8s %12s %12s %10s\n", "channel", "mean", "peak", "peak at");
     for (size_t k = 0; k < v->count; k++) {
         const float *x = bl_recording_cdata(v->rec, v->index[k]);

@@ -8,19 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *tool_name = "backline";
+static const char *program_name = "backline";
 
-void bl_tool_set_name(const char *name) { tool_name = name; }
-const char *bl_tool_name(void) { return tool_name; }
+void tool_set_name(const char *name) { program_name = name; }
+const char *tool_name(void) { return program_name; }
 
 static void vline(const char *prefix, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "%s: %s", tool_name, prefix);
+    fprintf(stderr, "%s: %s", program_name, prefix);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }
 
-int bl_tool_error(const char *fmt, ...)
+int tool_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -29,7 +29,7 @@ int bl_tool_error(const char *fmt, ...)
     return 1;
 }
 
-int bl_tool_usage_error(const char *fmt, ...)
+int tool_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -38,7 +38,7 @@ int bl_tool_usage_error(const char *fmt, ...)
     return 2;
 }
 
-void bl_tool_warn(const char *fmt, ...)
+void tool_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -46,7 +46,7 @@ void bl_tool_warn(const char *fmt, ...)
     va_end(ap);
 }
 
-int bl_parse_double(const char *s, double *out)
+int tool_parse_double(const char *s, double *out)
 {
     if (!s || !*s) return -1;
     char *end;
@@ -57,7 +57,7 @@ int bl_parse_double(const char *s, double *out)
     return 0;
 }
 
-int bl_parse_int(const char *s, int *out)
+int tool_parse_int(const char *s, int *out)
 {
     if (!s || !*s) return -1;
     char *end;
@@ -68,7 +68,7 @@ int bl_parse_int(const char *s, int *out)
     return 0;
 }
 
-int bl_parse_range(const char *s, double *lo, double *hi)
+int tool_parse_range(const char *s, double *lo, double *hi)
 {
     if (!s) return -1;
     const char *colon = strchr(s, ':');
@@ -78,17 +78,17 @@ int bl_parse_range(const char *s, double *lo, double *hi)
     if (n >= sizeof left) return -1;
     memcpy(left, s, n);
     left[n] = '\0';
-    return (bl_parse_double(left, lo) || bl_parse_double(colon + 1, hi)) ? -1 : 0;
+    return (tool_parse_double(left, lo) || tool_parse_double(colon + 1, hi)) ? -1 : 0;
 }
 
-static const bl_opt_spec *find_spec(const bl_opt_spec *spec, const char *name, size_t len)
+static const tool_opt_spec *find_spec(const tool_opt_spec *spec, const char *name, size_t len)
 {
     for (; spec->name; spec++)
         if (strlen(spec->name) == len && strncmp(spec->name, name, len) == 0) return spec;
     return NULL;
 }
 
-int bl_args_parse(int argc, char **argv, const bl_opt_spec *spec, bl_args *out)
+int tool_args_parse(int argc, char **argv, const tool_opt_spec *spec, tool_args *out)
 {
     memset(out, 0, sizeof *out);
     int only_positional = 0;
@@ -96,27 +96,27 @@ int bl_args_parse(int argc, char **argv, const bl_opt_spec *spec, bl_args *out)
         const char *a = argv[i];
         if (only_positional || a[0] != '-' || a[1] == '\0') {
             if (out->n_pos == sizeof out->pos / sizeof out->pos[0])
-                return bl_tool_usage_error("too many arguments (at \"%s\")", a);
+                return tool_usage_error("too many arguments (at \"%s\")", a);
             out->pos[out->n_pos++] = a;
             continue;
         }
         if (strcmp(a, "--") == 0) { only_positional = 1; continue; }
         const char *eq = strchr(a, '=');
         size_t len = eq ? (size_t)(eq - a) : strlen(a);
-        const bl_opt_spec *s = find_spec(spec, a, len);
-        if (!s) return bl_tool_usage_error("unknown option \"%.*s\" (see --help)", (int)len, a);
+        const tool_opt_spec *s = find_spec(spec, a, len);
+        if (!s) return tool_usage_error("unknown option \"%.*s\" (see --help)", (int)len, a);
         const char *value = NULL;
         if (s->takes_value) {
             if (eq) value = eq + 1;
             else if (i + 1 < argc) value = argv[++i];
-            else return bl_tool_usage_error("option %s needs a value", s->name);
+            else return tool_usage_error("option %s needs a value", s->name);
         } else if (eq) {
-            return bl_tool_usage_error("option %s takes no value", s->name);
+            return tool_usage_error("option %s takes no value", s->name);
         }
-        if (!s->repeatable && bl_args_has(out, s->name))
-            return bl_tool_usage_error("option %s given more than once", s->name);
+        if (!s->repeatable && tool_args_has(out, s->name))
+            return tool_usage_error("option %s given more than once", s->name);
         if (out->n_opts == sizeof out->opts / sizeof out->opts[0])
-            return bl_tool_usage_error("too many options");
+            return tool_usage_error("too many options");
         out->opts[out->n_opts].name = s->name;
         out->opts[out->n_opts].value = value;
         out->n_opts++;
@@ -124,7 +124,7 @@ int bl_args_parse(int argc, char **argv, const bl_opt_spec *spec, bl_args *out)
     return 0;
 }
 
-const char *bl_args_get(const bl_args *a, const char *name)
+const char *tool_args_get(const tool_args *a, const char *name)
 {
     const char *v = NULL;
     for (size_t i = 0; i < a->n_opts; i++)
@@ -132,62 +132,62 @@ const char *bl_args_get(const bl_args *a, const char *name)
     return v;
 }
 
-int bl_args_has(const bl_args *a, const char *name)
+int tool_args_has(const tool_args *a, const char *name)
 {
     for (size_t i = 0; i < a->n_opts; i++)
         if (strcmp(a->opts[i].name, name) == 0) return 1;
     return 0;
 }
 
-const char *bl_args_get_nth(const bl_args *a, const char *name, size_t n)
+const char *tool_args_get_nth(const tool_args *a, const char *name, size_t n)
 {
     for (size_t i = 0; i < a->n_opts; i++)
         if (strcmp(a->opts[i].name, name) == 0 && n-- == 0) return a->opts[i].value;
     return NULL;
 }
 
-bl_recording *bl_tool_load(const char *path, const char *map_text, bl_chanmap **map_out)
+bl_recording *tool_load(const char *path, const char *map_text, bl_chanmap **map_out)
 {
-    return bl_tool_load_or(path, map_text, NULL, map_out);
+    return tool_load_or(path, map_text, NULL, map_out);
 }
 
-bl_recording *bl_tool_load_or(const char *path, const char *map_text, const char *fallback_map, bl_chanmap **map_out)
+bl_recording *tool_load_or(const char *path, const char *map_text, const char *fallback_map, bl_chanmap **map_out)
 {
     char why[512] = "";
     bl_recording *rec = NULL;
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
     if (st != BL_OK) {
-        (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
+        (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;
     }
     size_t bad_ch, bad_frame;
     if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK) {
-        bl_tool_error("%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",
+        tool_error("%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",
                       path, bad_ch + 1, bad_frame, (double)bad_frame / bl_recording_rate(rec));
         bl_recording_destroy(rec);
         return NULL;
     }
     const char *text = map_text ? map_text : bl_recording_map(rec) ? bl_recording_map(rec) : fallback_map;
     if (!text) {
-        bl_tool_error("%s: no channel map: give --map (e.g. --map L.ST,L.BF) or record with backline-capture --map",
+        tool_error("%s: no channel map: give --map (e.g. --map L.ST,L.BF) or record with backline-capture --map",
                       path);
         bl_recording_destroy(rec);
         return NULL;
     }
     bl_chanmap *map = NULL;
     if (bl_chanmap_parse(text, &map, why, sizeof why) != BL_OK) {
-        bl_tool_error("%s: %s", map_text ? "--map" : path, why);
+        tool_error("%s: %s", map_text ? "--map" : path, why);
         bl_recording_destroy(rec);
         return NULL;
     }
     if (bl_chanmap_validate(map, bl_recording_channels(rec), why, sizeof why) != BL_OK) {
-        bl_tool_error("%s: %s", path, why);
+        tool_error("%s: %s", path, why);
         bl_chanmap_destroy(map);
         bl_recording_destroy(rec);
         return NULL;
     }
     if (text != bl_recording_map(rec) && bl_recording_set_map(rec, text) != BL_OK) {
-        bl_tool_error("%s: cannot store the channel map", path);
+        tool_error("%s: cannot store the channel map", path);
         bl_chanmap_destroy(map);
         bl_recording_destroy(rec);
         return NULL;
@@ -202,7 +202,7 @@ bl_recording *bl_tool_load_or(const char *path, const char *map_text, const char
         else if (!first_without) first_without = c + 1;
     }
     if (with_gain && with_gain < emg) {
-        bl_tool_error("%s: amplifier gain given for %zu of %zu EMG channels (none for channel %zu): amplitudes "
+        tool_error("%s: amplifier gain given for %zu of %zu EMG channels (none for channel %zu): amplitudes "
                       "would mix uV and full-scale units", path, with_gain, emg, first_without);
         bl_chanmap_destroy(map);
         bl_recording_destroy(rec);

@@ -1,8 +1,8 @@
 /* Shared helpers for the command-line tools: the one-line error convention,
  * option parsing and loading a recording with its channel map resolved.
  * Tools talk (stderr/stdout); the library never does. */
-#ifndef BL_TOOL_H
-#define BL_TOOL_H
+#ifndef TOOL_H
+#define TOOL_H
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,62 +12,62 @@
 #include "backline/recording.h"
 
 /* Program name used as the prefix of every error line ("backline-analyse"). */
-void bl_tool_set_name(const char *name);
-const char *bl_tool_name(void);
+void tool_set_name(const char *name);
+const char *tool_name(void);
 
 /* Print "NAME: message\n" on stderr (one line). Returns 1 (EXIT_FAILURE) so
- * callers can `return bl_tool_error(...)`. Usage errors exit 2. */
-int bl_tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int bl_tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+ * callers can `return tool_error(...)`. Usage errors exit 2. */
+int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning line "NAME: warning: ...". */
-void bl_tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Strict number parsing: whole string, finite. 0 on success, -1 otherwise. */
-int bl_parse_double(const char *s, double *out);
-int bl_parse_int(const char *s, int *out);
+int tool_parse_double(const char *s, double *out);
+int tool_parse_int(const char *s, int *out);
 /* "LO:HI" in Hz. */
-int bl_parse_range(const char *s, double *lo, double *hi);
+int tool_parse_range(const char *s, double *lo, double *hi);
 
 /* Simple long-option scanner shared by the subcommands: options are
  * "--name VALUE", "--name=VALUE", "-o VALUE" or flags; positional arguments
  * are collected in order. `spec` lists the accepted options; a flag has
  * takes_value = 0. Unknown options and missing values are usage errors
- * reported through bl_tool_usage_error (the return value is then 2). */
-typedef struct bl_opt_spec {
+ * reported through tool_usage_error (the return value is then 2). */
+typedef struct tool_opt_spec {
     const char *name;   /* "--map" or "-o" */
     int takes_value;
     int repeatable;
-} bl_opt_spec;
+} tool_opt_spec;
 
-typedef struct bl_opt_value {
+typedef struct tool_opt_value {
     const char *name;
     const char *value;  /* NULL for flags */
-} bl_opt_value;
+} tool_opt_value;
 
-typedef struct bl_args {
-    bl_opt_value opts[64];
+typedef struct tool_args {
+    tool_opt_value opts[64];
     size_t n_opts;
     const char *pos[16];
     size_t n_pos;
-} bl_args;
+} tool_args;
 
-int bl_args_parse(int argc, char **argv, const bl_opt_spec *spec, bl_args *out);
+int tool_args_parse(int argc, char **argv, const tool_opt_spec *spec, tool_args *out);
 /* Last value given for `name`, or NULL. */
-const char *bl_args_get(const bl_args *a, const char *name);
-int bl_args_has(const bl_args *a, const char *name);
+const char *tool_args_get(const tool_args *a, const char *name);
+int tool_args_has(const tool_args *a, const char *name);
 /* i-th value of a repeatable option, NULL past the end. */
-const char *bl_args_get_nth(const bl_args *a, const char *name, size_t i);
+const char *tool_args_get_nth(const tool_args *a, const char *name, size_t i);
 
 /* Load FILE, reject NaN/Inf, resolve the channel map (map_text wins, then
  * the map stored in the file; none → error), validate that it fits, store
  * it in the recording, refuse gains on only some EMG channels, and convert
  * channels with a known gain to µV.
  * Prints the one error line itself; returns NULL on failure. */
-bl_recording *bl_tool_load(const char *path, const char *map_text, bl_chanmap **map_out);
+bl_recording *tool_load(const char *path, const char *map_text, bl_chanmap **map_out);
 /* The same, using `fallback_map` when neither --map nor the file gives one
  * (MVC trials recorded without a map take the session's). A map stored in
  * the file is kept, so a trial in another layout is caught, not relabelled. */
-bl_recording *bl_tool_load_or(const char *path, const char *map_text, const char *fallback_map,
+bl_recording *tool_load_or(const char *path, const char *map_text, const char *fallback_map,
                               bl_chanmap **map_out);
 
 #endif

@@ -74,7 +74,7 @@ static const char *const help_text =
     "\n"
     "Exit status 0 on success; 1 or 2 with one line on stderr otherwise.\n";
 
-static const bl_opt_spec spec[] = {
+static const tool_opt_spec spec[] = {
     {"-o", 1, 0}, {"--seed", 1, 0}, {"--rate", 1, 0}, {"--map", 1, 0}, {"--format", 1, 0},
     {"--noise", 1, 0}, {"--mains", 1, 0}, {"--mains-uv", 1, 0}, {"--ecg", 1, 0},
     {"--heart-rate", 1, 0}, {"--motion", 1, 0}, {"--crosstalk", 1, 0}, {"--gain", 1, 0},
@@ -99,7 +99,7 @@ typedef struct run {
 
 /* Samples (frames x channels) one run may render: each takes ~20 bytes of
  * signal and scratch, so this keeps a run under ~4 GB. */
-#define BL_SYNTH_MAX_SAMPLES 2e8
+#define SYNTH_MAX_SAMPLES 2e8
 
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -116,32 +116,32 @@ static int parse_u64(const char *s, uint64_t *out)
 }
 
 /* A number option in [lo, hi]; prints the error line itself. */
-static int opt_num(const bl_args *a, const char *name, double lo, double hi, double *out)
+static int opt_num(const tool_args *a, const char *name, double lo, double hi, double *out)
 {
-    const char *v = bl_args_get(a, name);
+    const char *v = tool_args_get(a, name);
     if (!v)
         return 0;
     double x;
-    if (bl_parse_double(v, &x) || x < lo || x > hi)
-        return bl_tool_usage_error("%s: expected a number in [%g, %g], got \"%s\"", name, lo, hi, v);
+    if (tool_parse_double(v, &x) || x < lo || x > hi)
+        return tool_usage_error("%s: expected a number in [%g, %g], got \"%s\"", name, lo, hi, v);
     *out = x;
     return 0;
 }
 
 static int parse_options(int argc, char **argv, run *r, int *help)
 {
-    bl_args a;
-    int rc = bl_args_parse(argc, argv, spec, &a);
+    tool_args a;
+    int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc)
         return rc;
-    *help = bl_args_has(&a, "--help") || bl_args_has(&a, "-h");
+    *help = tool_args_has(&a, "--help") || tool_args_has(&a, "-h");
     if (*help)
         return 0;
     if (a.n_pos)
-        return bl_tool_usage_error("unexpected argument \"%s\" (outputs go in -o DIR)", a.pos[0]);
-    r->dir = bl_args_get(&a, "-o");
+        return tool_usage_error("unexpected argument \"%s\" (outputs go in -o DIR)", a.pos[0]);
+    r->dir = tool_args_get(&a, "-o");
     if (!r->dir || !*r->dir)
-        return bl_tool_usage_error("%s: missing -o DIR (the output folder)", r->cmd);
+        return tool_usage_error("%s: missing -o DIR (the output folder)", r->cmd);
 
     bl_synth_config_default(&r->cfg);
     bl_synth_hinge_config_default(&r->hinge);
@@ -151,16 +151,16 @@ static int parse_options(int argc, char **argv, run *r, int *help)
     r->rest_s = 30.0;
 
     const char *v;
-    if ((v = bl_args_get(&a, "--seed")) && parse_u64(v, &r->cfg.seed))
-        return bl_tool_usage_error("--seed: expected a whole number 0..18446744073709551615, got \"%s\"", v);
+    if ((v = tool_args_get(&a, "--seed")) && parse_u64(v, &r->cfg.seed))
+        return tool_usage_error("--seed: expected a whole number 0..18446744073709551615, got \"%s\"", v);
     if ((rc = opt_num(&a, "--rate", BL_SYNTH_MIN_RATE_HZ, BL_SYNTH_MAX_RATE_HZ, &r->cfg.rate_hz)))
         return rc;
     /* Audio files store whole-number rates. */
     if (r->cfg.rate_hz != floor(r->cfg.rate_hz))
-        return bl_tool_usage_error("--rate: expected a whole number of Hz, got \"%s\"", bl_args_get(&a, "--rate"));
-    if ((v = bl_args_get(&a, "--map")))
+        return tool_usage_error("--rate: expected a whole number of Hz, got \"%s\"", tool_args_get(&a, "--rate"));
+    if ((v = tool_args_get(&a, "--map")))
         r->cfg.map = v;
-    if ((v = bl_args_get(&a, "--format"))) {
+    if ((v = tool_args_get(&a, "--format"))) {
         if (!strcmp(v, "pcm16")) {
             r->format = BL_FORMAT_PCM16;
             r->cfg.quantise_bits = 16;
@@ -171,11 +171,11 @@ static int parse_options(int argc, char **argv, run *r, int *help)
             r->format = BL_FORMAT_FLOAT32;
             r->cfg.quantise_bits = 0;
         } else {
-            return bl_tool_usage_error("--format: expected pcm16, pcm24 or float, got \"%s\"", v);
+            return tool_usage_error("--format: expected pcm16, pcm24 or float, got \"%s\"", v);
         }
         r->format_name = v;
     }
-    if ((v = bl_args_get(&a, "--noise"))) {
+    if ((v = tool_args_get(&a, "--noise"))) {
         static const struct { const char *name; double uV; } levels[] = {
             {"none", 0.0}, {"low", 1.0}, {"medium", 3.0}, {"high", 8.0}};
         int found = 0;
@@ -184,10 +184,10 @@ static int parse_options(int argc, char **argv, run *r, int *help)
                 r->cfg.noise_uV = levels[i].uV;
                 found = 1;
             }
-        if (!found && (bl_parse_double(v, &r->cfg.noise_uV) || r->cfg.noise_uV < 0 || r->cfg.noise_uV > 1000))
-            return bl_tool_usage_error("--noise: expected uV RMS in [0, 1000] or none|low|medium|high, got \"%s\"", v);
+        if (!found && (tool_parse_double(v, &r->cfg.noise_uV) || r->cfg.noise_uV < 0 || r->cfg.noise_uV > 1000))
+            return tool_usage_error("--noise: expected uV RMS in [0, 1000] or none|low|medium|high, got \"%s\"", v);
     }
-    if ((v = bl_args_get(&a, "--mains"))) {
+    if ((v = tool_args_get(&a, "--mains"))) {
         if (!strcmp(v, "50"))
             r->cfg.mains_hz = 50;
         else if (!strcmp(v, "60"))
@@ -195,7 +195,7 @@ static int parse_options(int argc, char **argv, run *r, int *help)
         else if (!strcmp(v, "0") || !strcmp(v, "none"))
             r->cfg.mains_hz = 0;
         else
-            return bl_tool_usage_error("--mains: expected 50, 60 or 0, got \"%s\"", v);
+            return tool_usage_error("--mains: expected 50, 60 or 0, got \"%s\"", v);
     }
     if ((rc = opt_num(&a, "--mains-uv", 0, 100000, &r->cfg.mains_uV)) ||
         (rc = opt_num(&a, "--ecg", 0, 10000, &r->cfg.ecg_uV)) ||
@@ -212,28 +212,28 @@ static int parse_options(int argc, char **argv, run *r, int *help)
         (rc = opt_num(&a, "--mvc-ramp", 0.05, 10, &r->mvc.ramp_s)) ||
         (rc = opt_num(&a, "--duration", 0.5, 3600, &r->rest_s)))
         return rc;
-    if ((v = bl_args_get(&a, "--reps")) && (bl_parse_int(v, &r->hinge.reps) || r->hinge.reps < 1 || r->hinge.reps > 100))
-        return bl_tool_usage_error("--reps: expected a whole number 1..100, got \"%s\"", v);
-    if ((v = bl_args_get(&a, "--pattern"))) {
+    if ((v = tool_args_get(&a, "--reps")) && (tool_parse_int(v, &r->hinge.reps) || r->hinge.reps < 1 || r->hinge.reps > 100))
+        return tool_usage_error("--reps: expected a whole number 1..100, got \"%s\"", v);
+    if ((v = tool_args_get(&a, "--pattern"))) {
         int p = bl_synth_pattern_from_name(v);
         if (p < 0)
-            return bl_tool_usage_error("--pattern: expected internal, external, drift or alternating, got \"%s\"", v);
+            return tool_usage_error("--pattern: expected internal, external, drift or alternating, got \"%s\"", v);
         r->hinge.pattern = (bl_synth_pattern)p;
     }
-    if ((v = bl_args_get(&a, "--order"))) {
+    if ((v = tool_args_get(&a, "--order"))) {
         int o = bl_synth_order_from_name(v);
         if (o < 0)
-            return bl_tool_usage_error("--order: expected glute-first or hamstring-first, got \"%s\"", v);
+            return tool_usage_error("--order: expected glute-first or hamstring-first, got \"%s\"", v);
         r->hinge.order = (bl_synth_order)o;
     }
-    if ((v = bl_args_get(&a, "--shape"))) {
+    if ((v = tool_args_get(&a, "--shape"))) {
         int sh = bl_synth_shape_from_name(v);
         if (sh < 0)
-            return bl_tool_usage_error("--shape: expected plateau or torque, got \"%s\"", v);
+            return tool_usage_error("--shape: expected plateau or torque, got \"%s\"", v);
         r->hinge.shape = (bl_synth_shape)sh;
     }
-    r->no_mvc = bl_args_has(&a, "--no-mvc");
-    r->muscle = bl_args_get(&a, "--muscle");
+    r->no_mvc = tool_args_has(&a, "--no-mvc");
+    r->muscle = tool_args_get(&a, "--muscle");
 
     /* Options that do not apply to the command are mistakes, not no-ops. */
     static const char *const hinge_only[] = {"--reps", "--pattern", "--order", "--fatigue", "--lead", "--tail", "--no-mvc",
@@ -241,20 +241,20 @@ static int parse_options(int argc, char **argv, run *r, int *help)
     static const char *const mvc_opts[] = {"--mvc-hold", "--mvc-ramp"};
     if (strcmp(r->cmd, "hinge"))
         for (size_t i = 0; i < sizeof hinge_only / sizeof *hinge_only; i++)
-            if (bl_args_has(&a, hinge_only[i]))
-                return bl_tool_usage_error("%s applies to the hinge command only", hinge_only[i]);
+            if (tool_args_has(&a, hinge_only[i]))
+                return tool_usage_error("%s applies to the hinge command only", hinge_only[i]);
     if (!strcmp(r->cmd, "rest"))
         for (size_t i = 0; i < 2; i++)
-            if (bl_args_has(&a, mvc_opts[i]))
-                return bl_tool_usage_error("%s does not apply to the rest command", mvc_opts[i]);
+            if (tool_args_has(&a, mvc_opts[i]))
+                return tool_usage_error("%s does not apply to the rest command", mvc_opts[i]);
     if (r->no_mvc)
         for (size_t i = 0; i < 2; i++)
-            if (bl_args_has(&a, mvc_opts[i]))
-                return bl_tool_usage_error("%s has no effect with --no-mvc", mvc_opts[i]);
+            if (tool_args_has(&a, mvc_opts[i]))
+                return tool_usage_error("%s has no effect with --no-mvc", mvc_opts[i]);
     if (r->muscle && strcmp(r->cmd, "mvc"))
-        return bl_tool_usage_error("--muscle applies to the mvc command only");
-    if (bl_args_has(&a, "--duration") && strcmp(r->cmd, "rest"))
-        return bl_tool_usage_error("--duration applies to the rest command only");
+        return tool_usage_error("--muscle applies to the mvc command only");
+    if (tool_args_has(&a, "--duration") && strcmp(r->cmd, "rest"))
+        return tool_usage_error("--duration applies to the rest command only");
 
     /* Each option is in range on its own, but their product can outgrow
      * the machine (384 kHz for an hour): refuse before anything is made,
@@ -266,10 +266,10 @@ static int parse_options(int argc, char **argv, run *r, int *help)
                      : !strcmp(r->cmd, "mvc") ? 2 * (r->mvc.rest_s + r->mvc.ramp_s) + r->mvc.hold_s
                                               : r->hinge.lead_s + r->hinge.tail_s + 8.0 * r->hinge.reps;
     double samples = seconds * r->cfg.rate_hz * (double)channels;
-    if (samples > BL_SYNTH_MAX_SAMPLES)
-        return bl_tool_usage_error("%.0f s x %g Hz x %zu channels is %.2g samples, more than the %.2g one run may "
+    if (samples > SYNTH_MAX_SAMPLES)
+        return tool_usage_error("%.0f s x %g Hz x %zu channels is %.2g samples, more than the %.2g one run may "
                                    "make here; shorten it or lower --rate", seconds, r->cfg.rate_hz, channels,
-                                   samples, (double)BL_SYNTH_MAX_SAMPLES);
+                                   samples, (double)SYNTH_MAX_SAMPLES);
     return 0;
 }
 
@@ -278,20 +278,20 @@ static int make_dir(const char *dir)
     char path[4096];
     size_t n = strlen(dir);
     if (n >= sizeof path)
-        return bl_tool_error("%s: path too long", dir);
+        return tool_error("%s: path too long", dir);
     memcpy(path, dir, n + 1);
     for (size_t i = 1; i <= n; i++) {
         if (path[i] == '/' || path[i] == '\0') {
             char keep = path[i];
             path[i] = '\0';
             if (mkdir(path, 0777) != 0 && errno != EEXIST)
-                return bl_tool_error("%s: cannot create folder: %s", path, strerror(errno));
+                return tool_error("%s: cannot create folder: %s", path, strerror(errno));
             path[i] = keep;
         }
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return bl_tool_error("%s: not a folder", dir);
+        return tool_error("%s: not a folder", dir);
     return 0;
 }
 
@@ -299,10 +299,10 @@ static int save(const bl_recording *rec, const char *dir, const char *name, cons
 {
     char path[4096], why[512] = "";
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
-        return bl_tool_error("%s: path too long", dir);
+        return tool_error("%s: path too long", dir);
     bl_status st = bl_recording_save(rec, path, r->format, why, sizeof why);
     if (st != BL_OK)
-        return (why[0] ? bl_tool_error("%s", why) : bl_tool_error("%s: %s", path, bl_strerror(st)));
+        return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
     return 0;
 }
 
@@ -343,7 +343,7 @@ static int write_mvcs(bl_synth *s, const run *r, synth_mvc_file *files, size_t *
         bl_synth_truth *t = NULL;
         bl_status st = bl_synth_mvc(s, &r->mvc, c, &rec, &t);
         if (st != BL_OK)
-            return bl_tool_error("MVC trial of channel %zu: %s", c + 1, bl_strerror(st));
+            return tool_error("MVC trial of channel %zu: %s", c + 1, bl_strerror(st));
         synth_mvc_file *f = &files[(*n_files)++];
         mvc_name(map, c, f->name, sizeof f->name);
         f->channel = c;
@@ -362,7 +362,7 @@ static int truth_file(const run *r, const char *name, synth_truth_doc *doc)
 {
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", r->dir, name) >= sizeof path)
-        return bl_tool_error("%s: path too long", r->dir);
+        return tool_error("%s: path too long", r->dir);
     return synth_write_truth(path, doc);
 }
 
@@ -373,9 +373,9 @@ static int run_command(run *r)
     int rc = 0;
     bl_status st = bl_synth_create(&r->cfg, &s, why, sizeof why);
     if (st == BL_EMAP)
-        return bl_tool_usage_error("--map: %s", why[0] ? why : bl_strerror(st));
+        return tool_usage_error("--map: %s", why[0] ? why : bl_strerror(st));
     if (st != BL_OK)
-        return bl_tool_usage_error("invalid configuration: %s", bl_strerror(st));
+        return tool_usage_error("invalid configuration: %s", bl_strerror(st));
 
     long only = -1;
     if (r->muscle) {
@@ -398,13 +398,13 @@ static int run_command(run *r)
         /* A bare code on several channels (L.ST and R.ST) must not quietly
          * pick the first. */
         if (matches > 1) {
-            rc = bl_tool_usage_error("--muscle: \"%s\" matches %zu channels (%s); name one, e.g. %s", r->muscle,
+            rc = tool_usage_error("--muscle: \"%s\" matches %zu channels (%s); name one, e.g. %s", r->muscle,
                                      matches, which, first);
             bl_synth_destroy(s);
             return rc;
         }
         if (only < 0 || bl_chanmap_muscle(map, (size_t)only) == BL_MUSCLE_AUX) {
-            rc = bl_tool_usage_error("--muscle: \"%s\" is not an EMG channel of the map %s", r->muscle,
+            rc = tool_usage_error("--muscle: \"%s\" is not an EMG channel of the map %s", r->muscle,
                                      bl_synth_map(s));
             bl_synth_destroy(s);
             return rc;
@@ -421,7 +421,7 @@ static int run_command(run *r)
     bl_synth_truth *t = NULL;
     if (!files) {
         bl_synth_destroy(s);
-        return bl_tool_error("out of memory");
+        return tool_error("out of memory");
     }
     synth_truth_doc doc = {0};
     doc.synth = s;
@@ -432,7 +432,7 @@ static int run_command(run *r)
     if (!strcmp(r->cmd, "hinge")) {
         st = bl_synth_hinge(s, &r->hinge, &rec, &t);
         if (st != BL_OK) {
-            rc = bl_tool_error("hinge set: %s", bl_strerror(st));
+            rc = tool_error("hinge set: %s", bl_strerror(st));
             goto done;
         }
         if ((rc = save(rec, r->dir, "session.wav", r)))
@@ -452,7 +452,7 @@ static int run_command(run *r)
         for (size_t c = 0; c < nch; c++)
             clipped += bl_synth_truth_clipped(t, c);
         if (clipped)
-            bl_tool_warn("%zu samples clipped at full scale (lower --gain to avoid it)", clipped);
+            tool_warn("%zu samples clipped at full scale (lower --gain to avoid it)", clipped);
         printf("%s: %s set of %d reps (%s, %s), %.1f s at %g Hz, %zu MVC trials, seed %" PRIu64 "\n",
                r->dir, bl_synth_pattern_name(r->hinge.pattern), r->hinge.reps,
                bl_synth_order_name(r->hinge.order), r->format_name, bl_synth_truth_duration(t),
@@ -468,7 +468,7 @@ static int run_command(run *r)
     } else {
         st = bl_synth_rest(s, r->rest_s, &rec, &t);
         if (st != BL_OK) {
-            rc = bl_tool_error("rest: %s", bl_strerror(st));
+            rc = tool_error("rest: %s", bl_strerror(st));
             goto done;
         }
         if ((rc = save(rec, r->dir, "rest.wav", r)))
@@ -490,9 +490,9 @@ done:
 
 int main(int argc, char **argv)
 {
-    bl_tool_set_name("backline-synth");
+    tool_set_name("backline-synth");
     if (argc < 2)
-        return bl_tool_usage_error("missing command: hinge, mvc or rest (try --help)");
+        return tool_usage_error("missing command: hinge, mvc or rest (try --help)");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(help_text, stdout);
         return 0;
@@ -502,7 +502,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "hinge") && strcmp(argv[1], "mvc") && strcmp(argv[1], "rest"))
-        return bl_tool_usage_error("unknown command \"%s\": expected hinge, mvc or rest (try --help)", argv[1]);
+        return tool_usage_error("unknown command \"%s\": expected hinge, mvc or rest (try --help)", argv[1]);
     run r;
     memset(&r, 0, sizeof r);
     r.cmd = argv[1];

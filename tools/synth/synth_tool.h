@@ -1,7 +1,7 @@
 /* backline-synth internals shared by main.c (options, scenarios, files) and
  * truth.c (the truth.json writer). */
-#ifndef BL_SYNTH_TOOL_H
-#define BL_SYNTH_TOOL_H
+#ifndef SYNTH_TOOL_H
+#define SYNTH_TOOL_H
 
 #include <stddef.h>
 

@@ -203,16 +203,16 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)
-        return bl_tool_error("%s: out of memory writing the truth", path);
+        return tool_error("%s: out of memory writing the truth", path);
     FILE *f = fopen(path, "w");
     if (!f) {
         free(text);
-        return bl_tool_error("%s: cannot write", path);
+        return tool_error("%s: cannot write", path);
     }
     int bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
     bad |= fclose(f) != 0;
     free(text);
     if (bad)
-        return bl_tool_error("%s: write failed", path);
+        return tool_error("%s: write failed", path);
     return 0;
 }
