@@ -95,5 +95,5 @@ int main(void)
     test_exact_duration();
     test_overflow_and_overruns();
     test_one_frame_target();
-    return bl_test_finish("test_capture_callback");
+    return test_finish("test_capture_callback");
 }

@@ -254,5 +254,5 @@ int main(void)
     test_round_trip();
     test_errors();
     test_contract();
-    return bl_test_finish("test_chanmap");
+    return test_finish("test_chanmap");
 }

@@ -276,5 +276,5 @@ int main(void)
     check_contract();
     check_rms_tkeo();
     check_stream();
-    return bl_test_finish("test_envelope");
+    return test_finish("test_envelope");
 }

@@ -57,7 +57,7 @@ static bl_band band_of(const char *s)
 
 static void test_butter_reference(void)
 {
-    cJSON *j = bl_test_load_json_fixture("reference/butter_sos.json");
+    cJSON *j = test_json_fixture("reference/butter_sos.json");
     if (!j) return;
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(j, "cases");
     int n = cJSON_GetArraySize(cases);
@@ -83,7 +83,7 @@ static void test_butter_reference(void)
 
 static void test_notch_reference(void)
 {
-    cJSON *j = bl_test_load_json_fixture("reference/notch_sos.json");
+    cJSON *j = test_json_fixture("reference/notch_sos.json");
     if (!j) return;
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(j, "cases");
     int n = cJSON_GetArraySize(cases);
@@ -287,5 +287,5 @@ int main(void)
     test_properties();
     test_group_delay();
     test_contract();
-    return bl_test_finish("test_filter_design");
+    return test_finish("test_filter_design");
 }

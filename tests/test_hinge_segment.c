@@ -187,5 +187,5 @@ int main(void)
         CHECK(bl_hinge_segment_weight(BL_MUSCLE_ST) > bl_hinge_segment_weight(BL_MUSCLE_ES));
         CHECK(bl_hinge_segment_weight(BL_MUSCLE_AUX) == 0);
     }
-    return bl_test_finish("test_hinge_segment");
+    return test_finish("test_hinge_segment");
 }

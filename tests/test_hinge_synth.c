@@ -278,7 +278,7 @@ int main(int argc, char **argv)
     int verbose = getenv("BL_VERBOSE") != NULL;
     int quick = argc > 1 && !strcmp(argv[1], "--quick");
     snprintf(tmpdir, sizeof tmpdir, "/tmp/bl_hinge_synth_XXXXXX");
-    if (!mkdtemp(tmpdir)) bl_test_skip("cannot make a temporary directory");
+    if (!mkdtemp(tmpdir)) test_skip("cannot make a temporary directory");
 
     /* The acceptance grid, seeds from 1001 on, half of the sessions noisy
      * (8 uV noise, 60 Hz mains, stronger ECG). At 2 kHz: every pattern x
@@ -502,5 +502,5 @@ int main(int argc, char **argv)
         CHECK_EQ_INT(bl_hinge_segment_find(env, NULL, 1, 10, 2000, NULL, &sc, NULL, 0, &n, NULL), BL_EINVAL);
     }
     rmdir(tmpdir);
-    return bl_test_finish("test_hinge_synth");
+    return test_finish("test_hinge_synth");
 }

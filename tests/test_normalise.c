@@ -260,5 +260,5 @@ int main(void)
     test_contract();
     test_across_trials();
     test_fallback();
-    return bl_test_finish("test_normalise");
+    return test_finish("test_normalise");
 }

@@ -545,5 +545,5 @@ int main(void)
     printf("false positives on pure noise:\n");
     test_noise_only(2000, 11, 3, 0);
     test_noise_only(250, 21, 5, 2);
-    return bl_test_finish("test_onset");
+    return test_finish("test_onset");
 }

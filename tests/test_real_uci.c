@@ -149,11 +149,11 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 int main(void)
 {
-    const char *real = bl_test_real_data();
+    const char *real = test_real_data();
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/uci-lower-limb", real);
     DIR *d = opendir(dir);
-    if (!d) bl_test_skip("uci-lower-limb folder absent from the real-data folder");
+    if (!d) test_skip("uci-lower-limb folder absent from the real-data folder");
     char *names[256];
     size_t nn = 0;
     struct dirent *e;
@@ -168,7 +168,7 @@ int main(void)
         }
     }
     closedir(d);
-    if (nn == 0) bl_test_skip("no pie/sen files in uci-lower-limb");
+    if (nn == 0) test_skip("no pie/sen files in uci-lower-limb");
     qsort(names, nn, sizeof *names, cmp_str);
 
     size_t pie = 0, pie_ok = 0, sen = 0, sen_ok = 0, reps_ok = 0, analysed = 0;
@@ -201,5 +201,5 @@ int main(void)
     CHECK_MSG(sen > 0 && (double)sen_ok >= 0.8 * (double)sen, "sen: %zu/%zu", sen_ok, sen);
     CHECK_MSG(analysed > 0 && (double)reps_ok >= 0.7 * (double)analysed, "reps in range: %zu/%zu", reps_ok,
               analysed);
-    return bl_test_finish("test_real_uci");
+    return test_finish("test_real_uci");
 }

@@ -1089,9 +1089,9 @@ int main(void)
     test_full_disk_and_crash();
     test_fuzz_load();
     test_create_like_and_select();
-    if (bl_test_failures)
+    if (test_failures)
         fprintf(stderr, "files kept in %s\n", tmpdir);
     else
         cleanup();
-    return bl_test_finish("test_recording");
+    return test_finish("test_recording");
 }

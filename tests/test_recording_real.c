@@ -40,7 +40,7 @@ static void check_one(const char *dir, const char *sub, const char *wav)
               fr);
     CHECK_MSG(bl_recording_frames(r) > 0, "%s: no frames", path);
 
-    char *text = bl_test_slurp(json);
+    char *text = test_slurp(json);
     CHECK_MSG(text != NULL, "%s: sidecar missing", json);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
     CHECK_MSG(root != NULL, "%s: sidecar does not parse", json);
@@ -82,11 +82,11 @@ static void check_one(const char *dir, const char *sub, const char *wav)
 
 int main(void)
 {
-    const char *dir = bl_test_real_data();
+    const char *dir = test_real_data();
     DIR *top = opendir(dir);
     CHECK_MSG(top != NULL, "cannot list %s", dir);
     if (!top)
-        return bl_test_finish("test_recording_real");
+        return test_finish("test_recording_real");
     struct dirent *d;
     while ((d = readdir(top)) != NULL) {
         if (d->d_name[0] == '.')
@@ -109,5 +109,5 @@ int main(void)
     CHECK_MSG(files_checked >= 1, "no recordings found under %s", dir);
     CHECK_MSG(backyard_checked == 5, "expected the 5 Backyard Brains files, loaded %d",
               backyard_checked);
-    return bl_test_finish("test_recording_real");
+    return test_finish("test_recording_real");
 }

@@ -203,5 +203,5 @@ int main(void)
     check_edges(250, 2000);
     check_contract();
     check_output_full();
-    return bl_test_finish("test_resample");
+    return test_finish("test_resample");
 }

@@ -192,5 +192,5 @@ int main(void)
     test_wrap_and_full();
     run_stress(0, 20000000, 1024);
     run_stress(1, 20000000, 1024);
-    return bl_test_finish("test_ring");
+    return test_finish("test_ring");
 }

@@ -92,7 +92,7 @@ static double peak_of(const double *v, size_t n)
 
 static void test_reference(void)
 {
-    cJSON *j = bl_test_load_json_fixture("reference/sosfilt.json");
+    cJSON *j = test_json_fixture("reference/sosfilt.json");
     if (!j) return;
     enum { MAXN = 4096 };
     static double xd[MAXN], want[MAXN], sos[64 * 6];
@@ -394,5 +394,5 @@ int main(void)
     test_against_scalar();
     test_filtfilt_threads();
     test_reference();
-    return bl_test_finish("test_sosfilt");
+    return test_finish("test_sosfilt");
 }

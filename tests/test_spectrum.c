@@ -30,7 +30,7 @@ static double gauss(void)
 
 static void test_welch_reference(void)
 {
-    cJSON *j = bl_test_load_json_fixture("reference/welch.json");
+    cJSON *j = test_json_fixture("reference/welch.json");
     if (!j) return;
     double rate = cJSON_GetObjectItemCaseSensitive(j, "rate")->valuedouble;
     const cJSON *xs = cJSON_GetObjectItemCaseSensitive(j, "x");
@@ -246,10 +246,10 @@ static float *load_wav(const char *path, size_t *n, double *rate)
 
 static void test_real(void)
 {
-    const char *dir = bl_test_real_data();
+    const char *dir = test_real_data();
     char path[1024];
     snprintf(path, sizeof path, "%s/backyardbrains/202_Hz_testtone_NOT_EMG.wav", dir);
-    bl_test_require_file(path);
+    test_require_file(path);
     size_t n;
     double fs;
     float *x = load_wav(path, &n, &fs);
@@ -345,5 +345,5 @@ int main(void)
     test_descriptors();
     test_mains_synthetic();
     test_real();
-    return bl_test_finish("test_spectrum");
+    return test_finish("test_spectrum");
 }

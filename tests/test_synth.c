@@ -722,5 +722,5 @@ int main(void)
     test_board();
     printf("artefacts\n");
     test_artefacts();
-    return bl_test_finish("test_synth");
+    return test_finish("test_synth");
 }

@@ -619,12 +619,12 @@ int main(int argc, char **argv)
         for (int i = 1; i < argc; i++)
             check_set(argv[i]);
     } else {
-        const char *fx = bl_test_fixtures();
+        const char *fx = test_fixtures();
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/synth", fx);
         DIR *d = opendir(dir);
         if (!d)
-            bl_test_skip("fixtures/synth is missing (run fixtures/synth/make_fixtures.sh)");
+            test_skip("fixtures/synth is missing (run fixtures/synth/make_fixtures.sh)");
         char *names[256];
         size_t n = 0;
         struct dirent *e;
@@ -640,19 +640,19 @@ int main(int argc, char **argv)
         }
         closedir(d);
         if (n < 7)
-            bl_test_skip("fixtures/synth holds fewer than the 7 committed sets (run make_fixtures.sh)");
+            test_skip("fixtures/synth holds fewer than the 7 committed sets (run make_fixtures.sh)");
         qsort(names, n, sizeof *names, cmp_str);
         for (size_t i = 0; i < n; i++) {
             check_set(names[i]);
             free(names[i]);
         }
         snprintf(dir, sizeof dir, "%s/demo/truth.json", fx);
-        bl_test_require_file(dir);
+        test_require_file(dir);
         snprintf(dir, sizeof dir, "%s/demo", fx);
         check_set(dir);
     }
     if (g_level_n)
         printf("summary: %zu sets, chain labels %zu/%zu, %%MVC measured/true mean %.3f over %zu rep-channels (worst ±%.0f %%)\n",
                g_sets, g_labels_ok, g_reps, g_level_ratio_sum / (double)g_level_n, g_level_n, 100 * g_level_err_max);
-    return bl_test_finish("test_synth_fixtures");
+    return test_finish("test_synth_fixtures");
 }

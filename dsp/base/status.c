@@ -31,7 +31,7 @@ const char *bl_version(void)
     return BL_VERSION_STRING;
 }
 
-void bl_internal_set_why(char *why, size_t why_len, const char *fmt, ...)
+void bli_set_why(char *why, size_t why_len, const char *fmt, ...)
 {
     if (!why || why_len == 0) return;
     va_list ap;

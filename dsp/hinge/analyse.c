@@ -206,11 +206,11 @@ static bl_status setup_channels(bl_hinge *h, const bl_recording *session, char *
         char line[256] = "";
         bl_status st = bl_chanmap_parse(text, &map, line, sizeof line);
         if (st != BL_OK) {
-            bl_internal_set_why(why, why_len, "channel map: %s", line);
+            bli_set_why(why, why_len, "channel map: %s", line);
             return st == BL_ENOMEM ? BL_ENOMEM : BL_EMAP;
         }
         if (bl_chanmap_count(map) != nch) {
-            bl_internal_set_why(why, why_len, "channel map has %zu entries for %zu channels", bl_chanmap_count(map), nch);
+            bli_set_why(why, why_len, "channel map has %zu entries for %zu channels", bl_chanmap_count(map), nch);
             bl_chanmap_destroy(map);
             return BL_EMAP;
         }
@@ -278,35 +278,35 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
     char line[256] = "";
     bl_status st = bl_mvc_create(h->nch, bl_recording_map(h->env), &h->cfg.mvc, &m, line, sizeof line);
     if (st != BL_OK) {
-        bl_internal_set_why(why, why_len, "%s", line);
+        bli_set_why(why, why_len, "%s", line);
         return st;
     }
     for (size_t t = 0; t < n_mvc && st == BL_OK; t++) {
         bl_recording *tenv = NULL;
         if (!mvc[t]) {
             st = BL_EINVAL;
-            bl_internal_set_why(why, why_len, "mvc trial %zu: missing", t + 1);
+            bli_set_why(why, why_len, "mvc trial %zu: missing", t + 1);
             break;
         }
         /* %MVC divides session by trial: both must be in the same unit. */
         if (strcmp(bl_recording_unit(mvc[t]), bl_recording_unit(h->env)) != 0) {
             st = BL_EMAP;
-            bl_internal_set_why(why, why_len, "mvc trial %zu is in %s but the session is in %s (give both files the same "
+            bli_set_why(why, why_len, "mvc trial %zu is in %s but the session is in %s (give both files the same "
                     "amplifier gains)", t + 1, bl_recording_unit(mvc[t]), bl_recording_unit(h->env));
             break;
         }
         st = bl_envelope_recording(mvc[t], &h->cfg.envelope, &tenv, NULL);
         if (st != BL_OK) {
-            bl_internal_set_why(why, why_len, "mvc trial %zu: conditioning failed: %s", t + 1, bl_strerror(st));
+            bli_set_why(why, why_len, "mvc trial %zu: conditioning failed: %s", t + 1, bl_strerror(st));
             break;
         }
         st = bl_mvc_add_trial(m, tenv, line, sizeof line);
-        if (st != BL_OK) bl_internal_set_why(why, why_len, "mvc trial %zu: %s", t + 1, line[0] ? line : bl_strerror(st));
+        if (st != BL_OK) bli_set_why(why, why_len, "mvc trial %zu: %s", t + 1, line[0] ? line : bl_strerror(st));
         bl_recording_destroy(tenv);
     }
     if (st == BL_OK) {
         st = bl_mvc_add_session_peak(m, h->env, line, sizeof line);
-        if (st != BL_OK) bl_internal_set_why(why, why_len, "session peak: %s", line[0] ? line : bl_strerror(st));
+        if (st != BL_OK) bli_set_why(why, why_len, "session peak: %s", line[0] ? line : bl_strerror(st));
     }
     if (st == BL_OK && n_mvc == 0)
         st = add_warning(h, "no MVC trials: normalised to the session's own peak (lower confidence)");
@@ -735,11 +735,11 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     if (why && why_len) why[0] = 0;
     if (!session || !cfg || !out || (n_mvc && !mvc)) return BL_EINVAL;
     if (!config_ok(cfg)) {
-        bl_internal_set_why(why, why_len, "invalid hinge configuration");
+        bli_set_why(why, why_len, "invalid hinge configuration");
         return BL_EINVAL;
     }
     if (bl_recording_duration(session) < 1.0) {
-        bl_internal_set_why(why, why_len, "the session lasts %.3g s; a hinge set needs at least 1 s",
+        bli_set_why(why, why_len, "the session lasts %.3g s; a hinge set needs at least 1 s",
                 bl_recording_duration(session));
         return BL_ENODATA;
     }
@@ -752,12 +752,12 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     if (st != BL_OK) goto fail;
     st = bl_condition(session, &h->cfg.envelope, &h->cond, &h->crep);
     if (st != BL_OK) {
-        bl_internal_set_why(why, why_len, "conditioning failed: %s", bl_strerror(st));
+        bli_set_why(why, why_len, "conditioning failed: %s", bl_strerror(st));
         goto fail;
     }
     if ((st = copy_recording(h->cond, &h->env)) != BL_OK) goto fail;
     if ((st = bl_linear_envelope(h->env, &h->cfg.envelope)) != BL_OK) {
-        bl_internal_set_why(why, why_len, "envelope failed: %s", bl_strerror(st));
+        bli_set_why(why, why_len, "envelope failed: %s", bl_strerror(st));
         goto fail;
     }
     if ((st = find_dead(h)) != BL_OK) goto fail;
@@ -771,7 +771,7 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     *out = h;
     return BL_OK;
 fail:
-    if (st == BL_ENOMEM) bl_internal_set_why(why, why_len, "out of memory");
+    if (st == BL_ENOMEM) bli_set_why(why, why_len, "out of memory");
     bl_hinge_destroy(h);
     return st;
 }

@@ -123,7 +123,7 @@ static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, c
                        size_t why_len)
 {
     if (len == 0) {
-        bl_internal_set_why(why, why_len, "channel map entry %zu is empty (expected SIDE.CODE or CODE, e.g. L.ST)",
+        bli_set_why(why, why_len, "channel map entry %zu is empty (expected SIDE.CODE or CODE, e.g. L.ST)",
                 pos);
         return -1;
     }
@@ -148,7 +148,7 @@ static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, c
         else if (side_len == 1 && s[0] == 'R')
             side = BL_SIDE_RIGHT;
         else {
-            bl_internal_set_why(why, why_len,
+            bli_set_why(why, why_len,
                     "channel map entry %zu \"%s%s\": unknown side \"%.*s\" (valid: L, R, or none)",
                     pos, buf, shown_ellipsis, (int)(side_len < 16 ? side_len : 16), buf);
             return -1;
@@ -156,14 +156,14 @@ static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, c
         code = buf + side_len + 1;
         if (len > n) {
             /* The code part is longer than any valid code. */
-            bl_internal_set_why(why, why_len, "channel map entry %zu \"%s%s\": unknown muscle code (valid: %s)",
+            bli_set_why(why, why_len, "channel map entry %zu \"%s%s\": unknown muscle code (valid: %s)",
                     pos, buf, shown_ellipsis, codes_list);
             return -1;
         }
     }
     bl_muscle m = len > n ? BL_MUSCLE_COUNT : bl_muscle_from_code(code);
     if (m == BL_MUSCLE_COUNT) {
-        bl_internal_set_why(why, why_len, "channel map entry %zu \"%s%s\": unknown muscle code \"%s%s\" (valid: %s)",
+        bli_set_why(why, why_len, "channel map entry %zu \"%s%s\": unknown muscle code \"%s%s\" (valid: %s)",
                 pos, buf, shown_ellipsis, code, shown_ellipsis, codes_list);
         return -1;
     }
@@ -184,7 +184,7 @@ bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t
     if (out)
         *out = NULL;
     if (!text || !out) {
-        bl_internal_set_why(why, why_len, "channel map: NULL argument");
+        bli_set_why(why, why_len, "channel map: NULL argument");
         return BL_EINVAL;
     }
     if (why && why_len)
@@ -196,13 +196,13 @@ bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t
         if (*p == ',')
             count++;
     if (count > BL_CHANMAP_MAX_ENTRIES) {
-        bl_internal_set_why(why, why_len, "channel map has %zu entries; at most %d are supported", count,
+        bli_set_why(why, why_len, "channel map has %zu entries; at most %d are supported", count,
                 BL_CHANMAP_MAX_ENTRIES);
         return BL_EMAP;
     }
     bl_chanmap *map = malloc(sizeof *map + count * sizeof map->entries[0]);
     if (!map) {
-        bl_internal_set_why(why, why_len, "channel map: out of memory");
+        bli_set_why(why, why_len, "channel map: out of memory");
         return BL_ENOMEM;
     }
     map->count = count;
@@ -287,11 +287,11 @@ bl_status bl_chanmap_format(const bl_chanmap *map, char *buf, size_t buf_len)
 bl_status bl_chanmap_validate(const bl_chanmap *map, size_t channels, char *why, size_t why_len)
 {
     if (!map) {
-        bl_internal_set_why(why, why_len, "channel map: NULL argument");
+        bli_set_why(why, why_len, "channel map: NULL argument");
         return BL_EINVAL;
     }
     if (map->count != channels) {
-        bl_internal_set_why(why, why_len, "channel map has %zu entr%s but the recording has %zu channel%s",
+        bli_set_why(why, why_len, "channel map has %zu entr%s but the recording has %zu channel%s",
                 map->count, map->count == 1 ? "y" : "ies", channels, channels == 1 ? "" : "s");
         return BL_EMAP;
     }

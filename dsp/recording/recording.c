@@ -830,19 +830,19 @@ static bl_status choose_format(const char *path, bl_sample_format f, int *sf_for
 {
     int major = major_from_path(path);
     if (!major) {
-        bl_internal_set_why(why, why_len,
+        bli_set_why(why, why_len,
                 "%s: unknown file extension (use .wav, .flac, .aiff, .aif, .caf or .w64)", path);
         return BL_EINVAL;
     }
     int sub = sub_from_format(f);
     if (!sub) {
-        bl_internal_set_why(why, why_len, "%s: unknown sample format %d", path, (int)f);
+        bli_set_why(why, why_len, "%s: unknown sample format %d", path, (int)f);
         return BL_EINVAL;
     }
     if (major == SF_FORMAT_FLAC && sub == SF_FORMAT_FLOAT) {
         /* Refuse rather than quietly quantise: a float capture may hold
          * values beyond full scale that 24-bit would clip. */
-        bl_internal_set_why(why, why_len, "%s: FLAC cannot store float samples; use PCM 16/24-bit or a .wav file",
+        bli_set_why(why, why_len, "%s: FLAC cannot store float samples; use PCM 16/24-bit or a .wav file",
                 path);
         return BL_EINVAL;
     }
@@ -917,7 +917,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     if (out)
         *out = NULL;
     if (!path || !out) {
-        bl_internal_set_why(why, why_len, "recording: NULL argument");
+        bli_set_why(why, why_len, "recording: NULL argument");
         return BL_EINVAL;
     }
     clear_why(why, why_len);
@@ -926,23 +926,23 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     /* libsndfile words a missing file as "System error : ..."; ask the
      * system first so the message reads as the system's. */
     if (access(path, R_OK) != 0) {
-        bl_internal_set_why(why, why_len, "%s: cannot open: %s", path, strerror(errno));
+        bli_set_why(why, why_len, "%s: cannot open: %s", path, strerror(errno));
         return BL_EIO;
     }
     SNDFILE *sf = sf_open(path, SFM_READ, &info);
     if (!sf) {
         int err = sf_error(NULL);
         if (err == SF_ERR_UNRECOGNISED_FORMAT)
-            bl_internal_set_why(why, why_len, "%s: not an audio file (format not recognised)", path);
+            bli_set_why(why, why_len, "%s: not an audio file (format not recognised)", path);
         else
-            bl_internal_set_why(why, why_len, "%s: cannot open: %s", path, sf_strerror(NULL));
+            bli_set_why(why, why_len, "%s: cannot open: %s", path, sf_strerror(NULL));
         return err == SF_ERR_SYSTEM ? BL_EIO : BL_EFORMAT;
     }
     bl_status st = BL_OK;
     bl_recording *rec = NULL;
     float *buf = NULL;
     if (info.channels <= 0 || info.samplerate <= 0) {
-        bl_internal_set_why(why, why_len, "%s: header gives %d channels at %d Hz", path, info.channels,
+        bli_set_why(why, why_len, "%s: header gives %d channels at %d Hz", path, info.channels,
                 info.samplerate);
         st = BL_EFORMAT;
         goto fail;
@@ -962,7 +962,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     rec = alloc_recording(channels, cap, (double)info.samplerate);
     buf = malloc((size_t)READ_CHUNK_FRAMES * channels * sizeof *buf);
     if (!rec || !buf) {
-        bl_internal_set_why(why, why_len, "%s: out of memory", path);
+        bli_set_why(why, why_len, "%s: out of memory", path);
         st = BL_ENOMEM;
         goto fail;
     }
@@ -971,7 +971,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
         if (n <= 0)
             break;
         if (grow(rec, rec->frames + (size_t)n) != 0) {
-            bl_internal_set_why(why, why_len, "%s: out of memory after %zu frames", path, rec->frames);
+            bli_set_why(why, why_len, "%s: out of memory after %zu frames", path, rec->frames);
             st = BL_ENOMEM;
             goto fail;
         }
@@ -989,7 +989,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     int cut_stream = 0;
     if (sf_error(sf) != SF_ERR_NO_ERROR) {
         if (known || rec->frames == 0) {
-            bl_internal_set_why(why, why_len, "%s: cannot decode after %zu frames: %s", path, rec->frames,
+            bli_set_why(why, why_len, "%s: cannot decode after %zu frames: %s", path, rec->frames,
                     sf_strerror(sf));
             st = BL_EFORMAT;
             goto fail;
@@ -997,7 +997,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
         cut_stream = 1;
     }
     if (known && (sf_count_t)rec->frames < info.frames) {
-        bl_internal_set_why(why, why_len, "%s: truncated: header declares %lld frames, file holds %zu", path,
+        bli_set_why(why, why_len, "%s: truncated: header declares %lld frames, file holds %zu", path,
                 (long long)info.frames, rec->frames);
         st = BL_EFORMAT;
         goto fail;
@@ -1006,14 +1006,14 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     unsigned long long declared = 0, present = 0;
     if ((major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX) &&
         wav_truncated(path, &declared, &present)) {
-        bl_internal_set_why(why, why_len,
+        bli_set_why(why, why_len,
                 "%s: truncated: data chunk declares %llu bytes, file holds %llu (%zu frames)", path,
                 declared, present, rec->frames);
         st = BL_EFORMAT;
         goto fail;
     }
     if (rec->frames == 0) {
-        bl_internal_set_why(why, why_len, "%s: no audio frames", path);
+        bli_set_why(why, why_len, "%s: no audio frames", path);
         st = BL_EFORMAT;
         goto fail;
     }
@@ -1030,11 +1030,11 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
              sub_name(info.format & SF_FORMAT_SUBMASK));
     const char *comment = sf_get_string(sf, SF_STR_COMMENT);
     if (comment && (st = apply_meta_text(rec, comment)) != BL_OK) {
-        bl_internal_set_why(why, why_len, "%s: out of memory reading metadata", path);
+        bli_set_why(why, why_len, "%s: out of memory reading metadata", path);
         goto fail;
     }
     if (cut_stream && (st = store_meta(rec, "truncated", "1")) != BL_OK) {
-        bl_internal_set_why(why, why_len, "%s: out of memory", path);
+        bli_set_why(why, why_len, "%s: out of memory", path);
         goto fail;
     }
     free(buf);
@@ -1058,11 +1058,11 @@ static bl_status file_meta(const bl_recording *rec, const char *path, char **tex
     size_t len = 0;
     *text = meta_text(rec, &len);
     if (!*text) {
-        bl_internal_set_why(why, why_len, "%s: out of memory", path);
+        bli_set_why(why, why_len, "%s: out of memory", path);
         return BL_ENOMEM;
     }
     if (len > BL_RECORDING_META_MAX) {
-        bl_internal_set_why(why, why_len,
+        bli_set_why(why, why_len,
                 "%s: metadata is %zu bytes; at most %d fit in a WAV comment (fewer channels or "
                 "shorter values)",
                 path, len, BL_RECORDING_META_MAX);
@@ -1077,7 +1077,7 @@ static bl_status open_for_write(const char *path, int sf_format, size_t channels
                                 SNDFILE **out, char *why, size_t why_len)
 {
     if (channels > 1024) {
-        bl_internal_set_why(why, why_len, "%s: %zu channels; libsndfile writes at most 1024", path, channels);
+        bli_set_why(why, why_len, "%s: %zu channels; libsndfile writes at most 1024", path, channels);
         return BL_EINVAL;
     }
     SF_INFO info;
@@ -1086,7 +1086,7 @@ static bl_status open_for_write(const char *path, int sf_format, size_t channels
     info.channels = (int)channels;
     info.format = sf_format;
     if (!sf_format_check(&info)) {
-        bl_internal_set_why(why, why_len, "%s: %s %s cannot hold %zu channels at %d Hz", path,
+        bli_set_why(why, why_len, "%s: %s %s cannot hold %zu channels at %d Hz", path,
                 major_name(sf_format & SF_FORMAT_TYPEMASK), sub_name(sf_format & SF_FORMAT_SUBMASK),
                 channels, info.samplerate);
         return BL_EINVAL;
@@ -1097,7 +1097,7 @@ static bl_status open_for_write(const char *path, int sf_format, size_t channels
         /* A system error reads better in the system's words than in
          * libsndfile's "System error : ..." wrapping. */
         int sys = errno;
-        bl_internal_set_why(why, why_len, "%s: cannot create: %s", path,
+        bli_set_why(why, why_len, "%s: cannot create: %s", path,
                             sf_error(NULL) == SF_ERR_SYSTEM && sys ? strerror(sys) : sf_strerror(NULL));
         return BL_EIO;
     }
@@ -1117,7 +1117,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
                             char *why, size_t why_len)
 {
     if (!rec || !path) {
-        bl_internal_set_why(why, why_len, "recording: NULL argument");
+        bli_set_why(why, why_len, "recording: NULL argument");
         return BL_EINVAL;
     }
     clear_why(why, why_len);
@@ -1126,17 +1126,17 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     if (st != BL_OK)
         return st;
     if (!integral_rate(rec->rate_hz)) {
-        bl_internal_set_why(why, why_len, "%s: sample rate %g Hz is not a whole number (audio files store "
+        bli_set_why(why, why_len, "%s: sample rate %g Hz is not a whole number (audio files store "
                 "integer rates)", path, rec->rate_hz);
         return BL_EINVAL;
     }
     if (format != BL_FORMAT_FLOAT32 && any_in_uv(rec)) {
-        bl_internal_set_why(why, why_len, "%s: samples are in uV; integer formats hold full-scale samples "
+        bli_set_why(why, why_len, "%s: samples are in uV; integer formats hold full-scale samples "
                 "only and would clip them: save as float32", path);
         return BL_EINVAL;
     }
     if (rec->frames == 0) {
-        bl_internal_set_why(why, why_len, "%s: no frames to save (the file would not load)", path);
+        bli_set_why(why, why_len, "%s: no frames to save (the file would not load)", path);
         return BL_EINVAL;
     }
     char *text = NULL;
@@ -1151,7 +1151,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     if (supports_strings(sf_format & SF_FORMAT_TYPEMASK)) {
         int err = sf_set_string(sf, SF_STR_COMMENT, text);
         if (err) {
-            bl_internal_set_why(why, why_len, "%s: cannot store metadata: %s", path, sf_error_number(err));
+            bli_set_why(why, why_len, "%s: cannot store metadata: %s", path, sf_error_number(err));
             st = BL_EIO;
         }
     }
@@ -1159,7 +1159,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     float *buf = st == BL_OK ? malloc((size_t)READ_CHUNK_FRAMES * rec->channels * sizeof *buf)
                              : NULL;
     if (st == BL_OK && !buf) {
-        bl_internal_set_why(why, why_len, "%s: out of memory", path);
+        bli_set_why(why, why_len, "%s: out of memory", path);
         st = BL_ENOMEM;
     }
     for (size_t pos = 0; st == BL_OK && pos < rec->frames; pos += READ_CHUNK_FRAMES) {
@@ -1171,7 +1171,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
         }
         sf_count_t w = sf_writef_float(sf, buf, (sf_count_t)n);
         if (w != (sf_count_t)n) {
-            bl_internal_set_why(why, why_len, "%s: write failed after %zu frames: %s", path,
+            bli_set_why(why, why_len, "%s: write failed after %zu frames: %s", path,
                     pos + (size_t)(w > 0 ? w : 0), sf_strerror(sf));
             st = BL_EIO;
         }
@@ -1179,7 +1179,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     free(buf);
     int err = sf_close(sf);
     if (st == BL_OK && err) {
-        bl_internal_set_why(why, why_len, "%s: cannot finish file: %s", path, sf_error_number(err));
+        bli_set_why(why, why_len, "%s: cannot finish file: %s", path, sf_error_number(err));
         st = BL_EIO;
     }
     return st;
@@ -1216,7 +1216,7 @@ static bl_status writer_store_comment(bl_writer *w, char *why, size_t why_len)
     int err = sf_set_string(w->sf, SF_STR_COMMENT, text);
     free(text);
     if (err) {
-        bl_internal_set_why(why, why_len, "%s: cannot store metadata: %s", w->path, sf_error_number(err));
+        bli_set_why(why, why_len, "%s: cannot store metadata: %s", w->path, sf_error_number(err));
         return BL_EIO;
     }
     return BL_OK;
@@ -1228,16 +1228,16 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
     if (out)
         *out = NULL;
     if (!path || !out || channels == 0) {
-        bl_internal_set_why(why, why_len, "writer: NULL argument or zero channels");
+        bli_set_why(why, why_len, "writer: NULL argument or zero channels");
         return BL_EINVAL;
     }
     clear_why(why, why_len);
     if (!integral_rate(rate_hz)) {
-        bl_internal_set_why(why, why_len, "%s: sample rate %g Hz is not a positive whole number", path, rate_hz);
+        bli_set_why(why, why_len, "%s: sample rate %g Hz is not a positive whole number", path, rate_hz);
         return BL_EINVAL;
     }
     if (meta && meta->channels != channels) {
-        bl_internal_set_why(why, why_len, "%s: metadata describes %zu channels but the writer has %zu", path,
+        bli_set_why(why, why_len, "%s: metadata describes %zu channels but the writer has %zu", path,
                 meta->channels, channels);
         return BL_EINVAL;
     }
@@ -1248,7 +1248,7 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
     bl_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->path = dup_str(path)) ||
         bl_recording_create(channels, 0, rate_hz, &w->meta) != BL_OK) {
-        bl_internal_set_why(why, why_len, "%s: out of memory", path);
+        bli_set_why(why, why_len, "%s: out of memory", path);
         st = BL_ENOMEM;
         goto fail;
     }
@@ -1264,7 +1264,7 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
         for (size_t i = 0; st == BL_OK && i < meta->meta_count; i++)
             st = store_meta(w->meta, meta->meta[i].key, meta->meta[i].value);
         if (st != BL_OK) {
-            bl_internal_set_why(why, why_len, "%s: out of memory", path);
+            bli_set_why(why, why_len, "%s: out of memory", path);
             goto fail;
         }
     }
@@ -1295,18 +1295,18 @@ bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames,
                           size_t why_len)
 {
     if (!w || (!interleaved && frames > 0)) {
-        bl_internal_set_why(why, why_len, "writer: NULL argument");
+        bli_set_why(why, why_len, "writer: NULL argument");
         return BL_EINVAL;
     }
     if (w->failed) {
-        bl_internal_set_why(why, why_len, "%s: an earlier write failed; %zu frames are in the file", w->path,
+        bli_set_why(why, why_len, "%s: an earlier write failed; %zu frames are in the file", w->path,
                 w->frames);
         return BL_EIO;
     }
     if (frames == 0)
         return BL_OK;
     if (frames > (size_t)INT64_MAX / w->channels) {
-        bl_internal_set_why(why, why_len, "%s: block of %zu frames is too large", w->path, frames);
+        bli_set_why(why, why_len, "%s: block of %zu frames is too large", w->path, frames);
         return BL_EINVAL;
     }
     /* Metadata precedes the audio in every format; store it now so keys
@@ -1324,7 +1324,7 @@ bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames,
     if (n != (sf_count_t)frames) {
         w->failed = 1;
         /* libsndfile's text carries the system reason ("File too large"). */
-        bl_internal_set_why(why, why_len, "%s: write failed after %zu frames: %s", w->path, w->frames,
+        bli_set_why(why, why_len, "%s: write failed after %zu frames: %s", w->path, w->frames,
                 sf_strerror(w->sf));
         return BL_EIO;
     }
@@ -1369,7 +1369,7 @@ size_t bl_writer_frames(const bl_writer *w)
 bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len)
 {
     if (!w) {
-        bl_internal_set_why(why, why_len, "writer: NULL argument");
+        bli_set_why(why, why_len, "writer: NULL argument");
         return BL_EINVAL;
     }
     clear_why(why, why_len);
@@ -1379,7 +1379,7 @@ bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len)
         st = writer_store_comment(w, why, why_len);
     int err = sf_close(w->sf);
     if (err && st == BL_OK) {
-        bl_internal_set_why(why, why_len, "%s: cannot finish file: %s", w->path, sf_error_number(err));
+        bli_set_why(why, why_len, "%s: cannot finish file: %s", w->path, sf_error_number(err));
         st = BL_EIO;
     }
     bl_recording_destroy(w->meta);

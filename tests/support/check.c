@@ -5,19 +5,19 @@
 #include <cjson/cJSON.h>
 #include <sys/stat.h>
 
-int bl_test_failures = 0;
+int test_failures = 0;
 
-int bl_test_finish(const char *name)
+int test_finish(const char *name)
 {
-    if (bl_test_failures) {
-        fprintf(stderr, "%s: %d check(s) failed\n", name, bl_test_failures);
+    if (test_failures) {
+        fprintf(stderr, "%s: %d check(s) failed\n", name, test_failures);
         return 1;
     }
     printf("%s: all checks passed\n", name);
     return 0;
 }
 
-void bl_test_skip(const char *why)
+void test_skip(const char *why)
 {
     fprintf(stderr, "SKIPPED: %s\n", why);
     exit(77);
@@ -29,43 +29,43 @@ static const char *env_dir(const char *var)
     if (!v || !*v) {
         char msg[128];
         snprintf(msg, sizeof msg, "environment variable %s is not set (run through ctest)", var);
-        bl_test_skip(msg);
+        test_skip(msg);
     }
     return v;
 }
 
-const char *bl_test_fixtures(void) { return env_dir("BL_FIXTURES"); }
-const char *bl_test_tools(void) { return env_dir("BL_TOOLS"); }
+const char *test_fixtures(void) { return env_dir("BL_FIXTURES"); }
+const char *test_tools(void) { return env_dir("BL_TOOLS"); }
 
-const char *bl_test_real_data(void)
+const char *test_real_data(void)
 {
     const char *d = env_dir("BL_REAL_DATA");
     struct stat st;
     if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode)) {
         char msg[1024];
         snprintf(msg, sizeof msg, "real recordings folder %s is absent", d);
-        bl_test_skip(msg);
+        test_skip(msg);
     }
     return d;
 }
 
-char *bl_test_path(char *buf, size_t len, const char *dir, const char *name)
+char *test_path(char *buf, size_t len, const char *dir, const char *name)
 {
     snprintf(buf, len, "%s/%s", dir, name);
     return buf;
 }
 
-void bl_test_require_file(const char *path)
+void test_require_file(const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
         char msg[1200];
         snprintf(msg, sizeof msg, "required file %s is missing", path);
-        bl_test_skip(msg);
+        test_skip(msg);
     }
 }
 
-char *bl_test_slurp(const char *path)
+char *test_slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -82,12 +82,12 @@ char *bl_test_slurp(const char *path)
     return s;
 }
 
-void *bl_test_load_json_fixture(const char *name)
+void *test_json_fixture(const char *name)
 {
     char path[1024];
-    bl_test_path(path, sizeof path, bl_test_fixtures(), name);
-    bl_test_require_file(path);
-    char *text = bl_test_slurp(path);
+    test_path(path, sizeof path, test_fixtures(), name);
+    test_require_file(path);
+    char *text = test_slurp(path);
     CHECK_MSG(text != NULL, "cannot read %s", path);
     if (!text) return NULL;
     cJSON *j = cJSON_Parse(text);
