@@ -36,7 +36,7 @@ static bl_recording *make(double rate, double seconds, double mains, const char 
         for (int h = 1; h <= 3 && mains > 0; h++) x[i] += (float)(0.05 / h * sin(2 * M_PI * mains * h * t));
         aux[i] = (float)(t / seconds);
     }
-    if (map) bl_recording_set_map(r, map);
+    if (map) bl_recording_set_map(r, map, NULL, 0);
     return r;
 }
 

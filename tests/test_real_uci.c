@@ -85,7 +85,7 @@ static result analyse(const char *dir, const char *name)
         fprintf(stderr, "%s: %s\n", wav, why);
         return r;
     }
-    bl_recording_set_map(rec, map);
+    bl_recording_set_map(rec, map, NULL, 0);
     bl_envelope_config cfg;
     bl_envelope_config_default(&cfg);
     cfg.rate_hz = 1000;

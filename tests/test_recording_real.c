@@ -71,7 +71,7 @@ static void check_one(const char *dir, const char *sub, const char *wav)
                     used += (size_t)snprintf(map + used, sizeof map - used, "%s%s", used ? "," : "",
                                              e->valuestring);
             }
-            st = bl_recording_set_map(r, map);
+            st = bl_recording_set_map(r, map, NULL, 0);
             CHECK_MSG(st == BL_OK, "%s: sidecar map \"%s\" rejected (%d)", json, map, st);
         }
         cJSON_Delete(root);

@@ -22,6 +22,7 @@ const char *bl_strerror(int status)
     case BL_EDEVICE: return "audio device unavailable";
     case BL_ENODATA: return "no data to analyse";
     case BL_ESTATE: return "invalid in the current state";
+    case BL_EUNIT: return "units would be mixed (uV and full scale)";
     default: return "unknown status";
     }
 }

@@ -52,18 +52,10 @@ static bl_status check_config(const bl_envelope_config *cfg)
  * map) into ptrs, their number into *count. */
 static bl_status emg_channels(bl_recording *rec, float **ptrs, size_t *count)
 {
-    size_t channels = bl_recording_channels(rec);
-    const char *text = bl_recording_map(rec);
-    bl_chanmap *map = NULL;
-    if (text && bl_chanmap_parse(text, &map, NULL, 0) != BL_OK) return BL_EMAP;
-    if (map && bl_chanmap_count(map) != channels) {
-        bl_chanmap_destroy(map);
-        return BL_EMAP;
-    }
+    const bl_chanmap *map = bl_recording_chanmap(rec);
     *count = 0;
-    for (size_t c = 0; c < channels; c++)
-        if (!map || bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX) ptrs[(*count)++] = bl_recording_data(rec, c);
-    bl_chanmap_destroy(map);
+    for (size_t c = 0; c < bl_recording_channels(rec); c++)
+        if (bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX) ptrs[(*count)++] = bl_recording_data(rec, c);
     return BL_OK;
 }
 

@@ -12,7 +12,8 @@
 struct bl_mvc {
     size_t channels;
     double window_s;
-    char *map_canon;          /* canonical map text, or NULL */
+    bl_chanmap *map;          /* the session's map, or NULL */
+    const char *unit;         /* the session's amplitude unit ("uV", "full scale") */
     unsigned char *is_emg;    /* per channel */
     bl_mvc_reference *refs;   /* per channel */
     size_t trials;
@@ -33,46 +34,13 @@ const char *bl_mvc_source_name(bl_mvc_source s)
     return "none";
 }
 
-/* Canonical form of a map text ("L.ST,L.BF"), or NULL with BL_EMAP. */
-static bl_status canon_map(const char *text, size_t channels, char **canon, unsigned char *is_emg,
-                           char *why, size_t why_len)
+bl_status bl_mvc_create(const bl_recording *layout, const bl_mvc_config *cfg, bl_mvc **out, char *why,
+                        size_t why_len)
 {
-    bl_chanmap *map = NULL;
-    char line[256] = "";
-    bl_status st = bl_chanmap_parse(text, &map, line, sizeof line);
-    if (st != BL_OK) {
-        if (why && why_len) snprintf(why, why_len, "channel map: %s", line);
-        return st == BL_ENOMEM ? BL_ENOMEM : BL_EMAP;
-    }
-    if (bl_chanmap_count(map) != channels) {
-        if (why && why_len)
-            snprintf(why, why_len, "channel map has %zu entries for %zu channels",
-                     bl_chanmap_count(map), channels);
-        bl_chanmap_destroy(map);
-        return BL_EMAP;
-    }
-    size_t len = 64 + 16 * channels;
-    char *buf = malloc(len);
-    if (!buf) { bl_chanmap_destroy(map); return BL_ENOMEM; }
-    while (bl_chanmap_format(map, buf, len) == BL_ERANGE) {
-        len *= 2;
-        char *p = realloc(buf, len);
-        if (!p) { free(buf); bl_chanmap_destroy(map); return BL_ENOMEM; }
-        buf = p;
-    }
-    if (is_emg)
-        for (size_t c = 0; c < channels; c++)
-            is_emg[c] = bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX;
-    bl_chanmap_destroy(map);
-    *canon = buf;
-    return BL_OK;
-}
-
-bl_status bl_mvc_create(size_t channels, const char *map_text, const bl_mvc_config *cfg,
-                        bl_mvc **out, char *why, size_t why_len)
-{
-    if (!out || channels == 0) return BL_EINVAL;
+    if (!out) return BL_EINVAL;
     *out = NULL;
+    size_t channels = bl_recording_channels(layout);
+    if (!layout || channels == 0) return BL_EINVAL;
     bl_mvc_config def;
     bl_mvc_config_default(&def);
     if (!cfg) cfg = &def;
@@ -82,14 +50,17 @@ bl_status bl_mvc_create(size_t channels, const char *map_text, const bl_mvc_conf
     if (!m) return BL_ENOMEM;
     m->channels = channels;
     m->window_s = cfg->window_s;
+    /* The unit names are static strings of the recording layer. */
+    m->unit = bl_recording_unit(layout);
     m->is_emg = malloc(channels);
     m->refs = calloc(channels, sizeof *m->refs);
-    if (!m->is_emg || !m->refs) { bl_mvc_destroy(m); return BL_ENOMEM; }
-    memset(m->is_emg, 1, channels);
-    if (map_text) {
-        bl_status st = canon_map(map_text, channels, &m->map_canon, m->is_emg, why, why_len);
-        if (st != BL_OK) { bl_mvc_destroy(m); return st; }
+    const bl_chanmap *map = bl_recording_chanmap(layout);
+    if (!m->is_emg || !m->refs || (map && bl_chanmap_copy(map, &m->map) != BL_OK)) {
+        bl_mvc_destroy(m);
+        if (why && why_len) snprintf(why, why_len, "out of memory");
+        return BL_ENOMEM;
     }
+    for (size_t c = 0; c < channels; c++) m->is_emg[c] = bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX;
     *out = m;
     return BL_OK;
 }
@@ -97,7 +68,7 @@ bl_status bl_mvc_create(size_t channels, const char *map_text, const bl_mvc_conf
 void bl_mvc_destroy(bl_mvc *m)
 {
     if (!m) return;
-    free(m->map_canon);
+    bl_chanmap_destroy(m->map);
     free(m->is_emg);
     free(m->refs);
     free(m);
@@ -106,7 +77,7 @@ void bl_mvc_destroy(bl_mvc *m)
 size_t bl_mvc_channels(const bl_mvc *m) { return m ? m->channels : 0; }
 size_t bl_mvc_trials(const bl_mvc *m) { return m ? m->trials : 0; }
 
-bl_status bl_mvc_get(const bl_mvc *m, size_t channel, bl_mvc_reference *out)
+bl_status bl_mvc_get_reference(const bl_mvc *m, size_t channel, bl_mvc_reference *out)
 {
     if (!m || !out) return BL_EINVAL;
     if (channel >= m->channels) return BL_ERANGE;
@@ -151,32 +122,29 @@ bl_status bl_mvc_peak_average(const float *x, size_t n, double rate_hz, double w
     return BL_OK;
 }
 
-/* Check that `rec` has the session's layout. */
-static bl_status check_layout(const bl_mvc *m, const bl_recording *rec, const char *what, char *why,
-                              size_t why_len)
+/* Check that `rec` has the session's layout and unit. `why` follows the
+ * caller's name for it: "has 3 channels but the session has 4". */
+static bl_status check_layout(const bl_mvc *m, const bl_recording *rec, char *why, size_t why_len)
 {
     size_t ch = bl_recording_channels(rec);
     if (ch != m->channels) {
-        if (why && why_len)
-            snprintf(why, why_len, "%s has %zu channels but the session has %zu", what, ch,
-                     m->channels);
+        if (why && why_len) snprintf(why, why_len, "has %zu channels but the session has %zu", ch, m->channels);
         return BL_EMAP;
     }
-    const char *text = bl_recording_map(rec);
-    if (!text || !m->map_canon) return BL_OK;
-    char *canon = NULL;
-    char line[256] = "";
-    bl_status st = canon_map(text, ch, &canon, NULL, line, sizeof line);
-    if (st != BL_OK) {
-        if (why && why_len) snprintf(why, why_len, "%s: %s", what, line);
-        return st;
+    const bl_chanmap *map = bl_recording_chanmap(rec);
+    if (map && m->map && !bl_chanmap_equal(map, m->map)) {
+        if (why && why_len)
+            snprintf(why, why_len, "has channel map %s but the session has %s", bl_chanmap_text(map),
+                     bl_chanmap_text(m->map));
+        return BL_EMAP;
     }
-    int same = strcmp(canon, m->map_canon) == 0;
-    if (!same && why && why_len)
-        snprintf(why, why_len, "%s has channel map %s but the session has %s", what, canon,
-                 m->map_canon);
-    free(canon);
-    return same ? BL_OK : BL_EMAP;
+    if (strcmp(bl_recording_unit(rec), m->unit) != 0) {
+        if (why && why_len)
+            snprintf(why, why_len, "is in %s but the session is in %s (give both files the same amplifier gains)",
+                     bl_recording_unit(rec), m->unit);
+        return BL_EUNIT;
+    }
+    return BL_OK;
 }
 
 /* Per-channel largest moving averages of `rec` into peaks/centres; a
@@ -204,7 +172,7 @@ static bl_status recording_peaks(const bl_mvc *m, const bl_recording *rec, int a
 static bl_status fold(bl_mvc *m, const bl_recording *rec, int session, char *why, size_t why_len)
 {
     if (!m || !rec) return BL_EINVAL;
-    bl_status st = check_layout(m, rec, session ? "the session" : "MVC trial", why, why_len);
+    bl_status st = check_layout(m, rec, why, why_len);
     if (st != BL_OK) return st;
     double *peaks = malloc(2 * m->channels * sizeof *peaks);
     if (!peaks) return BL_ENOMEM;
@@ -267,7 +235,7 @@ bl_status bl_mvc_apply_channel(const bl_mvc *m, size_t channel, const float *env
 bl_status bl_mvc_apply(const bl_mvc *m, bl_recording *envelope, char *why, size_t why_len)
 {
     if (!m || !envelope) return BL_EINVAL;
-    bl_status st = check_layout(m, envelope, "the envelope", why, why_len);
+    bl_status st = check_layout(m, envelope, why, why_len);
     if (st != BL_OK) return st;
     for (size_t c = 0; c < m->channels; c++) {
         const bl_mvc_reference *r = &m->refs[c];

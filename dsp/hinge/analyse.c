@@ -200,21 +200,7 @@ static bl_status setup_channels(bl_hinge *h, const bl_recording *session, char *
     h->ref = calloc(nch, sizeof *h->ref);
     h->mf_slope = calloc(nch, sizeof *h->mf_slope);
     if (!h->name || !h->muscle || !h->chain || !h->state || !h->ref || !h->mf_slope) return BL_ENOMEM;
-    const char *text = bl_recording_map(session);
-    bl_chanmap *map = NULL;
-    if (text) {
-        char line[256] = "";
-        bl_status st = bl_chanmap_parse(text, &map, line, sizeof line);
-        if (st != BL_OK) {
-            bli_set_why(why, why_len, "channel map: %s", line);
-            return st == BL_ENOMEM ? BL_ENOMEM : BL_EMAP;
-        }
-        if (bl_chanmap_count(map) != nch) {
-            bli_set_why(why, why_len, "channel map has %zu entries for %zu channels", bl_chanmap_count(map), nch);
-            bl_chanmap_destroy(map);
-            return BL_EMAP;
-        }
-    }
+    const bl_chanmap *map = bl_recording_chanmap(session);
     for (size_t c = 0; c < nch; c++) {
         if (map) {
             h->muscle[c] = bl_chanmap_muscle(map, c);
@@ -228,8 +214,7 @@ static bl_status setup_channels(bl_hinge *h, const bl_recording *session, char *
         h->state[c] = h->muscle[c] == BL_MUSCLE_AUX ? BL_HINGE_CH_AUX : BL_HINGE_CH_OK;
         h->mf_slope[c] = NAN;
     }
-    bl_chanmap_destroy(map);
-    if (!text)
+    if (!map)
         return add_warning(h, "no channel map: channels are unnamed EMG, no torque-chain verdict is possible");
     return BL_OK;
 }
@@ -276,7 +261,7 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
 {
     bl_mvc *m = NULL;
     char line[256] = "";
-    bl_status st = bl_mvc_create(h->nch, bl_recording_map(h->env), &h->cfg.mvc, &m, line, sizeof line);
+    bl_status st = bl_mvc_create(h->env, &h->cfg.mvc, &m, line, sizeof line);
     if (st != BL_OK) {
         bli_set_why(why, why_len, "%s", line);
         return st;
@@ -288,11 +273,10 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
             bli_set_why(why, why_len, "mvc trial %zu: missing", t + 1);
             break;
         }
-        /* %MVC divides session by trial: both must be in the same unit. */
-        if (strcmp(bl_recording_unit(mvc[t]), bl_recording_unit(h->env)) != 0) {
-            st = BL_EMAP;
-            bli_set_why(why, why_len, "mvc trial %zu is in %s but the session is in %s (give both files the same "
-                    "amplifier gains)", t + 1, bl_recording_unit(mvc[t]), bl_recording_unit(h->env));
+        /* %MVC divides session by trial: both must be in the same unit
+         * (checked before the trial is conditioned, for a clear message). */
+        if ((st = bl_recording_check_same_unit(mvc[t], h->env, line, sizeof line)) != BL_OK) {
+            bli_set_why(why, why_len, "mvc trial %zu %s", t + 1, line);
             break;
         }
         st = bl_envelope_recording(mvc[t], &h->cfg.envelope, &tenv, NULL);
@@ -301,7 +285,7 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
             break;
         }
         st = bl_mvc_add_trial(m, tenv, line, sizeof line);
-        if (st != BL_OK) bli_set_why(why, why_len, "mvc trial %zu: %s", t + 1, line[0] ? line : bl_strerror(st));
+        if (st != BL_OK) bli_set_why(why, why_len, "mvc trial %zu %s", t + 1, line[0] ? line : bl_strerror(st));
         bl_recording_destroy(tenv);
     }
     if (st == BL_OK) {
@@ -313,7 +297,7 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
     size_t n = bl_recording_frames(h->env);
     for (size_t c = 0; c < h->nch && st == BL_OK; c++) {
         if (h->state[c] == BL_HINGE_CH_AUX) continue;
-        bl_mvc_get(m, c, &h->ref[c]);
+        bl_mvc_get_reference(m, c, &h->ref[c]);
         if (h->state[c] != BL_HINGE_CH_OK) continue;
         float *x = bl_recording_data(h->env, c);
         bl_status a = bl_mvc_apply_channel(m, c, x, x, n);

@@ -1,9 +1,9 @@
 /* Channel maps: parse, format and look up `SIDE.CODE` entries.
  *
- * The muscle table mirrors DESIGN.md ("Channels and muscles"); it is the one
- * place codes, names, groups and default torque chains live. Parsing is
- * strict because a typo in a map silently mislabels a muscle, which would
- * turn a medial/lateral comparison upside down. */
+ * Parsing is strict because a typo in a map silently mislabels a muscle,
+ * which would turn a medial/lateral comparison upside down. A parsed map
+ * keeps its canonical text, so every layer above passes the parsed map
+ * around and nobody parses twice. */
 #include "backline/chanmap.h"
 #include "internal.h"
 
@@ -25,97 +25,9 @@ struct entry {
 
 struct bl_chanmap {
     size_t count;
+    char *text;              /* canonical text, "L.ST,L.BF" */
     struct entry entries[];
 };
-
-struct muscle_info {
-    const char *code;
-    const char *name;
-    bl_group group;
-    bl_chain chain;
-};
-
-/* Indexed by bl_muscle; order must match the enum. */
-static const struct muscle_info muscles[BL_MUSCLE_COUNT] = {
-    [BL_MUSCLE_ST] = {"ST", "semitendinosus", BL_GROUP_MEDIAL_HAMSTRING, BL_CHAIN_INTERNAL},
-    [BL_MUSCLE_SM] = {"SM", "semimembranosus", BL_GROUP_MEDIAL_HAMSTRING, BL_CHAIN_INTERNAL},
-    [BL_MUSCLE_BF] = {"BF", "biceps femoris (long head)", BL_GROUP_LATERAL_HAMSTRING,
-                      BL_CHAIN_EXTERNAL},
-    [BL_MUSCLE_GMAX] = {"GMAX", "gluteus maximus", BL_GROUP_GLUTE, BL_CHAIN_INTERNAL},
-    [BL_MUSCLE_GMED] = {"GMED", "gluteus medius", BL_GROUP_GLUTE, BL_CHAIN_EXTERNAL},
-    [BL_MUSCLE_VM] = {"VM", "vastus medialis", BL_GROUP_QUAD, BL_CHAIN_INTERNAL},
-    [BL_MUSCLE_VL] = {"VL", "vastus lateralis", BL_GROUP_QUAD, BL_CHAIN_EXTERNAL},
-    [BL_MUSCLE_RF] = {"RF", "rectus femoris", BL_GROUP_QUAD, BL_CHAIN_NONE},
-    [BL_MUSCLE_ES] = {"ES", "lumbar erector spinae", BL_GROUP_TRUNK, BL_CHAIN_EXTERNAL},
-    [BL_MUSCLE_EO] = {"EO", "external oblique", BL_GROUP_TRUNK, BL_CHAIN_INTERNAL},
-    [BL_MUSCLE_IO] = {"IO", "internal oblique", BL_GROUP_TRUNK, BL_CHAIN_EXTERNAL},
-    [BL_MUSCLE_MG] = {"MG", "medial gastrocnemius", BL_GROUP_CALF, BL_CHAIN_INTERNAL},
-    [BL_MUSCLE_LG] = {"LG", "lateral gastrocnemius", BL_GROUP_CALF, BL_CHAIN_EXTERNAL},
-    [BL_MUSCLE_TFL] = {"TFL", "tensor fasciae latae", BL_GROUP_OTHER, BL_CHAIN_EXTERNAL},
-    [BL_MUSCLE_TA] = {"TA", "tibialis anterior", BL_GROUP_OTHER, BL_CHAIN_NONE},
-    [BL_MUSCLE_PL] = {"PL", "peroneus longus", BL_GROUP_OTHER, BL_CHAIN_NONE},
-    [BL_MUSCLE_SOL] = {"SOL", "soleus", BL_GROUP_OTHER, BL_CHAIN_NONE},
-    [BL_MUSCLE_EMG] = {"EMG", "unnamed muscle", BL_GROUP_OTHER, BL_CHAIN_NONE},
-    [BL_MUSCLE_AUX] = {"AUX", "auxiliary (not EMG)", BL_GROUP_NOT_EMG, BL_CHAIN_NONE},
-};
-
-static const char codes_list[] =
-    "ST, SM, BF, GMAX, GMED, VM, VL, RF, ES, EO, IO, MG, LG, TFL, TA, PL, SOL, EMG, AUX";
-
-const char *bl_muscle_code(bl_muscle m)
-{
-    if ((unsigned)m >= BL_MUSCLE_COUNT)
-        return NULL;
-    return muscles[m].code;
-}
-
-const char *bl_muscle_name(bl_muscle m)
-{
-    if ((unsigned)m >= BL_MUSCLE_COUNT)
-        return NULL;
-    return muscles[m].name;
-}
-
-bl_muscle bl_muscle_from_code(const char *code)
-{
-    if (!code)
-        return BL_MUSCLE_COUNT;
-    for (int i = 0; i < BL_MUSCLE_COUNT; i++)
-        if (strcmp(code, muscles[i].code) == 0)
-            return (bl_muscle)i;
-    return BL_MUSCLE_COUNT;
-}
-
-bl_group bl_muscle_group(bl_muscle m)
-{
-    /* The header promises no sentinel group; an invalid muscle is "other"
-     * rather than silently a hamstring (group value 0). */
-    if ((unsigned)m >= BL_MUSCLE_COUNT)
-        return BL_GROUP_OTHER;
-    return muscles[m].group;
-}
-
-bl_chain bl_muscle_default_chain(bl_muscle m)
-{
-    if ((unsigned)m >= BL_MUSCLE_COUNT)
-        return BL_CHAIN_NONE;
-    return muscles[m].chain;
-}
-
-const char *bl_chain_name(bl_chain c)
-{
-    switch (c) {
-    case BL_CHAIN_INTERNAL: return "internal";
-    case BL_CHAIN_EXTERNAL: return "external";
-    case BL_CHAIN_NONE: return "none";
-    default: return NULL;
-    }
-}
-
-const char *bl_muscle_codes_list(void)
-{
-    return codes_list;
-}
 
 /* Parse one trimmed entry [s, s+len). Returns 0 on success, otherwise
  * writes the reason into `why`. */
@@ -157,14 +69,14 @@ static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, c
         if (len > n) {
             /* The code part is longer than any valid code. */
             bli_set_why(why, why_len, "channel map entry %zu \"%s%s\": unknown muscle code (valid: %s)",
-                    pos, buf, shown_ellipsis, codes_list);
+                    pos, buf, shown_ellipsis, bl_muscle_codes_list());
             return -1;
         }
     }
     bl_muscle m = len > n ? BL_MUSCLE_COUNT : bl_muscle_from_code(code);
     if (m == BL_MUSCLE_COUNT) {
         bli_set_why(why, why_len, "channel map entry %zu \"%s%s\": unknown muscle code \"%s%s\" (valid: %s)",
-                pos, buf, shown_ellipsis, code, shown_ellipsis, codes_list);
+                pos, buf, shown_ellipsis, code, shown_ellipsis, bl_muscle_codes_list());
         return -1;
     }
     e->side = side;
@@ -177,6 +89,39 @@ static int parse_entry(const char *s, size_t len, size_t pos, struct entry *e, c
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void entry_text(const struct entry *e, char out[BL_ENTRY_NAME_MAX])
+{
+    const char *prefix = e->side == BL_SIDE_LEFT ? "L." : e->side == BL_SIDE_RIGHT ? "R." : "";
+    snprintf(out, BL_ENTRY_NAME_MAX, "%s%s", prefix, bl_muscle_code(e->muscle));
+}
+
+/* A map of `count` entries (filled by the caller) with room for its text. */
+static bl_chanmap *alloc_map(size_t count)
+{
+    bl_chanmap *map = malloc(sizeof *map + count * sizeof map->entries[0]);
+    if (!map)
+        return NULL;
+    map->count = count;
+    map->text = malloc(count * BL_ENTRY_NAME_MAX + 1);
+    if (!map->text) {
+        free(map);
+        return NULL;
+    }
+    map->text[0] = '\0';
+    return map;
+}
+
+/* The canonical text, once the entries are in place. */
+static void build_text(bl_chanmap *map)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < map->count; i++) {
+        char tmp[BL_ENTRY_NAME_MAX];
+        entry_text(&map->entries[i], tmp);
+        used += (size_t)sprintf(map->text + used, "%s%s", i ? "," : "", tmp);
+    }
 }
 
 bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t why_len)
@@ -200,12 +145,11 @@ bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t
                 BL_CHANMAP_MAX_ENTRIES);
         return BL_EMAP;
     }
-    bl_chanmap *map = malloc(sizeof *map + count * sizeof map->entries[0]);
+    bl_chanmap *map = alloc_map(count);
     if (!map) {
         bli_set_why(why, why_len, "channel map: out of memory");
         return BL_ENOMEM;
     }
-    map->count = count;
 
     const char *p = text;
     for (size_t i = 0; i < count; i++) {
@@ -218,23 +162,73 @@ bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t
         while (b > a && is_space(b[-1]))
             b--;
         if (parse_entry(a, (size_t)(b - a), i + 1, &map->entries[i], why, why_len) != 0) {
-            free(map);
+            bl_chanmap_destroy(map);
             return BL_EMAP;
         }
         p = *end ? end + 1 : end;
     }
+    build_text(map);
     *out = map;
     return BL_OK;
 }
 
+bl_status bl_chanmap_select(const bl_chanmap *map, const size_t *index, size_t n, bl_chanmap **out)
+{
+    if (out)
+        *out = NULL;
+    if (!map || !index || n == 0 || !out)
+        return BL_EINVAL;
+    for (size_t k = 0; k < n; k++)
+        if (index[k] >= map->count)
+            return BL_ERANGE;
+    bl_chanmap *sel = alloc_map(n);
+    if (!sel)
+        return BL_ENOMEM;
+    for (size_t k = 0; k < n; k++)
+        sel->entries[k] = map->entries[index[k]];
+    build_text(sel);
+    *out = sel;
+    return BL_OK;
+}
+
+bl_status bl_chanmap_copy(const bl_chanmap *map, bl_chanmap **out)
+{
+    if (out)
+        *out = NULL;
+    if (!map || !out)
+        return BL_EINVAL;
+    bl_chanmap *c = alloc_map(map->count);
+    if (!c)
+        return BL_ENOMEM;
+    memcpy(c->entries, map->entries, map->count * sizeof map->entries[0]);
+    strcpy(c->text, map->text);
+    *out = c;
+    return BL_OK;
+}
+
+int bl_chanmap_equal(const bl_chanmap *a, const bl_chanmap *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a->text, b->text) == 0;
+}
+
 void bl_chanmap_destroy(bl_chanmap *map)
 {
+    if (!map)
+        return;
+    free(map->text);
     free(map);
 }
 
 size_t bl_chanmap_count(const bl_chanmap *map)
 {
     return map ? map->count : 0;
+}
+
+const char *bl_chanmap_text(const bl_chanmap *map)
+{
+    return map ? map->text : "";
 }
 
 bl_side bl_chanmap_side(const bl_chanmap *map, size_t index)
@@ -251,12 +245,6 @@ bl_muscle bl_chanmap_muscle(const bl_chanmap *map, size_t index)
     return map->entries[index].muscle;
 }
 
-static void entry_text(const struct entry *e, char out[BL_ENTRY_NAME_MAX])
-{
-    const char *prefix = e->side == BL_SIDE_LEFT ? "L." : e->side == BL_SIDE_RIGHT ? "R." : "";
-    snprintf(out, BL_ENTRY_NAME_MAX, "%s%s", prefix, muscles[e->muscle].code);
-}
-
 bl_status bl_chanmap_entry_name(const bl_chanmap *map, size_t index, char *buf, size_t buf_len)
 {
     if (!map || !buf || buf_len == 0 || index >= map->count)
@@ -271,17 +259,9 @@ bl_status bl_chanmap_format(const bl_chanmap *map, char *buf, size_t buf_len)
 {
     if (!map || !buf || buf_len == 0)
         return BL_EINVAL;
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < map->count; i++) {
-        char tmp[BL_ENTRY_NAME_MAX];
-        entry_text(&map->entries[i], tmp);
-        int n = snprintf(buf + used, buf_len - used, "%s%s", i ? "," : "", tmp);
-        if (n < 0 || (size_t)n >= buf_len - used)
-            return BL_ERANGE; /* snprintf left a truncated, terminated string */
-        used += (size_t)n;
-    }
-    return BL_OK;
+    int n = snprintf(buf, buf_len, "%s", map->text);
+    /* snprintf leaves a truncated, terminated string when it does not fit */
+    return n >= 0 && (size_t)n < buf_len ? BL_OK : BL_ERANGE;
 }
 
 bl_status bl_chanmap_validate(const bl_chanmap *map, size_t channels, char *why, size_t why_len)

@@ -315,7 +315,7 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
     }
 
     /* Metadata: what makes the file describe itself. */
-    if ((st = bl_recording_set_map(rec, s->map_text)) != BL_OK)
+    if ((st = bl_recording_set_chanmap(rec, s->map, NULL, 0)) != BL_OK)
         goto fail;
     if ((st = bl_recording_set_full_scale(rec, cfg->full_scale_v)) != BL_OK)
         goto fail;

@@ -29,7 +29,8 @@ typedef enum bl_status {
     BL_ERATE = -8,      /* a sample rate too low for surface EMG */
     BL_EDEVICE = -9,    /* an audio device missing, busy or gone */
     BL_ENODATA = -10,   /* nothing to analyse: empty signal or no events found */
-    BL_ESTATE = -11     /* call not valid in the object's current state */
+    BL_ESTATE = -11,    /* call not valid in the object's current state */
+    BL_EUNIT = -12      /* amplitudes in different units (µV and full scale) would be mixed */
 } bl_status;
 
 /* A short English description of a status code; never NULL. */

@@ -42,9 +42,21 @@ typedef struct bl_chanmap bl_chanmap;
  * BL_ENOMEM), leaves *out NULL and, when `why` is not NULL, writes one line
  * naming the offending entry (1-based position and text) and what is valid. */
 bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t why_len);
+/* An independent copy. BL_EINVAL (NULL), BL_ENOMEM; *out NULL on failure. */
+bl_status bl_chanmap_copy(const bl_chanmap *map, bl_chanmap **out);
+/* The entries index[0..n) of `map`, in that order. BL_EINVAL (NULL, n 0),
+ * BL_ERANGE (an index past the end), BL_ENOMEM; *out NULL on failure. */
+bl_status bl_chanmap_select(const bl_chanmap *map, const size_t *index, size_t n, bl_chanmap **out);
+/* NULL: no-op. */
 void bl_chanmap_destroy(bl_chanmap *map);
 
-size_t bl_chanmap_count(const bl_chanmap *map);
+/* 1 when both maps have the same entries in the same order (two NULLs are
+ * equal, NULL and a map are not). */
+int bl_chanmap_equal(const bl_chanmap *a, const bl_chanmap *b);
+/* Canonical text ("L.ST,L.BF"), valid as long as the map; "" for NULL. */
+const char *bl_chanmap_text(const bl_chanmap *map);
+
+size_t bl_chanmap_count(const bl_chanmap *map); /* 0 for NULL */
 /* Out-of-range index: BL_SIDE_NONE / BL_MUSCLE_COUNT. */
 bl_side bl_chanmap_side(const bl_chanmap *map, size_t index);
 bl_muscle bl_chanmap_muscle(const bl_chanmap *map, size_t index);

@@ -11,7 +11,10 @@
  * Inputs are ENVELOPES (bl_linear_envelope output) as planar recordings,
  * made with the same conditioning as the session. MVC trials must share the
  * session's channel layout: the same number of channels and, when both carry
- * a channel map, the same map; otherwise BL_EMAP. Trials may have different
+ * a channel map, the same map (otherwise BL_EMAP), and its unit (µV or full
+ * scale; otherwise BL_EUNIT: a ratio of two units is no %MVC). A `why` for
+ * these reads as the rest of a sentence about the recording ("has channel
+ * map L.ST,L.BF but the session has L.BF,L.ST"). Trials may have different
  * rates and lengths (the window is in seconds). Channels whose map code is
  * AUX are not EMG: they get no reference and bl_mvc_apply leaves them as
  * they are.
@@ -57,20 +60,22 @@ typedef struct bl_mvc_reference {
 
 typedef struct bl_mvc bl_mvc;
 
-/* References for a session of `channels` channels with channel map
- * `map_text` (may be NULL: every channel is EMG and only channel counts are
- * checked). BL_EINVAL (NULL out, zero channels), BL_EMAP (map does not parse
- * or has another channel count; `why` gets one line), BL_ENOMEM. */
-bl_status bl_mvc_create(size_t channels, const char *map_text, const bl_mvc_config *cfg,
-                        bl_mvc **out, char *why, size_t why_len);
+/* References for a session laid out like `layout` (the session or its
+ * envelope: its channel count, its channel map (none: every channel is EMG
+ * and only counts are checked) and its amplitude unit are what every trial
+ * must share). `layout` is not kept. BL_EINVAL (NULL, zero channels),
+ * BL_ERANGE (window not positive), BL_ENOMEM; *out NULL on failure. */
+bl_status bl_mvc_create(const bl_recording *layout, const bl_mvc_config *cfg, bl_mvc **out, char *why,
+                        size_t why_len);
 void bl_mvc_destroy(bl_mvc *m); /* NULL: no-op */
 
 /* Fold one MVC trial's envelope into the references (each EMG channel keeps
  * the larger of its current trial reference and this trial's largest
- * window_s moving average). BL_EMAP when the trial's channel count differs
- * or its stored map differs from the session's (`why` says how);
- * BL_ERANGE when the trial is shorter than window_s; BL_ENONFINITE. On
- * failure the references are unchanged. */
+ * window_s moving average). BL_EINVAL (NULL); BL_EMAP when the trial's
+ * channel count differs or its stored map differs from the session's,
+ * BL_EUNIT when its unit does (`why` says how); BL_ERANGE when the trial is
+ * shorter than window_s; BL_ENONFINITE; BL_ENOMEM. On failure the
+ * references are unchanged. */
 bl_status bl_mvc_add_trial(bl_mvc *m, const bl_recording *trial_envelope, char *why, size_t why_len);
 
 /* Fallback: every EMG channel that has no trial reference gets the
@@ -84,8 +89,9 @@ bl_status bl_mvc_add_session_peak(bl_mvc *m, const bl_recording *session_envelop
 size_t bl_mvc_channels(const bl_mvc *m);
 /* Number of trials folded in so far. */
 size_t bl_mvc_trials(const bl_mvc *m);
-/* BL_EINVAL for NULL, BL_ERANGE for a channel out of range. */
-bl_status bl_mvc_get(const bl_mvc *m, size_t channel, bl_mvc_reference *out);
+/* The reference of one channel. BL_EINVAL for NULL, BL_ERANGE for a
+ * channel out of range (*out unchanged). */
+bl_status bl_mvc_get_reference(const bl_mvc *m, size_t channel, bl_mvc_reference *out);
 /* 1 when every EMG channel has a reference and all come from trials. */
 int bl_mvc_all_from_trials(const bl_mvc *m);
 
@@ -98,7 +104,8 @@ bl_status bl_mvc_apply_channel(const bl_mvc *m, size_t channel, const float *env
 /* Every EMG channel of `envelope` to %MVC in place (AUX untouched). All or
  * nothing: BL_ENODATA, with nothing changed, when an EMG channel lacks a
  * positive reference (use bl_mvc_apply_channel to go channel by channel);
- * BL_EMAP when the layout differs from the session's. */
+ * BL_EMAP / BL_EUNIT when the layout or unit differs from the session's;
+ * BL_EINVAL for NULL. */
 bl_status bl_mvc_apply(const bl_mvc *m, bl_recording *envelope, char *why, size_t why_len);
 
 /* Largest moving average of x over window_s seconds using full windows only

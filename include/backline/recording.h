@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include "backline/backline.h"
+#include "backline/chanmap.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -106,11 +107,21 @@ const float *bl_recording_cdata(const bl_recording *rec, size_t channel);
  * "float32 (in memory)" for created recordings. */
 const char *bl_recording_format_name(const bl_recording *rec);
 
-/* Channel map text stored with the recording (canonical form), or NULL.
- * set_map parses and checks the entry count against the channels: BL_EMAP
- * when it does not parse or fit (map unchanged); NULL clears the map. */
+/* The channel map kept with the recording, parsed once (NULL: none, every
+ * channel is then unnamed EMG), and its canonical text ("L.ST,L.BF"; NULL
+ * without a map). Both stay valid until the map is replaced. */
+const bl_chanmap *bl_recording_chanmap(const bl_recording *rec);
 const char *bl_recording_map(const bl_recording *rec);
-bl_status bl_recording_set_map(bl_recording *rec, const char *map_text);
+/* Keep a copy of `map` (NULL clears it). The one place a map is checked
+ * against a recording: BL_EMAP when its entry count differs from the
+ * channel count, with bl_chanmap_validate's line in `why` ("channel map has
+ * 3 entries but the recording has 2 channels"); the map is then unchanged.
+ * BL_EINVAL (NULL rec), BL_ENOMEM. */
+bl_status bl_recording_set_chanmap(bl_recording *rec, const bl_chanmap *map, char *why, size_t why_len);
+/* Parse `map_text` (bl_chanmap_parse: BL_EMAP and its line in `why` when
+ * it does not parse) and keep it as bl_recording_set_chanmap does; NULL
+ * clears the map. On failure the map is unchanged. */
+bl_status bl_recording_set_map(bl_recording *rec, const char *map_text, char *why, size_t why_len);
 
 /* Amplifier gain of a channel (0 = unknown) and the interface full scale in
  * volts (default 1.0). Setters: BL_EINVAL for a negative/non-finite gain or
@@ -120,12 +131,26 @@ double bl_recording_gain(const bl_recording *rec, size_t channel);
 bl_status bl_recording_set_gain(bl_recording *rec, size_t channel, double gain);
 double bl_recording_full_scale(const bl_recording *rec);
 bl_status bl_recording_set_full_scale(bl_recording *rec, double volts);
+/* The rule that keeps amplitudes comparable: the EMG channels (all but
+ * AUX) are all calibrated (a gain, or already in µV) or none is. BL_EUNIT
+ * when only some are, with `why` giving the counts and the first channel
+ * without a gain; BL_EINVAL for NULL; BL_OK otherwise. */
+bl_status bl_recording_check_units(const bl_recording *rec, char *why, size_t why_len);
 /* Multiply channels with a known gain (> 0) into µV, except channels the
  * map marks AUX. Each channel is converted at most once, so calling it
- * again (or on a loaded file saved after conversion) changes nothing. */
+ * again (or on a loaded file saved after conversion) changes nothing.
+ * BL_EUNIT, with nothing converted, when bl_recording_check_units fails:
+ * a partial conversion would mix µV and full-scale units. BL_EINVAL for
+ * NULL. */
 bl_status bl_recording_to_microvolts(bl_recording *rec);
 /* "uV" when every EMG channel is in µV, else "full scale". */
 const char *bl_recording_unit(const bl_recording *rec);
+/* BL_EUNIT when `rec` and `reference` are in different units (a %MVC
+ * reference must share the session's unit): `why` then reads "is in full
+ * scale but the session is in uV (give both files the same amplifier
+ * gains)", to follow the caller's name for `rec`. BL_EINVAL for NULL. */
+bl_status bl_recording_check_same_unit(const bl_recording *rec, const bl_recording *reference,
+                                       char *why, size_t why_len);
 
 /* Free-form metadata: keys are [a-z0-9_]+ (at most 32 characters), values
  * one line without control characters (at most 512 bytes). Known keys:
@@ -171,8 +196,36 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
 bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames, char *why, size_t why_len);
 bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value);
 size_t bl_writer_frames(const bl_writer *w);
-/* Finishes the header and closes; BL_EIO if that fails. w is freed always. */
+/* Finishes the header and closes; BL_EIO if that fails. w is freed always;
+ * NULL is a no-op (BL_OK). */
 bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
+
+/* Streaming reader: any file libsndfile reads, block by block, with the
+ * checks of bl_recording_load (which is built on it). The file is opened
+ * once, so FIFOs and pipes work.
+ * open: BL_EIO (cannot open), BL_EFORMAT (not audio, a header with no
+ * channels or rate, a WAV whose data chunk declares more bytes than the
+ * file holds), BL_ENOMEM, BL_EINVAL (NULL); `why` gets one line; *out NULL
+ * on failure.
+ * info: what the file says about itself (channels, rate, map, gains, full
+ * scale, units, keys, format name) as a recording with no frames, owned by
+ * the reader and valid until close. At the end of a stream of unknown
+ * length cut by a decoding error its key truncated=1 is set.
+ * declared_frames: the length the header declares, 0 when unknown.
+ * read: up to max_frames interleaved float frames (integers map to
+ * [-1, 1), float files keep their values) into `interleaved`;
+ * *frames_read is 0 at the end. BL_EFORMAT when the file ends before the
+ * length its header declares or fails to decode (both counts in `why`),
+ * after which reads return 0 frames. No allocation.
+ * close: NULL is a no-op. */
+typedef struct bl_reader bl_reader;
+bl_status bl_reader_open(const char *path, bl_reader **out, char *why, size_t why_len);
+const bl_recording *bl_reader_info(const bl_reader *r);
+size_t bl_reader_declared_frames(const bl_reader *r);
+size_t bl_reader_frames_read(const bl_reader *r);
+bl_status bl_reader_read(bl_reader *r, float *interleaved, size_t max_frames, size_t *frames_read, char *why,
+                         size_t why_len);
+void bl_reader_close(bl_reader *r);
 
 #ifdef __cplusplus
 }

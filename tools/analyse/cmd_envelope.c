@@ -57,8 +57,7 @@ int cmd_envelope(int argc, char **argv)
         return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
 
     const char *path = a.pos[0];
-    bl_chanmap *map = NULL;
-    bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"), &map);
+    bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;
 
     /* The raw samples are not needed afterwards: envelope them in place. */
@@ -70,7 +69,7 @@ int cmd_envelope(int argc, char **argv)
         goto done;
     }
     tool_emg_view view;
-    if (tool_emg_view_init(&view, env, map) != 0) {
+    if (tool_emg_view_init(&view, env) != 0) {
         rc = tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
         goto done;
     }
@@ -80,6 +79,5 @@ int cmd_envelope(int argc, char **argv)
     tool_emg_view_free(&view);
 done:
     bl_recording_destroy(rec);
-    bl_chanmap_destroy(map);
     return rc;
 }

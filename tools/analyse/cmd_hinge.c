@@ -136,20 +136,17 @@ int cmd_hinge(int argc, char **argv)
     }
 
     const char *path = a.pos[0], *map_text = tool_args_get(&a, "--map");
-    bl_chanmap *map = NULL;
-    bl_recording *rec = tool_load(path, map_text, &map);
+    bl_recording *rec = tool_load(path, map_text);
     if (!rec) return 1;
     bl_recording *mvc[MAX_MVC] = {0};
     bl_hinge *h = NULL;
     cJSON *doc = NULL;
     rc = 1;
     for (size_t i = 0; i < n_mvc; i++) {
-        bl_chanmap *mm = NULL;
         /* Trials are recorded in the session's layout: they get --map, their
          * own stored map (a different one is an error in the analysis), or
          * failing both the session's. */
-        mvc[i] = tool_load_or(mvc_paths[i], map_text, bl_recording_map(rec), &mm);
-        bl_chanmap_destroy(mm);
+        mvc[i] = tool_load_or(mvc_paths[i], map_text, bl_recording_chanmap(rec));
         if (!mvc[i]) goto done;
     }
     char why[512] = "";
@@ -180,6 +177,5 @@ done:
     bl_hinge_destroy(h);
     for (size_t i = 0; i < n_mvc; i++) bl_recording_destroy(mvc[i]);
     bl_recording_destroy(rec);
-    bl_chanmap_destroy(map);
     return rc;
 }

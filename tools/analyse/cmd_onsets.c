@@ -246,8 +246,7 @@ int cmd_onsets(int argc, char **argv)
     if ((rc = onset_config_from_args(&a, &oc)) != 0) return rc;
 
     const char *path = a.pos[0];
-    bl_chanmap *map = NULL;
-    bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"), &map);
+    bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;
 
     bl_recording *cond = NULL;
@@ -285,7 +284,7 @@ int cmd_onsets(int argc, char **argv)
         rc = tool_conditioning_error(path, rec, &cfg, st);
         goto done;
     }
-    if (tool_emg_view_init(&view, cond, map) != 0) {
+    if (tool_emg_view_init(&view, cond) != 0) {
         rc = tool_error("%s: no EMG channels to analyse (every channel is AUX)", path);
         goto done;
     }
@@ -399,6 +398,5 @@ done:
     bl_bursts_destroy(bursts);
     bl_recording_destroy(cond);
     bl_recording_destroy(rec);
-    bl_chanmap_destroy(map);
     return rc;
 }

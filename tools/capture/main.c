@@ -457,7 +457,7 @@ static int record(const options *o)
     if (map) {
         char canon[1024];
         if (bl_chanmap_format(map, canon, sizeof canon) != BL_OK ||
-            bl_recording_set_map(meta, canon) != BL_OK) {
+            bl_recording_set_map(meta, canon, NULL, 0) != BL_OK) {
             status = tool_error("--map: cannot store the channel map");
             goto done;
         }

@@ -20,8 +20,9 @@ tool_output_kind tool_output_kind_of(const char *path)
     return TOOL_OUTPUT_OTHER;
 }
 
-int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec, const bl_chanmap *map)
+int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec)
 {
+    const bl_chanmap *map = bl_recording_chanmap(rec);
     memset(v, 0, sizeof *v);
     size_t channels = bl_recording_channels(rec);
     v->rec = rec;

@@ -25,7 +25,7 @@ typedef struct tool_emg_view {
 } tool_emg_view;
 
 /* 0, or -1 when there is no EMG channel or memory ran out. */
-int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec, const bl_chanmap *map);
+int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec);
 void tool_emg_view_free(tool_emg_view *v);
 
 /* Write the view; on failure print one error line and return 1. A failed

@@ -146,12 +146,31 @@ const char *tool_args_get_nth(const tool_args *a, const char *name, size_t n)
     return NULL;
 }
 
-bl_recording *tool_load(const char *path, const char *map_text, bl_chanmap **map_out)
+bl_recording *tool_load(const char *path, const char *map_text)
 {
-    return tool_load_or(path, map_text, NULL, map_out);
+    return tool_load_or(path, map_text, NULL);
 }
 
-bl_recording *tool_load_or(const char *path, const char *map_text, const char *fallback_map, bl_chanmap **map_out)
+/* The map the recording is analysed with: --map, else the stored one, else
+ * the fallback; one error line and -1 when none fits. */
+static int resolve_map(bl_recording *rec, const char *path, const char *map_text, const bl_chanmap *fallback)
+{
+    char why[512] = "";
+    if (map_text) {
+        bl_chanmap *map = NULL;
+        if (bl_chanmap_parse(map_text, &map, why, sizeof why) != BL_OK) return tool_error("--map: %s", why);
+        bl_status st = bl_recording_set_chanmap(rec, map, why, sizeof why);
+        bl_chanmap_destroy(map);
+        return st == BL_OK ? 0 : tool_error("%s: %s", path, why);
+    }
+    if (bl_recording_chanmap(rec)) return 0;
+    if (fallback)
+        return bl_recording_set_chanmap(rec, fallback, why, sizeof why) == BL_OK ? 0 : tool_error("%s: %s", path, why);
+    return tool_error("%s: no channel map: give --map (e.g. --map L.ST,L.BF) or record with backline-capture --map",
+                      path);
+}
+
+bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback)
 {
     char why[512] = "";
     bl_recording *rec = NULL;
@@ -163,53 +182,21 @@ bl_recording *tool_load_or(const char *path, const char *map_text, const char *f
     size_t bad_ch, bad_frame;
     if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK) {
         tool_error("%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",
-                      path, bad_ch + 1, bad_frame, (double)bad_frame / bl_recording_rate(rec));
+                   path, bad_ch + 1, bad_frame, (double)bad_frame / bl_recording_rate(rec));
         bl_recording_destroy(rec);
         return NULL;
     }
-    const char *text = map_text ? map_text : bl_recording_map(rec) ? bl_recording_map(rec) : fallback_map;
-    if (!text) {
-        tool_error("%s: no channel map: give --map (e.g. --map L.ST,L.BF) or record with backline-capture --map",
-                      path);
-        bl_recording_destroy(rec);
-        return NULL;
-    }
-    bl_chanmap *map = NULL;
-    if (bl_chanmap_parse(text, &map, why, sizeof why) != BL_OK) {
-        tool_error("%s: %s", map_text ? "--map" : path, why);
-        bl_recording_destroy(rec);
-        return NULL;
-    }
-    if (bl_chanmap_validate(map, bl_recording_channels(rec), why, sizeof why) != BL_OK) {
-        tool_error("%s: %s", path, why);
-        bl_chanmap_destroy(map);
-        bl_recording_destroy(rec);
-        return NULL;
-    }
-    if (text != bl_recording_map(rec) && bl_recording_set_map(rec, text) != BL_OK) {
-        tool_error("%s: cannot store the channel map", path);
-        bl_chanmap_destroy(map);
+    if (resolve_map(rec, path, map_text, fallback) != 0) {
         bl_recording_destroy(rec);
         return NULL;
     }
     /* Amplitudes are compared across channels: all EMG channels in µV or
-     * none, never a mix. */
-    size_t with_gain = 0, emg = 0, first_without = 0;
-    for (size_t c = 0; c < bl_recording_channels(rec); c++) {
-        if (bl_chanmap_muscle(map, c) == BL_MUSCLE_AUX) continue;
-        emg++;
-        if (bl_recording_gain(rec, c) > 0) with_gain++;
-        else if (!first_without) first_without = c + 1;
-    }
-    if (with_gain && with_gain < emg) {
-        tool_error("%s: amplifier gain given for %zu of %zu EMG channels (none for channel %zu): amplitudes "
-                      "would mix uV and full-scale units", path, with_gain, emg, first_without);
-        bl_chanmap_destroy(map);
+     * none (the library's rule, which the conversion also enforces). */
+    if (bl_recording_check_units(rec, why, sizeof why) != BL_OK) {
+        tool_error("%s: %s", path, why);
         bl_recording_destroy(rec);
         return NULL;
     }
     bl_recording_to_microvolts(rec);
-    if (map_out) *map_out = map;
-    else bl_chanmap_destroy(map);
     return rec;
 }

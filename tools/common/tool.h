@@ -59,15 +59,14 @@ int tool_args_has(const tool_args *a, const char *name);
 const char *tool_args_get_nth(const tool_args *a, const char *name, size_t i);
 
 /* Load FILE, reject NaN/Inf, resolve the channel map (map_text wins, then
- * the map stored in the file; none → error), validate that it fits, store
- * it in the recording, refuse gains on only some EMG channels, and convert
- * channels with a known gain to µV.
+ * the map stored in the file; none → error) and keep it in the recording
+ * (bl_recording_chanmap), and convert channels with a known gain to µV
+ * (refused when only some EMG channels have one: bl_recording_check_units).
  * Prints the one error line itself; returns NULL on failure. */
-bl_recording *tool_load(const char *path, const char *map_text, bl_chanmap **map_out);
-/* The same, using `fallback_map` when neither --map nor the file gives one
+bl_recording *tool_load(const char *path, const char *map_text);
+/* The same, using `fallback` when neither --map nor the file gives a map
  * (MVC trials recorded without a map take the session's). A map stored in
  * the file is kept, so a trial in another layout is caught, not relabelled. */
-bl_recording *tool_load_or(const char *path, const char *map_text, const char *fallback_map,
-                              bl_chanmap **map_out);
+bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback);
 
 #endif

@@ -1,0 +1,206 @@
+/* Streaming reader: any file libsndfile reads, block by block, with the
+ * truncation checks libsndfile does not make. bl_recording_load is built
+ * on it; tools that copy or stream files use it instead of libsndfile. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "recording_internal.h"
+#include "sndfile_io.h"
+
+struct bl_reader {
+    SNDFILE *sf;
+    int fd;
+    char *path;
+    size_t channels;
+    int known;          /* the header declares a length */
+    size_t declared;    /* that length, frames */
+    size_t frames_read;
+    int ended;          /* the end (or a cut) was reached */
+    bl_recording *info; /* 0 frames: map, gains, full scale, keys, format */
+};
+
+/* The file opened once (a FIFO cannot be opened twice) and handed to
+ * libsndfile, which leaves the descriptor to us: we close it. */
+static bl_status open_file(const char *path, SNDFILE **out, SF_INFO *info, int *fd_out, char *why,
+                           size_t why_len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        bli_set_why(why, why_len, "%s: cannot open: %s", path, strerror(errno));
+        return BL_EIO;
+    }
+    memset(info, 0, sizeof *info);
+    SNDFILE *sf = sf_open_fd(fd, SFM_READ, info, SF_FALSE);
+    if (!sf) {
+        int err = sf_error(NULL);
+        if (err == SF_ERR_UNRECOGNISED_FORMAT)
+            bli_set_why(why, why_len, "%s: not an audio file (format not recognised)", path);
+        else
+            bli_set_why(why, why_len, "%s: cannot open: %s", path, sf_strerror(NULL));
+        close(fd);
+        return err == SF_ERR_SYSTEM ? BL_EIO : BL_EFORMAT;
+    }
+    *out = sf;
+    *fd_out = fd;
+    return BL_OK;
+}
+
+/* Channels, rate, declared length and the WAV truncation check. */
+static bl_status check_header(bl_reader *r, const SF_INFO *info, int fd, char *why, size_t why_len)
+{
+    if (info->channels <= 0 || info->samplerate <= 0) {
+        bli_set_why(why, why_len, "%s: header gives %d channels at %d Hz", r->path, info->channels,
+                    info->samplerate);
+        return BL_EFORMAT;
+    }
+    r->channels = (size_t)info->channels;
+    r->known = info->frames > 0 && info->frames != SF_COUNT_MAX;
+    r->declared = r->known ? (size_t)info->frames : 0;
+    int major = info->format & SF_FORMAT_TYPEMASK;
+    unsigned long long declared = 0, present = 0;
+    if ((major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX) && bli_wav_truncated(fd, &declared, &present)) {
+        bli_set_why(why, why_len, "%s: truncated: data chunk declares %llu bytes, file holds %llu (%zu frames)",
+                    r->path, declared, present, r->declared);
+        return BL_EFORMAT;
+    }
+    return BL_OK;
+}
+
+/* What the file says about itself, as a recording without frames. */
+static bl_status read_description(bl_reader *r, const SF_INFO *info, char *why, size_t why_len)
+{
+    r->info = bli_recording_alloc(r->channels, 1, (double)info->samplerate);
+    if (!r->info) {
+        bli_set_why(why, why_len, "%s: out of memory", r->path);
+        return BL_ENOMEM;
+    }
+    snprintf(r->info->format_name, sizeof r->info->format_name, "%s %s",
+             bli_sf_major_name(info->format & SF_FORMAT_TYPEMASK),
+             bli_sf_sub_name(info->format & SF_FORMAT_SUBMASK));
+    const char *comment = sf_get_string(r->sf, SF_STR_COMMENT);
+    if (comment && bli_meta_apply(r->info, comment) != BL_OK) {
+        bli_set_why(why, why_len, "%s: out of memory reading metadata", r->path);
+        return BL_ENOMEM;
+    }
+    return BL_OK;
+}
+
+bl_status bl_reader_open(const char *path, bl_reader **out, char *why, size_t why_len)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out) {
+        bli_set_why(why, why_len, "reader: NULL argument");
+        return BL_EINVAL;
+    }
+    bli_clear_why(why, why_len);
+    bl_reader *r = calloc(1, sizeof *r);
+    if (r)
+        r->fd = -1;
+    if (!r || !(r->path = bli_strdup(path))) {
+        free(r);
+        bli_set_why(why, why_len, "%s: out of memory", path);
+        return BL_ENOMEM;
+    }
+    SF_INFO info;
+    r->fd = -1;
+    bl_status st = open_file(path, &r->sf, &info, &r->fd, why, why_len);
+    if (st == BL_OK)
+        st = check_header(r, &info, r->fd, why, why_len);
+    if (st == BL_OK) {
+        /* Integers map to [-1, 1); float files keep their values (libsndfile
+         * never rescales float data read as float). Explicit because the
+         * default is a library setting, not a promise. */
+        sf_command(r->sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
+        st = read_description(r, &info, why, why_len);
+    }
+    if (st != BL_OK) {
+        bl_reader_close(r);
+        return st;
+    }
+    *out = r;
+    return BL_OK;
+}
+
+const bl_recording *bl_reader_info(const bl_reader *r)
+{
+    return r ? r->info : NULL;
+}
+
+size_t bl_reader_declared_frames(const bl_reader *r)
+{
+    return r ? r->declared : 0;
+}
+
+size_t bl_reader_frames_read(const bl_reader *r)
+{
+    return r ? r->frames_read : 0;
+}
+
+/* At the end of the data: a decoding error or a file shorter than its
+ * header is an error, except a stream of unknown length (a FLAC whose
+ * writer was cut short by a full disk or a crash), which keeps what decoded
+ * and says so in its truncated=1 key. */
+static bl_status finish(bl_reader *r, char *why, size_t why_len)
+{
+    r->ended = 1;
+    if (sf_error(r->sf) != SF_ERR_NO_ERROR) {
+        if (r->known || r->frames_read == 0) {
+            bli_set_why(why, why_len, "%s: cannot decode after %zu frames: %s", r->path, r->frames_read,
+                        sf_strerror(r->sf));
+            return BL_EFORMAT;
+        }
+        if (bli_meta_store(r->info, "truncated", "1") != BL_OK) {
+            bli_set_why(why, why_len, "%s: out of memory", r->path);
+            return BL_ENOMEM;
+        }
+        return BL_OK;
+    }
+    if (r->known && r->frames_read < r->declared) {
+        bli_set_why(why, why_len, "%s: truncated: header declares %zu frames, file holds %zu", r->path,
+                    r->declared, r->frames_read);
+        return BL_EFORMAT;
+    }
+    return BL_OK;
+}
+
+bl_status bl_reader_read(bl_reader *r, float *interleaved, size_t max_frames, size_t *frames_read, char *why,
+                         size_t why_len)
+{
+    if (frames_read)
+        *frames_read = 0;
+    if (!r || !frames_read || (!interleaved && max_frames)) {
+        bli_set_why(why, why_len, "reader: NULL argument");
+        return BL_EINVAL;
+    }
+    if (r->ended || max_frames == 0)
+        return BL_OK;
+    if (max_frames > (size_t)INT64_MAX / r->channels)
+        max_frames = (size_t)INT64_MAX / r->channels;
+    sf_count_t n = sf_readf_float(r->sf, interleaved, (sf_count_t)max_frames);
+    if (n <= 0)
+        return finish(r, why, why_len);
+    r->frames_read += (size_t)n;
+    *frames_read = (size_t)n;
+    return BL_OK;
+}
+
+void bl_reader_close(bl_reader *r)
+{
+    if (!r)
+        return;
+    if (r->sf)
+        sf_close(r->sf);
+    if (r->fd >= 0)
+        close(r->fd);
+    bl_recording_destroy(r->info);
+    free(r->path);
+    free(r);
+}

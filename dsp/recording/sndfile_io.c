@@ -1,0 +1,255 @@
+/* What the recording layer needs of libsndfile: format names and choices,
+ * opening for writing, the string-chunk limit, and the WAV truncation
+ * check libsndfile does not make. This layer is the only one that sees
+ * sndfile.h.
+ *
+ * Behaviour of Debian 12's libsndfile 1.2.0 that shaped this layer
+ * (measured, see tests/test_recording.c):
+ *  - String chunks: a WAV comment longer than 2045 bytes is written but
+ *    dropped on read; AIFF files with a comment over 8189 bytes do not open
+ *    again; W64 stores no strings at all. Metadata is therefore capped at
+ *    BL_RECORDING_META_MAX bytes and refused beyond that.
+ *  - Strings set after audio was written: WAV/CAF append a LIST chunk at
+ *    close (the early one becomes PAD); FLAC refuses them; AIFF accepts them
+ *    but corrupts the audio. The writer only updates late keys for WAV/CAF,
+ *    and never after a failed write (the early LIST would already be PAD and
+ *    the late one cannot be written, losing the map).
+ *  - A chopped WAV is read without error: libsndfile silently shortens the
+ *    frame count. We walk the RIFF chunks ourselves to notice.
+ *  - FLAC whose encoder was cut short reports an unknown length
+ *    (SF_COUNT_MAX), so loading grows its buffers instead of trusting it.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "sndfile_io.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "recording_internal.h"
+
+const char *bli_sf_major_name(int major)
+{
+    switch (major) {
+    case SF_FORMAT_WAV: return "WAV";
+    case SF_FORMAT_WAVEX: return "WAV";
+    case SF_FORMAT_AIFF: return "AIFF";
+    case SF_FORMAT_AU: return "AU";
+    case SF_FORMAT_RAW: return "RAW";
+    case SF_FORMAT_W64: return "W64";
+    case SF_FORMAT_FLAC: return "FLAC";
+    case SF_FORMAT_CAF: return "CAF";
+    case SF_FORMAT_OGG: return "Ogg";
+    case SF_FORMAT_RF64: return "RF64";
+    case SF_FORMAT_NIST: return "NIST";
+    case SF_FORMAT_IRCAM: return "IRCAM";
+    case SF_FORMAT_MAT4: return "MAT4";
+    case SF_FORMAT_MAT5: return "MAT5";
+    default: return "audio";
+    }
+}
+
+const char *bli_sf_sub_name(int sub)
+{
+    switch (sub) {
+    case SF_FORMAT_PCM_S8: return "PCM 8-bit";
+    case SF_FORMAT_PCM_U8: return "PCM 8-bit unsigned";
+    case SF_FORMAT_PCM_16: return "PCM 16-bit";
+    case SF_FORMAT_PCM_24: return "PCM 24-bit";
+    case SF_FORMAT_PCM_32: return "PCM 32-bit";
+    case SF_FORMAT_FLOAT: return "float32";
+    case SF_FORMAT_DOUBLE: return "float64";
+    case SF_FORMAT_ULAW: return "u-law";
+    case SF_FORMAT_ALAW: return "A-law";
+    case SF_FORMAT_VORBIS: return "Vorbis";
+    case SF_FORMAT_OPUS: return "Opus";
+    default: return "compressed";
+    }
+}
+
+/* Major format from the extension of path; 0 if unknown. */
+static int major_from_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    if (!dot || (slash && dot < slash))
+        return 0;
+    char ext[8];
+    size_t n = strlen(dot + 1);
+    if (n == 0 || n >= sizeof ext)
+        return 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = dot[1 + i];
+        ext[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    if (strcmp(ext, "wav") == 0) return SF_FORMAT_WAV;
+    if (strcmp(ext, "flac") == 0) return SF_FORMAT_FLAC;
+    if (strcmp(ext, "aiff") == 0 || strcmp(ext, "aif") == 0) return SF_FORMAT_AIFF;
+    if (strcmp(ext, "caf") == 0) return SF_FORMAT_CAF;
+    if (strcmp(ext, "w64") == 0) return SF_FORMAT_W64;
+    return 0;
+}
+
+static int sub_from_format(bl_sample_format f)
+{
+    switch (f) {
+    case BL_FORMAT_PCM16: return SF_FORMAT_PCM_16;
+    case BL_FORMAT_PCM24: return SF_FORMAT_PCM_24;
+    case BL_FORMAT_PCM32: return SF_FORMAT_PCM_32;
+    case BL_FORMAT_FLOAT32: return SF_FORMAT_FLOAT;
+    default: return 0;
+    }
+}
+
+/* Resolve path + sample format to a libsndfile format, with the reasons
+ * we refuse. */
+bl_status bli_sf_choose_format(const char *path, bl_sample_format f, int *sf_format, char *why,
+                               size_t why_len)
+{
+    int major = major_from_path(path);
+    if (!major) {
+        bli_set_why(why, why_len,
+                "%s: unknown file extension (use .wav, .flac, .aiff, .aif, .caf or .w64)", path);
+        return BL_EINVAL;
+    }
+    int sub = sub_from_format(f);
+    if (!sub) {
+        bli_set_why(why, why_len, "%s: unknown sample format %d", path, (int)f);
+        return BL_EINVAL;
+    }
+    if (major == SF_FORMAT_FLAC && sub == SF_FORMAT_FLOAT) {
+        /* Refuse rather than quietly quantise: a float capture may hold
+         * values beyond full scale that 24-bit would clip. */
+        bli_set_why(why, why_len, "%s: FLAC cannot store float samples; use PCM 16/24-bit or a .wav file",
+                path);
+        return BL_EINVAL;
+    }
+    *sf_format = major | sub;
+    return BL_OK;
+}
+
+/* Libsndfile stores integer sample rates only. */
+int bli_integral_rate(double rate_hz)
+{
+    return rate_hz >= 1 && rate_hz <= 16777216.0 && rate_hz == floor(rate_hz);
+}
+
+/* Whether the container keeps string metadata at all (W64 does not). */
+int bli_sf_supports_strings(int major)
+{
+    return major != SF_FORMAT_W64;
+}
+
+/* WAV only: does the data chunk declare more bytes than the file holds?
+ * libsndfile shortens the frame count silently in that case. Returns 1 and
+ * fills declared/present when truncated, 0 otherwise (including any file we
+ * cannot parse: libsndfile already accepted it). */
+int bli_wav_truncated(int fd, unsigned long long *declared, unsigned long long *present)
+{
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0; /* a pipe has no end to compare with */
+    unsigned char h[12];
+    if (pread(fd, h, 12, 0) != 12 || memcmp(h + 8, "WAVE", 4) != 0 ||
+        (memcmp(h, "RIFF", 4) != 0 && memcmp(h, "RIFX", 4) != 0))
+        return 0;
+    int big = memcmp(h, "RIFX", 4) == 0;
+    unsigned long long size = (unsigned long long)sb.st_size, pos = 12;
+    while (pos + 8 <= size) {
+        unsigned char c[8];
+        if (pread(fd, c, 8, (off_t)pos) != 8)
+            break;
+        unsigned long long len = big
+            ? ((unsigned long long)c[4] << 24 | (unsigned long long)c[5] << 16 |
+               (unsigned long long)c[6] << 8 | c[7])
+            : ((unsigned long long)c[7] << 24 | (unsigned long long)c[6] << 16 |
+               (unsigned long long)c[5] << 8 | c[4]);
+        if (memcmp(c, "data", 4) == 0) {
+            unsigned long long avail = size - pos - 8;
+            if (len != 0xFFFFFFFFull && len > avail) {
+                *declared = len;
+                *present = avail;
+                return 1;
+            }
+            return 0;
+        }
+        pos += 8 + len + (len & 1);
+    }
+    return 0;
+}
+
+/* Metadata text for a file, checked against the string limit. */
+bl_status bli_meta_for_file(const bl_recording *rec, const char *path, char **text, char *why,
+                           size_t why_len)
+{
+    size_t len = 0;
+    *text = bli_meta_text(rec, &len);
+    if (!*text) {
+        bli_set_why(why, why_len, "%s: out of memory", path);
+        return BL_ENOMEM;
+    }
+    if (len > BL_RECORDING_META_MAX) {
+        bli_set_why(why, why_len,
+                "%s: metadata is %zu bytes; at most %d fit in a WAV comment (fewer channels or "
+                "shorter values)",
+                path, len, BL_RECORDING_META_MAX);
+        free(*text);
+        *text = NULL;
+        return BL_ERANGE;
+    }
+    return BL_OK;
+}
+
+bl_status bli_sf_open_write(const char *path, int sf_format, size_t channels, double rate_hz,
+                                SNDFILE **out, char *why, size_t why_len)
+{
+    if (channels > 1024) {
+        bli_set_why(why, why_len, "%s: %zu channels; libsndfile writes at most 1024", path, channels);
+        return BL_EINVAL;
+    }
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    info.samplerate = (int)rate_hz;
+    info.channels = (int)channels;
+    info.format = sf_format;
+    if (!sf_format_check(&info)) {
+        bli_set_why(why, why_len, "%s: %s %s cannot hold %zu channels at %d Hz", path,
+                bli_sf_major_name(sf_format & SF_FORMAT_TYPEMASK), bli_sf_sub_name(sf_format & SF_FORMAT_SUBMASK),
+                channels, info.samplerate);
+        return BL_EINVAL;
+    }
+    errno = 0;
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (!sf) {
+        /* A system error reads better in the system's words than in
+         * libsndfile's "System error : ..." wrapping. */
+        int sys = errno;
+        bli_set_why(why, why_len, "%s: cannot create: %s", path,
+                            sf_error(NULL) == SF_ERR_SYSTEM && sys ? strerror(sys) : sf_strerror(NULL));
+        return BL_EIO;
+    }
+    /* Overdriven float must saturate, not wrap around, in integer files;
+     * float files ignore this. */
+    sf_command(sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
+    sf_command(sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
+    /* The PEAK chunk of float files carries the time of writing: without
+     * it the same samples always make the same bytes (deterministic
+     * fixtures), and no reader we know of needs it. */
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+    *out = sf;
+    return BL_OK;
+}
+
+int bli_sf_late_strings_ok(int major)
+{
+    /* WAV and CAF append late strings correctly; FLAC refuses them and
+     * AIFF corrupts its audio (libsndfile 1.2.0). */
+    return major == SF_FORMAT_WAV || major == SF_FORMAT_CAF;
+}
