@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backline/window.h"
 #include "backline/envelope.h"
 #include "check.h"
 

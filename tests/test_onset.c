@@ -36,7 +36,7 @@ static void filt(float *x, size_t n, int order, bl_band band, double f1, double 
     bl_status st = bl_butter_design(order, band, f1, f2, rate, sos, BL_BUTTER_MAX_ORDER, &ns);
     CHECK_EQ_INT(st, BL_OK);
     float *ch[1] = { x };
-    st = bl_sosfiltfilt(sos, ns, ch, 1, n);
+    st = bl_sosfiltfilt(sos, ns, ch, 1, n, 0);
     CHECK_EQ_INT(st, BL_OK);
 }
 

@@ -137,7 +137,7 @@ static void test_reference(void)
         for (int ch = 0; ch < 3; ch++)
             for (size_t i = 0; i < n; i++) planar[ch][i] = gain[ch] * x[i];
         float *ptrs[3] = {planar[0], planar[1], planar[2]};
-        CHECK(bl_sosfiltfilt(sos, ns, ptrs, 3, n) == BL_OK);
+        CHECK(bl_sosfiltfilt(sos, ns, ptrs, 3, n, 0) == BL_OK);
         peak = peak_of(want, n);
         worst = 0;
         for (int ch = 0; ch < 3; ch++)
@@ -198,7 +198,7 @@ static void test_against_scalar(void)
             CHECK_MSG(bad == 0, "order %d band %d, %zu channels: %d streaming samples differ from the scalar loop",
                       designs[d].order, designs[d].band, C, bad);
 
-            CHECK(bl_sosfiltfilt(sos, ns, planar, C, n) == BL_OK);
+            CHECK(bl_sosfiltfilt(sos, ns, planar, C, n, 0) == BL_OK);
             double worst = 0;
             for (size_t c = 0; c < C; c++) {
                 float *orig = malloc(n * sizeof *orig);
@@ -306,7 +306,7 @@ static void test_filtfilt_properties(void)
     float *x = malloc(n * sizeof *x);
     for (size_t i = 0; i < n; i++) x[i] = (float)sin(2 * M_PI * 100 * i / 2000.0);
     float *p[1] = {x};
-    CHECK(bl_sosfiltfilt(sos, ns, p, 1, n) == BL_OK);
+    CHECK(bl_sosfiltfilt(sos, ns, p, 1, n, 0) == BL_OK);
     double err = 0;
     for (size_t i = 500; i < n - 500; i++) err = fmax(err, fabs(x[i] - sin(2 * M_PI * 100 * i / 2000.0)));
     CHECK_MSG(err < 1e-3, "zero-phase 100 Hz sine changed by %g", err);
@@ -314,8 +314,8 @@ static void test_filtfilt_properties(void)
     /* Shortest accepted input: padlen + 1 frames; padlen frames refused. */
     size_t pad = bl_sosfiltfilt_padlen(sos, ns);
     CHECK_EQ_INT(pad, 27);
-    CHECK_EQ_INT(bl_sosfiltfilt(sos, ns, p, 1, pad), BL_EINVAL);
-    CHECK_EQ_INT(bl_sosfiltfilt(sos, ns, p, 1, pad + 1), BL_OK);
+    CHECK_EQ_INT(bl_sosfiltfilt(sos, ns, p, 1, pad, 0), BL_EINVAL);
+    CHECK_EQ_INT(bl_sosfiltfilt(sos, ns, p, 1, pad + 1, 0), BL_OK);
     /* Odd orders have a first-order section: padlen counts it once. */
     CHECK(bl_butter_design(3, BL_LOWPASS, 50, 0, 2000, sos, 8, &ns) == BL_OK);
     CHECK_EQ_INT(bl_sosfiltfilt_padlen(sos, ns), 3 * (2 * 2 + 1 - 1));
@@ -323,7 +323,8 @@ static void test_filtfilt_properties(void)
 }
 
 /* Long multi-channel inputs are split over threads by channel ranges:
- * each channel must come out exactly as when filtered alone. */
+ * each channel must come out exactly as when filtered alone, whatever
+ * the thread count asked for (0 = one per core, 1 = none, 3, 8). */
 static void test_filtfilt_threads(void)
 {
     const size_t C = 5, n = 300000;
@@ -331,21 +332,31 @@ static void test_filtfilt_threads(void)
     size_t ns;
     CHECK(bl_butter_design(4, BL_BANDPASS, 20, 450, 2000, sos, 8, &ns) == BL_OK);
     float *all[5], *alone[5];
-    for (size_t c = 0; c < C; c++) {
-        all[c] = malloc(n * sizeof(float));
-        alone[c] = malloc(n * sizeof(float));
-        for (size_t i = 0; i < n; i++) all[c][i] = alone[c][i] = (float)(urand() - 0.5 + c);
-    }
-    CHECK(bl_sosfiltfilt(sos, ns, all, C, n) == BL_OK);
+    const size_t asked[] = {0, 1, 3, 8};
     int bad = 0;
     for (size_t c = 0; c < C; c++) {
+        alone[c] = malloc(n * sizeof(float));
+        all[c] = malloc(n * sizeof(float));
+        for (size_t i = 0; i < n; i++) alone[c][i] = (float)(urand() - 0.5 + c);
+    }
+    float *source[5];
+    for (size_t c = 0; c < C; c++) {
+        source[c] = malloc(n * sizeof(float));
+        memcpy(source[c], alone[c], n * sizeof(float));
         float *p[1] = {alone[c]};
-        CHECK(bl_sosfiltfilt(sos, ns, p, 1, n) == BL_OK);
-        bad += memcmp(alone[c], all[c], n * sizeof(float)) != 0;
+        CHECK(bl_sosfiltfilt(sos, ns, p, 1, n, 1) == BL_OK);
+    }
+    for (size_t t = 0; t < sizeof asked / sizeof asked[0]; t++) {
+        for (size_t c = 0; c < C; c++) memcpy(all[c], source[c], n * sizeof(float));
+        CHECK(bl_sosfiltfilt(sos, ns, all, C, n, asked[t]) == BL_OK);
+        for (size_t c = 0; c < C; c++) bad += memcmp(alone[c], all[c], n * sizeof(float)) != 0;
+    }
+    for (size_t c = 0; c < C; c++) {
         free(alone[c]);
         free(all[c]);
+        free(source[c]);
     }
-    CHECK_MSG(bad == 0, "%d channels differ between the threaded multi-channel run and single-channel runs", bad);
+    CHECK_MSG(bad == 0, "%d channel runs differ between the threaded multi-channel runs and single-channel runs", bad);
 }
 
 static void test_contract(void)
@@ -375,13 +386,13 @@ static void test_contract(void)
 
     float x[100] = {0};
     float *p[2] = {x, NULL};
-    CHECK_EQ_INT(bl_sosfiltfilt(NULL, 1, p, 1, 100), BL_EINVAL);
-    CHECK_EQ_INT(bl_sosfiltfilt(sos, 0, p, 1, 100), BL_EINVAL);
-    CHECK_EQ_INT(bl_sosfiltfilt(sos, 1, NULL, 1, 100), BL_EINVAL);
-    CHECK_EQ_INT(bl_sosfiltfilt(sos, 1, p, 0, 100), BL_EINVAL);
-    CHECK_EQ_INT(bl_sosfiltfilt(sos, 1, p, 2, 100), BL_EINVAL); /* NULL channel */
-    CHECK_EQ_INT(bl_sosfiltfilt(sos, 1, p, 1, 0), BL_EINVAL);
-    CHECK_EQ_INT(bl_sosfiltfilt(bad, 1, p, 1, 100), BL_EINVAL);
+    CHECK_EQ_INT(bl_sosfiltfilt(NULL, 1, p, 1, 100, 0), BL_EINVAL);
+    CHECK_EQ_INT(bl_sosfiltfilt(sos, 0, p, 1, 100, 0), BL_EINVAL);
+    CHECK_EQ_INT(bl_sosfiltfilt(sos, 1, NULL, 1, 100, 0), BL_EINVAL);
+    CHECK_EQ_INT(bl_sosfiltfilt(sos, 1, p, 0, 100, 0), BL_EINVAL);
+    CHECK_EQ_INT(bl_sosfiltfilt(sos, 1, p, 2, 100, 0), BL_EINVAL); /* NULL channel */
+    CHECK_EQ_INT(bl_sosfiltfilt(sos, 1, p, 1, 0, 0), BL_EINVAL);
+    CHECK_EQ_INT(bl_sosfiltfilt(bad, 1, p, 1, 100, 0), BL_EINVAL);
     CHECK_EQ_INT(bl_sosfiltfilt_padlen(NULL, 1), 0);
     CHECK_EQ_INT(bl_sosfiltfilt_padlen(sos, 1), 3 * (2 + 1 - 1));
 }

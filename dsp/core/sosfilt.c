@@ -508,25 +508,29 @@ static void *filtfilt_thread(void *arg)
 }
 
 /* Threads for long multi-channel inputs: channel ranges are independent,
- * so up to one thread per online CPU each filters a contiguous range (the
- * caller's thread takes the first). Below ~1 M samples the start-up cost
- * is not worth it. The result does not depend on the split: every
- * channel sees the same operations whatever lanes it shares. */
+ * so up to `requested` threads (0: one per online CPU, at most
+ * MT_MAX_THREADS) each filter a contiguous range (the caller's thread takes
+ * the first). Below ~1 M samples the start-up cost is not worth it. The
+ * result does not depend on the split: every channel sees the same
+ * operations whatever lanes it shares. */
 #define MT_MIN_SAMPLES ((size_t)1 << 20)
 #define MT_MAX_THREADS 8
 
-static size_t thread_count(size_t n_channels, size_t frames)
+static size_t thread_count(size_t n_channels, size_t frames, size_t requested)
 {
-    if (n_channels < 2 || frames < MT_MIN_SAMPLES / n_channels) return 1;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t t = cpus > 1 ? (size_t)cpus : 1;
+    if (requested == 1 || n_channels < 2 || frames < MT_MIN_SAMPLES / n_channels) return 1;
+    size_t t = requested;
+    if (t == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        t = cpus > 1 ? (size_t)cpus : 1;
+    }
     if (t > MT_MAX_THREADS) t = MT_MAX_THREADS;
     if (t > n_channels) t = n_channels;
     return t;
 }
 
 bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *channels, size_t n_channels,
-                         size_t frames)
+                         size_t frames, size_t threads)
 {
     if (!sos || n_sections == 0 || !channels || n_channels == 0) return BL_EINVAL;
     for (size_t c = 0; c < n_channels; c++)
@@ -540,7 +544,7 @@ bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *cha
     bl_status st = (sec && zi) ? load_sections(sos, n_sections, sec) : BL_ENOMEM;
     if (st == BL_OK) {
         sosfilt_zi(sec, n_sections, zi);
-        size_t nt = thread_count(n_channels, frames);
+        size_t nt = thread_count(n_channels, frames, threads);
         filtfilt_job jobs[MT_MAX_THREADS];
         pthread_t tid[MT_MAX_THREADS];
         bool started[MT_MAX_THREADS] = {false};

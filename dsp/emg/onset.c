@@ -10,6 +10,7 @@
 
 #include "backline/envelope.h"
 #include "backline/filter.h"
+#include "backline/window.h"
 
 #ifndef BACKTRACK_DEFAULT
 #define BACKTRACK_DEFAULT 2.0
@@ -258,7 +259,7 @@ static bl_status tkeo_envelope(const float *x, size_t n, double rate_hz, const b
     if (st != BL_OK) return st;
     if (n <= bl_sosfiltfilt_padlen(sos, ns)) return BL_ERANGE;
     float *ch[1] = { out };
-    st = bl_sosfiltfilt(sos, ns, ch, 1, n);
+    st = bl_sosfiltfilt(sos, ns, ch, 1, n, 1);
     if (st != BL_OK) return st;
     /* The low-pass rings below zero next to sharp energy peaks; an energy
      * envelope is non-negative by definition. */

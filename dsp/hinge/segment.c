@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backline/window.h"
+
 void bl_hinge_segment_config_default(bl_hinge_segment_config *cfg)
 {
     if (!cfg) return;

@@ -29,6 +29,9 @@ typedef struct bl_envelope_config {
     double notch_q;        /* quality factor of each mains notch; 30 */
     double lowpass_hz;     /* envelope low-pass; 6 */
     int lowpass_order;     /* 4 */
+    size_t threads;        /* worker threads of the zero-phase filters: 0 = one
+                              per online core (up to 8), 1 = none (see
+                              bl_sosfiltfilt); results do not depend on it */
 } bl_envelope_config;
 
 void bl_envelope_config_default(bl_envelope_config *cfg);
@@ -69,15 +72,6 @@ bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config
 
 /* bl_condition_in_place then bl_linear_envelope. */
 bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
-
-/* Centred moving RMS over window_s seconds (odd window of
- * round(window_s × rate) samples, edges use the samples available). */
-bl_status bl_moving_rms(const float *x, size_t n, double rate_hz, double window_s, float *out);
-/* Centred moving average over window_s seconds (same edges as RMS). */
-bl_status bl_moving_average(const float *x, size_t n, double rate_hz, double window_s, float *out);
-/* Teager–Kaiser energy: y[i] = x[i]² − x[i−1]·x[i+1]; ends copy neighbours.
- * out must not alias x. */
-bl_status bl_tkeo(const float *x, size_t n, float *out);
 
 /* Streaming linear envelope for live meters: causal band-pass (with mains
  * notches when cfg->notch is BL_NOTCH_50 or BL_NOTCH_60; a stream cannot

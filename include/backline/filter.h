@@ -66,10 +66,18 @@ void bl_sosfilt_destroy(bl_sosfilt *f);
 
 /* Zero-phase offline filtering equivalent to scipy.signal.sosfiltfilt(sos,
  * x, padtype='odd', padlen=default) applied to each planar channel, in
- * place. BL_EINVAL when frames <= padlen (SciPy raises there too). Allocates
- * scratch; not for real-time use. */
+ * place (channels[c][0..frames) is read and overwritten; the arrays must
+ * not overlap). Worker threads: at most `threads` (0 = one per online core,
+ * up to 8; 1 = none, everything on the caller's thread); inputs under 2^20
+ * samples in all, or of one channel, run on the caller's thread whatever
+ * is asked. The result is the same for any thread count. Allocates
+ * scratch; not for real-time use.
+ * Errors: BL_EINVAL (NULL sos or channel, zero sections or channels, a
+ * coefficient that is not finite, a0 = 0, frames <= padlen: SciPy raises
+ * there too), BL_ENOMEM; the channels are untouched after BL_EINVAL, and
+ * may be part-filtered after BL_ENOMEM. */
 bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *channels,
-                         size_t n_channels, size_t frames);
+                         size_t n_channels, size_t frames, size_t threads);
 /* The edge padding sosfiltfilt uses for this cascade, in samples. */
 size_t bl_sosfiltfilt_padlen(const double *sos, size_t n_sections);
 /* Samples for the slowest pole of the cascade to decay to `residual` of its

@@ -1,0 +1,55 @@
+/* Moving windows over one planar channel: centred moving average and RMS
+ * (windows in seconds), and the Teager-Kaiser energy operator. Arrays in,
+ * arrays out. */
+#include "backline/window.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Centred window of an odd number of samples; edges average what exists.
+ * Running sums in double keep hour-long recordings exact enough. */
+static bl_status moving_mean(const float *x, size_t n, double rate_hz, double window_s, float *out, int squared)
+{
+    if (!x || !out || n == 0) return BL_EINVAL;
+    if (!(rate_hz > 0) || !isfinite(rate_hz) || !(window_s > 0) || !isfinite(window_s)) return BL_ERANGE;
+    double w = window_s * rate_hz;
+    if (w > (double)n * 4 + 1) w = (double)n * 4 + 1;
+    size_t half = (size_t)llround(w) / 2;
+    double *cum = malloc((n + 1) * sizeof *cum);
+    if (!cum) return BL_ENOMEM;
+    cum[0] = 0;
+    for (size_t i = 0; i < n; i++) cum[i + 1] = cum[i] + (squared ? (double)x[i] * x[i] : (double)x[i]);
+    for (size_t i = 0; i < n; i++) {
+        size_t lo = i > half ? i - half : 0;
+        size_t hi = i + half + 1 < n ? i + half + 1 : n;
+        double m = (cum[hi] - cum[lo]) / (double)(hi - lo);
+        out[i] = (float)(squared ? sqrt(m > 0 ? m : 0) : m);
+    }
+    free(cum);
+    return BL_OK;
+}
+
+bl_status bl_moving_rms(const float *x, size_t n, double rate_hz, double window_s, float *out)
+{
+    return moving_mean(x, n, rate_hz, window_s, out, 1);
+}
+
+bl_status bl_moving_average(const float *x, size_t n, double rate_hz, double window_s, float *out)
+{
+    return moving_mean(x, n, rate_hz, window_s, out, 0);
+}
+
+bl_status bl_tkeo(const float *x, size_t n, float *out)
+{
+    if (!x || !out || n == 0 || x == out) return BL_EINVAL;
+    if (n < 3) {
+        for (size_t i = 0; i < n; i++) out[i] = x[i] * x[i];
+        return BL_OK;
+    }
+    for (size_t i = 1; i + 1 < n; i++)
+        out[i] = (float)((double)x[i] * x[i] - (double)x[i - 1] * x[i + 1]);
+    out[0] = out[1];
+    out[n - 1] = out[n - 2];
+    return BL_OK;
+}
+

@@ -1,0 +1,244 @@
+/* Conditioning: resample to the analysis rate, remove mains, band-pass,
+ * of the EMG channels of a recording, offline and zero-phase. AUX channels
+ * (footswitches, goniometers) are resampled but never filtered. */
+#include "backline/envelope.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backline/chanmap.h"
+#include "backline/filter.h"
+#include "backline/spectrum.h"
+#include "emg_internal.h"
+
+bl_status bli_envelope_config_check(const bl_envelope_config *cfg)
+{
+    if (!cfg) return BL_EINVAL;
+    if (!(cfg->rate_hz >= BL_MIN_EMG_RATE_HZ) || !isfinite(cfg->rate_hz)) return BL_ERATE;
+    if (!(cfg->bandpass_lo_hz > 0) || !(cfg->bandpass_hi_hz > cfg->bandpass_lo_hz) ||
+        !(cfg->bandpass_hi_hz < cfg->rate_hz / 2))
+        return BL_ERANGE;
+    if (cfg->bandpass_order < 1 || cfg->bandpass_order > 8) return BL_ERANGE;
+    if (cfg->lowpass_order < 1 || cfg->lowpass_order > 8) return BL_ERANGE;
+    if (!(cfg->lowpass_hz > 0) || !(cfg->lowpass_hz < cfg->rate_hz / 2)) return BL_ERANGE;
+    if (cfg->notch != BL_NOTCH_OFF && !(cfg->notch_q > 0)) return BL_ERANGE;
+    if ((int)cfg->notch < BL_NOTCH_AUTO || (int)cfg->notch > BL_NOTCH_60) return BL_EINVAL;
+    return BL_OK;
+}
+
+void bli_emg_channels(bl_recording *rec, float **ptrs, size_t *count)
+{
+    const bl_chanmap *map = bl_recording_chanmap(rec);
+    *count = 0;
+    for (size_t c = 0; c < bl_recording_channels(rec); c++)
+        if (bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX) ptrs[(*count)++] = bl_recording_data(rec, c);
+}
+
+bl_status bli_filter_planar(const double *sos, size_t n_sections, float **ptrs, size_t n, size_t frames,
+                            size_t threads)
+{
+    if (n == 0) return BL_OK;
+    if (frames <= bl_sosfiltfilt_padlen(sos, n_sections)) return BL_ENODATA;
+    return bl_sosfiltfilt(sos, n_sections, (float *const *)ptrs, n, frames, threads);
+}
+
+/* Mains removal without edge transients. A Q = 30 notch at 50 Hz rings
+ * for ~0.2 s (time constant Q/(π·f0)), and no odd or even reflection
+ * continues a sinusoid: it flips its cosine part at the edge, and the notch
+ * rings there, which reads as muscle activity. The hum is periodic, so each
+ * end is extended with the signal itself shifted by a whole number of mains
+ * periods (the hum continues in phase, the EMG is just other EMG), long
+ * enough for the notches to ring down to 1 %, and the zero-phase cascade
+ * runs over the extended copy. */
+static size_t period_shift(size_t pad, size_t frames, double rate, double mains_hz)
+{
+    double period = rate / mains_hz;
+    size_t best = 0;
+    double best_err = 1;
+    for (size_t m = (size_t)ceil((double)pad / period); m < (size_t)ceil((double)pad / period) + 24; m++) {
+        double exact = (double)m * period;
+        size_t shift = (size_t)llround(exact);
+        if (shift > frames) break;
+        double err = fabs(exact - (double)shift) / period; /* phase error, in periods */
+        if (err < best_err - 1e-9) {
+            best = shift;
+            best_err = err;
+        }
+        if (err < 1e-9) break;
+    }
+    return best;
+}
+
+static bl_status notch_planar(const double *sos, size_t n_sections, float **ptrs, size_t n, size_t frames,
+                              double rate, double mains_hz, size_t threads)
+{
+    if (n == 0) return BL_OK;
+    size_t pad = bl_sos_decay_samples(sos, n_sections, 0.01);
+    if (pad > frames / 2) pad = frames / 2;
+    size_t shift = pad ? period_shift(pad, frames, rate, mains_hz) : 0;
+    if (shift == 0) return bli_filter_planar(sos, n_sections, ptrs, n, frames, threads); /* too short to extend */
+
+    size_t len = frames + 2 * pad;
+    float **ext = calloc(n, sizeof *ext);
+    bl_status st = ext ? BL_OK : BL_ENOMEM;
+    for (size_t c = 0; c < n && st == BL_OK; c++) {
+        float *e = ext[c] = malloc(len * sizeof *e);
+        if (!e) {
+            st = BL_ENOMEM;
+            break;
+        }
+        const float *x = ptrs[c];
+        memcpy(e, x + shift - pad, pad * sizeof *e);                /* x[shift-pad .. shift) */
+        memcpy(e + pad, x, frames * sizeof *e);
+        memcpy(e + pad + frames, x + frames - shift, pad * sizeof *e); /* x[N-shift .. N-shift+pad) */
+    }
+    if (st == BL_OK) st = bli_filter_planar(sos, n_sections, ext, n, len, threads);
+    for (size_t c = 0; c < n && st == BL_OK; c++) memcpy(ptrs[c], ext[c] + pad, frames * sizeof(float));
+    for (size_t c = 0; ext && c < n; c++) free(ext[c]);
+    free(ext);
+    return st;
+}
+
+/* Default sosfiltfilt pad of a Butterworth design (0 when the design fails). */
+static size_t butter_padlen(int order, bl_band band, double f1, double f2, double rate)
+{
+    double sos[BLI_MAX_SECTIONS * BL_SOS_WIDTH];
+    size_t ns = 0;
+    if (bl_butter_design(order, band, f1, f2, rate, sos, BLI_MAX_SECTIONS, &ns) != BL_OK) return 0;
+    return bl_sosfiltfilt_padlen(sos, ns);
+}
+
+/* Mains family with the most prominent peak over all EMG channels. */
+static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate, double *mains_hz,
+                              double *prominence_db)
+{
+    *mains_hz = 0;
+    *prominence_db = 0;
+    for (size_t c = 0; c < n; c++) {
+        double hz = 0, db = 0;
+        bl_status st = bl_mains_detect(ptrs[c], frames, rate, &hz, &db);
+        if (st == BL_ENODATA) continue; /* too short to tell: no notch */
+        if (st != BL_OK) return st;
+        if (hz > 0 && db > *prominence_db) {
+            *mains_hz = hz;
+            *prominence_db = db;
+        }
+    }
+    return BL_OK;
+}
+
+/* Checks shared by both conditioning entry points; BL_OK or the code. */
+bl_status bli_condition_check(const bl_recording *in, const bl_envelope_config *cfg, int with_envelope)
+{
+    bl_status st = bli_envelope_config_check(cfg);
+    if (st != BL_OK) return st;
+    double in_rate = bl_recording_rate(in);
+    /* The input must carry the band it is asked to keep. */
+    if (in_rate < BL_MIN_EMG_RATE_HZ || !(in_rate / 2 > cfg->bandpass_hi_hz)) return BL_ERATE;
+    if (bl_recording_check_finite(in, NULL, NULL) != BL_OK) return BL_ENONFINITE;
+    /* The edge padding of the zero-phase filters must fit the signal,
+     * checked before anything is resampled, filtered or rectified (the
+     * notch pads as far as the signal allows, so it needs no check). */
+    size_t pad = butter_padlen(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
+                               cfg->rate_hz);
+    if (with_envelope) {
+        size_t lp = butter_padlen(cfg->lowpass_order, BL_LOWPASS, cfg->lowpass_hz, 0, cfg->rate_hz);
+        if (lp > pad) pad = lp;
+    }
+    if (pad == 0) return BL_ERANGE;
+    size_t frames_out = (size_t)llround((double)bl_recording_frames(in) * cfg->rate_hz / in_rate);
+    return frames_out <= pad ? BL_ENODATA : BL_OK;
+}
+
+/* Mains removal, then band-pass, of the EMG channels, in place, at the
+ * recording's own rate (already the analysis rate). The hum goes first:
+ * the notches extend the edges periodically (notch_planar), which only
+ * works on a hum the band-pass edges have not yet distorted; the band-pass
+ * then pads as sosfiltfilt does, so with --notch off the result is
+ * SciPy's. Detection reads the raw spectrum (Welch removes each segment's
+ * mean, so offsets and drift do not matter). */
+static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *rep)
+{
+    size_t frames = bl_recording_frames(rec);
+    float **ptrs = malloc(bl_recording_channels(rec) * sizeof *ptrs);
+    size_t n = 0;
+    bl_status st = ptrs ? BL_OK : BL_ENOMEM;
+    if (ptrs) bli_emg_channels(rec, ptrs, &n);
+
+    if (st == BL_OK) {
+        if (cfg->notch == BL_NOTCH_50) rep->mains_hz = 50;
+        else if (cfg->notch == BL_NOTCH_60) rep->mains_hz = 60;
+        else if (cfg->notch == BL_NOTCH_AUTO)
+            st = detect_mains(ptrs, n, frames, cfg->rate_hz, &rep->mains_hz, &rep->mains_prominence_db);
+    }
+    double sos[BLI_MAX_SECTIONS * BL_SOS_WIDTH];
+    size_t ns = 0;
+    if (st == BL_OK && rep->mains_hz > 0) {
+        st = bl_mains_design(rep->mains_hz, cfg->notch_q, cfg->bandpass_hi_hz, cfg->rate_hz, sos, BLI_MAX_SECTIONS, &ns);
+        if (st == BL_OK) st = notch_planar(sos, ns, ptrs, n, frames, cfg->rate_hz, rep->mains_hz, cfg->threads);
+        rep->notch_sections = ns;
+    }
+    if (st == BL_OK)
+        st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
+                              cfg->rate_hz, sos, BLI_MAX_SECTIONS, &ns);
+    if (st == BL_OK) st = bli_filter_planar(sos, ns, ptrs, n, frames, cfg->threads);
+    free(ptrs);
+    return st;
+}
+
+static void report_init(bl_condition_report *rep, double in_rate, const bl_envelope_config *cfg)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->input_rate_hz = in_rate;
+    rep->rate_hz = cfg->rate_hz;
+    rep->resampled = in_rate != cfg->rate_hz;
+}
+
+bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
+                       bl_condition_report *report)
+{
+    if (!in || !out) return BL_EINVAL;
+    *out = NULL;
+    bl_status st = bli_condition_check(in, cfg, 0);
+    if (st != BL_OK) return st;
+    bl_condition_report rep;
+    report_init(&rep, bl_recording_rate(in), cfg);
+    bl_recording *rec = NULL;
+    if ((st = bl_recording_resample(in, cfg->rate_hz, &rec)) != BL_OK) return st;
+    if ((st = filter_in_place(rec, cfg, &rep)) != BL_OK) {
+        bl_recording_destroy(rec);
+        return st;
+    }
+    if (report) *report = rep;
+    *out = rec;
+    return BL_OK;
+}
+
+/* Conditioning in place once the input is known good. A resampled signal
+ * is filtered before it replaces the caller's, so a failure there leaves
+ * the recording as it was. */
+bl_status bli_condition_checked(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
+{
+    bl_condition_report rep;
+    report_init(&rep, bl_recording_rate(rec), cfg);
+    bl_status st;
+    if (rep.resampled) {
+        bl_recording *work = NULL;
+        if ((st = bl_recording_resample(rec, cfg->rate_hz, &work)) != BL_OK) return st;
+        if ((st = filter_in_place(work, cfg, &rep)) == BL_OK) bl_recording_swap(rec, work);
+        bl_recording_destroy(work);
+    } else {
+        st = filter_in_place(rec, cfg, &rep);
+    }
+    if (st == BL_OK && report) *report = rep;
+    return st;
+}
+
+bl_status bl_condition_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
+{
+    if (!rec) return BL_EINVAL;
+    bl_status st = bli_condition_check(rec, cfg, 0);
+    return st == BL_OK ? bli_condition_checked(rec, cfg, report) : st;
+}
+
