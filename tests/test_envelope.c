@@ -238,23 +238,44 @@ static void check_stream(void)
     bl_envelope_stream_destroy(NULL);
     CHECK_EQ_INT(bl_envelope_stream_create(&cfg, ch, 100, &s), BL_ERATE);
 
-    /* With a mains frequency given, hum does not read as activity. */
+    /* With a mains frequency given, hum does not read as activity; auto
+     * finds it in the first second (zeros until then) and notches it too. */
     const size_t nh = 48000 * 2;
-    float *hum = malloc(nh * sizeof *hum), *he = malloc(nh * sizeof *he);
-    for (size_t i = 0; i < nh; i++) hum[i] = (float)(0.05 * sin(2 * M_PI * 50 * (double)i / 48000));
-    double level[2];
-    for (int k = 0; k < 2; k++) {
+    float *hum = malloc(nh * sizeof *hum), *he = malloc(nh * sizeof *he), *hb = malloc(nh * sizeof *hb);
+    for (size_t i = 0; i < nh; i++)
+        hum[i] = (float)(0.05 * sin(2 * M_PI * 50 * (double)i / 48000) + 0.001 * (uniform() - 0.5));
+    double level[3];
+    const bl_notch_mode modes[3] = {BL_NOTCH_OFF, BL_NOTCH_50, BL_NOTCH_AUTO};
+    for (int k = 0; k < 3; k++) {
         bl_envelope_config hc;
         bl_envelope_config_default(&hc);
-        hc.notch = k ? BL_NOTCH_50 : BL_NOTCH_AUTO;
+        hc.notch = modes[k];
         CHECK_EQ_INT(bl_envelope_stream_create(&hc, 1, 48000, &s), BL_OK);
         if (!s) break;
+        CHECK_NEAR(bl_envelope_stream_mains(s), modes[k] == BL_NOTCH_AUTO ? -1 : modes[k] == BL_NOTCH_50 ? 50 : 0, 0);
         CHECK_EQ_INT(bl_envelope_stream_process(s, hum, he, nh), BL_OK);
         level[k] = rms(he, nh / 2, nh);
+        if (modes[k] == BL_NOTCH_AUTO) {
+            CHECK_NEAR(bl_envelope_stream_mains(s), 50, 0);
+            size_t nonzero = 0;
+            for (size_t i = 0; i < 48000; i++) nonzero += he[i] != 0;
+            CHECK_MSG(nonzero == 0, "%zu samples of the detection second are not zero", nonzero);
+            /* The detection does not depend on the block split either. */
+            bl_envelope_stream_reset(s);
+            CHECK_NEAR(bl_envelope_stream_mains(s), -1, 0);
+            for (size_t at = 0, len = 777; at < nh; at += len) {
+                if (len > nh - at) len = nh - at;
+                CHECK_EQ_INT(bl_envelope_stream_process(s, hum + at, hb + at, len), BL_OK);
+            }
+            CHECK_MSG(memcmp(he, hb, nh * sizeof *he) == 0, "automatic mains stream depends on the block split");
+        }
         bl_envelope_stream_destroy(s);
     }
     CHECK_MSG(level[1] < 0.02 * level[0], "50 Hz hum through the notched stream: %g vs %g without", level[1],
               level[0]);
+    CHECK_MSG(level[2] < 0.02 * level[0], "50 Hz hum through the automatic stream: %g vs %g without", level[2],
+              level[0]);
+    free(hb);
     free(hum);
     free(he);
     free(x);

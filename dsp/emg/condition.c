@@ -115,17 +115,20 @@ static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate
 {
     *mains_hz = 0;
     *prominence_db = 0;
-    for (size_t c = 0; c < n; c++) {
+    if (n == 0) return BL_OK;
+    bl_mains_detector *d = NULL;
+    bl_status st = bl_mains_detector_create(rate, frames, &d);
+    if (st == BL_ENODATA) return BL_OK; /* too short to tell: no notch */
+    for (size_t c = 0; c < n && st == BL_OK; c++) {
         double hz = 0, db = 0;
-        bl_status st = bl_mains_detect(ptrs[c], frames, rate, &hz, &db);
-        if (st == BL_ENODATA) continue; /* too short to tell: no notch */
-        if (st != BL_OK) return st;
-        if (hz > 0 && db > *prominence_db) {
+        st = bl_mains_detector_run(d, ptrs[c], frames, &hz, &db);
+        if (st == BL_OK && hz > 0 && db > *prominence_db) {
             *mains_hz = hz;
             *prominence_db = db;
         }
     }
-    return BL_OK;
+    bl_mains_detector_destroy(d);
+    return st;
 }
 
 /* Checks shared by both conditioning entry points; BL_OK or the code. */

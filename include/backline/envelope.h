@@ -74,18 +74,31 @@ bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config
 bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 
 /* Streaming linear envelope for live meters: causal band-pass (with mains
- * notches when cfg->notch is BL_NOTCH_50 or BL_NOTCH_60; a stream cannot
- * detect mains, so BL_NOTCH_AUTO adds none: detect with bl_mains_detect on
- * the first second and create the stream then), rectify, low-pass, over
- * interleaved blocks at the input rate. */
+ * notches), rectify, low-pass, over interleaved blocks at the input rate.
+ * cfg->notch BL_NOTCH_50/60 notches that family; BL_NOTCH_OFF none;
+ * BL_NOTCH_AUTO detects it in the first second of signal (the same
+ * detection as conditioning, bl_mains_detector, over every channel; the
+ * output is 0 for that second), then runs that second through the chosen
+ * cascade and continues. The output does not depend on how the input is
+ * split into blocks.
+ * create: BL_EINVAL (NULL, zero channels, a bad notch mode), BL_ERATE
+ * (rate below BL_MIN_EMG_RATE_HZ), BL_ERANGE (a band or low-pass that does
+ * not fit the rate), BL_ENOMEM; plans and scratch are made here.
+ * process: `in` and `out` hold frames × channels interleaved floats;
+ * in == out allowed. No allocation, no locks. BL_EINVAL for NULL.
+ * reset: as new (automatic streams detect again). destroy(NULL): no-op. */
 typedef struct bl_envelope_stream bl_envelope_stream;
 bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channels, double rate_hz,
                                     bl_envelope_stream **out);
 bl_status bl_envelope_stream_process(bl_envelope_stream *s, const float *in, float *out, size_t frames);
 void bl_envelope_stream_reset(bl_envelope_stream *s);
 /* Latency in samples (group delay of the low-pass at 1 Hz plus the
- * band-pass at its centre). */
+ * band-pass and notches at the band's geometric centre) of the cascade in
+ * use (while detecting: the one without notches). */
 double bl_envelope_stream_latency(const bl_envelope_stream *s);
+/* The mains family notched: 50, 60, 0 (none), or -1 while an automatic
+ * stream is still detecting. */
+double bl_envelope_stream_mains(const bl_envelope_stream *s);
 void bl_envelope_stream_destroy(bl_envelope_stream *s);
 
 #ifdef __cplusplus

@@ -33,12 +33,33 @@ bl_status bl_median_frequency(const double *psd, size_t bins, double rate_hz, do
 bl_status bl_mean_frequency(const double *psd, size_t bins, double rate_hz, double lo_hz,
                             double hi_hz, double *mean_hz);
 
-/* Mains detection: compares the power in narrow bands at 50, 100, 150 Hz
- * against 60, 120, 180 Hz and against the neighbouring spectrum. *mains_hz
- * is 50, 60, or 0 when neither stands out by more than 10 dB; *prominence_db
- * (may be NULL) is the winning family's peak-to-neighbourhood ratio. */
+/* Mains detection: compares the power in narrow lines (±1.5 Hz) at 50,
+ * 100, 150 Hz against 60, 120, 180 Hz, each against the median level of
+ * its neighbourhood (4-12 Hz either side), over a Welch spectrum of about
+ * 1 Hz resolution (2 Hz for signals under a segment; long signals: four
+ * chunks of 16 segments spread over them). *mains_hz is 50, 60, or 0 when
+ * neither family stands out by more than 10 dB; *prominence_db (may be
+ * NULL) is the winning family's line-to-neighbourhood ratio.
+ * Errors: BL_EINVAL (NULL x or mains_hz), BL_ERANGE (a rate whose Nyquist
+ * is not above 72 Hz), BL_ENONFINITE, BL_ENODATA (too short for a 16-bin
+ * segment), BL_ENOMEM. Allocates; see bl_mains_detector for a form that
+ * does not. */
 bl_status bl_mains_detect(const float *x, size_t n, double rate_hz, double *mains_hz,
                           double *prominence_db);
+
+/* The same detection with its plan and scratch made once, for signals of
+ * at most max_frames samples at rate_hz (the segment length follows
+ * max_frames as bl_mains_detect's follows n, so running on exactly
+ * max_frames gives bl_mains_detect's answer). create: BL_ERANGE (rate),
+ * BL_ENODATA (max_frames too short), BL_ENOMEM, under the FFTW planner
+ * lock. run: no allocation; BL_EINVAL (NULL), BL_ERANGE (n > max_frames),
+ * BL_ENONFINITE, BL_ENODATA (n shorter than the segment). One detector is
+ * used by one thread at a time. destroy(NULL) is a no-op. */
+typedef struct bl_mains_detector bl_mains_detector;
+bl_status bl_mains_detector_create(double rate_hz, size_t max_frames, bl_mains_detector **out);
+bl_status bl_mains_detector_run(bl_mains_detector *d, const float *x, size_t n, double *mains_hz,
+                                double *prominence_db);
+void bl_mains_detector_destroy(bl_mains_detector *d);
 
 #ifdef __cplusplus
 }
