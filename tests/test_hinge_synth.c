@@ -151,7 +151,7 @@ static bl_hinge *run(const scenario *sc, tally *t, int verbose)
         double bi = 0.5;
         for (size_t j = 0; j < nf; j++) {
             bl_hinge_rep r;
-            bl_hinge_rep_get(h, j, &r);
+            bl_hinge_get_rep(h, j, &r);
             double v = iou(tr.start_s, tr.end_s, r.start_s, r.end_s);
             if (!used[j] && v >= bi) {
                 bi = v;
@@ -165,7 +165,7 @@ static bl_hinge *run(const scenario *sc, tally *t, int verbose)
         used[best] = 1;
         t->matched++;
         bl_hinge_rep r;
-        bl_hinge_rep_get(h, best, &r);
+        bl_hinge_get_rep(h, best, &r);
         bl_hinge_verdict want = tr.chain == BL_CHAIN_INTERNAL ? BL_VERDICT_INTERNAL : BL_VERDICT_EXTERNAL;
         t->verdict_n++;
         if (r.verdict == want) t->verdict_ok++;
@@ -182,7 +182,7 @@ static bl_hinge *run(const scenario *sc, tally *t, int verbose)
         for (size_t c = 0; c < nch; c++) {
             bl_hinge_rep_channel rc;
             bl_muscle m = bl_chanmap_muscle(bl_synth_chanmap(s), c);
-            if (bl_hinge_rep_channel_get(h, best, c, &rc) != BL_OK || !isfinite(rc.onset_s)) continue;
+            if (bl_hinge_get_rep_channel(h, best, c, &rc) != BL_OK || !isfinite(rc.onset_s)) continue;
             if (m == BL_MUSCLE_GMAX) gmax_on = rc.onset_s;
             if (m == BL_MUSCLE_ST || m == BL_MUSCLE_SM || m == BL_MUSCLE_BF) ham_on = fmin(ham_on, rc.onset_s);
         }
@@ -193,9 +193,9 @@ static bl_hinge *run(const scenario *sc, tally *t, int verbose)
         for (size_t c = 0; c < nch; c++) {
             bl_hinge_rep_channel rc;
             double want_on = bl_synth_truth_onset(truth, i, c);
-            if (!isfinite(want_on) || bl_hinge_channel_state_of(h, c) != BL_HINGE_CH_OK) continue;
+            if (!isfinite(want_on) || bl_hinge_channel_state(h, c) != BL_HINGE_CH_OK) continue;
             t->onset_possible++;
-            if (bl_hinge_rep_channel_get(h, best, c, &rc) != BL_OK || !isfinite(rc.onset_s)) continue;
+            if (bl_hinge_get_rep_channel(h, best, c, &rc) != BL_OK || !isfinite(rc.onset_s)) continue;
             t->onset_err_sum += fabs(r.start_s + rc.onset_s - want_on);
             t->onset_n++;
         }
@@ -203,7 +203,7 @@ static bl_hinge *run(const scenario *sc, tally *t, int verbose)
     for (size_t j = 0; verbose && h && j < nf; j++)
         if (!used[j]) {
             bl_hinge_rep r;
-            bl_hinge_rep_get(h, j, &r);
+            bl_hinge_get_rep(h, j, &r);
             fprintf(stderr, "  %s: spurious rep [%.2f, %.2f]\n", sc->label, r.start_s, r.end_s);
         }
     free(used);
@@ -263,7 +263,7 @@ static bl_hinge *run_expect_unknown(const scenario *sc, const char *reason)
     CHECK(f1_of(&t) >= 0.95);
     for (size_t k = 0; h && k < bl_hinge_reps(h); k++) {
         bl_hinge_rep r;
-        bl_hinge_rep_get(h, k, &r);
+        bl_hinge_get_rep(h, k, &r);
         CHECK_EQ_INT(r.verdict, BL_VERDICT_UNKNOWN);
         if (reason) CHECK_MSG(strstr(r.reason, reason) != NULL, "reason: %s", r.reason);
     }
@@ -385,7 +385,7 @@ int main(int argc, char **argv)
         CHECK(f1_of(&t) >= 0.95);
         CHECK(t.verdict_ok >= 0.95 * (double)t.verdict_n);
         if (h) {
-            CHECK_EQ_INT(bl_hinge_channel_state_of(h, 3), BL_HINGE_CH_DEAD);
+            CHECK_EQ_INT(bl_hinge_channel_state(h, 3), BL_HINGE_CH_DEAD);
             int warned = 0;
             for (size_t i = 0; i < bl_hinge_warnings(h); i++)
                 if (strstr(bl_hinge_warning(h, i), "L.ES") && strstr(bl_hinge_warning(h, i), "dead")) warned = 1;
@@ -405,7 +405,7 @@ int main(int argc, char **argv)
         scenario sc = {"electrode off L.ST (noise only)", 2008, 2000, BL_FORMAT_PCM16, BL_SYNTH_EXTERNAL, 5, 3, 50, 40,
                        NULL, 1, 0, 1};
         bl_hinge *h = run_expect_unknown(&sc, NULL);
-        if (h) CHECK_EQ_INT(bl_hinge_channel_state_of(h, 0), BL_HINGE_CH_DEAD);
+        if (h) CHECK_EQ_INT(bl_hinge_channel_state(h, 0), BL_HINGE_CH_DEAD);
         bl_hinge_destroy(h);
     }
     {
@@ -447,7 +447,7 @@ int main(int argc, char **argv)
             if (strstr(bl_hinge_warning(h, i), "session's own peak")) warned = 1;
         CHECK_MSG(warned, "no warning about the session-peak fallback");
         bl_hinge_summary sum;
-        bl_hinge_summary_get(h, &sum);
+        bl_hinge_get_summary(h, &sum);
         CHECK_EQ_INT(sum.normalised_to_mvc, 0);
         bl_hinge_destroy(h);
     }
@@ -466,7 +466,7 @@ int main(int argc, char **argv)
         bl_hinge *h = run(&sc, &t, 0);
         print_tally(sc.label, &t);
         bl_hinge_summary sum;
-        bl_hinge_summary_get(h, &sum);
+        bl_hinge_get_summary(h, &sum);
         printf("fatigue slope: mean %.2f Hz/rep, L.ST %.2f, L.BF %.2f\n", sum.fatigue_slope_hz,
                bl_hinge_channel_mf_slope(h, 0), bl_hinge_channel_mf_slope(h, 1));
         CHECK_MSG(sum.fatigue_slope_hz < -0.3, "fatigue slope %.2f Hz/rep, expected clearly negative",
@@ -481,7 +481,7 @@ int main(int argc, char **argv)
         CHECK_EQ_INT(bl_hinge_analyse(NULL, NULL, 0, &cfg, &h, NULL, 0), BL_EINVAL);
         CHECK(h == NULL);
         bl_hinge_destroy(NULL);
-        bl_chain chain[BL_MUSCLE_COUNT];
+        bl_chain chain[BL_MUSCLE_MAX];
         memcpy(chain, cfg.chain, sizeof chain);
         char why[512];
         CHECK_EQ_INT(bl_hinge_chain_parse("ST=external,BF=internal", chain, why, sizeof why), BL_OK);

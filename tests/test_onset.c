@@ -121,17 +121,17 @@ static void test_contract(void)
     bl_bursts *b = NULL;
     CHECK_EQ_INT(bl_bursts_create(&b), BL_OK);
     bl_burst bu = { 1.0, 2.0, 5.0, 1.5 }, got;
-    CHECK_EQ_INT(bl_bursts_get(b, 0, &got), BL_ERANGE);
+    CHECK_EQ_INT(bl_bursts_get_burst(b, 0, &got), BL_ERANGE);
     CHECK_EQ_INT(bl_bursts_append(b, &bu), BL_OK);
     bl_burst bad = { 2.0, 1.0, 5.0, 1.5 };
     CHECK_EQ_INT(bl_bursts_append(b, &bad), BL_EINVAL);
     bad.offset_s = NAN;
     CHECK_EQ_INT(bl_bursts_append(b, &bad), BL_EINVAL);
     CHECK_EQ_INT(bl_bursts_count(b), 1);
-    CHECK_EQ_INT(bl_bursts_get(b, 0, &got), BL_OK);
+    CHECK_EQ_INT(bl_bursts_get_burst(b, 0, &got), BL_OK);
     CHECK(got.onset_s == 1.0 && got.offset_s == 2.0 && got.peak == 5.0 && got.peak_s == 1.5);
-    CHECK_EQ_INT(bl_bursts_get(b, 0, NULL), BL_EINVAL);
-    CHECK_EQ_INT(bl_bursts_get(NULL, 0, &got), BL_EINVAL);
+    CHECK_EQ_INT(bl_bursts_get_burst(b, 0, NULL), BL_EINVAL);
+    CHECK_EQ_INT(bl_bursts_get_burst(NULL, 0, &got), BL_EINVAL);
 
     size_t n = 4000;
     float *x = calloc(n, sizeof *x);
@@ -175,7 +175,7 @@ static void test_contract(void)
     CHECK_EQ_INT(bl_onset_detect(x, n, 2000, &c, b, NULL), BL_ENONFINITE);
     /* After every failure the list is unchanged. */
     CHECK_EQ_INT(bl_bursts_count(b), 1);
-    CHECK_EQ_INT(bl_bursts_get(b, 0, &got), BL_OK);
+    CHECK_EQ_INT(bl_bursts_get_burst(b, 0, &got), BL_OK);
     CHECK(got.onset_s == 1.0);
     x[100] = 0.5f;
 
@@ -212,14 +212,14 @@ static acc score(const bl_bursts *b, const truth *t, size_t nt)
         double best_ov = 0;
         for (size_t j = 0; j < nb; j++) {
             bl_burst bu;
-            bl_bursts_get(b, j, &bu);
+            bl_bursts_get_burst(b, j, &bu);
             double ov = fmin(bu.offset_s, t[k].off) - fmax(bu.onset_s, t[k].on);
             if (ov > best_ov) { best_ov = ov; best = j; }
         }
         if (best == (size_t)-1) { r.missed++; continue; }
         used[best] = 1;
         bl_burst bu;
-        bl_bursts_get(b, best, &bu);
+        bl_bursts_get_burst(b, best, &bu);
         double eon = fabs(bu.onset_s - t[k].on) * 1e3, eoff = fabs(bu.offset_s - t[k].off) * 1e3;
         r.max_on_ms = fmax(r.max_on_ms, eon);
         r.max_off_ms = fmax(r.max_off_ms, eoff);
@@ -279,7 +279,7 @@ static void test_accuracy(double rate, double lo, double hi, double amp, uint64_
         /* Peaks lie inside their bursts. */
         for (size_t j = 0; j < bl_bursts_count(b); j++) {
             bl_burst bu;
-            bl_bursts_get(b, j, &bu);
+            bl_bursts_get_burst(b, j, &bu);
             CHECK(bu.peak_s >= bu.onset_s && bu.peak_s < bu.offset_s && bu.peak > rep.threshold * 0);
         }
     }
@@ -370,7 +370,7 @@ static void test_post_processing(void)
     CHECK_EQ_INT(rep.merged, 1);
     CHECK_EQ_INT(rep.rejected_short, 1);
     bl_burst bu;
-    bl_bursts_get(b, 0, &bu);
+    bl_bursts_get_burst(b, 0, &bu);
     CHECK_NEAR(bu.onset_s, 2.0, 1e-9);
     CHECK_NEAR(bu.offset_s, 2.43, 1e-9);
     CHECK_NEAR(bu.peak, 10, 0);
@@ -388,7 +388,7 @@ static void test_post_processing(void)
     c.min_off_s = 0.05;
     CHECK_EQ_INT(bl_onset_detect(e, n, rate, &c, b, &rep), BL_OK);
     CHECK_EQ_INT(bl_bursts_count(b), 2);
-    bl_bursts_get(b, 1, &bu);
+    bl_bursts_get_burst(b, 1, &bu);
     CHECK_NEAR(bu.offset_s, 5.0, 1e-9);
 
     /* Edge refinement on a slow rise: 1 → 10 over 0.5 s from t = 2 s. The
@@ -404,12 +404,12 @@ static void test_post_processing(void)
     c.backtrack_k = -1;
     CHECK_EQ_INT(bl_onset_detect(e, n, rate, &c, b, &rep), BL_OK);
     CHECK_EQ_INT(bl_bursts_count(b), 1);
-    bl_bursts_get(b, 0, &bu);
+    bl_bursts_get_burst(b, 0, &bu);
     double late = bu.onset_s - 2.0;
     c.backtrack_k = 1;
     CHECK_EQ_INT(bl_onset_detect(e, n, rate, &c, b, &rep), BL_OK);
     CHECK_EQ_INT(bl_bursts_count(b), 1);
-    bl_bursts_get(b, 0, &bu);
+    bl_bursts_get_burst(b, 0, &bu);
     printf("  slow rise: onset %.1f ms late without refinement, %.1f ms with\n", late * 1e3,
            (bu.onset_s - 2.0) * 1e3);
     CHECK_MSG(late > 0.008, "unrefined onset only %.1f ms late", late * 1e3);
@@ -459,8 +459,8 @@ static void test_fixed_threshold_and_signal(void)
     CHECK(rep2.baseline_mean == rep.baseline_mean && rep2.baseline_sd == rep.baseline_sd);
     CHECK(rep2.baseline_automatic == 0 && rep2.baseline_start_s == 0 && rep2.baseline_end_s == 0);
     bl_burst a, b;
-    bl_bursts_get(all, 1, &a);
-    bl_bursts_get(part, 0, &b);
+    bl_bursts_get_burst(all, 1, &a);
+    bl_bursts_get_burst(part, 0, &b);
     CHECK_NEAR(b.onset_s + 6.0, a.onset_s, 1e-9);
     CHECK_NEAR(b.offset_s + 6.0, a.offset_s, 1e-9);
     CHECK_EQ_INT(bl_onset_detect_with_baseline(env, n, rate, &c, NAN, 1.0, part, NULL), BL_EINVAL);

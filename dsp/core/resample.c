@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define BL_SRC_CONVERTER SRC_SINC_MEDIUM_QUALITY
+#define BL_SRC_CONVERTER_NAME "libsamplerate SRC_SINC_MEDIUM_QUALITY"
 
 struct bl_resampler {
     SRC_STATE *src;
@@ -180,6 +181,11 @@ static void edge_padding(double in_rate, double out_rate, size_t *pad, size_t *s
     }
     *pad = need;
     *skip = (size_t)llround((double)need * ratio); /* sub-sample misalignment only for odd rates */
+}
+
+const char *bl_resample_method(void)
+{
+    return BL_SRC_CONVERTER_NAME;
 }
 
 bl_status bl_resample_check(double in_rate_hz, double out_rate_hz)

@@ -7,6 +7,7 @@
 
 #include "backline/envelope.h"
 #include "backline/filter.h"
+#include "backline/onset.h"
 
 /* Largest cascade we design: band-pass order <= 8 (8 sections) or mains
  * notches to 450 Hz at 50 Hz (9 sections). */
@@ -21,6 +22,10 @@ void bli_emg_channels(bl_recording *rec, float **ptrs, size_t *count);
  * too short for the filter's edge padding. */
 bl_status bli_filter_planar(const double *sos, size_t n_sections, float **ptrs, size_t n, size_t frames,
                             size_t threads);
+
+/* Whether detection walks burst edges out to mean + backtrack_k·SD (the
+ * rule onset.c runs and onset_describe.c reports). */
+int bli_onset_refines_edges(const bl_onset_config *cfg);
 
 /* The checks every conditioning entry point makes before touching the
  * samples (config, input rate against the band, finite samples, length

@@ -11,6 +11,7 @@
 #include "backline/envelope.h"
 #include "backline/filter.h"
 #include "backline/window.h"
+#include "emg_internal.h"
 
 #ifndef BACKTRACK_DEFAULT
 #define BACKTRACK_DEFAULT 2.0
@@ -91,7 +92,7 @@ void bl_bursts_destroy(bl_bursts *b)
 
 size_t bl_bursts_count(const bl_bursts *b) { return b ? b->count : 0; }
 
-bl_status bl_bursts_get(const bl_bursts *b, size_t index, bl_burst *out)
+bl_status bl_bursts_get_burst(const bl_bursts *b, size_t index, bl_burst *out)
 {
     if (!b || !out) return BL_EINVAL;
     if (index >= b->count) return BL_ERANGE;
@@ -415,8 +416,7 @@ static bl_status detect(const float *x, size_t n, double rate_hz, const bl_onset
      * detection signal falls to mean + backtrack_k·SD. Only kept bursts are
      * refined, so this cannot add false positives; DOUBLE is left alone (x²
      * per sample is too rough to walk on, and m of n is already sharp). */
-    if (cfg->backtrack_k >= 0.0 && cfg->backtrack_k < cfg->k && cfg->method != BL_ONSET_DOUBLE &&
-        rep.baseline_sd > 0.0) {
+    if (bli_onset_refines_edges(cfg) && rep.baseline_sd > 0.0) {
         double lo = rep.baseline_mean + cfg->backtrack_k * rep.baseline_sd;
         for (size_t r = 0; r < nr; r++) {
             while (runs[r].a > 0 && thr_sig[runs[r].a - 1] > lo) runs[r].a--;

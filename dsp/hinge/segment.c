@@ -10,7 +10,7 @@
  * quads (barely active). Thresholds are relative to the combined activity's
  * own percentiles, so they need no tuning per session.
  */
-#include "backline/hinge.h"
+#include "hinge_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -205,8 +205,8 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
         }
         float p10 = 0, p99 = 0;
         if (!skip) {
-            p10 = percentile(dec, nd, 10, scratch);
-            p99 = percentile(dec, nd, 99, scratch);
+            p10 = percentile(dec, nd, BLI_SEG_CHANNEL_LO_PCT, scratch);
+            p99 = percentile(dec, nd, BLI_SEG_CHANNEL_HI_PCT, scratch);
             /* A dead electrode or one that only sees noise: no modulation
              * worth the name (a working muscle in a hinge spans > 2:1). */
             if (!(p99 > 0) || !(p99 - p10 > 1e-12f) || p99 < 2.0f * (p10 > 0 ? p10 : 0)) skip = 1;
@@ -241,7 +241,7 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
     }
     st = BL_ENOMEM;
 
-    float base = percentile(As, nd, 5, scratch), top = percentile(As, nd, 95, scratch);
+    float base = percentile(As, nd, BLI_SEG_LEVEL_LO_PCT, scratch), top = percentile(As, nd, BLI_SEG_LEVEL_HI_PCT, scratch);
     double range = (double)top - (double)base;
     if (!(range > 1e-6)) {
         st = BL_OK; /* no modulation at all: no repetitions */

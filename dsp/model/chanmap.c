@@ -12,9 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Upper bound on entries: far beyond any EMG board (sound cards stop at 64
- * inputs), small enough that a runaway string cannot make us allocate much. */
-#define BL_CHANMAP_MAX_ENTRIES 256
 /* Longest code ("GMAX", "GMED", "TFL") is 4; a side adds 2. */
 #define BL_ENTRY_NAME_MAX 8
 

@@ -26,6 +26,11 @@ typedef enum bl_muscle {
     BL_MUSCLE_COUNT
 } bl_muscle;
 
+/* Room in per-muscle tables (bl_hinge_config.chain): larger than
+ * BL_MUSCLE_COUNT will ever be, so adding a muscle code changes no
+ * structure's size. */
+#define BL_MUSCLE_MAX 64
+
 /* Anatomical group of a muscle (DESIGN.md, "Channels and muscles"). */
 typedef enum bl_group {
     BL_GROUP_MEDIAL_HAMSTRING, BL_GROUP_LATERAL_HAMSTRING, BL_GROUP_GLUTE,
@@ -35,6 +40,11 @@ typedef enum bl_group {
 /* Default torque-chain assignment in a hinge (DESIGN.md); data, overridable
  * by callers that keep their own table. */
 typedef enum bl_chain { BL_CHAIN_NONE = 0, BL_CHAIN_INTERNAL, BL_CHAIN_EXTERNAL } bl_chain;
+
+/* Most entries a map may have: far beyond any EMG board (sound cards stop
+ * at 64 inputs), small enough that a runaway string cannot make the parser
+ * allocate much. */
+#define BL_CHANMAP_MAX_ENTRIES 256
 
 typedef struct bl_chanmap bl_chanmap;
 

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "backline/backline.h"
+#include "backline/doc.h"
 #include "backline/recording.h"
 
 #ifdef __cplusplus
@@ -45,6 +46,20 @@ typedef struct bl_condition_report {
     double mains_prominence_db; /* from detection; 0 when not detected */
     size_t notch_sections;   /* number of notches applied */
 } bl_condition_report;
+
+/* What conditioning did, for reports (ISEK style), generated from the
+ * configuration and the report of the run, so it cannot drift from the
+ * code. Into `params` (an object; may be NULL): input_rate_hz,
+ * analysis_rate_hz, resampling, bandpass{type, order, order_convention,
+ * low_hz, high_hz, phase}, mains{mode, frequency_hz, prominence_db (auto),
+ * edges (when notched), notches, q, description}, envelope{...} when
+ * with_envelope, amplitude_unit = `unit` (bl_recording_unit of the input).
+ * Into `summary` (an object; may be NULL): one sentence per step keyed by
+ * its label ("resampling" or "analysis rate", "band-pass", "mains",
+ * "envelope", "amplitude"). BL_EINVAL (NULL cfg, rep or unit), BL_ENOMEM
+ * (a tree is then marked, see doc.h). */
+bl_status bl_condition_describe(const bl_envelope_config *cfg, const bl_condition_report *rep, const char *unit,
+                                int with_envelope, bl_doc *params, bl_doc *summary);
 
 /* Resample, band-pass and notch a recording (EMG channels; AUX channels only
  * resampled). `map_text` may be NULL (then the recording's map, else all

@@ -63,6 +63,7 @@
 #include <stddef.h>
 #include "backline/backline.h"
 #include "backline/chanmap.h"
+#include "backline/doc.h"
 #include "backline/envelope.h"
 #include "backline/normalise.h"
 #include "backline/onset.h"
@@ -103,7 +104,9 @@ typedef struct bl_hinge_config {
     bl_mvc_config mvc;               /* 0.5 s reference window */
     bl_hinge_segment_config segment;
     bl_onset_config onset;           /* per-channel onsets (baseline method) */
-    bl_chain chain[BL_MUSCLE_COUNT]; /* chain per muscle; bl_muscle_default_chain */
+    bl_chain chain[BL_MUSCLE_MAX];   /* chain per muscle (index bl_muscle; the room past
+                                        BL_MUSCLE_COUNT keeps the size fixed); defaults
+                                        bl_muscle_default_chain */
     double weight_hamstring;         /* 0.6 */
     double weight_trunk;             /* 0.3 */
     double weight_other;             /* 0.1 (each of glute, quad, calf pairs) */
@@ -113,6 +116,9 @@ typedef struct bl_hinge_config {
     double dead_ratio;               /* a channel whose conditioned RMS is below
                                         this × the median RMS of the EMG channels
                                         is dead; 0.02 */
+    double onset_rise_fraction;      /* limb onsets: where the %MVC envelope rises
+                                        through this fraction of the repetition's own
+                                        trough-to-peak range, in (0, 1); 0.1 */
 } bl_hinge_config;
 
 void bl_hinge_config_default(bl_hinge_config *cfg);
@@ -120,7 +126,7 @@ void bl_hinge_config_default(bl_hinge_config *cfg);
 /* Parse "ST=internal,BF=external,GMED=none" into cfg->chain (codes as in
  * chanmap.h, chains internal/external/none). On error BL_EINVAL, the table
  * unchanged, and `why` names the entry. */
-bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_COUNT], char *why,
+bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_MAX], char *why,
                                size_t why_len);
 
 /* ---- segmentation ---- */
@@ -162,9 +168,9 @@ typedef enum bl_hinge_verdict {
 /* "unknown", "internal", "external", "mixed". */
 const char *bl_hinge_verdict_name(bl_hinge_verdict v);
 
-typedef enum bl_hinge_channel_state {
+typedef enum bl_hinge_ch_state {
     BL_HINGE_CH_OK = 0, BL_HINGE_CH_AUX, BL_HINGE_CH_DEAD, BL_HINGE_CH_NO_REFERENCE
-} bl_hinge_channel_state;
+} bl_hinge_ch_state;
 
 typedef struct bl_hinge bl_hinge;
 
@@ -181,9 +187,10 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
                            const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len);
 void bl_hinge_destroy(bl_hinge *h);
 
-/* What conditioning did (ISEK reporting) and the config used. */
-void bl_hinge_condition_report(const bl_hinge *h, bl_condition_report *out);
-const bl_hinge_config *bl_hinge_get_config(const bl_hinge *h);
+/* What conditioning did (ISEK reporting) and the config used, copied out.
+ * BL_EINVAL for NULL (*out unchanged). */
+bl_status bl_hinge_get_condition_report(const bl_hinge *h, bl_condition_report *out);
+bl_status bl_hinge_get_config(const bl_hinge *h, bl_hinge_config *out);
 /* "uV" or "full scale" (of the session before normalisation). */
 const char *bl_hinge_unit(const bl_hinge *h);
 size_t bl_hinge_mvc_trials(const bl_hinge *h);
@@ -193,9 +200,9 @@ size_t bl_hinge_channels(const bl_hinge *h);
 const char *bl_hinge_channel_name(const bl_hinge *h, size_t c); /* "L.ST"; "" out of range */
 bl_muscle bl_hinge_channel_muscle(const bl_hinge *h, size_t c);
 bl_chain bl_hinge_channel_chain(const bl_hinge *h, size_t c);
-bl_hinge_channel_state bl_hinge_channel_state_of(const bl_hinge *h, size_t c);
+bl_hinge_ch_state bl_hinge_channel_state(const bl_hinge *h, size_t c);
 /* MVC reference (envelope units) and its source; BL_ERANGE out of range. */
-bl_status bl_hinge_channel_reference(const bl_hinge *h, size_t c, bl_mvc_reference *out);
+bl_status bl_hinge_get_channel_reference(const bl_hinge *h, size_t c, bl_mvc_reference *out);
 /* Median-frequency slope across the set, Hz per repetition (NAN with fewer
  * than 3 repetitions with a value). */
 double bl_hinge_channel_mf_slope(const bl_hinge *h, size_t c);
@@ -231,8 +238,8 @@ typedef struct bl_hinge_rep_channel {
 } bl_hinge_rep_channel;
 
 /* BL_ERANGE out of range; for AUX/dead channels every value is NAN. */
-bl_status bl_hinge_rep_get(const bl_hinge *h, size_t rep, bl_hinge_rep *out);
-bl_status bl_hinge_rep_channel_get(const bl_hinge *h, size_t rep, size_t c, bl_hinge_rep_channel *out);
+bl_status bl_hinge_get_rep(const bl_hinge *h, size_t rep, bl_hinge_rep *out);
+bl_status bl_hinge_get_rep_channel(const bl_hinge *h, size_t rep, size_t c, bl_hinge_rep_channel *out);
 /* Channel indices with an onset in this repetition, earliest first: writes
  * up to cap into order, returns how many there are (0 out of range). */
 size_t bl_hinge_firing_order(const bl_hinge *h, size_t rep, size_t *order, size_t cap);
@@ -245,7 +252,28 @@ typedef struct bl_hinge_summary {
     int normalised_to_mvc;    /* 1 when every usable EMG channel has an MVC reference */
 } bl_hinge_summary;
 
-void bl_hinge_summary_get(const bl_hinge *h, bl_hinge_summary *out);
+/* BL_EINVAL for NULL (*out unchanged). */
+bl_status bl_hinge_get_summary(const bl_hinge *h, bl_hinge_summary *out);
+
+/* What the analysis did, for reports (ISEK style), generated from the
+ * configuration it ran with and the constants of its stages, so it
+ * cannot drift from the code. Into `params` (an object; may be NULL):
+ * standard, conditioning{...} (bl_condition_describe), normalisation{unit,
+ * reference, window_s, fallback, mvc_files, method, per_channel{NAME:
+ * reference (rounded to 4 decimals), unit, source, files, maximum_in}},
+ * segmentation{signal (with the segmentation weights), grid_hz, ...},
+ * onsets{method, rise_fraction, k_sd, ...}, spectrum{method, segment_s},
+ * torque_chain{index, weights, verdict_margin, ..., override (the table
+ * entries that differ from bl_muscle_default_chain), table{CODE: chain}}.
+ * Into `summary` (may be NULL): the conditioning sentences and
+ * "normalisation". `session_name` and trial_names[0..bl_hinge_mvc_trials)
+ * name the inputs (e.g. their paths) for the references' provenance; NULL
+ * leaves the names out. BL_EINVAL (NULL h), BL_ENOMEM. */
+bl_status bl_hinge_describe(const bl_hinge *h, const char *session_name, const char *const *trial_names,
+                            bl_doc *params, bl_doc *summary);
+/* How the fatigue index (bl_hinge_summary.fatigue_slope_hz) is made, one
+ * sentence. */
+const char *bl_hinge_fatigue_method(void);
 
 /* Warnings for the report (dead channels, session-peak fallback, ...). */
 size_t bl_hinge_warnings(const bl_hinge *h);

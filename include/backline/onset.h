@@ -29,13 +29,17 @@
  * The report says which period was used.
  *
  * All functions are offline (they allocate scratch); none prints, exits or
- * keeps global state. Input is one channel as a contiguous float array.
+ * keeps global state. Input is one channel as a contiguous float array;
+ * bl_onset_prepare makes it from a conditioned recording.
  */
 #ifndef BACKLINE_ONSET_H
 #define BACKLINE_ONSET_H
 
 #include <stddef.h>
 #include "backline/backline.h"
+#include "backline/doc.h"
+#include "backline/envelope.h"
+#include "backline/recording.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -83,6 +87,30 @@ void bl_onset_config_default(bl_onset_config *cfg);
  * With a hand-picked baseline period a smaller k (3-5) is appropriate. */
 void bl_onset_config_default_method(bl_onset_config *cfg, bl_onset_method m);
 
+/* The signal each method thresholds, from a conditioned recording
+ * (bl_condition): the linear envelope (BASELINE) or the band-passed signal
+ * itself (DOUBLE, TKEO, which derive their energy from it). */
+typedef enum bl_onset_input { BL_ONSET_ON_ENVELOPE = 0, BL_ONSET_ON_CONDITIONED } bl_onset_input;
+bl_onset_input bl_onset_method_input(bl_onset_method m);
+/* Make a conditioned recording the input `m` thresholds, in place: the
+ * linear envelope for BASELINE (bl_linear_envelope, its errors; the
+ * recording is unchanged on failure), nothing for the others. BL_EINVAL
+ * for NULL or an unknown method. */
+bl_status bl_onset_prepare(bl_recording *conditioned, const bl_envelope_config *cfg, bl_onset_method m);
+/* Unit of thresholds, baselines and peaks of method `m` on a recording in
+ * `amplitude_unit` (bl_recording_unit: "uV" or "full scale"): "uV" or
+ * "FS" for BASELINE, squared ("uV^2", "FS^2") for the energies of DOUBLE
+ * and TKEO. */
+const char *bl_onset_signal_unit(bl_onset_method m, const char *amplitude_unit);
+/* What a detection with `cfg` does, for reports, generated from the
+ * configuration. Into `params` (an object; may be NULL): method,
+ * reference, detection_signal, threshold_rule, k, baseline{mode, ...},
+ * min_on_s, min_off_s, post_processing, edge_refinement{enabled, ...},
+ * double_threshold{...} (DOUBLE), tkeo{...} (TKEO). Into `summary` (may be
+ * NULL): one sentence per step keyed "detection", "threshold", "double",
+ * "tkeo", "bursts". BL_EINVAL (NULL cfg, unknown method), BL_ENOMEM. */
+bl_status bl_onset_describe(const bl_onset_config *cfg, bl_doc *params, bl_doc *summary);
+
 /* "baseline", "double", "tkeo"; NULL for an unknown value. */
 const char *bl_onset_method_name(bl_onset_method m);
 /* Parse a method name (exact, lower case). BL_EINVAL when unknown. */
@@ -108,7 +136,7 @@ bl_status bl_bursts_create(bl_bursts **out);
 void bl_bursts_destroy(bl_bursts *b); /* NULL: no-op */
 size_t bl_bursts_count(const bl_bursts *b); /* 0 for NULL */
 /* Copy burst `index` into *out. BL_EINVAL for NULL, BL_ERANGE past the end. */
-bl_status bl_bursts_get(const bl_bursts *b, size_t index, bl_burst *out);
+bl_status bl_bursts_get_burst(const bl_bursts *b, size_t index, bl_burst *out);
 /* Append a burst (for callers that build or edit lists, e.g. per repetition).
  * BL_EINVAL when offset_s < onset_s or a value is not finite; BL_ENOMEM. The
  * list is not re-sorted. */

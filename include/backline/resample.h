@@ -39,6 +39,9 @@ double bl_resampler_latency(const bl_resampler *r);
 void bl_resampler_reset(bl_resampler *r);
 void bl_resampler_destroy(bl_resampler *r);
 
+/* The converter, for reports: "libsamplerate SRC_SINC_MEDIUM_QUALITY". */
+const char *bl_resample_method(void);
+
 /* BL_OK when in_rate_hz → out_rate_hz is a ratio the resampler takes
  * (both rates finite and positive, out/in within [1/256, 256]), else
  * BL_ERANGE. */

@@ -11,6 +11,7 @@
 #include "backline/recording.h"
 #include "commands.h"
 #include "conditioning_args.h"
+#include "doc_render.h"
 #include "hinge_report.h"
 #include "output.h"
 #include "tool.h"
@@ -45,7 +46,7 @@ static void print_table(FILE *out, const hinge_report *r)
 {
     const bl_hinge *h = r->h;
     bl_hinge_summary s;
-    bl_hinge_summary_get(h, &s);
+    bl_hinge_get_summary(h, &s);
     fprintf(out, "%s: %zu repetition%s, %s\n", r->session_path, s.reps, s.reps == 1 ? "" : "s",
             r->n_mvc ? (s.normalised_to_mvc ? "normalised to MVC trials" : "normalised to MVC trials with "
                                                                             "session-peak fallback")
@@ -55,7 +56,7 @@ static void print_table(FILE *out, const hinge_report *r)
         size_t order[64];
         for (size_t k = 0; k < s.reps; k++) {
             bl_hinge_rep rep;
-            if (bl_hinge_rep_get(h, k, &rep) != BL_OK) continue;
+            if (bl_hinge_get_rep(h, k, &rep) != BL_OK) continue;
             size_t n = bl_hinge_firing_order(h, k, order, 64);
             char idx[16], hb[16];
             if (isfinite(rep.chain_index)) snprintf(idx, sizeof idx, "%+.2f", rep.chain_index);
@@ -83,17 +84,14 @@ static void print_table(FILE *out, const hinge_report *r)
     fprintf(out, "\n");
     for (size_t k = 0; k < s.reps && k < 3; k++) {
         bl_hinge_rep rep;
-        if (bl_hinge_rep_get(h, k, &rep) == BL_OK) fprintf(out, "  rep %zu: %s\n", k + 1, rep.reason);
+        if (bl_hinge_get_rep(h, k, &rep) == BL_OK) fprintf(out, "  rep %zu: %s\n", k + 1, rep.reason);
     }
     if (s.reps > 3) fprintf(out, "  (reasons of every repetition in the JSON report)\n");
     fprintf(out, "\n  parameters:\n");
-    bl_condition_report crep;
-    bl_hinge_condition_report(h, &crep);
-    const bl_hinge_config *cfg = bl_hinge_get_config(h);
-    tool_print_conditioning(out, "    ", &cfg->envelope, &crep, bl_hinge_unit(h), 1);
-    fprintf(out, "    normalisation: %%MVC, reference = largest %.2g s moving average of the envelope across %zu MVC "
-                 "trial%s%s\n", cfg->mvc.window_s, r->n_mvc, r->n_mvc == 1 ? "" : "s",
-            r->n_mvc ? "" : " (session peak instead)");
+    bl_doc *lines = NULL;
+    if (bl_doc_create(&lines) == BL_OK && bl_hinge_describe(h, NULL, NULL, NULL, lines) == BL_OK)
+        tool_print_summary(out, "    ", lines);
+    bl_doc_destroy(lines);
 }
 
 int cmd_hinge(int argc, char **argv)
@@ -158,7 +156,7 @@ int cmd_hinge(int argc, char **argv)
             rc = (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         goto done;
     }
-    hinge_report rep = {path, mvc_paths, n_mvc, chain_text, h};
+    hinge_report rep = {path, mvc_paths, n_mvc, h};
     doc = hinge_report_json(&rep);
     if (!doc) {
         rc = tool_error("out of memory building the report");

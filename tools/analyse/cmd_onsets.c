@@ -16,6 +16,7 @@
 #include "backline/recording.h"
 #include "commands.h"
 #include "conditioning_args.h"
+#include "doc_render.h"
 #include "output.h"
 #include "tool.h"
 
@@ -115,67 +116,6 @@ static int onset_config_from_args(const tool_args *a, bl_onset_config *oc)
         oc->baseline_end_s = e;
     }
     return 0;
-}
-
-static const char *detection_signal(bl_onset_method m)
-{
-    switch (m) {
-    case BL_ONSET_BASELINE: return "linear envelope (full-wave rectified, low-passed band-passed signal)";
-    case BL_ONSET_DOUBLE: return "energy x^2 of the band-passed signal";
-    case BL_ONSET_TKEO: return "Teager-Kaiser energy of the band-passed signal, rectified and low-passed";
-    }
-    return "";
-}
-
-static cJSON *onset_params_json(const bl_onset_config *oc)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "method", bl_onset_method_name(oc->method));
-    cJSON_AddStringToObject(o, "reference",
-                            oc->method == BL_ONSET_BASELINE ? "Hodges & Bui 1996"
-                            : oc->method == BL_ONSET_DOUBLE ? "Bonato, D'Alessio & Knaflitz 1998"
-                                                            : "Li, Zhou & Aruin 2007; Solnik et al. 2010");
-    cJSON_AddStringToObject(o, "detection_signal", detection_signal(oc->method));
-    cJSON_AddStringToObject(o, "threshold_rule", "baseline mean + k * baseline SD of the detection signal");
-    cJSON_AddNumberToObject(o, "k", oc->k);
-    cJSON *b = cJSON_AddObjectToObject(o, "baseline");
-    if (oc->baseline_start_s < oc->baseline_end_s) {
-        cJSON_AddStringToObject(b, "mode", "given");
-        cJSON_AddNumberToObject(b, "start_s", oc->baseline_start_s);
-        cJSON_AddNumberToObject(b, "end_s", oc->baseline_end_s);
-    } else {
-        cJSON_AddStringToObject(b, "mode", "automatic: window with the lowest mean + k*SD");
-        cJSON_AddNumberToObject(b, "window_s", oc->baseline_window_s);
-    }
-    cJSON_AddNumberToObject(o, "min_on_s", oc->min_on_s);
-    cJSON_AddNumberToObject(o, "min_off_s", oc->min_off_s);
-    cJSON_AddStringToObject(o, "post_processing",
-                            "bursts separated by less than min_off_s merged, then bursts shorter than "
-                            "min_on_s dropped, then edges refined");
-    int refine = oc->backtrack_k >= 0 && oc->backtrack_k < oc->k && oc->method != BL_ONSET_DOUBLE;
-    cJSON *r = cJSON_AddObjectToObject(o, "edge_refinement");
-    cJSON_AddBoolToObject(r, "enabled", refine);
-    if (refine) {
-        cJSON_AddNumberToObject(r, "backtrack_k", oc->backtrack_k);
-        cJSON_AddStringToObject(r, "rule", "onset moved back and offset forward to where the detection "
-                                           "signal falls to baseline mean + backtrack_k * SD");
-    }
-    if (oc->method == BL_ONSET_DOUBLE) {
-        cJSON *d = cJSON_AddObjectToObject(o, "double_threshold");
-        cJSON_AddNumberToObject(d, "window_s", oc->double_window_s);
-        cJSON_AddNumberToObject(d, "fraction", oc->double_fraction);
-        cJSON_AddStringToObject(d, "rule", "a sample is on when at least fraction of the centred window "
-                                           "exceeds the energy threshold");
-    }
-    if (oc->method == BL_ONSET_TKEO) {
-        cJSON *t = cJSON_AddObjectToObject(o, "tkeo");
-        cJSON_AddStringToObject(t, "operator", "x[i]^2 - x[i-1]*x[i+1], full-wave rectified");
-        cJSON_AddStringToObject(t, "lowpass_type", "Butterworth");
-        cJSON_AddNumberToObject(t, "lowpass_order", oc->tkeo_lowpass_order);
-        cJSON_AddNumberToObject(t, "lowpass_hz", oc->tkeo_lowpass_hz);
-        cJSON_AddStringToObject(t, "phase", "zero-phase (sosfiltfilt)");
-    }
-    return o;
 }
 
 static int write_json(const char *path, cJSON *root)
@@ -279,7 +219,7 @@ int cmd_onsets(int argc, char **argv)
     }
     bl_condition_report crep;
     bl_status st = bl_condition(rec, &cfg, &cond, &crep);
-    if (st == BL_OK && oc.method == BL_ONSET_BASELINE) st = bl_linear_envelope(cond, &cfg);
+    if (st == BL_OK) st = bl_onset_prepare(cond, &cfg, oc.method);
     if (st != BL_OK) {
         rc = tool_conditioning_error(path, rec, &cfg, st);
         goto done;
@@ -294,10 +234,8 @@ int cmd_onsets(int argc, char **argv)
     }
 
     const char *unit = bl_recording_unit(rec);
-    /* Thresholds and peaks are in the units of the detection signal: the
-     * envelope for baseline, an energy (squared) for double and TKEO. */
-    int uv = strcmp(unit, "uV") == 0, squared = oc.method != BL_ONSET_BASELINE;
-    const char *sig_unit = uv ? (squared ? "uV^2" : "uV") : (squared ? "FS^2" : "FS");
+    /* Thresholds and peaks are in the units of the detection signal. */
+    const char *sig_unit = bl_onset_signal_unit(oc.method, unit);
     double rate = bl_recording_rate(cond);
     size_t frames = bl_recording_frames(cond);
     root = cJSON_CreateObject();
@@ -344,7 +282,7 @@ int cmd_onsets(int argc, char **argv)
                orep.baseline_end_s, orep.baseline_mean, orep.baseline_sd, sig_unit);
         for (size_t i = 0; i < nb; i++) {
             bl_burst b;
-            bl_bursts_get(bursts, i, &b);
+            bl_bursts_get_burst(bursts, i, &b);
             cJSON *o = cJSON_CreateObject();
             cJSON_AddNumberToObject(o, "onset_s", b.onset_s);
             cJSON_AddNumberToObject(o, "offset_s", b.offset_s);
@@ -360,33 +298,32 @@ int cmd_onsets(int argc, char **argv)
         }
     }
 
-    cJSON *params = tool_conditioning_json(&cfg, &crep, unit, oc.method == BL_ONSET_BASELINE);
-    cJSON_AddItemToObject(params, "onsets", onset_params_json(&oc));
+    int with_envelope = bl_onset_method_input(oc.method) == BL_ONSET_ON_ENVELOPE;
+    bl_doc *desc = NULL;
+    if (bl_doc_create(&desc) != BL_OK) {
+        rc = tool_error("out of memory");
+        goto done;
+    }
+    bl_doc *cond_params = bl_doc_add_object(desc, "conditioning"), *cond_lines = bl_doc_add_object(desc, "lines");
+    bl_doc *onset_params = bl_doc_add_object(desc, "onsets"), *onset_lines = bl_doc_add_object(desc, "onset_lines");
+    if (bl_condition_describe(&cfg, &crep, unit, with_envelope, cond_params, cond_lines) != BL_OK ||
+        bl_onset_describe(&oc, onset_params, onset_lines) != BL_OK) {
+        bl_doc_destroy(desc);
+        rc = tool_error("out of memory");
+        goto done;
+    }
+    cJSON *params = tool_doc_json(cond_params);
+    cJSON_AddItemToObject(params, "onsets", tool_doc_json(onset_params));
     cJSON_AddStringToObject(params, "analysis_rate_rule",
                             kept_rate ? "recorded rate (below the 2000 Hz default; never upsampled without --rate)"
                                       : "--rate or the 2000 Hz default");
     cJSON_AddItemToObject(root, "parameters", params);
     printf("parameters:\n");
-    tool_print_conditioning(stdout, "  ", &cfg, &crep, unit, oc.method == BL_ONSET_BASELINE);
+    tool_print_summary(stdout, "  ", cond_lines);
     if (kept_rate)
         printf("  (analysed at the recorded %g Hz: no upsampling without --rate)\n", in_rate);
-    printf("  detection:   %s on the %s\n", bl_onset_method_name(oc.method), detection_signal(oc.method));
-    printf("  threshold:   baseline mean + %g SD; ", oc.k);
-    if (oc.baseline_start_s < oc.baseline_end_s)
-        printf("baseline %g-%g s (given)\n", oc.baseline_start_s, oc.baseline_end_s);
-    else
-        printf("baseline = quietest %g s window\n", oc.baseline_window_s);
-    if (oc.method == BL_ONSET_DOUBLE)
-        printf("  double:      %.0f%% of each %g s window above the threshold\n", oc.double_fraction * 100,
-               oc.double_window_s);
-    if (oc.method == BL_ONSET_TKEO)
-        printf("  tkeo:        rectified, %g Hz low-pass Butterworth order %d, zero-phase\n", oc.tkeo_lowpass_hz,
-               oc.tkeo_lowpass_order);
-    printf("  bursts:      gaps < %g s merged, bursts < %g s dropped", oc.min_off_s, oc.min_on_s);
-    if (oc.backtrack_k >= 0 && oc.backtrack_k < oc.k && oc.method != BL_ONSET_DOUBLE)
-        printf(", edges refined to mean + %g SD\n", oc.backtrack_k);
-    else
-        printf("\n");
+    tool_print_summary(stdout, "  ", onset_lines);
+    bl_doc_destroy(desc);
     if (json_path) {
         rc = write_json(json_path, root);
         if (rc == 0) printf("wrote %s\n", json_path);

@@ -14,7 +14,6 @@ typedef struct hinge_report {
     const char *session_path;
     const char *const *mvc_paths; /* n_mvc paths, in the order given */
     size_t n_mvc;
-    const char *chain_override;   /* --chain text or NULL */
     const bl_hinge *h;
 } hinge_report;
 

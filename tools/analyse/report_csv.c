@@ -36,11 +36,11 @@ int hinge_write_csv(const char *path, const hinge_report *r)
           "iemg_pct_mvc_s,onset_s,median_freq_hz,reason\n", f);
     for (size_t k = 0; k < bl_hinge_reps(h); k++) {
         bl_hinge_rep rep;
-        if (bl_hinge_rep_get(h, k, &rep) != BL_OK) continue;
+        if (bl_hinge_get_rep(h, k, &rep) != BL_OK) continue;
         for (size_t c = 0; c < bl_hinge_channels(h); c++) {
-            if (bl_hinge_channel_state_of(h, c) == BL_HINGE_CH_AUX) continue;
+            if (bl_hinge_channel_state(h, c) == BL_HINGE_CH_AUX) continue;
             bl_hinge_rep_channel rc;
-            if (bl_hinge_rep_channel_get(h, k, c, &rc) != BL_OK) continue;
+            if (bl_hinge_get_rep_channel(h, k, c, &rc) != BL_OK) continue;
             fprintf(f, "%zu", k + 1);
             cell(f, rep.start_s);
             cell(f, rep.end_s);

@@ -8,7 +8,7 @@
 
 #include "backline/backline.h"
 #include "backline/hinge.h"
-#include "conditioning_args.h"
+#include "doc_render.h"
 #include "hinge_report.h"
 #include "tool.h"
 
@@ -22,7 +22,7 @@ void hinge_json_number(cJSON *obj, const char *key, double v)
  * these numbers carry. */
 static double r4(double v) { return isfinite(v) ? round(v * 1e4) / 1e4 : v; }
 
-static const char *state_name(bl_hinge_channel_state s)
+static const char *state_name(bl_hinge_ch_state s)
 {
     switch (s) {
     case BL_HINGE_CH_OK: return "ok";
@@ -43,9 +43,9 @@ static cJSON *channels_json(const hinge_report *r)
         cJSON_AddStringToObject(o, "muscle", bl_muscle_code(m) ? bl_muscle_code(m) : "?");
         cJSON_AddStringToObject(o, "muscle_name", bl_muscle_name(m) ? bl_muscle_name(m) : "?");
         cJSON_AddStringToObject(o, "chain", bl_chain_name(bl_hinge_channel_chain(h, c)));
-        cJSON_AddStringToObject(o, "state", state_name(bl_hinge_channel_state_of(h, c)));
+        cJSON_AddStringToObject(o, "state", state_name(bl_hinge_channel_state(h, c)));
         bl_mvc_reference ref;
-        if (bl_hinge_channel_state_of(h, c) != BL_HINGE_CH_AUX && bl_hinge_channel_reference(h, c, &ref) == BL_OK) {
+        if (bl_hinge_channel_state(h, c) != BL_HINGE_CH_AUX && bl_hinge_get_channel_reference(h, c, &ref) == BL_OK) {
             cJSON *ro = cJSON_AddObjectToObject(o, "mvc_reference");
             hinge_json_number(ro, "value", r4(ref.value));
             cJSON_AddStringToObject(ro, "unit", bl_hinge_unit(h));
@@ -70,7 +70,7 @@ static cJSON *reps_json(const bl_hinge *h)
     size_t order[256];
     for (size_t k = 0; k < bl_hinge_reps(h); k++) {
         bl_hinge_rep rep;
-        if (bl_hinge_rep_get(h, k, &rep) != BL_OK) continue;
+        if (bl_hinge_get_rep(h, k, &rep) != BL_OK) continue;
         cJSON *o = cJSON_CreateObject();
         cJSON_AddNumberToObject(o, "index", (double)(k + 1));
         cJSON_AddNumberToObject(o, "start_s", r4(rep.start_s));
@@ -108,10 +108,10 @@ static cJSON *reps_json(const bl_hinge *h)
             cJSON_AddItemToArray(fo, cJSON_CreateString(bl_hinge_channel_name(h, order[i])));
         cJSON *chs = cJSON_AddObjectToObject(o, "channels");
         for (size_t c = 0; c < nch; c++) {
-            bl_hinge_channel_state s = bl_hinge_channel_state_of(h, c);
+            bl_hinge_ch_state s = bl_hinge_channel_state(h, c);
             if (s == BL_HINGE_CH_AUX) continue;
             bl_hinge_rep_channel rc;
-            if (bl_hinge_rep_channel_get(h, k, c, &rc) != BL_OK) continue;
+            if (bl_hinge_get_rep_channel(h, k, c, &rc) != BL_OK) continue;
             cJSON *co = cJSON_AddObjectToObject(chs, bl_hinge_channel_name(h, c));
             hinge_json_number(co, "mean_pct_mvc", r4(rc.mean_pct));
             hinge_json_number(co, "peak_pct_mvc", r4(rc.peak_pct));
@@ -127,7 +127,7 @@ static cJSON *reps_json(const bl_hinge *h)
 static cJSON *summary_json(const bl_hinge *h)
 {
     bl_hinge_summary s;
-    bl_hinge_summary_get(h, &s);
+    bl_hinge_get_summary(h, &s);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "reps", (double)s.reps);
     cJSON *v = cJSON_AddObjectToObject(o, "verdicts");
@@ -137,104 +137,20 @@ static cJSON *summary_json(const bl_hinge *h)
     cJSON_AddNumberToObject(v, "unknown", (double)s.unknown);
     hinge_json_number(o, "mean_chain_index", r4(s.mean_index));
     hinge_json_number(o, "fatigue_slope_hz_per_rep", r4(s.fatigue_slope_hz));
-    cJSON_AddStringToObject(o, "fatigue_index",
-                            "least-squares slope of the median frequency over the repetition number, mean over "
-                            "usable channels (negative = spectral compression, fatigue)");
+    cJSON_AddStringToObject(o, "fatigue_index", bl_hinge_fatigue_method());
     cJSON_AddStringToObject(o, "normalisation", s.normalised_to_mvc ? "mvc" : "session-peak");
     cJSON_AddStringToObject(o, "confidence", s.normalised_to_mvc ? "normal" : "lower (no MVC reference for every channel)");
     return o;
 }
 
+/* The library's description of what the analysis did (bl_hinge_describe). */
 static cJSON *parameters_json(const hinge_report *r)
 {
-    const bl_hinge *h = r->h;
-    const bl_hinge_config *cfg = bl_hinge_get_config(h);
-    bl_condition_report crep;
-    bl_hinge_condition_report(h, &crep);
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "standard", "ISEK reporting standard for EMG (Merletti & Di Torino 1999; "
-                                           "Besomi et al. 2019 CEDE): every filter, rate and normalisation");
-    cJSON_AddItemToObject(p, "conditioning", tool_conditioning_json(&cfg->envelope, &crep, bl_hinge_unit(h), 1));
-
-    cJSON *n = cJSON_AddObjectToObject(p, "normalisation");
-    cJSON_AddStringToObject(n, "unit", "%MVC");
-    cJSON_AddStringToObject(n, "reference",
-                            "largest moving average of the linear envelope over window_s, one value per channel "
-                            "across all MVC trials (not per trial)");
-    cJSON_AddNumberToObject(n, "window_s", cfg->mvc.window_s);
-    cJSON_AddStringToObject(n, "fallback", "the session's own largest window_s moving average (lower confidence)");
-    cJSON *trials = cJSON_AddArrayToObject(n, "mvc_files");
-    for (size_t i = 0; i < r->n_mvc; i++) cJSON_AddItemToArray(trials, cJSON_CreateString(r->mvc_paths[i]));
-    bl_hinge_summary s;
-    bl_hinge_summary_get(h, &s);
-    cJSON_AddStringToObject(n, "method", r->n_mvc == 0 ? "session-peak" : s.normalised_to_mvc ? "mvc" : "mvc with session-peak fallback");
-    cJSON *refs = cJSON_AddObjectToObject(n, "per_channel");
-    for (size_t c = 0; c < bl_hinge_channels(h); c++) {
-        bl_mvc_reference ref;
-        if (bl_hinge_channel_state_of(h, c) == BL_HINGE_CH_AUX || bl_hinge_channel_reference(h, c, &ref) != BL_OK)
-            continue;
-        cJSON *o = cJSON_AddObjectToObject(refs, bl_hinge_channel_name(h, c));
-        hinge_json_number(o, "reference", r4(ref.value));
-        cJSON_AddStringToObject(o, "unit", bl_hinge_unit(h));
-        cJSON_AddStringToObject(o, "source", bl_mvc_source_name(ref.source));
-        cJSON *files = cJSON_AddArrayToObject(o, "files");
-        if (ref.source == BL_MVC_TRIALS) {
-            for (size_t i = 0; i < r->n_mvc; i++) cJSON_AddItemToArray(files, cJSON_CreateString(r->mvc_paths[i]));
-            if (ref.trial < r->n_mvc) cJSON_AddStringToObject(o, "maximum_in", r->mvc_paths[ref.trial]);
-        } else if (ref.source == BL_MVC_SESSION_PEAK) {
-            cJSON_AddItemToArray(files, cJSON_CreateString(r->session_path));
-        }
-    }
-
-    const bl_hinge_segment_config *sg = &cfg->segment;
-    cJSON *seg = cJSON_AddObjectToObject(p, "segmentation");
-    cJSON_AddStringToObject(seg, "signal",
-                            "weighted mean of the %MVC envelopes, each scaled to its own 10th-99th percentile "
-                            "range and clipped; weights hamstrings/GMAX 1, GMED 0.5, trunk 0.25, calf 0.25, quads 0");
-    cJSON_AddNumberToObject(seg, "grid_hz", sg->frame_rate_hz);
-    cJSON_AddNumberToObject(seg, "smoothing_s", sg->smooth_s);
-    cJSON_AddNumberToObject(seg, "on_fraction", sg->on_fraction);
-    cJSON_AddNumberToObject(seg, "off_fraction", sg->off_fraction);
-    cJSON_AddNumberToObject(seg, "edge_fraction", sg->edge_fraction);
-    cJSON_AddStringToObject(seg, "levels", "fractions of the 5th-95th percentile range of the combined activity");
-    cJSON_AddNumberToObject(seg, "min_rep_s", sg->min_rep_s);
-    cJSON_AddNumberToObject(seg, "min_gap_s", sg->min_gap_s);
-    cJSON_AddNumberToObject(seg, "split_factor", sg->split_factor);
-    cJSON_AddNumberToObject(seg, "valley_depth", sg->valley_depth);
-    cJSON_AddNumberToObject(seg, "clip", sg->clip);
-    cJSON_AddNumberToObject(seg, "min_used_weight", sg->min_used_weight);
-
-    cJSON *on = cJSON_AddObjectToObject(p, "onsets");
-    cJSON_AddStringToObject(on, "method", "baseline threshold on the %MVC envelope (Hodges & Bui 1996 style)");
-    cJSON_AddNumberToObject(on, "k_sd", cfg->onset.k);
-    cJSON_AddNumberToObject(on, "baseline_window_s", cfg->onset.baseline_window_s);
-    cJSON_AddStringToObject(on, "baseline", "quietest window of the session, found automatically");
-    cJSON_AddStringToObject(on, "fallback", "when the muscle did not fall below that threshold between repetitions: "
-                                            "the rise through 20 % of its trough-to-peak range after the trough "
-                                            "preceding the repetition");
-    cJSON_AddNumberToObject(on, "min_on_s", cfg->onset.min_on_s);
-    cJSON_AddNumberToObject(on, "min_off_s", cfg->onset.min_off_s);
-
-    cJSON *sp = cJSON_AddObjectToObject(p, "spectrum");
-    cJSON_AddStringToObject(sp, "method", "Welch PSD (FFTW), Hann window, 50 % overlap, of the conditioned signal "
-                                          "over each repetition; median frequency within the band-pass");
-    cJSON_AddNumberToObject(sp, "segment_s", cfg->spectrum_segment_s);
-
-    cJSON *ch = cJSON_AddObjectToObject(p, "torque_chain");
-    cJSON_AddStringToObject(ch, "index", "weighted mean of within-group balances (I-E)/(I+E) of mean %MVC "
-                                         "over the repetition; +1 = internal");
-    cJSON_AddNumberToObject(ch, "weight_hamstring", cfg->weight_hamstring);
-    cJSON_AddNumberToObject(ch, "weight_trunk", cfg->weight_trunk);
-    cJSON_AddNumberToObject(ch, "weight_other_pair", cfg->weight_other);
-    cJSON_AddNumberToObject(ch, "verdict_margin", cfg->verdict_margin);
-    cJSON_AddNumberToObject(ch, "min_hamstring_activity_pct_mvc", cfg->min_activity_pct);
-    cJSON_AddNumberToObject(ch, "dead_channel_rms_ratio", cfg->dead_ratio);
-    if (r->chain_override) cJSON_AddStringToObject(ch, "override", r->chain_override);
-    cJSON *tab = cJSON_AddObjectToObject(ch, "table");
-    for (int m = 0; m < BL_MUSCLE_COUNT; m++) {
-        if (m == BL_MUSCLE_AUX) continue;
-        cJSON_AddStringToObject(tab, bl_muscle_code((bl_muscle)m), bl_chain_name(cfg->chain[m]));
-    }
+    bl_doc *params = NULL;
+    if (bl_doc_create(&params) != BL_OK) return NULL;
+    cJSON *p = NULL;
+    if (bl_hinge_describe(r->h, r->session_path, r->mvc_paths, params, NULL) == BL_OK) p = tool_doc_json(params);
+    bl_doc_destroy(params);
     return p;
 }
 
@@ -270,7 +186,7 @@ cJSON *hinge_report_json(const hinge_report *r)
     cJSON_AddStringToObject(doc, "version", bl_version());
     cJSON_AddStringToObject(doc, "session", r->session_path);
     bl_condition_report crep;
-    bl_hinge_condition_report(h, &crep);
+    bl_hinge_get_condition_report(h, &crep);
     cJSON_AddItemToObject(doc, "channels", channels_json(r));
     cJSON_AddItemToObject(doc, "reps", reps_json(h));
     cJSON_AddItemToObject(doc, "summary", summary_json(h));

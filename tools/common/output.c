@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "conditioning_args.h"
+#include "doc_render.h"
 #include "tool.h"
 
 tool_output_kind tool_output_kind_of(const char *path)
@@ -192,7 +192,10 @@ void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out
     double rate = bl_recording_rate(v->rec);
     fprintf(out, "envelope of %s: %zu channels, %.3f s at %g Hz -> %s\n", in_path, v->count,
             (double)frames / rate, rate, out_path);
-    tool_print_conditioning(out, "  ", cfg, rep, unit, 1);
+    bl_doc *lines = NULL;
+    if (bl_doc_create(&lines) == BL_OK && bl_condition_describe(cfg, rep, unit, 1, NULL, lines) == BL_OK)
+        tool_print_summary(out, "  ", lines);
+    bl_doc_destroy(lines);
     fprintf(out, "\n  %-8s %12s %12s %10s\n", "channel", "mean", "peak", "peak at");
     for (size_t k = 0; k < v->count; k++) {
         const float *x = bl_recording_cdata(v->rec, v->index[k]);

@@ -1,0 +1,99 @@
+/* The hinge analysis's configuration: defaults, the chain table and its
+ * override syntax, and what a valid configuration is. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hinge_internal.h"
+
+void bl_hinge_config_default(bl_hinge_config *cfg)
+{
+    if (!cfg) return;
+    bl_envelope_config_default(&cfg->envelope);
+    bl_mvc_config_default(&cfg->mvc);
+    bl_hinge_segment_config_default(&cfg->segment);
+    bl_onset_config_default(&cfg->onset);
+    /* A set may start only ~1 s after the recording does: a 1 s quiet
+     * window still fits before the first repetition. */
+    cfg->onset.baseline_window_s = 1.0;
+    for (int m = 0; m < BL_MUSCLE_MAX; m++) cfg->chain[m] = bl_muscle_default_chain((bl_muscle)m);
+    cfg->weight_hamstring = 0.6;
+    cfg->weight_trunk = 0.3;
+    cfg->weight_other = 0.1;
+    cfg->verdict_margin = 0.1;
+    cfg->min_activity_pct = 5.0;
+    cfg->spectrum_segment_s = 0.25;
+    cfg->dead_ratio = 0.02;
+    cfg->onset_rise_fraction = 0.1;
+}
+
+const char *bl_hinge_verdict_name(bl_hinge_verdict v)
+{
+    switch (v) {
+    case BL_VERDICT_INTERNAL: return "internal";
+    case BL_VERDICT_EXTERNAL: return "external";
+    case BL_VERDICT_MIXED: return "mixed";
+    default: return "unknown";
+    }
+}
+
+bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_MAX], char *why, size_t why_len)
+{
+    if (!text || !chain) return BL_EINVAL;
+    bl_chain tmp[BL_MUSCLE_MAX];
+    memcpy(tmp, chain, sizeof tmp);
+    const char *p = text;
+    size_t pos = 0;
+    while (*p) {
+        pos++;
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char item[64];
+        if (len == 0 || len >= sizeof item) {
+            if (why && why_len) snprintf(why, why_len, "chain entry %zu is empty or too long", pos);
+            return BL_EINVAL;
+        }
+        memcpy(item, p, len);
+        item[len] = 0;
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            if (why && why_len)
+                snprintf(why, why_len, "chain entry %zu \"%s\": expected CODE=internal|external|none", pos, item);
+            return BL_EINVAL;
+        }
+        *eq = 0;
+        bl_muscle m = bl_muscle_from_code(item);
+        if (m == BL_MUSCLE_COUNT || m == BL_MUSCLE_AUX) {
+            if (why && why_len)
+                snprintf(why, why_len, "chain entry %zu: unknown muscle code \"%s\" (valid: %s)", pos, item,
+                         bl_muscle_codes_list());
+            return BL_EINVAL;
+        }
+        const char *v = eq + 1;
+        if (!strcmp(v, "internal")) tmp[m] = BL_CHAIN_INTERNAL;
+        else if (!strcmp(v, "external")) tmp[m] = BL_CHAIN_EXTERNAL;
+        else if (!strcmp(v, "none")) tmp[m] = BL_CHAIN_NONE;
+        else {
+            if (why && why_len)
+                snprintf(why, why_len, "chain entry %zu: \"%s\" is not internal, external or none", pos, v);
+            return BL_EINVAL;
+        }
+        p += len;
+        if (*p == ',') p++;
+    }
+    memcpy(chain, tmp, sizeof tmp);
+    return BL_OK;
+}
+
+
+
+int bli_hinge_config_ok(const bl_hinge_config *c)
+{
+    if (!(c->weight_hamstring >= 0 && c->weight_trunk >= 0 && c->weight_other >= 0)) return 0;
+    if (!(c->verdict_margin >= 0 && c->verdict_margin < 1)) return 0;
+    if (!(c->min_activity_pct >= 0) || !(c->spectrum_segment_s > 0) || !(c->dead_ratio >= 0)) return 0;
+    if (!(c->onset_rise_fraction > 0 && c->onset_rise_fraction < 1)) return 0;
+    for (int m = 0; m < BL_MUSCLE_MAX; m++)
+        if ((int)c->chain[m] < BL_CHAIN_NONE || c->chain[m] > BL_CHAIN_EXTERNAL) return 0;
+    return 1;
+}

@@ -1,0 +1,163 @@
+/* The torque-chain verdict of one repetition: within-group balances
+ * (internal against external chain, bl_balance), their weighted mean (the
+ * index), the ratios reported beside it, and the verdict with its reason.
+ * See include/backline/hinge.h for the definitions. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backline/balance.h"
+#include "hinge_internal.h"
+
+static double group_mean(const bl_hinge *h, const bl_hinge_rep_channel *rc, int (*pick)(bl_muscle, bl_chain, void *),
+                         void *arg)
+{
+    double s = 0;
+    size_t k = 0;
+    for (size_t c = 0; c < h->nch; c++) {
+        if (!bli_hinge_usable(h, c) || !pick(h->muscle[c], h->chain[c], arg) || !isfinite(rc[c].mean_pct)) continue;
+        s += rc[c].mean_pct;
+        k++;
+    }
+    return k ? s / (double)k : NAN;
+}
+
+typedef struct pick_arg {
+    int groups;  /* bit mask of bl_group */
+    int chain;   /* -1 any */
+    int muscle;  /* -1 any */
+} pick_arg;
+
+static int pick(bl_muscle m, bl_chain ch, void *v)
+{
+    const pick_arg *a = v;
+    if (m >= BL_MUSCLE_COUNT || m == BL_MUSCLE_AUX) return 0;
+    if (a->muscle >= 0 && (int)m != a->muscle) return 0;
+    if (a->groups && !(a->groups & (1 << bl_muscle_group(m)))) return 0;
+    if (a->chain >= 0 && (int)ch != a->chain) return 0;
+    return 1;
+}
+
+#define G(x) (1 << (x))
+#define HAM (G(BL_GROUP_MEDIAL_HAMSTRING) | G(BL_GROUP_LATERAL_HAMSTRING))
+
+static double mean_of(const bl_hinge *h, const bl_hinge_rep_channel *rc, int groups, int chain, int muscle)
+{
+    pick_arg a = {groups, chain, muscle};
+    return group_mean(h, rc, pick, &a);
+}
+
+static double ratio(double a, double b) { return isfinite(a) && isfinite(b) && b > 0 ? a / b : NAN; }
+
+/* The chain balance within a group: internal against external channels. */
+static double balance(const bl_hinge *h, const bl_hinge_rep_channel *rc, int groups)
+{
+    return bl_balance(mean_of(h, rc, groups, BL_CHAIN_INTERNAL, -1), mean_of(h, rc, groups, BL_CHAIN_EXTERNAL, -1));
+}
+
+/* Medial (ST, SM) against lateral (BF) hamstrings, the library's one
+ * definition (balance.h), over the usable channels. */
+static double medial_lateral(const bl_hinge *h, const bl_hinge_rep_channel *rc)
+{
+    double level[BL_CHANMAP_MAX_ENTRIES];
+    unsigned char use[BL_CHANMAP_MAX_ENTRIES];
+    for (size_t c = 0; c < h->nch; c++) {
+        level[c] = rc[c].mean_pct;
+        use[c] = (unsigned char)bli_hinge_usable(h, c);
+    }
+    bl_hamstring_balance hb;
+    if (!h->map || h->nch > BL_CHANMAP_MAX_ENTRIES || bl_hamstring_balance_of(h->map, level, use, BL_ANY_SIDE, &hb) != BL_OK) return NAN;
+    return hb.ratio;
+}
+
+/* Is there a mapped (any state) / usable hamstring channel of this chain? */
+static int has_hamstring(const bl_hinge *h, bl_chain chain, int need_usable)
+{
+    for (size_t c = 0; c < h->nch; c++) {
+        if (h->state[c] == BL_HINGE_CH_AUX || h->chain[c] != chain) continue;
+        bl_group g = bl_muscle_group(h->muscle[c]);
+        if (g != BL_GROUP_MEDIAL_HAMSTRING && g != BL_GROUP_LATERAL_HAMSTRING) continue;
+        if (!need_usable || bli_hinge_usable(h, c)) return 1;
+    }
+    return 0;
+}
+
+void bli_hinge_verdict(const bl_hinge *h, bl_hinge_rep *r, const bl_hinge_rep_channel *rc, char *reason,
+                       int session_peak)
+{
+    const bl_hinge_config *cfg = &h->cfg;
+    r->hamstring_balance = balance(h, rc, HAM);
+    r->trunk_balance = balance(h, rc, G(BL_GROUP_TRUNK));
+    double ob[3] = {balance(h, rc, G(BL_GROUP_GLUTE)), balance(h, rc, G(BL_GROUP_QUAD)),
+                    balance(h, rc, G(BL_GROUP_CALF))};
+    double osum = 0, num = 0, den = 0;
+    size_t on = 0;
+    for (int k = 0; k < 3; k++)
+        if (isfinite(ob[k])) {
+            osum += ob[k];
+            on++;
+        }
+    r->other_balance = on ? osum / (double)on : NAN;
+    if (isfinite(r->hamstring_balance)) {
+        num += cfg->weight_hamstring * r->hamstring_balance;
+        den += cfg->weight_hamstring;
+    }
+    if (isfinite(r->trunk_balance)) {
+        num += cfg->weight_trunk * r->trunk_balance;
+        den += cfg->weight_trunk;
+    }
+    if (on) {
+        num += cfg->weight_other * osum;
+        den += cfg->weight_other * (double)on;
+    }
+    r->chain_index = den > 0 ? num / den : NAN;
+
+    double ham = mean_of(h, rc, HAM, -1, -1);
+    double glute = mean_of(h, rc, 0, -1, BL_MUSCLE_GMAX);
+    double es = mean_of(h, rc, 0, -1, BL_MUSCLE_ES);
+    double quad = mean_of(h, rc, G(BL_GROUP_QUAD), -1, -1);
+    r->medial_lateral = medial_lateral(h, rc);
+    r->glute_hamstring = ratio(glute, ham);
+    double posterior = (isfinite(ham) ? ham : 0) + (isfinite(glute) ? glute : 0) + (isfinite(es) ? es : 0);
+    r->erector_share = isfinite(es) ? ratio(es, posterior) : NAN;
+    r->hamstring_quad = ratio(ham, quad);
+    r->hamstring_pct = ham;
+
+    char detail[160] = "";
+    if (isfinite(r->hamstring_balance))
+        snprintf(detail, sizeof detail, "hamstring balance %+.2f", r->hamstring_balance);
+    if (isfinite(r->trunk_balance)) {
+        size_t l = strlen(detail);
+        snprintf(detail + l, sizeof detail - l, "%strunk balance %+.2f", l ? ", " : "", r->trunk_balance);
+    }
+    const char *tail = session_peak ? "; normalised to the session peak (lower confidence)" : "";
+
+    if (!has_hamstring(h, BL_CHAIN_INTERNAL, 0) || !has_hamstring(h, BL_CHAIN_EXTERNAL, 0)) {
+        r->verdict = BL_VERDICT_UNKNOWN;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "no medial and lateral hamstring pair mapped (one internal- and one "
+                 "external-chain hamstring channel are needed)");
+    } else if (!has_hamstring(h, BL_CHAIN_INTERNAL, 1) || !has_hamstring(h, BL_CHAIN_EXTERNAL, 1)) {
+        r->verdict = BL_VERDICT_UNKNOWN;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "hamstring pair incomplete: the %s hamstring channel is dead or has no "
+                 "reference", has_hamstring(h, BL_CHAIN_INTERNAL, 1) ? "external-chain" : "internal-chain");
+    } else if (!isfinite(ham) || ham < cfg->min_activity_pct) {
+        r->verdict = BL_VERDICT_UNKNOWN;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "hamstring activity %.1f %%MVC is below %.3g %%MVC", ham,
+                 cfg->min_activity_pct);
+    } else if (!isfinite(r->chain_index)) {
+        r->verdict = BL_VERDICT_UNKNOWN;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "no internal/external balance could be formed");
+    } else if (r->chain_index >= cfg->verdict_margin) {
+        r->verdict = BL_VERDICT_INTERNAL;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "index %+.2f >= %.2f (%s)%s", r->chain_index, cfg->verdict_margin, detail,
+                 tail);
+    } else if (r->chain_index <= -cfg->verdict_margin) {
+        r->verdict = BL_VERDICT_EXTERNAL;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "index %+.2f <= %+.2f (%s)%s", r->chain_index, -cfg->verdict_margin, detail,
+                 tail);
+    } else {
+        r->verdict = BL_VERDICT_MIXED;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "index %+.2f within +/-%.2f (%s)%s", r->chain_index, cfg->verdict_margin,
+                 detail, tail);
+    }
+}
