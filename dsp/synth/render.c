@@ -15,7 +15,7 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-bl_status synth_scene_alloc(synth_scene *sc, size_t nch, size_t frames)
+bl_status bli_synth_scene_alloc(synth_scene *sc, size_t nch, size_t frames)
 {
     memset(sc, 0, sizeof *sc);
     sc->frames = frames;
@@ -23,20 +23,20 @@ bl_status synth_scene_alloc(synth_scene *sc, size_t nch, size_t frames)
     sc->mf = calloc(frames, sizeof *sc->mf);
     sc->angle_deg = calloc(frames, sizeof *sc->angle_deg);
     if (!sc->act || !sc->mf || !sc->angle_deg) {
-        synth_scene_free(sc, nch);
+        bli_synth_scene_free(sc, nch);
         return BL_ENOMEM;
     }
     for (size_t c = 0; c < nch; c++) {
         sc->act[c] = calloc(frames, sizeof **sc->act);
         if (!sc->act[c]) {
-            synth_scene_free(sc, nch);
+            bli_synth_scene_free(sc, nch);
             return BL_ENOMEM;
         }
     }
     return BL_OK;
 }
 
-void synth_scene_free(synth_scene *sc, size_t nch)
+void bli_synth_scene_free(synth_scene *sc, size_t nch)
 {
     if (sc->act)
         for (size_t c = 0; c < nch; c++)
@@ -76,8 +76,8 @@ static void add_beat(float *x, size_t frames, double rate, double tb, double amp
     }
 }
 
-bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **out,
-                       bl_synth_truth *truth)
+bl_status bli_synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **out,
+                           bl_synth_truth *truth)
 {
     const bl_synth_config *cfg = &s->cfg;
     size_t nch = s->nch, frames = sc->frames;
@@ -102,7 +102,7 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
         st = BL_ENOMEM;
         goto fail;
     }
-    if ((st = synth_shaper_create(rate, &sh)) != BL_OK)
+    if ((st = bli_synth_shaper_create(rate, &sh)) != BL_OK)
         goto fail;
 
     /* 1. Each muscle's own signal at its electrode, µV. */
@@ -114,8 +114,8 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
             continue;
         }
         synth_rng rng;
-        synth_rng_seed(&rng, cfg->seed, sc->scenario, SYNTH_SUB_EMG + c);
-        synth_shaper_run(sh, ch->fl_hz, ch->fh_hz, ch->power, sc->mf, frames, &rng, tmp);
+        bli_synth_rng_seed(&rng, cfg->seed, sc->scenario, SYNTH_SUB_EMG + c);
+        bli_synth_shaper_run(sh, ch->fl_hz, ch->fh_hz, ch->power, sc->mf, frames, &rng, tmp);
         double k = ch->mvc_uV / 100.0;
         for (size_t i = 0; i < frames; i++)
             e[i] = (float)(k * sc->act[c][i] * tmp[i]);
@@ -138,7 +138,7 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
     /* 3. Artefacts, from their own stream so they do not move when the
      * EMG model changes. */
     synth_rng art;
-    synth_rng_seed(&art, cfg->seed, sc->scenario, SYNTH_SUB_ARTEFACT);
+    bli_synth_rng_seed(&art, cfg->seed, sc->scenario, SYNTH_SUB_ARTEFACT);
 
     /* ECG: R-wave times with a few % beat-to-beat variability, the rate
      * following the exertion profile of the scene. */
@@ -153,7 +153,7 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
             st = BL_ENOMEM;
             goto fail;
         }
-        double t = synth_rng_range(&art, 0.1, rr);
+        double t = bli_synth_rng_range(&art, 0.1, rr);
         while (t < dur && n_beats < cap) {
             beats[n_beats++] = t;
             double mult = 1.0;
@@ -167,7 +167,7 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
                 }
             }
             double base = rr / mult;
-            double r = base * (1.0 + 0.04 * synth_rng_normal(&art));
+            double r = base * (1.0 + 0.04 * bli_synth_rng_normal(&art));
             if (r < 0.6 * base)
                 r = 0.6 * base;
             t += r;
@@ -187,7 +187,7 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
         static const double rel[] = {1.0, 0.08, 0.35, 0.05, 0.15, 0.03, 0.06};
         double ph[7];
         for (int h = 0; h < 7; h++)
-            ph[h] = synth_rng_range(&art, 0.0, 2.0 * M_PI);
+            ph[h] = bli_synth_rng_range(&art, 0.0, 2.0 * M_PI);
         for (size_t c = 0; c < nch; c++) {
             if (!s->ch[c].is_emg)
                 continue;
@@ -226,15 +226,15 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
             goto fail;
         }
         for (size_t m = 0; m < sc->n_transitions; m++) {
-            double t0 = sc->transitions[m] + synth_rng_range(&art, -0.05, 0.05);
+            double t0 = sc->transitions[m] + bli_synth_rng_range(&art, -0.05, 0.05);
             if (t0 < 0.0)
                 t0 = 0.0;
             motion[n_motion++] = t0;
             for (size_t c = 0; c < nch; c++) {
-                double amp = cfg->motion_uV * sc->motion_scale * synth_rng_range(&art, 0.2, 1.0);
-                if (synth_rng_uniform(&art) < 0.5)
+                double amp = cfg->motion_uV * sc->motion_scale * bli_synth_rng_range(&art, 0.2, 1.0);
+                if (bli_synth_rng_uniform(&art) < 0.5)
                     amp = -amp;
-                double tau = synth_rng_range(&art, 0.04, 0.12);
+                double tau = bli_synth_rng_range(&art, 0.04, 0.12);
                 if (!s->ch[c].is_emg)
                     continue;
                 float *d = bl_recording_data(rec, c);
@@ -253,7 +253,7 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
      * the in-band noise does not depend on the output rate. */
     {
         synth_rng nz;
-        synth_rng_seed(&nz, cfg->seed, sc->scenario, SYNTH_SUB_NOISE);
+        bli_synth_rng_seed(&nz, cfg->seed, sc->scenario, SYNTH_SUB_NOISE);
         double sd = cfg->noise_uV * sqrt(0.5 * rate / 490.0);
         for (size_t c = 0; c < nch; c++) {
             if (!s->ch[c].is_emg || sd == 0.0)
@@ -261,12 +261,12 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
             float *d = bl_recording_data(rec, c);
             for (size_t i = 0; i + 1 < frames; i += 2) {
                 double g1, g2;
-                synth_rng_normal2(&nz, &g1, &g2);
+                bli_synth_rng_normal2(&nz, &g1, &g2);
                 d[i] += (float)(sd * g1);
                 d[i + 1] += (float)(sd * g2);
             }
             if (frames % 2)
-                d[frames - 1] += (float)(sd * synth_rng_normal(&nz));
+                d[frames - 1] += (float)(sd * bli_synth_rng_normal(&nz));
         }
     }
 
@@ -346,7 +346,7 @@ bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **
     free(motion);
     free(emg);
     free(tmp);
-    synth_shaper_destroy(sh);
+    bli_synth_shaper_destroy(sh);
     *out = rec;
     return BL_OK;
 
@@ -355,7 +355,7 @@ fail:
     free(motion);
     free(emg);
     free(tmp);
-    synth_shaper_destroy(sh);
+    bli_synth_shaper_destroy(sh);
     bl_recording_destroy(rec);
     return st;
 }

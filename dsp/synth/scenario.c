@@ -60,7 +60,7 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
     size_t nch = s->nch, nreps = (size_t)cfg->reps;
     double rate = s->cfg.rate_hz;
     double fatigue = cfg->fatigue >= 0.0 ? cfg->fatigue : (cfg->pattern == BL_SYNTH_DRIFT ? 0.20 : 0.08);
-    bl_synth_truth *t = synth_truth_alloc(nch, nreps);
+    bl_synth_truth *t = bli_synth_truth_alloc(nch, nreps);
     double *trans = malloc(3 * nreps * sizeof *trans);
     double *angle_max = malloc(nreps * sizeof *angle_max);
     double *hr_t = malloc((nreps + 1) * sizeof *hr_t), *hr_mult = malloc((nreps + 1) * sizeof *hr_mult);
@@ -74,19 +74,19 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
     }
 
     synth_rng rng;
-    synth_rng_seed(&rng, s->cfg.seed, SYNTH_SCN_HINGE, SYNTH_SUB_TIMELINE);
+    bli_synth_rng_seed(&rng, s->cfg.seed, SYNTH_SCN_HINGE, SYNTH_SUB_TIMELINE);
 
     /* Timeline: eccentric 1.5–2.5 s, concentric 1.0–1.5 s, rests 1–4 s. */
     double now = cfg->lead_s;
     size_t n_int = (nreps + 1) / 2, n_ext = nreps - n_int;
     for (size_t k = 0; k < nreps; k++) {
         bl_synth_rep *r = &t->reps[k];
-        double ecc = synth_rng_range(&rng, 1.5, 2.5), con = synth_rng_range(&rng, 1.0, 1.5);
+        double ecc = bli_synth_rng_range(&rng, 1.5, 2.5), con = bli_synth_rng_range(&rng, 1.0, 1.5);
         r->start_s = now;
         r->turn_s = now + ecc;
         r->end_s = r->turn_s + con;
-        now = r->end_s + (k + 1 < nreps ? synth_rng_range(&rng, 1.0, 4.0) : 0.0);
-        angle_max[k] = synth_rng_range(&rng, 70.0, 95.0);
+        now = r->end_s + (k + 1 < nreps ? bli_synth_rng_range(&rng, 1.0, 4.0) : 0.0);
+        angle_max[k] = bli_synth_rng_range(&rng, 70.0, 95.0);
 
         double blend;
         switch (cfg->pattern) {
@@ -108,25 +108,25 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
         r->mf_scale = nreps > 1 ? 1.0 - fatigue * (double)k / (double)(nreps - 1) : 1.0;
 
         /* Firing order: one base delay per rep for the group that follows. */
-        double follow = synth_rng_range(&rng, 0.06, 0.15);
+        double follow = bli_synth_rng_range(&rng, 0.06, 0.15);
         for (size_t c = 0; c < nch; c++) {
             const synth_channel *ch = &s->ch[c];
             size_t i = k * nch + c;
             /* Draw for every channel so an AUX channel does not shift the
              * stream of the others. */
-            double jitter = synth_rng_range(&rng, -0.005, 0.005);
-            double lvl_j = synth_rng_range(&rng, 0.94, 1.06);
-            double ecc_j = synth_rng_range(&rng, 0.95, 1.05);
+            double jitter = bli_synth_rng_range(&rng, -0.005, 0.005);
+            double lvl_j = bli_synth_rng_range(&rng, 0.94, 1.06);
+            double ecc_j = bli_synth_rng_range(&rng, 0.95, 1.05);
             /* Within a group the lag stays below the group-to-group delay
              * so the firing order holds for every muscle of the group. */
-            double lag = synth_rng_range(&rng, 0.01, 0.03);
-            double other = synth_rng_range(&rng, 0.08, 0.20);
-            double trunk = synth_rng_range(&rng, -0.08, 0.02);
+            double lag = bli_synth_rng_range(&rng, 0.01, 0.03);
+            double other = bli_synth_rng_range(&rng, 0.08, 0.20);
+            double trunk = bli_synth_rng_range(&rng, -0.08, 0.02);
             if (!ch->is_emg) {
                 t->level[i] = t->ecc_level[i] = t->onset[i] = NAN;
                 continue;
             }
-            const synth_muscle_params *mp = synth_muscle_table(ch->muscle);
+            const synth_muscle_params *mp = bli_synth_muscle_table(ch->muscle);
             double lvl = ((1.0 - blend) * mp->internal_pct + blend * mp->external_pct) * lvl_j;
             t->level[i] = lvl;
             t->ecc_level[i] = lvl * mp->ecc_frac * ecc_j;
@@ -157,7 +157,7 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
         t->rest_level[c] = s->ch[c].is_emg ? s->ch[c].rest_pct : NAN;
 
     synth_scene sc;
-    bl_status st = synth_scene_alloc(&sc, nch, frames);
+    bl_status st = bli_synth_scene_alloc(&sc, nch, frames);
     if (st != BL_OK) {
         bl_synth_truth_destroy(t);
         free(trans);
@@ -248,8 +248,8 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
         }
     }
 
-    st = synth_render(s, &sc, out, t);
-    synth_scene_free(&sc, nch);
+    st = bli_synth_render(s, &sc, out, t);
+    bli_synth_scene_free(&sc, nch);
     free(trans);
     free(angle_max);
     free(hr_t);
@@ -270,12 +270,12 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
  * scene of `frames`. Nothing is left allocated on failure. */
 static bl_status begin_scene(const bl_synth *s, size_t frames, synth_scene *sc, bl_synth_truth **truth)
 {
-    bl_synth_truth *t = synth_truth_alloc(s->nch, 0);
+    bl_synth_truth *t = bli_synth_truth_alloc(s->nch, 0);
     if (!t)
         return BL_ENOMEM;
     for (size_t c = 0; c < s->nch; c++)
         t->rest_level[c] = s->ch[c].is_emg ? s->ch[c].rest_pct : NAN;
-    bl_status st = synth_scene_alloc(sc, s->nch, frames);
+    bl_status st = bli_synth_scene_alloc(sc, s->nch, frames);
     if (st != BL_OK) {
         bl_synth_truth_destroy(t);
         return st;
@@ -289,8 +289,8 @@ static bl_status begin_scene(const bl_synth *s, size_t frames, synth_scene *sc, 
 static bl_status render_scene(bl_synth *s, synth_scene *sc, size_t nch, bl_synth_truth *t, bl_recording **out,
                               bl_synth_truth **truth_out)
 {
-    bl_status st = synth_render(s, sc, out, t);
-    synth_scene_free(sc, nch);
+    bl_status st = bli_synth_render(s, sc, out, t);
+    bli_synth_scene_free(sc, nch);
     if (st != BL_OK || !truth_out)
         bl_synth_truth_destroy(t);
     else

@@ -1,6 +1,6 @@
 /* Synth: configuration, the object (per-electrode parameters drawn once from
- * the seed) and the ground-truth getters. The model lives in synth_model.c,
- * the scenarios in synth_scenario.c, the signal chain in synth_render.c. */
+ * the seed) and the ground-truth getters. The model lives in model.c, the
+ * scenarios in scenario.c, the signal chain in render.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,32 +150,32 @@ bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why,
     /* Per-electrode parameters: the same seed gives the same "subject and
      * electrode placement" in the session and in every MVC trial. */
     synth_rng rng;
-    synth_rng_seed(&rng, cfg->seed, SYNTH_SCN_ELECTRODES, 0);
+    bli_synth_rng_seed(&rng, cfg->seed, SYNTH_SCN_ELECTRODES, 0);
     size_t n_emg = 0;
     for (size_t c = 0; c < s->nch; c++) {
         synth_channel *ch = &s->ch[c];
         ch->muscle = bl_chanmap_muscle(s->map, c);
         ch->side = bl_chanmap_side(s->map, c);
         ch->is_emg = ch->muscle != BL_MUSCLE_AUX;
-        double amp_j = synth_rng_range(&rng, 0.8, 1.25);
-        double fh_j = synth_rng_range(&rng, 0.95, 1.05);
-        double fl_r = synth_rng_range(&rng, 0.45, 0.55);
-        double mains_g = synth_rng_range(&rng, 0.5, 1.5);
-        double mains_p = synth_rng_range(&rng, -0.3, 0.3);
-        double ecg_g = synth_rng_range(&rng, 0.8, 1.2) * (synth_rng_uniform(&rng) < 0.5 ? -1.0 : 1.0);
-        double rest_j = synth_rng_range(&rng, 0.8, 1.2);
+        double amp_j = bli_synth_rng_range(&rng, 0.8, 1.25);
+        double fh_j = bli_synth_rng_range(&rng, 0.95, 1.05);
+        double fl_r = bli_synth_rng_range(&rng, 0.45, 0.55);
+        double mains_g = bli_synth_rng_range(&rng, 0.5, 1.5);
+        double mains_p = bli_synth_rng_range(&rng, -0.3, 0.3);
+        double ecg_g = bli_synth_rng_range(&rng, 0.8, 1.2) * (bli_synth_rng_uniform(&rng) < 0.5 ? -1.0 : 1.0);
+        double rest_j = bli_synth_rng_range(&rng, 0.8, 1.2);
         if (!ch->is_emg)
             continue;
         n_emg++;
-        const synth_muscle_params *mp = synth_muscle_table(ch->muscle);
+        const synth_muscle_params *mp = bli_synth_muscle_table(ch->muscle);
         ch->mvc_uV = mp->mvc_uV * amp_j;
         ch->fh_hz = mp->fh_hz * fh_j;
         ch->fl_hz = ch->fh_hz * fl_r;
-        ch->power = synth_shwedyk_power(ch->fl_hz, ch->fh_hz);
-        ch->median_hz = synth_shwedyk_median(ch->fl_hz, ch->fh_hz);
+        ch->power = bli_synth_shwedyk_power(ch->fl_hz, ch->fh_hz);
+        ch->median_hz = bli_synth_shwedyk_median(ch->fl_hz, ch->fh_hz);
         ch->mains_gain = mains_g;
         ch->mains_phase = mains_p;
-        ch->ecg_gain = synth_ecg_weight(ch->muscle, ch->side) * ecg_g;
+        ch->ecg_gain = bli_synth_ecg_weight(ch->muscle, ch->side) * ecg_g;
         /* Tonic level while standing: trunk muscles hold posture. */
         ch->rest_pct = (bl_muscle_group(ch->muscle) == BL_GROUP_TRUNK ? 2.0 : 0.8) * rest_j;
     }
@@ -190,15 +190,15 @@ bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why,
      * when a rate is given. */
     for (size_t d = 0; d < s->nch; d++)
         for (size_t src = 0; src < s->nch; src++) {
-            double j = synth_rng_range(&rng, 0.6, 1.4);
+            double j = bli_synth_rng_range(&rng, 0.6, 1.4);
             const synth_channel *a = &s->ch[d], *b = &s->ch[src];
             if (!a->is_emg || !b->is_emg || d == src)
                 continue;
             if (a->side != b->side && a->side != BL_SIDE_NONE && b->side != BL_SIDE_NONE)
                 continue;
-            s->xt[d * s->nch + src] = cfg->crosstalk * j * synth_crosstalk_weight(a->muscle, b->muscle);
+            s->xt[d * s->nch + src] = cfg->crosstalk * j * bli_synth_crosstalk_weight(a->muscle, b->muscle);
         }
-    s->hr_rest_bpm = cfg->heart_rate_bpm > 0.0 ? cfg->heart_rate_bpm : synth_rng_range(&rng, 60.0, 85.0);
+    s->hr_rest_bpm = cfg->heart_rate_bpm > 0.0 ? cfg->heart_rate_bpm : bli_synth_rng_range(&rng, 60.0, 85.0);
     *out = s;
     return BL_OK;
 }
@@ -242,7 +242,7 @@ double bl_synth_median_hz(const bl_synth *s, size_t channel)
 
 /* ---------------------------------------------------------------- truth */
 
-bl_synth_truth *synth_truth_alloc(size_t nch, size_t nreps)
+bl_synth_truth *bli_synth_truth_alloc(size_t nch, size_t nreps)
 {
     bl_synth_truth *t = calloc(1, sizeof *t);
     if (!t)
