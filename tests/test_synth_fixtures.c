@@ -65,18 +65,9 @@ static void sig_free(sig *s)
 
 static cJSON *load_json(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    size_t got = fread(buf, 1, (size_t)len, f);
-    buf[got] = '\0';
-    fclose(f);
-    cJSON *j = cJSON_Parse(buf);
-    free(buf);
+    char *text = test_slurp(path);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    free(text);
     return j;
 }
 
@@ -260,281 +251,370 @@ static int str_eq(const cJSON *a, const char *b)
 static size_t g_reps, g_labels_ok, g_level_n, g_sets;
 static double g_level_ratio_sum, g_level_err_max;
 
-static void check_set(const char *dir)
+/* One set while it is checked: its truth, the session in µV and what the
+ * checks hand on to each other. */
+typedef struct fixture_set {
+    const char *dir;
+    cJSON *truth;
+    const cJSON *chans, *reps, *mvc;
+    const char *map;
+    size_t nch, nreps;
+    sig s;                        /* session.wav */
+    int emg[MAXCH];
+    int i_med, i_bf, i_eo, i_es;  /* first ST/SM, BF, EO, ES channel; -1: none */
+    float *env[MAXCH];            /* envelopes of the band-passed session */
+    double ref[MAXCH];            /* MVC reference per channel, µV */
+    int have_ref;
+    double med_min, med_max;      /* raw median frequencies seen, Hz */
+} fixture_set;
+
+static const cJSON *rep_at(const fixture_set *fs, size_t r) { return cJSON_GetArrayItem(fs->reps, (int)r); }
+
+static const char *chan_name(const fixture_set *fs, size_t c)
+{
+    return cJSON_GetStringValue(cJSON_GetArrayItem(fs->chans, (int)c));
+}
+
+/* Mean envelope of channel c between t0 and t1 seconds. */
+static double env_mean(const fixture_set *fs, size_t c, double t0, double t1)
+{
+    return mean_between(fs->env[c], fs->s.n, fs->s.rate, t0, t1);
+}
+
+/* The truth and the session: both must be there and agree; the file must
+ * describe itself (map, gains, full scale). 0 when the set can be checked
+ * further. */
+static int open_set(fixture_set *fs, const char *dir)
 {
     char path[4096];
+    memset(fs, 0, sizeof *fs);
+    fs->dir = dir;
     snprintf(path, sizeof path, "%s/truth.json", dir);
-    cJSON *truth = load_json(path);
-    CHECK_MSG(truth != NULL, "%s: missing or unparsable", path);
-    if (!truth)
-        return;
+    fs->truth = load_json(path);
+    CHECK_MSG(fs->truth != NULL, "%s: missing or unparsable", path);
+    if (!fs->truth)
+        return -1;
     g_sets++;
-    const cJSON *chans = cJSON_GetObjectItemCaseSensitive(truth, "channels");
-    const cJSON *reps = cJSON_GetObjectItemCaseSensitive(truth, "reps");
-    const cJSON *mvc = cJSON_GetObjectItemCaseSensitive(truth, "mvc");
-    const char *map = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(truth, "map"));
-    CHECK_MSG(cJSON_IsArray(chans) && cJSON_IsArray(reps) && cJSON_IsArray(mvc) && map,
-              "%s: truth lacks map/channels/reps/mvc", dir);
-    if (!cJSON_IsArray(chans) || !cJSON_IsArray(reps) || !cJSON_IsArray(mvc) || !map) {
-        cJSON_Delete(truth);
-        return;
-    }
-    size_t nch = (size_t)cJSON_GetArraySize(chans), nreps = (size_t)cJSON_GetArraySize(reps);
-
-    /* The file opens with libsndfile and describes itself. */
+    fs->chans = cJSON_GetObjectItemCaseSensitive(fs->truth, "channels");
+    fs->reps = cJSON_GetObjectItemCaseSensitive(fs->truth, "reps");
+    fs->mvc = cJSON_GetObjectItemCaseSensitive(fs->truth, "mvc");
+    fs->map = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(fs->truth, "map"));
+    int complete = cJSON_IsArray(fs->chans) && cJSON_IsArray(fs->reps) && cJSON_IsArray(fs->mvc) && fs->map;
+    CHECK_MSG(complete, "%s: truth lacks map/channels/reps/mvc", dir);
     snprintf(path, sizeof path, "%s/session.wav", dir);
-    sig s;
-    if (read_wav(path, truth, &s) != 0) {
+    if (complete && read_wav(path, fs->truth, &fs->s) != 0) {
         CHECK_MSG(0, "%s unreadable", path);
-        cJSON_Delete(truth);
-        return;
+        complete = 0;
     }
-    CHECK_EQ_INT(s.nch, nch);
-    CHECK_NEAR(s.rate, jnum(truth, "rate_hz"), 0);
-    CHECK_NEAR((double)s.n / s.rate, jnum(truth, "duration_s"), 1.0 / s.rate);
+    if (!complete) {
+        cJSON_Delete(fs->truth);
+        return -1;
+    }
+    fs->nch = (size_t)cJSON_GetArraySize(fs->chans);
+    fs->nreps = (size_t)cJSON_GetArraySize(fs->reps);
+    CHECK_EQ_INT(fs->s.nch, fs->nch);
+    CHECK_NEAR(fs->s.rate, jnum(fs->truth, "rate_hz"), 0);
+    CHECK_NEAR((double)fs->s.n / fs->s.rate, jnum(fs->truth, "duration_s"), 1.0 / fs->s.rate);
     bl_recording *rec = NULL;
     char why[256];
     CHECK(bl_recording_load(path, &rec, why, sizeof why) == BL_OK);
     if (rec) {
-        CHECK_MSG(bl_recording_map(rec) && !strcmp(bl_recording_map(rec), map), "%s: stored map %s vs truth %s",
-                  path, bl_recording_map(rec) ? bl_recording_map(rec) : "(none)", map);
-        CHECK_NEAR(bl_recording_full_scale(rec), jnum(truth, "full_scale_v"), 1e-9);
-        for (size_t c = 0; c < nch; c++) {
-            double g = jarr(truth, "gain", c);
+        const char *stored = bl_recording_map(rec);
+        CHECK_MSG(stored && !strcmp(stored, fs->map), "%s: stored map %s vs truth %s", path,
+                  stored ? stored : "(none)", fs->map);
+        CHECK_NEAR(bl_recording_full_scale(rec), jnum(fs->truth, "full_scale_v"), 1e-9);
+        for (size_t c = 0; c < fs->nch; c++) {
+            double g = jarr(fs->truth, "gain", c);
             CHECK_NEAR(bl_recording_gain(rec, c), isfinite(g) ? g : 0.0, 1e-9);
         }
         bl_recording_destroy(rec);
     }
-
-    int emg[MAXCH] = {0};
-    int i_med = -1, i_bf = -1, i_eo = -1, i_es = -1;
-    for (size_t c = 0; c < nch && c < MAXCH; c++) {
-        const char *name = cJSON_GetStringValue(cJSON_GetArrayItem(chans, (int)c));
+    fs->med_min = 1e9;
+    fs->med_max = 0;
+    fs->i_med = fs->i_bf = fs->i_eo = fs->i_es = -1;
+    for (size_t c = 0; c < fs->nch && c < MAXCH; c++) {
+        const char *name = chan_name(fs, c);
         const char *code = strchr(name, '.') ? strchr(name, '.') + 1 : name;
-        emg[c] = strcmp(code, "AUX") != 0;
-        if ((!strcmp(code, "ST") || !strcmp(code, "SM")) && i_med < 0)
-            i_med = (int)c;
-        if (!strcmp(code, "BF") && i_bf < 0)
-            i_bf = (int)c;
-        if (!strcmp(code, "EO") && i_eo < 0)
-            i_eo = (int)c;
-        if (!strcmp(code, "ES") && i_es < 0)
-            i_es = (int)c;
+        fs->emg[c] = strcmp(code, "AUX") != 0;
+        if ((!strcmp(code, "ST") || !strcmp(code, "SM")) && fs->i_med < 0)
+            fs->i_med = (int)c;
+        if (!strcmp(code, "BF") && fs->i_bf < 0)
+            fs->i_bf = (int)c;
+        if (!strcmp(code, "EO") && fs->i_eo < 0)
+            fs->i_eo = (int)c;
+        if (!strcmp(code, "ES") && fs->i_es < 0)
+            fs->i_es = (int)c;
     }
+    return 0;
+}
 
-    /* Motion artefacts: the raw signal below 10 Hz (where sEMG has almost
-     * no power) is louder in the 0.5 s after the truth's motion times than
-     * in the 0.5 s windows halfway between them, summed over channels. */
-    {
-        const cJSON *mot = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(truth, "artefacts"),
-                                                           "motion_s");
-        size_t nm = (size_t)cJSON_GetArraySize(mot);
-        if (nm >= 2 && jnum(cJSON_GetObjectItemCaseSensitive(truth, "noise"), "motion_uV") > 0) {
-            double at = 0, mid = 0;
-            for (size_t c = 0; c < nch; c++) {
-                if (!emg[c])
-                    continue;
-                float *lf = malloc(s.n * sizeof *lf);
-                memcpy(lf, s.x[c], s.n * sizeof *lf);
-                band(lf, s.n, s.rate, 0.5, 10.0);
-                for (size_t k = 0; k < nm; k++) {
-                    double t0 = cJSON_GetArrayItem(mot, (int)k)->valuedouble;
-                    double m0 = k + 1 < nm ? 0.5 * (t0 + cJSON_GetArrayItem(mot, (int)k + 1)->valuedouble) : -1;
-                    for (size_t i = (size_t)(t0 * s.rate); i < (size_t)((t0 + 0.5) * s.rate) && i < s.n; i++)
-                        at += (double)lf[i] * lf[i];
-                    if (m0 > 0)
-                        for (size_t i = (size_t)(m0 * s.rate); i < (size_t)((m0 + 0.5) * s.rate) && i < s.n; i++)
-                            mid += (double)lf[i] * lf[i];
-                }
-                free(lf);
-            }
-            /* nm windows at the events against nm - 1 between them. */
-            double ratio = sqrt((at / (double)nm) / (mid / (double)(nm - 1)));
-            printf("    %s: motion artefacts below 10 Hz %.1fx louder at the truth's times\n", dir, ratio);
-            CHECK_MSG(ratio > 1.5, "%s: motion artefacts not at the truth's times (ratio %.2f)", dir, ratio);
-        }
-    }
+static void close_set(fixture_set *fs)
+{
+    for (size_t c = 0; c < fs->nch; c++)
+        free(fs->env[c]);
+    sig_free(&fs->s);
+    cJSON_Delete(fs->truth);
+}
 
-    /* Raw spectra before anything is filtered. */
-    double med_min = 1e9, med_max = 0;
-    if (cJSON_GetArraySize(mvc) == 0) {
-        for (size_t c = 0; c < nch; c++) {
-            if (!emg[c])
-                continue;
-            for (size_t r = 0; r < nreps; r++) {
-                const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
-                double a = jnum(rep, "start_s") + 0.3, b = jnum(rep, "end_s");
-                size_t i0 = (size_t)(a * s.rate), i1 = (size_t)(b * s.rate);
-                double m = welch_median(s.x[c] + i0, i1 - i0, s.rate);
-                CHECK_MSG(m >= 60 && m <= 120, "%s ch %zu rep %zu: median %.1f Hz", dir, c, r + 1, m);
-                med_min = fmin(med_min, m);
-                med_max = fmax(med_max, m);
-            }
-        }
-    }
+/* The energy of x in the 0.5 s from t0 (s), added to *acc. */
+static void add_energy(const float *x, size_t n, double rate, double t0, double *acc)
+{
+    for (size_t i = (size_t)(t0 * rate); i < (size_t)((t0 + 0.5) * rate) && i < n; i++)
+        *acc += (double)x[i] * x[i];
+}
 
-    /* Envelopes of the session. */
-    float *env[MAXCH] = {0};
-    for (size_t c = 0; c < nch; c++) {
-        if (!emg[c])
+/* Motion artefacts: the raw signal below 10 Hz (where sEMG has almost no
+ * power) is louder in the 0.5 s after the truth's motion times than in the
+ * 0.5 s windows halfway between them, summed over channels. */
+static void check_motion(const fixture_set *fs)
+{
+    const cJSON *mot = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(fs->truth, "artefacts"),
+                                                       "motion_s");
+    size_t nm = (size_t)cJSON_GetArraySize(mot), n = fs->s.n;
+    if (nm < 2 || !(jnum(cJSON_GetObjectItemCaseSensitive(fs->truth, "noise"), "motion_uV") > 0))
+        return;
+    double at = 0, mid = 0;
+    for (size_t c = 0; c < fs->nch; c++) {
+        if (!fs->emg[c])
             continue;
-        float *y = malloc(s.n * sizeof *y);
-        memcpy(y, s.x[c], s.n * sizeof *y);
-        bandpass(y, s.n, s.rate);
-        env[c] = envelope(y, s.n, s.rate);
-        /* ECG at rest on trunk channels: the band-passed signal averaged
-         * over the truth's R-wave times (±50 ms, beats inside the quiet
-         * time only) against the same average 0.37 s earlier (between the
-         * previous T wave and the P wave): the beats must stand out. */
-        const cJSON *art = cJSON_GetObjectItemCaseSensitive(truth, "artefacts");
-        const cJSON *ecg_ch = cJSON_GetObjectItemCaseSensitive(art, "ecg_channels");
-        const cJSON *beats = cJSON_GetObjectItemCaseSensitive(art, "ecg_beats_s");
-        int has_ecg = 0;
-        const cJSON *it;
-        cJSON_ArrayForEach(it, ecg_ch) has_ecg |= str_eq(it, cJSON_GetStringValue(cJSON_GetArrayItem(chans, (int)c)));
-        if (has_ecg) {
-            size_t w = (size_t)(0.05 * s.rate), used = 0;
-            double *on = calloc(2 * w + 1, sizeof *on), *off = calloc(2 * w + 1, sizeof *off);
-            cJSON_ArrayForEach(it, beats)
-            {
-                double tb = it->valuedouble;
-                int quiet = tb > 0.8 && tb < (double)s.n / s.rate - 0.2;
-                for (size_t r = 0; r < nreps && quiet; r++) {
-                    const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
-                    if (tb > jnum(rep, "start_s") - 0.5 && tb < jnum(rep, "end_s") + 0.8)
-                        quiet = 0;
-                }
-                if (!quiet)
-                    continue;
-                size_t i0 = (size_t)(tb * s.rate) - w, j0 = (size_t)((tb - 0.37) * s.rate) - w;
-                for (size_t i = 0; i <= 2 * w; i++) {
-                    on[i] += y[i0 + i];
-                    off[i] += y[j0 + i];
-                }
-                used++;
-            }
-            if (used >= 5) {
-                double a = 0, b = 0;
-                for (size_t i = 0; i <= 2 * w; i++) {
-                    a += on[i] * on[i];
-                    b += off[i] * off[i];
-                }
-                double ratio = sqrt(a / b);
-                printf("    %s %s: ECG template over %zu quiet beats %.1fx the off-beat average\n", dir,
-                       cJSON_GetStringValue(cJSON_GetArrayItem(chans, (int)c)), used, ratio);
-                /* Two averages of noise alone differ by ~±15–20 %. */
-                CHECK_MSG(ratio > 1.5, "%s ch %zu: ECG beats of the truth not in the signal (ratio %.2f)", dir, c, ratio);
-            }
-            free(on);
-            free(off);
+        float *lf = malloc(n * sizeof *lf);
+        memcpy(lf, fs->s.x[c], n * sizeof *lf);
+        band(lf, n, fs->s.rate, 0.5, 10.0);
+        for (size_t k = 0; k < nm; k++) {
+            double t0 = cJSON_GetArrayItem(mot, (int)k)->valuedouble;
+            double m0 = k + 1 < nm ? 0.5 * (t0 + cJSON_GetArrayItem(mot, (int)k + 1)->valuedouble) : -1;
+            add_energy(lf, n, fs->s.rate, t0, &at);
+            if (m0 > 0)
+                add_energy(lf, n, fs->s.rate, m0, &mid);
         }
+        free(lf);
+    }
+    /* nm windows at the events against nm - 1 between them. */
+    double ratio = sqrt((at / (double)nm) / (mid / (double)(nm - 1)));
+    printf("    %s: motion artefacts below 10 Hz %.1fx louder at the truth's times\n", fs->dir, ratio);
+    CHECK_MSG(ratio > 1.5, "%s: motion artefacts not at the truth's times (ratio %.2f)", fs->dir, ratio);
+}
+
+/* Without MVC trials, the raw spectra of each rep (before anything is
+ * filtered) give the median frequency check. */
+static void check_rep_medians(fixture_set *fs)
+{
+    if (cJSON_GetArraySize(fs->mvc) != 0)
+        return;
+    for (size_t c = 0; c < fs->nch; c++) {
+        if (!fs->emg[c])
+            continue;
+        for (size_t r = 0; r < fs->nreps; r++) {
+            double a = jnum(rep_at(fs, r), "start_s") + 0.3, b = jnum(rep_at(fs, r), "end_s");
+            size_t i0 = (size_t)(a * fs->s.rate), i1 = (size_t)(b * fs->s.rate);
+            double m = welch_median(fs->s.x[c] + i0, i1 - i0, fs->s.rate);
+            CHECK_MSG(m >= 60 && m <= 120, "%s ch %zu rep %zu: median %.1f Hz", fs->dir, c, r + 1, m);
+            fs->med_min = fmin(fs->med_min, m);
+            fs->med_max = fmax(fs->med_max, m);
+        }
+    }
+}
+
+/* A beat counts when it falls in quiet standing: inside the file and away
+ * from every rep. */
+static int beat_is_quiet(const fixture_set *fs, double tb)
+{
+    int quiet = tb > 0.8 && tb < (double)fs->s.n / fs->s.rate - 0.2;
+    for (size_t r = 0; r < fs->nreps && quiet; r++)
+        if (tb > jnum(rep_at(fs, r), "start_s") - 0.5 && tb < jnum(rep_at(fs, r), "end_s") + 0.8)
+            quiet = 0;
+    return quiet;
+}
+
+/* ECG at rest on trunk channels: the band-passed signal y of channel c
+ * averaged over the truth's R-wave times (±50 ms, beats inside the quiet
+ * time only) against the same average 0.37 s earlier (between the previous
+ * T wave and the P wave): the beats must stand out. */
+static void check_ecg(const fixture_set *fs, size_t c, const float *y)
+{
+    const cJSON *art = cJSON_GetObjectItemCaseSensitive(fs->truth, "artefacts");
+    const cJSON *it;
+    int has_ecg = 0;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(art, "ecg_channels"))
+        has_ecg |= str_eq(it, chan_name(fs, c));
+    if (!has_ecg)
+        return;
+    size_t w = (size_t)(0.05 * fs->s.rate), used = 0;
+    double *on = calloc(2 * w + 1, sizeof *on), *off = calloc(2 * w + 1, sizeof *off);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(art, "ecg_beats_s"))
+    {
+        double tb = it->valuedouble;
+        if (!beat_is_quiet(fs, tb))
+            continue;
+        size_t i0 = (size_t)(tb * fs->s.rate) - w, j0 = (size_t)((tb - 0.37) * fs->s.rate) - w;
+        for (size_t i = 0; i <= 2 * w; i++) {
+            on[i] += y[i0 + i];
+            off[i] += y[j0 + i];
+        }
+        used++;
+    }
+    if (used >= 5) {
+        double a = 0, b = 0;
+        for (size_t i = 0; i <= 2 * w; i++) {
+            a += on[i] * on[i];
+            b += off[i] * off[i];
+        }
+        double ratio = sqrt(a / b);
+        printf("    %s %s: ECG template over %zu quiet beats %.1fx the off-beat average\n", fs->dir, chan_name(fs, c),
+               used, ratio);
+        /* Two averages of noise alone differ by ~±15–20 %. */
+        CHECK_MSG(ratio > 1.5, "%s ch %zu: ECG beats of the truth not in the signal (ratio %.2f)", fs->dir, c, ratio);
+    }
+    free(on);
+    free(off);
+}
+
+/* Envelopes of the band-passed session; the band-passed signal is also
+ * where the ECG is looked for. */
+static void make_envelopes(fixture_set *fs)
+{
+    for (size_t c = 0; c < fs->nch; c++) {
+        if (!fs->emg[c])
+            continue;
+        float *y = malloc(fs->s.n * sizeof *y);
+        memcpy(y, fs->s.x[c], fs->s.n * sizeof *y);
+        bandpass(y, fs->s.n, fs->s.rate);
+        fs->env[c] = envelope(y, fs->s.n, fs->s.rate);
+        check_ecg(fs, c, y);
         free(y);
     }
+}
 
-    /* Active inside reps, quiet between. */
-    for (size_t c = 0; c < nch; c++) {
-        if (!emg[c])
+/* Active inside reps, quiet between. */
+static void check_activity(const fixture_set *fs)
+{
+    for (size_t c = 0; c < fs->nch; c++) {
+        if (!fs->emg[c])
             continue;
         double act_min = 1e30, quiet_max = 0;
         double prev = 0.3;
-        for (size_t r = 0; r <= nreps; r++) {
-            const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
-            double start = r < nreps ? jnum(rep, "start_s") : (double)s.n / s.rate + 0.3;
-            double q = mean_between(env[c], s.n, s.rate, prev, start - 0.3);
+        for (size_t r = 0; r <= fs->nreps; r++) {
+            const cJSON *rep = rep_at(fs, r);
+            double start = r < fs->nreps ? jnum(rep, "start_s") : (double)fs->s.n / fs->s.rate + 0.3;
+            double q = env_mean(fs, c, prev, start - 0.3);
             if (isfinite(q))
                 quiet_max = fmax(quiet_max, q);
-            if (r < nreps) {
-                act_min = fmin(act_min, mean_between(env[c], s.n, s.rate, start + 0.4, jnum(rep, "end_s")));
+            if (r < fs->nreps) {
+                act_min = fmin(act_min, env_mean(fs, c, start + 0.4, jnum(rep, "end_s")));
                 prev = jnum(rep, "end_s") + 0.6;
             }
         }
-        CHECK_MSG(act_min > 2.0 * quiet_max, "%s ch %zu: weakest rep %.1f uV vs loudest gap %.1f uV", dir, c, act_min,
-                  quiet_max);
+        CHECK_MSG(act_min > 2.0 * quiet_max, "%s ch %zu: weakest rep %.1f uV vs loudest gap %.1f uV", fs->dir, c,
+                  act_min, quiet_max);
     }
+}
 
-    /* MVC references and the trials' raw median frequency. */
-    double ref[MAXCH] = {0};
-    int have_ref = cJSON_GetArraySize(mvc) > 0;
+/* The mvc_trials entry of a trial file (the last one that names it). */
+static const cJSON *find_trial(const fixture_set *fs, const char *file)
+{
+    const cJSON *trial = NULL, *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(fs->truth, "mvc_trials"))
+        if (str_eq(cJSON_GetObjectItemCaseSensitive(t, "file"), file))
+            trial = t;
+    return trial;
+}
+
+/* One MVC trial: the raw median frequency of its target channel over the
+ * hold, and for every EMG channel the largest 500 ms mean of the envelope
+ * raised into the channel's reference. */
+static void use_mvc_trial(fixture_set *fs, const char *path, const cJSON *trial, sig *m)
+{
+    for (size_t c = 0; c < fs->nch && c < m->nch; c++) {
+        if (!fs->emg[c])
+            continue;
+        if (trial && (size_t)jnum(trial, "channel_index") == c) {
+            size_t i0 = (size_t)(jnum(trial, "hold_start_s") * m->rate);
+            size_t i1 = (size_t)(jnum(trial, "hold_end_s") * m->rate);
+            double md = welch_median(m->x[c] + i0, i1 - i0, m->rate);
+            CHECK_MSG(md >= 60 && md <= 120, "%s: raw median %.1f Hz outside 60-120", path, md);
+            fs->med_min = fmin(fs->med_min, md);
+            fs->med_max = fmax(fs->med_max, md);
+        }
+        bandpass(m->x[c], m->n, m->rate);
+        float *e = envelope(m->x[c], m->n, m->rate), *w = malloc(m->n * sizeof *w);
+        size_t half = (size_t)(0.25 * m->rate);
+        moving_mean(e, m->n, 2 * half + 1, w);
+        for (size_t i = half; i + half < m->n; i++)
+            fs->ref[c] = fmax(fs->ref[c], w[i]);
+        free(e);
+        free(w);
+    }
+}
+
+/* MVC references and the trials' raw median frequency. */
+static void mvc_references(fixture_set *fs)
+{
+    char path[4096];
     const cJSON *it;
-    cJSON_ArrayForEach(it, mvc)
+    fs->have_ref = cJSON_GetArraySize(fs->mvc) > 0;
+    cJSON_ArrayForEach(it, fs->mvc)
     {
-        snprintf(path, sizeof path, "%s/%s", dir, cJSON_GetStringValue(it));
+        snprintf(path, sizeof path, "%s/%s", fs->dir, cJSON_GetStringValue(it));
         sig m;
-        if (read_wav(path, truth, &m) != 0) {
+        if (read_wav(path, fs->truth, &m) != 0) {
             CHECK_MSG(0, "%s unreadable", path);
-            have_ref = 0;
+            fs->have_ref = 0;
             continue;
         }
-        CHECK_EQ_INT(m.nch, nch);
-        const cJSON *trial = NULL, *t;
-        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(truth, "mvc_trials"))
-            if (str_eq(cJSON_GetObjectItemCaseSensitive(t, "file"), cJSON_GetStringValue(it)))
-                trial = t;
+        CHECK_EQ_INT(m.nch, fs->nch);
+        const cJSON *trial = find_trial(fs, cJSON_GetStringValue(it));
         CHECK_MSG(trial != NULL, "%s: no mvc_trials entry", path);
-        for (size_t c = 0; c < nch && c < m.nch; c++) {
-            if (!emg[c])
-                continue;
-            if (trial && (size_t)jnum(trial, "channel_index") == c) {
-                size_t i0 = (size_t)(jnum(trial, "hold_start_s") * m.rate);
-                size_t i1 = (size_t)(jnum(trial, "hold_end_s") * m.rate);
-                double md = welch_median(m.x[c] + i0, i1 - i0, m.rate);
-                CHECK_MSG(md >= 60 && md <= 120, "%s: raw median %.1f Hz outside 60-120", path, md);
-                med_min = fmin(med_min, md);
-                med_max = fmax(med_max, md);
-            }
-            bandpass(m.x[c], m.n, m.rate);
-            float *e = envelope(m.x[c], m.n, m.rate), *w = malloc(m.n * sizeof *w);
-            size_t half = (size_t)(0.25 * m.rate);
-            moving_mean(e, m.n, 2 * half + 1, w);
-            for (size_t i = half; i + half < m.n; i++)
-                ref[c] = fmax(ref[c], w[i]);
-            free(e);
-            free(w);
-        }
+        use_mvc_trial(fs, path, trial, &m);
         sig_free(&m);
     }
+}
 
-    /* Onsets: a burst rises from the truth's onset to its eccentric level
-     * along a 0.25 s raised cosine, so the envelope (a centred moving mean,
-     * which keeps the midpoint of a symmetric rise) crosses halfway between
-     * the quiet before the rep and the eccentric plateau 0.125 s after the
-     * onset (torque-shaped bursts: halfway to the level just after the
-     * rise, 0.45–0.65 s into the movement). Checked within ±80 ms each (the 100 ms mean of a burst
-     * scatters by ~10 %, shifting a crossing by tens of ms) and ±30 ms on
-     * the set's mean (sets with 5 or more), on channels at >= 15 %MVC that
-     * carry no ECG (on ES/EO a plain half-level crossing catches
-     * heartbeats: that is the onset module's problem, not the truth's). */
-    int torque = str_eq(cJSON_GetObjectItemCaseSensitive(truth, "shape"), "torque");
+/* The first time (s) channel c's envelope rises above `half` from 0.25 s
+ * before start until the turn; NAN if it does not. */
+static double half_level_crossing(const fixture_set *fs, size_t c, double start, double turn, double half)
+{
+    for (size_t i = (size_t)((start - 0.25) * fs->s.rate); i < fs->s.n && (double)i / fs->s.rate < turn; i++)
+        if (fs->env[c][i] > half)
+            return (double)i / fs->s.rate;
+    return NAN;
+}
+
+/* Onsets: a burst rises from the truth's onset to its eccentric level
+ * along a 0.25 s raised cosine, so the envelope (a centred moving mean,
+ * which keeps the midpoint of a symmetric rise) crosses halfway between
+ * the quiet before the rep and the eccentric plateau 0.125 s after the
+ * onset (torque-shaped bursts: halfway to the level just after the
+ * rise, 0.45–0.65 s into the movement). Checked within ±80 ms each (the 100 ms mean of a burst
+ * scatters by ~10 %, shifting a crossing by tens of ms) and ±30 ms on
+ * the set's mean (sets with 5 or more), on channels at >= 15 %MVC that
+ * carry no ECG (on ES/EO a plain half-level crossing catches
+ * heartbeats: that is the onset module's problem, not the truth's). */
+static void check_onsets(const fixture_set *fs, int torque)
+{
     double on_err_sum = 0, on_err_max = 0;
     size_t on_n = 0;
-    for (size_t r = 0; r < nreps; r++) {
-        const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
+    for (size_t r = 0; r < fs->nreps; r++) {
+        const cJSON *rep = rep_at(fs, r);
         double start = jnum(rep, "start_s"), turn = jnum(rep, "turn_s");
-        for (size_t c = 0; c < nch; c++) {
+        for (size_t c = 0; c < fs->nch; c++) {
             double want = jarr(rep, "onset_s", c), lvl = jarr(rep, "level_pct", c);
-            if (!emg[c] || (int)c == i_es || (int)c == i_eo || !isfinite(want) || !(lvl >= 15.0))
+            if (!fs->emg[c] || (int)c == fs->i_es || (int)c == fs->i_eo || !isfinite(want) || !(lvl >= 15.0))
                 continue;
-            const char *name = cJSON_GetStringValue(cJSON_GetArrayItem(chans, (int)c));
+            const char *name = chan_name(fs, c);
             if (strstr(name, "ES") || strstr(name, "EO") || strstr(name, "IO"))
                 continue;
-            double quiet = mean_between(env[c], s.n, s.rate, start - 0.8, start - 0.25);
+            double quiet = env_mean(fs, c, start - 0.8, start - 0.25);
             /* Torque-shaped bursts keep rising through the eccentric: their
              * first level is the one just after the rise. */
-            double ecc = torque ? mean_between(env[c], s.n, s.rate, start + 0.45, start + 0.65)
-                                : mean_between(env[c], s.n, s.rate, turn - 0.8, turn - 0.2);
+            double ecc = torque ? env_mean(fs, c, start + 0.45, start + 0.65) : env_mean(fs, c, turn - 0.8, turn - 0.2);
             if (!isfinite(quiet) || !isfinite(ecc))
                 continue;
-            double half = 0.5 * (quiet + ecc), got = NAN;
-            for (size_t i = (size_t)((start - 0.25) * s.rate); i < s.n && (double)i / s.rate < turn; i++)
-                if (env[c][i] > half) {
-                    got = (double)i / s.rate;
-                    break;
-                }
+            double got = half_level_crossing(fs, c, start, turn, 0.5 * (quiet + ecc));
             /* Torque-shaped bursts keep growing while they rise, so the
              * halfway mark is reached ~50 ms later than on a plateau. */
             double err = got - (want + 0.125 + (torque ? 0.045 : 0.0));
             CHECK_MSG(fabs(err) < 0.08, "%s rep %zu ch %zu: half-level crossing at %.3f s, truth onset %.3f s + 0.125",
-                      dir, r + 1, c, got, want);
+                      fs->dir, r + 1, c, got, want);
             if (isfinite(err)) {
                 on_err_sum += err;
                 on_err_max = fmax(on_err_max, fabs(err));
@@ -543,48 +623,67 @@ static void check_set(const char *dir)
         }
     }
     if (on_n >= 5)
-        CHECK_MSG(fabs(on_err_sum / (double)on_n) < 0.03, "%s: mean onset error %.3f s", dir, on_err_sum / (double)on_n);
+        CHECK_MSG(fabs(on_err_sum / (double)on_n) < 0.03, "%s: mean onset error %.3f s", fs->dir,
+                  on_err_sum / (double)on_n);
     if (on_n)
-        printf("    %s: %zu onsets, detected - truth mean %+.0f ms, worst %.0f ms\n", dir, on_n, 1000 * on_err_sum / (double)on_n,
-               1000 * on_err_max);
+        printf("    %s: %zu onsets, detected - truth mean %+.0f ms, worst %.0f ms\n", fs->dir, on_n,
+               1000 * on_err_sum / (double)on_n, 1000 * on_err_max);
+}
 
-    /* Normalised levels and chain labels. Plateau bursts: the concentric
-     * window's mean is the level. Torque-shaped bursts peak at the turn:
-     * the largest 0.3 s mean in the 0.6 s after it is the level. */
-    size_t ok = 0;
+/* Channel c's measured concentric level in rep r, %MVC. Plateau bursts:
+ * the concentric window's mean. Torque-shaped bursts peak at the turn: the
+ * largest 0.3 s mean in the 0.6 s after it. */
+static double measured_level(const fixture_set *fs, size_t c, const cJSON *rep, int torque)
+{
+    double b = jnum(rep, "end_s"), turn = jnum(rep, "turn_s");
+    double meas = 100.0 * env_mean(fs, c, turn + 0.3, b - 0.1) / fs->ref[c];
+    if (torque) {
+        meas = 0;
+        for (double tc = turn + 0.15; tc <= turn + 0.45; tc += 0.01)
+            meas = fmax(meas, 100.0 * env_mean(fs, c, tc - 0.15, tc + 0.15) / fs->ref[c]);
+    }
+    return meas;
+}
+
+/* The chain label of a rep from its normalised mean envelopes (lvl), against
+ * the truth's. 1 when they agree. */
+static int check_label(const fixture_set *fs, size_t r, const double *lvl)
+{
+    const cJSON *rep = rep_at(fs, r);
+    double score = log(lvl[fs->i_med] / lvl[fs->i_bf]);
+    if (fs->i_eo >= 0 && fs->i_es >= 0)
+        score += log(lvl[fs->i_eo] / lvl[fs->i_es]);
+    const char *label = score > 0 ? "internal" : "external";
+    int match = str_eq(cJSON_GetObjectItemCaseSensitive(rep, "chain"), label);
+    CHECK_MSG(match, "%s rep %zu: analysis says %s (score %.2f), truth %s", fs->dir, r + 1, label, score,
+              cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep, "chain")));
+    return match;
+}
+
+/* Normalised levels against the truth's %MVC, and the chain labels; then
+ * the set's summary line. */
+static void check_levels_and_labels(const fixture_set *fs, int torque)
+{
+    size_t ok = 0, nratio = 0;
     double ratio_sum = 0, err_max = 0;
-    size_t nratio = 0;
-    for (size_t r = 0; r < nreps && have_ref; r++) {
-        const cJSON *rep = cJSON_GetArrayItem(reps, (int)r);
-        double a = jnum(rep, "start_s"), b = jnum(rep, "end_s"), turn = jnum(rep, "turn_s");
+    for (size_t r = 0; r < fs->nreps && fs->have_ref; r++) {
+        const cJSON *rep = rep_at(fs, r);
         double lvl[MAXCH];
-        for (size_t c = 0; c < nch; c++) {
+        for (size_t c = 0; c < fs->nch; c++) {
             lvl[c] = NAN;
-            if (!emg[c] || ref[c] <= 0)
+            if (!fs->emg[c] || fs->ref[c] <= 0)
                 continue;
-            double meas = 100.0 * mean_between(env[c], s.n, s.rate, turn + 0.3, b - 0.1) / ref[c];
-            if (torque) {
-                meas = 0;
-                for (double tc = turn + 0.15; tc <= turn + 0.45; tc += 0.01)
-                    meas = fmax(meas, 100.0 * mean_between(env[c], s.n, s.rate, tc - 0.15, tc + 0.15) / ref[c]);
-            }
-            double want = jarr(rep, "level_pct", c);
+            double meas = measured_level(fs, c, rep, torque), want = jarr(rep, "level_pct", c);
             double ratio = meas / want;
-            CHECK_MSG(fabs(ratio - 1) < 0.35, "%s rep %zu ch %zu: %.1f %%MVC measured vs %.1f in the truth", dir, r + 1,
-                      c, meas, want);
+            CHECK_MSG(fabs(ratio - 1) < 0.35, "%s rep %zu ch %zu: %.1f %%MVC measured vs %.1f in the truth", fs->dir,
+                      r + 1, c, meas, want);
             ratio_sum += ratio;
             err_max = fmax(err_max, fabs(ratio - 1));
             nratio++;
-            lvl[c] = mean_between(env[c], s.n, s.rate, a, b) / ref[c];
+            lvl[c] = env_mean(fs, c, jnum(rep, "start_s"), jnum(rep, "end_s")) / fs->ref[c];
         }
-        if (i_med >= 0 && i_bf >= 0) {
-            double score = log(lvl[i_med] / lvl[i_bf]);
-            if (i_eo >= 0 && i_es >= 0)
-                score += log(lvl[i_eo] / lvl[i_es]);
-            const char *label = score > 0 ? "internal" : "external";
-            int match = str_eq(cJSON_GetObjectItemCaseSensitive(rep, "chain"), label);
-            CHECK_MSG(match, "%s rep %zu: analysis says %s (score %.2f), truth %s", dir, r + 1, label, score,
-                      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep, "chain")));
+        if (fs->i_med >= 0 && fs->i_bf >= 0) {
+            int match = check_label(fs, r, lvl);
             ok += match;
             g_reps++;
             g_labels_ok += match;
@@ -592,20 +691,32 @@ static void check_set(const char *dir)
     }
     if (nratio) {
         double mean = ratio_sum / (double)nratio;
-        CHECK_MSG(mean > 0.85 && mean < 1.08, "%s: mean measured/true %%MVC %.3f", dir, mean);
+        CHECK_MSG(mean > 0.85 && mean < 1.08, "%s: mean measured/true %%MVC %.3f", fs->dir, mean);
         g_level_ratio_sum += ratio_sum;
         g_level_n += nratio;
         g_level_err_max = fmax(g_level_err_max, err_max);
         printf("  %s: %zu reps, labels %zu/%zu, %%MVC measured/true mean %.3f (worst ±%.0f %%), raw median %.0f-%.0f Hz\n",
-               dir, nreps, ok, nreps, mean, 100 * err_max, med_min, med_max);
+               fs->dir, fs->nreps, ok, fs->nreps, mean, 100 * err_max, fs->med_min, fs->med_max);
     } else {
-        printf("  %s: %zu reps, no MVC trials (labels and %%MVC not checked), raw median %.0f-%.0f Hz\n", dir, nreps,
-               med_min, med_max);
+        printf("  %s: %zu reps, no MVC trials (labels and %%MVC not checked), raw median %.0f-%.0f Hz\n", fs->dir,
+               fs->nreps, fs->med_min, fs->med_max);
     }
-    for (size_t c = 0; c < nch; c++)
-        free(env[c]);
-    sig_free(&s);
-    cJSON_Delete(truth);
+}
+
+static void check_set(const char *dir)
+{
+    fixture_set fs;
+    if (open_set(&fs, dir) != 0)
+        return;
+    int torque = str_eq(cJSON_GetObjectItemCaseSensitive(fs.truth, "shape"), "torque");
+    check_motion(&fs);
+    check_rep_medians(&fs);
+    make_envelopes(&fs);
+    check_activity(&fs);
+    mvc_references(&fs);
+    check_onsets(&fs, torque);
+    check_levels_and_labels(&fs, torque);
+    close_set(&fs);
 }
 
 static int cmp_str(const void *a, const void *b)

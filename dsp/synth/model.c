@@ -31,7 +31,7 @@ static uint64_t splitmix64(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-void synth_rng_seed(synth_rng *r, uint64_t seed, uint64_t scenario, uint64_t sub)
+void bli_synth_rng_seed(synth_rng *r, uint64_t seed, uint64_t scenario, uint64_t sub)
 {
     /* Mix the three identifiers through splitmix so nearby seeds and streams
      * give unrelated generators. */
@@ -48,7 +48,7 @@ void synth_rng_seed(synth_rng *r, uint64_t seed, uint64_t scenario, uint64_t sub
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-uint64_t synth_rng_next(synth_rng *r)
+uint64_t bli_synth_rng_next(synth_rng *r)
 {
     uint64_t *s = r->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -62,30 +62,30 @@ uint64_t synth_rng_next(synth_rng *r)
     return result;
 }
 
-double synth_rng_uniform(synth_rng *r)
+double bli_synth_rng_uniform(synth_rng *r)
 {
-    return (double)(synth_rng_next(r) >> 11) * 0x1.0p-53;
+    return (double)(bli_synth_rng_next(r) >> 11) * 0x1.0p-53;
 }
 
-double synth_rng_range(synth_rng *r, double lo, double hi)
+double bli_synth_rng_range(synth_rng *r, double lo, double hi)
 {
-    return lo + (hi - lo) * synth_rng_uniform(r);
+    return lo + (hi - lo) * bli_synth_rng_uniform(r);
 }
 
-void synth_rng_normal2(synth_rng *r, double *a, double *b)
+void bli_synth_rng_normal2(synth_rng *r, double *a, double *b)
 {
     /* Box–Muller; 1 - u keeps the log argument in (0, 1]. */
-    double u1 = 1.0 - synth_rng_uniform(r);
-    double u2 = synth_rng_uniform(r);
+    double u1 = 1.0 - bli_synth_rng_uniform(r);
+    double u2 = bli_synth_rng_uniform(r);
     double rad = sqrt(-2.0 * log(u1));
     *a = rad * cos(2.0 * M_PI * u2);
     *b = rad * sin(2.0 * M_PI * u2);
 }
 
-double synth_rng_normal(synth_rng *r)
+double bli_synth_rng_normal(synth_rng *r)
 {
     double a, b;
-    synth_rng_normal2(r, &a, &b);
+    bli_synth_rng_normal2(r, &a, &b);
     return a;
 }
 
@@ -117,7 +117,7 @@ static const synth_muscle_params muscle_table[BL_MUSCLE_COUNT] = {
     [BL_MUSCLE_AUX] = {0, 0, 0, 0, 0},
 };
 
-const synth_muscle_params *synth_muscle_table(bl_muscle m)
+const synth_muscle_params *bli_synth_muscle_table(bl_muscle m)
 {
     if ((int)m < 0 || m >= BL_MUSCLE_COUNT)
         return NULL;
@@ -129,7 +129,7 @@ static int pair_is(bl_muscle a, bl_muscle b, bl_muscle x, bl_muscle y)
     return (a == x && b == y) || (a == y && b == x);
 }
 
-double synth_crosstalk_weight(bl_muscle a, bl_muscle b)
+double bli_synth_crosstalk_weight(bl_muscle a, bl_muscle b)
 {
     if (a == b)
         return 0.0;
@@ -147,7 +147,7 @@ double synth_crosstalk_weight(bl_muscle a, bl_muscle b)
     return 0.0;
 }
 
-double synth_ecg_weight(bl_muscle m, bl_side side)
+double bli_synth_ecg_weight(bl_muscle m, bl_side side)
 {
     /* The heart sits left of the midline: left trunk sites see more of it. */
     double base;
@@ -166,7 +166,7 @@ double synth_ecg_weight(bl_muscle m, bl_side side)
 
 /* ------------------------------------------------------ spectral model */
 
-double synth_shwedyk(double f, double fl, double fh)
+double bli_synth_shwedyk(double f, double fl, double fh)
 {
     double f2 = f * f, l2 = fl * fl, h2 = fh * fh;
     double d = f2 + h2;
@@ -181,23 +181,23 @@ static double shwedyk_integral(double fl, double fh, double upto, size_t *steps_
     size_t n = (size_t)ceil(upto / step);
     if (n % 2)
         n++;
-    double h = upto / (double)n, sum = synth_shwedyk(0, fl, fh) + synth_shwedyk(upto, fl, fh);
+    double h = upto / (double)n, sum = bli_synth_shwedyk(0, fl, fh) + bli_synth_shwedyk(upto, fl, fh);
     for (size_t i = 1; i < n; i++)
-        sum += (i % 2 ? 4.0 : 2.0) * synth_shwedyk(h * (double)i, fl, fh);
+        sum += (i % 2 ? 4.0 : 2.0) * bli_synth_shwedyk(h * (double)i, fl, fh);
     if (steps_out)
         *steps_out = n;
     return sum * h / 3.0;
 }
 
-double synth_shwedyk_power(double fl, double fh)
+double bli_synth_shwedyk_power(double fl, double fh)
 {
     double F = 40.0 * fh;
     return shwedyk_integral(fl, fh, F, NULL) + pow(fh, 4) / (3.0 * F * F * F);
 }
 
-double synth_shwedyk_median(double fl, double fh)
+double bli_synth_shwedyk_median(double fl, double fh)
 {
-    double total = synth_shwedyk_power(fl, fh);
+    double total = bli_synth_shwedyk_power(fl, fh);
     double lo = 0.0, hi = 40.0 * fh;
     for (int it = 0; it < 60; it++) {
         double mid = 0.5 * (lo + hi);
@@ -220,7 +220,7 @@ struct synth_shaper {
     size_t *rev;       /* bit reversal */
 };
 
-bl_status synth_shaper_create(double rate_hz, synth_shaper **out)
+bl_status bli_synth_shaper_create(double rate_hz, synth_shaper **out)
 {
     *out = NULL;
     /* ~0.5 s blocks: 2 Hz bins resolve the spectrum's low side; the shaping
@@ -240,7 +240,7 @@ bl_status synth_shaper_create(double rate_hz, synth_shaper **out)
     sh->win = malloc(len * sizeof *sh->win);
     sh->rev = malloc(len * sizeof *sh->rev);
     if (!sh->re || !sh->im || !sh->cosw || !sh->sinw || !sh->win || !sh->rev) {
-        synth_shaper_destroy(sh);
+        bli_synth_shaper_destroy(sh);
         return BL_ENOMEM;
     }
     for (size_t k = 0; k < len / 2; k++) {
@@ -263,7 +263,7 @@ bl_status synth_shaper_create(double rate_hz, synth_shaper **out)
     return BL_OK;
 }
 
-void synth_shaper_destroy(synth_shaper *sh)
+void bli_synth_shaper_destroy(synth_shaper *sh)
 {
     if (!sh)
         return;
@@ -320,10 +320,10 @@ static void draw_block(synth_shaper *sh, double fl, double fh, double power, dou
         /* Bin weights: a one-sided PSD P(f/s)/s normalised to unit power
          * gives per-bin amplitude √(P·df/(4·power)) for each of re and im
          * of c_k, with x[n] = Σ 2·Re(c_k e^{...}). */
-        double p = synth_shwedyk(f / scale, fl, fh) / scale;
+        double p = bli_synth_shwedyk(f / scale, fl, fh) / scale;
         double amp = sqrt(p * df / (4.0 * power));
         double g1, g2;
-        synth_rng_normal2(rng, &g1, &g2);
+        bli_synth_rng_normal2(rng, &g1, &g2);
         double a = amp * g1, b = amp * g2;
         if (slot == 0) {
             sh->re[k] += a;
@@ -350,8 +350,8 @@ static double block_scale(const float *mf, long long start, size_t hop, size_t f
     return scale > 0.05 ? scale : 0.05;
 }
 
-void synth_shaper_run(synth_shaper *sh, double fl, double fh, double power, const float *mf,
-                      size_t frames, synth_rng *rng, float *out)
+void bli_synth_shaper_run(synth_shaper *sh, double fl, double fh, double power, const float *mf,
+                          size_t frames, synth_rng *rng, float *out)
 {
     size_t len = sh->len, hop = len / 2;
     double df = sh->rate / (double)len;

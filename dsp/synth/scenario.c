@@ -41,189 +41,184 @@ static int muscle_group_is_hamstring(bl_muscle m)
     return g == BL_GROUP_MEDIAL_HAMSTRING || g == BL_GROUP_LATERAL_HAMSTRING;
 }
 
-bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recording **out,
-                         bl_synth_truth **truth_out)
+static int hinge_config_valid(const bl_synth_hinge_config *cfg)
 {
-    if (out)
-        *out = NULL;
-    if (truth_out)
-        *truth_out = NULL;
-    if (!s || !cfg || !out)
-        return BL_EINVAL;
-    if (cfg->reps < 1 || cfg->reps > 100 || (int)cfg->pattern < 0 ||
-        cfg->pattern > BL_SYNTH_ALTERNATING || (int)cfg->order < 0 ||
-        cfg->order > BL_SYNTH_HAMSTRING_FIRST || (int)cfg->shape < 0 || cfg->shape > BL_SYNTH_TORQUE ||
-        !isfinite(cfg->fatigue) || cfg->fatigue > 0.5 ||
-        !(cfg->lead_s >= 0.3 && cfg->lead_s <= 600.0) || !(cfg->tail_s >= 0.5 && cfg->tail_s <= 600.0))
-        return BL_EINVAL;
+    return !(cfg->reps < 1 || cfg->reps > 100 || (int)cfg->pattern < 0 || cfg->pattern > BL_SYNTH_ALTERNATING ||
+             (int)cfg->order < 0 || cfg->order > BL_SYNTH_HAMSTRING_FIRST || (int)cfg->shape < 0 ||
+             cfg->shape > BL_SYNTH_TORQUE || !isfinite(cfg->fatigue) || cfg->fatigue > 0.5 ||
+             !(cfg->lead_s >= 0.3 && cfg->lead_s <= 600.0) || !(cfg->tail_s >= 0.5 && cfg->tail_s <= 600.0));
+}
 
-    size_t nch = s->nch, nreps = (size_t)cfg->reps;
-    double rate = s->cfg.rate_hz;
-    double fatigue = cfg->fatigue >= 0.0 ? cfg->fatigue : (cfg->pattern == BL_SYNTH_DRIFT ? 0.20 : 0.08);
-    bl_synth_truth *t = synth_truth_alloc(nch, nreps);
-    double *trans = malloc(3 * nreps * sizeof *trans);
-    double *angle_max = malloc(nreps * sizeof *angle_max);
-    double *hr_t = malloc((nreps + 1) * sizeof *hr_t), *hr_mult = malloc((nreps + 1) * sizeof *hr_mult);
-    if (!t || !trans || !angle_max || !hr_t || !hr_mult) {
-        free(hr_t);
-        free(hr_mult);
-        bl_synth_truth_destroy(t);
-        free(trans);
-        free(angle_max);
-        return BL_ENOMEM;
-    }
-
-    synth_rng rng;
-    synth_rng_seed(&rng, s->cfg.seed, SYNTH_SCN_HINGE, SYNTH_SUB_TIMELINE);
-
-    /* Timeline: eccentric 1.5–2.5 s, concentric 1.0–1.5 s, rests 1–4 s. */
-    double now = cfg->lead_s;
+/* Rep k's place between the internal (0) and the external (1) chain. */
+static double rep_blend(bl_synth_pattern pattern, size_t k, size_t nreps)
+{
     size_t n_int = (nreps + 1) / 2, n_ext = nreps - n_int;
+    switch (pattern) {
+    case BL_SYNTH_INTERNAL: return 0.0;
+    case BL_SYNTH_EXTERNAL: return 1.0;
+    case BL_SYNTH_ALTERNATING: return (k % 2) ? 1.0 : 0.0;
+    default:
+        /* Drift: the first half stays internal but slides towards
+         * external (blend 0–0.2), the second half has turned (0.8–1).
+         * Keeping clear of 0.5 leaves every rep one defined label. */
+        if (k < n_int)
+            return n_int > 1 ? 0.2 * (double)k / (double)(n_int - 1) : 0.0;
+        return n_ext > 1 ? 0.8 + 0.2 * (double)(k - n_int) / (double)(n_ext - 1) : 1.0;
+    }
+}
+
+/* One rep's random timing of a channel's onset, drawn by draw_rep_channels. */
+typedef struct onset_draws {
+    double follow; /* the rep's delay of the group that follows */
+    double lag;    /* within a group, for the muscle that does not lead */
+    double other;  /* muscles outside the hip chains */
+    double trunk;  /* anticipatory bracing, may be early */
+} onset_draws;
+
+/* Onset of muscle m after the rep's start, before jitter: the firing order
+ * of the hip groups, the dominant hamstring first. */
+static double onset_offset(bl_muscle m, double blend, bl_synth_order order, const onset_draws *d)
+{
+    bl_group g = bl_muscle_group(m);
+    if (muscle_group_is_hamstring(m)) {
+        /* The dominant side of the hamstrings also fires first. */
+        int leads = (blend < 0.5) == (g == BL_GROUP_MEDIAL_HAMSTRING);
+        return (order == BL_SYNTH_HAMSTRING_FIRST ? 0.0 : d->follow) + (leads ? 0.0 : d->lag);
+    }
+    if (g == BL_GROUP_GLUTE) {
+        double off = order == BL_SYNTH_GLUTE_FIRST ? 0.0 : d->follow;
+        if (m == BL_MUSCLE_GMED)
+            off += d->lag;
+        return off;
+    }
+    if (g == BL_GROUP_TRUNK)
+        return d->trunk; /* anticipatory bracing */
+    return d->other;
+}
+
+/* Rep k's level, eccentric level and onset of every channel into the
+ * truth (NAN on AUX). */
+static void draw_rep_channels(const bl_synth *s, bl_synth_order order, size_t k, synth_rng *rng,
+                              bl_synth_truth *t)
+{
+    const bl_synth_rep *r = &t->reps[k];
+    size_t nch = s->nch;
+    onset_draws d;
+    d.follow = bli_synth_rng_range(rng, 0.06, 0.15);
+    for (size_t c = 0; c < nch; c++) {
+        const synth_channel *ch = &s->ch[c];
+        size_t i = k * nch + c;
+        /* Draw for every channel so an AUX channel does not shift the
+         * stream of the others. */
+        double jitter = bli_synth_rng_range(rng, -0.005, 0.005);
+        double lvl_j = bli_synth_rng_range(rng, 0.94, 1.06);
+        double ecc_j = bli_synth_rng_range(rng, 0.95, 1.05);
+        /* Within a group the lag stays below the group-to-group delay
+         * so the firing order holds for every muscle of the group. */
+        d.lag = bli_synth_rng_range(rng, 0.01, 0.03);
+        d.other = bli_synth_rng_range(rng, 0.08, 0.20);
+        d.trunk = bli_synth_rng_range(rng, -0.08, 0.02);
+        if (!ch->is_emg) {
+            t->level[i] = t->ecc_level[i] = t->onset[i] = NAN;
+            continue;
+        }
+        const synth_muscle_params *mp = bli_synth_muscle_table(ch->muscle);
+        double lvl = ((1.0 - r->blend) * mp->internal_pct + r->blend * mp->external_pct) * lvl_j;
+        t->level[i] = lvl;
+        t->ecc_level[i] = lvl * mp->ecc_frac * ecc_j;
+        t->onset[i] = r->start_s + onset_offset(ch->muscle, r->blend, order, &d) + jitter;
+    }
+}
+
+/* The set's timeline into the truth: eccentric 1.5–2.5 s, concentric
+ * 1.0–1.5 s, rests 1–4 s; each rep's chain, fatigue scale, peak hip angle
+ * (angle_max, degrees) and per-channel levels and onsets. */
+static void draw_timeline(const bl_synth *s, const bl_synth_hinge_config *cfg, double fatigue, bl_synth_truth *t,
+                          double *angle_max)
+{
+    size_t nreps = t->nreps;
+    synth_rng rng;
+    bli_synth_rng_seed(&rng, s->cfg.seed, SYNTH_SCN_HINGE, SYNTH_SUB_TIMELINE);
+    double now = cfg->lead_s;
     for (size_t k = 0; k < nreps; k++) {
         bl_synth_rep *r = &t->reps[k];
-        double ecc = synth_rng_range(&rng, 1.5, 2.5), con = synth_rng_range(&rng, 1.0, 1.5);
+        double ecc = bli_synth_rng_range(&rng, 1.5, 2.5), con = bli_synth_rng_range(&rng, 1.0, 1.5);
         r->start_s = now;
         r->turn_s = now + ecc;
         r->end_s = r->turn_s + con;
-        now = r->end_s + (k + 1 < nreps ? synth_rng_range(&rng, 1.0, 4.0) : 0.0);
-        angle_max[k] = synth_rng_range(&rng, 70.0, 95.0);
-
-        double blend;
-        switch (cfg->pattern) {
-        case BL_SYNTH_INTERNAL: blend = 0.0; break;
-        case BL_SYNTH_EXTERNAL: blend = 1.0; break;
-        case BL_SYNTH_ALTERNATING: blend = (k % 2) ? 1.0 : 0.0; break;
-        default:
-            /* Drift: the first half stays internal but slides towards
-             * external (blend 0–0.2), the second half has turned (0.8–1).
-             * Keeping clear of 0.5 leaves every rep one defined label. */
-            if (k < n_int)
-                blend = n_int > 1 ? 0.2 * (double)k / (double)(n_int - 1) : 0.0;
-            else
-                blend = n_ext > 1 ? 0.8 + 0.2 * (double)(k - n_int) / (double)(n_ext - 1) : 1.0;
-            break;
-        }
-        r->blend = blend;
-        r->chain = blend < 0.5 ? BL_CHAIN_INTERNAL : BL_CHAIN_EXTERNAL;
+        now = r->end_s + (k + 1 < nreps ? bli_synth_rng_range(&rng, 1.0, 4.0) : 0.0);
+        angle_max[k] = bli_synth_rng_range(&rng, 70.0, 95.0);
+        r->blend = rep_blend(cfg->pattern, k, nreps);
+        r->chain = r->blend < 0.5 ? BL_CHAIN_INTERNAL : BL_CHAIN_EXTERNAL;
         r->mf_scale = nreps > 1 ? 1.0 - fatigue * (double)k / (double)(nreps - 1) : 1.0;
-
-        /* Firing order: one base delay per rep for the group that follows. */
-        double follow = synth_rng_range(&rng, 0.06, 0.15);
-        for (size_t c = 0; c < nch; c++) {
-            const synth_channel *ch = &s->ch[c];
-            size_t i = k * nch + c;
-            /* Draw for every channel so an AUX channel does not shift the
-             * stream of the others. */
-            double jitter = synth_rng_range(&rng, -0.005, 0.005);
-            double lvl_j = synth_rng_range(&rng, 0.94, 1.06);
-            double ecc_j = synth_rng_range(&rng, 0.95, 1.05);
-            /* Within a group the lag stays below the group-to-group delay
-             * so the firing order holds for every muscle of the group. */
-            double lag = synth_rng_range(&rng, 0.01, 0.03);
-            double other = synth_rng_range(&rng, 0.08, 0.20);
-            double trunk = synth_rng_range(&rng, -0.08, 0.02);
-            if (!ch->is_emg) {
-                t->level[i] = t->ecc_level[i] = t->onset[i] = NAN;
-                continue;
-            }
-            const synth_muscle_params *mp = synth_muscle_table(ch->muscle);
-            double lvl = ((1.0 - blend) * mp->internal_pct + blend * mp->external_pct) * lvl_j;
-            t->level[i] = lvl;
-            t->ecc_level[i] = lvl * mp->ecc_frac * ecc_j;
-            bl_group g = bl_muscle_group(ch->muscle);
-            double off;
-            if (muscle_group_is_hamstring(ch->muscle)) {
-                /* The dominant side of the hamstrings also fires first. */
-                int leads = (blend < 0.5) == (g == BL_GROUP_MEDIAL_HAMSTRING);
-                off = (cfg->order == BL_SYNTH_HAMSTRING_FIRST ? 0.0 : follow) + (leads ? 0.0 : lag);
-            } else if (g == BL_GROUP_GLUTE) {
-                off = cfg->order == BL_SYNTH_GLUTE_FIRST ? 0.0 : follow;
-                if (ch->muscle == BL_MUSCLE_GMED)
-                    off += lag;
-            } else if (g == BL_GROUP_TRUNK) {
-                off = trunk; /* anticipatory bracing */
-            } else {
-                off = other;
-            }
-            t->onset[i] = r->start_s + off + jitter;
-        }
-        trans[3 * k] = r->start_s;
-        trans[3 * k + 1] = r->turn_s;
-        trans[3 * k + 2] = r->end_s;
+        draw_rep_channels(s, cfg->order, k, &rng, t);
     }
-    double duration = t->reps[nreps - 1].end_s + cfg->tail_s;
-    size_t frames = (size_t)llround(duration * rate);
-    for (size_t c = 0; c < nch; c++)
+    for (size_t c = 0; c < s->nch; c++)
         t->rest_level[c] = s->ch[c].is_emg ? s->ch[c].rest_pct : NAN;
+}
 
-    synth_scene sc;
-    bl_status st = synth_scene_alloc(&sc, nch, frames);
-    if (st != BL_OK) {
-        bl_synth_truth_destroy(t);
-        free(trans);
-        free(angle_max);
-        free(hr_t);
-        free(hr_mult);
-        return st;
-    }
-    /* The heart speeds up with the work done: +15 % by the last rep. */
-    hr_t[0] = t->reps[0].start_s;
-    hr_mult[0] = 1.0;
-    for (size_t k = 0; k < nreps; k++) {
-        hr_t[k + 1] = t->reps[k].end_s;
-        hr_mult[k + 1] = 1.0 + 0.15 * (double)(k + 1) / (double)nreps;
-    }
-    sc.hr_t = hr_t;
-    sc.hr_mult = hr_mult;
-    sc.n_hr = nreps + 1;
-    sc.transitions = trans;
-    sc.n_transitions = 3 * nreps;
-    sc.motion_scale = 1.0;
-    sc.scenario = SYNTH_SCN_HINGE;
-    sc.name = "hinge";
+/* A channel's burst in one rep, %MVC: rest, onset (s), eccentric and
+ * concentric levels, and the rep's peak hip angle in radians. */
+typedef struct burst {
+    double rest, on, ecc, con, amax;
+} burst;
 
-    /* Activation profiles. */
+/* The burst's activation at tt. Plateau: rest to the eccentric level from
+ * the onset, to the concentric level at the turn, back to rest after
+ * standing. Torque: the levels scaled by the demand sin(angle)/sin(max
+ * angle), the angle following the same raised cosine as the AUX trace. */
+static double burst_at(const bl_synth_rep *r, const burst *b, bl_synth_shape shape, double tt)
+{
+    double rest = b->rest, on = b->on, E = b->ecc, C = b->con, amax = b->amax;
+    if (shape == BL_SYNTH_TORQUE) {
+        if (tt < r->turn_s) {
+            double d = sin(amax * rc((tt - r->start_s) / (r->turn_s - r->start_s))) / sin(amax);
+            return rest + (E * (0.35 + 0.65 * d) - rest) * rc((tt - on) / RISE_S);
+        }
+        if (tt < r->end_s) {
+            double d = sin(amax * (1.0 - rc((tt - r->turn_s) / (r->end_s - r->turn_s)))) / sin(amax);
+            return E + (C * (0.6 + 0.4 * d) - E) * rc((tt - r->turn_s) / TURN_S);
+        }
+        return 0.6 * C + (rest - 0.6 * C) * rc((tt - r->end_s) / FALL_S);
+    }
+    if (tt < r->turn_s)
+        return rest + (E - rest) * rc((tt - on) / RISE_S);
+    if (tt < r->end_s)
+        return E + (C - E) * rc((tt - r->turn_s) / TURN_S);
+    return C + (rest - C) * rc((tt - r->end_s) / FALL_S);
+}
+
+/* Activation profiles: the rest level, and each rep's burst from its onset
+ * to FALL_S after it ends. */
+static void hinge_activation(const bl_synth *s, bl_synth_shape shape, const bl_synth_truth *t,
+                             const double *angle_max, synth_scene *sc)
+{
+    size_t nch = s->nch, frames = sc->frames;
+    double rate = s->cfg.rate_hz;
     for (size_t c = 0; c < nch; c++) {
-        float *a = sc.act[c];
+        float *a = sc->act[c];
         if (!s->ch[c].is_emg)
             continue;
         double rest = s->ch[c].rest_pct;
         for (size_t i = 0; i < frames; i++)
             a[i] = (float)rest;
-        for (size_t k = 0; k < nreps; k++) {
+        for (size_t k = 0; k < t->nreps; k++) {
             const bl_synth_rep *r = &t->reps[k];
-            double on = t->onset[k * nch + c], E = t->ecc_level[k * nch + c], C = t->level[k * nch + c];
-            size_t i0 = to_frame(on, rate, frames), i1 = to_frame(r->end_s + FALL_S, rate, frames);
-            double amax = angle_max[k] * M_PI / 180.0;
-            for (size_t i = i0; i < i1; i++) {
-                double tt = (double)i / rate, v;
-                if (cfg->shape == BL_SYNTH_TORQUE) {
-                    /* Demand d = sin(angle)/sin(max angle), the angle
-                     * following the same raised cosine as the AUX trace. */
-                    if (tt < r->turn_s) {
-                        double d = sin(amax * rc((tt - r->start_s) / (r->turn_s - r->start_s))) / sin(amax);
-                        v = rest + (E * (0.35 + 0.65 * d) - rest) * rc((tt - on) / RISE_S);
-                    } else if (tt < r->end_s) {
-                        double d = sin(amax * (1.0 - rc((tt - r->turn_s) / (r->end_s - r->turn_s)))) / sin(amax);
-                        v = E + (C * (0.6 + 0.4 * d) - E) * rc((tt - r->turn_s) / TURN_S);
-                    } else {
-                        v = 0.6 * C + (rest - 0.6 * C) * rc((tt - r->end_s) / FALL_S);
-                    }
-                } else if (tt < r->turn_s) {
-                    v = rest + (E - rest) * rc((tt - on) / RISE_S);
-                } else if (tt < r->end_s) {
-                    v = E + (C - E) * rc((tt - r->turn_s) / TURN_S);
-                } else {
-                    v = C + (rest - C) * rc((tt - r->end_s) / FALL_S);
-                }
-                a[i] = (float)v;
-            }
+            burst b = {rest, t->onset[k * nch + c], t->ecc_level[k * nch + c], t->level[k * nch + c],
+                       angle_max[k] * M_PI / 180.0};
+            size_t i0 = to_frame(b.on, rate, frames), i1 = to_frame(r->end_s + FALL_S, rate, frames);
+            for (size_t i = i0; i < i1; i++)
+                a[i] = (float)burst_at(r, &b, shape, (double)i / rate);
         }
     }
-    /* Spectral scale: each rep's value, linear between rep centres. Hip
-     * angle: raised-cosine down in the eccentric, up in the concentric. */
+}
+
+/* Spectral scale: each rep's value, linear between rep centres. */
+static void hinge_spectral_scale(const bl_synth_truth *t, double rate, synth_scene *sc)
+{
+    size_t nreps = t->nreps;
     size_t seg = 0; /* rep whose centre is the last one at or before tt */
-    for (size_t i = 0; i < frames; i++) {
+    for (size_t i = 0; i < sc->frames; i++) {
         double tt = (double)i / rate, m;
         while (seg + 1 < nreps && tt >= 0.5 * (t->reps[seg + 1].start_s + t->reps[seg + 1].end_s))
             seg++;
@@ -234,26 +229,125 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
             double c1 = 0.5 * (t->reps[seg + 1].start_s + t->reps[seg + 1].end_s);
             m = t->reps[seg].mf_scale + (t->reps[seg + 1].mf_scale - t->reps[seg].mf_scale) * (tt - c0) / (c1 - c0);
         }
-        sc.mf[i] = (float)m;
-        sc.angle_deg[i] = 0.0f;
+        sc->mf[i] = (float)m;
     }
-    for (size_t k = 0; k < nreps; k++) {
+}
+
+/* Hip angle: 0 while standing, raised-cosine down in the eccentric to the
+ * rep's peak, up in the concentric. */
+static void hinge_angle(const bl_synth_truth *t, const double *angle_max, double rate, synth_scene *sc)
+{
+    size_t frames = sc->frames;
+    for (size_t i = 0; i < frames; i++)
+        sc->angle_deg[i] = 0.0f;
+    for (size_t k = 0; k < t->nreps; k++) {
         const bl_synth_rep *r = &t->reps[k];
         size_t i0 = to_frame(r->start_s, rate, frames), i1 = to_frame(r->end_s, rate, frames);
         for (size_t i = i0; i < i1; i++) {
             double tt = (double)i / rate;
             double v = tt < r->turn_s ? rc((tt - r->start_s) / (r->turn_s - r->start_s))
                                       : 1.0 - rc((tt - r->turn_s) / (r->end_s - r->turn_s));
-            sc.angle_deg[i] = (float)(angle_max[k] * v);
+            sc->angle_deg[i] = (float)(angle_max[k] * v);
         }
     }
+}
 
-    st = synth_render(s, &sc, out, t);
-    synth_scene_free(&sc, nch);
-    free(trans);
-    free(angle_max);
-    free(hr_t);
-    free(hr_mult);
+/* The arrays of a hinge scene that are not per frame: what the scene points
+ * to must outlive it, so they are owned here. */
+typedef struct hinge_plan {
+    double *trans;          /* 3 per rep: start, turn, end (s) */
+    double *angle_max;      /* per rep, degrees */
+    double *hr_t, *hr_mult; /* nreps + 1 points of the heart-rate profile */
+} hinge_plan;
+
+static void hinge_plan_free(hinge_plan *p)
+{
+    free(p->trans);
+    free(p->angle_max);
+    free(p->hr_t);
+    free(p->hr_mult);
+}
+
+static bl_status hinge_plan_alloc(hinge_plan *p, size_t nreps)
+{
+    p->trans = malloc(3 * nreps * sizeof *p->trans);
+    p->angle_max = malloc(nreps * sizeof *p->angle_max);
+    p->hr_t = malloc((nreps + 1) * sizeof *p->hr_t);
+    p->hr_mult = malloc((nreps + 1) * sizeof *p->hr_mult);
+    if (!p->trans || !p->angle_max || !p->hr_t || !p->hr_mult) {
+        hinge_plan_free(p);
+        return BL_ENOMEM;
+    }
+    return BL_OK;
+}
+
+/* Everything of the scene but its per-frame arrays: movement transitions
+ * (for motion artefacts), the heart-rate profile (+15 % by the last rep:
+ * the heart speeds up with the work done) and the stream. */
+static void hinge_scene_events(const bl_synth_truth *t, hinge_plan *p, synth_scene *sc)
+{
+    size_t nreps = t->nreps;
+    for (size_t k = 0; k < nreps; k++) {
+        p->trans[3 * k] = t->reps[k].start_s;
+        p->trans[3 * k + 1] = t->reps[k].turn_s;
+        p->trans[3 * k + 2] = t->reps[k].end_s;
+    }
+    p->hr_t[0] = t->reps[0].start_s;
+    p->hr_mult[0] = 1.0;
+    for (size_t k = 0; k < nreps; k++) {
+        p->hr_t[k + 1] = t->reps[k].end_s;
+        p->hr_mult[k + 1] = 1.0 + 0.15 * (double)(k + 1) / (double)nreps;
+    }
+    sc->hr_t = p->hr_t;
+    sc->hr_mult = p->hr_mult;
+    sc->n_hr = nreps + 1;
+    sc->transitions = p->trans;
+    sc->n_transitions = 3 * nreps;
+    sc->motion_scale = 1.0;
+    sc->scenario = SYNTH_SCN_HINGE;
+    sc->name = "hinge";
+}
+
+bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recording **out,
+                         bl_synth_truth **truth_out)
+{
+    if (out)
+        *out = NULL;
+    if (truth_out)
+        *truth_out = NULL;
+    if (!s || !cfg || !out)
+        return BL_EINVAL;
+    if (!hinge_config_valid(cfg))
+        return BL_EINVAL;
+
+    size_t nch = s->nch, nreps = (size_t)cfg->reps;
+    double rate = s->cfg.rate_hz;
+    double fatigue = cfg->fatigue >= 0.0 ? cfg->fatigue : (cfg->pattern == BL_SYNTH_DRIFT ? 0.20 : 0.08);
+    hinge_plan plan = {0};
+    bl_synth_truth *t = bli_synth_truth_alloc(nch, nreps);
+    if (!t || hinge_plan_alloc(&plan, nreps) != BL_OK) {
+        bl_synth_truth_destroy(t);
+        return BL_ENOMEM;
+    }
+    draw_timeline(s, cfg, fatigue, t, plan.angle_max);
+
+    double duration = t->reps[nreps - 1].end_s + cfg->tail_s;
+    size_t frames = (size_t)llround(duration * rate);
+    synth_scene sc;
+    bl_status st = bli_synth_scene_alloc(&sc, nch, frames);
+    if (st != BL_OK) {
+        bl_synth_truth_destroy(t);
+        hinge_plan_free(&plan);
+        return st;
+    }
+    hinge_scene_events(t, &plan, &sc);
+    hinge_activation(s, cfg->shape, t, plan.angle_max, &sc);
+    hinge_spectral_scale(t, rate, &sc);
+    hinge_angle(t, plan.angle_max, rate, &sc);
+
+    st = bli_synth_render(s, &sc, out, t);
+    bli_synth_scene_free(&sc, nch);
+    hinge_plan_free(&plan);
     if (st != BL_OK) {
         bl_synth_truth_destroy(t);
         return st;
@@ -270,12 +364,12 @@ bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recor
  * scene of `frames`. Nothing is left allocated on failure. */
 static bl_status begin_scene(const bl_synth *s, size_t frames, synth_scene *sc, bl_synth_truth **truth)
 {
-    bl_synth_truth *t = synth_truth_alloc(s->nch, 0);
+    bl_synth_truth *t = bli_synth_truth_alloc(s->nch, 0);
     if (!t)
         return BL_ENOMEM;
     for (size_t c = 0; c < s->nch; c++)
         t->rest_level[c] = s->ch[c].is_emg ? s->ch[c].rest_pct : NAN;
-    bl_status st = synth_scene_alloc(sc, s->nch, frames);
+    bl_status st = bli_synth_scene_alloc(sc, s->nch, frames);
     if (st != BL_OK) {
         bl_synth_truth_destroy(t);
         return st;
@@ -289,8 +383,8 @@ static bl_status begin_scene(const bl_synth *s, size_t frames, synth_scene *sc, 
 static bl_status render_scene(bl_synth *s, synth_scene *sc, size_t nch, bl_synth_truth *t, bl_recording **out,
                               bl_synth_truth **truth_out)
 {
-    bl_status st = synth_render(s, sc, out, t);
-    synth_scene_free(sc, nch);
+    bl_status st = bli_synth_render(s, sc, out, t);
+    bli_synth_scene_free(sc, nch);
     if (st != BL_OK || !truth_out)
         bl_synth_truth_destroy(t);
     else

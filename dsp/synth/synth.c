@@ -1,6 +1,6 @@
 /* Synth: configuration, the object (per-electrode parameters drawn once from
- * the seed) and the ground-truth getters. The model lives in synth_model.c,
- * the scenarios in synth_scenario.c, the signal chain in synth_render.c. */
+ * the seed) and the ground-truth getters. The model lives in model.c, the
+ * scenarios in scenario.c, the signal chain in render.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,14 +99,10 @@ int bl_synth_order_from_name(const char *name)
 
 static int finite_nonneg(double x) { return isfinite(x) && x >= 0.0; }
 
-bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why, size_t why_len)
+/* The configuration on its own: BL_EINVAL for what is not a number or a
+ * valid choice, BL_ERATE for the rate, BL_ERANGE for values out of range. */
+static bl_status check_config(const bl_synth_config *cfg)
 {
-    if (out)
-        *out = NULL;
-    if (why && why_len)
-        why[0] = '\0';
-    if (!cfg || !out)
-        return BL_EINVAL;
     if (!isfinite(cfg->rate_hz) || !finite_nonneg(cfg->noise_uV) || !isfinite(cfg->mains_hz) ||
         !finite_nonneg(cfg->mains_uV) || !isfinite(cfg->crosstalk) || !finite_nonneg(cfg->ecg_uV) ||
         !isfinite(cfg->heart_rate_bpm) || !finite_nonneg(cfg->motion_uV) || !isfinite(cfg->gain) ||
@@ -116,89 +112,123 @@ bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why,
         return BL_EINVAL;
     if (cfg->rate_hz < BL_SYNTH_MIN_RATE_HZ || cfg->rate_hz > BL_SYNTH_MAX_RATE_HZ)
         return BL_ERATE;
-    if ((cfg->mains_hz != 0.0 && cfg->mains_hz != 50.0 && cfg->mains_hz != 60.0) ||
-        cfg->crosstalk < 0.0 || cfg->crosstalk > 0.5 ||
-        (cfg->heart_rate_bpm != 0.0 && (cfg->heart_rate_bpm < 30.0 || cfg->heart_rate_bpm > 200.0)) || cfg->gain <= 0.0 || cfg->full_scale_v <= 0.0 ||
-        cfg->ac_coupling_hz >= 0.1 * cfg->rate_hz)
+    if ((cfg->mains_hz != 0.0 && cfg->mains_hz != 50.0 && cfg->mains_hz != 60.0) || cfg->crosstalk < 0.0 ||
+        cfg->crosstalk > 0.5 ||
+        (cfg->heart_rate_bpm != 0.0 && (cfg->heart_rate_bpm < 30.0 || cfg->heart_rate_bpm > 200.0)) ||
+        cfg->gain <= 0.0 || cfg->full_scale_v <= 0.0 || cfg->ac_coupling_hz >= 0.1 * cfg->rate_hz)
         return BL_ERANGE;
+    return BL_OK;
+}
 
-    bl_synth *s = calloc(1, sizeof *s);
-    if (!s)
-        return BL_ENOMEM;
-    s->cfg = *cfg;
-    bl_status st = bl_chanmap_parse(cfg->map ? cfg->map : BL_SYNTH_DEFAULT_MAP, &s->map, why, why_len);
-    if (st != BL_OK) {
-        free(s);
+/* Parse the map into s and size the per-channel arrays. s->cfg.map then
+ * points to s's own normalised copy of the map. On failure the caller
+ * destroys s. */
+static bl_status take_map(bl_synth *s, const char *map, char *why, size_t why_len)
+{
+    bl_status st = bl_chanmap_parse(map, &s->map, why, why_len);
+    if (st != BL_OK)
         return st;
-    }
     s->nch = bl_chanmap_count(s->map);
     char buf[1024];
-    if (bl_chanmap_format(s->map, buf, sizeof buf) != BL_OK) {
-        bl_synth_destroy(s);
+    if (bl_chanmap_format(s->map, buf, sizeof buf) != BL_OK)
         return BL_EMAP;
-    }
     s->map_text = malloc(strlen(buf) + 1);
     s->ch = calloc(s->nch, sizeof *s->ch);
     s->xt = calloc(s->nch * s->nch, sizeof *s->xt);
-    if (!s->map_text || !s->ch || !s->xt) {
-        bl_synth_destroy(s);
+    if (!s->map_text || !s->ch || !s->xt)
         return BL_ENOMEM;
-    }
     strcpy(s->map_text, buf);
     s->cfg.map = s->map_text;
+    return BL_OK;
+}
 
-    /* Per-electrode parameters: the same seed gives the same "subject and
-     * electrode placement" in the session and in every MVC trial. */
-    synth_rng rng;
-    synth_rng_seed(&rng, cfg->seed, SYNTH_SCN_ELECTRODES, 0);
+/* Per-electrode parameters: the same seed gives the same "subject and
+ * electrode placement" in the session and in every MVC trial. Returns the
+ * number of EMG channels. */
+static size_t draw_electrodes(bl_synth *s, synth_rng *rng)
+{
     size_t n_emg = 0;
     for (size_t c = 0; c < s->nch; c++) {
         synth_channel *ch = &s->ch[c];
         ch->muscle = bl_chanmap_muscle(s->map, c);
         ch->side = bl_chanmap_side(s->map, c);
         ch->is_emg = ch->muscle != BL_MUSCLE_AUX;
-        double amp_j = synth_rng_range(&rng, 0.8, 1.25);
-        double fh_j = synth_rng_range(&rng, 0.95, 1.05);
-        double fl_r = synth_rng_range(&rng, 0.45, 0.55);
-        double mains_g = synth_rng_range(&rng, 0.5, 1.5);
-        double mains_p = synth_rng_range(&rng, -0.3, 0.3);
-        double ecg_g = synth_rng_range(&rng, 0.8, 1.2) * (synth_rng_uniform(&rng) < 0.5 ? -1.0 : 1.0);
-        double rest_j = synth_rng_range(&rng, 0.8, 1.2);
+        /* Drawn for every channel so an AUX channel does not shift the
+         * stream of the others. */
+        double amp_j = bli_synth_rng_range(rng, 0.8, 1.25);
+        double fh_j = bli_synth_rng_range(rng, 0.95, 1.05);
+        double fl_r = bli_synth_rng_range(rng, 0.45, 0.55);
+        double mains_g = bli_synth_rng_range(rng, 0.5, 1.5);
+        double mains_p = bli_synth_rng_range(rng, -0.3, 0.3);
+        double ecg_g = bli_synth_rng_range(rng, 0.8, 1.2) * (bli_synth_rng_uniform(rng) < 0.5 ? -1.0 : 1.0);
+        double rest_j = bli_synth_rng_range(rng, 0.8, 1.2);
         if (!ch->is_emg)
             continue;
         n_emg++;
-        const synth_muscle_params *mp = synth_muscle_table(ch->muscle);
+        const synth_muscle_params *mp = bli_synth_muscle_table(ch->muscle);
         ch->mvc_uV = mp->mvc_uV * amp_j;
         ch->fh_hz = mp->fh_hz * fh_j;
         ch->fl_hz = ch->fh_hz * fl_r;
-        ch->power = synth_shwedyk_power(ch->fl_hz, ch->fh_hz);
-        ch->median_hz = synth_shwedyk_median(ch->fl_hz, ch->fh_hz);
+        ch->power = bli_synth_shwedyk_power(ch->fl_hz, ch->fh_hz);
+        ch->median_hz = bli_synth_shwedyk_median(ch->fl_hz, ch->fh_hz);
         ch->mains_gain = mains_g;
         ch->mains_phase = mains_p;
-        ch->ecg_gain = synth_ecg_weight(ch->muscle, ch->side) * ecg_g;
+        ch->ecg_gain = bli_synth_ecg_weight(ch->muscle, ch->side) * ecg_g;
         /* Tonic level while standing: trunk muscles hold posture. */
         ch->rest_pct = (bl_muscle_group(ch->muscle) == BL_GROUP_TRUNK ? 2.0 : 0.8) * rest_j;
     }
-    if (!n_emg) {
-        if (why && why_len)
-            strncpy(why, "the channel map has no EMG channel", why_len - 1), why[why_len - 1] = '\0';
-        bl_synth_destroy(s);
-        return BL_EMAP;
-    }
-    /* Crosstalk only between sites on the same side (or unsided maps). The
-     * resting heart rate is drawn after it, so the electrodes do not move
-     * when a rate is given. */
+    return n_emg;
+}
+
+/* Crosstalk weights, only between sites on the same side (or unsided
+ * maps). One draw per ordered pair, used or not, so which pairs are
+ * neighbours does not move the other weights. */
+static void draw_crosstalk(bl_synth *s, synth_rng *rng)
+{
     for (size_t d = 0; d < s->nch; d++)
         for (size_t src = 0; src < s->nch; src++) {
-            double j = synth_rng_range(&rng, 0.6, 1.4);
+            double j = bli_synth_rng_range(rng, 0.6, 1.4);
             const synth_channel *a = &s->ch[d], *b = &s->ch[src];
             if (!a->is_emg || !b->is_emg || d == src)
                 continue;
             if (a->side != b->side && a->side != BL_SIDE_NONE && b->side != BL_SIDE_NONE)
                 continue;
-            s->xt[d * s->nch + src] = cfg->crosstalk * j * synth_crosstalk_weight(a->muscle, b->muscle);
+            s->xt[d * s->nch + src] = s->cfg.crosstalk * j * bli_synth_crosstalk_weight(a->muscle, b->muscle);
         }
-    s->hr_rest_bpm = cfg->heart_rate_bpm > 0.0 ? cfg->heart_rate_bpm : synth_rng_range(&rng, 60.0, 85.0);
+}
+
+bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why, size_t why_len)
+{
+    if (out)
+        *out = NULL;
+    if (why && why_len)
+        why[0] = '\0';
+    if (!cfg || !out)
+        return BL_EINVAL;
+    bl_status st = check_config(cfg);
+    if (st != BL_OK)
+        return st;
+
+    bl_synth *s = calloc(1, sizeof *s);
+    if (!s)
+        return BL_ENOMEM;
+    s->cfg = *cfg;
+    if ((st = take_map(s, cfg->map ? cfg->map : BL_SYNTH_DEFAULT_MAP, why, why_len)) != BL_OK) {
+        bl_synth_destroy(s);
+        return st;
+    }
+    synth_rng rng;
+    bli_synth_rng_seed(&rng, cfg->seed, SYNTH_SCN_ELECTRODES, 0);
+    if (!draw_electrodes(s, &rng)) {
+        if (why && why_len)
+            strncpy(why, "the channel map has no EMG channel", why_len - 1), why[why_len - 1] = '\0';
+        bl_synth_destroy(s);
+        return BL_EMAP;
+    }
+    /* The resting heart rate is drawn after the crosstalk, so the
+     * electrodes do not move when a rate is given. */
+    draw_crosstalk(s, &rng);
+    s->hr_rest_bpm = cfg->heart_rate_bpm > 0.0 ? cfg->heart_rate_bpm : bli_synth_rng_range(&rng, 60.0, 85.0);
     *out = s;
     return BL_OK;
 }
@@ -242,7 +272,7 @@ double bl_synth_median_hz(const bl_synth *s, size_t channel)
 
 /* ---------------------------------------------------------------- truth */
 
-bl_synth_truth *synth_truth_alloc(size_t nch, size_t nreps)
+bl_synth_truth *bli_synth_truth_alloc(size_t nch, size_t nreps)
 {
     bl_synth_truth *t = calloc(1, sizeof *t);
     if (!t)

@@ -1,26 +1,26 @@
-/* Private to the synth module (synth*.c): the object layout, the PRNG, the
- * spectral model and the scene a scenario hands to the renderer. */
-#ifndef BL_SYNTH_INTERNAL_H
-#define BL_SYNTH_INTERNAL_H
+/* Private to the synth layer (the .c files of dsp/synth): the object layout,
+ * the PRNG, the spectral model and the scene a scenario hands to the renderer. */
+#ifndef BLI_SYNTH_INTERNAL_H
+#define BLI_SYNTH_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "backline/synth.h"
 
-/* ---- PRNG: xoshiro256** seeded through splitmix64 (synth_model.c) ---- */
+/* ---- PRNG: xoshiro256** seeded through splitmix64 (model.c) ---- */
 typedef struct synth_rng {
     uint64_t s[4];
 } synth_rng;
 
 /* Independent streams: (seed, scenario, sub) -> generator state. */
-void synth_rng_seed(synth_rng *r, uint64_t seed, uint64_t scenario, uint64_t sub);
-uint64_t synth_rng_next(synth_rng *r);
-double synth_rng_uniform(synth_rng *r);              /* [0, 1) */
-double synth_rng_range(synth_rng *r, double lo, double hi);
+void bli_synth_rng_seed(synth_rng *r, uint64_t seed, uint64_t scenario, uint64_t sub);
+uint64_t bli_synth_rng_next(synth_rng *r);
+double bli_synth_rng_uniform(synth_rng *r); /* [0, 1) */
+double bli_synth_rng_range(synth_rng *r, double lo, double hi);
 /* Two independent standard normals (Box–Muller). */
-void synth_rng_normal2(synth_rng *r, double *a, double *b);
-double synth_rng_normal(synth_rng *r);
+void bli_synth_rng_normal2(synth_rng *r, double *a, double *b);
+double bli_synth_rng_normal(synth_rng *r);
 
 /* Stream identifiers. */
 enum {
@@ -28,7 +28,7 @@ enum {
 };
 enum { SYNTH_SUB_TIMELINE = 0, SYNTH_SUB_ARTEFACT = 1, SYNTH_SUB_NOISE = 2, SYNTH_SUB_EMG = 100 };
 
-/* ---- per-muscle table (synth_model.c) ---- */
+/* ---- per-muscle table (model.c) ---- */
 typedef struct synth_muscle_params {
     double mvc_uV;       /* typical RMS at 100 %MVC */
     double fh_hz;        /* Shwedyk upper corner */
@@ -37,27 +37,27 @@ typedef struct synth_muscle_params {
     double external_pct; /* ... and in the external pattern */
 } synth_muscle_params;
 
-const synth_muscle_params *synth_muscle_table(bl_muscle m);
+const synth_muscle_params *bli_synth_muscle_table(bl_muscle m);
 /* Crosstalk weight between two muscles (0 when not neighbours). */
-double synth_crosstalk_weight(bl_muscle a, bl_muscle b);
+double bli_synth_crosstalk_weight(bl_muscle a, bl_muscle b);
 /* ECG pickup factor of a site (0 off the trunk). */
-double synth_ecg_weight(bl_muscle m, bl_side side);
+double bli_synth_ecg_weight(bl_muscle m, bl_side side);
 
 /* Shwedyk PSD (unnormalised) at f for corners fl, fh. */
-double synth_shwedyk(double f, double fl, double fh);
+double bli_synth_shwedyk(double f, double fl, double fh);
 /* Its integral over 0..∞ (numerical) and its median frequency. */
-double synth_shwedyk_power(double fl, double fh);
-double synth_shwedyk_median(double fl, double fh);
+double bli_synth_shwedyk_power(double fl, double fh);
+double bli_synth_shwedyk_median(double fl, double fh);
 
 /* Block-wise frequency-domain shaping. */
 typedef struct synth_shaper synth_shaper;
-bl_status synth_shaper_create(double rate_hz, synth_shaper **out);
-void synth_shaper_destroy(synth_shaper *sh);
+bl_status bli_synth_shaper_create(double rate_hz, synth_shaper **out);
+void bli_synth_shaper_destroy(synth_shaper *sh);
 /* Unit-variance (over the full analog band; what falls above Nyquist is
  * left out) Shwedyk noise with corners scaled by mf[i] (NULL = 1) into
  * out[0..frames). */
-void synth_shaper_run(synth_shaper *sh, double fl, double fh, double power, const float *mf,
-                      size_t frames, synth_rng *rng, float *out);
+void bli_synth_shaper_run(synth_shaper *sh, double fl, double fh, double power, const float *mf,
+                          size_t frames, synth_rng *rng, float *out);
 
 /* ---- object ---- */
 typedef struct synth_channel {
@@ -96,7 +96,7 @@ struct bl_synth_truth {
     double hr_rest_bpm;                /* resting heart rate used */
 };
 
-bl_synth_truth *synth_truth_alloc(size_t nch, size_t nreps);
+bl_synth_truth *bli_synth_truth_alloc(size_t nch, size_t nreps);
 
 /* What a scenario hands to the renderer: per-channel activation in %MVC,
  * the spectral scale, the hip angle and the movement transitions. */
@@ -116,12 +116,12 @@ typedef struct synth_scene {
     const char *name;     /* "hinge", "mvc", "rest" */
 } synth_scene;
 
-bl_status synth_scene_alloc(synth_scene *sc, size_t nch, size_t frames);
-void synth_scene_free(synth_scene *sc, size_t nch);
+bl_status bli_synth_scene_alloc(synth_scene *sc, size_t nch, size_t frames);
+void bli_synth_scene_free(synth_scene *sc, size_t nch);
 
 /* EMG, crosstalk, noise, mains, ECG, motion, board path; fills the truth's
  * artefact lists and clip counts (truth may be NULL). */
-bl_status synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **out,
-                       bl_synth_truth *truth);
+bl_status bli_synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **out,
+                           bl_synth_truth *truth);
 
 #endif

@@ -4,12 +4,10 @@
  *   backline-synth mvc   -o DIR [options]   DIR/mvc_<CODE>.wav, DIR/mvc.json
  *   backline-synth rest  -o DIR [options]   DIR/rest.wav, DIR/rest.json
  *
- * The tool parses options, calls the library (backline/synth.h) and writes
- * files; the model lives in dsp/synth*.c. */
-#include <ctype.h>
+ * The tool parses options (options.c), calls the library (backline/synth.h)
+ * and writes files (here and truth.c); the model lives in dsp/synth/. */
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,205 +72,6 @@ static const char *const help_text =
     "\n"
     "Exit status 0 on success; 1 or 2 with one line on stderr otherwise.\n";
 
-static const tool_opt_spec spec[] = {
-    {"-o", 1, 0}, {"--seed", 1, 0}, {"--rate", 1, 0}, {"--map", 1, 0}, {"--format", 1, 0},
-    {"--noise", 1, 0}, {"--mains", 1, 0}, {"--mains-uv", 1, 0}, {"--ecg", 1, 0},
-    {"--heart-rate", 1, 0}, {"--motion", 1, 0}, {"--crosstalk", 1, 0}, {"--gain", 1, 0},
-    {"--full-scale", 1, 0}, {"--ac-coupling", 1, 0}, {"--reps", 1, 0}, {"--pattern", 1, 0},
-    {"--order", 1, 0}, {"--fatigue", 1, 0}, {"--lead", 1, 0}, {"--tail", 1, 0},
-    {"--no-mvc", 0, 0}, {"--mvc-hold", 1, 0}, {"--mvc-ramp", 1, 0}, {"--muscle", 1, 0},
-    {"--duration", 1, 0}, {"--shape", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0},
-};
-
-typedef struct run {
-    const char *cmd;
-    const char *dir;
-    bl_synth_config cfg;
-    bl_synth_hinge_config hinge;
-    bl_synth_mvc_config mvc;
-    bl_sample_format format;
-    const char *format_name;
-    int no_mvc;
-    const char *muscle;
-    double rest_s;
-} run;
-
-/* Samples (frames x channels) one run may render: each takes ~20 bytes of
- * signal and scratch, so this keeps a run under ~4 GB. */
-#define SYNTH_MAX_SAMPLES 2e8
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    /* strtoull would skip spaces and negate a '-': digits only. */
-    if (!s || !isdigit((unsigned char)*s))
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
-/* A number option in [lo, hi]; prints the error line itself. */
-static int opt_num(const tool_args *a, const char *name, double lo, double hi, double *out)
-{
-    const char *v = tool_args_get(a, name);
-    if (!v)
-        return 0;
-    double x;
-    if (tool_parse_double(v, &x) || x < lo || x > hi)
-        return tool_usage_error("%s: expected a number in [%g, %g], got \"%s\"", name, lo, hi, v);
-    *out = x;
-    return 0;
-}
-
-static int parse_options(int argc, char **argv, run *r, int *help)
-{
-    tool_args a;
-    int rc = tool_args_parse(argc, argv, spec, &a);
-    if (rc)
-        return rc;
-    *help = tool_args_has(&a, "--help") || tool_args_has(&a, "-h");
-    if (*help)
-        return 0;
-    if (a.n_pos)
-        return tool_usage_error("unexpected argument \"%s\" (outputs go in -o DIR)", a.pos[0]);
-    r->dir = tool_args_get(&a, "-o");
-    if (!r->dir || !*r->dir)
-        return tool_usage_error("%s: missing -o DIR (the output folder)", r->cmd);
-
-    bl_synth_config_default(&r->cfg);
-    bl_synth_hinge_config_default(&r->hinge);
-    bl_synth_mvc_config_default(&r->mvc);
-    r->format = BL_FORMAT_PCM16;
-    r->format_name = "pcm16";
-    r->rest_s = 30.0;
-
-    const char *v;
-    if ((v = tool_args_get(&a, "--seed")) && parse_u64(v, &r->cfg.seed))
-        return tool_usage_error("--seed: expected a whole number 0..18446744073709551615, got \"%s\"", v);
-    if ((rc = opt_num(&a, "--rate", BL_SYNTH_MIN_RATE_HZ, BL_SYNTH_MAX_RATE_HZ, &r->cfg.rate_hz)))
-        return rc;
-    /* Audio files store whole-number rates. */
-    if (r->cfg.rate_hz != floor(r->cfg.rate_hz))
-        return tool_usage_error("--rate: expected a whole number of Hz, got \"%s\"", tool_args_get(&a, "--rate"));
-    if ((v = tool_args_get(&a, "--map")))
-        r->cfg.map = v;
-    if ((v = tool_args_get(&a, "--format"))) {
-        if (!strcmp(v, "pcm16")) {
-            r->format = BL_FORMAT_PCM16;
-            r->cfg.quantise_bits = 16;
-        } else if (!strcmp(v, "pcm24")) {
-            r->format = BL_FORMAT_PCM24;
-            r->cfg.quantise_bits = 24;
-        } else if (!strcmp(v, "float")) {
-            r->format = BL_FORMAT_FLOAT32;
-            r->cfg.quantise_bits = 0;
-        } else {
-            return tool_usage_error("--format: expected pcm16, pcm24 or float, got \"%s\"", v);
-        }
-        r->format_name = v;
-    }
-    if ((v = tool_args_get(&a, "--noise"))) {
-        static const struct { const char *name; double uV; } levels[] = {
-            {"none", 0.0}, {"low", 1.0}, {"medium", 3.0}, {"high", 8.0}};
-        int found = 0;
-        for (size_t i = 0; i < 4; i++)
-            if (!strcmp(v, levels[i].name)) {
-                r->cfg.noise_uV = levels[i].uV;
-                found = 1;
-            }
-        if (!found && (tool_parse_double(v, &r->cfg.noise_uV) || r->cfg.noise_uV < 0 || r->cfg.noise_uV > 1000))
-            return tool_usage_error("--noise: expected uV RMS in [0, 1000] or none|low|medium|high, got \"%s\"", v);
-    }
-    if ((v = tool_args_get(&a, "--mains"))) {
-        if (!strcmp(v, "50"))
-            r->cfg.mains_hz = 50;
-        else if (!strcmp(v, "60"))
-            r->cfg.mains_hz = 60;
-        else if (!strcmp(v, "0") || !strcmp(v, "none"))
-            r->cfg.mains_hz = 0;
-        else
-            return tool_usage_error("--mains: expected 50, 60 or 0, got \"%s\"", v);
-    }
-    if ((rc = opt_num(&a, "--mains-uv", 0, 100000, &r->cfg.mains_uV)) ||
-        (rc = opt_num(&a, "--ecg", 0, 10000, &r->cfg.ecg_uV)) ||
-        (rc = opt_num(&a, "--heart-rate", 30, 200, &r->cfg.heart_rate_bpm)) ||
-        (rc = opt_num(&a, "--motion", 0, 100000, &r->cfg.motion_uV)) ||
-        (rc = opt_num(&a, "--crosstalk", 0, 0.5, &r->cfg.crosstalk)) ||
-        (rc = opt_num(&a, "--gain", 1e-3, 1e7, &r->cfg.gain)) ||
-        (rc = opt_num(&a, "--full-scale", 1e-3, 100, &r->cfg.full_scale_v)) ||
-        (rc = opt_num(&a, "--ac-coupling", 0, 50, &r->cfg.ac_coupling_hz)) ||
-        (rc = opt_num(&a, "--fatigue", 0, 0.5, &r->hinge.fatigue)) ||
-        (rc = opt_num(&a, "--lead", 0.3, 600, &r->hinge.lead_s)) ||
-        (rc = opt_num(&a, "--tail", 0.5, 600, &r->hinge.tail_s)) ||
-        (rc = opt_num(&a, "--mvc-hold", 0.5, 60, &r->mvc.hold_s)) ||
-        (rc = opt_num(&a, "--mvc-ramp", 0.05, 10, &r->mvc.ramp_s)) ||
-        (rc = opt_num(&a, "--duration", 0.5, 3600, &r->rest_s)))
-        return rc;
-    if ((v = tool_args_get(&a, "--reps")) && (tool_parse_int(v, &r->hinge.reps) || r->hinge.reps < 1 || r->hinge.reps > 100))
-        return tool_usage_error("--reps: expected a whole number 1..100, got \"%s\"", v);
-    if ((v = tool_args_get(&a, "--pattern"))) {
-        int p = bl_synth_pattern_from_name(v);
-        if (p < 0)
-            return tool_usage_error("--pattern: expected internal, external, drift or alternating, got \"%s\"", v);
-        r->hinge.pattern = (bl_synth_pattern)p;
-    }
-    if ((v = tool_args_get(&a, "--order"))) {
-        int o = bl_synth_order_from_name(v);
-        if (o < 0)
-            return tool_usage_error("--order: expected glute-first or hamstring-first, got \"%s\"", v);
-        r->hinge.order = (bl_synth_order)o;
-    }
-    if ((v = tool_args_get(&a, "--shape"))) {
-        int sh = bl_synth_shape_from_name(v);
-        if (sh < 0)
-            return tool_usage_error("--shape: expected plateau or torque, got \"%s\"", v);
-        r->hinge.shape = (bl_synth_shape)sh;
-    }
-    r->no_mvc = tool_args_has(&a, "--no-mvc");
-    r->muscle = tool_args_get(&a, "--muscle");
-
-    /* Options that do not apply to the command are mistakes, not no-ops. */
-    static const char *const hinge_only[] = {"--reps", "--pattern", "--order", "--fatigue", "--lead", "--tail", "--no-mvc",
-                                             "--shape"};
-    static const char *const mvc_opts[] = {"--mvc-hold", "--mvc-ramp"};
-    if (strcmp(r->cmd, "hinge"))
-        for (size_t i = 0; i < sizeof hinge_only / sizeof *hinge_only; i++)
-            if (tool_args_has(&a, hinge_only[i]))
-                return tool_usage_error("%s applies to the hinge command only", hinge_only[i]);
-    if (!strcmp(r->cmd, "rest"))
-        for (size_t i = 0; i < 2; i++)
-            if (tool_args_has(&a, mvc_opts[i]))
-                return tool_usage_error("%s does not apply to the rest command", mvc_opts[i]);
-    if (r->no_mvc)
-        for (size_t i = 0; i < 2; i++)
-            if (tool_args_has(&a, mvc_opts[i]))
-                return tool_usage_error("%s has no effect with --no-mvc", mvc_opts[i]);
-    if (r->muscle && strcmp(r->cmd, "mvc"))
-        return tool_usage_error("--muscle applies to the mvc command only");
-    if (tool_args_has(&a, "--duration") && strcmp(r->cmd, "rest"))
-        return tool_usage_error("--duration applies to the rest command only");
-
-    /* Each option is in range on its own, but their product can outgrow
-     * the machine (384 kHz for an hour): refuse before anything is made,
-     * rather than be killed half-way. Longest case per command: a hinge
-     * rep lasts at most 2.5 + 1.5 s with up to 4 s of rest. */
-    size_t channels = 1;
-    for (const char *p = r->cfg.map ? r->cfg.map : BL_SYNTH_DEFAULT_MAP; *p; p++) channels += *p == ',';
-    double seconds = !strcmp(r->cmd, "rest")  ? r->rest_s
-                     : !strcmp(r->cmd, "mvc") ? 2 * (r->mvc.rest_s + r->mvc.ramp_s) + r->mvc.hold_s
-                                              : r->hinge.lead_s + r->hinge.tail_s + 8.0 * r->hinge.reps;
-    double samples = seconds * r->cfg.rate_hz * (double)channels;
-    if (samples > SYNTH_MAX_SAMPLES)
-        return tool_usage_error("%.0f s x %g Hz x %zu channels is %.2g samples, more than the %.2g one run may "
-                                   "make here; shorten it or lower --rate", seconds, r->cfg.rate_hz, channels,
-                                   samples, (double)SYNTH_MAX_SAMPLES);
-    return 0;
-}
-
 static int make_dir(const char *dir)
 {
     char path[4096];
@@ -295,7 +94,7 @@ static int make_dir(const char *dir)
     return 0;
 }
 
-static int save(const bl_recording *rec, const char *dir, const char *name, const run *r)
+static int save(const bl_recording *rec, const char *dir, const char *name, const synth_run *r)
 {
     char path[4096], why[512] = "";
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
@@ -332,7 +131,7 @@ static void mvc_name(const bl_chanmap *map, size_t c, char *buf, size_t len)
         snprintf(buf, len, "mvc_%s_ch%zu.wav", entry, c + 1);
 }
 
-static int write_mvcs(bl_synth *s, const run *r, synth_mvc_file *files, size_t *n_files, long only)
+static int write_mvcs(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t *n_files, long only)
 {
     const bl_chanmap *map = bl_synth_chanmap(s);
     *n_files = 0;
@@ -358,7 +157,7 @@ static int write_mvcs(bl_synth *s, const run *r, synth_mvc_file *files, size_t *
     return 0;
 }
 
-static int truth_file(const run *r, const char *name, synth_truth_doc *doc)
+static int truth_file(const synth_run *r, const char *name, synth_truth_doc *doc)
 {
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", r->dir, name) >= sizeof path)
@@ -366,90 +165,60 @@ static int truth_file(const run *r, const char *name, synth_truth_doc *doc)
     return synth_write_truth(path, doc);
 }
 
-static int run_command(run *r)
+/* --muscle NAME: the channel it names (an entry such as L.ST, or a bare
+ * code that appears once) into *only. */
+static int find_muscle(const bl_synth *s, const char *muscle, long *only)
 {
-    char why[512] = "";
-    bl_synth *s = NULL;
-    int rc = 0;
-    bl_status st = bl_synth_create(&r->cfg, &s, why, sizeof why);
-    if (st == BL_EMAP)
-        return tool_usage_error("--map: %s", why[0] ? why : bl_strerror(st));
-    if (st != BL_OK)
-        return tool_usage_error("invalid configuration: %s", bl_strerror(st));
-
-    long only = -1;
-    if (r->muscle) {
-        const bl_chanmap *map = bl_synth_chanmap(s);
-        size_t matches = 0;
-        char which[256] = "", first[32] = "";
-        for (size_t c = 0; c < bl_synth_channels(s); c++) {
-            char name[32];
-            bl_chanmap_entry_name(map, c, name, sizeof name);
-            if (!strcmp(name, r->muscle) || !strcmp(bl_muscle_code(bl_chanmap_muscle(map, c)), r->muscle)) {
-                if (only < 0) {
-                    only = (long)c;
-                    snprintf(first, sizeof first, "%s", name);
-                }
-                matches++;
-                size_t used = strlen(which);
-                snprintf(which + used, sizeof which - used, "%s%s", used ? ", " : "", name);
+    const bl_chanmap *map = bl_synth_chanmap(s);
+    size_t matches = 0;
+    char which[256] = "", first[32] = "";
+    *only = -1;
+    for (size_t c = 0; c < bl_synth_channels(s); c++) {
+        char name[32];
+        bl_chanmap_entry_name(map, c, name, sizeof name);
+        if (!strcmp(name, muscle) || !strcmp(bl_muscle_code(bl_chanmap_muscle(map, c)), muscle)) {
+            if (*only < 0) {
+                *only = (long)c;
+                snprintf(first, sizeof first, "%s", name);
             }
-        }
-        /* A bare code on several channels (L.ST and R.ST) must not quietly
-         * pick the first. */
-        if (matches > 1) {
-            rc = tool_usage_error("--muscle: \"%s\" matches %zu channels (%s); name one, e.g. %s", r->muscle,
-                                     matches, which, first);
-            bl_synth_destroy(s);
-            return rc;
-        }
-        if (only < 0 || bl_chanmap_muscle(map, (size_t)only) == BL_MUSCLE_AUX) {
-            rc = tool_usage_error("--muscle: \"%s\" is not an EMG channel of the map %s", r->muscle,
-                                     bl_synth_map(s));
-            bl_synth_destroy(s);
-            return rc;
+            matches++;
+            size_t used = strlen(which);
+            snprintf(which + used, sizeof which - used, "%s%s", used ? ", " : "", name);
         }
     }
-    if (make_dir(r->dir)) {
-        bl_synth_destroy(s);
-        return 1;
-    }
+    /* A bare code on several channels (L.ST and R.ST) must not quietly
+     * pick the first. */
+    if (matches > 1)
+        return tool_usage_error("--muscle: \"%s\" matches %zu channels (%s); name one, e.g. %s", muscle, matches,
+                                which, first);
+    if (*only < 0 || bl_chanmap_muscle(map, (size_t)*only) == BL_MUSCLE_AUX)
+        return tool_usage_error("--muscle: \"%s\" is not an EMG channel of the map %s", muscle, bl_synth_map(s));
+    return 0;
+}
 
-    size_t nch = bl_synth_channels(s), n_mvc = 0;
-    synth_mvc_file *files = calloc(nch, sizeof *files);
+/* hinge: DIR/session.wav, the MVC trials (unless --no-mvc), DIR/truth.json. */
+static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, synth_truth_doc *doc)
+{
     bl_recording *rec = NULL;
     bl_synth_truth *t = NULL;
-    if (!files) {
-        bl_synth_destroy(s);
-        return tool_error("out of memory");
+    size_t n_mvc = 0;
+    bl_status st = bl_synth_hinge(s, &r->hinge, &rec, &t);
+    int rc = st != BL_OK ? tool_error("hinge set: %s", bl_strerror(st)) : save(rec, r->dir, "session.wav", r);
+    if (!rc && !r->no_mvc)
+        rc = write_mvcs(s, r, files, &n_mvc, -1);
+    if (!rc) {
+        doc->file = "session.wav";
+        doc->hinge = &r->hinge;
+        doc->fatigue = r->hinge.fatigue >= 0 ? r->hinge.fatigue
+                                             : (r->hinge.pattern == BL_SYNTH_DRIFT ? 0.20 : 0.08);
+        doc->truth = t;
+        doc->mvc = files;
+        doc->n_mvc = n_mvc;
+        rc = truth_file(r, "truth.json", doc);
     }
-    synth_truth_doc doc = {0};
-    doc.synth = s;
-    doc.cfg = &r->cfg;
-    doc.format = r->format_name;
-    doc.scenario = r->cmd;
-
-    if (!strcmp(r->cmd, "hinge")) {
-        st = bl_synth_hinge(s, &r->hinge, &rec, &t);
-        if (st != BL_OK) {
-            rc = tool_error("hinge set: %s", bl_strerror(st));
-            goto done;
-        }
-        if ((rc = save(rec, r->dir, "session.wav", r)))
-            goto done;
-        if (!r->no_mvc && (rc = write_mvcs(s, r, files, &n_mvc, -1)))
-            goto done;
-        doc.file = "session.wav";
-        doc.hinge = &r->hinge;
-        doc.fatigue = r->hinge.fatigue >= 0 ? r->hinge.fatigue
-                                            : (r->hinge.pattern == BL_SYNTH_DRIFT ? 0.20 : 0.08);
-        doc.truth = t;
-        doc.mvc = files;
-        doc.n_mvc = n_mvc;
-        if ((rc = truth_file(r, "truth.json", &doc)))
-            goto done;
+    if (!rc) {
         size_t clipped = 0;
-        for (size_t c = 0; c < nch; c++)
+        for (size_t c = 0; c < bl_synth_channels(s); c++)
             clipped += bl_synth_truth_clipped(t, c);
         if (clipped)
             tool_warn("%zu samples clipped at full scale (lower --gain to avoid it)", clipped);
@@ -457,34 +226,80 @@ static int run_command(run *r)
                r->dir, bl_synth_pattern_name(r->hinge.pattern), r->hinge.reps,
                bl_synth_order_name(r->hinge.order), r->format_name, bl_synth_truth_duration(t),
                r->cfg.rate_hz, n_mvc, r->cfg.seed);
-    } else if (!strcmp(r->cmd, "mvc")) {
-        if ((rc = write_mvcs(s, r, files, &n_mvc, only)))
-            goto done;
-        doc.mvc = files;
-        doc.n_mvc = n_mvc;
-        if ((rc = truth_file(r, "mvc.json", &doc)))
-            goto done;
-        printf("%s: %zu MVC trials at %g Hz, seed %" PRIu64 "\n", r->dir, n_mvc, r->cfg.rate_hz, r->cfg.seed);
-    } else {
-        st = bl_synth_rest(s, r->rest_s, &rec, &t);
-        if (st != BL_OK) {
-            rc = tool_error("rest: %s", bl_strerror(st));
-            goto done;
-        }
-        if ((rc = save(rec, r->dir, "rest.wav", r)))
-            goto done;
-        doc.file = "rest.wav";
-        doc.truth = t;
-        if ((rc = truth_file(r, "rest.json", &doc)))
-            goto done;
-        printf("%s: %.1f s of quiet standing at %g Hz, seed %" PRIu64 "\n", r->dir, r->rest_s,
-               r->cfg.rate_hz, r->cfg.seed);
     }
-done:
     bl_recording_destroy(rec);
     bl_synth_truth_destroy(t);
-    bl_synth_destroy(s);
+    return rc;
+}
+
+/* mvc: DIR/mvc_<CODE>.wav for every EMG channel (or only one), DIR/mvc.json. */
+static int run_mvc(bl_synth *s, const synth_run *r, long only, synth_mvc_file *files, synth_truth_doc *doc)
+{
+    size_t n_mvc = 0;
+    int rc = write_mvcs(s, r, files, &n_mvc, only);
+    if (rc)
+        return rc;
+    doc->mvc = files;
+    doc->n_mvc = n_mvc;
+    if ((rc = truth_file(r, "mvc.json", doc)))
+        return rc;
+    printf("%s: %zu MVC trials at %g Hz, seed %" PRIu64 "\n", r->dir, n_mvc, r->cfg.rate_hz, r->cfg.seed);
+    return 0;
+}
+
+/* rest: DIR/rest.wav and DIR/rest.json. */
+static int run_rest(bl_synth *s, const synth_run *r, synth_truth_doc *doc)
+{
+    bl_recording *rec = NULL;
+    bl_synth_truth *t = NULL;
+    bl_status st = bl_synth_rest(s, r->rest_s, &rec, &t);
+    int rc = st != BL_OK ? tool_error("rest: %s", bl_strerror(st)) : save(rec, r->dir, "rest.wav", r);
+    if (!rc) {
+        doc->file = "rest.wav";
+        doc->truth = t;
+        rc = truth_file(r, "rest.json", doc);
+    }
+    if (!rc)
+        printf("%s: %.1f s of quiet standing at %g Hz, seed %" PRIu64 "\n", r->dir, r->rest_s, r->cfg.rate_hz,
+               r->cfg.seed);
+    bl_recording_destroy(rec);
+    bl_synth_truth_destroy(t);
+    return rc;
+}
+
+/* The generator from the options, the output folder, then the command. */
+static int run_command(synth_run *r)
+{
+    char why[512] = "";
+    bl_synth *s = NULL;
+    bl_status st = bl_synth_create(&r->cfg, &s, why, sizeof why);
+    if (st == BL_EMAP)
+        return tool_usage_error("--map: %s", why[0] ? why : bl_strerror(st));
+    if (st != BL_OK)
+        return tool_usage_error("invalid configuration: %s", bl_strerror(st));
+
+    long only = -1;
+    int rc = r->muscle ? find_muscle(s, r->muscle, &only) : 0;
+    if (!rc && make_dir(r->dir))
+        rc = 1;
+    synth_mvc_file *files = NULL;
+    if (!rc && !(files = calloc(bl_synth_channels(s), sizeof *files)))
+        rc = tool_error("out of memory");
+    if (!rc) {
+        synth_truth_doc doc = {0};
+        doc.synth = s;
+        doc.cfg = &r->cfg;
+        doc.format = r->format_name;
+        doc.scenario = r->cmd;
+        if (!strcmp(r->cmd, "hinge"))
+            rc = run_hinge(s, r, files, &doc);
+        else if (!strcmp(r->cmd, "mvc"))
+            rc = run_mvc(s, r, only, files, &doc);
+        else
+            rc = run_rest(s, r, &doc);
+    }
     free(files);
+    bl_synth_destroy(s);
     return rc;
 }
 
@@ -503,11 +318,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "hinge") && strcmp(argv[1], "mvc") && strcmp(argv[1], "rest"))
         return tool_usage_error("unknown command \"%s\": expected hinge, mvc or rest (try --help)", argv[1]);
-    run r;
+    synth_run r;
     memset(&r, 0, sizeof r);
     r.cmd = argv[1];
     int help = 0;
-    int rc = parse_options(argc - 1, argv + 1, &r, &help);
+    int rc = synth_parse_options(argc - 1, argv + 1, &r, &help);
     if (rc)
         return rc;
     if (help) {

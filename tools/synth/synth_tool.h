@@ -1,5 +1,5 @@
-/* backline-synth internals shared by main.c (options, scenarios, files) and
- * truth.c (the truth.json writer). */
+/* backline-synth internals shared by main.c (commands and files), options.c
+ * (the command line) and truth.c (the truth.json writer). */
 #ifndef SYNTH_TOOL_H
 #define SYNTH_TOOL_H
 
@@ -7,6 +7,25 @@
 
 #include "backline/recording.h"
 #include "backline/synth.h"
+
+/* One invocation: the command, its output folder and every setting. */
+typedef struct synth_run {
+    const char *cmd;
+    const char *dir;
+    bl_synth_config cfg;
+    bl_synth_hinge_config hinge;
+    bl_synth_mvc_config mvc;
+    bl_sample_format format;
+    const char *format_name;
+    int no_mvc;
+    const char *muscle;
+    double rest_s;
+} synth_run;
+
+/* argv (the command's own arguments, argv[0] being the command) into r,
+ * defaults first. *help is set when --help or -h was given. On the first
+ * problem prints one error line and returns non-zero (2: usage). */
+int synth_parse_options(int argc, char **argv, synth_run *r, int *help);
 
 /* One MVC trial written beside the session. */
 typedef struct synth_mvc_file {

@@ -57,11 +57,19 @@ static double g_gain(const synth_truth_doc *d, size_t r, size_t c)
     return is_emg(d, c) ? d->cfg->gain : NAN;
 }
 
-int synth_write_truth(const char *path, const synth_truth_doc *d)
+/* The entry name of channel c ("L.ST"). */
+static cJSON *channel_name(const bl_chanmap *map, size_t c)
+{
+    char name[32];
+    bl_chanmap_entry_name(map, c, name, sizeof name);
+    return cJSON_CreateString(name);
+}
+
+/* What was generated and how: tool, version, scenario, file, seed, rate,
+ * duration, format and the channel layout. */
+static void add_identity(cJSON *root, const synth_truth_doc *d)
 {
     const bl_chanmap *map = bl_synth_chanmap(d->synth);
-    size_t nch = bl_synth_channels(d->synth);
-    cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "generator", "backline-synth");
     cJSON_AddStringToObject(root, "version", bl_version());
     cJSON_AddStringToObject(root, "scenario", d->scenario);
@@ -81,11 +89,14 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     cJSON_AddStringToObject(root, "format", d->format);
     cJSON_AddStringToObject(root, "map", bl_synth_map(d->synth));
     cJSON *chans = cJSON_AddArrayToObject(root, "channels");
-    for (size_t c = 0; c < nch; c++) {
-        char name[32];
-        bl_chanmap_entry_name(map, c, name, sizeof name);
-        cJSON_AddItemToArray(chans, cJSON_CreateString(name));
-    }
+    for (size_t c = 0; c < bl_synth_channels(d->synth); c++)
+        cJSON_AddItemToArray(chans, channel_name(map, c));
+}
+
+/* Per electrode: gain and full scale (to get back to µV), MVC amplitude,
+ * spectrum (median, corners) and rest level. */
+static void add_electrodes(cJSON *root, const synth_truth_doc *d)
+{
     cJSON_AddStringToObject(root, "unit_note",
                             "samples are full scale; uV = sample * full_scale_v / gain * 1e6");
     cJSON_AddItemToObject(root, "gain", per_channel(d, g_gain, 0));
@@ -93,7 +104,7 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     cJSON_AddItemToObject(root, "mvc_uV", per_channel(d, g_mvc_uV, 0));
     cJSON_AddItemToObject(root, "median_hz", per_channel(d, g_median, 0));
     cJSON *corners = cJSON_AddArrayToObject(root, "corners_hz");
-    for (size_t c = 0; c < nch; c++) {
+    for (size_t c = 0; c < bl_synth_channels(d->synth); c++) {
         if (!is_emg(d, c)) {
             cJSON_AddItemToArray(corners, cJSON_CreateNull());
             continue;
@@ -107,7 +118,11 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     }
     if (d->truth)
         cJSON_AddItemToObject(root, "rest_level_pct", per_channel(d, g_rest, 0));
+}
 
+/* The artefact settings, the board path and (hinge) the set's settings. */
+static void add_settings(cJSON *root, const synth_truth_doc *d)
+{
     cJSON *noise = cJSON_AddObjectToObject(root, "noise");
     cJSON_AddNumberToObject(noise, "baseline_uV_rms_10_500hz", d->cfg->noise_uV);
     cJSON_AddNumberToObject(noise, "mains_hz", d->cfg->mains_hz);
@@ -121,45 +136,44 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     cJSON_AddNumberToObject(board, "full_scale_v", d->cfg->full_scale_v);
     cJSON_AddNumberToObject(board, "ac_coupling_hz", d->cfg->ac_coupling_hz);
     cJSON_AddNumberToObject(board, "quantise_bits", d->cfg->quantise_bits);
-
     if (d->hinge) {
         cJSON_AddStringToObject(root, "pattern", bl_synth_pattern_name(d->hinge->pattern));
         cJSON_AddStringToObject(root, "order", bl_synth_order_name(d->hinge->order));
         cJSON_AddStringToObject(root, "shape", bl_synth_shape_name(d->hinge->shape));
         cJSON_AddNumberToObject(root, "fatigue", d->fatigue);
     }
-    if (d->truth && !strcmp(d->scenario, "hinge")) {
-        cJSON *reps = cJSON_AddArrayToObject(root, "reps");
-        for (size_t r = 0; r < bl_synth_truth_reps(d->truth); r++) {
-            bl_synth_rep rep;
-            bl_synth_truth_rep(d->truth, r, &rep);
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddNumberToObject(o, "index", (double)(r + 1));
-            cJSON_AddNumberToObject(o, "start_s", r6(rep.start_s));
-            cJSON_AddNumberToObject(o, "end_s", r6(rep.end_s));
-            cJSON_AddStringToObject(o, "chain", bl_chain_name(rep.chain));
-            cJSON_AddNumberToObject(o, "turn_s", r6(rep.turn_s));
-            cJSON_AddNumberToObject(o, "eccentric_s", r6(rep.turn_s - rep.start_s));
-            cJSON_AddNumberToObject(o, "concentric_s", r6(rep.end_s - rep.turn_s));
-            cJSON_AddNumberToObject(o, "blend", r6(rep.blend));
-            cJSON_AddNumberToObject(o, "mf_scale", r6(rep.mf_scale));
-            cJSON_AddItemToObject(o, "level_pct", per_channel(d, g_level, r));
-            cJSON_AddItemToObject(o, "ecc_level_pct", per_channel(d, g_ecc, r));
-            cJSON_AddItemToObject(o, "onset_s", per_channel(d, g_onset, r));
-            cJSON *med = cJSON_AddArrayToObject(o, "median_hz");
-            for (size_t c = 0; c < nch; c++)
-                cJSON_AddItemToArray(med, num_or_null(is_emg(d, c) ? bl_synth_median_hz(d->synth, c) * rep.mf_scale
-                                                                   : NAN));
-            cJSON_AddItemToArray(reps, o);
-        }
-    }
-    if (d->truth && !strcmp(d->scenario, "mvc")) {
-        double a, b;
-        bl_synth_truth_hold(d->truth, &a, &b);
-        cJSON_AddNumberToObject(root, "hold_start_s", r6(a));
-        cJSON_AddNumberToObject(root, "hold_end_s", r6(b));
-    }
+}
 
+/* Rep r of a hinge set: timing, chain label, blend, fatigue scale and the
+ * per-channel levels, onsets and median frequencies. */
+static cJSON *rep_object(const synth_truth_doc *d, size_t r)
+{
+    bl_synth_rep rep;
+    bl_synth_truth_rep(d->truth, r, &rep);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "index", (double)(r + 1));
+    cJSON_AddNumberToObject(o, "start_s", r6(rep.start_s));
+    cJSON_AddNumberToObject(o, "end_s", r6(rep.end_s));
+    cJSON_AddStringToObject(o, "chain", bl_chain_name(rep.chain));
+    cJSON_AddNumberToObject(o, "turn_s", r6(rep.turn_s));
+    cJSON_AddNumberToObject(o, "eccentric_s", r6(rep.turn_s - rep.start_s));
+    cJSON_AddNumberToObject(o, "concentric_s", r6(rep.end_s - rep.turn_s));
+    cJSON_AddNumberToObject(o, "blend", r6(rep.blend));
+    cJSON_AddNumberToObject(o, "mf_scale", r6(rep.mf_scale));
+    cJSON_AddItemToObject(o, "level_pct", per_channel(d, g_level, r));
+    cJSON_AddItemToObject(o, "ecc_level_pct", per_channel(d, g_ecc, r));
+    cJSON_AddItemToObject(o, "onset_s", per_channel(d, g_onset, r));
+    cJSON *med = cJSON_AddArrayToObject(o, "median_hz");
+    for (size_t c = 0; c < bl_synth_channels(d->synth); c++)
+        cJSON_AddItemToArray(med, num_or_null(is_emg(d, c) ? bl_synth_median_hz(d->synth, c) * rep.mf_scale
+                                                           : NAN));
+    return o;
+}
+
+/* The MVC trials written beside the main file (names, then details). */
+static void add_mvc_trials(cJSON *root, const synth_truth_doc *d)
+{
+    const bl_chanmap *map = bl_synth_chanmap(d->synth);
     cJSON *mvc = cJSON_AddArrayToObject(root, "mvc");
     cJSON *trials = cJSON_AddArrayToObject(root, "mvc_trials");
     for (size_t i = 0; i < d->n_mvc; i++) {
@@ -175,31 +189,37 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
         cJSON_AddNumberToObject(o, "clipped_samples", (double)d->mvc[i].clipped);
         cJSON_AddItemToArray(trials, o);
     }
+}
 
-    if (d->truth) {
-        cJSON *art = cJSON_AddObjectToObject(root, "artefacts");
-        double mhr = bl_synth_truth_mean_heart_rate(d->truth);
-        cJSON_AddItemToObject(art, "heart_rate_mean_bpm", num_or_null(mhr));
-        cJSON *ecg = cJSON_AddArrayToObject(art, "ecg_beats_s");
-        for (size_t i = 0; i < bl_synth_truth_ecg_count(d->truth); i++)
-            cJSON_AddItemToArray(ecg, cJSON_CreateNumber(r6(bl_synth_truth_ecg_time(d->truth, i))));
-        cJSON *ecg_ch = cJSON_AddArrayToObject(art, "ecg_channels");
-        for (size_t c = 0; c < nch; c++) {
-            bl_muscle m = bl_chanmap_muscle(map, c);
-            if (d->cfg->ecg_uV > 0 && (m == BL_MUSCLE_ES || m == BL_MUSCLE_EO || m == BL_MUSCLE_IO)) {
-                char name[32];
-                bl_chanmap_entry_name(map, c, name, sizeof name);
-                cJSON_AddItemToArray(ecg_ch, cJSON_CreateString(name));
-            }
-        }
-        cJSON *mot = cJSON_AddArrayToObject(art, "motion_s");
-        for (size_t i = 0; i < bl_synth_truth_motion_count(d->truth); i++)
-            cJSON_AddItemToArray(mot, cJSON_CreateNumber(r6(bl_synth_truth_motion_time(d->truth, i))));
-        cJSON *clip = cJSON_AddArrayToObject(art, "clipped_samples");
-        for (size_t c = 0; c < nch; c++)
-            cJSON_AddItemToArray(clip, cJSON_CreateNumber((double)bl_synth_truth_clipped(d->truth, c)));
+/* The artefacts of the main file: heartbeats, the channels that carry
+ * them, motion events and clipping. */
+static void add_artefacts(cJSON *root, const synth_truth_doc *d)
+{
+    const bl_chanmap *map = bl_synth_chanmap(d->synth);
+    size_t nch = bl_synth_channels(d->synth);
+    cJSON *art = cJSON_AddObjectToObject(root, "artefacts");
+    double mhr = bl_synth_truth_mean_heart_rate(d->truth);
+    cJSON_AddItemToObject(art, "heart_rate_mean_bpm", num_or_null(mhr));
+    cJSON *ecg = cJSON_AddArrayToObject(art, "ecg_beats_s");
+    for (size_t i = 0; i < bl_synth_truth_ecg_count(d->truth); i++)
+        cJSON_AddItemToArray(ecg, cJSON_CreateNumber(r6(bl_synth_truth_ecg_time(d->truth, i))));
+    cJSON *ecg_ch = cJSON_AddArrayToObject(art, "ecg_channels");
+    for (size_t c = 0; c < nch; c++) {
+        bl_muscle m = bl_chanmap_muscle(map, c);
+        if (d->cfg->ecg_uV > 0 && (m == BL_MUSCLE_ES || m == BL_MUSCLE_EO || m == BL_MUSCLE_IO))
+            cJSON_AddItemToArray(ecg_ch, channel_name(map, c));
     }
+    cJSON *mot = cJSON_AddArrayToObject(art, "motion_s");
+    for (size_t i = 0; i < bl_synth_truth_motion_count(d->truth); i++)
+        cJSON_AddItemToArray(mot, cJSON_CreateNumber(r6(bl_synth_truth_motion_time(d->truth, i))));
+    cJSON *clip = cJSON_AddArrayToObject(art, "clipped_samples");
+    for (size_t c = 0; c < nch; c++)
+        cJSON_AddItemToArray(clip, cJSON_CreateNumber((double)bl_synth_truth_clipped(d->truth, c)));
+}
 
+/* The document as text into path, with a final newline; takes root. */
+static int write_json(const char *path, cJSON *root)
+{
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)
@@ -215,4 +235,27 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     if (bad)
         return tool_error("%s: write failed", path);
     return 0;
+}
+
+int synth_write_truth(const char *path, const synth_truth_doc *d)
+{
+    cJSON *root = cJSON_CreateObject();
+    add_identity(root, d);
+    add_electrodes(root, d);
+    add_settings(root, d);
+    if (d->truth && !strcmp(d->scenario, "hinge")) {
+        cJSON *reps = cJSON_AddArrayToObject(root, "reps");
+        for (size_t r = 0; r < bl_synth_truth_reps(d->truth); r++)
+            cJSON_AddItemToArray(reps, rep_object(d, r));
+    }
+    if (d->truth && !strcmp(d->scenario, "mvc")) {
+        double a, b;
+        bl_synth_truth_hold(d->truth, &a, &b);
+        cJSON_AddNumberToObject(root, "hold_start_s", r6(a));
+        cJSON_AddNumberToObject(root, "hold_end_s", r6(b));
+    }
+    add_mvc_trials(root, d);
+    if (d->truth)
+        add_artefacts(root, d);
+    return write_json(path, root);
 }
