@@ -146,7 +146,7 @@ static bl_hinge *run(const scenario *sc, tally *t, int verbose)
     unsigned char *used = calloc(nf + 1, 1);
     for (size_t i = 0; h && i < nt; i++) {
         bl_synth_rep tr;
-        bl_synth_truth_rep(truth, i, &tr);
+        bl_synth_truth_get_rep(truth, i, &tr);
         size_t best = (size_t)-1;
         double bi = 0.5;
         for (size_t j = 0; j < nf; j++) {

@@ -99,9 +99,9 @@ static void test_contract(void)
     h.reps = 2;
     CHECK(bl_synth_hinge(s, &h, &rec, &t) == BL_OK);
     bl_synth_rep r;
-    CHECK(bl_synth_truth_rep(t, 0, &r) == BL_OK);
-    CHECK_EQ_INT(bl_synth_truth_rep(t, 2, &r), BL_EINVAL);
-    CHECK(bl_synth_truth_rep(t, 0, &r) == BL_OK);
+    CHECK(bl_synth_truth_get_rep(t, 0, &r) == BL_OK);
+    CHECK_EQ_INT(bl_synth_truth_get_rep(t, 2, &r), BL_EINVAL);
+    CHECK(bl_synth_truth_get_rep(t, 0, &r) == BL_OK);
     double ang = bl_recording_cdata(rec, 1)[(size_t)(r.turn_s * 2000)] * 180.0;
     CHECK_MSG(ang > 65 && ang < 100, "hip angle at the turn %.1f deg", ang);
     CHECK(fabs(bl_recording_cdata(rec, 1)[10]) < 1e-3);
@@ -213,7 +213,7 @@ static void test_truth(void)
         size_t n_int = 0;
         for (size_t k = 0; k < 8; k++) {
             bl_synth_rep r;
-            bl_synth_truth_rep(t, k, &r);
+            bl_synth_truth_get_rep(t, k, &r);
             double ecc = r.turn_s - r.start_s, con = r.end_s - r.turn_s;
             CHECK_MSG(ecc >= 1.5 && ecc <= 2.5 && con >= 1.0 && con <= 1.5, "rep %zu ecc %.2f con %.2f", k, ecc, con);
             CHECK(r.start_s - prev_end >= (k ? 1.0 : 0.3) - 1e-9);

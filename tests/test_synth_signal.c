@@ -177,7 +177,7 @@ static void test_spectrum_and_amplitude(void)
         CHECK(bl_synth_mvc(s, &m, c, &rec, &t) == BL_OK);
         CHECK(bl_synth_mvc(sc, &m, c, &crec, NULL) == BL_OK);
         double h0, h1;
-        bl_synth_truth_hold(t, &h0, &h1);
+        bl_synth_truth_get_hold(t, &h0, &h1);
         CHECK_NEAR(h0, 1.0, 1e-9);
         CHECK_NEAR(h1, 11.0, 1e-9);
         size_t n;
@@ -185,7 +185,7 @@ static void test_spectrum_and_amplitude(void)
         psd p = welch(x, n, 2000);
         double med = psd_median(&p, 20, 450);
         double fl, fh;
-        bl_synth_corners(s, c, &fl, &fh);
+        bl_synth_get_corners(s, c, &fl, &fh);
         double want = model_median(fl, fh, 20, 450);
         printf("  %-5s median %.1f Hz (model %.1f Hz over 20-450, %.1f over 0-inf), MVC %.0f uV",
                bl_muscle_code(bl_chanmap_muscle(bl_synth_chanmap(s), c)), med, want, bl_synth_median_hz(s, c),
@@ -296,8 +296,8 @@ static void test_fatigue(void)
         return;
     }
     bl_synth_rep r0, r7;
-    bl_synth_truth_rep(t, 0, &r0);
-    bl_synth_truth_rep(t, 7, &r7);
+    bl_synth_truth_get_rep(t, 0, &r0);
+    bl_synth_truth_get_rep(t, 7, &r7);
     double err_sum = 0;
     for (size_t c = 0; c < 3; c++) {
         size_t n0, n7;
@@ -306,7 +306,7 @@ static void test_fatigue(void)
         psd p0 = welch(x0, n0, 2000), p7 = welch(x7, n7, 2000);
         double m0 = psd_median(&p0, 20, 450), m7 = psd_median(&p7, 20, 450);
         double fl, fh;
-        bl_synth_corners(s, c, &fl, &fh);
+        bl_synth_get_corners(s, c, &fl, &fh);
         double want = model_median(fl * r7.mf_scale, fh * r7.mf_scale, 20, 450) /
                       model_median(fl * r0.mf_scale, fh * r0.mf_scale, 20, 450);
         printf("  drift ch %zu: median %.1f -> %.1f Hz (ratio %.3f, model %.3f, mf_scale %.3f)\n", c, m0, m7,
@@ -346,7 +346,7 @@ static void test_torque_shape(void)
     double e1 = 0, e2 = 0, c1 = 0, c2 = 0;
     for (size_t k = 0; k < 6; k++) {
         bl_synth_rep r;
-        bl_synth_truth_rep(t, k, &r);
+        bl_synth_truth_get_rep(t, k, &r);
         double em = 0.5 * (r.start_s + 0.4 + r.turn_s), cm = 0.5 * (r.turn_s + 0.25 + r.end_s);
         size_t n;
         float *x;

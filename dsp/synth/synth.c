@@ -254,13 +254,14 @@ double bl_synth_mvc_uV(const bl_synth *s, size_t channel)
     return (s && channel < s->nch) ? s->ch[channel].mvc_uV : 0.0;
 }
 
-void bl_synth_corners(const bl_synth *s, size_t channel, double *fl_hz, double *fh_hz)
+bl_status bl_synth_get_corners(const bl_synth *s, size_t channel, double *fl_hz, double *fh_hz)
 {
     int ok = s && channel < s->nch;
     if (fl_hz)
         *fl_hz = ok ? s->ch[channel].fl_hz : 0.0;
     if (fh_hz)
         *fh_hz = ok ? s->ch[channel].fh_hz : 0.0;
+    return !s ? BL_EINVAL : ok ? BL_OK : BL_ERANGE;
 }
 
 double bl_synth_heart_rate(const bl_synth *s) { return s ? s->hr_rest_bpm : 0.0; }
@@ -312,7 +313,7 @@ size_t bl_synth_truth_channels(const bl_synth_truth *t) { return t ? t->nch : 0;
 double bl_synth_truth_duration(const bl_synth_truth *t) { return t ? t->duration_s : 0.0; }
 size_t bl_synth_truth_reps(const bl_synth_truth *t) { return t ? t->nreps : 0; }
 
-bl_status bl_synth_truth_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out)
+bl_status bl_synth_truth_get_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out)
 {
     if (!t || !out || rep >= t->nreps)
         return BL_EINVAL;
@@ -347,12 +348,13 @@ double bl_synth_truth_rest_level(const bl_synth_truth *t, size_t channel)
     return (t && channel < t->nch) ? t->rest_level[channel] : NAN;
 }
 
-void bl_synth_truth_hold(const bl_synth_truth *t, double *start_s, double *end_s)
+bl_status bl_synth_truth_get_hold(const bl_synth_truth *t, double *start_s, double *end_s)
 {
     if (start_s)
         *start_s = t ? t->hold_start_s : 0.0;
     if (end_s)
         *end_s = t ? t->hold_end_s : 0.0;
+    return t ? BL_OK : BL_EINVAL;
 }
 
 size_t bl_synth_truth_ecg_count(const bl_synth_truth *t) { return t ? t->n_ecg : 0; }

@@ -149,9 +149,10 @@ const bl_chanmap *bl_synth_chanmap(const bl_synth *s);
 /* Per-electrode model parameters of a channel: RMS amplitude at 100 %MVC in
  * µV, Shwedyk corners fl/fh in Hz (unfatigued) and the model's median
  * frequency in Hz (of the one-sided PSD over 0–∞). 0 for AUX channels and
- * out-of-range indices; the out-pointers may be NULL. */
+ * out-of-range indices; the out-pointers may be NULL. get_corners returns
+ * BL_EINVAL for NULL s, BL_ERANGE for a channel out of range (corners 0). */
 double bl_synth_mvc_uV(const bl_synth *s, size_t channel);
-void bl_synth_corners(const bl_synth *s, size_t channel, double *fl_hz, double *fh_hz);
+bl_status bl_synth_get_corners(const bl_synth *s, size_t channel, double *fl_hz, double *fh_hz);
 double bl_synth_median_hz(const bl_synth *s, size_t channel);
 /* The subject's resting heart rate, bpm (given or drawn from the seed). */
 double bl_synth_heart_rate(const bl_synth *s);
@@ -185,7 +186,7 @@ size_t bl_synth_truth_channels(const bl_synth_truth *t);
 double bl_synth_truth_duration(const bl_synth_truth *t);   /* s */
 size_t bl_synth_truth_reps(const bl_synth_truth *t);
 /* BL_EINVAL for an index out of range. */
-bl_status bl_synth_truth_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out);
+bl_status bl_synth_truth_get_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out);
 /* Concentric (peak) level of a channel in a rep, %MVC; eccentric level
  * (plateau) or level at the turn (torque shape);
  * onset time (s from the file start) when the muscle starts to rise; NAN
@@ -195,8 +196,9 @@ double bl_synth_truth_ecc_level(const bl_synth_truth *t, size_t rep, size_t chan
 double bl_synth_truth_onset(const bl_synth_truth *t, size_t rep, size_t channel);
 /* Tonic level between reps, %MVC. */
 double bl_synth_truth_rest_level(const bl_synth_truth *t, size_t channel);
-/* MVC trials: the hold at 100 %MVC (both 0 for other scenarios). */
-void bl_synth_truth_hold(const bl_synth_truth *t, double *start_s, double *end_s);
+/* MVC trials: the hold at 100 %MVC (both 0 for other scenarios; BL_EINVAL
+ * and both 0 for NULL t). */
+bl_status bl_synth_truth_get_hold(const bl_synth_truth *t, double *start_s, double *end_s);
 /* Artefacts: ECG R-wave times and motion-artefact times (s). */
 size_t bl_synth_truth_ecg_count(const bl_synth_truth *t);
 /* Resting heart rate used (bpm) and the mean rate over the recording. */

@@ -146,7 +146,7 @@ static int write_mvcs(bl_synth *s, const synth_run *r, synth_mvc_file *files, si
         synth_mvc_file *f = &files[(*n_files)++];
         mvc_name(map, c, f->name, sizeof f->name);
         f->channel = c;
-        bl_synth_truth_hold(t, &f->hold_start_s, &f->hold_end_s);
+        bl_synth_truth_get_hold(t, &f->hold_start_s, &f->hold_end_s);
         f->clipped = bl_synth_truth_clipped(t, c);
         int rc = save(rec, r->dir, f->name, r);
         bl_recording_destroy(rec);

@@ -110,7 +110,7 @@ static void add_electrodes(cJSON *root, const synth_truth_doc *d)
             continue;
         }
         double fl, fh;
-        bl_synth_corners(d->synth, c, &fl, &fh);
+        bl_synth_get_corners(d->synth, c, &fl, &fh);
         cJSON *pair = cJSON_CreateArray();
         cJSON_AddItemToArray(pair, cJSON_CreateNumber(r6(fl)));
         cJSON_AddItemToArray(pair, cJSON_CreateNumber(r6(fh)));
@@ -149,7 +149,7 @@ static void add_settings(cJSON *root, const synth_truth_doc *d)
 static cJSON *rep_object(const synth_truth_doc *d, size_t r)
 {
     bl_synth_rep rep;
-    bl_synth_truth_rep(d->truth, r, &rep);
+    bl_synth_truth_get_rep(d->truth, r, &rep);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "index", (double)(r + 1));
     cJSON_AddNumberToObject(o, "start_s", r6(rep.start_s));
@@ -250,7 +250,7 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     }
     if (d->truth && !strcmp(d->scenario, "mvc")) {
         double a, b;
-        bl_synth_truth_hold(d->truth, &a, &b);
+        bl_synth_truth_get_hold(d->truth, &a, &b);
         cJSON_AddNumberToObject(root, "hold_start_s", r6(a));
         cJSON_AddNumberToObject(root, "hold_end_s", r6(b));
     }
