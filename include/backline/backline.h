@@ -17,6 +17,15 @@
 extern "C" {
 #endif
 
+/* Marks the public API: the library is compiled with hidden visibility,
+ * so only what carries BL_API is exported from a shared build, and the
+ * exported-symbol test holds the list to the declarations here. */
+#if defined(__GNUC__) || defined(__clang__)
+#define BL_API __attribute__((visibility("default")))
+#else
+#define BL_API
+#endif
+
 typedef enum bl_status {
     BL_OK = 0,
     BL_EINVAL = -1,     /* a NULL pointer, zero length or malformed argument */
@@ -34,10 +43,10 @@ typedef enum bl_status {
 } bl_status;
 
 /* A short English description of a status code; never NULL. */
-const char *bl_strerror(int status);
+BL_API const char *bl_strerror(int status);
 
 /* The library version as "MAJOR.MINOR.PATCH", e.g. "0.1.0". */
-const char *bl_version(void);
+BL_API const char *bl_version(void);
 
 #ifdef __cplusplus
 }

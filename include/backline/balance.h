@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* (a − b)/(a + b); NAN unless both are finite and a + b > 0. */
-double bl_balance(double a, double b);
+BL_API double bl_balance(double a, double b);
 
 /* Any side, for bl_hamstring_balance_of. */
 #define BL_ANY_SIDE (-1)
@@ -37,8 +37,8 @@ typedef struct bl_hamstring_balance {
  * to pool both sides), skipping channels whose use[c] is 0 (use may be
  * NULL: every channel) or whose level is not finite. Means are taken in
  * channel order. BL_EINVAL for NULL map, level or out. */
-bl_status bl_hamstring_balance_of(const bl_chanmap *map, const double *level, const unsigned char *use, int side,
-                                  bl_hamstring_balance *out);
+BL_API bl_status bl_hamstring_balance_of(const bl_chanmap *map, const double *level, const unsigned char *use, int side,
+                                         bl_hamstring_balance *out);
 
 #ifdef __cplusplus
 }

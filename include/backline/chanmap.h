@@ -51,48 +51,48 @@ typedef struct bl_chanmap bl_chanmap;
 /* Parse `text`. On failure returns BL_EMAP (BL_EINVAL for NULL arguments,
  * BL_ENOMEM), leaves *out NULL and, when `why` is not NULL, writes one line
  * naming the offending entry (1-based position and text) and what is valid. */
-bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t why_len);
+BL_API bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t why_len);
 /* An independent copy. BL_EINVAL (NULL), BL_ENOMEM; *out NULL on failure. */
-bl_status bl_chanmap_copy(const bl_chanmap *map, bl_chanmap **out);
+BL_API bl_status bl_chanmap_copy(const bl_chanmap *map, bl_chanmap **out);
 /* The entries index[0..n) of `map`, in that order. BL_EINVAL (NULL, n 0),
  * BL_ERANGE (an index past the end), BL_ENOMEM; *out NULL on failure. */
-bl_status bl_chanmap_select(const bl_chanmap *map, const size_t *index, size_t n, bl_chanmap **out);
+BL_API bl_status bl_chanmap_select(const bl_chanmap *map, const size_t *index, size_t n, bl_chanmap **out);
 /* NULL: no-op. */
-void bl_chanmap_destroy(bl_chanmap *map);
+BL_API void bl_chanmap_destroy(bl_chanmap *map);
 
 /* 1 when both maps have the same entries in the same order (two NULLs are
  * equal, NULL and a map are not). */
-int bl_chanmap_equal(const bl_chanmap *a, const bl_chanmap *b);
+BL_API int bl_chanmap_equal(const bl_chanmap *a, const bl_chanmap *b);
 /* Canonical text ("L.ST,L.BF"), valid as long as the map; "" for NULL. */
-const char *bl_chanmap_text(const bl_chanmap *map);
+BL_API const char *bl_chanmap_text(const bl_chanmap *map);
 
-size_t bl_chanmap_count(const bl_chanmap *map); /* 0 for NULL */
+BL_API size_t bl_chanmap_count(const bl_chanmap *map); /* 0 for NULL */
 /* Out-of-range index: BL_SIDE_NONE / BL_MUSCLE_COUNT. */
-bl_side bl_chanmap_side(const bl_chanmap *map, size_t index);
-bl_muscle bl_chanmap_muscle(const bl_chanmap *map, size_t index);
+BL_API bl_side bl_chanmap_side(const bl_chanmap *map, size_t index);
+BL_API bl_muscle bl_chanmap_muscle(const bl_chanmap *map, size_t index);
 
 /* Write the canonical text form ("L.ST,L.BF") into buf. BL_ERANGE when it
  * does not fit (buf then holds a truncated, terminated string). */
-bl_status bl_chanmap_format(const bl_chanmap *map, char *buf, size_t buf_len);
+BL_API bl_status bl_chanmap_format(const bl_chanmap *map, char *buf, size_t buf_len);
 /* Name of one entry ("L.ST", "BF"); BL_ERANGE when it does not fit. */
-bl_status bl_chanmap_entry_name(const bl_chanmap *map, size_t index, char *buf, size_t buf_len);
+BL_API bl_status bl_chanmap_entry_name(const bl_chanmap *map, size_t index, char *buf, size_t buf_len);
 
 /* BL_EMAP when the map does not have exactly `channels` entries; `why`
  * then says both counts. */
-bl_status bl_chanmap_validate(const bl_chanmap *map, size_t channels, char *why, size_t why_len);
+BL_API bl_status bl_chanmap_validate(const bl_chanmap *map, size_t channels, char *why, size_t why_len);
 
 /* First index >= `from` whose muscle is `m` (any side), or (size_t)-1. */
-size_t bl_chanmap_find(const bl_chanmap *map, bl_muscle m, size_t from);
+BL_API size_t bl_chanmap_find(const bl_chanmap *map, bl_muscle m, size_t from);
 
 /* Static tables. NULL / BL_MUSCLE_COUNT for unknown input. */
-const char *bl_muscle_code(bl_muscle m);        /* "ST" */
-const char *bl_muscle_name(bl_muscle m);        /* "semitendinosus" */
-bl_muscle bl_muscle_from_code(const char *code); /* exact match */
-bl_group bl_muscle_group(bl_muscle m);
-bl_chain bl_muscle_default_chain(bl_muscle m);
-const char *bl_chain_name(bl_chain c);          /* "internal", "external", "none" */
+BL_API const char *bl_muscle_code(bl_muscle m);        /* "ST" */
+BL_API const char *bl_muscle_name(bl_muscle m);        /* "semitendinosus" */
+BL_API bl_muscle bl_muscle_from_code(const char *code); /* exact match */
+BL_API bl_group bl_muscle_group(bl_muscle m);
+BL_API bl_chain bl_muscle_default_chain(bl_muscle m);
+BL_API const char *bl_chain_name(bl_chain c);          /* "internal", "external", "none" */
 /* Comma-separated list of all valid codes, for error messages and help. */
-const char *bl_muscle_codes_list(void);
+BL_API const char *bl_muscle_codes_list(void);
 
 #ifdef __cplusplus
 }

@@ -35,7 +35,7 @@ typedef struct bl_envelope_config {
                               bl_sosfiltfilt); results do not depend on it */
 } bl_envelope_config;
 
-void bl_envelope_config_default(bl_envelope_config *cfg);
+BL_API void bl_envelope_config_default(bl_envelope_config *cfg);
 
 /* What the conditioning actually did, for reports (ISEK style). */
 typedef struct bl_condition_report {
@@ -58,16 +58,16 @@ typedef struct bl_condition_report {
  * its label ("resampling" or "analysis rate", "band-pass", "mains",
  * "envelope", "amplitude"). BL_EINVAL (NULL cfg, rep or unit), BL_ENOMEM
  * (a tree is then marked, see doc.h). */
-bl_status bl_condition_describe(const bl_envelope_config *cfg, const bl_condition_report *rep, const char *unit,
-                                int with_envelope, bl_doc *params, bl_doc *summary);
+BL_API bl_status bl_condition_describe(const bl_envelope_config *cfg, const bl_condition_report *rep, const char *unit,
+                                       int with_envelope, bl_doc *params, bl_doc *summary);
 
 /* Resample, band-pass and notch a recording (EMG channels; AUX channels only
  * resampled). `map_text` may be NULL (then the recording's map, else all
  * channels are EMG). BL_ERATE when the input rate is below
  * BL_MIN_EMG_RATE_HZ; BL_ERANGE when the band does not fit the analysis
  * rate; BL_ENONFINITE for NaN/Inf input. *out is a new recording. */
-bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
-                       bl_condition_report *report);
+BL_API bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
+                              bl_condition_report *report);
 
 /* The same on the caller's recording, without a copy when the rate is
  * already the analysis rate (the samples, and the rate when resampled,
@@ -75,18 +75,18 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
  * filtering at the recording's own rate, which may leave it part-filtered.
  * Mains notches are padded until they have rung down (to 1 %), not by
  * sosfiltfilt's default, so their edge transient is not read as activity. */
-bl_status bl_condition_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
+BL_API bl_status bl_condition_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 
 /* Rectify and low-pass (zero-phase) the EMG channels of a conditioned
  * recording in place: the linear envelope. */
-bl_status bl_linear_envelope(bl_recording *conditioned, const bl_envelope_config *cfg);
+BL_API bl_status bl_linear_envelope(bl_recording *conditioned, const bl_envelope_config *cfg);
 
 /* bl_condition then bl_linear_envelope. */
-bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config *cfg,
-                                bl_recording **out, bl_condition_report *report);
+BL_API bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config *cfg,
+                                       bl_recording **out, bl_condition_report *report);
 
 /* bl_condition_in_place then bl_linear_envelope. */
-bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
+BL_API bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 
 /* Streaming linear envelope for live meters: causal band-pass (with mains
  * notches), rectify, low-pass, over interleaved blocks at the input rate.
@@ -103,18 +103,18 @@ bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg,
  * in == out allowed. No allocation, no locks. BL_EINVAL for NULL.
  * reset: as new (automatic streams detect again). destroy(NULL): no-op. */
 typedef struct bl_envelope_stream bl_envelope_stream;
-bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channels, double rate_hz,
-                                    bl_envelope_stream **out);
-bl_status bl_envelope_stream_process(bl_envelope_stream *s, const float *in, float *out, size_t frames);
-void bl_envelope_stream_reset(bl_envelope_stream *s);
+BL_API bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channels, double rate_hz,
+                                           bl_envelope_stream **out);
+BL_API bl_status bl_envelope_stream_process(bl_envelope_stream *s, const float *in, float *out, size_t frames);
+BL_API void bl_envelope_stream_reset(bl_envelope_stream *s);
 /* Latency in samples (group delay of the low-pass at 1 Hz plus the
  * band-pass and notches at the band's geometric centre) of the cascade in
  * use (while detecting: the one without notches). */
-double bl_envelope_stream_latency(const bl_envelope_stream *s);
+BL_API double bl_envelope_stream_latency(const bl_envelope_stream *s);
 /* The mains family notched: 50, 60, 0 (none), or -1 while an automatic
  * stream is still detecting. */
-double bl_envelope_stream_mains(const bl_envelope_stream *s);
-void bl_envelope_stream_destroy(bl_envelope_stream *s);
+BL_API double bl_envelope_stream_mains(const bl_envelope_stream *s);
+BL_API void bl_envelope_stream_destroy(bl_envelope_stream *s);
 
 #ifdef __cplusplus
 }

@@ -24,7 +24,7 @@ typedef enum bl_band { BL_LOWPASS = 0, BL_HIGHPASS, BL_BANDPASS, BL_BANDSTOP } b
 
 /* Number of sections a Butterworth design of this order and band needs:
  * ceil(order/2) for low/high-pass, `order` for band-pass/stop. */
-size_t bl_butter_sections(int order, bl_band band);
+BL_API size_t bl_butter_sections(int order, bl_band band);
 
 /* Butterworth design, SciPy convention: `order` is N of butter(N, ...), so a
  * band-pass of order 4 has 8 poles. f1_hz is the corner (low/high-pass) or
@@ -32,37 +32,37 @@ size_t bl_butter_sections(int order, bl_band band);
  * otherwise). BL_ERANGE unless 0 < f1 < f2 < rate/2 (band) or
  * 0 < f1 < rate/2, and 1 <= order <= BL_BUTTER_MAX_ORDER; BL_EINVAL when
  * max_sections is too small. */
-bl_status bl_butter_design(int order, bl_band band, double f1_hz, double f2_hz, double rate_hz,
-                           double *sos, size_t max_sections, size_t *n_sections);
+BL_API bl_status bl_butter_design(int order, bl_band band, double f1_hz, double f2_hz, double rate_hz,
+                                  double *sos, size_t max_sections, size_t *n_sections);
 
 /* Second-order IIR notch at f0_hz with quality factor q (f0/bandwidth),
  * as scipy.signal.iirnotch. One section into sos[6]. */
-bl_status bl_notch_design(double f0_hz, double q, double rate_hz, double sos[BL_SOS_WIDTH]);
+BL_API bl_status bl_notch_design(double f0_hz, double q, double rate_hz, double sos[BL_SOS_WIDTH]);
 
 /* Mains removal: a cascade of notches at mains_hz (50 or 60 Hz in
  * practice; any frequency below Nyquist is accepted) and its
  * harmonics up to and including upper_hz (and below Nyquist), each with
  * quality factor q. */
-bl_status bl_mains_design(double mains_hz, double q, double upper_hz, double rate_hz,
-                          double *sos, size_t max_sections, size_t *n_sections);
+BL_API bl_status bl_mains_design(double mains_hz, double q, double upper_hz, double rate_hz,
+                                 double *sos, size_t max_sections, size_t *n_sections);
 
 /* Complex frequency response magnitude of a SOS cascade at f_hz. */
-double bl_sos_gain(const double *sos, size_t n_sections, double f_hz, double rate_hz);
+BL_API double bl_sos_gain(const double *sos, size_t n_sections, double f_hz, double rate_hz);
 /* Group delay of the cascade at f_hz, in samples. */
-double bl_sos_group_delay(const double *sos, size_t n_sections, double f_hz, double rate_hz);
+BL_API double bl_sos_group_delay(const double *sos, size_t n_sections, double f_hz, double rate_hz);
 
 /* Streaming causal filter over interleaved multi-channel blocks. The output
  * does not depend on how the input is split. State in double precision. */
 typedef struct bl_sosfilt bl_sosfilt;
-bl_status bl_sosfilt_create(const double *sos, size_t n_sections, size_t channels, bl_sosfilt **out);
+BL_API bl_status bl_sosfilt_create(const double *sos, size_t n_sections, size_t channels, bl_sosfilt **out);
 /* `in` and `out` hold frames × channels interleaved floats; in == out
  * allowed. No allocation. */
-bl_status bl_sosfilt_process(bl_sosfilt *f, const float *in, float *out, size_t frames);
-void bl_sosfilt_reset(bl_sosfilt *f);
+BL_API bl_status bl_sosfilt_process(bl_sosfilt *f, const float *in, float *out, size_t frames);
+BL_API void bl_sosfilt_reset(bl_sosfilt *f);
 /* Latency (group delay) in samples at f_hz for a stream at rate_hz; report
  * it at the centre of the band of interest. */
-double bl_sosfilt_latency(const bl_sosfilt *f, double f_hz, double rate_hz);
-void bl_sosfilt_destroy(bl_sosfilt *f);
+BL_API double bl_sosfilt_latency(const bl_sosfilt *f, double f_hz, double rate_hz);
+BL_API void bl_sosfilt_destroy(bl_sosfilt *f);
 
 /* Zero-phase offline filtering equivalent to scipy.signal.sosfiltfilt(sos,
  * x, padtype='odd', padlen=default) applied to each planar channel, in
@@ -76,14 +76,14 @@ void bl_sosfilt_destroy(bl_sosfilt *f);
  * coefficient that is not finite, a0 = 0, frames <= padlen: SciPy raises
  * there too), BL_ENOMEM; the channels are untouched after BL_EINVAL, and
  * may be part-filtered after BL_ENOMEM. */
-bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *channels,
-                         size_t n_channels, size_t frames, size_t threads);
+BL_API bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *channels,
+                                size_t n_channels, size_t frames, size_t threads);
 /* The edge padding sosfiltfilt uses for this cascade, in samples. */
-size_t bl_sosfiltfilt_padlen(const double *sos, size_t n_sections);
+BL_API size_t bl_sosfiltfilt_padlen(const double *sos, size_t n_sections);
 /* Samples for the slowest pole of the cascade to decay to `residual` of its
  * start (e.g. 0.01), i.e. how long the filter rings; SIZE_MAX when a pole
  * is on or outside the unit circle. */
-size_t bl_sos_decay_samples(const double *sos, size_t n_sections, double residual);
+BL_API size_t bl_sos_decay_samples(const double *sos, size_t n_sections, double residual);
 
 #ifdef __cplusplus
 }

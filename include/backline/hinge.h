@@ -93,11 +93,11 @@ typedef struct bl_hinge_segment_config {
                                (ECG on the trunk alone must not make reps); 0.5 */
 } bl_hinge_segment_config;
 
-void bl_hinge_segment_config_default(bl_hinge_segment_config *cfg);
+BL_API void bl_hinge_segment_config_default(bl_hinge_segment_config *cfg);
 
 /* Default weight of a muscle in the combined activity: hamstrings and GMAX
  * 1, GMED 0.5, trunk 0.25, calf 0.25, quads/other 0, AUX 0. */
-double bl_hinge_segment_weight(bl_muscle m);
+BL_API double bl_hinge_segment_weight(bl_muscle m);
 
 typedef struct bl_hinge_config {
     bl_envelope_config envelope;     /* conditioning + linear envelope (defaults) */
@@ -121,13 +121,13 @@ typedef struct bl_hinge_config {
                                         trough-to-peak range, in (0, 1); 0.1 */
 } bl_hinge_config;
 
-void bl_hinge_config_default(bl_hinge_config *cfg);
+BL_API void bl_hinge_config_default(bl_hinge_config *cfg);
 
 /* Parse "ST=internal,BF=external,GMED=none" into cfg->chain (codes as in
  * chanmap.h, chains internal/external/none). On error BL_EINVAL, the table
  * unchanged, and `why` names the entry. */
-bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_MAX], char *why,
-                               size_t why_len);
+BL_API bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_MAX], char *why,
+                                      size_t why_len);
 
 /* ---- segmentation ---- */
 
@@ -154,10 +154,10 @@ typedef struct bl_hinge_segment {
  * bad config; BL_ENODATA
  * when no channel has a positive weight or the signal is shorter than 1 s;
  * BL_ENOMEM. */
-bl_status bl_hinge_segment_find(const float *const *env, const double *weights, size_t channels,
-                                size_t frames, double rate_hz, const float *aux,
-                                const bl_hinge_segment_config *cfg, bl_hinge_segment *segs,
-                                size_t max_segments, size_t *n_segments, unsigned char *ignored);
+BL_API bl_status bl_hinge_segment_find(const float *const *env, const double *weights, size_t channels,
+                                       size_t frames, double rate_hz, const float *aux,
+                                       const bl_hinge_segment_config *cfg, bl_hinge_segment *segs,
+                                       size_t max_segments, size_t *n_segments, unsigned char *ignored);
 
 /* ---- full analysis ---- */
 
@@ -166,7 +166,7 @@ typedef enum bl_hinge_verdict {
 } bl_hinge_verdict;
 
 /* "unknown", "internal", "external", "mixed". */
-const char *bl_hinge_verdict_name(bl_hinge_verdict v);
+BL_API const char *bl_hinge_verdict_name(bl_hinge_verdict v);
 
 typedef enum bl_hinge_ch_state {
     BL_HINGE_CH_OK = 0, BL_HINGE_CH_AUX, BL_HINGE_CH_DEAD, BL_HINGE_CH_NO_REFERENCE
@@ -183,34 +183,34 @@ typedef struct bl_hinge bl_hinge;
  * shorter than 1 s, BL_ENOMEM; `why` gets one
  * line (prefixed "mvc trial N:" for a trial). No repetition found is not
  * an error (0 reps and a warning). *out is NULL on failure. */
-bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
-                           const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len);
-void bl_hinge_destroy(bl_hinge *h);
+BL_API bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
+                                  const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len);
+BL_API void bl_hinge_destroy(bl_hinge *h);
 
 /* What conditioning did (ISEK reporting) and the config used, copied out.
  * BL_EINVAL for NULL (*out unchanged). */
-bl_status bl_hinge_get_condition_report(const bl_hinge *h, bl_condition_report *out);
-bl_status bl_hinge_get_config(const bl_hinge *h, bl_hinge_config *out);
+BL_API bl_status bl_hinge_get_condition_report(const bl_hinge *h, bl_condition_report *out);
+BL_API bl_status bl_hinge_get_config(const bl_hinge *h, bl_hinge_config *out);
 /* "uV" or "full scale" (of the session before normalisation). */
-const char *bl_hinge_unit(const bl_hinge *h);
-size_t bl_hinge_mvc_trials(const bl_hinge *h);
+BL_API const char *bl_hinge_unit(const bl_hinge *h);
+BL_API size_t bl_hinge_mvc_trials(const bl_hinge *h);
 
 /* Channels (all channels of the session, AUX included). */
-size_t bl_hinge_channels(const bl_hinge *h);
-const char *bl_hinge_channel_name(const bl_hinge *h, size_t c); /* "L.ST"; "" out of range */
-bl_muscle bl_hinge_channel_muscle(const bl_hinge *h, size_t c);
-bl_chain bl_hinge_channel_chain(const bl_hinge *h, size_t c);
-bl_hinge_ch_state bl_hinge_channel_state(const bl_hinge *h, size_t c);
+BL_API size_t bl_hinge_channels(const bl_hinge *h);
+BL_API const char *bl_hinge_channel_name(const bl_hinge *h, size_t c); /* "L.ST"; "" out of range */
+BL_API bl_muscle bl_hinge_channel_muscle(const bl_hinge *h, size_t c);
+BL_API bl_chain bl_hinge_channel_chain(const bl_hinge *h, size_t c);
+BL_API bl_hinge_ch_state bl_hinge_channel_state(const bl_hinge *h, size_t c);
 /* MVC reference (envelope units) and its source; BL_ERANGE out of range. */
-bl_status bl_hinge_get_channel_reference(const bl_hinge *h, size_t c, bl_mvc_reference *out);
+BL_API bl_status bl_hinge_get_channel_reference(const bl_hinge *h, size_t c, bl_mvc_reference *out);
 /* Median-frequency slope across the set, Hz per repetition (NAN with fewer
  * than 3 repetitions with a value). */
-double bl_hinge_channel_mf_slope(const bl_hinge *h, size_t c);
+BL_API double bl_hinge_channel_mf_slope(const bl_hinge *h, size_t c);
 /* The channel's %MVC envelope at the analysis rate (NULL for AUX/dead). */
-const float *bl_hinge_channel_envelope(const bl_hinge *h, size_t c, size_t *frames, double *rate_hz);
+BL_API const float *bl_hinge_channel_envelope(const bl_hinge *h, size_t c, size_t *frames, double *rate_hz);
 
 /* Repetitions. */
-size_t bl_hinge_reps(const bl_hinge *h);
+BL_API size_t bl_hinge_reps(const bl_hinge *h);
 
 typedef struct bl_hinge_rep {
     double start_s, end_s;
@@ -238,11 +238,11 @@ typedef struct bl_hinge_rep_channel {
 } bl_hinge_rep_channel;
 
 /* BL_ERANGE out of range; for AUX/dead channels every value is NAN. */
-bl_status bl_hinge_get_rep(const bl_hinge *h, size_t rep, bl_hinge_rep *out);
-bl_status bl_hinge_get_rep_channel(const bl_hinge *h, size_t rep, size_t c, bl_hinge_rep_channel *out);
+BL_API bl_status bl_hinge_get_rep(const bl_hinge *h, size_t rep, bl_hinge_rep *out);
+BL_API bl_status bl_hinge_get_rep_channel(const bl_hinge *h, size_t rep, size_t c, bl_hinge_rep_channel *out);
 /* Channel indices with an onset in this repetition, earliest first: writes
  * up to cap into order, returns how many there are (0 out of range). */
-size_t bl_hinge_firing_order(const bl_hinge *h, size_t rep, size_t *order, size_t cap);
+BL_API size_t bl_hinge_firing_order(const bl_hinge *h, size_t rep, size_t *order, size_t cap);
 
 typedef struct bl_hinge_summary {
     size_t reps;
@@ -253,7 +253,7 @@ typedef struct bl_hinge_summary {
 } bl_hinge_summary;
 
 /* BL_EINVAL for NULL (*out unchanged). */
-bl_status bl_hinge_get_summary(const bl_hinge *h, bl_hinge_summary *out);
+BL_API bl_status bl_hinge_get_summary(const bl_hinge *h, bl_hinge_summary *out);
 
 /* What the analysis did, for reports (ISEK style), generated from the
  * configuration it ran with and the constants of its stages, so it
@@ -269,15 +269,15 @@ bl_status bl_hinge_get_summary(const bl_hinge *h, bl_hinge_summary *out);
  * "normalisation". `session_name` and trial_names[0..bl_hinge_mvc_trials)
  * name the inputs (e.g. their paths) for the references' provenance; NULL
  * leaves the names out. BL_EINVAL (NULL h), BL_ENOMEM. */
-bl_status bl_hinge_describe(const bl_hinge *h, const char *session_name, const char *const *trial_names,
-                            bl_doc *params, bl_doc *summary);
+BL_API bl_status bl_hinge_describe(const bl_hinge *h, const char *session_name, const char *const *trial_names,
+                                   bl_doc *params, bl_doc *summary);
 /* How the fatigue index (bl_hinge_summary.fatigue_slope_hz) is made, one
  * sentence. */
-const char *bl_hinge_fatigue_method(void);
+BL_API const char *bl_hinge_fatigue_method(void);
 
 /* Warnings for the report (dead channels, session-peak fallback, ...). */
-size_t bl_hinge_warnings(const bl_hinge *h);
-const char *bl_hinge_warning(const bl_hinge *h, size_t i); /* NULL out of range */
+BL_API size_t bl_hinge_warnings(const bl_hinge *h);
+BL_API const char *bl_hinge_warning(const bl_hinge *h, size_t i); /* NULL out of range */
 
 #ifdef __cplusplus
 }

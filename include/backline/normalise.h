@@ -36,7 +36,7 @@ typedef struct bl_mvc_config {
     double window_s; /* moving-average window of the reference; 0.5 */
 } bl_mvc_config;
 
-void bl_mvc_config_default(bl_mvc_config *cfg);
+BL_API void bl_mvc_config_default(bl_mvc_config *cfg);
 
 /* Where a channel's reference came from. */
 typedef enum bl_mvc_source {
@@ -46,7 +46,7 @@ typedef enum bl_mvc_source {
 } bl_mvc_source;
 
 /* "none", "mvc", "session-peak". */
-const char *bl_mvc_source_name(bl_mvc_source s);
+BL_API const char *bl_mvc_source_name(bl_mvc_source s);
 
 /* The reference of one channel. */
 typedef struct bl_mvc_reference {
@@ -65,55 +65,55 @@ typedef struct bl_mvc bl_mvc;
  * and only counts are checked) and its amplitude unit are what every trial
  * must share). `layout` is not kept. BL_EINVAL (NULL, zero channels),
  * BL_ERANGE (window not positive), BL_ENOMEM; *out NULL on failure. */
-bl_status bl_mvc_create(const bl_recording *layout, const bl_mvc_config *cfg, bl_mvc **out, char *why,
-                        size_t why_len);
-void bl_mvc_destroy(bl_mvc *m); /* NULL: no-op */
+BL_API bl_status bl_mvc_create(const bl_recording *layout, const bl_mvc_config *cfg, bl_mvc **out, char *why,
+                               size_t why_len);
+BL_API void bl_mvc_destroy(bl_mvc *m); /* NULL: no-op */
 
 /* Fold one MVC trial's envelope into the references (each EMG channel keeps
- * the larger of its current trial reference and this trial's largest
- * window_s moving average). BL_EINVAL (NULL); BL_EMAP when the trial's
- * channel count differs or its stored map differs from the session's,
- * BL_EUNIT when its unit does (`why` says how); BL_ERANGE when the trial is
- * shorter than window_s; BL_ENONFINITE; BL_ENOMEM. On failure the
- * references are unchanged. */
-bl_status bl_mvc_add_trial(bl_mvc *m, const bl_recording *trial_envelope, char *why, size_t why_len);
+        * the larger of its current trial reference and this trial's largest
+        * window_s moving average). BL_EINVAL (NULL); BL_EMAP when the trial's
+        * channel count differs or its stored map differs from the session's,
+        * BL_EUNIT when its unit does (`why` says how); BL_ERANGE when the trial is
+        * shorter than window_s; BL_ENONFINITE; BL_ENOMEM. On failure the
+        * references are unchanged. */
+BL_API bl_status bl_mvc_add_trial(bl_mvc *m, const bl_recording *trial_envelope, char *why, size_t why_len);
 
 /* Fallback: every EMG channel that has no trial reference gets the
  * session's largest window_s moving average, flagged BL_MVC_SESSION_PEAK.
  * Channels with a trial reference are left alone. Same errors as
  * bl_mvc_add_trial; a session shorter than the window uses its whole-length
  * mean (a short session still needs a scale). */
-bl_status bl_mvc_add_session_peak(bl_mvc *m, const bl_recording *session_envelope, char *why,
-                                  size_t why_len);
+BL_API bl_status bl_mvc_add_session_peak(bl_mvc *m, const bl_recording *session_envelope, char *why,
+                                         size_t why_len);
 
-size_t bl_mvc_channels(const bl_mvc *m);
+BL_API size_t bl_mvc_channels(const bl_mvc *m);
 /* Number of trials folded in so far. */
-size_t bl_mvc_trials(const bl_mvc *m);
+BL_API size_t bl_mvc_trials(const bl_mvc *m);
 /* The reference of one channel. BL_EINVAL for NULL, BL_ERANGE for a
  * channel out of range (*out unchanged). */
-bl_status bl_mvc_get_reference(const bl_mvc *m, size_t channel, bl_mvc_reference *out);
+BL_API bl_status bl_mvc_get_reference(const bl_mvc *m, size_t channel, bl_mvc_reference *out);
 /* 1 when every EMG channel has a reference and all come from trials. */
-int bl_mvc_all_from_trials(const bl_mvc *m);
+BL_API int bl_mvc_all_from_trials(const bl_mvc *m);
 
 /* out[i] = 100 × env[i] / reference: one channel's envelope in %MVC. in ==
  * out allowed. BL_ENODATA when the channel has no reference or it is not
  * positive (a dead channel); BL_ERANGE for a channel out of range. */
-bl_status bl_mvc_apply_channel(const bl_mvc *m, size_t channel, const float *env, float *out,
-                               size_t n);
+BL_API bl_status bl_mvc_apply_channel(const bl_mvc *m, size_t channel, const float *env, float *out,
+                                      size_t n);
 
 /* Every EMG channel of `envelope` to %MVC in place (AUX untouched). All or
  * nothing: BL_ENODATA, with nothing changed, when an EMG channel lacks a
  * positive reference (use bl_mvc_apply_channel to go channel by channel);
  * BL_EMAP / BL_EUNIT when the layout or unit differs from the session's;
  * BL_EINVAL for NULL. */
-bl_status bl_mvc_apply(const bl_mvc *m, bl_recording *envelope, char *why, size_t why_len);
+BL_API bl_status bl_mvc_apply(const bl_mvc *m, bl_recording *envelope, char *why, size_t why_len);
 
 /* Largest moving average of x over window_s seconds using full windows only
  * (a partial window at an edge would let a short edge transient pass for a
  * sustained contraction): *peak and *centre_s (centre of that window).
  * BL_ERANGE when the window is longer than the signal; BL_EINVAL. */
-bl_status bl_mvc_peak_average(const float *x, size_t n, double rate_hz, double window_s,
-                              double *peak, double *centre_s);
+BL_API bl_status bl_mvc_peak_average(const float *x, size_t n, double rate_hz, double window_s,
+                                     double *peak, double *centre_s);
 
 #ifdef __cplusplus
 }

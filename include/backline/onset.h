@@ -71,7 +71,7 @@ typedef struct bl_onset_config {
 } bl_onset_config;
 
 /* Fill *cfg with the defaults for BL_ONSET_BASELINE (the values above). */
-void bl_onset_config_default(bl_onset_config *cfg);
+BL_API void bl_onset_config_default(bl_onset_config *cfg);
 /* Fill *cfg with the defaults for method `m`: the same values except k,
  * which is 4 for DOUBLE (its sample threshold applies to x², whose spread
  * in noise is already wide: 4 SD puts it at |x| > 2.6 σ of Gaussian noise,
@@ -85,23 +85,23 @@ void bl_onset_config_default(bl_onset_config *cfg);
  * (tests/test_onset.c; at 250 Hz, where band-limited noise samples are
  * strongly correlated, none in 30 minutes either).
  * With a hand-picked baseline period a smaller k (3-5) is appropriate. */
-void bl_onset_config_default_method(bl_onset_config *cfg, bl_onset_method m);
+BL_API void bl_onset_config_default_method(bl_onset_config *cfg, bl_onset_method m);
 
 /* The signal each method thresholds, from a conditioned recording
  * (bl_condition): the linear envelope (BASELINE) or the band-passed signal
  * itself (DOUBLE, TKEO, which derive their energy from it). */
 typedef enum bl_onset_input { BL_ONSET_ON_ENVELOPE = 0, BL_ONSET_ON_CONDITIONED } bl_onset_input;
-bl_onset_input bl_onset_method_input(bl_onset_method m);
+BL_API bl_onset_input bl_onset_method_input(bl_onset_method m);
 /* Make a conditioned recording the input `m` thresholds, in place: the
  * linear envelope for BASELINE (bl_linear_envelope, its errors; the
  * recording is unchanged on failure), nothing for the others. BL_EINVAL
  * for NULL or an unknown method. */
-bl_status bl_onset_prepare(bl_recording *conditioned, const bl_envelope_config *cfg, bl_onset_method m);
+BL_API bl_status bl_onset_prepare(bl_recording *conditioned, const bl_envelope_config *cfg, bl_onset_method m);
 /* Unit of thresholds, baselines and peaks of method `m` on a recording in
  * `amplitude_unit` (bl_recording_unit: "uV" or "full scale"): "uV" or
  * "FS" for BASELINE, squared ("uV^2", "FS^2") for the energies of DOUBLE
  * and TKEO. */
-const char *bl_onset_signal_unit(bl_onset_method m, const char *amplitude_unit);
+BL_API const char *bl_onset_signal_unit(bl_onset_method m, const char *amplitude_unit);
 /* What a detection with `cfg` does, for reports, generated from the
  * configuration. Into `params` (an object; may be NULL): method,
  * reference, detection_signal, threshold_rule, k, baseline{mode, ...},
@@ -109,12 +109,12 @@ const char *bl_onset_signal_unit(bl_onset_method m, const char *amplitude_unit);
  * double_threshold{...} (DOUBLE), tkeo{...} (TKEO). Into `summary` (may be
  * NULL): one sentence per step keyed "detection", "threshold", "double",
  * "tkeo", "bursts". BL_EINVAL (NULL cfg, unknown method), BL_ENOMEM. */
-bl_status bl_onset_describe(const bl_onset_config *cfg, bl_doc *params, bl_doc *summary);
+BL_API bl_status bl_onset_describe(const bl_onset_config *cfg, bl_doc *params, bl_doc *summary);
 
 /* "baseline", "double", "tkeo"; NULL for an unknown value. */
-const char *bl_onset_method_name(bl_onset_method m);
+BL_API const char *bl_onset_method_name(bl_onset_method m);
 /* Parse a method name (exact, lower case). BL_EINVAL when unknown. */
-bl_status bl_onset_method_from_name(const char *name, bl_onset_method *out);
+BL_API bl_status bl_onset_method_from_name(const char *name, bl_onset_method *out);
 
 /* One detected burst. peak is the largest value of the detection signal
  * inside the burst (the envelope for BASELINE, |x| for DOUBLE, the TKEO
@@ -132,16 +132,16 @@ typedef struct bl_burst {
 typedef struct bl_bursts bl_bursts;
 
 /* An empty list. BL_EINVAL for NULL out, BL_ENOMEM. */
-bl_status bl_bursts_create(bl_bursts **out);
-void bl_bursts_destroy(bl_bursts *b); /* NULL: no-op */
-size_t bl_bursts_count(const bl_bursts *b); /* 0 for NULL */
+BL_API bl_status bl_bursts_create(bl_bursts **out);
+BL_API void bl_bursts_destroy(bl_bursts *b); /* NULL: no-op */
+BL_API size_t bl_bursts_count(const bl_bursts *b); /* 0 for NULL */
 /* Copy burst `index` into *out. BL_EINVAL for NULL, BL_ERANGE past the end. */
-bl_status bl_bursts_get_burst(const bl_bursts *b, size_t index, bl_burst *out);
+BL_API bl_status bl_bursts_get_burst(const bl_bursts *b, size_t index, bl_burst *out);
 /* Append a burst (for callers that build or edit lists, e.g. per repetition).
  * BL_EINVAL when offset_s < onset_s or a value is not finite; BL_ENOMEM. The
  * list is not re-sorted. */
-bl_status bl_bursts_append(bl_bursts *b, const bl_burst *burst);
-void bl_bursts_clear(bl_bursts *b);
+BL_API bl_status bl_bursts_append(bl_bursts *b, const bl_burst *burst);
+BL_API void bl_bursts_clear(bl_bursts *b);
 
 /* What a detection used, for reports (ISEK style) and for explaining a
  * result. Filled on success. */
@@ -169,8 +169,8 @@ typedef struct bl_onset_report {
  * period outside the signal or shorter than two samples, a signal under 16
  * samples with an automatic baseline, TKEO low-pass not below rate/2), BL_ENONFINITE (NaN
  * or infinity in x), BL_ENOMEM. After a failure `bursts` is unchanged. */
-bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
-                          bl_bursts *bursts, bl_onset_report *report);
+BL_API bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
+                                 bl_bursts *bursts, bl_onset_report *report);
 
 /* The same detection with the baseline statistics given by the caller
  * instead of found in x (the baseline period settings are ignored; the
@@ -182,24 +182,24 @@ bl_status bl_onset_detect(const float *x, size_t n, double rate_hz, const bl_ons
  * against the same quiet period. Statistics are of the detection signal
  * (x² for DOUBLE). Errors as bl_onset_detect, plus BL_EINVAL for a
  * non-finite mean or SD or a negative SD. */
-bl_status bl_onset_detect_with_baseline(const float *x, size_t n, double rate_hz,
-                                        const bl_onset_config *cfg, double baseline_mean,
-                                        double baseline_sd, bl_bursts *bursts,
-                                        bl_onset_report *report);
+BL_API bl_status bl_onset_detect_with_baseline(const float *x, size_t n, double rate_hz,
+                                               const bl_onset_config *cfg, double baseline_mean,
+                                               double baseline_sd, bl_bursts *bursts,
+                                               bl_onset_report *report);
 
 /* The signal a method thresholds, into out[0..n) (out must not alias x):
  * x itself for BASELINE, x² for DOUBLE, the TKEO envelope for TKEO. For
  * plots and for callers that compute their own statistics. Errors as
  * bl_onset_detect (the baseline settings are not checked against n). */
-bl_status bl_onset_detection_signal(const float *x, size_t n, double rate_hz,
-                                    const bl_onset_config *cfg, float *out);
+BL_API bl_status bl_onset_detection_signal(const float *x, size_t n, double rate_hz,
+                                           const bl_onset_config *cfg, float *out);
 
 /* The quietest window: start time (seconds) of the window of window_s
  * seconds whose mean + k·SD of x is lowest, searched in steps of a quarter
  * window. BL_ERANGE when the window does not fit in the signal; BL_EINVAL for
  * NULL/zero arguments. */
-bl_status bl_onset_quietest_window(const float *x, size_t n, double rate_hz, double window_s,
-                                   double k, double *start_s);
+BL_API bl_status bl_onset_quietest_window(const float *x, size_t n, double rate_hz, double window_s,
+                                          double k, double *start_s);
 
 #ifdef __cplusplus
 }

@@ -47,25 +47,25 @@ typedef enum bl_sample_format {
 
 /* An empty recording of `channels` × `frames` zeros at `rate_hz`.
  * BL_EINVAL for zero channels or rate <= 0; BL_ENOMEM on overflow. */
-bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl_recording **out);
+BL_API bl_status bl_recording_create(size_t channels, size_t frames, double rate_hz, bl_recording **out);
 /* Zeroed recording of `frames` at `rate_hz` carrying everything `like`
  * says about itself: channel count, map, gains, full scale, per-channel
  * units (µV stays µV) and metadata keys. For derived signals (resampled,
  * filtered, envelopes). */
-bl_status bl_recording_create_like(const bl_recording *like, size_t frames, double rate_hz, bl_recording **out);
+BL_API bl_status bl_recording_create_like(const bl_recording *like, size_t frames, double rate_hz, bl_recording **out);
 /* A copy of the channels listed in index[n] (in that order) with their map
  * entries, gains, units, the full scale and metadata keys. BL_ERANGE for an
  * index out of range, BL_EMAP when the stored map does not parse. */
-bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size_t n, bl_recording **out);
+BL_API bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size_t n, bl_recording **out);
 /* Exchange everything two recordings hold (samples, rate, map, gains,
  * metadata): how an in-place operation adopts a resampled copy. */
-void bl_recording_swap(bl_recording *a, bl_recording *b);
+BL_API void bl_recording_swap(bl_recording *a, bl_recording *b);
 /* A new recording at out_rate_hz with the same metadata, through the
  * core's offline resampler (resample.h: time aligned, edges padded), of
  * length round(frames × out/in); a copy when the rates are equal.
  * Errors: BL_EINVAL (NULL), BL_ERANGE (ratio outside [1/256, 256]),
  * BL_ENODATA (nothing would be left), BL_ENOMEM; *out is then NULL. */
-bl_status bl_recording_resample(const bl_recording *in, double out_rate_hz, bl_recording **out);
+BL_API bl_status bl_recording_resample(const bl_recording *in, double out_rate_hz, bl_recording **out);
 /* Load any file libsndfile reads. BL_EIO (cannot open: missing, no
  * permission), BL_EFORMAT (not audio, undecodable, truncated, zero frames).
  * Integer samples map to [-1, 1); float files keep their values (beyond
@@ -81,7 +81,7 @@ bl_status bl_recording_resample(const bl_recording *in, double out_rate_hz, bl_r
  * the channel count, a gain list of the wrong length) are ignored, not
  * fatal. Non-finite samples are NOT rejected here: call
  * bl_recording_check_finite(). `why` gets one line. */
-bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len);
+BL_API bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len);
 /* Write WAV/FLAC/... chosen by the extension of `path` (.wav, .flac,
  * .aiff/.aif, .caf, .w64; case-insensitive). Metadata goes into the file.
  * Writes to a temporary name is NOT done: the caller picks the path.
@@ -92,65 +92,65 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
  * use float32), a channel count the format cannot hold (FLAC: 8).
  * BL_ERANGE: metadata longer than BL_RECORDING_META_MAX. BL_EIO: the file
  * cannot be created or written. */
-bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample_format format,
-                            char *why, size_t why_len);
-void bl_recording_destroy(bl_recording *rec);
+BL_API bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample_format format,
+                                   char *why, size_t why_len);
+BL_API void bl_recording_destroy(bl_recording *rec);
 
-size_t bl_recording_channels(const bl_recording *rec);
-size_t bl_recording_frames(const bl_recording *rec);
-double bl_recording_rate(const bl_recording *rec);
-double bl_recording_duration(const bl_recording *rec); /* seconds */
+BL_API size_t bl_recording_channels(const bl_recording *rec);
+BL_API size_t bl_recording_frames(const bl_recording *rec);
+BL_API double bl_recording_rate(const bl_recording *rec);
+BL_API double bl_recording_duration(const bl_recording *rec); /* seconds */
 /* Planar samples of one channel (NULL when out of range). */
-float *bl_recording_data(bl_recording *rec, size_t channel);
-const float *bl_recording_cdata(const bl_recording *rec, size_t channel);
+BL_API float *bl_recording_data(bl_recording *rec, size_t channel);
+BL_API const float *bl_recording_cdata(const bl_recording *rec, size_t channel);
 /* Description of the source sample format, e.g. "WAV PCM 16-bit";
  * "float32 (in memory)" for created recordings. */
-const char *bl_recording_format_name(const bl_recording *rec);
+BL_API const char *bl_recording_format_name(const bl_recording *rec);
 
 /* The channel map kept with the recording, parsed once (NULL: none, every
  * channel is then unnamed EMG), and its canonical text ("L.ST,L.BF"; NULL
  * without a map). Both stay valid until the map is replaced. */
-const bl_chanmap *bl_recording_chanmap(const bl_recording *rec);
-const char *bl_recording_map(const bl_recording *rec);
+BL_API const bl_chanmap *bl_recording_chanmap(const bl_recording *rec);
+BL_API const char *bl_recording_map(const bl_recording *rec);
 /* Keep a copy of `map` (NULL clears it). The one place a map is checked
  * against a recording: BL_EMAP when its entry count differs from the
  * channel count, with bl_chanmap_validate's line in `why` ("channel map has
  * 3 entries but the recording has 2 channels"); the map is then unchanged.
  * BL_EINVAL (NULL rec), BL_ENOMEM. */
-bl_status bl_recording_set_chanmap(bl_recording *rec, const bl_chanmap *map, char *why, size_t why_len);
+BL_API bl_status bl_recording_set_chanmap(bl_recording *rec, const bl_chanmap *map, char *why, size_t why_len);
 /* Parse `map_text` (bl_chanmap_parse: BL_EMAP and its line in `why` when
  * it does not parse) and keep it as bl_recording_set_chanmap does; NULL
  * clears the map. On failure the map is unchanged. */
-bl_status bl_recording_set_map(bl_recording *rec, const char *map_text, char *why, size_t why_len);
+BL_API bl_status bl_recording_set_map(bl_recording *rec, const char *map_text, char *why, size_t why_len);
 
 /* Amplifier gain of a channel (0 = unknown) and the interface full scale in
  * volts (default 1.0). Setters: BL_EINVAL for a negative/non-finite gain or
  * a full scale <= 0; BL_ESTATE once the channel (any channel, for the full
  * scale) has been converted to µV. */
-double bl_recording_gain(const bl_recording *rec, size_t channel);
-bl_status bl_recording_set_gain(bl_recording *rec, size_t channel, double gain);
-double bl_recording_full_scale(const bl_recording *rec);
-bl_status bl_recording_set_full_scale(bl_recording *rec, double volts);
+BL_API double bl_recording_gain(const bl_recording *rec, size_t channel);
+BL_API bl_status bl_recording_set_gain(bl_recording *rec, size_t channel, double gain);
+BL_API double bl_recording_full_scale(const bl_recording *rec);
+BL_API bl_status bl_recording_set_full_scale(bl_recording *rec, double volts);
 /* The rule that keeps amplitudes comparable: the EMG channels (all but
  * AUX) are all calibrated (a gain, or already in µV) or none is. BL_EUNIT
  * when only some are, with `why` giving the counts and the first channel
  * without a gain; BL_EINVAL for NULL; BL_OK otherwise. */
-bl_status bl_recording_check_units(const bl_recording *rec, char *why, size_t why_len);
+BL_API bl_status bl_recording_check_units(const bl_recording *rec, char *why, size_t why_len);
 /* Multiply channels with a known gain (> 0) into µV, except channels the
  * map marks AUX. Each channel is converted at most once, so calling it
  * again (or on a loaded file saved after conversion) changes nothing.
  * BL_EUNIT, with nothing converted, when bl_recording_check_units fails:
  * a partial conversion would mix µV and full-scale units. BL_EINVAL for
  * NULL. */
-bl_status bl_recording_to_microvolts(bl_recording *rec);
+BL_API bl_status bl_recording_to_microvolts(bl_recording *rec);
 /* "uV" when every EMG channel is in µV, else "full scale". */
-const char *bl_recording_unit(const bl_recording *rec);
+BL_API const char *bl_recording_unit(const bl_recording *rec);
 /* BL_EUNIT when `rec` and `reference` are in different units (a %MVC
  * reference must share the session's unit): `why` then reads "is in full
  * scale but the session is in uV (give both files the same amplifier
  * gains)", to follow the caller's name for `rec`. BL_EINVAL for NULL. */
-bl_status bl_recording_check_same_unit(const bl_recording *rec, const bl_recording *reference,
-                                       char *why, size_t why_len);
+BL_API bl_status bl_recording_check_same_unit(const bl_recording *rec, const bl_recording *reference,
+                                              char *why, size_t why_len);
 
 /* Free-form metadata: keys are [a-z0-9_]+ (at most 32 characters), values
  * one line without control characters (at most 512 bytes). Known keys:
@@ -158,16 +158,16 @@ bl_status bl_recording_check_same_unit(const bl_recording *rec, const bl_recordi
  * bl_recording_load, see there). The keys map,
  * gain, full_scale_v and unit are reserved for the fields above (BL_EINVAL).
  * A NULL value removes the key. */
-const char *bl_recording_meta(const bl_recording *rec, const char *key);
-bl_status bl_recording_set_meta(bl_recording *rec, const char *key, const char *value);
+BL_API const char *bl_recording_meta(const bl_recording *rec, const char *key);
+BL_API bl_status bl_recording_set_meta(bl_recording *rec, const char *key, const char *value);
 /* Number of extra metadata entries and their keys, for listing. */
-size_t bl_recording_meta_count(const bl_recording *rec);
-const char *bl_recording_meta_key(const bl_recording *rec, size_t index);
+BL_API size_t bl_recording_meta_count(const bl_recording *rec);
+BL_API const char *bl_recording_meta_key(const bl_recording *rec, size_t index);
 
 /* BL_ENONFINITE at the first NaN/Inf (earliest frame; on a tie the lowest
  * channel) with its channel and frame in the out-parameters, which may be
  * NULL; BL_OK otherwise. */
-bl_status bl_recording_check_finite(const bl_recording *rec, size_t *channel, size_t *frame);
+BL_API bl_status bl_recording_check_finite(const bl_recording *rec, size_t *channel, size_t *frame);
 
 /* Streaming writer for captures: interleaved float frames in, written
  * through libsndfile. Metadata from `meta` (a recording used only for its
@@ -191,14 +191,14 @@ bl_status bl_recording_check_finite(const bl_recording *rec, size_t *channel, si
  * write returns BL_EIO; set_meta: BL_EINVAL (bad key/value), BL_ERANGE
  * (metadata would exceed BL_RECORDING_META_MAX; old value kept), BL_ESTATE. */
 typedef struct bl_writer bl_writer;
-bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_sample_format format,
-                         const bl_recording *meta, bl_writer **out, char *why, size_t why_len);
-bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames, char *why, size_t why_len);
-bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value);
-size_t bl_writer_frames(const bl_writer *w);
+BL_API bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_sample_format format,
+                                const bl_recording *meta, bl_writer **out, char *why, size_t why_len);
+BL_API bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames, char *why, size_t why_len);
+BL_API bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value);
+BL_API size_t bl_writer_frames(const bl_writer *w);
 /* Finishes the header and closes; BL_EIO if that fails. w is freed always;
  * NULL is a no-op (BL_OK). */
-bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
+BL_API bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
 
 /* Streaming reader: any file libsndfile reads, block by block, with the
  * checks of bl_recording_load (which is built on it). The file is opened
@@ -219,13 +219,13 @@ bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
  * after which reads return 0 frames. No allocation.
  * close: NULL is a no-op. */
 typedef struct bl_reader bl_reader;
-bl_status bl_reader_open(const char *path, bl_reader **out, char *why, size_t why_len);
-const bl_recording *bl_reader_info(const bl_reader *r);
-size_t bl_reader_declared_frames(const bl_reader *r);
-size_t bl_reader_frames_read(const bl_reader *r);
-bl_status bl_reader_read(bl_reader *r, float *interleaved, size_t max_frames, size_t *frames_read, char *why,
-                         size_t why_len);
-void bl_reader_close(bl_reader *r);
+BL_API bl_status bl_reader_open(const char *path, bl_reader **out, char *why, size_t why_len);
+BL_API const bl_recording *bl_reader_info(const bl_reader *r);
+BL_API size_t bl_reader_declared_frames(const bl_reader *r);
+BL_API size_t bl_reader_frames_read(const bl_reader *r);
+BL_API bl_status bl_reader_read(bl_reader *r, float *interleaved, size_t max_frames, size_t *frames_read, char *why,
+                                size_t why_len);
+BL_API void bl_reader_close(bl_reader *r);
 
 #ifdef __cplusplus
 }

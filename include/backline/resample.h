@@ -17,8 +17,8 @@ typedef struct bl_resampler bl_resampler;
 
 /* Streaming resampler over interleaved blocks. BL_ERANGE when the ratio
  * out_rate/in_rate is outside [1/256, 256]. */
-bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rate_hz,
-                              bl_resampler **out);
+BL_API bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rate_hz,
+                                     bl_resampler **out);
 /* Reads up to `in_frames` interleaved frames from `in` and writes up to
  * out_capacity frames into `out`; *in_used (may be NULL) and *out_frames
  * say how many. `in` and `out` must not overlap. With out_capacity of at
@@ -29,27 +29,27 @@ bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rat
  * Errors: BL_EINVAL (NULL r, out or out_frames; NULL in with frames; the
  * converter failed), BL_ERANGE (output full, or a count beyond LONG_MAX).
  * No allocation. */
-bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, size_t *in_used,
-                               float *out, size_t out_capacity, size_t *out_frames, int end_of_input);
-size_t bl_resampler_max_output(const bl_resampler *r, size_t in_frames);
+BL_API bl_status bl_resampler_process(bl_resampler *r, const float *in, size_t in_frames, size_t *in_used,
+                                      float *out, size_t out_capacity, size_t *out_frames, int end_of_input);
+BL_API size_t bl_resampler_max_output(const bl_resampler *r, size_t in_frames);
 /* How far a stream's output can lag its input, in output samples (the sinc
  * kernel's look-ahead, measured at create with one large block; smaller
  * blocks may lag less). Offline output is time-aligned, with no delay. */
-double bl_resampler_latency(const bl_resampler *r);
-void bl_resampler_reset(bl_resampler *r);
-void bl_resampler_destroy(bl_resampler *r);
+BL_API double bl_resampler_latency(const bl_resampler *r);
+BL_API void bl_resampler_reset(bl_resampler *r);
+BL_API void bl_resampler_destroy(bl_resampler *r);
 
 /* The converter, for reports: "libsamplerate SRC_SINC_MEDIUM_QUALITY". */
-const char *bl_resample_method(void);
+BL_API const char *bl_resample_method(void);
 
 /* BL_OK when in_rate_hz → out_rate_hz is a ratio the resampler takes
  * (both rates finite and positive, out/in within [1/256, 256]), else
  * BL_ERANGE. */
-bl_status bl_resample_check(double in_rate_hz, double out_rate_hz);
+BL_API bl_status bl_resample_check(double in_rate_hz, double out_rate_hz);
 
 /* Offline length of `frames` input frames at out_rate_hz:
  * round(frames × out/in); 0 for a ratio outside [1/256, 256]. */
-size_t bl_resample_length(size_t frames, double in_rate_hz, double out_rate_hz);
+BL_API size_t bl_resample_length(size_t frames, double in_rate_hz, double out_rate_hz);
 
 /* Offline, planar: each in[c][0..frames) into out[c][0..
  * bl_resample_length()) at out_rate_hz, time aligned (the converter is an
@@ -59,8 +59,8 @@ size_t bl_resample_length(size_t frames, double in_rate_hz, double out_rate_hz);
  * scratch (not for real-time use). Errors: BL_EINVAL (NULL arrays, zero
  * channels or frames), BL_ERANGE (ratio outside [1/256, 256]), BL_ENODATA
  * (the output would be empty), BL_ENOMEM; out is then undefined. */
-bl_status bl_resample(const float *const *in, size_t channels, size_t frames, double in_rate_hz,
-                      double out_rate_hz, float *const *out);
+BL_API bl_status bl_resample(const float *const *in, size_t channels, size_t frames, double in_rate_hz,
+                             double out_rate_hz, float *const *out);
 
 #ifdef __cplusplus
 }

@@ -18,20 +18,20 @@ typedef struct bl_spectrum bl_spectrum;
 /* A Welch estimator with Hann windows of `segment_frames` samples and 50 %
  * overlap. bl_spectrum_bins() = segment_frames/2 + 1 output bins, bin k at
  * k × rate / segment_frames Hz. */
-bl_status bl_spectrum_create(size_t segment_frames, bl_spectrum **out);
-size_t bl_spectrum_bins(const bl_spectrum *s);
+BL_API bl_status bl_spectrum_create(size_t segment_frames, bl_spectrum **out);
+BL_API size_t bl_spectrum_bins(const bl_spectrum *s);
 /* One-sided PSD in units²/Hz (scipy.signal.welch(x, fs, 'hann', nperseg,
  * detrend='constant', scaling='density') convention) into psd[bins].
  * Signals shorter than one segment: BL_ENODATA. No allocation. */
-bl_status bl_spectrum_welch(bl_spectrum *s, const float *x, size_t n, double rate_hz, double *psd);
-void bl_spectrum_destroy(bl_spectrum *s);
+BL_API bl_status bl_spectrum_welch(bl_spectrum *s, const float *x, size_t n, double rate_hz, double *psd);
+BL_API void bl_spectrum_destroy(bl_spectrum *s);
 
 /* Frequency dividing the power between lo_hz and hi_hz into two equal
  * halves (median frequency, Hz), and the power-weighted mean frequency. */
-bl_status bl_median_frequency(const double *psd, size_t bins, double rate_hz, double lo_hz,
-                              double hi_hz, double *median_hz);
-bl_status bl_mean_frequency(const double *psd, size_t bins, double rate_hz, double lo_hz,
-                            double hi_hz, double *mean_hz);
+BL_API bl_status bl_median_frequency(const double *psd, size_t bins, double rate_hz, double lo_hz,
+                                     double hi_hz, double *median_hz);
+BL_API bl_status bl_mean_frequency(const double *psd, size_t bins, double rate_hz, double lo_hz,
+                                   double hi_hz, double *mean_hz);
 
 /* Mains detection: compares the power in narrow lines (±1.5 Hz) at 50,
  * 100, 150 Hz against 60, 120, 180 Hz, each against the median level of
@@ -44,8 +44,8 @@ bl_status bl_mean_frequency(const double *psd, size_t bins, double rate_hz, doub
  * is not above 72 Hz), BL_ENONFINITE, BL_ENODATA (too short for a 16-bin
  * segment), BL_ENOMEM. Allocates; see bl_mains_detector for a form that
  * does not. */
-bl_status bl_mains_detect(const float *x, size_t n, double rate_hz, double *mains_hz,
-                          double *prominence_db);
+BL_API bl_status bl_mains_detect(const float *x, size_t n, double rate_hz, double *mains_hz,
+                                 double *prominence_db);
 
 /* The same detection with its plan and scratch made once, for signals of
  * at most max_frames samples at rate_hz (the segment length follows
@@ -56,10 +56,10 @@ bl_status bl_mains_detect(const float *x, size_t n, double rate_hz, double *main
  * BL_ENONFINITE, BL_ENODATA (n shorter than the segment). One detector is
  * used by one thread at a time. destroy(NULL) is a no-op. */
 typedef struct bl_mains_detector bl_mains_detector;
-bl_status bl_mains_detector_create(double rate_hz, size_t max_frames, bl_mains_detector **out);
-bl_status bl_mains_detector_run(bl_mains_detector *d, const float *x, size_t n, double *mains_hz,
-                                double *prominence_db);
-void bl_mains_detector_destroy(bl_mains_detector *d);
+BL_API bl_status bl_mains_detector_create(double rate_hz, size_t max_frames, bl_mains_detector **out);
+BL_API bl_status bl_mains_detector_run(bl_mains_detector *d, const float *x, size_t n, double *mains_hz,
+                                       double *prominence_db);
+BL_API void bl_mains_detector_destroy(bl_mains_detector *d);
 
 #ifdef __cplusplus
 }

@@ -74,7 +74,7 @@ typedef struct bl_synth_config {
     int quantise_bits;       /* 16, 24, or 0 = float (no quantisation); 16 */
 } bl_synth_config;
 
-void bl_synth_config_default(bl_synth_config *cfg);
+BL_API void bl_synth_config_default(bl_synth_config *cfg);
 
 typedef enum bl_synth_pattern {
     BL_SYNTH_INTERNAL = 0, /* medial hamstrings and external obliques lead, glute max strong */
@@ -98,12 +98,12 @@ typedef enum bl_synth_shape {
 } bl_synth_shape;
 
 /* Name <-> enum ("internal", "glute-first", "torque"); NULL / -1 for unknown. */
-const char *bl_synth_pattern_name(bl_synth_pattern p);
-int bl_synth_pattern_from_name(const char *name);
-const char *bl_synth_order_name(bl_synth_order o);
-int bl_synth_order_from_name(const char *name);
-const char *bl_synth_shape_name(bl_synth_shape s);
-int bl_synth_shape_from_name(const char *name);
+BL_API const char *bl_synth_pattern_name(bl_synth_pattern p);
+BL_API int bl_synth_pattern_from_name(const char *name);
+BL_API const char *bl_synth_order_name(bl_synth_order o);
+BL_API int bl_synth_order_from_name(const char *name);
+BL_API const char *bl_synth_shape_name(bl_synth_shape s);
+BL_API int bl_synth_shape_from_name(const char *name);
 
 typedef struct bl_synth_hinge_config {
     int reps;                /* repetitions, 1–100; 5 */
@@ -118,7 +118,7 @@ typedef struct bl_synth_hinge_config {
     bl_synth_shape shape;    /* burst shape; plateau */
 } bl_synth_hinge_config;
 
-void bl_synth_hinge_config_default(bl_synth_hinge_config *cfg);
+BL_API void bl_synth_hinge_config_default(bl_synth_hinge_config *cfg);
 
 typedef struct bl_synth_mvc_config {
     double rest_s;           /* quiet before and after, s; 0.5 */
@@ -127,7 +127,7 @@ typedef struct bl_synth_mvc_config {
     double others_pct;       /* level of the other muscles, %MVC; 3 */
 } bl_synth_mvc_config;
 
-void bl_synth_mvc_config_default(bl_synth_mvc_config *cfg);
+BL_API void bl_synth_mvc_config_default(bl_synth_mvc_config *cfg);
 
 typedef struct bl_synth bl_synth;
 
@@ -138,24 +138,24 @@ typedef struct bl_synth bl_synth;
  * 0/50/60, crosstalk outside 0–0.5, heart rate outside 30–200 bpm, negative
  * amplitudes, gain or full scale <= 0), BL_EMAP (map does not parse or has
  * no EMG channel; `why` gets one line when not NULL), BL_ENOMEM. */
-bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why, size_t why_len);
-void bl_synth_destroy(bl_synth *s);
+BL_API bl_status bl_synth_create(const bl_synth_config *cfg, bl_synth **out, char *why, size_t why_len);
+BL_API void bl_synth_destroy(bl_synth *s);
 
-size_t bl_synth_channels(const bl_synth *s);
-double bl_synth_rate(const bl_synth *s);
+BL_API size_t bl_synth_channels(const bl_synth *s);
+BL_API double bl_synth_rate(const bl_synth *s);
 /* The map as canonical text (valid for the object's lifetime). */
-const char *bl_synth_map(const bl_synth *s);
-const bl_chanmap *bl_synth_chanmap(const bl_synth *s);
+BL_API const char *bl_synth_map(const bl_synth *s);
+BL_API const bl_chanmap *bl_synth_chanmap(const bl_synth *s);
 /* Per-electrode model parameters of a channel: RMS amplitude at 100 %MVC in
  * µV, Shwedyk corners fl/fh in Hz (unfatigued) and the model's median
  * frequency in Hz (of the one-sided PSD over 0–∞). 0 for AUX channels and
  * out-of-range indices; the out-pointers may be NULL. get_corners returns
  * BL_EINVAL for NULL s, BL_ERANGE for a channel out of range (corners 0). */
-double bl_synth_mvc_uV(const bl_synth *s, size_t channel);
-bl_status bl_synth_get_corners(const bl_synth *s, size_t channel, double *fl_hz, double *fh_hz);
-double bl_synth_median_hz(const bl_synth *s, size_t channel);
+BL_API double bl_synth_mvc_uV(const bl_synth *s, size_t channel);
+BL_API bl_status bl_synth_get_corners(const bl_synth *s, size_t channel, double *fl_hz, double *fh_hz);
+BL_API double bl_synth_median_hz(const bl_synth *s, size_t channel);
 /* The subject's resting heart rate, bpm (given or drawn from the seed). */
-double bl_synth_heart_rate(const bl_synth *s);
+BL_API double bl_synth_heart_rate(const bl_synth *s);
 
 /* Ground truth of one generated recording (opaque; getters below). */
 typedef struct bl_synth_truth bl_synth_truth;
@@ -171,44 +171,44 @@ typedef struct bl_synth_rep {
 
 /* The hinge set: a new recording and its truth (truth may be NULL when not
  * wanted). BL_EINVAL for bad config values; BL_ENOMEM. */
-bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recording **out,
-                         bl_synth_truth **truth);
+BL_API bl_status bl_synth_hinge(bl_synth *s, const bl_synth_hinge_config *cfg, bl_recording **out,
+                                bl_synth_truth **truth);
 /* An MVC trial of `channel` (that muscle ramps to 100 %MVC and holds, the
  * others stay low) in the same layout. BL_EINVAL for an AUX or
  * out-of-range channel. */
-bl_status bl_synth_mvc(bl_synth *s, const bl_synth_mvc_config *cfg, size_t channel,
-                       bl_recording **out, bl_synth_truth **truth);
+BL_API bl_status bl_synth_mvc(bl_synth *s, const bl_synth_mvc_config *cfg, size_t channel,
+                              bl_recording **out, bl_synth_truth **truth);
 /* Quiet standing for duration_s seconds (0.5–3600). */
-bl_status bl_synth_rest(bl_synth *s, double duration_s, bl_recording **out, bl_synth_truth **truth);
+BL_API bl_status bl_synth_rest(bl_synth *s, double duration_s, bl_recording **out, bl_synth_truth **truth);
 
-void bl_synth_truth_destroy(bl_synth_truth *t);
-size_t bl_synth_truth_channels(const bl_synth_truth *t);
-double bl_synth_truth_duration(const bl_synth_truth *t);   /* s */
-size_t bl_synth_truth_reps(const bl_synth_truth *t);
+BL_API void bl_synth_truth_destroy(bl_synth_truth *t);
+BL_API size_t bl_synth_truth_channels(const bl_synth_truth *t);
+BL_API double bl_synth_truth_duration(const bl_synth_truth *t);   /* s */
+BL_API size_t bl_synth_truth_reps(const bl_synth_truth *t);
 /* BL_EINVAL for an index out of range. */
-bl_status bl_synth_truth_get_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out);
+BL_API bl_status bl_synth_truth_get_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out);
 /* Concentric (peak) level of a channel in a rep, %MVC; eccentric level
  * (plateau) or level at the turn (torque shape);
  * onset time (s from the file start) when the muscle starts to rise; NAN
  * for out-of-range or AUX. */
-double bl_synth_truth_level(const bl_synth_truth *t, size_t rep, size_t channel);
-double bl_synth_truth_ecc_level(const bl_synth_truth *t, size_t rep, size_t channel);
-double bl_synth_truth_onset(const bl_synth_truth *t, size_t rep, size_t channel);
+BL_API double bl_synth_truth_level(const bl_synth_truth *t, size_t rep, size_t channel);
+BL_API double bl_synth_truth_ecc_level(const bl_synth_truth *t, size_t rep, size_t channel);
+BL_API double bl_synth_truth_onset(const bl_synth_truth *t, size_t rep, size_t channel);
 /* Tonic level between reps, %MVC. */
-double bl_synth_truth_rest_level(const bl_synth_truth *t, size_t channel);
+BL_API double bl_synth_truth_rest_level(const bl_synth_truth *t, size_t channel);
 /* MVC trials: the hold at 100 %MVC (both 0 for other scenarios; BL_EINVAL
  * and both 0 for NULL t). */
-bl_status bl_synth_truth_get_hold(const bl_synth_truth *t, double *start_s, double *end_s);
+BL_API bl_status bl_synth_truth_get_hold(const bl_synth_truth *t, double *start_s, double *end_s);
 /* Artefacts: ECG R-wave times and motion-artefact times (s). */
-size_t bl_synth_truth_ecg_count(const bl_synth_truth *t);
+BL_API size_t bl_synth_truth_ecg_count(const bl_synth_truth *t);
 /* Resting heart rate used (bpm) and the mean rate over the recording. */
-double bl_synth_truth_heart_rate(const bl_synth_truth *t);
-double bl_synth_truth_mean_heart_rate(const bl_synth_truth *t);
-double bl_synth_truth_ecg_time(const bl_synth_truth *t, size_t i);
-size_t bl_synth_truth_motion_count(const bl_synth_truth *t);
-double bl_synth_truth_motion_time(const bl_synth_truth *t, size_t i);
+BL_API double bl_synth_truth_heart_rate(const bl_synth_truth *t);
+BL_API double bl_synth_truth_mean_heart_rate(const bl_synth_truth *t);
+BL_API double bl_synth_truth_ecg_time(const bl_synth_truth *t, size_t i);
+BL_API size_t bl_synth_truth_motion_count(const bl_synth_truth *t);
+BL_API double bl_synth_truth_motion_time(const bl_synth_truth *t, size_t i);
 /* Samples clipped at full scale, per channel. */
-size_t bl_synth_truth_clipped(const bl_synth_truth *t, size_t channel);
+BL_API size_t bl_synth_truth_clipped(const bl_synth_truth *t, size_t channel);
 
 #ifdef __cplusplus
 }

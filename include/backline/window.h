@@ -18,13 +18,13 @@ extern "C" {
  * hour-long signals stay exact. Allocates n + 1 doubles of scratch.
  * Errors: BL_EINVAL (NULL, n 0), BL_ERANGE (rate or window not positive and
  * finite), BL_ENOMEM; out is untouched on error. */
-bl_status bl_moving_rms(const float *x, size_t n, double rate_hz, double window_s, float *out);
+BL_API bl_status bl_moving_rms(const float *x, size_t n, double rate_hz, double window_s, float *out);
 /* Centred moving average, same window, edges, aliasing and errors. */
-bl_status bl_moving_average(const float *x, size_t n, double rate_hz, double window_s, float *out);
+BL_API bl_status bl_moving_average(const float *x, size_t n, double rate_hz, double window_s, float *out);
 /* Teager-Kaiser energy: y[i] = x[i]² − x[i−1]·x[i+1]; the ends copy their
  * neighbours (n < 3: x²). out must not alias x (BL_EINVAL, like NULL or
  * n 0). No allocation. */
-bl_status bl_tkeo(const float *x, size_t n, float *out);
+BL_API bl_status bl_tkeo(const float *x, size_t n, float *out);
 
 #ifdef __cplusplus
 }
