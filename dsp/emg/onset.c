@@ -271,8 +271,189 @@ static bl_status tkeo_envelope(const float *x, size_t n, double rate_hz, const b
 
 typedef struct run { size_t a, b; } run; /* samples [a, b) */
 
+/* The threshold: from the caller's statistics (`fixed`: mean, SD), or from
+ * the given or the quietest baseline period of the detection signal. */
+static bl_status baseline_threshold(const double *s1, const double *s2, size_t n, double rate_hz,
+                                    const bl_onset_config *cfg, const double *fixed, bl_onset_report *rep)
+{
+    if (fixed) {
+        rep->baseline_mean = fixed[0];
+        rep->baseline_sd = fixed[1];
+        rep->threshold = fixed[0] + cfg->k * fixed[1];
+        return BL_OK;
+    }
+    size_t b0, b1;
+    if (cfg->baseline_start_s < cfg->baseline_end_s) {
+        if (cfg->baseline_start_s < 0.0 || cfg->baseline_end_s > (double)n / rate_hz + 0.5 / rate_hz)
+            return BL_ERANGE;
+        b0 = seconds_to_samples(cfg->baseline_start_s, rate_hz);
+        b1 = seconds_to_samples(cfg->baseline_end_s, rate_hz);
+        if (b1 > n) b1 = n;
+        if (b1 < b0 + 2) return BL_ERANGE;
+        rep->baseline_automatic = 0;
+    } else {
+        size_t w = seconds_to_samples(cfg->baseline_window_s, rate_hz);
+        /* In a short recording (one repetition, one MVC) a long window
+         * cannot avoid the activity: no window is quiet. Rest is a small
+         * part of any recording worth analysing, so the window is at most
+         * an eighth of the signal. */
+        if (w > n / 8) w = n / 8;
+        if (w < 2) return BL_ERANGE;
+        b0 = quietest_start(s1, s2, n, w, cfg->k);
+        b1 = b0 + w;
+        rep->baseline_automatic = 1;
+    }
+    window_stats(s1, s2, b0, b1, &rep->baseline_mean, &rep->baseline_sd);
+    rep->baseline_start_s = (double)b0 / rate_hz;
+    rep->baseline_end_s = (double)b1 / rate_hz;
+    rep->threshold = rep->baseline_mean + cfg->k * rep->baseline_sd;
+    return BL_OK;
+}
+
+/* Which samples are "on": over the threshold, or for DOUBLE at least m of
+ * the n samples of the centred window over it (s1 is reused as a prefix
+ * count). At low rates the window may be a single sample; then this is a
+ * plain threshold. */
+static void mark_on(const float *sig, size_t n, double rate_hz, const bl_onset_config *cfg, double *s1,
+                    bl_onset_report *rep, unsigned char *on)
+{
+    if (cfg->method != BL_ONSET_DOUBLE) {
+        for (size_t i = 0; i < n; i++) on[i] = sig[i] > rep->threshold;
+        return;
+    }
+    size_t w = seconds_to_samples(cfg->double_window_s, rate_hz);
+    if (w < 1) w = 1;
+    if (w > n) w = n;
+    size_t m = (size_t)ceil(cfg->double_fraction * (double)w - 1e-9);
+    if (m < 1) m = 1;
+    rep->double_window_samples = w;
+    rep->double_min_samples = m;
+    s1[0] = 0.0;
+    for (size_t i = 0; i < n; i++) s1[i + 1] = s1[i] + (sig[i] > rep->threshold ? 1.0 : 0.0);
+    size_t half = w / 2;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = i >= half ? i - half : 0;
+        size_t b = a + w;
+        if (b > n) { b = n; a = n - w; }
+        on[i] = (s1[b] - s1[a]) >= (double)m - 0.5;
+    }
+}
+
+/* Runs of "on" samples into *runs (grown as needed); their count or
+ * (size_t)-1 when out of memory. */
+static size_t find_runs(const unsigned char *on, size_t n, run **runs)
+{
+    size_t nr = 0, cap = 0;
+    for (size_t i = 0; i < n;) {
+        if (!on[i]) { i++; continue; }
+        size_t a = i;
+        while (i < n && on[i]) i++;
+        if (nr == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            run *p = realloc(*runs, nc * sizeof *p);
+            if (!p) return (size_t)-1;
+            *runs = p;
+            cap = nc;
+        }
+        (*runs)[nr].a = a;
+        (*runs)[nr].b = i;
+        nr++;
+    }
+    return nr;
+}
+
+/* Merge first, then drop short bursts: a burst interrupted by a brief dip
+ * is one contraction, and its pieces must not be rejected as too short
+ * one by one. A gap of g samples lasts g / rate seconds. */
+static size_t merge_and_drop(run *runs, size_t nr, double rate_hz, const bl_onset_config *cfg, bl_onset_report *rep)
+{
+    size_t k = 0;
+    for (size_t r = 0; r < nr; r++) {
+        if (k > 0 && (double)(runs[r].a - runs[k - 1].b) / rate_hz < cfg->min_off_s) {
+            runs[k - 1].b = runs[r].b;
+            rep->merged++;
+        } else {
+            runs[k++] = runs[r];
+        }
+    }
+    nr = k;
+    k = 0;
+    for (size_t r = 0; r < nr; r++) {
+        /* 1e-9 keeps a burst of exactly min_on_s from being lost to rounding. */
+        if ((double)(runs[r].b - runs[r].a) / rate_hz + 1e-9 >= cfg->min_on_s) runs[k++] = runs[r];
+        else rep->rejected_short++;
+    }
+    return k;
+}
+
+/* Refine the edges: the k·SD threshold is crossed part-way up a
+ * contraction's rise, late by a level-dependent amount (a strong muscle
+ * crosses sooner than a weak one on the same ramp), which would distort
+ * firing order. Walk each kept burst's edges out to where the detection
+ * signal falls to mean + backtrack_k·SD. Only kept bursts are refined, so
+ * this cannot add false positives; DOUBLE is left alone (x² per sample is
+ * too rough to walk on, and m of n is already sharp). */
+static size_t refine_edges(const float *sig, size_t n, run *runs, size_t nr, const bl_onset_config *cfg,
+                           const bl_onset_report *rep)
+{
+    if (!bli_onset_refines_edges(cfg) || !(rep->baseline_sd > 0.0)) return nr;
+    double lo = rep->baseline_mean + cfg->backtrack_k * rep->baseline_sd;
+    for (size_t r = 0; r < nr; r++) {
+        while (runs[r].a > 0 && sig[runs[r].a - 1] > lo) runs[r].a--;
+        while (runs[r].b < n && sig[runs[r].b] > lo) runs[r].b++;
+    }
+    size_t k = 0;
+    for (size_t r = 0; r < nr; r++) {
+        if (k > 0 && runs[r].a <= runs[k - 1].b) {
+            if (runs[r].b > runs[k - 1].b) runs[k - 1].b = runs[r].b;
+        } else {
+            runs[k++] = runs[r];
+        }
+    }
+    return k;
+}
+
+/* The bursts with their peaks (|x| for DOUBLE, the TKEO envelope for TKEO,
+ * the envelope for BASELINE) into a new list. */
+static bl_status make_bursts(const float *x, const float *sig, const run *runs, size_t nr, double rate_hz,
+                             bl_onset_method method, bl_bursts *out)
+{
+    bl_status st = bursts_reserve(out, nr ? nr : 1);
+    if (st != BL_OK) return st;
+    const float *pk = method == BL_ONSET_TKEO ? sig : x;
+    for (size_t r = 0; r < nr; r++) {
+        size_t ip = runs[r].a;
+        float best = method == BL_ONSET_DOUBLE ? fabsf(pk[ip]) : pk[ip];
+        for (size_t i = runs[r].a; i < runs[r].b; i++) {
+            float v = method == BL_ONSET_DOUBLE ? fabsf(pk[i]) : pk[i];
+            if (v > best) { best = v; ip = i; }
+        }
+        bl_burst bu = { (double)runs[r].a / rate_hz, (double)runs[r].b / rate_hz, best, (double)ip / rate_hz };
+        out->items[out->count++] = bu;
+    }
+    return BL_OK;
+}
+
+/* The signal the threshold applies to: x itself, or in *work (allocated)
+ * its energy (DOUBLE) or TKEO envelope. */
+static bl_status detection_input(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
+                                 float **work, const float **sig)
+{
+    *sig = x;
+    if (cfg->method == BL_ONSET_BASELINE) return BL_OK;
+    *work = malloc(n * sizeof **work);
+    if (!*work) return BL_ENOMEM;
+    *sig = *work;
+    if (cfg->method == BL_ONSET_DOUBLE) {
+        for (size_t i = 0; i < n; i++) (*work)[i] = x[i] * x[i];
+        return BL_OK;
+    }
+    return tkeo_envelope(x, n, rate_hz, cfg, *work);
+}
+
 /* The detection pipeline; `fixed` (may be NULL) holds a baseline mean and
- * SD that replace the baseline search. */
+ * SD that replace the baseline search. The result is built aside so that
+ * `bursts` stays unchanged on failure. */
 static bl_status detect(const float *x, size_t n, double rate_hz, const bl_onset_config *cfg,
                         const double *fixed, bl_bursts *bursts, bl_onset_report *report)
 {
@@ -286,174 +467,30 @@ static bl_status detect(const float *x, size_t n, double rate_hz, const bl_onset
     memset(&rep, 0, sizeof rep);
     rep.method = cfg->method;
     rep.rate_hz = rate_hz;
-
-    float *work = NULL;          /* derived detection signal, when needed */
+    float *work = NULL;
     unsigned char *on = NULL;
     double *s1 = NULL, *s2 = NULL;
     run *runs = NULL;
-    const float *thr_sig = x;    /* the signal the threshold applies to */
-
-    if (cfg->method != BL_ONSET_BASELINE) {
-        work = malloc(n * sizeof *work);
-        if (!work) { st = BL_ENOMEM; goto done; }
-        if (cfg->method == BL_ONSET_DOUBLE) {
-            for (size_t i = 0; i < n; i++) work[i] = x[i] * x[i];
-        } else {
-            st = tkeo_envelope(x, n, rate_hz, cfg, work);
-            if (st != BL_OK) goto done;
-        }
-        thr_sig = work;
-    }
-
-    st = prefix_sums(thr_sig, n, &s1, &s2);
-    if (st != BL_OK) goto done;
-
-    if (fixed) {
-        rep.baseline_mean = fixed[0];
-        rep.baseline_sd = fixed[1];
-        rep.threshold = fixed[0] + cfg->k * fixed[1];
-    } else {
-        /* Quiet period: given, or the quietest window. */
-        size_t b0, b1;
-        if (cfg->baseline_start_s < cfg->baseline_end_s) {
-            if (cfg->baseline_start_s < 0.0 ||
-                cfg->baseline_end_s > (double)n / rate_hz + 0.5 / rate_hz) {
-                st = BL_ERANGE;
-                goto done;
-            }
-            b0 = seconds_to_samples(cfg->baseline_start_s, rate_hz);
-            b1 = seconds_to_samples(cfg->baseline_end_s, rate_hz);
-            if (b1 > n) b1 = n;
-            if (b1 < b0 + 2) { st = BL_ERANGE; goto done; }
-            rep.baseline_automatic = 0;
-        } else {
-            size_t w = seconds_to_samples(cfg->baseline_window_s, rate_hz);
-            /* In a short recording (one repetition, one MVC) a long window
-             * cannot avoid the activity: no window is quiet. Rest is a
-             * small part of any recording worth analysing, so the window
-             * is at most an eighth of the signal. */
-            if (w > n / 8) w = n / 8;
-            if (w < 2) { st = BL_ERANGE; goto done; }
-            b0 = quietest_start(s1, s2, n, w, cfg->k);
-            b1 = b0 + w;
-            rep.baseline_automatic = 1;
-        }
-        window_stats(s1, s2, b0, b1, &rep.baseline_mean, &rep.baseline_sd);
-        rep.baseline_start_s = (double)b0 / rate_hz;
-        rep.baseline_end_s = (double)b1 / rate_hz;
-        rep.threshold = rep.baseline_mean + cfg->k * rep.baseline_sd;
-    }
-
-    on = malloc(n);
-    if (!on) { st = BL_ENOMEM; goto done; }
-    if (cfg->method == BL_ONSET_DOUBLE) {
-        /* m of n: count the over-threshold samples in a centred window
-         * (reusing s1 as a prefix count). At low rates the window may be a
-         * single sample; then this is a plain threshold. */
-        size_t w = seconds_to_samples(cfg->double_window_s, rate_hz);
-        if (w < 1) w = 1;
-        if (w > n) w = n;
-        size_t m = (size_t)ceil(cfg->double_fraction * (double)w - 1e-9);
-        if (m < 1) m = 1;
-        rep.double_window_samples = w;
-        rep.double_min_samples = m;
-        s1[0] = 0.0;
-        for (size_t i = 0; i < n; i++) s1[i + 1] = s1[i] + (thr_sig[i] > rep.threshold ? 1.0 : 0.0);
-        size_t half = w / 2;
-        for (size_t i = 0; i < n; i++) {
-            size_t a = i >= half ? i - half : 0;
-            size_t b = a + w;
-            if (b > n) { b = n; a = n - w; }
-            on[i] = (s1[b] - s1[a]) >= (double)m - 0.5;
-        }
-    } else {
-        for (size_t i = 0; i < n; i++) on[i] = thr_sig[i] > rep.threshold;
-    }
-
-    /* Runs of "on" samples. */
-    size_t nr = 0, cap = 0;
-    for (size_t i = 0; i < n;) {
-        if (!on[i]) { i++; continue; }
-        size_t a = i;
-        while (i < n && on[i]) i++;
-        if (nr == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            run *p = realloc(runs, nc * sizeof *p);
-            if (!p) { st = BL_ENOMEM; goto done; }
-            runs = p;
-            cap = nc;
-        }
-        runs[nr].a = a;
-        runs[nr].b = i;
-        nr++;
-    }
-
-    /* Merge first, then drop short bursts: a burst interrupted by a brief
-     * dip is one contraction, and its pieces must not be rejected as too
-     * short one by one. A gap of g samples lasts g / rate seconds. */
-    size_t k = 0;
-    for (size_t r = 0; r < nr; r++) {
-        if (k > 0 && (double)(runs[r].a - runs[k - 1].b) / rate_hz < cfg->min_off_s) {
-            runs[k - 1].b = runs[r].b;
-            rep.merged++;
-        } else {
-            runs[k++] = runs[r];
-        }
-    }
-    nr = k;
-    k = 0;
-    for (size_t r = 0; r < nr; r++) {
-        /* 1e-9 keeps a burst of exactly min_on_s from being lost to rounding. */
-        if ((double)(runs[r].b - runs[r].a) / rate_hz + 1e-9 >= cfg->min_on_s) runs[k++] = runs[r];
-        else rep.rejected_short++;
-    }
-    nr = k;
-
-    /* Refine the edges: the k·SD threshold is crossed part-way up a
-     * contraction's rise, late by a level-dependent amount (a strong
-     * muscle crosses sooner than a weak one on the same ramp), which would
-     * distort firing order. Walk each kept burst's edges out to where the
-     * detection signal falls to mean + backtrack_k·SD. Only kept bursts are
-     * refined, so this cannot add false positives; DOUBLE is left alone (x²
-     * per sample is too rough to walk on, and m of n is already sharp). */
-    if (bli_onset_refines_edges(cfg) && rep.baseline_sd > 0.0) {
-        double lo = rep.baseline_mean + cfg->backtrack_k * rep.baseline_sd;
-        for (size_t r = 0; r < nr; r++) {
-            while (runs[r].a > 0 && thr_sig[runs[r].a - 1] > lo) runs[r].a--;
-            while (runs[r].b < n && thr_sig[runs[r].b] > lo) runs[r].b++;
-        }
-        k = 0;
-        for (size_t r = 0; r < nr; r++) {
-            if (k > 0 && runs[r].a <= runs[k - 1].b) {
-                if (runs[r].b > runs[k - 1].b) runs[k - 1].b = runs[r].b;
-            } else {
-                runs[k++] = runs[r];
-            }
-        }
-        nr = k;
-    }
-
-    /* Build the result aside so that `bursts` stays unchanged on failure. */
+    const float *sig = x;
     bl_bursts tmp = { NULL, 0, 0 };
-    st = bursts_reserve(&tmp, nr ? nr : 1);
-    if (st != BL_OK) goto done;
-    for (size_t r = 0; r < nr; r++) {
-        const float *pk = cfg->method == BL_ONSET_TKEO ? thr_sig : x;
-        size_t ip = runs[r].a;
-        float best = cfg->method == BL_ONSET_DOUBLE ? fabsf(pk[ip]) : pk[ip];
-        for (size_t i = runs[r].a; i < runs[r].b; i++) {
-            float v = cfg->method == BL_ONSET_DOUBLE ? fabsf(pk[i]) : pk[i];
-            if (v > best) { best = v; ip = i; }
-        }
-        bl_burst bu = { (double)runs[r].a / rate_hz, (double)runs[r].b / rate_hz, best,
-                        (double)ip / rate_hz };
-        tmp.items[tmp.count++] = bu;
-    }
+
+    if ((st = detection_input(x, n, rate_hz, cfg, &work, &sig)) != BL_OK) goto done;
+    if ((st = prefix_sums(sig, n, &s1, &s2)) != BL_OK) goto done;
+    if ((st = baseline_threshold(s1, s2, n, rate_hz, cfg, fixed, &rep)) != BL_OK) goto done;
+    if (!(on = malloc(n))) { st = BL_ENOMEM; goto done; }
+    mark_on(sig, n, rate_hz, cfg, s1, &rep, on);
+    size_t nr = find_runs(on, n, &runs);
+    if (nr == (size_t)-1) { st = BL_ENOMEM; goto done; }
+    nr = merge_and_drop(runs, nr, rate_hz, cfg, &rep);
+    nr = refine_edges(sig, n, runs, nr, cfg, &rep);
+    if ((st = make_bursts(x, sig, runs, nr, rate_hz, cfg->method, &tmp)) != BL_OK) goto done;
     free(bursts->items);
     *bursts = tmp;
+    tmp.items = NULL;
     if (report) *report = rep;
 
 done:
+    free(tmp.items);
     free(work);
     free(on);
     free(s1);

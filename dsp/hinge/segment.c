@@ -165,6 +165,155 @@ static size_t change_point(const float *A, size_t a, size_t b)
     return best;
 }
 
+/* The grid the segmentation runs on: envelopes averaged in blocks. */
+typedef struct grid {
+    size_t block;  /* samples per grid point */
+    size_t nd;     /* grid points */
+    double fd;     /* grid rate, Hz */
+} grid;
+
+/* Each usable channel block-averaged, scaled to its own robust range,
+ * clipped, and added with its weight into A; *wsum and *wtotal get the
+ * weight used and the weight offered. */
+static void combine_channels(const float *const *env, const double *weights, size_t channels, const grid *g,
+                             const bl_hinge_segment_config *cfg, float *dec, float *scratch, float *A,
+                             unsigned char *ignored, double *wsum, double *wtotal)
+{
+    *wsum = *wtotal = 0;
+    for (size_t c = 0; c < channels; c++) {
+        double w = weights ? weights[c] : 1.0;
+        if (w > 0) *wtotal += w;
+        int skip = !(w > 0);
+        if (!skip) {
+            for (size_t i = 0; i < g->nd; i++) {
+                double s = 0;
+                for (size_t k = 0; k < g->block; k++) s += env[c][i * g->block + k];
+                dec[i] = (float)(s / (double)g->block);
+                if (!isfinite(dec[i])) skip = 1;
+            }
+        }
+        float p10 = 0, p99 = 0;
+        if (!skip) {
+            p10 = percentile(dec, g->nd, BLI_SEG_CHANNEL_LO_PCT, scratch);
+            p99 = percentile(dec, g->nd, BLI_SEG_CHANNEL_HI_PCT, scratch);
+            /* A dead electrode or one that only sees noise: no modulation
+             * worth the name (a working muscle in a hinge spans > 2:1). */
+            if (!(p99 > 0) || !(p99 - p10 > 1e-12f) || p99 < 2.0f * (p10 > 0 ? p10 : 0)) skip = 1;
+        }
+        if (ignored) ignored[c] = (unsigned char)skip;
+        if (skip) continue;
+        float inv = 1.0f / (p99 - p10);
+        for (size_t i = 0; i < g->nd; i++) {
+            float v = (dec[i] - p10) * inv;
+            if (v < 0) v = 0;
+            if (v > (float)cfg->clip) v = (float)cfg->clip;
+            A[i] += (float)w * v;
+        }
+        *wsum += w;
+    }
+}
+
+/* Hysteresis on the smoothed activity As: segments above `on`, extended
+ * back while above `off`, ended below `off`. -1 when out of memory. */
+static int hysteresis(const float *As, size_t nd, double on, double off, segs *raw)
+{
+    int active = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (!active && As[i] > on) {
+            active = 1;
+            start = i;
+            while (start > 0 && As[start - 1] > off) start--;
+        } else if (active && As[i] < off) {
+            active = 0;
+            if (segs_push(raw, start, i)) return -1;
+        }
+    }
+    return active && segs_push(raw, start, nd) ? -1 : 0;
+}
+
+/* Merge gaps shorter than min_gap, then drop segments shorter than
+ * min_len (grid points). -1 when out of memory. */
+static int merge_and_drop(const segs *raw, size_t min_gap, size_t min_len, segs *merged)
+{
+    for (size_t k = 0; k < raw->n; k++) {
+        if (merged->n && raw->v[k].a - merged->v[merged->n - 1].b < min_gap)
+            merged->v[merged->n - 1].b = raw->v[k].b;
+        else if (segs_push(merged, raw->v[k].a, raw->v[k].b))
+            return -1;
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < merged->n; k++)
+        if (merged->v[k].b - merged->v[k].a >= min_len) merged->v[kept++] = merged->v[k];
+    merged->n = kept;
+    return 0;
+}
+
+/* Split runs of repetitions that never fell back to baseline: at deep
+ * valleys anywhere (below half the valley_depth criterion), and at
+ * ordinary valleys in segments much longer than the typical one. -1 when
+ * out of memory. */
+static int split_long(const float *As, const segs *merged, size_t min_len, const bl_hinge_segment_config *cfg,
+                      segs *split)
+{
+    if (!merged->n) return 0;
+    size_t *len = malloc(merged->n * sizeof *len);
+    if (!len) return -1;
+    for (size_t k = 0; k < merged->n; k++) len[k] = merged->v[k].b - merged->v[k].a;
+    for (size_t i = 1; i < merged->n; i++) /* insertion sort: few segments */
+        for (size_t j = i; j > 0 && len[j - 1] > len[j]; j--) {
+            size_t t = len[j];
+            len[j] = len[j - 1];
+            len[j - 1] = t;
+        }
+    double median = merged->n % 2 ? (double)len[merged->n / 2]
+                                   : 0.5 * (double)(len[merged->n / 2 - 1] + len[merged->n / 2]);
+    free(len);
+    for (size_t k = 0; k < merged->n; k++) {
+        double d = (double)(merged->v[k].b - merged->v[k].a);
+        double depth = d > cfg->split_factor * median ? cfg->valley_depth : 0.5 * cfg->valley_depth;
+        if (split_at_valleys(As, merged->v[k].a, merged->v[k].b, min_len, depth, split)) return -1;
+    }
+    return 0;
+}
+
+/* Extend the boundaries outward down the flanks to the edge level (the
+ * movement starts before the activity reaches the on threshold), never
+ * past a local minimum or a neighbour. */
+static void extend_edges(const float *As, size_t nd, double edge, segs *split)
+{
+    for (size_t k = 0; k < split->n; k++) {
+        size_t lo_lim = k ? split->v[k - 1].b : 0, hi_lim = k + 1 < split->n ? split->v[k + 1].a : nd;
+        size_t a = split->v[k].a, b = split->v[k].b;
+        while (a > lo_lim && As[a - 1] > edge && As[a - 1] <= As[a]) a--;
+        while (b < hi_lim && b > 0 && As[b] > edge && As[b] <= As[b - 1]) b++;
+        split->v[k].a = a;
+        split->v[k].b = b;
+    }
+}
+
+/* The eccentric/concentric turn of grid segment [a, b): the hip angle's
+ * extremum relative to standing (the bottom of the hinge) when there is an
+ * angle trace, else the change point of the combined activity A. */
+static double turn_of(const float *A, const float *aux, size_t a, size_t b, const grid *g, size_t frames,
+                      double rate_hz)
+{
+    if (aux) {
+        size_t fa = a * g->block, fb = b * g->block < frames ? b * g->block : frames, best = fa;
+        double ref = aux[fa], bestd = -1;
+        for (size_t i = fa; i < fb; i++) {
+            double d = fabs((double)aux[i] - ref);
+            if (d > bestd) {
+                bestd = d;
+                best = i;
+            }
+        }
+        return bestd > 0 && best > fa && best + 1 < fb ? (double)best / rate_hz : NAN;
+    }
+    size_t cp = change_point(A, a, b);
+    return cp != (size_t)-1 ? ((double)cp + 0.5) * (double)g->block / rate_hz : NAN;
+}
+
 bl_status bl_hinge_segment_find(const float *const *env, const double *weights, size_t channels,
                                 size_t frames, double rate_hz, const float *aux,
                                 const bl_hinge_segment_config *cfg, bl_hinge_segment *segs_out,
@@ -178,11 +327,13 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
     *n_segments = 0;
     if ((double)frames / rate_hz < 1.0) return BL_ENODATA;
 
-    size_t block = (size_t)lround(rate_hz / cfg->frame_rate_hz);
-    if (block < 1) block = 1;
-    size_t nd = frames / block;
-    if (nd < 8) return BL_ENODATA;
-    double fd = rate_hz / (double)block;
+    grid g;
+    g.block = (size_t)lround(rate_hz / cfg->frame_rate_hz);
+    if (g.block < 1) g.block = 1;
+    g.nd = frames / g.block;
+    if (g.nd < 8) return BL_ENODATA;
+    g.fd = rate_hz / (double)g.block;
+    const size_t nd = g.nd;
 
     bl_status st = BL_ENOMEM;
     float *dec = malloc(nd * sizeof *dec), *scratch = malloc(nd * sizeof *scratch);
@@ -190,38 +341,8 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
     segs raw = {0}, merged = {0}, split = {0};
     if (!dec || !scratch || !A || !As) goto done;
 
-    double wsum = 0, wtotal = 0;
-    for (size_t c = 0; c < channels; c++) {
-        double w = weights ? weights[c] : 1.0;
-        if (w > 0) wtotal += w;
-        int skip = !(w > 0);
-        if (!skip) {
-            for (size_t i = 0; i < nd; i++) {
-                double s = 0;
-                for (size_t k = 0; k < block; k++) s += env[c][i * block + k];
-                dec[i] = (float)(s / (double)block);
-                if (!isfinite(dec[i])) skip = 1;
-            }
-        }
-        float p10 = 0, p99 = 0;
-        if (!skip) {
-            p10 = percentile(dec, nd, BLI_SEG_CHANNEL_LO_PCT, scratch);
-            p99 = percentile(dec, nd, BLI_SEG_CHANNEL_HI_PCT, scratch);
-            /* A dead electrode or one that only sees noise: no modulation
-             * worth the name (a working muscle in a hinge spans > 2:1). */
-            if (!(p99 > 0) || !(p99 - p10 > 1e-12f) || p99 < 2.0f * (p10 > 0 ? p10 : 0)) skip = 1;
-        }
-        if (ignored) ignored[c] = (unsigned char)skip;
-        if (skip) continue;
-        float inv = 1.0f / (p99 - p10);
-        for (size_t i = 0; i < nd; i++) {
-            float v = (dec[i] - p10) * inv;
-            if (v < 0) v = 0;
-            if (v > (float)cfg->clip) v = (float)cfg->clip;
-            A[i] += (float)w * v;
-        }
-        wsum += w;
-    }
+    double wsum, wtotal;
+    combine_channels(env, weights, channels, &g, cfg, dec, scratch, A, ignored, &wsum, &wtotal);
     if (!(wsum > 0)) {
         /* No weight at all is a caller problem; weight on channels that
          * are all flat is a finding: no repetitions. */
@@ -234,114 +355,35 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
     }
     for (size_t i = 0; i < nd; i++) A[i] = (float)(A[i] / wsum);
     if (cfg->smooth_s > 0) {
-        st = bl_moving_average(A, nd, fd, cfg->smooth_s, As);
-        if (st != BL_OK) goto done;
+        if ((st = bl_moving_average(A, nd, g.fd, cfg->smooth_s, As)) != BL_OK) goto done;
     } else {
         memcpy(As, A, nd * sizeof *A);
     }
     st = BL_ENOMEM;
 
-    float base = percentile(As, nd, BLI_SEG_LEVEL_LO_PCT, scratch), top = percentile(As, nd, BLI_SEG_LEVEL_HI_PCT, scratch);
+    float base = percentile(As, nd, BLI_SEG_LEVEL_LO_PCT, scratch);
+    float top = percentile(As, nd, BLI_SEG_LEVEL_HI_PCT, scratch);
     double range = (double)top - (double)base;
     if (!(range > 1e-6)) {
         st = BL_OK; /* no modulation at all: no repetitions */
         goto done;
     }
-    double on = base + cfg->on_fraction * range, off = base + cfg->off_fraction * range;
-    double edge = base + cfg->edge_fraction * range;
-
-    /* Hysteresis. */
-    int active = 0;
-    size_t start = 0;
-    for (size_t i = 0; i < nd; i++) {
-        if (!active && As[i] > on) {
-            active = 1;
-            start = i;
-            while (start > 0 && As[start - 1] > off) start--;
-        } else if (active && As[i] < off) {
-            active = 0;
-            if (segs_push(&raw, start, i)) goto done;
-        }
-    }
-    if (active && segs_push(&raw, start, nd)) goto done;
-
-    /* Merge short gaps. */
-    size_t min_gap = (size_t)lround(cfg->min_gap_s * fd);
-    for (size_t k = 0; k < raw.n; k++) {
-        if (merged.n && raw.v[k].a - merged.v[merged.n - 1].b < min_gap)
-            merged.v[merged.n - 1].b = raw.v[k].b;
-        else if (segs_push(&merged, raw.v[k].a, raw.v[k].b))
-            goto done;
-    }
-
-    /* Drop segments too short to be a repetition. */
-    size_t min_len = (size_t)lround(cfg->min_rep_s * fd);
+    size_t min_gap = (size_t)lround(cfg->min_gap_s * g.fd);
+    size_t min_len = (size_t)lround(cfg->min_rep_s * g.fd);
     if (min_len < 1) min_len = 1;
-    size_t kept = 0;
-    for (size_t k = 0; k < merged.n; k++)
-        if (merged.v[k].b - merged.v[k].a >= min_len) merged.v[kept++] = merged.v[k];
-    merged.n = kept;
-
-    /* Split runs of repetitions that never fell back to baseline: at deep
-     * valleys anywhere (below half the valley_depth criterion), and at
-     * ordinary valleys in segments much longer than the typical one. */
-    if (merged.n) {
-        size_t *len = malloc(merged.n * sizeof *len);
-        if (!len) goto done;
-        for (size_t k = 0; k < merged.n; k++) len[k] = merged.v[k].b - merged.v[k].a;
-        for (size_t i = 1; i < merged.n; i++) /* insertion sort: few segments */
-            for (size_t j = i; j > 0 && len[j - 1] > len[j]; j--) {
-                size_t t = len[j];
-                len[j] = len[j - 1];
-                len[j - 1] = t;
-            }
-        double median = merged.n % 2 ? (double)len[merged.n / 2]
-                                      : 0.5 * (double)(len[merged.n / 2 - 1] + len[merged.n / 2]);
-        free(len);
-        for (size_t k = 0; k < merged.n; k++) {
-            double d = (double)(merged.v[k].b - merged.v[k].a);
-            double depth = d > cfg->split_factor * median ? cfg->valley_depth : 0.5 * cfg->valley_depth;
-            if (split_at_valleys(As, merged.v[k].a, merged.v[k].b, min_len, depth, &split)) goto done;
-        }
-    }
-
-    /* Extend the boundaries outward down the flanks to the edge level (the
-     * movement starts before the activity reaches the on threshold), never
-     * past a local minimum or a neighbour. */
-    for (size_t k = 0; k < split.n; k++) {
-        size_t lo_lim = k ? split.v[k - 1].b : 0, hi_lim = k + 1 < split.n ? split.v[k + 1].a : nd;
-        size_t a = split.v[k].a, b = split.v[k].b;
-        while (a > lo_lim && As[a - 1] > edge && As[a - 1] <= As[a]) a--;
-        while (b < hi_lim && b > 0 && As[b] > edge && As[b] <= As[b - 1]) b++;
-        split.v[k].a = a;
-        split.v[k].b = b;
-    }
+    if (hysteresis(As, nd, base + cfg->on_fraction * range, base + cfg->off_fraction * range, &raw) ||
+        merge_and_drop(&raw, min_gap, min_len, &merged) || split_long(As, &merged, min_len, cfg, &split))
+        goto done;
+    extend_edges(As, nd, base + cfg->edge_fraction * range, &split);
 
     *n_segments = split.n;
     for (size_t k = 0; k < split.n && k < max_segments; k++) {
         size_t a = split.v[k].a, b = split.v[k].b;
         bl_hinge_segment *o = &segs_out[k];
-        o->start_s = (double)(a * block) / rate_hz;
-        o->end_s = (double)(b * block) / rate_hz;
+        o->start_s = (double)(a * g.block) / rate_hz;
+        o->end_s = (double)(b * g.block) / rate_hz;
         o->peak = As[argmax(As, a, b)];
-        o->turn_s = NAN;
-        if (aux) {
-            /* The hip angle's extremum relative to standing is the bottom of
-             * the hinge. */
-            size_t fa = a * block, fb = b * block < frames ? b * block : frames, best = fa;
-            double ref = aux[fa], bestd = -1;
-            for (size_t i = fa; i < fb; i++) {
-                double d = fabs((double)aux[i] - ref);
-                if (d > bestd) {
-                    bestd = d;
-                    best = i;
-                }
-            }
-            if (bestd > 0 && best > fa && best + 1 < fb) o->turn_s = (double)best / rate_hz;
-        } else {
-            size_t cp = change_point(A, a, b);
-            if (cp != (size_t)-1) o->turn_s = ((double)cp + 0.5) * (double)block / rate_hz;
-        }
+        o->turn_s = turn_of(A, aux, a, b, &g, frames, rate_hz);
     }
     st = BL_OK;
 done:

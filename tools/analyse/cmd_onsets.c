@@ -156,7 +156,113 @@ static int detect_error(const char *path, const char *name, const bl_recording *
     }
 }
 
-int cmd_onsets(int argc, char **argv)
+/* The analysis rate and band for this file, or one error line (1; 2 for a
+ * usage error). *kept_rate says the recorded rate was kept. */
+static int fit_rate(const char *path, const bl_recording *rec, int rate_given, bl_envelope_config *cfg,
+                    const bl_onset_config *oc, int *kept_rate)
+{
+    double in_rate = bl_recording_rate(rec);
+    /* Below the default analysis rate, analyse at the recorded rate unless
+     * --rate says otherwise: upsampling adds no information, and the
+     * resampler's edges on a signal with a DC offset (raw ADC counts) ring
+     * through the band-pass into false bursts at the ends. */
+    *kept_rate = 0;
+    if (!rate_given && in_rate < cfg->rate_hz && in_rate >= BL_MIN_EMG_RATE_HZ) {
+        cfg->rate_hz = in_rate;
+        *kept_rate = 1;
+    }
+    /* A low-rate file (e.g. 250 Hz) cannot carry the default 20-450 Hz band:
+     * say what would fit instead of only that it does not. */
+    if (in_rate >= BL_MIN_EMG_RATE_HZ && !(cfg->bandpass_hi_hz < in_rate / 2))
+        return tool_error("%s: recorded at %g Hz, which cannot carry the %g-%g Hz band (Nyquist %g Hz); "
+                          "give a band below it, e.g. --bandpass %g:%g",
+                          path, in_rate, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz, in_rate / 2,
+                          fmin(10.0, in_rate / 8), floor(in_rate * 0.24));
+    if (oc->method == BL_ONSET_TKEO && !(oc->tkeo_lowpass_hz < cfg->rate_hz / 2))
+        return tool_usage_error("--tkeo-lowpass %g: must be below half the analysis rate (%g Hz)",
+                                oc->tkeo_lowpass_hz, cfg->rate_hz / 2);
+    return 0;
+}
+
+/* One channel's result as JSON, and its lines on stdout. */
+static void report_channel(cJSON *channels, const char *name, size_t index, const bl_bursts *bursts,
+                           const bl_onset_report *orep, const char *sig_unit, bl_onset_method method,
+                           int have_json)
+{
+    size_t nb = bl_bursts_count(bursts);
+    cJSON *ch = cJSON_CreateObject();
+    cJSON_AddItemToArray(channels, ch);
+    cJSON_AddStringToObject(ch, "name", name);
+    cJSON_AddNumberToObject(ch, "channel_index", (double)index);
+    cJSON_AddNumberToObject(ch, "count", (double)nb);
+    cJSON_AddNumberToObject(ch, "threshold", orep->threshold);
+    cJSON_AddStringToObject(ch, "signal_unit", sig_unit);
+    cJSON *bj = cJSON_AddObjectToObject(ch, "baseline");
+    cJSON_AddNumberToObject(bj, "start_s", orep->baseline_start_s);
+    cJSON_AddNumberToObject(bj, "end_s", orep->baseline_end_s);
+    cJSON_AddNumberToObject(bj, "mean", orep->baseline_mean);
+    cJSON_AddNumberToObject(bj, "sd", orep->baseline_sd);
+    cJSON_AddBoolToObject(bj, "automatic", orep->baseline_automatic);
+    cJSON_AddNumberToObject(ch, "merged_gaps", (double)orep->merged);
+    cJSON_AddNumberToObject(ch, "rejected_short", (double)orep->rejected_short);
+    if (method == BL_ONSET_DOUBLE) {
+        cJSON_AddNumberToObject(ch, "double_window_samples", (double)orep->double_window_samples);
+        cJSON_AddNumberToObject(ch, "double_min_samples", (double)orep->double_min_samples);
+    }
+    cJSON *list = cJSON_AddArrayToObject(ch, "bursts");
+    printf("  %-8s %4zu burst%s  threshold %.4g %s (baseline %.2f-%.2f s, mean %.4g, SD %.4g %s)\n", name, nb,
+           nb == 1 ? " " : "s", orep->threshold, sig_unit, orep->baseline_start_s, orep->baseline_end_s,
+           orep->baseline_mean, orep->baseline_sd, sig_unit);
+    for (size_t i = 0; i < nb; i++) {
+        bl_burst b;
+        bl_bursts_get_burst(bursts, i, &b);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "onset_s", b.onset_s);
+        cJSON_AddNumberToObject(o, "offset_s", b.offset_s);
+        cJSON_AddNumberToObject(o, "duration_s", b.offset_s - b.onset_s);
+        cJSON_AddNumberToObject(o, "peak", b.peak);
+        cJSON_AddNumberToObject(o, "peak_s", b.peak_s);
+        cJSON_AddItemToArray(list, o);
+        if (i < 20)
+            printf("    %3zu  %9.3f - %9.3f s  (%.3f s)  peak %.4g %s at %.3f s\n", i + 1, b.onset_s, b.offset_s,
+                   b.offset_s - b.onset_s, b.peak, sig_unit, b.peak_s);
+        else if (i == 20)
+            printf("    ... %zu more%s\n", nb - 20, have_json ? " (see the JSON)" : "");
+    }
+}
+
+/* The library's description of conditioning and detection, into the JSON
+ * and as the parameters block on stdout. 0, or 1 after an error line. */
+static int report_parameters(cJSON *root, const bl_envelope_config *cfg, const bl_condition_report *crep,
+                             const char *unit, const bl_onset_config *oc, int kept_rate, double in_rate)
+{
+    int with_envelope = bl_onset_method_input(oc->method) == BL_ONSET_ON_ENVELOPE;
+    bl_doc *desc = NULL;
+    if (bl_doc_create(&desc) != BL_OK) return tool_error("out of memory");
+    bl_doc *cond_params = bl_doc_add_object(desc, "conditioning"), *cond_lines = bl_doc_add_object(desc, "lines");
+    bl_doc *onset_params = bl_doc_add_object(desc, "onsets"), *onset_lines = bl_doc_add_object(desc, "onset_lines");
+    if (bl_condition_describe(cfg, crep, unit, with_envelope, cond_params, cond_lines) != BL_OK ||
+        bl_onset_describe(oc, onset_params, onset_lines) != BL_OK) {
+        bl_doc_destroy(desc);
+        return tool_error("out of memory");
+    }
+    cJSON *params = tool_doc_json(cond_params);
+    cJSON_AddItemToObject(params, "onsets", tool_doc_json(onset_params));
+    cJSON_AddStringToObject(params, "analysis_rate_rule",
+                            kept_rate ? "recorded rate (below the 2000 Hz default; never upsampled without --rate)"
+                                      : "--rate or the 2000 Hz default");
+    cJSON_AddItemToObject(root, "parameters", params);
+    printf("parameters:\n");
+    tool_print_summary(stdout, "  ", cond_lines);
+    if (kept_rate) printf("  (analysed at the recorded %g Hz: no upsampling without --rate)\n", in_rate);
+    tool_print_summary(stdout, "  ", onset_lines);
+    bl_doc_destroy(desc);
+    return 0;
+}
+
+/* Options into the two configurations; 0, or the usage error's status. */
+static int parse_onsets_options(int argc, char **argv, tool_args *a, bl_envelope_config *cfg, bl_onset_config *oc,
+                                int *help)
 {
     static const tool_opt_spec spec[] = {
         TOOL_CONDITIONING_OPTS,
@@ -165,27 +271,34 @@ int cmd_onsets(int argc, char **argv)
         {"--double-window", 1, 0}, {"--double-fraction", 1, 0}, {"--tkeo-lowpass", 1, 0},
         {"--backtrack-k", 1, 0},
         {"--json", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
-    tool_args a;
-    int rc = tool_args_parse(argc, argv, spec, &a);
+    int rc = tool_args_parse(argc, argv, spec, a);
     if (rc) return rc;
-    if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
+    *help = tool_args_has(a, "--help") || tool_args_has(a, "-h");
+    if (*help) return 0;
+    if (a->n_pos != 1) return tool_usage_error("onsets needs exactly one FILE (see onsets --help)");
+    const char *json_path = tool_args_get(a, "--json");
+    if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+        return tool_usage_error("--json %s: the output must end in .json", json_path);
+    if ((rc = tool_conditioning_from_args(a, cfg)) != 0) return rc;
+    const char *lp = tool_args_get(a, "--lowpass");
+    if (lp && (tool_parse_double(lp, &cfg->lowpass_hz) || !(cfg->lowpass_hz > 0)))
+        return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
+    return onset_config_from_args(a, oc);
+}
+
+int cmd_onsets(int argc, char **argv)
+{
+    tool_args a;
+    bl_envelope_config cfg;
+    bl_onset_config oc;
+    int help = 0;
+    int rc = parse_onsets_options(argc, argv, &a, &cfg, &oc, &help);
+    if (rc) return rc;
+    if (help) {
         fputs(onsets_help, stdout);
         return 0;
     }
-    if (a.n_pos != 1) return tool_usage_error("onsets needs exactly one FILE (see onsets --help)");
-    const char *json_path = tool_args_get(&a, "--json");
-    if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
-        return tool_usage_error("--json %s: the output must end in .json", json_path);
-
-    bl_envelope_config cfg;
-    if ((rc = tool_conditioning_from_args(&a, &cfg)) != 0) return rc;
-    const char *lp = tool_args_get(&a, "--lowpass");
-    if (lp && (tool_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
-        return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
-    bl_onset_config oc;
-    if ((rc = onset_config_from_args(&a, &oc)) != 0) return rc;
-
-    const char *path = a.pos[0];
+    const char *path = a.pos[0], *json_path = tool_args_get(&a, "--json");
     bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;
 
@@ -193,30 +306,8 @@ int cmd_onsets(int argc, char **argv)
     bl_bursts *bursts = NULL;
     cJSON *root = NULL;
     tool_emg_view view = { 0 };
-    double in_rate = bl_recording_rate(rec);
-    /* Below the default analysis rate, analyse at the recorded rate unless
-     * --rate says otherwise: upsampling adds no information, and the
-     * resampler's edges on a signal with a DC offset (raw ADC counts) ring
-     * through the band-pass into false bursts at the ends. */
     int kept_rate = 0;
-    if (!tool_args_get(&a, "--rate") && in_rate < cfg.rate_hz && in_rate >= BL_MIN_EMG_RATE_HZ) {
-        cfg.rate_hz = in_rate;
-        kept_rate = 1;
-    }
-    /* A low-rate file (e.g. 250 Hz) cannot carry the default 20-450 Hz band:
-     * say what would fit instead of only that it does not. */
-    if (in_rate >= BL_MIN_EMG_RATE_HZ && !(cfg.bandpass_hi_hz < in_rate / 2)) {
-        rc = tool_error("%s: recorded at %g Hz, which cannot carry the %g-%g Hz band (Nyquist %g Hz); "
-                           "give a band below it, e.g. --bandpass %g:%g",
-                           path, in_rate, cfg.bandpass_lo_hz, cfg.bandpass_hi_hz, in_rate / 2,
-                           fmin(10.0, in_rate / 8), floor(in_rate * 0.24));
-        goto done;
-    }
-    if (oc.method == BL_ONSET_TKEO && !(oc.tkeo_lowpass_hz < cfg.rate_hz / 2)) {
-        rc = tool_usage_error("--tkeo-lowpass %g: must be below half the analysis rate (%g Hz)",
-                                 oc.tkeo_lowpass_hz, cfg.rate_hz / 2);
-        goto done;
-    }
+    if ((rc = fit_rate(path, rec, tool_args_get(&a, "--rate") != NULL, &cfg, &oc, &kept_rate)) != 0) goto done;
     bl_condition_report crep;
     bl_status st = bl_condition(rec, &cfg, &cond, &crep);
     if (st == BL_OK) st = bl_onset_prepare(cond, &cfg, oc.method);
@@ -249,81 +340,15 @@ int cmd_onsets(int argc, char **argv)
            view.count == 1 ? "" : "s", (double)frames / rate, bl_onset_method_name(oc.method), oc.k,
            oc.baseline_start_s < oc.baseline_end_s ? "given baseline" : "automatic quiet window");
     for (size_t k = 0; k < view.count; k++) {
-        const float *x = bl_recording_cdata(cond, view.index[k]);
         bl_onset_report orep;
-        st = bl_onset_detect(x, frames, rate, &oc, bursts, &orep);
+        st = bl_onset_detect(bl_recording_cdata(cond, view.index[k]), frames, rate, &oc, bursts, &orep);
         if (st != BL_OK) {
             rc = detect_error(path, view.name[k], cond, &oc, st);
             goto done;
         }
-        size_t nb = bl_bursts_count(bursts);
-        cJSON *ch = cJSON_CreateObject();
-        cJSON_AddItemToArray(channels, ch);
-        cJSON_AddStringToObject(ch, "name", view.name[k]);
-        cJSON_AddNumberToObject(ch, "channel_index", (double)view.index[k]);
-        cJSON_AddNumberToObject(ch, "count", (double)nb);
-        cJSON_AddNumberToObject(ch, "threshold", orep.threshold);
-        cJSON_AddStringToObject(ch, "signal_unit", sig_unit);
-        cJSON *bj = cJSON_AddObjectToObject(ch, "baseline");
-        cJSON_AddNumberToObject(bj, "start_s", orep.baseline_start_s);
-        cJSON_AddNumberToObject(bj, "end_s", orep.baseline_end_s);
-        cJSON_AddNumberToObject(bj, "mean", orep.baseline_mean);
-        cJSON_AddNumberToObject(bj, "sd", orep.baseline_sd);
-        cJSON_AddBoolToObject(bj, "automatic", orep.baseline_automatic);
-        cJSON_AddNumberToObject(ch, "merged_gaps", (double)orep.merged);
-        cJSON_AddNumberToObject(ch, "rejected_short", (double)orep.rejected_short);
-        if (oc.method == BL_ONSET_DOUBLE) {
-            cJSON_AddNumberToObject(ch, "double_window_samples", (double)orep.double_window_samples);
-            cJSON_AddNumberToObject(ch, "double_min_samples", (double)orep.double_min_samples);
-        }
-        cJSON *list = cJSON_AddArrayToObject(ch, "bursts");
-        printf("  %-8s %4zu burst%s  threshold %.4g %s (baseline %.2f-%.2f s, mean %.4g, SD %.4g %s)\n",
-               view.name[k], nb, nb == 1 ? " " : "s", orep.threshold, sig_unit, orep.baseline_start_s,
-               orep.baseline_end_s, orep.baseline_mean, orep.baseline_sd, sig_unit);
-        for (size_t i = 0; i < nb; i++) {
-            bl_burst b;
-            bl_bursts_get_burst(bursts, i, &b);
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddNumberToObject(o, "onset_s", b.onset_s);
-            cJSON_AddNumberToObject(o, "offset_s", b.offset_s);
-            cJSON_AddNumberToObject(o, "duration_s", b.offset_s - b.onset_s);
-            cJSON_AddNumberToObject(o, "peak", b.peak);
-            cJSON_AddNumberToObject(o, "peak_s", b.peak_s);
-            cJSON_AddItemToArray(list, o);
-            if (i < 20)
-                printf("    %3zu  %9.3f - %9.3f s  (%.3f s)  peak %.4g %s at %.3f s\n", i + 1, b.onset_s,
-                       b.offset_s, b.offset_s - b.onset_s, b.peak, sig_unit, b.peak_s);
-            else if (i == 20)
-                printf("    ... %zu more%s\n", nb - 20, json_path ? " (see the JSON)" : "");
-        }
+        report_channel(channels, view.name[k], view.index[k], bursts, &orep, sig_unit, oc.method, json_path != NULL);
     }
-
-    int with_envelope = bl_onset_method_input(oc.method) == BL_ONSET_ON_ENVELOPE;
-    bl_doc *desc = NULL;
-    if (bl_doc_create(&desc) != BL_OK) {
-        rc = tool_error("out of memory");
-        goto done;
-    }
-    bl_doc *cond_params = bl_doc_add_object(desc, "conditioning"), *cond_lines = bl_doc_add_object(desc, "lines");
-    bl_doc *onset_params = bl_doc_add_object(desc, "onsets"), *onset_lines = bl_doc_add_object(desc, "onset_lines");
-    if (bl_condition_describe(&cfg, &crep, unit, with_envelope, cond_params, cond_lines) != BL_OK ||
-        bl_onset_describe(&oc, onset_params, onset_lines) != BL_OK) {
-        bl_doc_destroy(desc);
-        rc = tool_error("out of memory");
-        goto done;
-    }
-    cJSON *params = tool_doc_json(cond_params);
-    cJSON_AddItemToObject(params, "onsets", tool_doc_json(onset_params));
-    cJSON_AddStringToObject(params, "analysis_rate_rule",
-                            kept_rate ? "recorded rate (below the 2000 Hz default; never upsampled without --rate)"
-                                      : "--rate or the 2000 Hz default");
-    cJSON_AddItemToObject(root, "parameters", params);
-    printf("parameters:\n");
-    tool_print_summary(stdout, "  ", cond_lines);
-    if (kept_rate)
-        printf("  (analysed at the recorded %g Hz: no upsampling without --rate)\n", in_rate);
-    tool_print_summary(stdout, "  ", onset_lines);
-    bl_doc_destroy(desc);
+    if ((rc = report_parameters(root, &cfg, &crep, unit, &oc, kept_rate, bl_recording_rate(rec))) != 0) goto done;
     if (json_path) {
         rc = write_json(json_path, root);
         if (rc == 0) printf("wrote %s\n", json_path);
