@@ -61,31 +61,45 @@ typedef struct bl_condition_report {
 BL_API bl_status bl_condition_describe(const bl_envelope_config *cfg, const bl_condition_report *rep, const char *unit,
                                        int with_envelope, bl_doc *params, bl_doc *summary);
 
-/* Resample, band-pass and notch a recording (EMG channels; AUX channels only
- * resampled). `map_text` may be NULL (then the recording's map, else all
- * channels are EMG). BL_ERATE when the input rate is below
- * BL_MIN_EMG_RATE_HZ; BL_ERANGE when the band does not fit the analysis
- * rate; BL_ENONFINITE for NaN/Inf input. *out is a new recording. */
+/* Resample, remove mains and band-pass a recording into a new one at the
+ * analysis rate (EMG channels; AUX channels only resampled; the channel
+ * map says which, no map: all EMG). `report` (may be NULL) says what was
+ * done. Errors, all before any work and with `in` untouched (it is const):
+ * BL_EINVAL (NULL in or out, a bad notch mode), BL_ERATE (input rate
+ * below BL_MIN_EMG_RATE_HZ or unable to carry the band, analysis rate too
+ * low), BL_ERANGE (band or low-pass outside the analysis rate, orders
+ * outside 1..8, notch Q not positive), BL_ENONFINITE (NaN/Inf input),
+ * BL_ENODATA (too short for the zero-phase padding), BL_ENOMEM. *out is
+ * NULL on failure. */
 BL_API bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
                               bl_condition_report *report);
 
 /* The same on the caller's recording, without a copy when the rate is
  * already the analysis rate (the samples, and the rate when resampled,
- * are replaced). Every error leaves it unchanged except BL_ENOMEM while
- * filtering at the recording's own rate, which may leave it part-filtered.
+ * are replaced). Errors as bl_condition; every error leaves the recording
+ * unchanged except BL_ENOMEM while filtering at the recording's own rate,
+ * which may leave it part-filtered.
  * Mains notches are padded until they have rung down (to 1 %), not by
  * sosfiltfilt's default, so their edge transient is not read as activity. */
 BL_API bl_status bl_condition_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 
 /* Rectify and low-pass (zero-phase) the EMG channels of a conditioned
- * recording in place: the linear envelope. */
+ * recording in place: the linear envelope (cfg->lowpass_hz, _order,
+ * _threads; the rest of cfg must be valid too). Errors: BL_EINVAL (NULL),
+ * BL_ERATE/BL_ERANGE (a configuration bl_condition would refuse, or a
+ * low-pass not below half the recording's rate), BL_ENODATA (too short for
+ * the padding), all with the recording unchanged; BL_ENOMEM, which may
+ * leave it rectified but not filtered. */
 BL_API bl_status bl_linear_envelope(bl_recording *conditioned, const bl_envelope_config *cfg);
 
-/* bl_condition then bl_linear_envelope. */
+/* bl_condition then bl_linear_envelope; errors as those two, every one
+ * checked before any work; *out NULL on failure. */
 BL_API bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope_config *cfg,
                                        bl_recording **out, bl_condition_report *report);
 
-/* bl_condition_in_place then bl_linear_envelope. */
+/* bl_condition_in_place then bl_linear_envelope, both checked before the
+ * recording is touched; errors and the state after them as
+ * bl_condition_in_place. */
 BL_API bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 
 /* Streaming linear envelope for live meters: causal band-pass (with mains

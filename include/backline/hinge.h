@@ -174,15 +174,17 @@ typedef enum bl_hinge_ch_state {
 
 typedef struct bl_hinge bl_hinge;
 
-/* Analyse a hinge set. `session` must carry its channel map
- * (bl_recording_map) or every channel is taken as unnamed EMG (then no
+/* Analyse a hinge set. `session` should carry its channel map
+ * (bl_recording_chanmap) or every channel is taken as unnamed EMG (then no
  * verdict is possible). mvc[0..n_mvc) are MVC trial recordings in the same
- * layout (may be NULL when n_mvc is 0). Errors: BL_EINVAL (NULL, bad
- * config), BL_EMAP (map or trial layout mismatch), BL_ERATE/BL_ERANGE/
- * BL_ENONFINITE/BL_ENODATA from conditioning, BL_ENODATA for a session
- * shorter than 1 s, BL_ENOMEM; `why` gets one
- * line (prefixed "mvc trial N:" for a trial). No repetition found is not
- * an error (0 reps and a warning). *out is NULL on failure. */
+ * layout and unit (may be NULL when n_mvc is 0). The inputs are not
+ * changed or kept. Errors: BL_EINVAL (NULL, bad config, a NULL trial),
+ * BL_EMAP (trial layout or map mismatch), BL_EUNIT (a trial in another
+ * unit than the session), BL_ERATE/BL_ERANGE/BL_ENONFINITE/BL_ENODATA
+ * from conditioning, BL_ENODATA for a session shorter than 1 s, BL_ENOMEM;
+ * `why` gets one line (starting "mvc trial N" for a trial). No repetition
+ * found is not an error (0 reps and a warning). *out is NULL on failure.
+ * destroy(NULL): no-op. */
 BL_API bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
                                   const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len);
 BL_API void bl_hinge_destroy(bl_hinge *h);

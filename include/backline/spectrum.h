@@ -17,17 +17,27 @@ typedef struct bl_spectrum bl_spectrum;
 
 /* A Welch estimator with Hann windows of `segment_frames` samples and 50 %
  * overlap. bl_spectrum_bins() = segment_frames/2 + 1 output bins, bin k at
- * k × rate / segment_frames Hz. */
+ * k × rate / segment_frames Hz (0 for NULL). create: BL_EINVAL (NULL out,
+ * fewer than 2 frames), BL_ERANGE (over 2^26 frames), BL_ENOMEM; *out NULL
+ * on failure. destroy(NULL): no-op. One estimator is used by one thread at
+ * a time (the plan is shared by nothing else). */
 BL_API bl_status bl_spectrum_create(size_t segment_frames, bl_spectrum **out);
 BL_API size_t bl_spectrum_bins(const bl_spectrum *s);
 /* One-sided PSD in units²/Hz (scipy.signal.welch(x, fs, 'hann', nperseg,
  * detrend='constant', scaling='density') convention) into psd[bins].
- * Signals shorter than one segment: BL_ENODATA. No allocation. */
+ * x must not overlap psd. No allocation. Errors: BL_EINVAL (NULL),
+ * BL_ERANGE (rate not positive and finite), BL_ENODATA (shorter than one
+ * segment), BL_ENONFINITE (a non-finite result: NaN or Inf in x); psd is
+ * undefined after an error. */
 BL_API bl_status bl_spectrum_welch(bl_spectrum *s, const float *x, size_t n, double rate_hz, double *psd);
 BL_API void bl_spectrum_destroy(bl_spectrum *s);
 
 /* Frequency dividing the power between lo_hz and hi_hz into two equal
- * halves (median frequency, Hz), and the power-weighted mean frequency. */
+ * halves (median frequency, Hz; each bin's power spread over its width),
+ * and the power-weighted mean frequency, from `bins` bins of an even
+ * segment. Errors: BL_EINVAL (NULL, fewer than 2 bins), BL_ERANGE (rate
+ * not positive, lo < 0 or hi <= lo), BL_ENODATA (no bin in the band, or
+ * no power in it); the output is then not written. */
 BL_API bl_status bl_median_frequency(const double *psd, size_t bins, double rate_hz, double lo_hz,
                                      double hi_hz, double *median_hz);
 BL_API bl_status bl_mean_frequency(const double *psd, size_t bins, double rate_hz, double lo_hz,
