@@ -319,7 +319,48 @@ static int stop_stream_timed(PaStream *stream, int abort, double timeout_s)
     return -1;
 }
 
-enum ending { END_NONE, END_DONE, END_SIGNAL, END_WRITE_ERROR, END_DEVICE };
+/* How a recording ended: decides how the stream is stopped and which
+ * message closes the session. */
+enum cap_ending { CAP_END_NONE, CAP_END_DONE, CAP_END_SIGNAL, CAP_END_WRITE_ERROR, CAP_END_DEVICE };
+
+/* One capture from the first check to the last message. The phases below
+ * share it instead of one function's locals; each leaves it in a state
+ * session_teardown can undo, whichever phase fails. */
+typedef struct cap_session {
+    const options *opt;
+    /* Settled before the stream opens. */
+    bl_chanmap *map;                   /* NULL without --map */
+    size_t channels;                   /* 0 until the map, --channels or the device gives it */
+    double *gains;                     /* `channels` values, 0 = unknown */
+    int portaudio_ready;               /* cap_pa_init succeeded: terminate at teardown */
+    char label[300];                   /* "NAME (HOST API)", made one clean line for the file */
+    double rate;                       /* Hz */
+    PaStreamParameters in;
+    /* Open resources; teardown releases those that are set. */
+    cap_shared shared;                 /* the ring and the callback's counters */
+    int ring_ready;
+    PaStream *stream;
+    bl_recording *meta;                /* the file's metadata; the FLAC copy takes it too */
+    bl_writer *writer;                 /* NULL once closed */
+    char write_path[4096];             /* the output, or "<out>.partial.wav" for FLAC */
+    cap_meters *meters;
+    int live;                          /* the live view is drawn on the terminal */
+    cap_writer_thread wt;
+    /* How it ended. */
+    enum cap_ending ending;
+    PaError stream_error;              /* < 0: the host API reported the failure */
+    int stalled;                       /* the stream stopped delivering */
+    int hung;                          /* the host API's thread did not stop (see stop_stream_timed) */
+    /* Finalised. */
+    uint64_t overruns, ring_overflows;
+    size_t written;                    /* frames in the file */
+    int counts_stored;                 /* the counts reached the file's metadata */
+    bl_status close_status;
+    char close_why[512];
+    int kept_partial;                  /* FLAC: no transcode; the frames stay in the temporary WAV */
+    char transcode_why[600];
+    char result_path[4200];            /* where the frames are, for the messages */
+} cap_session;
 
 static int record(const options *o);
 
@@ -333,12 +374,12 @@ int main(int argc, char **argv)
     return record(&o);
 }
 
-static int record(const options *o)
+/* ---- before the device ---------------------------------------------------- */
+
+static void catch_stop_signals(void)
 {
-    /* Signals only set a flag; the session checks it. Installed first so a
-     * Ctrl-C while the device is being opened is not lost either. A full
-     * disk must come back as a write error (EFBIG), not kill us with
-     * SIGXFSZ. */
+    /* Signals only set a flag; the session checks it. A full disk must come
+     * back as a write error (EFBIG), not kill us with SIGXFSZ. */
     struct sigaction sa_stop;
     memset(&sa_stop, 0, sizeof sa_stop);
     sa_stop.sa_handler = on_signal;
@@ -347,322 +388,406 @@ static int record(const options *o)
     sigaction(SIGTERM, &sa_stop, NULL);
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
+}
 
-    /* Everything that needs no device is checked first. */
-    bl_chanmap *map = NULL;
+/* --map parsed and checked against --channels; without --channels the map
+ * gives the channel count. */
+static int check_map(cap_session *s)
+{
+    const options *o = s->opt;
     char why[512];
-    if (o->map_text && bl_chanmap_parse(o->map_text, &map, why, sizeof why) != BL_OK)
+    if (o->map_text && bl_chanmap_parse(o->map_text, &s->map, why, sizeof why) != BL_OK)
         return tool_usage_error("--map: %s", why);
-    size_t channels = (size_t)o->channels;
-    if (map) {
-        if (!channels) channels = bl_chanmap_count(map);
-        if (bl_chanmap_validate(map, channels, why, sizeof why) != BL_OK) {
-            bl_chanmap_destroy(map);
-            return tool_usage_error("--map does not fit --channels %zu: %s", channels, why);
-        }
+    s->channels = (size_t)o->channels;
+    if (s->map) {
+        if (!s->channels) s->channels = bl_chanmap_count(s->map);
+        if (bl_chanmap_validate(s->map, s->channels, why, sizeof why) != BL_OK)
+            return tool_usage_error("--map does not fit --channels %zu: %s", s->channels, why);
     }
-    if (cap_pa_init()) {
-        bl_chanmap_destroy(map);
-        return 1;
-    }
-    int status = 0;
-    PaStream *stream = NULL;
-    bl_recording *meta = NULL;
-    bl_writer *writer = NULL;
-    cap_meters *meters = NULL;
-    double *gains = NULL;
-    cap_shared shared;
-    memset(&shared, 0, sizeof shared);
-    int ring_ok = 0;
-    int hung = 0; /* the host API's thread did not stop (see stop_stream_timed) */
-    char write_path[4096] = "";
+    return 0;
+}
 
-    if (o->list) {
-        status = cap_list_devices();
-        goto done;
-    }
-    /* Usage errors before the device: with the channel count known, the
-     * gains can be checked now. */
-    if (channels) {
-        gains = calloc(channels, sizeof *gains);
-        if (!gains) { status = tool_error("out of memory"); goto done; }
-        if (o->gain_text && (status = parse_gains(o->gain_text, channels, gains)) != 0) goto done;
-    }
+static int start_portaudio(cap_session *s)
+{
+    if (cap_pa_init()) return 1;
+    s->portaudio_ready = 1;
+    return 0;
+}
+
+/* One gain per channel from --gain (0 = unknown), as soon as the channel
+ * count is known: before the device when the map or --channels gives it,
+ * so a bad --gain is a usage error that never touches the device; else
+ * once the device has given the count. */
+static int settle_gains(cap_session *s)
+{
+    if (s->gains || !s->channels) return 0;
+    s->gains = calloc(s->channels, sizeof *s->gains);
+    if (!s->gains) return tool_error("out of memory");
+    if (s->opt->gain_text) return parse_gains(s->opt->gain_text, s->channels, s->gains);
+    return 0;
+}
+
+/* ---- the device and the stream ---------------------------------------------- */
+
+/* The device --device names, the channel count and rate it defaults to, and
+ * whether it can record them as float. */
+static int select_device(cap_session *s)
+{
+    const options *o = s->opt;
     int dev = cap_find_device(o->device);
-    if (dev < 0) { status = 1; goto done; }
+    if (dev < 0) return 1;
     const PaDeviceInfo *info = Pa_GetDeviceInfo(dev);
-    char label[300];
-    cap_device_label(dev, label, sizeof label);
-    if (!channels) channels = info->maxInputChannels >= 2 ? 2 : 1;
-    if ((int)channels > info->maxInputChannels) {
-        status = tool_error("device %s has %d input channels; %zu requested", label,
-                               info->maxInputChannels, channels);
-        goto done;
-    }
-    if (!gains) {
-        gains = calloc(channels, sizeof *gains);
-        if (!gains) { status = tool_error("out of memory"); goto done; }
-        if (o->gain_text && (status = parse_gains(o->gain_text, channels, gains)) != 0) goto done;
-    }
-    double rate = o->rate > 0 ? o->rate : floor(info->defaultSampleRate + 0.5);
-    if (rate < BL_MIN_EMG_RATE_HZ) {
-        status = tool_error("device %s defaults to %.0f Hz, too low for surface EMG; give --rate", label, rate);
-        goto done;
-    }
+    cap_device_label(dev, s->label, sizeof s->label);
+    if (!s->channels) s->channels = info->maxInputChannels >= 2 ? 2 : 1;
+    if ((int)s->channels > info->maxInputChannels)
+        return tool_error("device %s has %d input channels; %zu requested", s->label,
+                          info->maxInputChannels, s->channels);
+    int status = settle_gains(s);
+    if (status) return status;
+    s->rate = o->rate > 0 ? o->rate : floor(info->defaultSampleRate + 0.5);
+    if (s->rate < BL_MIN_EMG_RATE_HZ)
+        return tool_error("device %s defaults to %.0f Hz, too low for surface EMG; give --rate", s->label,
+                          s->rate);
 
-    PaStreamParameters in;
-    memset(&in, 0, sizeof in);
-    in.device = dev;
-    in.channelCount = (int)channels;
-    in.sampleFormat = paFloat32;
+    s->in.device = dev;
+    s->in.channelCount = (int)s->channels;
+    s->in.sampleFormat = paFloat32;
     /* Not low latency: the meters refresh at 10 Hz, and bigger host buffers
      * make driver overruns less likely. */
-    in.suggestedLatency = info->defaultHighInputLatency;
-    support_args sa = {&in, rate};
+    s->in.suggestedLatency = info->defaultHighInputLatency;
+    support_args sa = {&s->in, s->rate};
     PaError pe = cap_quietly(do_supported, &sa);
-    if (pe != paFormatIsSupported) {
-        status = tool_error("device %s cannot record %zu channels of float at %.0f Hz: %s", label,
-                               channels, rate, Pa_GetErrorText(pe));
-        goto done;
-    }
+    if (pe != paFormatIsSupported)
+        return tool_error("device %s cannot record %zu channels of float at %.0f Hz: %s", s->label,
+                          s->channels, s->rate, Pa_GetErrorText(pe));
+    return 0;
+}
 
-    /* Ring: CAP_RING_SECONDS of audio, within the byte cap. */
-    size_t ring_frames = (size_t)(CAP_RING_SECONDS * rate);
-    size_t max_frames = CAP_RING_MAX_BYTES / (channels * sizeof(float));
+/* The ring the callback fills and the writer thread drains, then the
+ * stream, opened but not started: the file comes first. */
+static int open_ring_and_stream(cap_session *s)
+{
+    const options *o = s->opt;
+    /* CAP_RING_SECONDS of audio, within the byte cap. */
+    size_t ring_frames = (size_t)(CAP_RING_SECONDS * s->rate);
+    size_t max_frames = CAP_RING_MAX_BYTES / (s->channels * sizeof(float));
     if (ring_frames > max_frames) ring_frames = max_frames;
-    if (cap_ring_init(&shared.ring, channels, ring_frames) != 0) {
-        status = tool_error("cannot allocate the %zu-frame ring buffer", ring_frames);
-        goto done;
-    }
-    ring_ok = 1;
-    shared.channels = channels;
-    shared.target_frames = o->seconds > 0 ? (uint64_t)llround(o->seconds * rate) : 0;
-    if (o->seconds > 0 && shared.target_frames == 0) shared.target_frames = 1;
+    if (cap_ring_init(&s->shared.ring, s->channels, ring_frames) != 0)
+        return tool_error("cannot allocate the %zu-frame ring buffer", ring_frames);
+    s->ring_ready = 1;
+    s->shared.channels = s->channels;
+    s->shared.target_frames = o->seconds > 0 ? (uint64_t)llround(o->seconds * s->rate) : 0;
+    if (o->seconds > 0 && s->shared.target_frames == 0) s->shared.target_frames = 1;
 
-    open_args oa = {&stream, &in, rate, &shared};
-    pe = cap_quietly(do_open, &oa);
+    open_args oa = {&s->stream, &s->in, s->rate, &s->shared};
+    PaError pe = cap_quietly(do_open, &oa);
     if (pe != paNoError) {
-        stream = NULL;
-        status = tool_error("cannot open device %s: %s", label, Pa_GetErrorText(pe));
-        goto done;
+        s->stream = NULL;
+        return tool_error("cannot open device %s: %s", s->label, Pa_GetErrorText(pe));
     }
+    return 0;
+}
 
-    /* What the file says about itself. */
-    if (bl_recording_create(channels, 0, rate, &meta) != BL_OK) {
-        status = tool_error("out of memory");
-        goto done;
-    }
+/* ---- the file ------------------------------------------------------------------ */
+
+/* What the file says about itself: map, gains, full scale, device and
+ * software. start_time is added at the start, the counts at the end. */
+static int describe_recording(cap_session *s)
+{
+    const options *o = s->opt;
+    if (bl_recording_create(s->channels, 0, s->rate, &s->meta) != BL_OK) return tool_error("out of memory");
     char software[64];
     snprintf(software, sizeof software, "backline-capture %s", bl_version());
-    if (map) {
+    if (s->map) {
         char canon[1024];
-        if (bl_chanmap_format(map, canon, sizeof canon) != BL_OK ||
-            bl_recording_set_map(meta, canon, NULL, 0) != BL_OK) {
-            status = tool_error("--map: cannot store the channel map");
-            goto done;
-        }
+        if (bl_chanmap_format(s->map, canon, sizeof canon) != BL_OK ||
+            bl_recording_set_map(s->meta, canon, NULL, 0) != BL_OK)
+            return tool_error("--map: cannot store the channel map");
     }
-    for (size_t c = 0; c < channels; c++)
-        if (gains[c] > 0) bl_recording_set_gain(meta, c, gains[c]);
-    bl_recording_set_full_scale(meta, o->full_scale);
-    /* Device names are free text; keep the value one clean line. */
-    for (char *p = label; *p; p++)
+    for (size_t c = 0; c < s->channels; c++)
+        if (s->gains[c] > 0) bl_recording_set_gain(s->meta, c, s->gains[c]);
+    bl_recording_set_full_scale(s->meta, o->full_scale);
+    /* Device names are free text; keep the value one clean line (the
+     * messages from here on show the cleaned name too). */
+    for (char *p = s->label; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
-    if (bl_recording_set_meta(meta, "device", label) != BL_OK ||
-        bl_recording_set_meta(meta, "software", software) != BL_OK) {
-        status = tool_error("cannot store the device name in the metadata");
-        goto done;
-    }
+    if (bl_recording_set_meta(s->meta, "device", s->label) != BL_OK ||
+        bl_recording_set_meta(s->meta, "software", software) != BL_OK)
+        return tool_error("cannot store the device name in the metadata");
+    return 0;
+}
+
+/* The file, opened before the stream starts so that a path that cannot be
+ * written is reported before any audio is taken. */
+static int open_file(cap_session *s)
+{
+    const options *o = s->opt;
     /* FLAC goes through a temporary float WAV (see transcode.c). */
-    if (o->flac) snprintf(write_path, sizeof write_path, "%s.partial.wav", o->out);
-    else snprintf(write_path, sizeof write_path, "%s", o->out);
-    if (bl_writer_open(write_path, channels, rate, o->flac ? BL_FORMAT_FLOAT32 : o->format, meta,
-                       &writer, why, sizeof why) != BL_OK) {
-        status = tool_error("%s", why);
-        writer = NULL;
-        goto done;
+    if (o->flac) snprintf(s->write_path, sizeof s->write_path, "%s.partial.wav", o->out);
+    else snprintf(s->write_path, sizeof s->write_path, "%s", o->out);
+    char why[512];
+    if (bl_writer_open(s->write_path, s->channels, s->rate, o->flac ? BL_FORMAT_FLOAT32 : o->format, s->meta,
+                       &s->writer, why, sizeof why) != BL_OK) {
+        s->writer = NULL;
+        return tool_error("%s", why);
     }
+    return 0;
+}
 
-    int live = !o->quiet && isatty(STDERR_FILENO);
-    meters = cap_meters_create(channels, rate, map, gains, o->full_scale, live, o->mains, 1024);
-    if (!meters) {
-        status = tool_error("out of memory");
-        goto done;
-    }
+/* Clipping is counted always; envelopes only for the live view, which needs
+ * a terminal and no --quiet. */
+static int create_meters(cap_session *s)
+{
+    const options *o = s->opt;
+    s->live = !o->quiet && isatty(STDERR_FILENO);
+    s->meters = cap_meters_create(s->channels, s->rate, s->map, s->gains, o->full_scale, s->live, o->mains, 1024);
+    if (!s->meters) return tool_error("out of memory");
+    return 0;
+}
 
-    cap_writer_thread wt;
-    memset(&wt, 0, sizeof wt);
-    if (stop_signal) {
-        status = tool_error("interrupted before recording started; nothing recorded");
-        goto done;
-    }
+/* ---- start, run, stop ----------------------------------------------------------- */
+
+/* The last moment a signal can still mean "record nothing": after this the
+ * stream runs and any ending finalises the file. */
+static int start_recording(cap_session *s)
+{
+    if (stop_signal) return tool_error("interrupted before recording started; nothing recorded");
     char start_time[40];
     iso8601_now(start_time, sizeof start_time);
-    pe = cap_quietly(do_start, stream);
-    if (pe != paNoError) {
-        status = tool_error("cannot start device %s: %s", label, Pa_GetErrorText(pe));
-        goto done;
-    }
+    PaError pe = cap_quietly(do_start, s->stream);
+    if (pe != paNoError) return tool_error("cannot start device %s: %s", s->label, Pa_GetErrorText(pe));
     /* Before the first write, so every format stores it. */
-    bl_writer_set_meta(writer, "start_time", start_time);
-    bl_recording_set_meta(meta, "start_time", start_time);
-    if (cap_writer_start(&wt, &shared, writer, meters) != 0) {
-        cap_quietly(do_abort, stream);
-        status = tool_error("cannot start the writer thread");
-        goto done;
+    bl_writer_set_meta(s->writer, "start_time", start_time);
+    bl_recording_set_meta(s->meta, "start_time", start_time);
+    if (cap_writer_start(&s->wt, &s->shared, s->writer, s->meters) != 0) {
+        cap_quietly(do_abort, s->stream);
+        return tool_error("cannot start the writer thread");
     }
+    return 0;
+}
 
-    enum ending ending = END_NONE;
-    PaError stream_error = paNoError;
-    int stalled = 0;
+/* The ending that has happened, or CAP_END_NONE. */
+static enum cap_ending ending_now(cap_session *s)
+{
+    if (stop_signal) return CAP_END_SIGNAL;
+    if (atomic_load_explicit(&s->wt.failed, memory_order_acquire)) return CAP_END_WRITE_ERROR;
+    if (atomic_load_explicit(&s->shared.target_reached, memory_order_acquire)) return CAP_END_DONE;
+    PaError act = Pa_IsStreamActive(s->stream);
+    if (act != 1) {
+        /* The callback may have finished between the two checks. */
+        if (atomic_load_explicit(&s->shared.target_reached, memory_order_acquire)) return CAP_END_DONE;
+        s->stream_error = act;
+        return CAP_END_DEVICE;
+    }
+    return CAP_END_NONE;
+}
+
+/* Watch the session until it ends (sets s->ending), drawing the live view.
+ * The callback and the writer thread do the work; this thread only looks. */
+static void run_until_ending(cap_session *s)
+{
     double t_last_draw = 0, t_last_progress = monotonic_s();
     uint64_t last_frames = 0;
-    while (ending == END_NONE) {
-        if (stop_signal) { ending = END_SIGNAL; break; }
-        if (atomic_load_explicit(&wt.failed, memory_order_acquire)) { ending = END_WRITE_ERROR; break; }
-        if (atomic_load_explicit(&shared.target_reached, memory_order_acquire)) { ending = END_DONE; break; }
-        PaError act = Pa_IsStreamActive(stream);
-        if (act != 1) {
-            /* The callback may have finished between the two checks. */
-            if (atomic_load_explicit(&shared.target_reached, memory_order_acquire)) ending = END_DONE;
-            else { ending = END_DEVICE; stream_error = act; }
-            break;
-        }
+    while ((s->ending = ending_now(s)) == CAP_END_NONE) {
         double now = monotonic_s();
-        uint64_t frames_in = atomic_load_explicit(&shared.frames_in, memory_order_acquire);
+        uint64_t frames_in = atomic_load_explicit(&s->shared.frames_in, memory_order_acquire);
         if (frames_in != last_frames) {
             last_frames = frames_in;
             t_last_progress = now;
         } else if (now - t_last_progress > CAP_STALL_SECONDS) {
-            ending = END_DEVICE;
-            stalled = 1;
-            break;
+            s->ending = CAP_END_DEVICE;
+            s->stalled = 1;
+            return;
         }
-        if (live && now - t_last_draw >= CAP_REFRESH_S) {
-            cap_meters_render(meters, stderr, (double)frames_in / rate,
-                              atomic_load(&shared.overruns), atomic_load(&shared.ring_overflows));
+        if (s->live && now - t_last_draw >= CAP_REFRESH_S) {
+            cap_meters_render(s->meters, stderr, (double)frames_in / s->rate, atomic_load(&s->shared.overruns),
+                              atomic_load(&s->shared.ring_overflows));
             t_last_draw = now;
         }
         struct timespec ts = {0, 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+}
 
-    /* Stop the audio first (Pa_StopStream delivers what the host still
-     * holds), then let the writer drain the ring and finish. */
-    if (stalled) {
-        hung = 1; /* do not wait on a stream that stopped delivering */
-    } else if (stop_stream_timed(stream, ending == END_DEVICE || ending == END_WRITE_ERROR,
+/* Stop the audio first (Pa_StopStream delivers what the host still holds;
+ * a failed device or write is aborted instead), then let the writer drain
+ * the ring and finish. A stream that will not stop makes the session hung. */
+static void stop_recording(cap_session *s)
+{
+    if (s->stalled) {
+        s->hung = 1; /* do not wait on a stream that stopped delivering */
+    } else if (stop_stream_timed(s->stream, s->ending == CAP_END_DEVICE || s->ending == CAP_END_WRITE_ERROR,
                                  CAP_STOP_TIMEOUT_S) != 0) {
-        hung = 1;
-        if (ending != END_WRITE_ERROR) ending = END_DEVICE;
+        s->hung = 1;
+        if (s->ending != CAP_END_WRITE_ERROR) s->ending = CAP_END_DEVICE;
     }
-    atomic_store_explicit(&shared.producer_done, 1, memory_order_release);
-    cap_writer_join(&wt);
-    if (ending != END_WRITE_ERROR && atomic_load(&wt.failed)) ending = END_WRITE_ERROR;
+    atomic_store_explicit(&s->shared.producer_done, 1, memory_order_release);
+    cap_writer_join(&s->wt);
+    if (s->ending != CAP_END_WRITE_ERROR && atomic_load(&s->wt.failed)) s->ending = CAP_END_WRITE_ERROR;
+}
 
-    uint64_t overruns = atomic_load(&shared.overruns);
-    uint64_t ring_overflows = atomic_load(&shared.ring_overflows);
-    uint64_t frames_in = atomic_load(&shared.frames_in);
-    if (live) cap_meters_render(meters, stderr, (double)frames_in / rate, overruns, ring_overflows);
+/* ---- finalise and report -------------------------------------------------------- */
+
+/* The overrun and ring-overflow counts into the file (through the writer)
+ * and into `meta` (for the FLAC copy). 0 when one could not be stored. */
+static int store_counts(cap_session *s)
+{
+    char num[32];
+    int stored = 1;
+    snprintf(num, sizeof num, "%llu", (unsigned long long)s->overruns);
+    if (bl_writer_set_meta(s->writer, "overruns", num) != BL_OK) stored = 0;
+    if (bl_recording_set_meta(s->meta, "overruns", num) != BL_OK) stored = 0;
+    snprintf(num, sizeof num, "%llu", (unsigned long long)s->ring_overflows);
+    if (bl_writer_set_meta(s->writer, "ring_overflows", num) != BL_OK) stored = 0;
+    if (bl_recording_set_meta(s->meta, "ring_overflows", num) != BL_OK) stored = 0;
+    return stored;
+}
+
+/* Close the file with everything captured, whatever the ending. */
+static void finalise_file(cap_session *s)
+{
+    const options *o = s->opt;
+    s->overruns = atomic_load(&s->shared.overruns);
+    s->ring_overflows = atomic_load(&s->shared.ring_overflows);
+    uint64_t frames_in = atomic_load(&s->shared.frames_in);
+    if (s->live) cap_meters_render(s->meters, stderr, (double)frames_in / s->rate, s->overruns, s->ring_overflows);
     /* Frames lost because writing stopped are not ring overflows; they are
      * reported by the write error itself. */
-    char num[32];
-    int counts_stored = 1;
-    snprintf(num, sizeof num, "%llu", (unsigned long long)overruns);
-    if (bl_writer_set_meta(writer, "overruns", num) != BL_OK) counts_stored = 0;
-    if (bl_recording_set_meta(meta, "overruns", num) != BL_OK) counts_stored = 0;
-    snprintf(num, sizeof num, "%llu", (unsigned long long)ring_overflows);
-    if (bl_writer_set_meta(writer, "ring_overflows", num) != BL_OK) counts_stored = 0;
-    if (bl_recording_set_meta(meta, "ring_overflows", num) != BL_OK) counts_stored = 0;
-    size_t written = bl_writer_frames(writer);
-    char close_why[512];
-    bl_status cst = bl_writer_close(writer, close_why, sizeof close_why);
-    writer = NULL;
+    s->counts_stored = store_counts(s);
+    s->written = bl_writer_frames(s->writer);
+    s->close_status = bl_writer_close(s->writer, s->close_why, sizeof s->close_why);
+    s->writer = NULL;
 
     /* FLAC: now that every count is known, copy the temporary WAV into the
      * FLAC with the complete metadata (transcode.c says why). */
-    int kept_partial = 0;
-    char transcode_why[600] = "";
-    if (o->flac && cst == BL_OK) {
-        counts_stored = 1;
+    if (o->flac && s->close_status == BL_OK) {
+        s->counts_stored = 1;
         size_t copied = 0;
-        if (cap_transcode(write_path, o->out, o->format, meta, &copied, transcode_why,
-                          sizeof transcode_why) != 0)
-            kept_partial = 1;
+        if (cap_transcode(s->write_path, o->out, o->format, s->meta, &copied, s->transcode_why,
+                          sizeof s->transcode_why) != 0)
+            s->kept_partial = 1;
     } else if (o->flac) {
-        kept_partial = 1;
+        s->kept_partial = 1;
     }
-    /* Where the frames are, for the messages below. */
-    char result_path[4200];
-    if (kept_partial) snprintf(result_path, sizeof result_path, "%s", write_path);
-    else if (o->flac) snprintf(result_path, sizeof result_path, "%s", o->out);
-    else snprintf(result_path, sizeof result_path, "the file");
+    /* Where the frames are, for the messages. */
+    if (s->kept_partial) snprintf(s->result_path, sizeof s->result_path, "%s", s->write_path);
+    else if (o->flac) snprintf(s->result_path, sizeof s->result_path, "%s", o->out);
+    else snprintf(s->result_path, sizeof s->result_path, "the file");
+}
 
-    size_t worst = 0;
-    uint64_t clipped = cap_meters_clipped(meters, &worst);
-    double dur = (double)written / rate;
-    if (ending == END_WRITE_ERROR) {
+/* The one error line of a session that did not end as asked (its status),
+ * or 0 when it did. */
+static int report_failure(cap_session *s)
+{
+    double dur = (double)s->written / s->rate;
+    if (s->ending == CAP_END_WRITE_ERROR) {
         /* libsndfile's reason ends in ".": drop it inside our sentence. */
-        size_t wl = strlen(wt.why);
-        while (wl && (wt.why[wl - 1] == '.' || wt.why[wl - 1] == ' ')) wt.why[--wl] = '\0';
-        status = tool_error("%s; recording stopped, %s keeps the %zu frames (%.3f s) written before",
-                               wt.why, result_path, written, dur);
-        goto done;
+        char *why = s->wt.why;
+        size_t wl = strlen(why);
+        while (wl && (why[wl - 1] == '.' || why[wl - 1] == ' ')) why[--wl] = '\0';
+        return tool_error("%s; recording stopped, %s keeps the %zu frames (%.3f s) written before", why,
+                          s->result_path, s->written, dur);
     }
-    if (cst != BL_OK) {
-        status = tool_error("%s", close_why);
-        goto done;
+    if (s->close_status != BL_OK) return tool_error("%s", s->close_why);
+    if (s->kept_partial)
+        return tool_error("%s; the capture (%zu frames, %.3f s) is kept in %s", s->transcode_why, s->written, dur,
+                          s->write_path);
+    if (s->ending == CAP_END_DEVICE) {
+        if (s->stream_error < 0)
+            return tool_error("device %s failed after %.3f s: %s; %s keeps the %zu frames captured", s->label,
+                              dur, Pa_GetErrorText(s->stream_error), s->result_path, s->written);
+        return tool_error("device %s stopped delivering audio after %.3f s; %s keeps the %zu frames captured",
+                          s->label, dur, s->result_path, s->written);
     }
-    if (kept_partial) {
-        status = tool_error("%s; the capture (%zu frames, %.3f s) is kept in %s", transcode_why,
-                               written, dur, write_path);
-        goto done;
-    }
-    if (ending == END_DEVICE) {
-        if (stream_error < 0)
-            status = tool_error("device %s failed after %.3f s: %s; %s keeps the %zu frames captured",
-                                   label, dur, Pa_GetErrorText(stream_error), result_path, written);
-        else
-            status = tool_error("device %s stopped delivering audio after %.3f s; %s keeps the %zu frames captured",
-                                   label, dur, result_path, written);
-        goto done;
-    }
+    return 0;
+}
+
+/* The final messages: the error line, or the summary (unless --quiet) and
+ * a warning for every way the file falls short. */
+static int report(cap_session *s)
+{
+    int status = report_failure(s);
+    if (status) return status;
+    const options *o = s->opt;
+    size_t worst = 0;
+    uint64_t clipped = cap_meters_clipped(s->meters, &worst);
+    double dur = (double)s->written / s->rate;
     if (!o->quiet)
         fprintf(stderr, "backline-capture: %s: %zu frames (%.3f s) at %.0f Hz x %zu channels%s; "
                 "overruns %llu, ring overflows %llu frames\n",
-                o->out, written, dur, rate, channels, ending == END_SIGNAL ? ", stopped by signal" : "",
-                (unsigned long long)overruns, (unsigned long long)ring_overflows);
-    if (overruns)
+                o->out, s->written, dur, s->rate, s->channels,
+                s->ending == CAP_END_SIGNAL ? ", stopped by signal" : "", (unsigned long long)s->overruns,
+                (unsigned long long)s->ring_overflows);
+    if (s->overruns)
         tool_warn("the driver reported %llu input overruns: samples were lost before they reached us",
-                     (unsigned long long)overruns);
-    if (ring_overflows)
+                  (unsigned long long)s->overruns);
+    if (s->ring_overflows)
         tool_warn("%llu frames did not fit the ring buffer and are missing from the file (the disk was too slow)",
-                     (unsigned long long)ring_overflows);
+                  (unsigned long long)s->ring_overflows);
     if (clipped)
         tool_warn("%llu samples clipped (|x| >= 0.999 full scale), most in channel %zu",
-                     (unsigned long long)clipped, worst + 1);
-    if (!counts_stored)
+                  (unsigned long long)clipped, worst + 1);
+    if (!s->counts_stored)
         tool_warn("%s: the overrun and overflow counts could not be stored in the file", o->out);
+    return 0;
+}
 
-done:
-    if (writer) {
+/* ---- the session ------------------------------------------------------------------ */
+
+/* Release what the phases set up. */
+static int session_teardown(cap_session *s, int status)
+{
+    if (s->writer) {
         /* Failed before recording anything: leave no empty file behind. */
-        bl_writer_close(writer, why, sizeof why);
-        unlink(write_path);
+        char why[512];
+        bl_writer_close(s->writer, why, sizeof why);
+        unlink(s->write_path);
     }
-    if (hung) {
+    if (s->hung) {
         /* The host API's thread is stuck: tearing PortAudio down would
          * block too. The file is finalised; leave now. */
         fflush(stdout);
         fflush(stderr);
         _exit(status ? status : 1);
     }
-    if (stream) cap_quietly(do_close, stream);
-    cap_meters_destroy(meters);
-    bl_recording_destroy(meta);
-    free(gains);
-    if (ring_ok) cap_ring_free(&shared.ring);
-    bl_chanmap_destroy(map);
-    cap_pa_terminate();
+    if (s->stream) cap_quietly(do_close, s->stream);
+    cap_meters_destroy(s->meters);
+    bl_recording_destroy(s->meta);
+    free(s->gains);
+    if (s->ring_ready) cap_ring_free(&s->shared.ring);
+    bl_chanmap_destroy(s->map);
+    if (s->portaudio_ready) cap_pa_terminate();
     return status;
+}
+
+/* Everything from the gains to the last message; the first set-up phase
+ * that fails ends the session with its status. Once the stream has started,
+ * every ending finalises the file. */
+static int capture(cap_session *s)
+{
+    static int (*const set_up[])(cap_session *) = {
+        settle_gains, select_device, open_ring_and_stream, describe_recording,
+        open_file,    create_meters, start_recording,
+    };
+    for (size_t i = 0; i < sizeof set_up / sizeof set_up[0]; i++) {
+        int status = set_up[i](s);
+        if (status) return status;
+    }
+    run_until_ending(s);
+    stop_recording(s);
+    finalise_file(s);
+    return report(s);
+}
+
+static int record(const options *o)
+{
+    cap_session s;
+    memset(&s, 0, sizeof s);
+    s.opt = o;
+    /* First, so that a Ctrl-C while the device is being opened is not lost. */
+    catch_stop_signals();
+    int status = check_map(&s);
+    if (!status) status = start_portaudio(&s);
+    if (!status) status = o->list ? cap_list_devices() : capture(&s);
+    return session_teardown(&s, status);
 }
