@@ -1,11 +1,19 @@
 /* backline-capture: internal interfaces between its parts.
  *
- *   main.c     arguments, validation, the session from open to report
- *   devices.c  PortAudio start-up, --list, --device matching
- *   stream.c   the PortAudio callback (ring buffer producer) and its counters
- *   writer.c   the writer thread (ring consumer → bl_writer, meters)
- *   meters.c   envelopes, clipping and the live view on the terminal
- *   ring.h     the lock-free SPSC ring buffer
+ *   main.c       the command line: options, their validation, --help
+ *   session.c    the session's phases in order; set-up before the stream
+ *                starts (map, gains, device, ring and stream, file, meters)
+ *                and teardown
+ *   run.c        stop signals, the start, the watch until an ending, the
+ *                timed stop
+ *   finish.c     counts into the metadata, closing, FLAC transcode, the
+ *                final messages
+ *   devices.c    PortAudio start-up, --list, --device matching
+ *   stream.c     the PortAudio callback (ring buffer producer) and its counters
+ *   writer.c     the writer thread (ring consumer → bl_writer, meters)
+ *   meters.c     envelopes, clipping and the live view on the terminal
+ *   transcode.c  the temporary WAV of a FLAC capture copied into the FLAC
+ *   ring.h       the lock-free SPSC ring buffer
  *
  * Threads: the main thread owns the session and the terminal; PortAudio's
  * thread runs only cap_callback (copy + count, nothing else); the writer
@@ -24,6 +32,29 @@
 #include "backline/chanmap.h"
 #include "backline/recording.h"
 #include "ring.h"
+
+/* ---- main.c ------------------------------------------------------------- */
+
+/* The command line, validated. */
+typedef struct cap_options {
+    int list;
+    const char *device;
+    int channels;          /* 0 = default */
+    double rate;           /* 0 = device default */
+    double seconds;        /* 0 = until stopped */
+    const char *map_text;
+    const char *gain_text;
+    double full_scale;
+    int quiet;
+    int mains;             /* meters: 50, 60, 0 = off, -1 = auto */
+    const char *out;
+    bl_sample_format format;
+    int flac;
+} cap_options;
+
+/* Parse --gain "G" or "G1,G2,...": 1 or `channels` positive gains into
+ * `gains` (`channels` values). Prints the usage error itself; 0 or 2. */
+int cap_parse_gains(const char *text, size_t channels, double *gains);
 
 /* ---- devices.c ---------------------------------------------------------- */
 
@@ -102,6 +133,78 @@ int cap_writer_start(cap_writer_thread *t, cap_shared *shared, bl_writer *writer
 /* Wait for the thread after shared->producer_done was set: it drains what
  * is left in the ring (unless a write failed) and exits. */
 void cap_writer_join(cap_writer_thread *t);
+
+/* ---- session.c ---------------------------------------------------------- */
+
+/* How a recording ended: decides how the stream is stopped and which
+ * message closes the session. */
+enum cap_ending { CAP_END_NONE, CAP_END_DONE, CAP_END_SIGNAL, CAP_END_WRITE_ERROR, CAP_END_DEVICE };
+
+/* One capture from the first check to the last message, shared by its
+ * phases. Each phase leaves it in a state teardown (session.c) can undo,
+ * so whichever phase fails, what was set up is released. */
+typedef struct cap_session {
+    const cap_options *opt;
+    /* Settled before the stream opens. */
+    bl_chanmap *map;                   /* NULL without --map */
+    size_t channels;                   /* 0 until the map, --channels or the device gives it */
+    double *gains;                     /* `channels` values, 0 = unknown */
+    int portaudio_ready;               /* cap_pa_init succeeded: terminate at teardown */
+    char label[300];                   /* "NAME (HOST API)", made one clean line for the file */
+    double rate;                       /* Hz */
+    PaStreamParameters in;
+    /* Open resources; teardown releases those that are set. */
+    cap_shared shared;                 /* the ring and the callback's counters */
+    int ring_ready;
+    PaStream *stream;
+    bl_recording *meta;                /* the file's metadata; the FLAC copy takes it too */
+    bl_writer *writer;                 /* NULL once closed */
+    char write_path[4096];             /* the output, or "<out>.partial.wav" for FLAC */
+    cap_meters *meters;
+    int live;                          /* the live view is drawn on the terminal */
+    cap_writer_thread wt;
+    /* How it ended. */
+    enum cap_ending ending;
+    PaError stream_error;              /* < 0: the host API reported the failure */
+    int stalled;                       /* the stream stopped delivering */
+    int hung;                          /* the host API's thread did not stop (see cap_stop_recording) */
+    /* Finalised. */
+    uint64_t overruns, ring_overflows;
+    size_t written;                    /* frames in the file */
+    int counts_stored;                 /* the counts reached the file's metadata */
+    bl_status close_status;
+    char close_why[512];
+    int kept_partial;                  /* FLAC: no transcode; the frames stay in the temporary WAV */
+    char transcode_why[600];
+    char result_path[4200];            /* where the frames are, for the messages */
+} cap_session;
+
+/* Record as `o` asks (or list the devices): the whole session. Returns the
+ * exit status; does not return when the device hung (see cap_stop_recording). */
+int cap_record(const cap_options *o);
+
+/* ---- run.c -------------------------------------------------------------- */
+
+/* SIGINT/SIGTERM only set a flag the session checks; SIGXFSZ and SIGPIPE
+ * are ignored so a full disk is a write error. */
+void cap_catch_stop_signals(void);
+/* Start the stream and the writer thread, unless a stop signal came during
+ * set-up. Prints the error line itself; 0 or the exit status. */
+int cap_start_recording(cap_session *s);
+/* Watch the running session until it ends; sets s->ending (and
+ * s->stream_error, s->stalled), drawing the live view meanwhile. */
+void cap_run_until_ending(cap_session *s);
+/* Stop the stream, then join the writer thread once it drained the ring.
+ * Sets s->hung when the stream did not stop in time. */
+void cap_stop_recording(cap_session *s);
+
+/* ---- finish.c ----------------------------------------------------------- */
+
+/* Store the counts, close the file, transcode a FLAC; sets the finalised
+ * fields of `s`. */
+void cap_finalise_file(cap_session *s);
+/* Print the final messages. Returns the exit status. */
+int cap_report(cap_session *s);
 
 /* ---- transcode.c -------------------------------------------------------- */
 

@@ -1,0 +1,112 @@
+/* After the stop: the counts into the metadata, the file closed, a FLAC
+ * transcoded from its temporary WAV, and the session's final messages. */
+#include "capture.h"
+
+#include <string.h>
+
+#include "tool.h"
+
+/* The overrun and ring-overflow counts into the file (through the writer)
+ * and into `meta` (for the FLAC copy). 0 when one could not be stored. */
+static int store_counts(cap_session *s)
+{
+    char num[32];
+    int stored = 1;
+    snprintf(num, sizeof num, "%llu", (unsigned long long)s->overruns);
+    if (bl_writer_set_meta(s->writer, "overruns", num) != BL_OK) stored = 0;
+    if (bl_recording_set_meta(s->meta, "overruns", num) != BL_OK) stored = 0;
+    snprintf(num, sizeof num, "%llu", (unsigned long long)s->ring_overflows);
+    if (bl_writer_set_meta(s->writer, "ring_overflows", num) != BL_OK) stored = 0;
+    if (bl_recording_set_meta(s->meta, "ring_overflows", num) != BL_OK) stored = 0;
+    return stored;
+}
+
+/* Close the file with everything captured, whatever the ending. */
+void cap_finalise_file(cap_session *s)
+{
+    const cap_options *o = s->opt;
+    s->overruns = atomic_load(&s->shared.overruns);
+    s->ring_overflows = atomic_load(&s->shared.ring_overflows);
+    uint64_t frames_in = atomic_load(&s->shared.frames_in);
+    if (s->live) cap_meters_render(s->meters, stderr, (double)frames_in / s->rate, s->overruns, s->ring_overflows);
+    /* Frames lost because writing stopped are not ring overflows; they are
+     * reported by the write error itself. */
+    s->counts_stored = store_counts(s);
+    s->written = bl_writer_frames(s->writer);
+    s->close_status = bl_writer_close(s->writer, s->close_why, sizeof s->close_why);
+    s->writer = NULL;
+
+    /* FLAC: now that every count is known, copy the temporary WAV into the
+     * FLAC with the complete metadata (transcode.c says why). */
+    if (o->flac && s->close_status == BL_OK) {
+        s->counts_stored = 1;
+        size_t copied = 0;
+        if (cap_transcode(s->write_path, o->out, o->format, s->meta, &copied, s->transcode_why,
+                          sizeof s->transcode_why) != 0)
+            s->kept_partial = 1;
+    } else if (o->flac) {
+        s->kept_partial = 1;
+    }
+    /* Where the frames are, for the messages. */
+    if (s->kept_partial) snprintf(s->result_path, sizeof s->result_path, "%s", s->write_path);
+    else if (o->flac) snprintf(s->result_path, sizeof s->result_path, "%s", o->out);
+    else snprintf(s->result_path, sizeof s->result_path, "the file");
+}
+
+/* The one error line of a session that did not end as asked (its status),
+ * or 0 when it did. */
+static int report_failure(cap_session *s)
+{
+    double dur = (double)s->written / s->rate;
+    if (s->ending == CAP_END_WRITE_ERROR) {
+        /* libsndfile's reason ends in ".": drop it inside our sentence. */
+        char *why = s->wt.why;
+        size_t wl = strlen(why);
+        while (wl && (why[wl - 1] == '.' || why[wl - 1] == ' ')) why[--wl] = '\0';
+        return tool_error("%s; recording stopped, %s keeps the %zu frames (%.3f s) written before", why,
+                          s->result_path, s->written, dur);
+    }
+    if (s->close_status != BL_OK) return tool_error("%s", s->close_why);
+    if (s->kept_partial)
+        return tool_error("%s; the capture (%zu frames, %.3f s) is kept in %s", s->transcode_why, s->written, dur,
+                          s->write_path);
+    if (s->ending == CAP_END_DEVICE) {
+        if (s->stream_error < 0)
+            return tool_error("device %s failed after %.3f s: %s; %s keeps the %zu frames captured", s->label,
+                              dur, Pa_GetErrorText(s->stream_error), s->result_path, s->written);
+        return tool_error("device %s stopped delivering audio after %.3f s; %s keeps the %zu frames captured",
+                          s->label, dur, s->result_path, s->written);
+    }
+    return 0;
+}
+
+/* The final messages: the error line, or the summary (unless --quiet) and
+ * a warning for every way the file falls short. */
+int cap_report(cap_session *s)
+{
+    int status = report_failure(s);
+    if (status) return status;
+    const cap_options *o = s->opt;
+    size_t worst = 0;
+    uint64_t clipped = cap_meters_clipped(s->meters, &worst);
+    double dur = (double)s->written / s->rate;
+    if (!o->quiet)
+        fprintf(stderr, "backline-capture: %s: %zu frames (%.3f s) at %.0f Hz x %zu channels%s; "
+                "overruns %llu, ring overflows %llu frames\n",
+                o->out, s->written, dur, s->rate, s->channels,
+                s->ending == CAP_END_SIGNAL ? ", stopped by signal" : "", (unsigned long long)s->overruns,
+                (unsigned long long)s->ring_overflows);
+    if (s->overruns)
+        tool_warn("the driver reported %llu input overruns: samples were lost before they reached us",
+                  (unsigned long long)s->overruns);
+    if (s->ring_overflows)
+        tool_warn("%llu frames did not fit the ring buffer and are missing from the file (the disk was too slow)",
+                  (unsigned long long)s->ring_overflows);
+    if (clipped)
+        tool_warn("%llu samples clipped (|x| >= 0.999 full scale), most in channel %zu",
+                  (unsigned long long)clipped, worst + 1);
+    if (!s->counts_stored)
+        tool_warn("%s: the overrun and overflow counts could not be stored in the file", o->out);
+    return 0;
+}
+
