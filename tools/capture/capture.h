@@ -33,6 +33,10 @@
 #include "backline/recording.h"
 #include "ring.h"
 
+/* Frames per write and per meter block: ~20 ms at 48 kHz. Small enough
+ * for smooth meters, large enough that libsndfile writes efficiently. */
+#define CAP_BLOCK_FRAMES 1024
+
 /* ---- main.c ------------------------------------------------------------- */
 
 /* The command line, validated. */

@@ -7,18 +7,19 @@
 #include "tool.h"
 
 /* The overrun and ring-overflow counts into the file (through the writer)
- * and into `meta` (for the FLAC copy). 0 when one could not be stored. */
-static int store_counts(cap_session *s)
+ * and into `meta` (what the FLAC copy is made with). 0 when the file that
+ * is kept (the WAV, or the FLAC made from `meta`) will lack one. */
+static int store_counts(cap_session *s, int flac)
 {
     char num[32];
-    int stored = 1;
+    int in_writer = 1, in_meta = 1;
     snprintf(num, sizeof num, "%llu", (unsigned long long)s->overruns);
-    if (bl_writer_set_meta(s->writer, "overruns", num) != BL_OK) stored = 0;
-    if (bl_recording_set_meta(s->meta, "overruns", num) != BL_OK) stored = 0;
+    if (bl_writer_set_meta(s->writer, "overruns", num) != BL_OK) in_writer = 0;
+    if (bl_recording_set_meta(s->meta, "overruns", num) != BL_OK) in_meta = 0;
     snprintf(num, sizeof num, "%llu", (unsigned long long)s->ring_overflows);
-    if (bl_writer_set_meta(s->writer, "ring_overflows", num) != BL_OK) stored = 0;
-    if (bl_recording_set_meta(s->meta, "ring_overflows", num) != BL_OK) stored = 0;
-    return stored;
+    if (bl_writer_set_meta(s->writer, "ring_overflows", num) != BL_OK) in_writer = 0;
+    if (bl_recording_set_meta(s->meta, "ring_overflows", num) != BL_OK) in_meta = 0;
+    return flac ? in_meta : in_writer;
 }
 
 /* Close the file with everything captured, whatever the ending. */
@@ -31,7 +32,7 @@ void cap_finalise_file(cap_session *s)
     if (s->live) cap_meters_render(s->meters, stderr, (double)frames_in / s->rate, s->overruns, s->ring_overflows);
     /* Frames lost because writing stopped are not ring overflows; they are
      * reported by the write error itself. */
-    s->counts_stored = store_counts(s);
+    s->counts_stored = store_counts(s, o->flac);
     s->written = bl_writer_frames(s->writer);
     s->close_status = bl_writer_close(s->writer, s->close_why, sizeof s->close_why);
     s->writer = NULL;
@@ -39,7 +40,6 @@ void cap_finalise_file(cap_session *s)
     /* FLAC: now that every count is known, copy the temporary WAV into the
      * FLAC with the complete metadata (transcode.c says why). */
     if (o->flac && s->close_status == BL_OK) {
-        s->counts_stored = 1;
         size_t copied = 0;
         if (cap_transcode(s->write_path, o->out, o->format, s->meta, &copied, s->transcode_why,
                           sizeof s->transcode_why) != 0)

@@ -163,12 +163,8 @@ static int describe_recording(cap_session *s)
     if (bl_recording_create(s->channels, 0, s->rate, &s->meta) != BL_OK) return tool_error("out of memory");
     char software[64];
     snprintf(software, sizeof software, "backline-capture %s", bl_version());
-    if (s->map) {
-        char canon[1024];
-        if (bl_chanmap_format(s->map, canon, sizeof canon) != BL_OK ||
-            bl_recording_set_map(s->meta, canon, NULL, 0) != BL_OK)
-            return tool_error("--map: cannot store the channel map");
-    }
+    if (s->map && bl_recording_set_chanmap(s->meta, s->map, NULL, 0) != BL_OK)
+        return tool_error("--map: cannot store the channel map");
     for (size_t c = 0; c < s->channels; c++)
         if (s->gains[c] > 0) bl_recording_set_gain(s->meta, c, s->gains[c]);
     bl_recording_set_full_scale(s->meta, o->full_scale);
@@ -205,7 +201,7 @@ static int create_meters(cap_session *s)
 {
     const cap_options *o = s->opt;
     s->live = !o->quiet && isatty(STDERR_FILENO);
-    s->meters = cap_meters_create(s->channels, s->rate, s->map, s->gains, o->full_scale, s->live, o->mains, 1024);
+    s->meters = cap_meters_create(s->channels, s->rate, s->map, s->gains, o->full_scale, s->live, o->mains, CAP_BLOCK_FRAMES);
     if (!s->meters) return tool_error("out of memory");
     return 0;
 }

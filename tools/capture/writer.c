@@ -9,9 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Frames per write: ~20 ms at 48 kHz. Small enough for smooth meters,
- * large enough that libsndfile writes efficiently. */
-#define CAP_BLOCK_FRAMES 1024
 
 static void *writer_main(void *arg)
 {
