@@ -17,6 +17,7 @@
 
 #define BL_SRC_CONVERTER SRC_SINC_MEDIUM_QUALITY
 #define BL_SRC_CONVERTER_NAME "libsamplerate SRC_SINC_MEDIUM_QUALITY"
+#define BL_SRC_CONVERTER_SUMMARY "libsamplerate sinc, anti-aliased"
 
 struct bl_resampler {
     SRC_STATE *src;
@@ -186,6 +187,11 @@ static void edge_padding(double in_rate, double out_rate, size_t *pad, size_t *s
 const char *bl_resample_method(void)
 {
     return BL_SRC_CONVERTER_NAME;
+}
+
+const char *bl_resample_summary(void)
+{
+    return BL_SRC_CONVERTER_SUMMARY;
 }
 
 bl_status bl_resample_check(double in_rate_hz, double out_rate_hz)

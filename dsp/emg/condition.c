@@ -74,7 +74,7 @@ static bl_status notch_planar(const double *sos, size_t n_sections, float **ptrs
                               double rate, double mains_hz, size_t threads)
 {
     if (n == 0) return BL_OK;
-    size_t pad = bl_sos_decay_samples(sos, n_sections, 0.01);
+    size_t pad = bl_sos_decay_samples(sos, n_sections, BLI_NOTCH_RINGDOWN);
     if (pad > frames / 2) pad = frames / 2;
     size_t shift = pad ? period_shift(pad, frames, rate, mains_hz) : 0;
     if (shift == 0) return bli_filter_planar(sos, n_sections, ptrs, n, frames, threads); /* too short to extend */
@@ -201,8 +201,8 @@ static void report_init(bl_condition_report *rep, double in_rate, const bl_envel
 bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
                        bl_condition_report *report)
 {
+    if (out) *out = NULL;
     if (!in || !out) return BL_EINVAL;
-    *out = NULL;
     bl_status st = bli_condition_check(in, cfg, 0);
     if (st != BL_OK) return st;
     bl_condition_report rep;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "backline/resample.h"
+#include "emg_internal.h"
 
 static const char *notch_text(const bl_envelope_config *cfg, const bl_condition_report *rep, char *buf,
                               size_t len)
@@ -42,8 +43,8 @@ static void summary_lines(const bl_envelope_config *cfg, const bl_condition_repo
 {
     char buf[256];
     if (rep->resampled)
-        bl_doc_add_stringf(summary, "resampling", "%g Hz -> %g Hz (libsamplerate sinc, anti-aliased)",
-                           rep->input_rate_hz, rep->rate_hz);
+        bl_doc_add_stringf(summary, "resampling", "%g Hz -> %g Hz (%s)", rep->input_rate_hz, rep->rate_hz,
+                           bl_resample_summary());
     else
         bl_doc_add_stringf(summary, "analysis rate", "%g Hz (as recorded)", rep->rate_hz);
     bl_doc_add_stringf(summary, "band-pass", "%g-%g Hz, Butterworth order %d (SciPy N; %d poles), zero-phase (sosfiltfilt)",
@@ -75,8 +76,8 @@ static void parameters(const bl_envelope_config *cfg, const bl_condition_report 
     bl_doc_add_number(mains, "frequency_hz", rep->mains_hz);
     if (cfg->notch == BL_NOTCH_AUTO) bl_doc_add_number(mains, "prominence_db", round(rep->mains_prominence_db * 10) / 10);
     if (rep->mains_hz > 0)
-        bl_doc_add_string(mains, "edges", "applied before the band-pass, edges extended by whole mains periods until "
-                                          "the notches ring down to 1 %");
+        bl_doc_add_stringf(mains, "edges", "applied before the band-pass, edges extended by whole mains periods until "
+                           "the notches ring down to %g %%", 100.0 * BLI_NOTCH_RINGDOWN);
     bl_doc_add_number(mains, "notches", (double)rep->notch_sections);
     bl_doc_add_number(mains, "q", cfg->notch_q);
     bl_doc_add_string(mains, "description", notch_text(cfg, rep, buf, sizeof buf));

@@ -9,6 +9,10 @@
 #include "backline/filter.h"
 #include "backline/onset.h"
 
+/* The mains notches' edges are extended until they have rung down to this
+ * fraction of the start (condition.c does it, condition_describe.c says so). */
+#define BLI_NOTCH_RINGDOWN 0.01
+
 /* Largest cascade we design: band-pass order <= 8 (8 sections) or mains
  * notches to 450 Hz at 50 Hz (9 sections). */
 #define BLI_MAX_SECTIONS 32

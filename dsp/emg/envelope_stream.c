@@ -7,10 +7,13 @@
  * 60 Hz in them with the same detector conditioning uses, then runs them
  * through the chosen cascade and goes on. Every cascade it may choose and
  * the detector are made at create, so _process never allocates; the
- * output depends only on the samples, not on how they are split. */
+ * output depends only on the samples, not on how they are split. The one
+ * _process call that completes the probe does more work than the others:
+ * a detection per channel and the cascade over the whole probe. */
 #include "backline/envelope.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +60,7 @@ static bl_status make_bandpass(const bl_envelope_config *cfg, size_t channels, d
 static bl_status make_probe(bl_envelope_stream *s)
 {
     s->probe_frames = (size_t)ceil(BLI_MAINS_PROBE_S * s->rate_hz);
+    if (s->probe_frames > SIZE_MAX / sizeof(float) / s->channels) return BL_ENOMEM;
     s->probe = malloc(s->probe_frames * s->channels * sizeof *s->probe);
     s->probe_ch = malloc(s->probe_frames * sizeof *s->probe_ch);
     if (!s->probe || !s->probe_ch) return BL_ENOMEM;
@@ -71,6 +75,11 @@ bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channe
     if (!cfg || channels == 0) return BL_EINVAL;
     if (!(rate_hz >= BL_MIN_EMG_RATE_HZ)) return BL_ERATE;
     if ((int)cfg->notch < BL_NOTCH_AUTO || (int)cfg->notch > BL_NOTCH_60) return BL_EINVAL;
+    /* The settings every cascade shares are checked here, so that in auto
+     * mode a family is left out only because the rate cannot hold it. */
+    if (cfg->bandpass_order < 1 || cfg->bandpass_order > 8 || cfg->lowpass_order < 1 || cfg->lowpass_order > 8)
+        return BL_ERANGE;
+    if (cfg->notch != BL_NOTCH_OFF && !(cfg->notch_q > 0 && isfinite(cfg->notch_q))) return BL_ERANGE;
     bl_envelope_stream *s = calloc(1, sizeof *s);
     if (!s) return BL_ENOMEM;
     s->channels = channels;
@@ -94,9 +103,10 @@ bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channe
                             bl_sosfilt_latency(s->lowpass, 1.0, rate_hz);
     }
     /* A stream too slow for the detector cannot choose: no notch. */
-    if (st == BL_OK && s->automatic && make_probe(s) != BL_OK) {
-        if (!s->probe || !s->probe_ch) st = BL_ENOMEM;
-        else s->chosen = CASCADE_NONE;
+    if (st == BL_OK && s->automatic) {
+        bl_status made = make_probe(s);
+        if (made == BL_ERANGE || made == BL_ENODATA) s->chosen = CASCADE_NONE;
+        else st = made;
     }
     if (st != BL_OK) {
         bl_envelope_stream_destroy(s);

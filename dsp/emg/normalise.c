@@ -12,8 +12,7 @@
 struct bl_mvc {
     size_t channels;
     double window_s;
-    bl_chanmap *map;          /* the session's map, or NULL */
-    const char *unit;         /* the session's amplitude unit ("uV", "full scale") */
+    bl_recording *layout;     /* the session's description (no frames): map, unit */
     unsigned char *is_emg;    /* per channel */
     bl_mvc_reference *refs;   /* per channel */
     size_t trials;
@@ -50,16 +49,15 @@ bl_status bl_mvc_create(const bl_recording *layout, const bl_mvc_config *cfg, bl
     if (!m) return BL_ENOMEM;
     m->channels = channels;
     m->window_s = cfg->window_s;
-    /* The unit names are static strings of the recording layer. */
-    m->unit = bl_recording_unit(layout);
     m->is_emg = malloc(channels);
     m->refs = calloc(channels, sizeof *m->refs);
-    const bl_chanmap *map = bl_recording_chanmap(layout);
-    if (!m->is_emg || !m->refs || (map && bl_chanmap_copy(map, &m->map) != BL_OK)) {
+    if (!m->is_emg || !m->refs ||
+        bl_recording_create_like(layout, 0, bl_recording_rate(layout), &m->layout) != BL_OK) {
         bl_mvc_destroy(m);
         if (why && why_len) snprintf(why, why_len, "out of memory");
         return BL_ENOMEM;
     }
+    const bl_chanmap *map = bl_recording_chanmap(layout);
     for (size_t c = 0; c < channels; c++) m->is_emg[c] = bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX;
     *out = m;
     return BL_OK;
@@ -68,7 +66,7 @@ bl_status bl_mvc_create(const bl_recording *layout, const bl_mvc_config *cfg, bl
 void bl_mvc_destroy(bl_mvc *m)
 {
     if (!m) return;
-    bl_chanmap_destroy(m->map);
+    bl_recording_destroy(m->layout);
     free(m->is_emg);
     free(m->refs);
     free(m);
@@ -131,20 +129,15 @@ static bl_status check_layout(const bl_mvc *m, const bl_recording *rec, char *wh
         if (why && why_len) snprintf(why, why_len, "has %zu channels but the session has %zu", ch, m->channels);
         return BL_EMAP;
     }
-    const bl_chanmap *map = bl_recording_chanmap(rec);
-    if (map && m->map && !bl_chanmap_equal(map, m->map)) {
+    const bl_chanmap *map = bl_recording_chanmap(rec), *session = bl_recording_chanmap(m->layout);
+    if (map && session && !bl_chanmap_equal(map, session)) {
         if (why && why_len)
             snprintf(why, why_len, "has channel map %s but the session has %s", bl_chanmap_text(map),
-                     bl_chanmap_text(m->map));
+                     bl_chanmap_text(session));
         return BL_EMAP;
     }
-    if (strcmp(bl_recording_unit(rec), m->unit) != 0) {
-        if (why && why_len)
-            snprintf(why, why_len, "is in %s but the session is in %s (give both files the same amplifier gains)",
-                     bl_recording_unit(rec), m->unit);
-        return BL_EUNIT;
-    }
-    return BL_OK;
+    /* %MVC divides by the reference: both in one unit (the library's rule). */
+    return bl_recording_check_same_unit(rec, m->layout, why, why_len);
 }
 
 /* Per-channel largest moving averages of `rec` into peaks/centres; a
@@ -179,7 +172,7 @@ static bl_status fold(bl_mvc *m, const bl_recording *rec, int session, char *why
     double *centres = peaks + m->channels;
     st = recording_peaks(m, rec, session, peaks, centres);
     if (st == BL_ERANGE && why && why_len)
-        snprintf(why, why_len, "MVC trial of %.3f s is shorter than the %.3f s reference window",
+        snprintf(why, why_len, "lasts %.3f s, shorter than the %.3f s reference window",
                  bl_recording_duration(rec), m->window_s);
     if (st == BL_OK) {
         /* Everything computed: now commit, so a failure above changes nothing. */

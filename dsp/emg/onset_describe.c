@@ -71,9 +71,9 @@ static void parameters(const bl_onset_config *oc, bl_doc *o)
     }
     bl_doc_add_number(o, "min_on_s", oc->min_on_s);
     bl_doc_add_number(o, "min_off_s", oc->min_off_s);
-    bl_doc_add_string(o, "post_processing", "bursts separated by less than min_off_s merged, then bursts shorter "
-                                            "than min_on_s dropped, then edges refined");
     int refine = bli_onset_refines_edges(oc);
+    bl_doc_add_stringf(o, "post_processing", "bursts separated by less than min_off_s merged, then bursts shorter "
+                       "than min_on_s dropped%s", refine ? ", then edges refined" : "");
     bl_doc *r = bl_doc_add_object(o, "edge_refinement");
     bl_doc_add_bool(r, "enabled", refine);
     if (refine) {

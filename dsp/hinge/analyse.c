@@ -161,11 +161,14 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
         }
         st = bl_envelope_recording(mvc[t], &h->cfg.envelope, &tenv, NULL);
         if (st != BL_OK) {
-            bli_set_why(why, why_len, "mvc trial %zu: conditioning failed: %s", t + 1, bl_strerror(st));
+            bli_set_why(why, why_len, "mvc trial %zu: conditioning failed: %s (%.3f s at %g Hz)", t + 1,
+                        bl_strerror(st), bl_recording_duration(mvc[t]), bl_recording_rate(mvc[t]));
             break;
         }
         st = bl_mvc_add_trial(m, tenv, line, sizeof line);
-        if (st != BL_OK) bli_set_why(why, why_len, "mvc trial %zu %s", t + 1, line[0] ? line : bl_strerror(st));
+        /* The library's layout and unit reasons read on from the trial's name. */
+        if (st != BL_OK && line[0]) bli_set_why(why, why_len, "mvc trial %zu %s", t + 1, line);
+        else if (st != BL_OK) bli_set_why(why, why_len, "mvc trial %zu: %s", t + 1, bl_strerror(st));
         bl_recording_destroy(tenv);
     }
     if (st == BL_OK) {

@@ -87,18 +87,33 @@ static void segmentation(const bl_hinge *h, bl_doc *seg)
     bl_doc_add_number(seg, "min_used_weight", sg->min_used_weight);
 }
 
+/* "ES, EO, IO": the muscles bli_hinge_rep_onset treats as trunk. */
+static const char *trunk_codes(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int m = 0; m < BL_MUSCLE_COUNT && used < len; m++)
+        if (bl_muscle_group((bl_muscle)m) == BL_GROUP_TRUNK)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", bl_muscle_code((bl_muscle)m));
+    return buf;
+}
+
 /* What bli_hinge_rep_onset does (onsets.c). */
 static void onsets(const bl_hinge *h, bl_doc *on)
 {
     const bl_hinge_config *cfg = &h->cfg;
+    char trunk[64];
     bl_doc_add_stringf(on, "method", "limb muscles: where the %%MVC envelope rises through %g %% of the "
                        "repetition's own trough-to-peak range, after the trough that precedes it (searched from "
                        "the previous repetition's end, at most %g s before the start, to %g s into the "
-                       "repetition), so a cleaner electrode does not seem to fire first; trunk muscles (ES, EO, IO), "
+                       "repetition), so a cleaner electrode does not seem to fire first; trunk muscles (%s), "
                        "which carry ECG: the baseline threshold (Hodges & Bui 1996 style) on the %%MVC envelope",
-                       100.0 * cfg->onset_rise_fraction, BLI_ONSET_SEARCH_BEFORE_S, BLI_ONSET_SEARCH_INTO_S);
+                       100.0 * cfg->onset_rise_fraction, BLI_ONSET_SEARCH_BEFORE_S, BLI_ONSET_SEARCH_INTO_S,
+                       trunk_codes(trunk, sizeof trunk));
     bl_doc_add_number(on, "rise_fraction", cfg->onset_rise_fraction);
     bl_doc_add_number(on, "k_sd", cfg->onset.k);
+    if (cfg->onset.backtrack_k >= 0 && cfg->onset.backtrack_k < cfg->onset.k)
+        bl_doc_add_number(on, "edges_refined_to_k_sd", cfg->onset.backtrack_k);
     bl_doc_add_number(on, "baseline_window_s", cfg->onset.baseline_window_s);
     bl_doc_add_string(on, "baseline", "quietest window of the session, found automatically");
     bl_doc_add_string(on, "fallback", "each method falls back on the other when it finds no onset in the "

@@ -39,7 +39,7 @@ static double rep_onset(const bl_bursts *b, double prev_end, double start, doubl
     for (size_t i = 0; i < n; i++) {
         bl_burst u;
         if (bl_bursts_get_burst(b, i, &u) != BL_OK) break;
-        if (u.offset_s <= prev_end || u.offset_s <= start - 1.0) continue;
+        if (u.offset_s <= prev_end || u.offset_s <= start - BLI_ONSET_SEARCH_BEFORE_S) continue;
         if (u.onset_s >= end) break;
         if (u.onset_s < prev_end) return NAN;
         return u.onset_s - start;

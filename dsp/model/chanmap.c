@@ -175,6 +175,8 @@ bl_status bl_chanmap_select(const bl_chanmap *map, const size_t *index, size_t n
         *out = NULL;
     if (!map || !index || n == 0 || !out)
         return BL_EINVAL;
+    if (n > BL_CHANMAP_MAX_ENTRIES)
+        return BL_ERANGE; /* a map no file could give back */
     for (size_t k = 0; k < n; k++)
         if (index[k] >= map->count)
             return BL_ERANGE;

@@ -26,8 +26,11 @@ struct bl_reader {
     bl_recording *info; /* 0 frames: map, gains, full scale, keys, format */
 };
 
-/* The file opened once (a FIFO cannot be opened twice) and handed to
- * libsndfile, which leaves the descriptor to us: we close it. */
+/* The file opened once (a FIFO cannot be opened twice). libsndfile gets a
+ * duplicate of the descriptor and owns it: it closes it at sf_close, and
+ * on a failed open already (whatever close_desc says), so that copy is
+ * never closed here. We keep the original for the truncation check
+ * (pread) and close it ourselves. */
 static bl_status open_file(const char *path, SNDFILE **out, SF_INFO *info, int *fd_out, char *why,
                            size_t why_len)
 {
@@ -37,7 +40,13 @@ static bl_status open_file(const char *path, SNDFILE **out, SF_INFO *info, int *
         return BL_EIO;
     }
     memset(info, 0, sizeof *info);
-    SNDFILE *sf = sf_open_fd(fd, SFM_READ, info, SF_FALSE);
+    int sf_fd = dup(fd);
+    if (sf_fd < 0) {
+        bli_set_why(why, why_len, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+        return BL_EIO;
+    }
+    SNDFILE *sf = sf_open_fd(sf_fd, SFM_READ, info, SF_TRUE);
     if (!sf) {
         int err = sf_error(NULL);
         if (err == SF_ERR_UNRECOGNISED_FORMAT)
@@ -103,14 +112,13 @@ bl_status bl_reader_open(const char *path, bl_reader **out, char *why, size_t wh
     bli_clear_why(why, why_len);
     bl_reader *r = calloc(1, sizeof *r);
     if (r)
-        r->fd = -1;
+        r->fd = -1; /* not open: close must not close descriptor 0 */
     if (!r || !(r->path = bli_strdup(path))) {
         free(r);
         bli_set_why(why, why_len, "%s: out of memory", path);
         return BL_ENOMEM;
     }
     SF_INFO info;
-    r->fd = -1;
     bl_status st = open_file(path, &r->sf, &info, &r->fd, why, why_len);
     if (st == BL_OK)
         st = check_header(r, &info, r->fd, why, why_len);

@@ -160,8 +160,8 @@ bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size
         r->in_uv[k] = rec->in_uv[c];
     }
     r->full_scale_v = rec->full_scale_v;
-    if (rec->map)
-        st = bl_chanmap_select(rec->map, index, n, &r->map);
+    if (rec->map && (st = bl_chanmap_select(rec->map, index, n, &r->map)) == BL_EINVAL)
+        st = BL_ENOMEM; /* cannot happen: the arguments were checked */
     for (size_t i = 0; i < rec->meta_count && st == BL_OK; i++)
         st = bli_meta_store(r, rec->meta[i].key, rec->meta[i].value);
     if (st != BL_OK) {

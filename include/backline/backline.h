@@ -1,8 +1,8 @@
 /* backline: surface EMG of the posterior chain.
  *
  * This header holds what every module shares: status codes and the version.
- * Each module has its own header beside this one; backline_all.h includes
- * them all.
+ * Each module has its own header beside this one (ARCHITECTURE.md lists
+ * them by layer).
  *
  * Conventions (see STYLE.md): functions return bl_status (0 = BL_OK, errors
  * negative) and hand results back through out-parameters; handles are

@@ -2,7 +2,7 @@
  *
  * Text form: a comma-separated list of `SIDE.CODE` entries, e.g.
  * "L.ST,L.BF,L.GMAX,L.ES,L.EO,L.VL". SIDE is `L` or `R`, or omitted when the
- * source does not say ("ST"). CODE is one of the muscle codes of DESIGN.md or
+ * source does not say ("ST"). CODE is one of the muscle codes (bl_muscle_codes_list) or
  * `AUX` for a non-EMG channel. Parsing is case-sensitive and strict: an
  * unknown code is an error that names the entry and lists the valid codes.
  */
@@ -31,13 +31,15 @@ typedef enum bl_muscle {
  * structure's size. */
 #define BL_MUSCLE_MAX 64
 
-/* Anatomical group of a muscle (DESIGN.md, "Channels and muscles"). */
+/* Anatomical group of a muscle. */
 typedef enum bl_group {
     BL_GROUP_MEDIAL_HAMSTRING, BL_GROUP_LATERAL_HAMSTRING, BL_GROUP_GLUTE,
     BL_GROUP_QUAD, BL_GROUP_TRUNK, BL_GROUP_CALF, BL_GROUP_OTHER, BL_GROUP_NOT_EMG
 } bl_group;
 
-/* Default torque-chain assignment in a hinge (DESIGN.md); data, overridable
+/* Default torque-chain assignment in a hinge (the coaches' model: inner
+ * hamstrings with the external obliques internal, the outer hamstring with
+ * the lumbar erectors external); data, overridable
  * by callers that keep their own table. */
 typedef enum bl_chain { BL_CHAIN_NONE = 0, BL_CHAIN_INTERNAL, BL_CHAIN_EXTERNAL } bl_chain;
 
@@ -54,8 +56,9 @@ typedef struct bl_chanmap bl_chanmap;
 BL_API bl_status bl_chanmap_parse(const char *text, bl_chanmap **out, char *why, size_t why_len);
 /* An independent copy. BL_EINVAL (NULL), BL_ENOMEM; *out NULL on failure. */
 BL_API bl_status bl_chanmap_copy(const bl_chanmap *map, bl_chanmap **out);
-/* The entries index[0..n) of `map`, in that order. BL_EINVAL (NULL, n 0),
- * BL_ERANGE (an index past the end), BL_ENOMEM; *out NULL on failure. */
+/* The entries index[0..n) of `map`, in that order (an entry may repeat).
+ * BL_EINVAL (NULL, n 0), BL_ERANGE (an index past the end, or n over
+ * BL_CHANMAP_MAX_ENTRIES), BL_ENOMEM; *out NULL on failure. */
 BL_API bl_status bl_chanmap_select(const bl_chanmap *map, const size_t *index, size_t n, bl_chanmap **out);
 /* NULL: no-op. */
 BL_API void bl_chanmap_destroy(bl_chanmap *map);

@@ -1,6 +1,6 @@
 /* Conditioning and envelopes.
  *
- * The standard pipeline (DESIGN.md defaults, SENIAM/ISEK practice):
+ * The standard pipeline (SENIAM/ISEK practice):
  *   resample to the analysis rate (2 kHz) → band-pass 20–450 Hz, 4th-order
  *   Butterworth → mains notch at 50/60 Hz and harmonics (detected or given)
  *   → full-wave rectification → 6 Hz 4th-order Butterworth low-pass.
@@ -111,10 +111,14 @@ BL_API bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_confi
  * cascade and continues. The output does not depend on how the input is
  * split into blocks.
  * create: BL_EINVAL (NULL, zero channels, a bad notch mode), BL_ERATE
- * (rate below BL_MIN_EMG_RATE_HZ), BL_ERANGE (a band or low-pass that does
- * not fit the rate), BL_ENOMEM; plans and scratch are made here.
+ * (rate below BL_MIN_EMG_RATE_HZ), BL_ERANGE (orders outside 1..8, a notch
+ * Q not positive, a band or low-pass that does not fit the rate; in auto
+ * mode a mains family the rate cannot notch is simply not offered),
+ * BL_ENOMEM; plans and scratch are made here.
  * process: `in` and `out` hold frames × channels interleaved floats;
- * in == out allowed. No allocation, no locks. BL_EINVAL for NULL.
+ * in == out allowed. No allocation, no locks. BL_EINVAL for NULL. The
+ * call that completes the automatic probe also detects (one Welch
+ * spectrum per channel) and filters the held second: budget for it.
  * reset: as new (automatic streams detect again). destroy(NULL): no-op. */
 typedef struct bl_envelope_stream bl_envelope_stream;
 BL_API bl_status bl_envelope_stream_create(const bl_envelope_config *cfg, size_t channels, double rate_hz,

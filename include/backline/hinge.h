@@ -1,5 +1,5 @@
 /* Hip-hinge analysis: repetitions, per-repetition muscle metrics and the
- * torque-chain verdict (DESIGN.md, "Channels and muscles").
+ * torque-chain verdict (chains as in chanmap.h).
  *
  * Two layers:
  *

@@ -1,6 +1,6 @@
 /* Amplitude normalisation to %MVC.
  *
- * DESIGN.md: the reference of a channel is the largest moving average of its
+ * The reference of a channel is the largest moving average of its
  * linear envelope over window_s seconds (500 ms) across ALL the maximal
  * voluntary contraction (MVC) trials given: one value per channel across
  * trials, not one per trial. Without MVC trials a channel falls back to the
@@ -12,9 +12,11 @@
  * made with the same conditioning as the session. MVC trials must share the
  * session's channel layout: the same number of channels and, when both carry
  * a channel map, the same map (otherwise BL_EMAP), and its unit (µV or full
- * scale; otherwise BL_EUNIT: a ratio of two units is no %MVC). A `why` for
- * these reads as the rest of a sentence about the recording ("has channel
- * map L.ST,L.BF but the session has L.BF,L.ST"). Trials may have different
+ * scale; otherwise BL_EUNIT: a ratio of two units is no %MVC). The `why`
+ * of bl_mvc_add_trial and bl_mvc_add_session_peak reads as the rest of a
+ * sentence about the recording, after the caller's name for it ("has
+ * channel map L.ST,L.BF but the session has L.BF,L.ST", "lasts 0.400 s,
+ * shorter than the 0.500 s reference window"). Trials may have different
  * rates and lengths (the window is in seconds). Channels whose map code is
  * AUX are not EMG: they get no reference and bl_mvc_apply leaves them as
  * they are.

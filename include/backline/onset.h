@@ -93,9 +93,9 @@ BL_API void bl_onset_config_default_method(bl_onset_config *cfg, bl_onset_method
 typedef enum bl_onset_input { BL_ONSET_ON_ENVELOPE = 0, BL_ONSET_ON_CONDITIONED } bl_onset_input;
 BL_API bl_onset_input bl_onset_method_input(bl_onset_method m);
 /* Make a conditioned recording the input `m` thresholds, in place: the
- * linear envelope for BASELINE (bl_linear_envelope, its errors; the
- * recording is unchanged on failure), nothing for the others. BL_EINVAL
- * for NULL or an unknown method. */
+ * linear envelope for BASELINE (bl_linear_envelope: its errors, and its
+ * state after them), nothing for the others. BL_EINVAL for NULL or an
+ * unknown method. */
 BL_API bl_status bl_onset_prepare(bl_recording *conditioned, const bl_envelope_config *cfg, bl_onset_method m);
 /* Unit of thresholds, baselines and peaks of method `m` on a recording in
  * `amplitude_unit` (bl_recording_unit: "uV" or "full scale"): "uV" or

@@ -54,8 +54,10 @@ BL_API bl_status bl_recording_create(size_t channels, size_t frames, double rate
  * filtered, envelopes). */
 BL_API bl_status bl_recording_create_like(const bl_recording *like, size_t frames, double rate_hz, bl_recording **out);
 /* A copy of the channels listed in index[n] (in that order) with their map
- * entries, gains, units, the full scale and metadata keys. BL_ERANGE for an
- * index out of range, BL_EMAP when the stored map does not parse. */
+ * entries, gains, units, the full scale and metadata keys. BL_EINVAL (NULL,
+ * n 0), BL_ERANGE (an index out of range, or more than
+ * BL_CHANMAP_MAX_ENTRIES channels with a map), BL_ENOMEM; *out NULL on
+ * failure. */
 BL_API bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size_t n, bl_recording **out);
 /* Exchange everything two recordings hold (samples, rate, map, gains,
  * metadata): how an in-place operation adopts a resampled copy. */
@@ -70,9 +72,11 @@ BL_API bl_status bl_recording_resample(const bl_recording *in, double out_rate_h
  * permission), BL_EFORMAT (not audio, undecodable, truncated, zero frames).
  * Integer samples map to [-1, 1); float files keep their values (beyond
  * ±1 too). Truncation is an error, not a partial load: a WAV whose data
- * chunk declares more bytes than the file holds, or any file that decodes
- * to fewer frames than its header declares, gives BL_EFORMAT with both
- * counts in `why`. A stream of unknown length (a FLAC whose writer was cut
+ * chunk declares more bytes than the file holds, or a file that decodes to
+ * fewer frames than libsndfile says its header declares, gives BL_EFORMAT
+ * with both counts in `why`. (libsndfile derives AIFF and W64 lengths from
+ * the file size, so a cut AIFF or W64 loads what it holds, unnoticed: use
+ * WAV or FLAC for captures.) A stream of unknown length (a FLAC whose writer was cut
  * short by a full disk or a crash) loads what decodes; when decoding then
  * stopped on an error the meta key truncated=1 is set (report it). The
  * Backyard Brains WAVs, whose RIFF size is 4 bytes too large, load: only
@@ -216,7 +220,8 @@ BL_API bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
  * [-1, 1), float files keep their values) into `interleaved`;
  * *frames_read is 0 at the end. BL_EFORMAT when the file ends before the
  * length its header declares or fails to decode (both counts in `why`),
- * after which reads return 0 frames. No allocation.
+ * after which reads return 0 frames. No allocation, except storing
+ * truncated=1 at the end of a cut stream (BL_ENOMEM when that fails).
  * close: NULL is a no-op. */
 typedef struct bl_reader bl_reader;
 BL_API bl_status bl_reader_open(const char *path, bl_reader **out, char *why, size_t why_len);

@@ -15,8 +15,11 @@ extern "C" {
 
 typedef struct bl_resampler bl_resampler;
 
-/* Streaming resampler over interleaved blocks. BL_ERANGE when the ratio
- * out_rate/in_rate is outside [1/256, 256]. */
+/* Streaming resampler over interleaved blocks. create: BL_EINVAL (NULL
+ * out, 0 or more than 1024 channels), BL_ERANGE (a rate not positive and
+ * finite, or out/in outside [1/256, 256]), BL_ENOMEM; *out NULL on
+ * failure. reset: as new; reset and destroy of NULL are no-ops. One object
+ * is used by one thread at a time. */
 BL_API bl_status bl_resampler_create(size_t channels, double in_rate_hz, double out_rate_hz,
                                      bl_resampler **out);
 /* Reads up to `in_frames` interleaved frames from `in` and writes up to
@@ -25,7 +28,10 @@ BL_API bl_status bl_resampler_create(size_t channels, double in_rate_hz, double 
  * least bl_resampler_max_output(r, in_frames) all input is consumed;
  * when the output fills first the call returns BL_ERANGE with *in_used
  * below in_frames: call again with in + *in_used (the converter keeps its
- * state, nothing is lost). `end_of_input` flushes the filter tail.
+ * state, nothing is lost). `end_of_input` flushes the filter tail; when
+ * the output fills while flushing the call returns BL_OK with
+ * *out_frames == out_capacity: call again (end_of_input still set) until
+ * it returns fewer.
  * Errors: BL_EINVAL (NULL r, out or out_frames; NULL in with frames; the
  * converter failed), BL_ERANGE (output full, or a count beyond LONG_MAX).
  * No allocation. */
@@ -39,8 +45,11 @@ BL_API double bl_resampler_latency(const bl_resampler *r);
 BL_API void bl_resampler_reset(bl_resampler *r);
 BL_API void bl_resampler_destroy(bl_resampler *r);
 
-/* The converter, for reports: "libsamplerate SRC_SINC_MEDIUM_QUALITY". */
+/* The converter, for reports: its name ("libsamplerate
+ * SRC_SINC_MEDIUM_QUALITY") and a few words on it ("libsamplerate sinc,
+ * anti-aliased"). */
 BL_API const char *bl_resample_method(void);
+BL_API const char *bl_resample_summary(void);
 
 /* BL_OK when in_rate_hz → out_rate_hz is a ratio the resampler takes
  * (both rates finite and positive, out/in within [1/256, 256]), else

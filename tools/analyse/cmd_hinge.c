@@ -150,7 +150,11 @@ int cmd_hinge(int argc, char **argv)
     char why[512] = "";
     bl_status st = bl_hinge_analyse(rec, (const bl_recording *const *)mvc, n_mvc, &cfg, &h, why, sizeof why);
     if (st != BL_OK) {
-        if (st == BL_ERATE || st == BL_ERANGE || st == BL_ENONFINITE || (st == BL_ENODATA && !strncmp(why, "cond", 4)))
+        /* The session's own conditioning failures get the detailed line; a
+         * trial's ("mvc trial N ...") are the library's. */
+        int session = strncmp(why, "mvc trial", 9) != 0;
+        if (session && (st == BL_ERATE || st == BL_ERANGE || st == BL_ENONFINITE ||
+                        (st == BL_ENODATA && !strncmp(why, "cond", 4))))
             rc = tool_conditioning_error(path, rec, &cfg.envelope, st);
         else
             rc = (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));

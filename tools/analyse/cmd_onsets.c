@@ -248,9 +248,15 @@ static int report_parameters(cJSON *root, const bl_envelope_config *cfg, const b
     }
     cJSON *params = tool_doc_json(cond_params);
     cJSON_AddItemToObject(params, "onsets", tool_doc_json(onset_params));
-    cJSON_AddStringToObject(params, "analysis_rate_rule",
-                            kept_rate ? "recorded rate (below the 2000 Hz default; never upsampled without --rate)"
-                                      : "--rate or the 2000 Hz default");
+    bl_envelope_config def;
+    bl_envelope_config_default(&def);
+    char rule[128];
+    if (kept_rate)
+        snprintf(rule, sizeof rule, "recorded rate (below the %g Hz default; never upsampled without --rate)",
+                 def.rate_hz);
+    else
+        snprintf(rule, sizeof rule, "--rate or the %g Hz default", def.rate_hz);
+    cJSON_AddStringToObject(params, "analysis_rate_rule", rule);
     cJSON_AddItemToObject(root, "parameters", params);
     printf("parameters:\n");
     tool_print_summary(stdout, "  ", cond_lines);

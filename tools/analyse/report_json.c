@@ -185,12 +185,15 @@ cJSON *hinge_report_json(const hinge_report *r)
     cJSON_AddStringToObject(doc, "tool", "backline-analyse hinge");
     cJSON_AddStringToObject(doc, "version", bl_version());
     cJSON_AddStringToObject(doc, "session", r->session_path);
-    bl_condition_report crep;
-    bl_hinge_get_condition_report(h, &crep);
     cJSON_AddItemToObject(doc, "channels", channels_json(r));
     cJSON_AddItemToObject(doc, "reps", reps_json(h));
     cJSON_AddItemToObject(doc, "summary", summary_json(h));
-    cJSON_AddItemToObject(doc, "parameters", parameters_json(r));
+    cJSON *params = parameters_json(r);
+    if (!params) { /* a report without its methods is no report */
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    cJSON_AddItemToObject(doc, "parameters", params);
     cJSON *w = cJSON_AddArrayToObject(doc, "warnings");
     for (size_t i = 0; i < bl_hinge_warnings(h); i++)
         cJSON_AddItemToArray(w, cJSON_CreateString(bl_hinge_warning(h, i)));
