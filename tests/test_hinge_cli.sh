@@ -10,8 +10,8 @@ set -uo pipefail
 synth="$BL_TOOLS/backline-synth"
 tool="$BL_TOOLS/backline-analyse"
 py=${BL_PYTHON:-/usr/bin/python3}
-[ -x "$tool" ] || { echo "SKIPPED: $tool not built" >&2; exit 77; }
-[ -x "$synth" ] || { echo "SKIPPED: $synth not built" >&2; exit 77; }
+. "$(dirname "$0")/support/paths.sh"
+require_tool "$tool" "$synth"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
@@ -145,8 +145,8 @@ expect_error "at least 1 s" hinge "$tmp/short.wav" --map ST,BF --json "$tmp/x.js
 expect_error "channel|map" hinge "$s" --json "$tmp/x.json" --mvc "$tmp/four/mvc_ST.wav"
 
 echo "== a real recording through the CLI (UCI knee flexion, 1000 Hz) =="
-real="${BL_REAL_DATA:-}/uci-lower-limb/1Npie.wav"
-if [ -f "$real" ]; then
+real="$BL_REAL_DATA/uci-lower-limb/1Npie.wav"
+if real_present "$real"; then
   if "$tool" hinge "$real" --map RF,BF,VM,ST,AUX --rate 1000 --bandpass 20:450 --json "$tmp/real.json" \
       --csv "$tmp/real.csv" --html "$tmp/real.html" > "$tmp/real.out" 2> "$tmp/real.err"; then
     "$py" - "$tmp/real.json" <<'PY' || fail "UCI 1Npie: repetitions or hamstring dominance"
@@ -161,17 +161,17 @@ PY
   else
     fail "hinge on $real failed"; cat "$tmp/real.err" >&2
   fi
-else
-  echo "SKIPPED PART: real recording $real absent" >&2
 fi
 
 echo "== committed fixtures/synth =="
-fx="${BL_FIXTURES:-}/synth"
-if [ -d "$fx" ] && ls "$fx"/*/truth.json > /dev/null 2>&1; then
-  for t in "$fx"/*/truth.json; do
+fx="$BL_FIXTURES/synth"
+require_fixture "$fx"
+hinge_sets=0
+for t in "$fx"/*/truth.json; do
     dd=$(dirname "$t")
-    [ -f "$dd/session.wav" ] || continue
+    require_fixture "$t" "$dd/session.wav"
     "$py" -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("scenario") == "hinge" else 1)' "$t" || continue
+    hinge_sets=$((hinge_sets + 1))
     mapfile -t m < <(mvc_args "$dd")
     [ -e "${m[1]:-}" ] || m=()
     out="$tmp/fixture_$(basename "$dd").json"
@@ -180,10 +180,9 @@ if [ -d "$fx" ] && ls "$fx"/*/truth.json > /dev/null 2>&1; then
     else
       fail "fixture $dd: analyse failed"; cat "$tmp/fx.err" >&2
     fi
-  done
-else
-  echo "SKIPPED PART: no committed hinge fixtures under $fx yet" >&2
-fi
+done
+# fixtures/synth is committed with its hinge sets (make_fixtures.sh).
+[ "$hinge_sets" -gt 0 ] || fail "no hinge sets among the committed fixtures under $fx"
 
 if [ $failures -ne 0 ]; then echo "test_hinge_cli: $failures failure(s)" >&2; exit 1; fi
 echo "test_hinge_cli: all checks passed"

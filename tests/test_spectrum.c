@@ -246,10 +246,9 @@ static float *load_wav(const char *path, size_t *n, double *rate)
 
 static void test_real(void)
 {
-    const char *dir = test_real_data();
     char path[1024];
-    snprintf(path, sizeof path, "%s/backyardbrains/202_Hz_testtone_NOT_EMG.wav", dir);
-    test_require_file(path);
+    test_real_file(path, sizeof path, "backyardbrains/202_Hz_testtone_NOT_EMG.wav");
+    const char *dir = test_real_data();
     size_t n;
     double fs;
     float *x = load_wav(path, &n, &fs);

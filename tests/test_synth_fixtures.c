@@ -733,9 +733,11 @@ int main(int argc, char **argv)
         const char *fx = test_fixtures();
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/synth", fx);
+        test_require_fixture(dir);
         DIR *d = opendir(dir);
+        CHECK_MSG(d != NULL, "cannot list %s", dir);
         if (!d)
-            test_skip("fixtures/synth is missing (run fixtures/synth/make_fixtures.sh)");
+            return test_finish("test_synth_fixtures");
         char *names[256];
         size_t n = 0;
         struct dirent *e;
@@ -750,15 +752,19 @@ int main(int argc, char **argv)
             }
         }
         closedir(d);
-        if (n < 7)
-            test_skip("fixtures/synth holds fewer than the 7 committed sets (run make_fixtures.sh)");
+        if (n < 7) {
+            char msg[4400];
+            snprintf(msg, sizeof msg, "committed fixtures missing: %s holds %zu of the 7 sets "
+                     "(restore them with git checkout, or run fixtures/synth/make_fixtures.sh)", dir, n);
+            test_fail(msg);
+        }
         qsort(names, n, sizeof *names, cmp_str);
         for (size_t i = 0; i < n; i++) {
             check_set(names[i]);
             free(names[i]);
         }
-        snprintf(dir, sizeof dir, "%s/demo/truth.json", fx);
-        test_require_file(dir);
+        test_fixture(dir, sizeof dir, "demo/truth.json");
+        test_fixture(dir, sizeof dir, "demo/session.wav");
         snprintf(dir, sizeof dir, "%s/demo", fx);
         check_set(dir);
     }
