@@ -5,7 +5,8 @@
  *   test_synth_fixtures DIR...     the given sets (test_synth_tool.sh uses it on
  *                                  freshly generated seeds)
  *
- * Nothing here uses the library's filters, envelopes or spectra: files are
+ * Nothing here uses the library's filters, envelopes or spectra (the plain
+ * analysis is support/plain.c): files are
  * read with libsndfile directly, the band-pass is an FFT brick wall
  * (20–450 Hz, ±1 Hz around every multiple of 50 and 60 Hz removed), the
  * envelope is the rectified signal under a centred 100 ms moving average,
@@ -33,9 +34,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <dirent.h>
-#include <fftw3.h>
 #include <math.h>
-#include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,25 +42,11 @@
 
 #include "backline/recording.h"
 #include "check.h"
+#include "plain.h"
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
+#define MAXCH TEST_SIG_MAXCH
 
-#define MAXCH 32
-
-typedef struct sig {
-    size_t nch, n;
-    double rate;
-    float *x[MAXCH];   /* µV (EMG) */
-} sig;
-
-static void sig_free(sig *s)
-{
-    for (size_t c = 0; c < s->nch; c++)
-        free(s->x[c]);
-    memset(s, 0, sizeof *s);
-}
+typedef test_sig sig; /* µV (EMG) after read_wav */
 
 static cJSON *load_json(const char *path)
 {
@@ -87,160 +72,15 @@ static double jarr(const cJSON *o, const char *key, size_t i)
 /* Read with libsndfile, convert to µV with the truth's gains. */
 static int read_wav(const char *path, const cJSON *truth, sig *out)
 {
-    SF_INFO info;
-    memset(&info, 0, sizeof info);
-    SNDFILE *f = sf_open(path, SFM_READ, &info);
-    if (!f) {
-        fprintf(stderr, "%s: libsndfile cannot open it: %s\n", path, sf_strerror(NULL));
-        return -1;
-    }
-    memset(out, 0, sizeof *out);
-    out->nch = (size_t)info.channels;
-    out->n = (size_t)info.frames;
-    out->rate = info.samplerate;
-    if (out->nch > MAXCH) {
-        sf_close(f);
-        return -1;
-    }
-    float *inter = malloc(out->n * out->nch * sizeof *inter);
-    sf_count_t got = sf_readf_float(f, inter, (sf_count_t)out->n);
-    sf_close(f);
-    if (got != (sf_count_t)out->n) {
-        free(inter);
-        fprintf(stderr, "%s: short read\n", path);
-        return -1;
-    }
-    double fs = jnum(truth, "full_scale_v");
-    for (size_t c = 0; c < out->nch; c++) {
+    double fs = jnum(truth, "full_scale_v"), k[MAXCH];
+    for (size_t c = 0; c < MAXCH; c++) {
         double g = jarr(truth, "gain", c);
-        double k = isfinite(g) ? fs / g * 1e6 : 1.0;
-        out->x[c] = malloc(out->n * sizeof(float));
-        for (size_t i = 0; i < out->n; i++)
-            out->x[c][i] = (float)(inter[i * out->nch + c] * k);
+        k[c] = isfinite(g) ? fs / g * 1e6 : 1.0;
     }
-    free(inter);
-    return 0;
+    return test_wav_read(path, k, out);
 }
 
-/* FFT brick-wall band-pass [lo, hi] Hz with mains bins removed, in place. */
-static void band(float *x, size_t n, double rate, double lo, double hi)
-{
-    double *buf = fftw_malloc(n * sizeof *buf);
-    fftw_complex *spec = fftw_malloc((n / 2 + 1) * sizeof *spec);
-    fftw_plan fwd = fftw_plan_dft_r2c_1d((int)n, buf, spec, FFTW_ESTIMATE);
-    fftw_plan inv = fftw_plan_dft_c2r_1d((int)n, spec, buf, FFTW_ESTIMATE);
-    for (size_t i = 0; i < n; i++)
-        buf[i] = x[i];
-    fftw_execute(fwd);
-    for (size_t k = 0; k <= n / 2; k++) {
-        double f = (double)k * rate / (double)n;
-        int keep = f >= lo && f <= hi;
-        for (int h = 1; keep && h <= 9; h++)
-            if (fabs(f - 50.0 * h) <= 1.0 || fabs(f - 60.0 * h) <= 1.0)
-                keep = 0;
-        if (!keep)
-            spec[k][0] = spec[k][1] = 0.0;
-    }
-    fftw_execute(inv);
-    for (size_t i = 0; i < n; i++)
-        x[i] = (float)(buf[i] / (double)n);
-    fftw_destroy_plan(fwd);
-    fftw_destroy_plan(inv);
-    fftw_free(buf);
-    fftw_free(spec);
-}
-
-static void bandpass(float *x, size_t n, double rate) { band(x, n, rate, 20.0, 450.0); }
-
-/* Centred moving average over w samples (edges: what is available). */
-static void moving_mean(const float *x, size_t n, size_t w, float *out)
-{
-    size_t half = w / 2;
-    double acc = 0;
-    size_t lo = 0, hi = 0; /* window [lo, hi) */
-    for (size_t i = 0; i < n; i++) {
-        size_t want_lo = i > half ? i - half : 0, want_hi = i + half + 1 < n ? i + half + 1 : n;
-        while (hi < want_hi)
-            acc += x[hi++];
-        while (lo < want_lo)
-            acc -= x[lo++];
-        out[i] = (float)(acc / (double)(hi - lo));
-    }
-}
-
-static float *envelope(const float *x, size_t n, double rate)
-{
-    float *r = malloc(n * sizeof *r), *e = malloc(n * sizeof *e);
-    for (size_t i = 0; i < n; i++)
-        r[i] = fabsf(x[i]);
-    moving_mean(r, n, (size_t)(0.1 * rate) | 1, e);
-    free(r);
-    return e;
-}
-
-static double mean_between(const float *e, size_t n, double rate, double t0, double t1)
-{
-    long long i0 = (long long)(t0 * rate), i1 = (long long)(t1 * rate);
-    if (i0 < 0)
-        i0 = 0;
-    if (i1 > (long long)n)
-        i1 = (long long)n;
-    if (i1 <= i0)
-        return NAN;
-    double acc = 0;
-    for (long long i = i0; i < i1; i++)
-        acc += e[i];
-    return acc / (double)(i1 - i0);
-}
-
-static double welch_median(const float *x, size_t n, double rate)
-{
-    size_t seg = 128;
-    while ((double)seg < 0.25 * rate)
-        seg *= 2;
-    if (n < seg)
-        return NAN;
-    double *in = fftw_malloc(seg * sizeof *in);
-    fftw_complex *sp = fftw_malloc((seg / 2 + 1) * sizeof *sp);
-    fftw_plan p = fftw_plan_dft_r2c_1d((int)seg, in, sp, FFTW_ESTIMATE);
-    double *acc = calloc(seg / 2 + 1, sizeof *acc);
-    for (size_t s = 0; s + seg <= n; s += seg / 2) {
-        double m = 0;
-        for (size_t i = 0; i < seg; i++)
-            m += x[s + i];
-        m /= (double)seg;
-        for (size_t i = 0; i < seg; i++)
-            in[i] = (x[s + i] - m) * (0.5 - 0.5 * cos(2 * M_PI * (double)i / (double)seg));
-        fftw_execute(p);
-        for (size_t k = 0; k <= seg / 2; k++)
-            acc[k] += sp[k][0] * sp[k][0] + sp[k][1] * sp[k][1];
-    }
-    double df = rate / (double)seg, total = 0, run = 0, med = NAN;
-    /* The muscle's median: mains lines (±2 Hz around multiples of 50 and
-     * 60 Hz) are not part of it. */
-    for (size_t k = 0; k <= seg / 2; k++) {
-        double f = (double)k * df;
-        for (int h = 1; h <= 9; h++)
-            if (fabs(f - 50.0 * h) <= 2.0 || fabs(f - 60.0 * h) <= 2.0)
-                acc[k] = 0.0;
-    }
-    for (size_t k = 0; k <= seg / 2; k++)
-        if ((double)k * df >= 20 && (double)k * df <= 450)
-            total += acc[k];
-    for (size_t k = 0; k <= seg / 2; k++)
-        if ((double)k * df >= 20 && (double)k * df <= 450) {
-            run += acc[k];
-            if (run >= 0.5 * total) {
-                med = (double)k * df;
-                break;
-            }
-        }
-    free(acc);
-    fftw_destroy_plan(p);
-    fftw_free(in);
-    fftw_free(sp);
-    return med;
-}
+static void bandpass(float *x, size_t n, double rate) { test_plain_band(x, n, rate, 20.0, 450.0); }
 
 static int str_eq(const cJSON *a, const char *b)
 {
@@ -278,7 +118,7 @@ static const char *chan_name(const fixture_set *fs, size_t c)
 /* Mean envelope of channel c between t0 and t1 seconds. */
 static double env_mean(const fixture_set *fs, size_t c, double t0, double t1)
 {
-    return mean_between(fs->env[c], fs->s.n, fs->s.rate, t0, t1);
+    return test_mean_between(fs->env[c], fs->s.n, fs->s.rate, t0, t1);
 }
 
 /* The truth and the session: both must be there and agree; the file must
@@ -352,7 +192,7 @@ static void close_set(fixture_set *fs)
 {
     for (size_t c = 0; c < fs->nch; c++)
         free(fs->env[c]);
-    sig_free(&fs->s);
+    test_sig_free(&fs->s);
     cJSON_Delete(fs->truth);
 }
 
@@ -379,7 +219,7 @@ static void check_motion(const fixture_set *fs)
             continue;
         float *lf = malloc(n * sizeof *lf);
         memcpy(lf, fs->s.x[c], n * sizeof *lf);
-        band(lf, n, fs->s.rate, 0.5, 10.0);
+        test_plain_band(lf, n, fs->s.rate, 0.5, 10.0);
         for (size_t k = 0; k < nm; k++) {
             double t0 = cJSON_GetArrayItem(mot, (int)k)->valuedouble;
             double m0 = k + 1 < nm ? 0.5 * (t0 + cJSON_GetArrayItem(mot, (int)k + 1)->valuedouble) : -1;
@@ -407,7 +247,7 @@ static void check_rep_medians(fixture_set *fs)
         for (size_t r = 0; r < fs->nreps; r++) {
             double a = jnum(rep_at(fs, r), "start_s") + 0.3, b = jnum(rep_at(fs, r), "end_s");
             size_t i0 = (size_t)(a * fs->s.rate), i1 = (size_t)(b * fs->s.rate);
-            double m = welch_median(fs->s.x[c] + i0, i1 - i0, fs->s.rate);
+            double m = test_welch_median(fs->s.x[c] + i0, i1 - i0, fs->s.rate);
             CHECK_MSG(m >= 60 && m <= 120, "%s ch %zu rep %zu: median %.1f Hz", fs->dir, c, r + 1, m);
             fs->med_min = fmin(fs->med_min, m);
             fs->med_max = fmax(fs->med_max, m);
@@ -479,7 +319,7 @@ static void make_envelopes(fixture_set *fs)
         float *y = malloc(fs->s.n * sizeof *y);
         memcpy(y, fs->s.x[c], fs->s.n * sizeof *y);
         bandpass(y, fs->s.n, fs->s.rate);
-        fs->env[c] = envelope(y, fs->s.n, fs->s.rate);
+        fs->env[c] = test_plain_envelope(y, fs->s.n, fs->s.rate);
         check_ecg(fs, c, y);
         free(y);
     }
@@ -530,15 +370,15 @@ static void use_mvc_trial(fixture_set *fs, const char *path, const cJSON *trial,
         if (trial && (size_t)jnum(trial, "channel_index") == c) {
             size_t i0 = (size_t)(jnum(trial, "hold_start_s") * m->rate);
             size_t i1 = (size_t)(jnum(trial, "hold_end_s") * m->rate);
-            double md = welch_median(m->x[c] + i0, i1 - i0, m->rate);
+            double md = test_welch_median(m->x[c] + i0, i1 - i0, m->rate);
             CHECK_MSG(md >= 60 && md <= 120, "%s: raw median %.1f Hz outside 60-120", path, md);
             fs->med_min = fmin(fs->med_min, md);
             fs->med_max = fmax(fs->med_max, md);
         }
         bandpass(m->x[c], m->n, m->rate);
-        float *e = envelope(m->x[c], m->n, m->rate), *w = malloc(m->n * sizeof *w);
+        float *e = test_plain_envelope(m->x[c], m->n, m->rate), *w = malloc(m->n * sizeof *w);
         size_t half = (size_t)(0.25 * m->rate);
-        moving_mean(e, m->n, 2 * half + 1, w);
+        test_moving_mean(e, m->n, 2 * half + 1, w);
         for (size_t i = half; i + half < m->n; i++)
             fs->ref[c] = fmax(fs->ref[c], w[i]);
         free(e);
@@ -565,7 +405,7 @@ static void mvc_references(fixture_set *fs)
         const cJSON *trial = find_trial(fs, cJSON_GetStringValue(it));
         CHECK_MSG(trial != NULL, "%s: no mvc_trials entry", path);
         use_mvc_trial(fs, path, trial, &m);
-        sig_free(&m);
+        test_sig_free(&m);
     }
 }
 
