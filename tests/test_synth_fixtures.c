@@ -32,7 +32,6 @@
  * recovered.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -42,50 +41,25 @@
 
 #include "backline/recording.h"
 #include "check.h"
+#include "json.h"
 #include "plain.h"
 
 #define MAXCH TEST_SIG_MAXCH
 
 typedef test_sig sig; /* µV (EMG) after read_wav */
 
-static cJSON *load_json(const char *path)
-{
-    char *text = test_slurp(path);
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    free(text);
-    return j;
-}
-
-static double jnum(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static double jarr(const cJSON *o, const char *key, size_t i)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    const cJSON *v = cJSON_GetArrayItem(a, (int)i);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 /* Read with libsndfile, convert to µV with the truth's gains. */
 static int read_wav(const char *path, const cJSON *truth, sig *out)
 {
-    double fs = jnum(truth, "full_scale_v"), k[MAXCH];
+    double fs = test_json_num(truth, "full_scale_v"), k[MAXCH];
     for (size_t c = 0; c < MAXCH; c++) {
-        double g = jarr(truth, "gain", c);
+        double g = test_json_num_at(truth, "gain", c);
         k[c] = isfinite(g) ? fs / g * 1e6 : 1.0;
     }
     return test_wav_read(path, k, out);
 }
 
 static void bandpass(float *x, size_t n, double rate) { test_plain_band(x, n, rate, 20.0, 450.0); }
-
-static int str_eq(const cJSON *a, const char *b)
-{
-    return cJSON_IsString(a) && !strcmp(a->valuestring, b);
-}
 
 /* Running totals over every set, for the summary. */
 static size_t g_reps, g_labels_ok, g_level_n, g_sets;
@@ -130,7 +104,7 @@ static int open_set(fixture_set *fs, const char *dir)
     memset(fs, 0, sizeof *fs);
     fs->dir = dir;
     snprintf(path, sizeof path, "%s/truth.json", dir);
-    fs->truth = load_json(path);
+    fs->truth = test_json_load(path);
     CHECK_MSG(fs->truth != NULL, "%s: missing or unparsable", path);
     if (!fs->truth)
         return -1;
@@ -153,8 +127,8 @@ static int open_set(fixture_set *fs, const char *dir)
     fs->nch = (size_t)cJSON_GetArraySize(fs->chans);
     fs->nreps = (size_t)cJSON_GetArraySize(fs->reps);
     CHECK_EQ_INT(fs->s.nch, fs->nch);
-    CHECK_NEAR(fs->s.rate, jnum(fs->truth, "rate_hz"), 0);
-    CHECK_NEAR((double)fs->s.n / fs->s.rate, jnum(fs->truth, "duration_s"), 1.0 / fs->s.rate);
+    CHECK_NEAR(fs->s.rate, test_json_num(fs->truth, "rate_hz"), 0);
+    CHECK_NEAR((double)fs->s.n / fs->s.rate, test_json_num(fs->truth, "duration_s"), 1.0 / fs->s.rate);
     bl_recording *rec = NULL;
     char why[256];
     CHECK(bl_recording_load(path, &rec, why, sizeof why) == BL_OK);
@@ -162,9 +136,9 @@ static int open_set(fixture_set *fs, const char *dir)
         const char *stored = bl_recording_map(rec);
         CHECK_MSG(stored && !strcmp(stored, fs->map), "%s: stored map %s vs truth %s", path,
                   stored ? stored : "(none)", fs->map);
-        CHECK_NEAR(bl_recording_full_scale(rec), jnum(fs->truth, "full_scale_v"), 1e-9);
+        CHECK_NEAR(bl_recording_full_scale(rec), test_json_num(fs->truth, "full_scale_v"), 1e-9);
         for (size_t c = 0; c < fs->nch; c++) {
-            double g = jarr(fs->truth, "gain", c);
+            double g = test_json_num_at(fs->truth, "gain", c);
             CHECK_NEAR(bl_recording_gain(rec, c), isfinite(g) ? g : 0.0, 1e-9);
         }
         bl_recording_destroy(rec);
@@ -211,7 +185,7 @@ static void check_motion(const fixture_set *fs)
     const cJSON *mot = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(fs->truth, "artefacts"),
                                                        "motion_s");
     size_t nm = (size_t)cJSON_GetArraySize(mot), n = fs->s.n;
-    if (nm < 2 || !(jnum(cJSON_GetObjectItemCaseSensitive(fs->truth, "noise"), "motion_uV") > 0))
+    if (nm < 2 || !(test_json_num(cJSON_GetObjectItemCaseSensitive(fs->truth, "noise"), "motion_uV") > 0))
         return;
     double at = 0, mid = 0;
     for (size_t c = 0; c < fs->nch; c++) {
@@ -245,7 +219,7 @@ static void check_rep_medians(fixture_set *fs)
         if (!fs->emg[c])
             continue;
         for (size_t r = 0; r < fs->nreps; r++) {
-            double a = jnum(rep_at(fs, r), "start_s") + 0.3, b = jnum(rep_at(fs, r), "end_s");
+            double a = test_json_num(rep_at(fs, r), "start_s") + 0.3, b = test_json_num(rep_at(fs, r), "end_s");
             size_t i0 = (size_t)(a * fs->s.rate), i1 = (size_t)(b * fs->s.rate);
             double m = test_welch_median(fs->s.x[c] + i0, i1 - i0, fs->s.rate);
             CHECK_MSG(m >= 60 && m <= 120, "%s ch %zu rep %zu: median %.1f Hz", fs->dir, c, r + 1, m);
@@ -261,7 +235,7 @@ static int beat_is_quiet(const fixture_set *fs, double tb)
 {
     int quiet = tb > 0.8 && tb < (double)fs->s.n / fs->s.rate - 0.2;
     for (size_t r = 0; r < fs->nreps && quiet; r++)
-        if (tb > jnum(rep_at(fs, r), "start_s") - 0.5 && tb < jnum(rep_at(fs, r), "end_s") + 0.8)
+        if (tb > test_json_num(rep_at(fs, r), "start_s") - 0.5 && tb < test_json_num(rep_at(fs, r), "end_s") + 0.8)
             quiet = 0;
     return quiet;
 }
@@ -276,7 +250,7 @@ static void check_ecg(const fixture_set *fs, size_t c, const float *y)
     const cJSON *it;
     int has_ecg = 0;
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(art, "ecg_channels"))
-        has_ecg |= str_eq(it, chan_name(fs, c));
+        has_ecg |= test_json_str_is(it, chan_name(fs, c));
     if (!has_ecg)
         return;
     size_t w = (size_t)(0.05 * fs->s.rate), used = 0;
@@ -335,13 +309,13 @@ static void check_activity(const fixture_set *fs)
         double prev = 0.3;
         for (size_t r = 0; r <= fs->nreps; r++) {
             const cJSON *rep = rep_at(fs, r);
-            double start = r < fs->nreps ? jnum(rep, "start_s") : (double)fs->s.n / fs->s.rate + 0.3;
+            double start = r < fs->nreps ? test_json_num(rep, "start_s") : (double)fs->s.n / fs->s.rate + 0.3;
             double q = env_mean(fs, c, prev, start - 0.3);
             if (isfinite(q))
                 quiet_max = fmax(quiet_max, q);
             if (r < fs->nreps) {
-                act_min = fmin(act_min, env_mean(fs, c, start + 0.4, jnum(rep, "end_s")));
-                prev = jnum(rep, "end_s") + 0.6;
+                act_min = fmin(act_min, env_mean(fs, c, start + 0.4, test_json_num(rep, "end_s")));
+                prev = test_json_num(rep, "end_s") + 0.6;
             }
         }
         CHECK_MSG(act_min > 2.0 * quiet_max, "%s ch %zu: weakest rep %.1f uV vs loudest gap %.1f uV", fs->dir, c,
@@ -354,7 +328,7 @@ static const cJSON *find_trial(const fixture_set *fs, const char *file)
 {
     const cJSON *trial = NULL, *t;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(fs->truth, "mvc_trials"))
-        if (str_eq(cJSON_GetObjectItemCaseSensitive(t, "file"), file))
+        if (test_json_str_is(cJSON_GetObjectItemCaseSensitive(t, "file"), file))
             trial = t;
     return trial;
 }
@@ -367,9 +341,9 @@ static void use_mvc_trial(fixture_set *fs, const char *path, const cJSON *trial,
     for (size_t c = 0; c < fs->nch && c < m->nch; c++) {
         if (!fs->emg[c])
             continue;
-        if (trial && (size_t)jnum(trial, "channel_index") == c) {
-            size_t i0 = (size_t)(jnum(trial, "hold_start_s") * m->rate);
-            size_t i1 = (size_t)(jnum(trial, "hold_end_s") * m->rate);
+        if (trial && (size_t)test_json_num(trial, "channel_index") == c) {
+            size_t i0 = (size_t)(test_json_num(trial, "hold_start_s") * m->rate);
+            size_t i1 = (size_t)(test_json_num(trial, "hold_end_s") * m->rate);
             double md = test_welch_median(m->x[c] + i0, i1 - i0, m->rate);
             CHECK_MSG(md >= 60 && md <= 120, "%s: raw median %.1f Hz outside 60-120", path, md);
             fs->med_min = fmin(fs->med_min, md);
@@ -435,9 +409,9 @@ static void check_onsets(const fixture_set *fs, int torque)
     size_t on_n = 0;
     for (size_t r = 0; r < fs->nreps; r++) {
         const cJSON *rep = rep_at(fs, r);
-        double start = jnum(rep, "start_s"), turn = jnum(rep, "turn_s");
+        double start = test_json_num(rep, "start_s"), turn = test_json_num(rep, "turn_s");
         for (size_t c = 0; c < fs->nch; c++) {
-            double want = jarr(rep, "onset_s", c), lvl = jarr(rep, "level_pct", c);
+            double want = test_json_num_at(rep, "onset_s", c), lvl = test_json_num_at(rep, "level_pct", c);
             if (!fs->emg[c] || (int)c == fs->i_es || (int)c == fs->i_eo || !isfinite(want) || !(lvl >= 15.0))
                 continue;
             const char *name = chan_name(fs, c);
@@ -475,7 +449,7 @@ static void check_onsets(const fixture_set *fs, int torque)
  * largest 0.3 s mean in the 0.6 s after it. */
 static double measured_level(const fixture_set *fs, size_t c, const cJSON *rep, int torque)
 {
-    double b = jnum(rep, "end_s"), turn = jnum(rep, "turn_s");
+    double b = test_json_num(rep, "end_s"), turn = test_json_num(rep, "turn_s");
     double meas = 100.0 * env_mean(fs, c, turn + 0.3, b - 0.1) / fs->ref[c];
     if (torque) {
         meas = 0;
@@ -494,7 +468,7 @@ static int check_label(const fixture_set *fs, size_t r, const double *lvl)
     if (fs->i_eo >= 0 && fs->i_es >= 0)
         score += log(lvl[fs->i_eo] / lvl[fs->i_es]);
     const char *label = score > 0 ? "internal" : "external";
-    int match = str_eq(cJSON_GetObjectItemCaseSensitive(rep, "chain"), label);
+    int match = test_json_str_is(cJSON_GetObjectItemCaseSensitive(rep, "chain"), label);
     CHECK_MSG(match, "%s rep %zu: analysis says %s (score %.2f), truth %s", fs->dir, r + 1, label, score,
               cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep, "chain")));
     return match;
@@ -513,14 +487,14 @@ static void check_levels_and_labels(const fixture_set *fs, int torque)
             lvl[c] = NAN;
             if (!fs->emg[c] || fs->ref[c] <= 0)
                 continue;
-            double meas = measured_level(fs, c, rep, torque), want = jarr(rep, "level_pct", c);
+            double meas = measured_level(fs, c, rep, torque), want = test_json_num_at(rep, "level_pct", c);
             double ratio = meas / want;
             CHECK_MSG(fabs(ratio - 1) < 0.35, "%s rep %zu ch %zu: %.1f %%MVC measured vs %.1f in the truth", fs->dir,
                       r + 1, c, meas, want);
             ratio_sum += ratio;
             err_max = fmax(err_max, fabs(ratio - 1));
             nratio++;
-            lvl[c] = env_mean(fs, c, jnum(rep, "start_s"), jnum(rep, "end_s")) / fs->ref[c];
+            lvl[c] = env_mean(fs, c, test_json_num(rep, "start_s"), test_json_num(rep, "end_s")) / fs->ref[c];
         }
         if (fs->i_med >= 0 && fs->i_bf >= 0) {
             int match = check_label(fs, r, lvl);
@@ -548,7 +522,7 @@ static void check_set(const char *dir)
     fixture_set fs;
     if (open_set(&fs, dir) != 0)
         return;
-    int torque = str_eq(cJSON_GetObjectItemCaseSensitive(fs.truth, "shape"), "torque");
+    int torque = test_json_str_is(cJSON_GetObjectItemCaseSensitive(fs.truth, "shape"), "torque");
     check_motion(&fs);
     check_rep_medians(&fs);
     make_envelopes(&fs);
