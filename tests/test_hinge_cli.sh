@@ -19,7 +19,7 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # check_session DIR JSON [with_mvc]: compare the report with truth.json.
 check_session() {
-  PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$py" - "$1/truth.json" "$2" "${3:-1}" <<'PY'
+  PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$py" - "$1/truth.json" "$2" "${3:-1}" <<'PY'
 import json, sys
 from match import match_iou, f1 as f1_of
 truth = json.load(open(sys.argv[1])); rep = json.load(open(sys.argv[2])); with_mvc = sys.argv[3] == "1"

@@ -62,9 +62,10 @@ void test_require_fixture(const char *path);
 char *test_real_file(char *buf, size_t len, const char *name);
 /* Whole file as a NUL-terminated string (caller frees), or NULL. */
 char *test_slurp(const char *path);
-/* fixtures/NAME parsed as JSON (caller frees with cJSON_Delete): fails the
- * test when the file is missing; counts a failure and returns NULL when it
- * does not parse. The return type is cJSON * (void * here to keep cJSON out
+/* fixtures/NAME parsed as JSON (caller frees with cJSON_Delete). A missing
+ * file fails the test (the failure is counted, saying which fixture, and
+ * NULL returned so the other checks still run); so does one that does not
+ * parse. The return type is cJSON * (void * here to keep cJSON out
  * of this header). */
 void *test_json_fixture(const char *name);
 
