@@ -45,92 +45,112 @@ static double urand(void)
     return (rng_state >> 11) * (1.0 / 9007199254740992.0);
 }
 
-int main(int argc, char **argv)
-{
-    size_t C = argc > 1 ? (size_t)atol(argv[1]) : 8;
-    size_t N = argc > 2 ? (size_t)atol(argv[2]) : 1200000;
-    const char *py = argc > 3 ? argv[3] : (getenv("BL_PYTHON") ? getenv("BL_PYTHON") : "/usr/bin/python3");
-    const double rate = 2000;
+/* The data and the band-pass both sides filter. */
+typedef struct bench {
+    size_t C, N, ns;
+    double rate;
     double sos[8 * 6];
-    size_t ns;
-    if (bl_butter_design(4, BL_BANDPASS, 20, 450, rate, sos, 8, &ns) != BL_OK) return 1;
+    float **x, **y; /* planar input; output of the last run */
+    float *inter;   /* the input interleaved, for the streaming filter */
+} bench;
 
-    float **x = malloc(C * sizeof *x), **y = malloc(C * sizeof *y);
-    float *inter = malloc(C * N * sizeof *inter);
+static int make_bench(bench *b, size_t C, size_t N)
+{
+    b->C = C;
+    b->N = N;
+    b->rate = 2000;
+    if (bl_butter_design(4, BL_BANDPASS, 20, 450, b->rate, b->sos, 8, &b->ns) != BL_OK) return -1;
+    b->x = malloc(C * sizeof *b->x);
+    b->y = malloc(C * sizeof *b->y);
+    b->inter = malloc(C * N * sizeof *b->inter);
     for (size_t c = 0; c < C; c++) {
-        x[c] = malloc(N * sizeof **x);
-        y[c] = malloc(N * sizeof **y);
+        b->x[c] = malloc(N * sizeof **b->x);
+        b->y[c] = malloc(N * sizeof **b->y);
         for (size_t i = 0; i < N; i++) {
-            double t = i / rate;
-            x[c][i] = (float)(0.1 + 0.5 * sin(2 * M_PI * (50 + c) * t) + (urand() - 0.5));
-            inter[i * C + c] = x[c][i];
+            double t = i / b->rate;
+            b->x[c][i] = (float)(0.1 + 0.5 * sin(2 * M_PI * (50 + c) * t) + (urand() - 0.5));
+            b->inter[i * C + c] = b->x[c][i];
         }
     }
+    return 0;
+}
 
-    /* Best of 3 for the C side. */
-    double best = 1e30, cbest = 1e30;
+/* y = x band-passed with bl_sosfiltfilt; best wall and CPU time of 5. */
+static int time_sosfiltfilt(bench *b, double *best, double *cbest)
+{
+    *best = *cbest = 1e30;
     for (int rep = 0; rep < 5; rep++) {
-        for (size_t c = 0; c < C; c++) memcpy(y[c], x[c], N * sizeof **y);
+        for (size_t c = 0; c < b->C; c++) memcpy(b->y[c], b->x[c], b->N * sizeof **b->y);
         double t0 = now(), c0 = cpu();
-        if (bl_sosfiltfilt(sos, ns, y, C, N, 0) != BL_OK) return 1;
+        if (bl_sosfiltfilt(b->sos, b->ns, b->y, b->C, b->N, 0) != BL_OK) return -1;
         double dt = now() - t0, dc = cpu() - c0;
-        if (dt < best) best = dt;
-        if (dc < cbest) cbest = dc;
+        if (dt < *best) *best = dt;
+        if (dc < *cbest) *cbest = dc;
     }
-    double c_ff = C * N / best;
-    printf("bl_sosfiltfilt: %zu ch x %zu frames, %zu sections: %.3f s wall (%.3f s CPU, all threads), "
-           "%.1f Msamples/s\n", C, N, ns, best, cbest,
-           c_ff / 1e6);
+    return 0;
+}
 
-    /* The envelope chain: band-pass, rectify, 6 Hz low-pass, zero phase. */
+/* The envelope chain: band-pass, rectify, 6 Hz low-pass, zero phase; best
+ * of 3. Leaves y as the plain band-pass result for the comparison. */
+static int time_envelope_chain(bench *b, double *pbest)
+{
     double lp[8 * 6];
     size_t nlp;
-    if (bl_butter_design(4, BL_LOWPASS, 6, 0, rate, lp, 8, &nlp) != BL_OK) return 1;
-    double pbest = 1e30;
+    if (bl_butter_design(4, BL_LOWPASS, 6, 0, b->rate, lp, 8, &nlp) != BL_OK) return -1;
+    *pbest = 1e30;
     for (int rep = 0; rep < 3; rep++) {
-        for (size_t c = 0; c < C; c++) memcpy(y[c], x[c], N * sizeof **y);
+        for (size_t c = 0; c < b->C; c++) memcpy(b->y[c], b->x[c], b->N * sizeof **b->y);
         double t0 = now();
-        if (bl_sosfiltfilt(sos, ns, y, C, N, 0) != BL_OK) return 1;
-        for (size_t c = 0; c < C; c++)
-            for (size_t i = 0; i < N; i++) y[c][i] = fabsf(y[c][i]);
-        if (bl_sosfiltfilt(lp, nlp, y, C, N, 0) != BL_OK) return 1;
+        if (bl_sosfiltfilt(b->sos, b->ns, b->y, b->C, b->N, 0) != BL_OK) return -1;
+        for (size_t c = 0; c < b->C; c++)
+            for (size_t i = 0; i < b->N; i++) b->y[c][i] = fabsf(b->y[c][i]);
+        if (bl_sosfiltfilt(lp, nlp, b->y, b->C, b->N, 0) != BL_OK) return -1;
         double dt = now() - t0;
-        if (dt < pbest) pbest = dt;
+        if (dt < *pbest) *pbest = dt;
     }
-    printf("band-pass + rectify + 6 Hz low-pass (both sosfiltfilt): %.3f s, %.1f Msamples/s\n", pbest,
-           C * N / pbest / 1e6);
-    /* Leave y as the plain band-pass result for the comparison below. */
-    for (size_t c = 0; c < C; c++) memcpy(y[c], x[c], N * sizeof **y);
-    if (bl_sosfiltfilt(sos, ns, y, C, N, 0) != BL_OK) return 1;
+    for (size_t c = 0; c < b->C; c++) memcpy(b->y[c], b->x[c], b->N * sizeof **b->y);
+    return bl_sosfiltfilt(b->sos, b->ns, b->y, b->C, b->N, 0) == BL_OK ? 0 : -1;
+}
 
+/* The streaming filter over interleaved 512-frame blocks; best of 3. */
+static int time_stream(const bench *b, double *sbest)
+{
     bl_sosfilt *f;
-    if (bl_sosfilt_create(sos, ns, C, &f) != BL_OK) return 1;
-    float *sout = malloc(C * N * sizeof *sout);
-    double sbest = 1e30;
+    if (bl_sosfilt_create(b->sos, b->ns, b->C, &f) != BL_OK) return -1;
+    float *sout = malloc(b->C * b->N * sizeof *sout);
+    *sbest = 1e30;
     for (int rep = 0; rep < 3; rep++) {
         bl_sosfilt_reset(f);
         double t0 = now();
-        for (size_t i = 0; i < N; i += 512)
-            bl_sosfilt_process(f, inter + i * C, sout + i * C, N - i < 512 ? N - i : 512);
+        for (size_t i = 0; i < b->N; i += 512)
+            bl_sosfilt_process(f, b->inter + i * b->C, sout + i * b->C, b->N - i < 512 ? b->N - i : 512);
         double dt = now() - t0;
-        if (dt < sbest) sbest = dt;
+        if (dt < *sbest) *sbest = dt;
     }
-    printf("bl_sosfilt (streaming, interleaved, 512-frame blocks): %.3f s, %.1f Msamples/s\n", sbest,
-           C * N / sbest / 1e6);
+    free(sout);
     bl_sosfilt_destroy(f);
+    return 0;
+}
 
-    /* SciPy on the same data. */
-    char dir[] = "/tmp/bench_sosfilt_XXXXXX";
-    if (!mkdtemp(dir)) return 1;
+/* SciPy's timings on the same data. */
+typedef struct scipy_result {
+    double ff, sosfilt, chain, ff_cpu; /* seconds */
+    double maxerr, maxref;             /* |backline - scipy| and peak |y| of the band-pass */
+} scipy_result;
+
+/* Writes x and the sections to dir, runs SciPy through py; its
+ * sosfiltfilt output comes back in dir/y.f64. */
+static int scipy_run(const bench *b, const char *py, const char *dir, scipy_result *r)
+{
     char xin[256], yout[256], sosf[256], cmd[2048];
     snprintf(xin, sizeof xin, "%s/x.f32", dir);
     snprintf(yout, sizeof yout, "%s/y.f64", dir);
     snprintf(sosf, sizeof sosf, "%s/sos.f64", dir);
     FILE *fp = fopen(xin, "wb");
-    for (size_t c = 0; c < C; c++) fwrite(x[c], sizeof(float), N, fp);
+    for (size_t c = 0; c < b->C; c++) fwrite(b->x[c], sizeof(float), b->N, fp);
     fclose(fp);
     fp = fopen(sosf, "wb");
-    fwrite(sos, sizeof(double), ns * 6, fp);
+    fwrite(b->sos, sizeof(double), b->ns * 6, fp);
     fclose(fp);
     snprintf(cmd, sizeof cmd,
              "%s -c \"import numpy as np, scipy.signal as s, time\n"
@@ -149,34 +169,67 @@ int main(int argc, char **argv)
              "    t = time.perf_counter(); s.sosfilt(sos, x, axis=-1); bs = min(bs, time.perf_counter() - t)\n"
              "y.astype(np.float64).tofile('%s')\n"
              "print(b, bs, bp, bc)\"",
-             py, xin, C, N, sosf, yout);
+             py, xin, b->C, b->N, sosf, yout);
     FILE *pp = popen(cmd, "r");
-    double sp = 0, sps = 0, spp = 0, spc = 0;
-    if (!pp || fscanf(pp, "%lf %lf %lf %lf", &sp, &sps, &spp, &spc) != 4) {
+    if (!pp || fscanf(pp, "%lf %lf %lf %lf", &r->ff, &r->sosfilt, &r->chain, &r->ff_cpu) != 4) {
         fprintf(stderr, "bench_sosfilt: could not run SciPy through %s\n", py);
-        return 1;
+        return -1;
     }
     pclose(pp);
-    double maxerr = 0, maxref = 0;
-    double *ref = malloc(N * sizeof *ref);
-    fp = fopen(yout, "rb");
-    for (size_t c = 0; c < C; c++) {
-        if (fread(ref, sizeof(double), N, fp) != N) return 1;
-        for (size_t i = 0; i < N; i++) {
-            maxerr = fmax(maxerr, fabs(ref[i] - y[c][i]));
-            maxref = fmax(maxref, fabs(ref[i]));
+    remove(xin);
+    remove(sosf);
+    return 0;
+}
+
+/* The largest difference between SciPy's band-pass (dir/y.f64) and ours. */
+static int scipy_compare(const bench *b, const char *dir, scipy_result *r)
+{
+    char yout[256];
+    snprintf(yout, sizeof yout, "%s/y.f64", dir);
+    r->maxerr = r->maxref = 0;
+    double *ref = malloc(b->N * sizeof *ref);
+    FILE *fp = fopen(yout, "rb");
+    for (size_t c = 0; fp && c < b->C; c++) {
+        if (fread(ref, sizeof(double), b->N, fp) != b->N) return -1;
+        for (size_t i = 0; i < b->N; i++) {
+            r->maxerr = fmax(r->maxerr, fabs(ref[i] - b->y[c][i]));
+            r->maxref = fmax(r->maxref, fabs(ref[i]));
         }
     }
-    fclose(fp);
-    remove(xin);
+    if (fp) fclose(fp);
+    free(ref);
     remove(yout);
-    remove(sosf);
+    return fp ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    size_t C = argc > 1 ? (size_t)atol(argv[1]) : 8;
+    size_t N = argc > 2 ? (size_t)atol(argv[2]) : 1200000;
+    const char *py = argc > 3 ? argv[3] : (getenv("BL_PYTHON") ? getenv("BL_PYTHON") : "/usr/bin/python3");
+    bench b;
+    double best, cbest, pbest, sbest;
+    if (make_bench(&b, C, N) != 0 || time_sosfiltfilt(&b, &best, &cbest) != 0) return 1;
+    printf("bl_sosfiltfilt: %zu ch x %zu frames, %zu sections: %.3f s wall (%.3f s CPU, all threads), "
+           "%.1f Msamples/s\n", C, N, b.ns, best, cbest, C * N / best / 1e6);
+    if (time_envelope_chain(&b, &pbest) != 0) return 1;
+    printf("band-pass + rectify + 6 Hz low-pass (both sosfiltfilt): %.3f s, %.1f Msamples/s\n", pbest,
+           C * N / pbest / 1e6);
+    if (time_stream(&b, &sbest) != 0) return 1;
+    printf("bl_sosfilt (streaming, interleaved, 512-frame blocks): %.3f s, %.1f Msamples/s\n", sbest,
+           C * N / sbest / 1e6);
+
+    char dir[] = "/tmp/bench_sosfilt_XXXXXX";
+    if (!mkdtemp(dir)) return 1;
+    scipy_result sp;
+    if (scipy_run(&b, py, dir, &sp) != 0 || scipy_compare(&b, dir, &sp) != 0) return 1;
     rmdir(dir);
-    printf("scipy.signal.sosfiltfilt: %.3f s wall (%.3f s CPU), %.1f Msamples/s\n", sp, spc, C * N / sp / 1e6);
-    printf("scipy.signal.sosfilt: %.3f s, %.1f Msamples/s\n", sps, C * N / sps / 1e6);
-    printf("scipy band-pass + rectify + low-pass: %.3f s, %.1f Msamples/s\n", spp, C * N / spp / 1e6);
-    printf("CPU-time ratio sosfiltfilt (load-independent, threads summed): %.1fx\n", spc / cbest);
+    printf("scipy.signal.sosfiltfilt: %.3f s wall (%.3f s CPU), %.1f Msamples/s\n", sp.ff, sp.ff_cpu,
+           C * N / sp.ff / 1e6);
+    printf("scipy.signal.sosfilt: %.3f s, %.1f Msamples/s\n", sp.sosfilt, C * N / sp.sosfilt / 1e6);
+    printf("scipy band-pass + rectify + low-pass: %.3f s, %.1f Msamples/s\n", sp.chain, C * N / sp.chain / 1e6);
+    printf("CPU-time ratio sosfiltfilt (load-independent, threads summed): %.1fx\n", sp.ff_cpu / cbest);
     printf("speed-up: envelope chain %.1fx, sosfiltfilt %.1fx, sosfilt %.1fx; max |backline - scipy| = %.3g (peak |y| %.3g)\n",
-           spp / pbest, sp / best, sps / sbest, maxerr, maxref);
+           sp.chain / pbest, sp.ff / best, sp.sosfilt / sbest, sp.maxerr, sp.maxref);
     return 0;
 }

@@ -4,7 +4,8 @@
 set -uo pipefail
 tool="$BL_TOOLS/backline-analyse"
 py=${BL_PYTHON:-/usr/bin/python3}
-[ -x "$tool" ] || { echo "SKIPPED: $tool not built" >&2; exit 77; }
+. "$(dirname "$0")/support/paths.sh"
+require_tool "$tool"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 failures=0
 
@@ -78,18 +79,17 @@ expect_error "gain given for 1 of 2 EMG channels" envelope "$tmp/partial_gain.wa
 
 # %MVC needs the session and its MVC trials in one unit: strip the gains of a trial.
 demo="$BL_FIXTURES/demo"
-if [ -f "$demo/session.wav" ]; then
+require_fixture "$demo/session.wav" "$demo/mvc_ST.wav"
+{
   "$py" -c "import sys; from scipy.io import wavfile; r, x = wavfile.read(sys.argv[1]); wavfile.write(sys.argv[2], r, x)" \
     "$demo/mvc_ST.wav" "$tmp/plain_mvc_ST.wav" 2>/dev/null
   expect_error "mvc trial 1 is in full scale but the session is in uV" hinge "$demo/session.wav" \
     --mvc "$tmp/plain_mvc_ST.wav" --json "$tmp/h.json"
   expect_error "json" hinge "$demo/session.wav" --json "$tmp/nodir/h.json"
-else
-  echo "SKIPPED part: $demo/session.wav is absent" >&2
-fi
+}
 
-real="${BL_REAL_DATA:-}/emggo-tibialis/ta_250hz.wav"
-if [ -f "$real" ]; then
+real="$BL_REAL_DATA/emggo-tibialis/ta_250hz.wav"
+if real_present "$real"; then
   expect_error "cannot carry|too low" envelope "$real" --map TA -o "$tmp/o.csv"
 fi
 

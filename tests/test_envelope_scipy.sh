@@ -7,7 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 py=${BL_PYTHON:-/usr/bin/python3}
 tool="$BL_TOOLS/backline-analyse"
-[ -x "$tool" ] || { echo "SKIPPED: $tool not built" >&2; exit 77; }
+. "$(dirname "$0")/support/paths.sh"
+require_tool "$tool"
 "$py" -c "import scipy" 2>/dev/null || { echo "FAILED: $py has no scipy (install python3-scipy)" >&2; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
@@ -71,13 +72,11 @@ assert np.allclose(c[:, 0], np.arange(w.shape[0]) / 2000.0, atol=1e-6)
 assert np.allclose(c[:, 1:], w, rtol=1e-6, atol=1e-12)
 PY
 
-real="${BL_REAL_DATA:-}/santuz-walking/ID0012_TW_01.wav"
-if [ -f "$real" ]; then
+real="$BL_REAL_DATA/santuz-walking/ID0012_TW_01.wav"
+if real_present "$real"; then
   map=$("$py" -c "import json,sys; print(','.join(json.load(open(sys.argv[1]))['channels']))" "${real%.wav}.json")
   "$tool" envelope "$real" --map "$map" --rate 1000 --notch off -o "$tmp/real.wav" > /dev/null
   echo "Santuz walking, 1 kHz, 13 channels:"
   compare "$tmp/real.wav" "$real" 0.5 || { echo "FAILED: envelope of the real recording differs from SciPy" >&2; exit 1; }
-else
-  echo "SKIPPED part: real recording $real is absent" >&2
 fi
 echo "test_envelope_scipy: passed"

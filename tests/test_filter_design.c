@@ -2,8 +2,8 @@
  * butter_sos.json, notch_sos.json from gen_reference.py), frequency-response
  * properties, and the argument contract. */
 #include "check.h"
+#include "json.h"
 
-#include <cJSON.h>
 #include <complex.h>
 #include <string.h>
 
@@ -14,12 +14,6 @@
  * coefficients which are zero up to cancellation (b1 of a band-pass
  * section) are judged on the row's scale. */
 #define COEF_RTOL 1e-12
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
 
 static double worst_rel = 0, worst_abs_rowscaled = 0;
 
@@ -65,11 +59,11 @@ static void test_butter_reference(void)
     for (int i = 0; i < n; i++) {
         const cJSON *c = cJSON_GetArrayItem(cases, i);
         const char *call = cJSON_GetObjectItemCaseSensitive(c, "call")->valuestring;
-        int order = (int)num(c, "order");
+        int order = (int)test_json_num(c, "order");
         bl_band band = band_of(cJSON_GetObjectItemCaseSensitive(c, "band")->valuestring);
         double sos[BL_BUTTER_MAX_ORDER * 6];
         size_t ns = 0;
-        bl_status st = bl_butter_design(order, band, num(c, "f1"), num(c, "f2"), num(c, "rate"), sos,
+        bl_status st = bl_butter_design(order, band, test_json_num(c, "f1"), test_json_num(c, "f2"), test_json_num(c, "rate"), sos,
                                         BL_BUTTER_MAX_ORDER, &ns);
         CHECK_MSG(st == BL_OK, "%s: status %d", call, st);
         if (st != BL_OK) continue;
@@ -98,10 +92,10 @@ static void test_notch_reference(void)
         size_t ns = 0;
         bl_status st;
         if (!strcmp(kind, "notch")) {
-            st = bl_notch_design(num(c, "f0"), num(c, "q"), num(c, "rate"), sos);
+            st = bl_notch_design(test_json_num(c, "f0"), test_json_num(c, "q"), test_json_num(c, "rate"), sos);
             ns = 1;
         } else {
-            st = bl_mains_design(num(c, "mains"), num(c, "q"), num(c, "upper"), num(c, "rate"), sos, 64,
+            st = bl_mains_design(test_json_num(c, "mains"), test_json_num(c, "q"), test_json_num(c, "upper"), test_json_num(c, "rate"), sos, 64,
                                  &ns);
         }
         CHECK_MSG(st == BL_OK, "%s: status %d", call, st);

@@ -5,41 +5,34 @@
 # trials, write JSON/CSV/HTML with the documented fields, fall back to the
 # session peak (warning on stderr and in the JSON) without --mvc, and fail
 # with one stderr line for each bad input. The committed fixtures/synth/
-# sessions are checked the same way when present.
+# sessions are checked the same way (a missing one fails the test).
 set -uo pipefail
 synth="$BL_TOOLS/backline-synth"
 tool="$BL_TOOLS/backline-analyse"
 py=${BL_PYTHON:-/usr/bin/python3}
-[ -x "$tool" ] || { echo "SKIPPED: $tool not built" >&2; exit 77; }
-[ -x "$synth" ] || { echo "SKIPPED: $synth not built" >&2; exit 77; }
+here=$(cd "$(dirname "$0")" && pwd) # match.py: the interval matching shared with support/match.c
+. "$(dirname "$0")/support/paths.sh"
+require_tool "$tool" "$synth"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # check_session DIR JSON [with_mvc]: compare the report with truth.json.
 check_session() {
-  "$py" - "$1/truth.json" "$2" "${3:-1}" <<'PY'
+  PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$py" - "$1/truth.json" "$2" "${3:-1}" <<'PY'
 import json, sys
+from match import match_iou, f1 as f1_of
 truth = json.load(open(sys.argv[1])); rep = json.load(open(sys.argv[2])); with_mvc = sys.argv[3] == "1"
 T = [(r["start_s"], r["end_s"], r["chain"]) for r in truth["reps"]]
 F = rep["reps"]
-def iou(a0, a1, b0, b1):
-    i = min(a1, b1) - max(a0, b0)
-    return 0.0 if i <= 0 else i / (max(a1, b1) - min(a0, b0))
-used, matched, ok = set(), 0, 0
-for (s, e, chain) in T:
-    best, bi = None, 0.5
-    for j, r in enumerate(F):
-        v = iou(s, e, r["start_s"], r["end_s"])
-        if j not in used and v >= bi: best, bi = j, v
-    if best is None: continue
-    used.add(best); matched += 1
-    ok += F[best]["chain"] == chain
-p = matched / len(F) if F else 0.0; r = matched / len(T) if T else 1.0
-f1 = 2 * p * r / (p + r) if p + r else 0.0
+match = match_iou([(s, e) for (s, e, _) in T], [(r["start_s"], r["end_s"]) for r in F], 0.5)
+matched = sum(j is not None for j in match)
+ok = sum(F[j]["chain"] == chain for j, (_, _, chain) in zip(match, T) if j is not None)
+f1 = f1_of(len(T), len(F), matched)
 acc = ok / matched if matched else 0.0
 print(f"  {sys.argv[2]}: truth {len(T)} found {len(F)} matched {matched} F1 {f1:.3f} verdict {ok}/{matched} = {acc:.3f}")
 errs = []
+if not T: errs.append("the truth has no repetitions")
 if f1 < 0.95: errs.append(f"F1 {f1:.3f} < 0.95")
 if with_mvc and acc < 0.95: errs.append(f"verdict accuracy {acc:.3f} < 0.95")
 # The documented shape.
@@ -145,8 +138,8 @@ expect_error "at least 1 s" hinge "$tmp/short.wav" --map ST,BF --json "$tmp/x.js
 expect_error "channel|map" hinge "$s" --json "$tmp/x.json" --mvc "$tmp/four/mvc_ST.wav"
 
 echo "== a real recording through the CLI (UCI knee flexion, 1000 Hz) =="
-real="${BL_REAL_DATA:-}/uci-lower-limb/1Npie.wav"
-if [ -f "$real" ]; then
+real="$BL_REAL_DATA/uci-lower-limb/1Npie.wav"
+if real_present "$real"; then
   if "$tool" hinge "$real" --map RF,BF,VM,ST,AUX --rate 1000 --bandpass 20:450 --json "$tmp/real.json" \
       --csv "$tmp/real.csv" --html "$tmp/real.html" > "$tmp/real.out" 2> "$tmp/real.err"; then
     "$py" - "$tmp/real.json" <<'PY' || fail "UCI 1Npie: repetitions or hamstring dominance"
@@ -161,17 +154,17 @@ PY
   else
     fail "hinge on $real failed"; cat "$tmp/real.err" >&2
   fi
-else
-  echo "SKIPPED PART: real recording $real absent" >&2
 fi
 
 echo "== committed fixtures/synth =="
-fx="${BL_FIXTURES:-}/synth"
-if [ -d "$fx" ] && ls "$fx"/*/truth.json > /dev/null 2>&1; then
-  for t in "$fx"/*/truth.json; do
+fx="$BL_FIXTURES/synth"
+require_fixture "$fx"
+hinge_sets=0
+for t in "$fx"/*/truth.json; do
     dd=$(dirname "$t")
-    [ -f "$dd/session.wav" ] || continue
+    require_fixture "$t" "$dd/session.wav"
     "$py" -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("scenario") == "hinge" else 1)' "$t" || continue
+    hinge_sets=$((hinge_sets + 1))
     mapfile -t m < <(mvc_args "$dd")
     [ -e "${m[1]:-}" ] || m=()
     out="$tmp/fixture_$(basename "$dd").json"
@@ -180,10 +173,9 @@ if [ -d "$fx" ] && ls "$fx"/*/truth.json > /dev/null 2>&1; then
     else
       fail "fixture $dd: analyse failed"; cat "$tmp/fx.err" >&2
     fi
-  done
-else
-  echo "SKIPPED PART: no committed hinge fixtures under $fx yet" >&2
-fi
+done
+# fixtures/synth is committed with its hinge sets (make_fixtures.sh).
+[ "$hinge_sets" -gt 0 ] || fail "no hinge sets among the committed fixtures under $fx"
 
 if [ $failures -ne 0 ]; then echo "test_hinge_cli: $failures failure(s)" >&2; exit 1; fi
 echo "test_hinge_cli: all checks passed"

@@ -11,6 +11,7 @@
 
 #include "backline/hinge.h"
 #include "check.h"
+#include "match.h"
 
 #define RATE 500.0
 #define MAXN 200000
@@ -43,12 +44,6 @@ static double level(const rep *r, size_t nr, double t, double E, double C, doubl
         if (x > v) v = x;
     }
     return v;
-}
-
-static double iou(double a0, double a1, double b0, double b1)
-{
-    double i = fmin(a1, b1) - fmax(a0, b0);
-    return i <= 0 ? 0 : i / (fmax(a1, b1) - fmin(a0, b0));
 }
 
 /* Build 4 channels (two hamstrings, glute, trunk with ECG), segment, and
@@ -84,32 +79,26 @@ static double run(const rep *r, size_t nr, double dur, double *turn_err, size_t 
     CHECK_EQ_INT(st, BL_OK);
     if (flat_channel) CHECK_EQ_INT(ign[4], 1);
     else CHECK_EQ_INT(ign[4], 0);
-    size_t matched = 0, tn = 0;
+    /* Each true repetition against the segments kept (the first 64; the
+     * precision counts every segment found). */
+    test_interval truth_iv[20], found_iv[64];
+    size_t nf = ns < 64 ? ns : 64, match[20], tn = 0;
+    for (size_t k = 0; k < nr; k++) truth_iv[k] = (test_interval){r[k].start, r[k].end};
+    for (size_t j = 0; j < nf; j++) found_iv[j] = (test_interval){segs[j].start_s, segs[j].end_s};
+    test_match_rule rule = test_match_iou(0.5);
+    test_match_counts mc;
+    test_match(truth_iv, nr, found_iv, nf, &rule, match, &mc);
+    mc.found = ns;
     double te = 0;
-    unsigned char used[64] = {0};
     for (size_t k = 0; k < nr; k++) {
-        size_t best = 64;
-        double bi = 0.5;
-        for (size_t j = 0; j < ns && j < 64; j++) {
-            double v = iou(r[k].start, r[k].end, segs[j].start_s, segs[j].end_s);
-            if (!used[j] && v >= bi) {
-                bi = v;
-                best = j;
-            }
-        }
-        if (best == 64) continue;
-        used[best] = 1;
-        matched++;
-        if (isfinite(segs[best].turn_s)) {
-            te += fabs(segs[best].turn_s - r[k].turn);
-            tn++;
-        }
+        if (match[k] == TEST_UNMATCHED || !isfinite(segs[match[k]].turn_s)) continue;
+        te += fabs(segs[match[k]].turn_s - r[k].turn);
+        tn++;
     }
     for (int c = 0; c < 5; c++) free(ch[c]);
     *found = ns;
     *turn_err = tn ? te / (double)tn : NAN;
-    double p = ns ? (double)matched / (double)ns : 0, rr = (double)matched / (double)nr;
-    return p + rr > 0 ? 2 * p * rr / (p + rr) : 0;
+    return test_f1(&mc);
 }
 
 int main(void)

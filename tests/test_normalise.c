@@ -101,6 +101,35 @@ static void test_contract(void)
     bl_mvc_destroy(m);
 }
 
+/* Applying the references of test_across_trials (channel 0: 70, channel
+ * 1: 80, channel 2 AUX) to its session, to arrays, and to a recording in
+ * another layout. */
+static void check_apply(const bl_mvc *m, bl_recording *session, bl_recording *other)
+{
+    char why[256] = "";
+    /* %MVC, AUX untouched. */
+    CHECK_EQ_INT(bl_mvc_apply(m, session, why, sizeof why), BL_OK);
+    const float *s0 = bl_recording_cdata(session, 0), *s1 = bl_recording_cdata(session, 1),
+                *s2 = bl_recording_cdata(session, 2);
+    CHECK_NEAR(s0[(size_t)(2.5 * 2000)], 50.0, 1e-3);     /* 35 / 70 */
+    CHECK_NEAR(s1[(size_t)(2.5 * 2000)], 625.0, 1e-2);    /* 500 / 80 */
+    CHECK_NEAR(s0[0], 100.0 / 70.0, 1e-5);
+    CHECK_NEAR(s2[0], 1.0, 0);
+    /* Applying to a recording with another layout is refused. */
+    CHECK_EQ_INT(bl_mvc_apply(m, other, why, sizeof why), BL_EMAP);
+
+    float in[3] = { 0, 70, 140 }, out[3];
+    CHECK_EQ_INT(bl_mvc_apply_channel(m, 0, in, out, 3), BL_OK);
+    CHECK_NEAR(out[1], 100.0, 1e-4);
+    CHECK_NEAR(out[2], 200.0, 1e-4);
+    CHECK_EQ_INT(bl_mvc_apply_channel(m, 2, in, out, 3), BL_ENODATA); /* AUX */
+    CHECK_EQ_INT(bl_mvc_apply_channel(m, 3, in, out, 3), BL_ERANGE);
+    CHECK_EQ_INT(bl_mvc_apply_channel(m, 0, NULL, out, 3), BL_EINVAL);
+    /* In place is allowed. */
+    CHECK_EQ_INT(bl_mvc_apply_channel(m, 0, in, in, 3), BL_OK);
+    CHECK_NEAR(in[1], 100.0, 1e-4);
+}
+
 /* One reference per channel across trials: channel 0 peaks in trial 2,
  * channel 1 in trial 1. */
 static void test_across_trials(void)
@@ -174,27 +203,7 @@ static void test_across_trials(void)
     CHECK_EQ_INT(r1.source, BL_MVC_TRIALS);
     CHECK_NEAR(r1.value, 80.0, 1e-4);
 
-    /* Apply: %MVC, AUX untouched. */
-    CHECK_EQ_INT(bl_mvc_apply(m, session, why, sizeof why), BL_OK);
-    const float *s0 = bl_recording_cdata(session, 0), *s1 = bl_recording_cdata(session, 1),
-                *s2 = bl_recording_cdata(session, 2);
-    CHECK_NEAR(s0[(size_t)(2.5 * 2000)], 50.0, 1e-3);     /* 35 / 70 */
-    CHECK_NEAR(s1[(size_t)(2.5 * 2000)], 625.0, 1e-2);    /* 500 / 80 */
-    CHECK_NEAR(s0[0], 100.0 / 70.0, 1e-5);
-    CHECK_NEAR(s2[0], 1.0, 0);
-    /* Applying to a recording with another layout is refused. */
-    CHECK_EQ_INT(bl_mvc_apply(m, other, why, sizeof why), BL_EMAP);
-
-    float in[3] = { 0, 70, 140 }, out[3];
-    CHECK_EQ_INT(bl_mvc_apply_channel(m, 0, in, out, 3), BL_OK);
-    CHECK_NEAR(out[1], 100.0, 1e-4);
-    CHECK_NEAR(out[2], 200.0, 1e-4);
-    CHECK_EQ_INT(bl_mvc_apply_channel(m, 2, in, out, 3), BL_ENODATA); /* AUX */
-    CHECK_EQ_INT(bl_mvc_apply_channel(m, 3, in, out, 3), BL_ERANGE);
-    CHECK_EQ_INT(bl_mvc_apply_channel(m, 0, NULL, out, 3), BL_EINVAL);
-    /* In place is allowed. */
-    CHECK_EQ_INT(bl_mvc_apply_channel(m, 0, in, in, 3), BL_OK);
-    CHECK_NEAR(in[1], 100.0, 1e-4);
+    check_apply(m, session, other);
 
     bl_recording_destroy(t1);
     bl_recording_destroy(t2);

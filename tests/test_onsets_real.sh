@@ -14,16 +14,12 @@
 set -uo pipefail
 tool="$BL_TOOLS/backline-analyse"
 py=${BL_PYTHON:-/usr/bin/python3}
-real=${BL_REAL_DATA:-}
-if [ -z "$real" ] || [ ! -d "$real" ]; then
-  echo "SKIPPED: real recordings folder '${real}' is absent (set BL_REAL_DATA)" >&2; exit 77
-fi
-[ -x "$tool" ] || { echo "SKIPPED: $tool not built" >&2; exit 77; }
+. "$(dirname "$0")/support/paths.sh"
+require_tool "$tool"
+real=$BL_REAL_DATA
 emggo="$real/emggo-tibialis/ta_250hz.wav"
 bio="$real/biosppy/emg_1.wav"
-for f in "$emggo" "$bio"; do
-  [ -f "$f" ] || { echo "SKIPPED: $f is missing" >&2; exit 77; }
-done
+require_real "$emggo" "$bio"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }

@@ -149,11 +149,11 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 int main(void)
 {
-    const char *real = test_real_data();
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/uci-lower-limb", real);
+    test_real_file(dir, sizeof dir, "uci-lower-limb");
     DIR *d = opendir(dir);
-    if (!d) test_skip("uci-lower-limb folder absent from the real-data folder");
+    CHECK_MSG(d != NULL, "cannot list %s", dir);
+    if (!d) return test_finish("test_real_uci");
     char *names[256];
     size_t nn = 0;
     struct dirent *e;
@@ -168,7 +168,12 @@ int main(void)
         }
     }
     closedir(d);
-    if (nn == 0) test_skip("no pie/sen files in uci-lower-limb");
+    if (nn == 0) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "no pie/sen recordings in %s (the optional real-data folder is incomplete; "
+                 "export BL_REAL_DATA=/path/to/real to point elsewhere)", dir);
+        test_skip(msg);
+    }
     qsort(names, nn, sizeof *names, cmp_str);
 
     size_t pie = 0, pie_ok = 0, sen = 0, sen_ok = 0, reps_ok = 0, analysed = 0;

@@ -11,8 +11,8 @@ synth="$BL_TOOLS/backline-synth"
 tool="$BL_TOOLS/backline-analyse"
 py=${BL_PYTHON:-/usr/bin/python3}
 chromium=${BL_CHROMIUM:-/usr/bin/chromium}
-[ -x "$tool" ] || { echo "SKIPPED: $tool not built" >&2; exit 77; }
-[ -x "$synth" ] || { echo "SKIPPED: $synth not built" >&2; exit 77; }
+. "$(dirname "$0")/support/paths.sh"
+require_tool "$tool" "$synth"
 [ -x "$chromium" ] || { echo "SKIPPED: $chromium is not installed (apt package chromium; tools/setup.sh installs it)" >&2; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 failures=0

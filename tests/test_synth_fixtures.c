@@ -5,7 +5,8 @@
  *   test_synth_fixtures DIR...     the given sets (test_synth_tool.sh uses it on
  *                                  freshly generated seeds)
  *
- * Nothing here uses the library's filters, envelopes or spectra: files are
+ * Nothing here uses the library's filters, envelopes or spectra (the plain
+ * analysis is support/plain.c): files are
  * read with libsndfile directly, the band-pass is an FFT brick wall
  * (20–450 Hz, ±1 Hz around every multiple of 50 and 60 Hz removed), the
  * envelope is the rectified signal under a centred 100 ms moving average,
@@ -31,11 +32,8 @@
  * recovered.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <cjson/cJSON.h>
 #include <dirent.h>
-#include <fftw3.h>
 #include <math.h>
-#include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,209 +41,25 @@
 
 #include "backline/recording.h"
 #include "check.h"
+#include "json.h"
+#include "plain.h"
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
+#define MAXCH TEST_SIG_MAXCH
 
-#define MAXCH 32
-
-typedef struct sig {
-    size_t nch, n;
-    double rate;
-    float *x[MAXCH];   /* µV (EMG) */
-} sig;
-
-static void sig_free(sig *s)
-{
-    for (size_t c = 0; c < s->nch; c++)
-        free(s->x[c]);
-    memset(s, 0, sizeof *s);
-}
-
-static cJSON *load_json(const char *path)
-{
-    char *text = test_slurp(path);
-    cJSON *j = text ? cJSON_Parse(text) : NULL;
-    free(text);
-    return j;
-}
-
-static double jnum(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static double jarr(const cJSON *o, const char *key, size_t i)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    const cJSON *v = cJSON_GetArrayItem(a, (int)i);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
+typedef test_sig sig; /* µV (EMG) after read_wav */
 
 /* Read with libsndfile, convert to µV with the truth's gains. */
 static int read_wav(const char *path, const cJSON *truth, sig *out)
 {
-    SF_INFO info;
-    memset(&info, 0, sizeof info);
-    SNDFILE *f = sf_open(path, SFM_READ, &info);
-    if (!f) {
-        fprintf(stderr, "%s: libsndfile cannot open it: %s\n", path, sf_strerror(NULL));
-        return -1;
+    double fs = test_json_num(truth, "full_scale_v"), k[MAXCH];
+    for (size_t c = 0; c < MAXCH; c++) {
+        double g = test_json_num_at(truth, "gain", c);
+        k[c] = isfinite(g) ? fs / g * 1e6 : 1.0;
     }
-    memset(out, 0, sizeof *out);
-    out->nch = (size_t)info.channels;
-    out->n = (size_t)info.frames;
-    out->rate = info.samplerate;
-    if (out->nch > MAXCH) {
-        sf_close(f);
-        return -1;
-    }
-    float *inter = malloc(out->n * out->nch * sizeof *inter);
-    sf_count_t got = sf_readf_float(f, inter, (sf_count_t)out->n);
-    sf_close(f);
-    if (got != (sf_count_t)out->n) {
-        free(inter);
-        fprintf(stderr, "%s: short read\n", path);
-        return -1;
-    }
-    double fs = jnum(truth, "full_scale_v");
-    for (size_t c = 0; c < out->nch; c++) {
-        double g = jarr(truth, "gain", c);
-        double k = isfinite(g) ? fs / g * 1e6 : 1.0;
-        out->x[c] = malloc(out->n * sizeof(float));
-        for (size_t i = 0; i < out->n; i++)
-            out->x[c][i] = (float)(inter[i * out->nch + c] * k);
-    }
-    free(inter);
-    return 0;
+    return test_wav_read(path, k, out);
 }
 
-/* FFT brick-wall band-pass [lo, hi] Hz with mains bins removed, in place. */
-static void band(float *x, size_t n, double rate, double lo, double hi)
-{
-    double *buf = fftw_malloc(n * sizeof *buf);
-    fftw_complex *spec = fftw_malloc((n / 2 + 1) * sizeof *spec);
-    fftw_plan fwd = fftw_plan_dft_r2c_1d((int)n, buf, spec, FFTW_ESTIMATE);
-    fftw_plan inv = fftw_plan_dft_c2r_1d((int)n, spec, buf, FFTW_ESTIMATE);
-    for (size_t i = 0; i < n; i++)
-        buf[i] = x[i];
-    fftw_execute(fwd);
-    for (size_t k = 0; k <= n / 2; k++) {
-        double f = (double)k * rate / (double)n;
-        int keep = f >= lo && f <= hi;
-        for (int h = 1; keep && h <= 9; h++)
-            if (fabs(f - 50.0 * h) <= 1.0 || fabs(f - 60.0 * h) <= 1.0)
-                keep = 0;
-        if (!keep)
-            spec[k][0] = spec[k][1] = 0.0;
-    }
-    fftw_execute(inv);
-    for (size_t i = 0; i < n; i++)
-        x[i] = (float)(buf[i] / (double)n);
-    fftw_destroy_plan(fwd);
-    fftw_destroy_plan(inv);
-    fftw_free(buf);
-    fftw_free(spec);
-}
-
-static void bandpass(float *x, size_t n, double rate) { band(x, n, rate, 20.0, 450.0); }
-
-/* Centred moving average over w samples (edges: what is available). */
-static void moving_mean(const float *x, size_t n, size_t w, float *out)
-{
-    size_t half = w / 2;
-    double acc = 0;
-    size_t lo = 0, hi = 0; /* window [lo, hi) */
-    for (size_t i = 0; i < n; i++) {
-        size_t want_lo = i > half ? i - half : 0, want_hi = i + half + 1 < n ? i + half + 1 : n;
-        while (hi < want_hi)
-            acc += x[hi++];
-        while (lo < want_lo)
-            acc -= x[lo++];
-        out[i] = (float)(acc / (double)(hi - lo));
-    }
-}
-
-static float *envelope(const float *x, size_t n, double rate)
-{
-    float *r = malloc(n * sizeof *r), *e = malloc(n * sizeof *e);
-    for (size_t i = 0; i < n; i++)
-        r[i] = fabsf(x[i]);
-    moving_mean(r, n, (size_t)(0.1 * rate) | 1, e);
-    free(r);
-    return e;
-}
-
-static double mean_between(const float *e, size_t n, double rate, double t0, double t1)
-{
-    long long i0 = (long long)(t0 * rate), i1 = (long long)(t1 * rate);
-    if (i0 < 0)
-        i0 = 0;
-    if (i1 > (long long)n)
-        i1 = (long long)n;
-    if (i1 <= i0)
-        return NAN;
-    double acc = 0;
-    for (long long i = i0; i < i1; i++)
-        acc += e[i];
-    return acc / (double)(i1 - i0);
-}
-
-static double welch_median(const float *x, size_t n, double rate)
-{
-    size_t seg = 128;
-    while ((double)seg < 0.25 * rate)
-        seg *= 2;
-    if (n < seg)
-        return NAN;
-    double *in = fftw_malloc(seg * sizeof *in);
-    fftw_complex *sp = fftw_malloc((seg / 2 + 1) * sizeof *sp);
-    fftw_plan p = fftw_plan_dft_r2c_1d((int)seg, in, sp, FFTW_ESTIMATE);
-    double *acc = calloc(seg / 2 + 1, sizeof *acc);
-    for (size_t s = 0; s + seg <= n; s += seg / 2) {
-        double m = 0;
-        for (size_t i = 0; i < seg; i++)
-            m += x[s + i];
-        m /= (double)seg;
-        for (size_t i = 0; i < seg; i++)
-            in[i] = (x[s + i] - m) * (0.5 - 0.5 * cos(2 * M_PI * (double)i / (double)seg));
-        fftw_execute(p);
-        for (size_t k = 0; k <= seg / 2; k++)
-            acc[k] += sp[k][0] * sp[k][0] + sp[k][1] * sp[k][1];
-    }
-    double df = rate / (double)seg, total = 0, run = 0, med = NAN;
-    /* The muscle's median: mains lines (±2 Hz around multiples of 50 and
-     * 60 Hz) are not part of it. */
-    for (size_t k = 0; k <= seg / 2; k++) {
-        double f = (double)k * df;
-        for (int h = 1; h <= 9; h++)
-            if (fabs(f - 50.0 * h) <= 2.0 || fabs(f - 60.0 * h) <= 2.0)
-                acc[k] = 0.0;
-    }
-    for (size_t k = 0; k <= seg / 2; k++)
-        if ((double)k * df >= 20 && (double)k * df <= 450)
-            total += acc[k];
-    for (size_t k = 0; k <= seg / 2; k++)
-        if ((double)k * df >= 20 && (double)k * df <= 450) {
-            run += acc[k];
-            if (run >= 0.5 * total) {
-                med = (double)k * df;
-                break;
-            }
-        }
-    free(acc);
-    fftw_destroy_plan(p);
-    fftw_free(in);
-    fftw_free(sp);
-    return med;
-}
-
-static int str_eq(const cJSON *a, const char *b)
-{
-    return cJSON_IsString(a) && !strcmp(a->valuestring, b);
-}
+static void bandpass(float *x, size_t n, double rate) { test_plain_band(x, n, rate, 20.0, 450.0); }
 
 /* Running totals over every set, for the summary. */
 static size_t g_reps, g_labels_ok, g_level_n, g_sets;
@@ -278,7 +92,7 @@ static const char *chan_name(const fixture_set *fs, size_t c)
 /* Mean envelope of channel c between t0 and t1 seconds. */
 static double env_mean(const fixture_set *fs, size_t c, double t0, double t1)
 {
-    return mean_between(fs->env[c], fs->s.n, fs->s.rate, t0, t1);
+    return test_mean_between(fs->env[c], fs->s.n, fs->s.rate, t0, t1);
 }
 
 /* The truth and the session: both must be there and agree; the file must
@@ -290,7 +104,7 @@ static int open_set(fixture_set *fs, const char *dir)
     memset(fs, 0, sizeof *fs);
     fs->dir = dir;
     snprintf(path, sizeof path, "%s/truth.json", dir);
-    fs->truth = load_json(path);
+    fs->truth = test_json_load(path);
     CHECK_MSG(fs->truth != NULL, "%s: missing or unparsable", path);
     if (!fs->truth)
         return -1;
@@ -313,8 +127,8 @@ static int open_set(fixture_set *fs, const char *dir)
     fs->nch = (size_t)cJSON_GetArraySize(fs->chans);
     fs->nreps = (size_t)cJSON_GetArraySize(fs->reps);
     CHECK_EQ_INT(fs->s.nch, fs->nch);
-    CHECK_NEAR(fs->s.rate, jnum(fs->truth, "rate_hz"), 0);
-    CHECK_NEAR((double)fs->s.n / fs->s.rate, jnum(fs->truth, "duration_s"), 1.0 / fs->s.rate);
+    CHECK_NEAR(fs->s.rate, test_json_num(fs->truth, "rate_hz"), 0);
+    CHECK_NEAR((double)fs->s.n / fs->s.rate, test_json_num(fs->truth, "duration_s"), 1.0 / fs->s.rate);
     bl_recording *rec = NULL;
     char why[256];
     CHECK(bl_recording_load(path, &rec, why, sizeof why) == BL_OK);
@@ -322,9 +136,9 @@ static int open_set(fixture_set *fs, const char *dir)
         const char *stored = bl_recording_map(rec);
         CHECK_MSG(stored && !strcmp(stored, fs->map), "%s: stored map %s vs truth %s", path,
                   stored ? stored : "(none)", fs->map);
-        CHECK_NEAR(bl_recording_full_scale(rec), jnum(fs->truth, "full_scale_v"), 1e-9);
+        CHECK_NEAR(bl_recording_full_scale(rec), test_json_num(fs->truth, "full_scale_v"), 1e-9);
         for (size_t c = 0; c < fs->nch; c++) {
-            double g = jarr(fs->truth, "gain", c);
+            double g = test_json_num_at(fs->truth, "gain", c);
             CHECK_NEAR(bl_recording_gain(rec, c), isfinite(g) ? g : 0.0, 1e-9);
         }
         bl_recording_destroy(rec);
@@ -352,7 +166,7 @@ static void close_set(fixture_set *fs)
 {
     for (size_t c = 0; c < fs->nch; c++)
         free(fs->env[c]);
-    sig_free(&fs->s);
+    test_sig_free(&fs->s);
     cJSON_Delete(fs->truth);
 }
 
@@ -371,7 +185,7 @@ static void check_motion(const fixture_set *fs)
     const cJSON *mot = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(fs->truth, "artefacts"),
                                                        "motion_s");
     size_t nm = (size_t)cJSON_GetArraySize(mot), n = fs->s.n;
-    if (nm < 2 || !(jnum(cJSON_GetObjectItemCaseSensitive(fs->truth, "noise"), "motion_uV") > 0))
+    if (nm < 2 || !(test_json_num(cJSON_GetObjectItemCaseSensitive(fs->truth, "noise"), "motion_uV") > 0))
         return;
     double at = 0, mid = 0;
     for (size_t c = 0; c < fs->nch; c++) {
@@ -379,7 +193,7 @@ static void check_motion(const fixture_set *fs)
             continue;
         float *lf = malloc(n * sizeof *lf);
         memcpy(lf, fs->s.x[c], n * sizeof *lf);
-        band(lf, n, fs->s.rate, 0.5, 10.0);
+        test_plain_band(lf, n, fs->s.rate, 0.5, 10.0);
         for (size_t k = 0; k < nm; k++) {
             double t0 = cJSON_GetArrayItem(mot, (int)k)->valuedouble;
             double m0 = k + 1 < nm ? 0.5 * (t0 + cJSON_GetArrayItem(mot, (int)k + 1)->valuedouble) : -1;
@@ -405,9 +219,9 @@ static void check_rep_medians(fixture_set *fs)
         if (!fs->emg[c])
             continue;
         for (size_t r = 0; r < fs->nreps; r++) {
-            double a = jnum(rep_at(fs, r), "start_s") + 0.3, b = jnum(rep_at(fs, r), "end_s");
+            double a = test_json_num(rep_at(fs, r), "start_s") + 0.3, b = test_json_num(rep_at(fs, r), "end_s");
             size_t i0 = (size_t)(a * fs->s.rate), i1 = (size_t)(b * fs->s.rate);
-            double m = welch_median(fs->s.x[c] + i0, i1 - i0, fs->s.rate);
+            double m = test_welch_median(fs->s.x[c] + i0, i1 - i0, fs->s.rate);
             CHECK_MSG(m >= 60 && m <= 120, "%s ch %zu rep %zu: median %.1f Hz", fs->dir, c, r + 1, m);
             fs->med_min = fmin(fs->med_min, m);
             fs->med_max = fmax(fs->med_max, m);
@@ -421,7 +235,7 @@ static int beat_is_quiet(const fixture_set *fs, double tb)
 {
     int quiet = tb > 0.8 && tb < (double)fs->s.n / fs->s.rate - 0.2;
     for (size_t r = 0; r < fs->nreps && quiet; r++)
-        if (tb > jnum(rep_at(fs, r), "start_s") - 0.5 && tb < jnum(rep_at(fs, r), "end_s") + 0.8)
+        if (tb > test_json_num(rep_at(fs, r), "start_s") - 0.5 && tb < test_json_num(rep_at(fs, r), "end_s") + 0.8)
             quiet = 0;
     return quiet;
 }
@@ -436,7 +250,7 @@ static void check_ecg(const fixture_set *fs, size_t c, const float *y)
     const cJSON *it;
     int has_ecg = 0;
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(art, "ecg_channels"))
-        has_ecg |= str_eq(it, chan_name(fs, c));
+        has_ecg |= test_json_str_is(it, chan_name(fs, c));
     if (!has_ecg)
         return;
     size_t w = (size_t)(0.05 * fs->s.rate), used = 0;
@@ -479,7 +293,7 @@ static void make_envelopes(fixture_set *fs)
         float *y = malloc(fs->s.n * sizeof *y);
         memcpy(y, fs->s.x[c], fs->s.n * sizeof *y);
         bandpass(y, fs->s.n, fs->s.rate);
-        fs->env[c] = envelope(y, fs->s.n, fs->s.rate);
+        fs->env[c] = test_plain_envelope(y, fs->s.n, fs->s.rate);
         check_ecg(fs, c, y);
         free(y);
     }
@@ -495,13 +309,13 @@ static void check_activity(const fixture_set *fs)
         double prev = 0.3;
         for (size_t r = 0; r <= fs->nreps; r++) {
             const cJSON *rep = rep_at(fs, r);
-            double start = r < fs->nreps ? jnum(rep, "start_s") : (double)fs->s.n / fs->s.rate + 0.3;
+            double start = r < fs->nreps ? test_json_num(rep, "start_s") : (double)fs->s.n / fs->s.rate + 0.3;
             double q = env_mean(fs, c, prev, start - 0.3);
             if (isfinite(q))
                 quiet_max = fmax(quiet_max, q);
             if (r < fs->nreps) {
-                act_min = fmin(act_min, env_mean(fs, c, start + 0.4, jnum(rep, "end_s")));
-                prev = jnum(rep, "end_s") + 0.6;
+                act_min = fmin(act_min, env_mean(fs, c, start + 0.4, test_json_num(rep, "end_s")));
+                prev = test_json_num(rep, "end_s") + 0.6;
             }
         }
         CHECK_MSG(act_min > 2.0 * quiet_max, "%s ch %zu: weakest rep %.1f uV vs loudest gap %.1f uV", fs->dir, c,
@@ -514,7 +328,7 @@ static const cJSON *find_trial(const fixture_set *fs, const char *file)
 {
     const cJSON *trial = NULL, *t;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(fs->truth, "mvc_trials"))
-        if (str_eq(cJSON_GetObjectItemCaseSensitive(t, "file"), file))
+        if (test_json_str_is(cJSON_GetObjectItemCaseSensitive(t, "file"), file))
             trial = t;
     return trial;
 }
@@ -527,18 +341,18 @@ static void use_mvc_trial(fixture_set *fs, const char *path, const cJSON *trial,
     for (size_t c = 0; c < fs->nch && c < m->nch; c++) {
         if (!fs->emg[c])
             continue;
-        if (trial && (size_t)jnum(trial, "channel_index") == c) {
-            size_t i0 = (size_t)(jnum(trial, "hold_start_s") * m->rate);
-            size_t i1 = (size_t)(jnum(trial, "hold_end_s") * m->rate);
-            double md = welch_median(m->x[c] + i0, i1 - i0, m->rate);
+        if (trial && (size_t)test_json_num(trial, "channel_index") == c) {
+            size_t i0 = (size_t)(test_json_num(trial, "hold_start_s") * m->rate);
+            size_t i1 = (size_t)(test_json_num(trial, "hold_end_s") * m->rate);
+            double md = test_welch_median(m->x[c] + i0, i1 - i0, m->rate);
             CHECK_MSG(md >= 60 && md <= 120, "%s: raw median %.1f Hz outside 60-120", path, md);
             fs->med_min = fmin(fs->med_min, md);
             fs->med_max = fmax(fs->med_max, md);
         }
         bandpass(m->x[c], m->n, m->rate);
-        float *e = envelope(m->x[c], m->n, m->rate), *w = malloc(m->n * sizeof *w);
+        float *e = test_plain_envelope(m->x[c], m->n, m->rate), *w = malloc(m->n * sizeof *w);
         size_t half = (size_t)(0.25 * m->rate);
-        moving_mean(e, m->n, 2 * half + 1, w);
+        test_moving_mean(e, m->n, 2 * half + 1, w);
         for (size_t i = half; i + half < m->n; i++)
             fs->ref[c] = fmax(fs->ref[c], w[i]);
         free(e);
@@ -565,7 +379,7 @@ static void mvc_references(fixture_set *fs)
         const cJSON *trial = find_trial(fs, cJSON_GetStringValue(it));
         CHECK_MSG(trial != NULL, "%s: no mvc_trials entry", path);
         use_mvc_trial(fs, path, trial, &m);
-        sig_free(&m);
+        test_sig_free(&m);
     }
 }
 
@@ -595,9 +409,9 @@ static void check_onsets(const fixture_set *fs, int torque)
     size_t on_n = 0;
     for (size_t r = 0; r < fs->nreps; r++) {
         const cJSON *rep = rep_at(fs, r);
-        double start = jnum(rep, "start_s"), turn = jnum(rep, "turn_s");
+        double start = test_json_num(rep, "start_s"), turn = test_json_num(rep, "turn_s");
         for (size_t c = 0; c < fs->nch; c++) {
-            double want = jarr(rep, "onset_s", c), lvl = jarr(rep, "level_pct", c);
+            double want = test_json_num_at(rep, "onset_s", c), lvl = test_json_num_at(rep, "level_pct", c);
             if (!fs->emg[c] || (int)c == fs->i_es || (int)c == fs->i_eo || !isfinite(want) || !(lvl >= 15.0))
                 continue;
             const char *name = chan_name(fs, c);
@@ -635,7 +449,7 @@ static void check_onsets(const fixture_set *fs, int torque)
  * largest 0.3 s mean in the 0.6 s after it. */
 static double measured_level(const fixture_set *fs, size_t c, const cJSON *rep, int torque)
 {
-    double b = jnum(rep, "end_s"), turn = jnum(rep, "turn_s");
+    double b = test_json_num(rep, "end_s"), turn = test_json_num(rep, "turn_s");
     double meas = 100.0 * env_mean(fs, c, turn + 0.3, b - 0.1) / fs->ref[c];
     if (torque) {
         meas = 0;
@@ -654,7 +468,7 @@ static int check_label(const fixture_set *fs, size_t r, const double *lvl)
     if (fs->i_eo >= 0 && fs->i_es >= 0)
         score += log(lvl[fs->i_eo] / lvl[fs->i_es]);
     const char *label = score > 0 ? "internal" : "external";
-    int match = str_eq(cJSON_GetObjectItemCaseSensitive(rep, "chain"), label);
+    int match = test_json_str_is(cJSON_GetObjectItemCaseSensitive(rep, "chain"), label);
     CHECK_MSG(match, "%s rep %zu: analysis says %s (score %.2f), truth %s", fs->dir, r + 1, label, score,
               cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep, "chain")));
     return match;
@@ -673,14 +487,14 @@ static void check_levels_and_labels(const fixture_set *fs, int torque)
             lvl[c] = NAN;
             if (!fs->emg[c] || fs->ref[c] <= 0)
                 continue;
-            double meas = measured_level(fs, c, rep, torque), want = jarr(rep, "level_pct", c);
+            double meas = measured_level(fs, c, rep, torque), want = test_json_num_at(rep, "level_pct", c);
             double ratio = meas / want;
             CHECK_MSG(fabs(ratio - 1) < 0.35, "%s rep %zu ch %zu: %.1f %%MVC measured vs %.1f in the truth", fs->dir,
                       r + 1, c, meas, want);
             ratio_sum += ratio;
             err_max = fmax(err_max, fabs(ratio - 1));
             nratio++;
-            lvl[c] = env_mean(fs, c, jnum(rep, "start_s"), jnum(rep, "end_s")) / fs->ref[c];
+            lvl[c] = env_mean(fs, c, test_json_num(rep, "start_s"), test_json_num(rep, "end_s")) / fs->ref[c];
         }
         if (fs->i_med >= 0 && fs->i_bf >= 0) {
             int match = check_label(fs, r, lvl);
@@ -708,7 +522,7 @@ static void check_set(const char *dir)
     fixture_set fs;
     if (open_set(&fs, dir) != 0)
         return;
-    int torque = str_eq(cJSON_GetObjectItemCaseSensitive(fs.truth, "shape"), "torque");
+    int torque = test_json_str_is(cJSON_GetObjectItemCaseSensitive(fs.truth, "shape"), "torque");
     check_motion(&fs);
     check_rep_medians(&fs);
     make_envelopes(&fs);
@@ -733,9 +547,11 @@ int main(int argc, char **argv)
         const char *fx = test_fixtures();
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/synth", fx);
+        test_require_fixture(dir);
         DIR *d = opendir(dir);
+        CHECK_MSG(d != NULL, "cannot list %s", dir);
         if (!d)
-            test_skip("fixtures/synth is missing (run fixtures/synth/make_fixtures.sh)");
+            return test_finish("test_synth_fixtures");
         char *names[256];
         size_t n = 0;
         struct dirent *e;
@@ -750,15 +566,19 @@ int main(int argc, char **argv)
             }
         }
         closedir(d);
-        if (n < 7)
-            test_skip("fixtures/synth holds fewer than the 7 committed sets (run make_fixtures.sh)");
+        if (n < 7) {
+            char msg[4400];
+            snprintf(msg, sizeof msg, "committed fixtures missing: %s holds %zu of the 7 sets "
+                     "(restore them with git checkout, or run fixtures/synth/make_fixtures.sh)", dir, n);
+            test_fail(msg);
+        }
         qsort(names, n, sizeof *names, cmp_str);
         for (size_t i = 0; i < n; i++) {
             check_set(names[i]);
             free(names[i]);
         }
-        snprintf(dir, sizeof dir, "%s/demo/truth.json", fx);
-        test_require_file(dir);
+        test_fixture(dir, sizeof dir, "demo/truth.json");
+        test_fixture(dir, sizeof dir, "demo/session.wav");
         snprintf(dir, sizeof dir, "%s/demo", fx);
         check_set(dir);
     }

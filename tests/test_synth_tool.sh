@@ -9,8 +9,8 @@ tools=${BL_TOOLS:?BL_TOOLS not set (run through ctest)}
 synth=$tools/backline-synth
 checker=$tools/../tests/test_synth_fixtures
 py=${BL_PYTHON:-/usr/bin/python3}
-if [ ! -x "$synth" ]; then echo "SKIPPED: $synth not built" >&2; exit 77; fi
-if [ ! -x "$checker" ]; then echo "SKIPPED: $checker not built" >&2; exit 77; fi
+. "$(dirname "$0")/support/paths.sh"
+require_tool "$synth" "$checker"
 
 tmp=$(mktemp -d /tmp/bl_synth_tool.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

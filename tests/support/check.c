@@ -19,31 +19,71 @@ int test_finish(const char *name)
 
 void test_skip(const char *why)
 {
+    /* A skip never hides checks that already failed. */
+    if (test_failures) {
+        fprintf(stderr, "FAILED: %d check(s) failed before the skip (%s)\n", test_failures, why);
+        exit(1);
+    }
     fprintf(stderr, "SKIPPED: %s\n", why);
     exit(77);
 }
 
-static const char *env_dir(const char *var)
+void test_fail(const char *why)
 {
-    const char *v = getenv(var);
-    if (!v || !*v) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "environment variable %s is not set (run through ctest)", var);
-        test_skip(msg);
-    }
-    return v;
+    fprintf(stderr, "FAILED: %s\n", why);
+    exit(1);
 }
 
-const char *test_fixtures(void) { return env_dir("BL_FIXTURES"); }
-const char *test_tools(void) { return env_dir("BL_TOOLS"); }
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
+static const char *env_value(const char *var)
+{
+    const char *v = getenv(var);
+    return v && *v ? v : NULL;
+}
+
+const char *test_fixtures(void)
+{
+    const char *d = env_value("BL_FIXTURES");
+#ifdef TEST_SOURCE_FIXTURES
+    if (!d) d = TEST_SOURCE_FIXTURES;
+#endif
+    if (!d) test_fail("BL_FIXTURES is not set (run through ctest)");
+    if (!is_dir(d)) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "the committed fixtures folder %s is missing", d);
+        test_fail(msg);
+    }
+    return d;
+}
+
+const char *test_tools(void)
+{
+    const char *d = env_value("BL_TOOLS");
+    if (!d) test_skip("environment variable BL_TOOLS is not set (run through ctest)");
+    return d;
+}
+
+/* BL_REAL_DATA from the environment of the run wins over the default ctest
+ * passes in BL_REAL_DATA_DEFAULT. */
 const char *test_real_data(void)
 {
-    const char *d = env_dir("BL_REAL_DATA");
-    struct stat st;
-    if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "real recordings folder %s is absent", d);
+    const char *d = env_value("BL_REAL_DATA");
+    const char *from = "BL_REAL_DATA";
+    if (!d) {
+        d = env_value("BL_REAL_DATA_DEFAULT");
+        from = "BL_REAL_DATA_DEFAULT, the default beside the checkout";
+    }
+    if (!d) test_skip("no real-data folder: neither BL_REAL_DATA nor BL_REAL_DATA_DEFAULT is set "
+                      "(run through ctest, or export BL_REAL_DATA=/path/to/real)");
+    if (!is_dir(d)) {
+        char msg[1400];
+        snprintf(msg, sizeof msg, "the optional real-data folder %s (from %s) is absent; "
+                 "export BL_REAL_DATA=/path/to/real to point elsewhere", d, from);
         test_skip(msg);
     }
     return d;
@@ -55,14 +95,41 @@ char *test_path(char *buf, size_t len, const char *dir, const char *name)
     return buf;
 }
 
-void test_require_file(const char *path)
+/* Why a committed fixture is missing, for the failure message. */
+static void missing_fixture_msg(char *msg, size_t len, const char *path)
+{
+    snprintf(msg, len, "committed fixture %s is missing (fixtures/ is part of the checkout: "
+             "restore it with git checkout, or regenerate it with the script beside it)", path);
+}
+
+void test_require_fixture(const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        char msg[1200];
-        snprintf(msg, sizeof msg, "required file %s is missing", path);
+        char msg[1400];
+        missing_fixture_msg(msg, sizeof msg, path);
+        test_fail(msg);
+    }
+}
+
+char *test_fixture(char *buf, size_t len, const char *name)
+{
+    test_path(buf, len, test_fixtures(), name);
+    test_require_fixture(buf);
+    return buf;
+}
+
+char *test_real_file(char *buf, size_t len, const char *name)
+{
+    test_path(buf, len, test_real_data(), name);
+    struct stat st;
+    if (stat(buf, &st) != 0) {
+        char msg[1400];
+        snprintf(msg, sizeof msg, "real recording %s is absent from the optional real-data folder; "
+                 "export BL_REAL_DATA=/path/to/real to point elsewhere", buf);
         test_skip(msg);
     }
+    return buf;
 }
 
 char *test_slurp(const char *path)
@@ -85,8 +152,16 @@ char *test_slurp(const char *path)
 void *test_json_fixture(const char *name)
 {
     char path[1024];
+    struct stat st;
     test_path(path, sizeof path, test_fixtures(), name);
-    test_require_file(path);
+    if (stat(path, &st) != 0) {
+        /* Counted, not fatal: the test's other checks still run. */
+        char msg[1400];
+        missing_fixture_msg(msg, sizeof msg, path);
+        test_failures++;
+        fprintf(stderr, "FAILED: %s\n", msg);
+        return NULL;
+    }
     char *text = test_slurp(path);
     CHECK_MSG(text != NULL, "cannot read %s", path);
     if (!text) return NULL;
