@@ -42,7 +42,7 @@ static void test_every_code(void)
             CHECK_EQ_INT(bl_chanmap_count(m), 1);
             CHECK_EQ_INT(bl_chanmap_muscle(m, 0), i);
             CHECK_EQ_INT(bl_chanmap_side(m, 0), s);
-            CHECK_EQ_INT(bl_chanmap_entry_name(m, 0, back, sizeof back), BL_OK);
+            CHECK_EQ_INT(bl_chanmap_get_entry_name(m, 0, back, sizeof back), BL_OK);
             CHECK_MSG(strcmp(back, text) == 0, "entry name %s vs %s", back, text);
             bl_chanmap_destroy(m);
         }
@@ -84,8 +84,8 @@ static void test_round_trip(void)
     CHECK_EQ_INT(bl_chanmap_format(m, small, sizeof small), BL_ERANGE);
     CHECK(memchr(small, '\0', sizeof small) != NULL);
     char tiny[3];
-    CHECK_EQ_INT(bl_chanmap_entry_name(m, 0, tiny, sizeof tiny), BL_ERANGE);
-    CHECK_EQ_INT(bl_chanmap_entry_name(m, 0, buf, 5), BL_OK); /* "L.ST" + NUL */
+    CHECK_EQ_INT(bl_chanmap_get_entry_name(m, 0, tiny, sizeof tiny), BL_ERANGE);
+    CHECK_EQ_INT(bl_chanmap_get_entry_name(m, 0, buf, 5), BL_OK); /* "L.ST" + NUL */
 
     /* Duplicates are allowed; find walks them. */
     CHECK_EQ_INT(bl_chanmap_find(m, BL_MUSCLE_ST, 0), 0);
@@ -98,7 +98,7 @@ static void test_round_trip(void)
     /* Out-of-range lookups. */
     CHECK_EQ_INT(bl_chanmap_side(m, 9), BL_SIDE_NONE);
     CHECK_EQ_INT(bl_chanmap_muscle(m, 9), BL_MUSCLE_COUNT);
-    CHECK_EQ_INT(bl_chanmap_entry_name(m, 9, buf, sizeof buf), BL_EINVAL);
+    CHECK_EQ_INT(bl_chanmap_get_entry_name(m, 9, buf, sizeof buf), BL_EINVAL);
 
     /* Validate. */
     CHECK_EQ_INT(bl_chanmap_validate(m, 9, why, sizeof why), BL_OK);
@@ -185,7 +185,7 @@ static void test_contract(void)
     CHECK_EQ_INT(bl_chanmap_format(NULL, buf, sizeof buf), BL_EINVAL);
     CHECK_EQ_INT(bl_chanmap_format(m, NULL, 0), BL_EINVAL);
     CHECK_EQ_INT(bl_chanmap_format(m, buf, 0), BL_EINVAL);
-    CHECK_EQ_INT(bl_chanmap_entry_name(NULL, 0, buf, sizeof buf), BL_EINVAL);
+    CHECK_EQ_INT(bl_chanmap_get_entry_name(NULL, 0, buf, sizeof buf), BL_EINVAL);
     CHECK_EQ_INT(bl_chanmap_validate(NULL, 1, why, sizeof why), BL_EINVAL);
     CHECK_EQ_INT(bl_chanmap_count(NULL), 0);
     CHECK_EQ_INT(bl_chanmap_side(NULL, 0), BL_SIDE_NONE);

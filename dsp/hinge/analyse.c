@@ -84,7 +84,7 @@ static bl_status setup_channels(bl_hinge *h, const bl_recording *session)
     for (size_t c = 0; c < nch; c++) {
         if (map) {
             h->muscle[c] = bl_chanmap_muscle(map, c);
-            if (bl_chanmap_entry_name(map, c, h->name[c], BLI_HINGE_NAME_LEN) != BL_OK)
+            if (bl_chanmap_get_entry_name(map, c, h->name[c], BLI_HINGE_NAME_LEN) != BL_OK)
                 snprintf(h->name[c], BLI_HINGE_NAME_LEN, "ch%zu", c + 1);
         } else {
             h->muscle[c] = BL_MUSCLE_EMG;

@@ -244,7 +244,7 @@ bl_muscle bl_chanmap_muscle(const bl_chanmap *map, size_t index)
     return map->entries[index].muscle;
 }
 
-bl_status bl_chanmap_entry_name(const bl_chanmap *map, size_t index, char *buf, size_t buf_len)
+bl_status bl_chanmap_get_entry_name(const bl_chanmap *map, size_t index, char *buf, size_t buf_len)
 {
     if (!map || !buf || buf_len == 0 || index >= map->count)
         return BL_EINVAL;

@@ -315,8 +315,10 @@ size_t bl_synth_truth_reps(const bl_synth_truth *t) { return t ? t->nreps : 0; }
 
 bl_status bl_synth_truth_get_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out)
 {
-    if (!t || !out || rep >= t->nreps)
+    if (!t || !out)
         return BL_EINVAL;
+    if (rep >= t->nreps)
+        return BL_ERANGE;
     *out = t->reps[rep];
     return BL_OK;
 }

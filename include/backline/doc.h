@@ -33,7 +33,8 @@ typedef struct bl_doc bl_doc;
 BL_API bl_status bl_doc_create(bl_doc **out);
 /* The whole tree (call on the root only); NULL: no-op. */
 BL_API void bl_doc_destroy(bl_doc *root);
-/* BL_OK, or BL_ENOMEM when an addition anywhere in the tree failed. */
+/* BL_OK, or BL_ENOMEM when an addition anywhere in the tree failed;
+ * BL_EINVAL for NULL. */
 BL_API bl_status bl_doc_status(const bl_doc *node);
 
 /* Building. `key` names the child in an object and must be NULL in an

@@ -185,7 +185,7 @@ BL_API void bl_synth_truth_destroy(bl_synth_truth *t);
 BL_API size_t bl_synth_truth_channels(const bl_synth_truth *t);
 BL_API double bl_synth_truth_duration(const bl_synth_truth *t);   /* s */
 BL_API size_t bl_synth_truth_reps(const bl_synth_truth *t);
-/* BL_EINVAL for an index out of range. */
+/* BL_EINVAL for NULL, BL_ERANGE for an index out of range (*out unchanged). */
 BL_API bl_status bl_synth_truth_get_rep(const bl_synth_truth *t, size_t rep, bl_synth_rep *out);
 /* Concentric (peak) level of a channel in a rep, %MVC; eccentric level
  * (plateau) or level at the turn (torque shape);

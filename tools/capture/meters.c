@@ -95,7 +95,7 @@ cap_meters *cap_meters_create(size_t channels, double rate_hz, const bl_chanmap 
     for (size_t c = 0; c < channels; c++) {
         m->gain[c] = gains ? gains[c] : 0.0;
         char name[16] = "";
-        if (map) bl_chanmap_entry_name(map, c, name, sizeof name);
+        if (map) bl_chanmap_get_entry_name(map, c, name, sizeof name);
         snprintf(m->label[c], sizeof m->label[c], "%2zu %.15s", c + 1, name);
     }
     m->live = live;

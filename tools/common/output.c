@@ -34,7 +34,7 @@ int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec)
     }
     for (size_t c = 0; c < channels; c++) {
         if (map && bl_chanmap_muscle(map, c) == BL_MUSCLE_AUX) continue;
-        if (map) bl_chanmap_entry_name(map, c, v->name[v->count], sizeof v->name[0]);
+        if (map) bl_chanmap_get_entry_name(map, c, v->name[v->count], sizeof v->name[0]);
         else snprintf(v->name[v->count], sizeof v->name[0], "ch%zu", c + 1);
         v->index[v->count++] = c;
     }

@@ -121,7 +121,7 @@ static void mvc_name(const bl_chanmap *map, size_t c, char *buf, size_t len)
         return;
     }
     char entry[32];
-    bl_chanmap_entry_name(map, c, entry, sizeof entry);
+    bl_chanmap_get_entry_name(map, c, entry, sizeof entry);
     for (char *p = entry; *p; p++)
         if (*p == '.')
             *p = '_';
@@ -175,7 +175,7 @@ static int find_muscle(const bl_synth *s, const char *muscle, long *only)
     *only = -1;
     for (size_t c = 0; c < bl_synth_channels(s); c++) {
         char name[32];
-        bl_chanmap_entry_name(map, c, name, sizeof name);
+        bl_chanmap_get_entry_name(map, c, name, sizeof name);
         if (!strcmp(name, muscle) || !strcmp(bl_muscle_code(bl_chanmap_muscle(map, c)), muscle)) {
             if (*only < 0) {
                 *only = (long)c;

@@ -61,7 +61,7 @@ static double g_gain(const synth_truth_doc *d, size_t r, size_t c)
 static cJSON *channel_name(const bl_chanmap *map, size_t c)
 {
     char name[32];
-    bl_chanmap_entry_name(map, c, name, sizeof name);
+    bl_chanmap_get_entry_name(map, c, name, sizeof name);
     return cJSON_CreateString(name);
 }
 
@@ -178,7 +178,7 @@ static void add_mvc_trials(cJSON *root, const synth_truth_doc *d)
     cJSON *trials = cJSON_AddArrayToObject(root, "mvc_trials");
     for (size_t i = 0; i < d->n_mvc; i++) {
         char name[32];
-        bl_chanmap_entry_name(map, d->mvc[i].channel, name, sizeof name);
+        bl_chanmap_get_entry_name(map, d->mvc[i].channel, name, sizeof name);
         cJSON_AddItemToArray(mvc, cJSON_CreateString(d->mvc[i].name));
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "file", d->mvc[i].name);
