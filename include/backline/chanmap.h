@@ -77,7 +77,8 @@ BL_API bl_muscle bl_chanmap_muscle(const bl_chanmap *map, size_t index);
 /* Write the canonical text form ("L.ST,L.BF") into buf. BL_ERANGE when it
  * does not fit (buf then holds a truncated, terminated string). */
 BL_API bl_status bl_chanmap_format(const bl_chanmap *map, char *buf, size_t buf_len);
-/* Name of one entry ("L.ST", "BF"); BL_ERANGE when it does not fit. */
+/* Name of one entry ("L.ST", "BF") into buf. BL_EINVAL (NULL, empty buf,
+ * index out of range), BL_ERANGE when it does not fit (truncated). */
 BL_API bl_status bl_chanmap_get_entry_name(const bl_chanmap *map, size_t index, char *buf, size_t buf_len);
 
 /* BL_EMAP when the map does not have exactly `channels` entries; `why`
