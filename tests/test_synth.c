@@ -11,19 +11,7 @@
 
 #include "backline/synth.h"
 #include "check.h"
-
-/* The generator for cfg; no check can go on without it, so failure exits. */
-static bl_synth *make(const bl_synth_config *cfg)
-{
-    bl_synth *s = NULL;
-    char why[256];
-    bl_status st = bl_synth_create(cfg, &s, why, sizeof why);
-    if (st != BL_OK) {
-        fprintf(stderr, "bl_synth_create: %s (%s)\n", bl_strerror(st), why);
-        exit(1);
-    }
-    return s;
-}
+#include "synthtest.h"
 
 /* -------------------------------------------------------------- contract */
 
@@ -69,7 +57,7 @@ static void test_contract(void)
 
     c = cfg;
     c.map = "L.ST,AUX,L.BF";
-    s = make(&c);
+    s = test_make_synth(&c);
     CHECK_EQ_INT(bl_synth_channels(s), 3);
     CHECK(!strcmp(bl_synth_map(s), "L.ST,AUX,L.BF"));
     CHECK(bl_synth_mvc_uV(s, 1) == 0.0);
@@ -142,7 +130,7 @@ static void test_determinism(void)
     bl_synth_mvc_config m;
     bl_synth_mvc_config_default(&m);
 
-    bl_synth *a = make(&cfg), *b = make(&cfg);
+    bl_synth *a = test_make_synth(&cfg), *b = test_make_synth(&cfg);
     bl_recording *ra = NULL, *rb = NULL, *rm = NULL, *rc = NULL;
     /* b makes an MVC trial first: scenarios use their own streams, so the
      * hinge must not move. */
@@ -156,7 +144,7 @@ static void test_determinism(void)
 
     bl_synth_config c2 = cfg;
     c2.seed = 43;
-    bl_synth *d = make(&c2);
+    bl_synth *d = test_make_synth(&c2);
     CHECK(bl_synth_hinge(d, &h, &rc, NULL) == BL_OK);
     if (bl_recording_frames(rc) == bl_recording_frames(ra))
         CHECK_MSG(!same_recording(ra, rc), "a different seed must give different samples");
@@ -183,12 +171,8 @@ static void test_determinism(void)
 static void test_truth(void)
 {
     bl_synth_config cfg;
-    bl_synth_config_default(&cfg);
-    cfg.seed = 5;
-    cfg.map = "L.ST,L.BF,L.GMAX,L.ES,L.EO";
-    cfg.mains_hz = 0;
-    cfg.noise_uV = 1;
-    bl_synth *s = make(&cfg);
+    test_drift_config(&cfg);
+    bl_synth *s = test_make_synth(&cfg);
     for (int order = 0; order < 2; order++) {
         bl_synth_hinge_config h;
         bl_synth_hinge_config_default(&h);
@@ -253,7 +237,7 @@ static void test_board(void)
     /* 16-bit: every sample on the 1/32768 grid; 24-bit likewise. */
     for (int bits = 16; bits <= 24; bits += 8) {
         cfg.quantise_bits = bits;
-        bl_synth *s = make(&cfg);
+        bl_synth *s = test_make_synth(&cfg);
         bl_recording *rec = NULL;
         bl_synth_truth *t = NULL;
         CHECK(bl_synth_mvc(s, &m, 0, &rec, &t) == BL_OK);
@@ -272,7 +256,7 @@ static void test_board(void)
     /* Overdriven: gain 5000 into 1 V clips a 420 µV-RMS BF at MVC. */
     cfg.quantise_bits = 0;
     cfg.gain = 5000;
-    bl_synth *s = make(&cfg);
+    bl_synth *s = test_make_synth(&cfg);
     bl_recording *rec = NULL;
     bl_synth_truth *t = NULL;
     CHECK(bl_synth_mvc(s, &m, 0, &rec, &t) == BL_OK);

@@ -15,6 +15,7 @@
 
 #include "backline/synth.h"
 #include "check.h"
+#include "synthtest.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -124,19 +125,6 @@ static double rms(const float *x, size_t n)
     return sqrt(s / (double)n);
 }
 
-/* The generator for cfg; no check can go on without it, so failure exits. */
-static bl_synth *make(const bl_synth_config *cfg)
-{
-    bl_synth *s = NULL;
-    char why[256];
-    bl_status st = bl_synth_create(cfg, &s, why, sizeof why);
-    if (st != BL_OK) {
-        fprintf(stderr, "bl_synth_create: %s (%s)\n", bl_strerror(st), why);
-        exit(1);
-    }
-    return s;
-}
-
 static void clean(bl_synth_config *cfg)
 {
     cfg->noise_uV = 0;
@@ -163,10 +151,10 @@ static void test_spectrum_and_amplitude(void)
     bl_synth_config_default(&cfg);
     cfg.map = all_muscles;
     cfg.seed = 7;
-    bl_synth *s = make(&cfg);
+    bl_synth *s = test_make_synth(&cfg);
     bl_synth_config cc = cfg;
     clean(&cc);
-    bl_synth *sc = make(&cc);
+    bl_synth *sc = test_make_synth(&cc);
     bl_synth_mvc_config m;
     bl_synth_mvc_config_default(&m);
     m.hold_s = 10;
@@ -241,7 +229,7 @@ static void test_rate_independence(void)
         cfg.rate_hz = rates[i];
         cfg.map = "L.ST,L.BF";
         cfg.seed = 99;
-        bl_synth *s = make(&cfg);
+        bl_synth *s = test_make_synth(&cfg);
         bl_synth_mvc_config m;
         bl_synth_mvc_config_default(&m);
         m.hold_s = 8;
@@ -276,14 +264,11 @@ static void test_rate_independence(void)
 static void test_fatigue(void)
 {
     bl_synth_config cfg;
-    bl_synth_config_default(&cfg);
-    cfg.seed = 5;
-    cfg.map = "L.ST,L.BF,L.GMAX,L.ES,L.EO";
     /* Mains lines and white noise would pull a weak rep's median towards
-     * their own; keep them out so the check measures the model's scaling. */
-    cfg.mains_hz = 0;
-    cfg.noise_uV = 1;
-    bl_synth *s = make(&cfg);
+     * their own: the drift set keeps them out, so the check measures the
+     * model's scaling. */
+    test_drift_config(&cfg);
+    bl_synth *s = test_make_synth(&cfg);
     bl_synth_hinge_config h;
     bl_synth_hinge_config_default(&h);
     h.reps = 8;
@@ -335,7 +320,7 @@ static void test_torque_shape(void)
     bl_synth_config_default(&cfg);
     clean(&cfg);
     cfg.map = "L.ST,AUX";
-    bl_synth *s = make(&cfg);
+    bl_synth *s = test_make_synth(&cfg);
     bl_synth_hinge_config h;
     bl_synth_hinge_config_default(&h);
     h.shape = BL_SYNTH_TORQUE;
@@ -386,7 +371,7 @@ static void test_mains_and_ecg(void)
         bl_synth_config_default(&cfg);
         cfg.map = "L.ST,L.EO";
         cfg.mains_hz = fam ? 60 : 50;
-        bl_synth *s = make(&cfg);
+        bl_synth *s = test_make_synth(&cfg);
         bl_recording *rec = NULL;
         bl_synth_truth *t = NULL;
         CHECK(bl_synth_rest(s, 20.0, &rec, &t) == BL_OK);
@@ -450,7 +435,7 @@ static void test_crosstalk(void)
         clean(&cfg);
         cfg.map = "L.ST,L.BF";
         cfg.crosstalk = on ? 0.05 : 0.0;
-        bl_synth *s = make(&cfg);
+        bl_synth *s = test_make_synth(&cfg);
         bl_synth_mvc_config m;
         bl_synth_mvc_config_default(&m);
         m.others_pct = 0;
