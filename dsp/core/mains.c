@@ -1,20 +1,33 @@
 /* Mains detection: is there a 50 or 60 Hz hum (with harmonics) standing
- * out of the spectrum? The power in narrow lines at h·f is compared with
- * the neighbourhood's median level, family against family. The detector
- * object makes its Welch plan and scratch at create, so detecting (e.g. in
- * a live stream after its first second) allocates nothing. */
+ * out of the spectrum?
+ *
+ * The Welch spectrum uses segments of a whole number of seconds (4 s when
+ * the signal holds at least three, else 2 s, 1 s or 0.5 s), so every
+ * harmonic of 50 and 60 Hz falls exactly on a bin: a hum concentrates in
+ * one bin and its Hann neighbours, and the finer the bins the further it
+ * stands above a broadband EMG floor (which spreads its power over them).
+ * Each harmonic h·f (h = 1..3) is scored on its own: the power of its bin
+ * and the two beside it, against three times the median bin of its
+ * neighbourhood (4 to 12 Hz either side, which the other family's lines
+ * cannot move much). A family's prominence is its strongest harmonic, so a
+ * hum with weak harmonics is not diluted by the floor under them; the
+ * decision is the more prominent family when it exceeds 10 dB.
+ *
+ * The detector object makes its Welch plan and scratch at create, so
+ * detecting (e.g. in a live stream after its first second) allocates
+ * nothing. */
 #include "backline/spectrum.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#define MAINS_THRESHOLD_DB 10.0
+#define MAINS_THRESHOLD_DB BL_MAINS_THRESHOLD_DB
 #define MAINS_HARMONICS 3
-#define LINE_HALF_HZ 1.5  /* the line: +/- 1.5 Hz around h*f */
 #define NEAR_HZ 4.0       /* neighbourhood: 4..12 Hz either side */
 #define FAR_HZ 12.0
 #define MAX_CHUNKS 4      /* long signals: this many chunks ... */
 #define CHUNK_SEGMENTS 16 /* ... of this many half-overlapped segments */
+#define LINE_BAND_HI_HZ 450.0 /* hum power is summed over harmonics up to here */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -22,38 +35,61 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Line power against the neighbourhood for one family, in dB. The
- * neighbourhood level is the median bin (robust to the other family's
- * line falling inside it), scaled to the line band's width. */
-static double family_prominence(const double *psd, size_t bins, double df, double nyq, double f,
-                                double *scratch)
+/* Power of the line at fh (its bin and the two beside it) and the median
+ * bin of its neighbourhood times three; 0 when the neighbourhood does not
+ * fit below Nyquist. */
+static int line_and_floor(const double *psd, size_t bins, double df, double fh, double *scratch, double *line,
+                          double *floor3)
 {
-    double line = 0, floor_ = 0;
+    size_t k0 = (size_t)llround(fh / df);
+    size_t lo = (size_t)ceil((fh - FAR_HZ) / df), hi = (size_t)floor((fh + FAR_HZ) / df);
+    if (k0 < 1 || hi >= bins) return 0;
+    *line = psd[k0 - 1] + psd[k0] + psd[k0 + 1];
+    size_t m = 0;
+    for (size_t k = lo; k <= hi; k++)
+        if (fabs((double)k * df - fh) >= NEAR_HZ) scratch[m++] = psd[k];
+    if (m == 0) return 0;
+    qsort(scratch, m, sizeof *scratch, cmp_double);
+    double med = (m % 2) ? scratch[m / 2] : 0.5 * (scratch[m / 2 - 1] + scratch[m / 2]);
+    *floor3 = 3.0 * med;
+    return 1;
+}
+
+static double ratio_db(double line, double floor3)
+{
+    if (!(floor3 > 0)) return line > 0 ? 300.0 : 0.0;
+    return 10 * log10(line / floor3);
+}
+
+/* The strongest harmonic of family f, in dB over its neighbourhood. */
+static double family_prominence(const double *psd, size_t bins, double df, double nyq, double f, double *scratch)
+{
+    double best = 0;
     int used = 0;
     for (int h = 1; h <= MAINS_HARMONICS; h++) {
-        double fh = h * f;
-        if (fh + FAR_HZ >= nyq) break;
-        size_t a = (size_t)ceil((fh - LINE_HALF_HZ) / df), b = (size_t)floor((fh + LINE_HALF_HZ) / df);
-        if (b >= bins) break;
-        double p = 0;
-        size_t nb = 0;
-        for (size_t k = a; k <= b; k++, nb++) p += psd[k];
-        size_t m = 0;
-        for (size_t k = (size_t)ceil((fh - FAR_HZ) / df); k <= (size_t)floor((fh + FAR_HZ) / df) && k < bins;
-             k++) {
-            double fk = (double)k * df;
-            if (fabs(fk - fh) >= NEAR_HZ) scratch[m++] = psd[k];
-        }
-        if (nb == 0 || m == 0) break;
-        qsort(scratch, m, sizeof *scratch, cmp_double);
-        double med = (m % 2) ? scratch[m / 2] : 0.5 * (scratch[m / 2 - 1] + scratch[m / 2]);
-        line += p;
-        floor_ += med * (double)nb;
-        used++;
+        double fh = h * f, line, floor3;
+        if (fh + FAR_HZ >= nyq || !line_and_floor(psd, bins, df, fh, scratch, &line, &floor3)) break;
+        double db = ratio_db(line, floor3);
+        if (!used || db > best) best = db;
+        used = 1;
     }
-    if (!used) return 0;
-    if (!(floor_ > 0)) return line > 0 ? 300.0 : 0.0;
-    return 10 * log10(line / floor_);
+    return used ? best : 0;
+}
+
+/* The hum's power (its lines above their floors, every harmonic up to
+ * 450 Hz) and the power of the 20-450 Hz band, in units² (PSD × Hz). */
+static void hum_and_band_power(const double *psd, size_t bins, double df, double nyq, double f, double *scratch,
+                               double *hum, double *band)
+{
+    *hum = 0;
+    for (int h = 1; h * f + FAR_HZ < nyq && h * f <= LINE_BAND_HI_HZ; h++) {
+        double line, floor3;
+        if (!line_and_floor(psd, bins, df, h * f, scratch, &line, &floor3)) break;
+        if (line > floor3) *hum += (line - floor3) * df;
+    }
+    *band = 0;
+    for (size_t k = (size_t)ceil(20.0 / df); k < bins && (double)k * df <= LINE_BAND_HI_HZ; k++)
+        *band += psd[k] * df;
 }
 
 struct bl_mains_detector {
@@ -64,14 +100,19 @@ struct bl_mains_detector {
     double *psd, *acc, *scratch; /* bins each */
 };
 
-/* About 1 Hz resolution (a power of two near the rate), 2 Hz if the
- * signal is too short for that; 0 when even that does not fit. */
+/* Whole-second segments (bins on every integer Hz): the longest of 4, 2
+ * and 1 s of which the signal holds at least three half-overlapped ones,
+ * else 1 or 0.5 s when one fits; 0 when nothing does. */
 static size_t segment_for(double rate_hz, size_t frames)
 {
-    size_t seg = 1;
-    while ((double)seg < rate_hz) seg <<= 1;
-    if (frames < seg) seg >>= 1;
-    return frames < seg || seg < 16 ? 0 : seg;
+    static const double seconds[] = {4.0, 2.0, 1.0};
+    for (size_t i = 0; i < sizeof seconds / sizeof seconds[0]; i++) {
+        double seg = round(seconds[i] * rate_hz);
+        if ((double)frames >= 2.0 * seg) return (size_t)seg;
+    }
+    size_t one = (size_t)round(rate_hz), half = (size_t)round(0.5 * rate_hz);
+    if (frames >= one) return one;
+    return frames >= half && half >= 16 ? half : 0;
 }
 
 bl_status bl_mains_detector_create(double rate_hz, size_t max_frames, bl_mains_detector **out)
@@ -113,20 +154,13 @@ void bl_mains_detector_destroy(bl_mains_detector *d)
     free(d);
 }
 
-bl_status bl_mains_detector_run(bl_mains_detector *d, const float *x, size_t n, double *mains_hz,
-                                double *prominence_db)
+/* The averaged spectrum of x into d->acc. Long recordings: a few chunks
+ * spread over the signal say as much about a stationary hum as the whole
+ * and cost a bounded time. */
+static bl_status average_spectrum(bl_mains_detector *d, const float *x, size_t n)
 {
-    if (!d || !x || !mains_hz) return BL_EINVAL;
-    if (n > d->max_frames) return BL_ERANGE;
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i])) return BL_ENONFINITE;
-    const size_t seg = d->seg;
-    if (n < seg) return BL_ENODATA;
-    const size_t bins = bl_spectrum_bins(d->spectrum);
-    const double rate_hz = d->rate_hz, nyq = rate_hz / 2;
+    const size_t seg = d->seg, bins = bl_spectrum_bins(d->spectrum);
     for (size_t k = 0; k < bins; k++) d->acc[k] = 0;
-    /* Long recordings: a few chunks spread over the signal say as much
-     * about a stationary hum as the whole and cost a bounded time. */
     size_t chunk = (CHUNK_SEGMENTS + 1) * (seg - seg / 2) + seg / 2;
     size_t chunks = 1, len = n;
     if (n > MAX_CHUNKS * chunk) {
@@ -135,16 +169,43 @@ bl_status bl_mains_detector_run(bl_mains_detector *d, const float *x, size_t n, 
     }
     for (size_t c = 0; c < chunks; c++) {
         size_t start = chunks == 1 ? 0 : c * (n - len) / (chunks - 1);
-        bl_status st = bl_spectrum_welch(d->spectrum, x + start, len, rate_hz, d->psd);
+        bl_status st = bl_spectrum_welch(d->spectrum, x + start, len, d->rate_hz, d->psd);
         if (st != BL_OK) return st;
-        for (size_t k = 0; k < bins; k++) d->acc[k] += d->psd[k];
+        for (size_t k = 0; k < bins; k++) d->acc[k] += d->psd[k] / (double)chunks;
     }
-    double df = rate_hz / (double)seg;
+    return BL_OK;
+}
+
+bl_status bl_mains_detector_analyse(bl_mains_detector *d, const float *x, size_t n, bl_mains_result *out)
+{
+    if (!d || !x || !out) return BL_EINVAL;
+    if (n > d->max_frames) return BL_ERANGE;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) return BL_ENONFINITE;
+    if (n < d->seg) return BL_ENODATA;
+    bl_status st = average_spectrum(d, x, n);
+    if (st != BL_OK) return st;
+    const size_t bins = bl_spectrum_bins(d->spectrum);
+    const double nyq = d->rate_hz / 2, df = d->rate_hz / (double)d->seg;
     double p50 = family_prominence(d->acc, bins, df, nyq, 50.0, d->scratch);
     double p60 = family_prominence(d->acc, bins, df, nyq, 60.0, d->scratch);
-    double best = p50 >= p60 ? p50 : p60;
-    *mains_hz = best > MAINS_THRESHOLD_DB ? (p50 >= p60 ? 50.0 : 60.0) : 0.0;
-    if (prominence_db) *prominence_db = best;
+    double family = p50 >= p60 ? 50.0 : 60.0;
+    out->prominence_db = p50 >= p60 ? p50 : p60;
+    out->mains_hz = out->prominence_db > MAINS_THRESHOLD_DB ? family : 0.0;
+    out->resolution_hz = df;
+    hum_and_band_power(d->acc, bins, df, nyq, family, d->scratch, &out->hum_power, &out->band_power);
+    return BL_OK;
+}
+
+bl_status bl_mains_detector_run(bl_mains_detector *d, const float *x, size_t n, double *mains_hz,
+                                double *prominence_db)
+{
+    if (!mains_hz) return BL_EINVAL;
+    bl_mains_result r;
+    bl_status st = bl_mains_detector_analyse(d, x, n, &r);
+    if (st != BL_OK) return st;
+    *mains_hz = r.mains_hz;
+    if (prominence_db) *prominence_db = r.prominence_db;
     return BL_OK;
 }
 

@@ -119,12 +119,16 @@ static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate
     bl_mains_detector *d = NULL;
     bl_status st = bl_mains_detector_create(rate, frames, &d);
     if (st == BL_ENODATA) return BL_OK; /* too short to tell: no notch */
+    /* The most prominent channel decides, and its score is reported even
+     * below the threshold (how close a hum came to being notched). */
+    int first = 1;
     for (size_t c = 0; c < n && st == BL_OK; c++) {
         double hz = 0, db = 0;
         st = bl_mains_detector_run(d, ptrs[c], frames, &hz, &db);
-        if (st == BL_OK && hz > 0 && db > *prominence_db) {
+        if (st == BL_OK && (first || db > *prominence_db)) {
             *mains_hz = hz;
             *prominence_db = db;
+            first = 0;
         }
     }
     bl_mains_detector_destroy(d);

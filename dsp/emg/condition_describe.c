@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "backline/resample.h"
+#include "backline/spectrum.h"
 #include "emg_internal.h"
 
 static const char *notch_text(const bl_envelope_config *cfg, const bl_condition_report *rep, char *buf,
@@ -22,8 +23,11 @@ static const char *notch_text(const bl_envelope_config *cfg, const bl_condition_
     if (rep->mains_hz > 0)
         snprintf(buf, len, "%g Hz and harmonics to %g Hz (%s), %zu IIR notches Q=%g, zero-phase", rep->mains_hz,
                  cfg->bandpass_hi_hz, how, rep->notch_sections, cfg->notch_q);
+    else if (cfg->notch == BL_NOTCH_OFF)
+        snprintf(buf, len, "off");
     else
-        snprintf(buf, len, "%s", cfg->notch == BL_NOTCH_OFF ? "off" : "none (no 50/60 Hz peak detected)");
+        snprintf(buf, len, "none (no 50/60 Hz peak detected: best %.1f dB, threshold %g dB)",
+                 rep->mains_prominence_db, BL_MAINS_THRESHOLD_DB);
     return buf;
 }
 

@@ -43,7 +43,8 @@ typedef struct bl_condition_report {
     double rate_hz;          /* analysis rate used */
     int resampled;           /* 1 when the rate changed */
     double mains_hz;         /* 50, 60 or 0 (no notch) */
-    double mains_prominence_db; /* from detection; 0 when not detected */
+    double mains_prominence_db; /* auto: the most prominent channel's score, dB (also
+                                   below the threshold); 0 when not detected at all */
     size_t notch_sections;   /* number of notches applied */
 } bl_condition_report;
 

@@ -15,6 +15,10 @@ extern "C" {
 
 typedef struct bl_spectrum bl_spectrum;
 
+/* A mains family counts as present when its strongest harmonic stands
+ * this far above its neighbourhood (bl_mains_detect). */
+#define BL_MAINS_THRESHOLD_DB 10.0
+
 /* A Welch estimator with Hann windows of `segment_frames` samples and 50 %
  * overlap. bl_spectrum_bins() = segment_frames/2 + 1 output bins, bin k at
  * k × rate / segment_frames Hz (0 for NULL). create: BL_EINVAL (NULL out,
@@ -43,32 +47,46 @@ BL_API bl_status bl_median_frequency(const double *psd, size_t bins, double rate
 BL_API bl_status bl_mean_frequency(const double *psd, size_t bins, double rate_hz, double lo_hz,
                                    double hi_hz, double *mean_hz);
 
-/* Mains detection: compares the power in narrow lines (±1.5 Hz) at 50,
- * 100, 150 Hz against 60, 120, 180 Hz, each against the median level of
- * its neighbourhood (4-12 Hz either side), over a Welch spectrum of about
- * 1 Hz resolution (2 Hz for signals under a segment; long signals: four
- * chunks of 16 segments spread over them). *mains_hz is 50, 60, or 0 when
- * neither family stands out by more than 10 dB; *prominence_db (may be
- * NULL) is the winning family's line-to-neighbourhood ratio.
+/* Mains detection. A Welch spectrum with whole-second segments (4 s when
+ * the signal holds three of them, else 2, 1 or 0.5 s), so every harmonic of
+ * 50 and 60 Hz lies on a bin; each harmonic h·f (h = 1..3) scores the power
+ * of its bin and the two beside it against three times the median bin of
+ * its neighbourhood (4-12 Hz either side); a family's prominence is its
+ * strongest harmonic. Long signals are read as four chunks of 16 segments
+ * spread over them. *mains_hz is 50, 60, or 0 when neither family stands
+ * out by more than 10 dB; *prominence_db (may be NULL) is the more
+ * prominent family's score.
  * Errors: BL_EINVAL (NULL x or mains_hz), BL_ERANGE (a rate whose Nyquist
- * is not above 72 Hz), BL_ENONFINITE, BL_ENODATA (too short for a 16-bin
- * segment), BL_ENOMEM. Allocates; see bl_mains_detector for a form that
+ * is not above 72 Hz), BL_ENONFINITE, BL_ENODATA (shorter than half a
+ * second), BL_ENOMEM. Allocates; see bl_mains_detector for a form that
  * does not. */
 BL_API bl_status bl_mains_detect(const float *x, size_t n, double rate_hz, double *mains_hz,
                                  double *prominence_db);
+
+/* Everything the detection measured. */
+typedef struct bl_mains_result {
+    double mains_hz;      /* 50, 60 or 0 (none above 10 dB) */
+    double prominence_db; /* of the more prominent family (its strongest harmonic) */
+    double resolution_hz; /* bin width of the spectrum used */
+    double hum_power;     /* that family's lines above their floors, every harmonic to
+                             450 Hz, in signal units² */
+    double band_power;    /* all power from 20 to 450 Hz (or Nyquist), signal units² */
+} bl_mains_result;
 
 /* The same detection with its plan and scratch made once, for signals of
  * at most max_frames samples at rate_hz (the segment length follows
  * max_frames as bl_mains_detect's follows n, so running on exactly
  * max_frames gives bl_mains_detect's answer). create: BL_ERANGE (rate),
  * BL_ENODATA (max_frames too short), BL_ENOMEM, under the FFTW planner
- * lock. run: no allocation; BL_EINVAL (NULL), BL_ERANGE (n > max_frames),
- * BL_ENONFINITE, BL_ENODATA (n shorter than the segment). One detector is
- * used by one thread at a time. destroy(NULL) is a no-op. */
+ * lock. run/analyse: no allocation; BL_EINVAL (NULL), BL_ERANGE (n >
+ * max_frames), BL_ENONFINITE, BL_ENODATA (n shorter than the segment);
+ * outputs unchanged on error. One detector is used by one thread at a
+ * time. destroy(NULL) is a no-op. */
 typedef struct bl_mains_detector bl_mains_detector;
 BL_API bl_status bl_mains_detector_create(double rate_hz, size_t max_frames, bl_mains_detector **out);
 BL_API bl_status bl_mains_detector_run(bl_mains_detector *d, const float *x, size_t n, double *mains_hz,
                                        double *prominence_db);
+BL_API bl_status bl_mains_detector_analyse(bl_mains_detector *d, const float *x, size_t n, bl_mains_result *out);
 BL_API void bl_mains_detector_destroy(bl_mains_detector *d);
 
 #ifdef __cplusplus
