@@ -40,6 +40,7 @@ HEADERS = {
     "chanmap.h": "model",
     "recording.h": "recording",
     "envelope.h": "emg", "onset.h": "emg", "normalise.h": "emg", "balance.h": "emg",
+    "quality.h": "quality",
     "hinge.h": "hinge",
     "synth.h": "synth",
 }

@@ -15,7 +15,6 @@
  * Skips loudly when the data folder is absent.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -26,43 +25,7 @@
 #include "backline/hinge.h"
 #include "backline/recording.h"
 #include "check.h"
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s) s[n] = 0;
-    fclose(f);
-    return s;
-}
-
-/* Channel map text from the sidecar's "channels" list. */
-static int sidecar_map(const char *json_path, char *map, size_t len)
-{
-    char *text = read_text(json_path);
-    if (!text) return -1;
-    cJSON *doc = cJSON_Parse(text);
-    free(text);
-    cJSON *ch = cJSON_GetObjectItem(doc, "channels");
-    map[0] = 0;
-    int n = 0;
-    cJSON *it;
-    cJSON_ArrayForEach(it, ch) {
-        if (!cJSON_IsString(it)) continue;
-        size_t l = strlen(map);
-        snprintf(map + l, len - l, "%s%s", n++ ? "," : "", it->valuestring);
-    }
-    cJSON_Delete(doc);
-    return n ? 0 : -1;
-}
+#include "realdata.h"
 
 typedef struct result {
     int ok;          /* analysed */
@@ -76,7 +39,7 @@ static result analyse(const char *dir, const char *name)
     char wav[1400], js[1400], map[256], why[256];
     snprintf(wav, sizeof wav, "%s/%s.wav", dir, name);
     snprintf(js, sizeof js, "%s/%s.json", dir, name);
-    if (sidecar_map(js, map, sizeof map) != 0) {
+    if (test_sidecar_map(js, map, sizeof map) < 0) {
         fprintf(stderr, "%s: no channel list in the sidecar\n", name);
         return r;
     }

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "check.h"
+#include "realdata.h"
 
 #include <dirent.h>
 #include <string.h>
@@ -63,14 +64,7 @@ static void check_one(const char *dir, const char *sub, const char *wav)
                       bl_recording_channels(r), n);
             /* The sidecar's channel names are a backline map. */
             char map[1024] = "";
-            size_t used = 0;
-            const cJSON *e;
-            cJSON_ArrayForEach(e, chans)
-            {
-                if (cJSON_IsString(e))
-                    used += (size_t)snprintf(map + used, sizeof map - used, "%s%s", used ? "," : "",
-                                             e->valuestring);
-            }
+            CHECK_MSG(test_sidecar_map(json, map, sizeof map) == (int)n, "%s: channel list", json);
             st = bl_recording_set_map(r, map, NULL, 0);
             CHECK_MSG(st == BL_OK, "%s: sidecar map \"%s\" rejected (%d)", json, map, st);
         }

@@ -28,6 +28,7 @@
 #define MAX_CHUNKS 4      /* long signals: this many chunks ... */
 #define CHUNK_SEGMENTS 16 /* ... of this many half-overlapped segments */
 #define LINE_BAND_HI_HZ 450.0 /* hum power is summed over harmonics up to here */
+#define MIN_LINE_SHARE 1e-6   /* of the band's power: below, a line is rounding residue */
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -61,35 +62,44 @@ static double ratio_db(double line, double floor3)
     return 10 * log10(line / floor3);
 }
 
-/* The strongest harmonic of family f, in dB over its neighbourhood. */
-static double family_prominence(const double *psd, size_t bins, double df, double nyq, double f, double *scratch)
+/* The strongest harmonic of family f, in dB over its neighbourhood. A
+ * line carrying less than MIN_LINE_SHARE of the band's power is rounding
+ * residue (a pure synthetic tone leaves periodic float rounding lines on
+ * an otherwise empty spectrum), not hum: it scores 0 dB. */
+static double family_prominence(const double *psd, size_t bins, double df, double nyq, double f, double band,
+                                double *scratch)
 {
     double best = 0;
     int used = 0;
     for (int h = 1; h <= MAINS_HARMONICS; h++) {
         double fh = h * f, line, floor3;
         if (fh + FAR_HZ >= nyq || !line_and_floor(psd, bins, df, fh, scratch, &line, &floor3)) break;
-        double db = ratio_db(line, floor3);
+        double db = (line - floor3) * df >= MIN_LINE_SHARE * band ? ratio_db(line, floor3) : 0.0;
         if (!used || db > best) best = db;
         used = 1;
     }
     return used ? best : 0;
 }
 
-/* The hum's power (its lines above their floors, every harmonic up to
- * 450 Hz) and the power of the 20-450 Hz band, in units² (PSD × Hz). */
-static void hum_and_band_power(const double *psd, size_t bins, double df, double nyq, double f, double *scratch,
-                               double *hum, double *band)
+/* The power of the 20-450 Hz band, in units² (PSD × Hz). */
+static double band_power(const double *psd, size_t bins, double df)
 {
-    *hum = 0;
+    double band = 0;
+    for (size_t k = (size_t)ceil(20.0 / df); k < bins && (double)k * df <= LINE_BAND_HI_HZ; k++) band += psd[k] * df;
+    return band;
+}
+
+/* The hum's power: its lines above their floors, every harmonic up to
+ * 450 Hz, in units². */
+static double hum_power(const double *psd, size_t bins, double df, double nyq, double f, double *scratch)
+{
+    double hum = 0;
     for (int h = 1; h * f + FAR_HZ < nyq && h * f <= LINE_BAND_HI_HZ; h++) {
         double line, floor3;
         if (!line_and_floor(psd, bins, df, h * f, scratch, &line, &floor3)) break;
-        if (line > floor3) *hum += (line - floor3) * df;
+        if (line > floor3) hum += (line - floor3) * df;
     }
-    *band = 0;
-    for (size_t k = (size_t)ceil(20.0 / df); k < bins && (double)k * df <= LINE_BAND_HI_HZ; k++)
-        *band += psd[k] * df;
+    return hum;
 }
 
 struct bl_mains_detector {
@@ -187,13 +197,14 @@ bl_status bl_mains_detector_analyse(bl_mains_detector *d, const float *x, size_t
     if (st != BL_OK) return st;
     const size_t bins = bl_spectrum_bins(d->spectrum);
     const double nyq = d->rate_hz / 2, df = d->rate_hz / (double)d->seg;
-    double p50 = family_prominence(d->acc, bins, df, nyq, 50.0, d->scratch);
-    double p60 = family_prominence(d->acc, bins, df, nyq, 60.0, d->scratch);
+    out->band_power = band_power(d->acc, bins, df);
+    double p50 = family_prominence(d->acc, bins, df, nyq, 50.0, out->band_power, d->scratch);
+    double p60 = family_prominence(d->acc, bins, df, nyq, 60.0, out->band_power, d->scratch);
     double family = p50 >= p60 ? 50.0 : 60.0;
     out->prominence_db = p50 >= p60 ? p50 : p60;
     out->mains_hz = out->prominence_db > MAINS_THRESHOLD_DB ? family : 0.0;
     out->resolution_hz = df;
-    hum_and_band_power(d->acc, bins, df, nyq, family, d->scratch, &out->hum_power, &out->band_power);
+    out->hum_power = hum_power(d->acc, bins, df, nyq, family, d->scratch);
     return BL_OK;
 }
 

@@ -102,6 +102,18 @@ bl_status bl_recording_to_microvolts(bl_recording *rec)
     return BL_OK;
 }
 
+double bl_recording_channel_full_scale(const bl_recording *rec, size_t channel)
+{
+    if (!rec || channel >= rec->channels) return 0.0;
+    if (!rec->in_uv[channel]) return 1.0;
+    return rec->gain[channel] > 0 ? rec->full_scale_v / rec->gain[channel] * 1e6 : 1.0;
+}
+
+int bl_recording_channel_in_uv(const bl_recording *rec, size_t channel)
+{
+    return rec && channel < rec->channels && rec->in_uv[channel];
+}
+
 const char *bl_recording_unit(const bl_recording *rec)
 {
     if (!rec)

@@ -147,6 +147,11 @@ BL_API bl_status bl_recording_check_units(const bl_recording *rec, char *why, si
  * a partial conversion would mix µV and full-scale units. BL_EINVAL for
  * NULL. */
 BL_API bl_status bl_recording_to_microvolts(bl_recording *rec);
+/* Where a channel's samples saturate, in its own unit: 1.0 for full-scale
+ * samples, full_scale_v / gain × 1e6 once converted to µV; 0 out of range.
+ * And whether the channel is in µV (0 out of range). */
+BL_API double bl_recording_channel_full_scale(const bl_recording *rec, size_t channel);
+BL_API int bl_recording_channel_in_uv(const bl_recording *rec, size_t channel);
 /* "uV" when every EMG channel is in µV, else "full scale". */
 BL_API const char *bl_recording_unit(const bl_recording *rec);
 /* BL_EUNIT when `rec` and `reference` are in different units (a %MVC

@@ -17,6 +17,8 @@ static const command commands[] = {
     {"info", cmd_info, "rate, channels, frames, duration, format, stored channel map and gains"},
     {"envelope", cmd_envelope, "band-pass, mains notch, rectify and low-pass: linear envelopes to CSV or WAV"},
     {"onsets", cmd_onsets, "burst onsets/offsets per channel (baseline, double-threshold or TKEO detector) to JSON"},
+    {"quality", cmd_quality, "every channel graded pass/warn/fail: clipping, flat, mains, noise, SNR, motion, "
+                             "crosstalk, spectrum"},
     {"hinge", cmd_hinge, "hip-hinge repetitions, %MVC metrics and the torque-chain verdict to JSON/CSV/HTML"},
 };
 

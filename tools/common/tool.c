@@ -146,14 +146,40 @@ const char *tool_args_get_nth(const tool_args *a, const char *name, size_t n)
     return NULL;
 }
 
+static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic);
+
 bl_recording *tool_load(const char *path, const char *map_text)
 {
-    return tool_load_or(path, map_text, NULL);
+    return load(path, map_text, NULL, 0);
+}
+
+bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback)
+{
+    return load(path, map_text, fallback, 0);
+}
+
+bl_recording *tool_load_any(const char *path, const char *map_text)
+{
+    return load(path, map_text, NULL, 1);
+}
+
+/* Every channel generic EMG: "EMG,EMG,...". */
+static int set_generic_map(bl_recording *rec, const char *path)
+{
+    size_t nch = bl_recording_channels(rec);
+    char *text = malloc(4 * nch + 1), why[512] = "";
+    if (!text) return tool_error("out of memory");
+    for (size_t c = 0; c < nch; c++) memcpy(text + 4 * c, "EMG,", 4);
+    text[4 * nch - 1] = '\0';
+    bl_status st = bl_recording_set_map(rec, text, why, sizeof why);
+    free(text);
+    return st == BL_OK ? 0 : tool_error("%s: %s", path, why);
 }
 
 /* The map the recording is analysed with: --map, else the stored one, else
- * the fallback; one error line and -1 when none fits. */
-static int resolve_map(bl_recording *rec, const char *path, const char *map_text, const bl_chanmap *fallback)
+ * the fallback (or generic EMG); one error line and -1 when none fits. */
+static int resolve_map(bl_recording *rec, const char *path, const char *map_text, const bl_chanmap *fallback,
+                       int generic)
 {
     char why[512] = "";
     if (map_text) {
@@ -166,11 +192,12 @@ static int resolve_map(bl_recording *rec, const char *path, const char *map_text
     if (bl_recording_chanmap(rec)) return 0;
     if (fallback)
         return bl_recording_set_chanmap(rec, fallback, why, sizeof why) == BL_OK ? 0 : tool_error("%s: %s", path, why);
+    if (generic) return set_generic_map(rec, path);
     return tool_error("%s: no channel map: give --map (e.g. --map L.ST,L.BF) or record with backline-capture --map",
                       path);
 }
 
-bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback)
+static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic)
 {
     char why[512] = "";
     bl_recording *rec = NULL;
@@ -186,7 +213,7 @@ bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chan
         bl_recording_destroy(rec);
         return NULL;
     }
-    if (resolve_map(rec, path, map_text, fallback) != 0) {
+    if (resolve_map(rec, path, map_text, fallback, generic) != 0) {
         bl_recording_destroy(rec);
         return NULL;
     }

@@ -68,5 +68,8 @@ bl_recording *tool_load(const char *path, const char *map_text);
  * (MVC trials recorded without a map take the session's). A map stored in
  * the file is kept, so a trial in another layout is caught, not relabelled. */
 bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback);
+/* The same, with every channel generic EMG when neither --map nor the file
+ * gives a map (checks that need no muscle names: quality). */
+bl_recording *tool_load_any(const char *path, const char *map_text);
 
 #endif
