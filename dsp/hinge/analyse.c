@@ -1,8 +1,8 @@
-/* The hip-hinge analysis, start to end: channels from the map, dead
- * electrodes, conditioning and linear envelopes, %MVC normalisation, then
- * the repetitions (segment.c) and their metrics and verdicts (metrics.c,
- * verdict.c). See include/backline/hinge.h for every number's
- * definition. */
+/* The hip-hinge analysis, start to end: channels and their quality
+ * (channels.c), conditioning and linear envelopes, %MVC normalisation with
+ * the references checked, then the repetitions (segment.c) and their
+ * metrics and verdicts (metrics.c, verdict.c). See include/backline/hinge.h
+ * for every number's definition. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 
 bl_status bli_hinge_warn(bl_hinge *h, const char *fmt, ...)
 {
-    char buf[512];
+    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
@@ -27,12 +27,6 @@ bl_status bli_hinge_warn(bl_hinge *h, const char *fmt, ...)
     memcpy(p[h->n_warn], buf, len);
     h->n_warn++;
     return BL_OK;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* A copy that keeps everything the recording says about itself (units
@@ -53,6 +47,8 @@ void bl_hinge_destroy(bl_hinge *h)
     free(h->muscle);
     free(h->chain);
     free(h->state);
+    free(h->why);
+    bl_quality_destroy(h->quality);
     free(h->ref);
     free(h->mf_slope);
     bl_recording_destroy(h->cond);
@@ -66,75 +62,6 @@ void bl_hinge_destroy(bl_hinge *h)
     free(h->warn);
     bl_chanmap_destroy(h->map);
     free(h);
-}
-
-/* Channel names, muscles and chains from the session's map. */
-static bl_status setup_channels(bl_hinge *h, const bl_recording *session)
-{
-    size_t nch = h->nch;
-    h->name = calloc(nch, sizeof *h->name);
-    h->muscle = calloc(nch, sizeof *h->muscle);
-    h->chain = calloc(nch, sizeof *h->chain);
-    h->state = calloc(nch, sizeof *h->state);
-    h->ref = calloc(nch, sizeof *h->ref);
-    h->mf_slope = calloc(nch, sizeof *h->mf_slope);
-    if (!h->name || !h->muscle || !h->chain || !h->state || !h->ref || !h->mf_slope) return BL_ENOMEM;
-    const bl_chanmap *map = bl_recording_chanmap(session);
-    if (map && bl_chanmap_copy(map, &h->map) != BL_OK) return BL_ENOMEM;
-    for (size_t c = 0; c < nch; c++) {
-        if (map) {
-            h->muscle[c] = bl_chanmap_muscle(map, c);
-            if (bl_chanmap_get_entry_name(map, c, h->name[c], BLI_HINGE_NAME_LEN) != BL_OK)
-                snprintf(h->name[c], BLI_HINGE_NAME_LEN, "ch%zu", c + 1);
-        } else {
-            h->muscle[c] = BL_MUSCLE_EMG;
-            snprintf(h->name[c], BLI_HINGE_NAME_LEN, "ch%zu", c + 1);
-        }
-        h->chain[c] = h->muscle[c] == BL_MUSCLE_AUX ? BL_CHAIN_NONE : h->cfg.chain[h->muscle[c]];
-        h->state[c] = h->muscle[c] == BL_MUSCLE_AUX ? BL_HINGE_CH_AUX : BL_HINGE_CH_OK;
-        h->mf_slope[c] = NAN;
-    }
-    if (!map)
-        return bli_hinge_warn(h, "no channel map: channels are unnamed EMG, no torque-chain verdict is possible");
-    return BL_OK;
-}
-
-/* A dead electrode (flat, or orders of magnitude below its neighbours)
- * would read as 0 %MVC and fake a chain; it is left out everywhere. */
-static bl_status find_dead(bl_hinge *h)
-{
-    size_t nch = h->nch, n = bl_recording_frames(h->cond), k = 0;
-    double *rms = calloc(nch, sizeof *rms), *sorted = calloc(nch, sizeof *sorted);
-    if (!rms || !sorted) {
-        free(rms);
-        free(sorted);
-        return BL_ENOMEM;
-    }
-    for (size_t c = 0; c < nch; c++) {
-        if (h->state[c] != BL_HINGE_CH_OK) continue;
-        const float *x = bl_recording_cdata(h->cond, c);
-        double s = 0;
-        for (size_t i = 0; i < n; i++) s += (double)x[i] * x[i];
-        rms[c] = sqrt(s / (double)n);
-        sorted[k++] = rms[c];
-    }
-    bl_status st = BL_OK;
-    if (k) {
-        qsort(sorted, k, sizeof *sorted, cmp_double);
-        double median = k % 2 ? sorted[k / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
-        for (size_t c = 0; c < nch && st == BL_OK; c++) {
-            if (h->state[c] != BL_HINGE_CH_OK) continue;
-            if (!(rms[c] > 0) || rms[c] < h->cfg.dead_ratio * median) {
-                h->state[c] = BL_HINGE_CH_DEAD;
-                st = bli_hinge_warn(h, "channel %s looks dead (RMS %.3g, %.2g x the median channel): left out of "
-                                 "segmentation, metrics and the verdict", h->name[c], rms[c],
-                                 median > 0 ? rms[c] / median : 0.0);
-            }
-        }
-    }
-    free(rms);
-    free(sorted);
-    return st;
 }
 
 static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n_mvc, char *why, size_t why_len)
@@ -183,16 +110,17 @@ static bl_status normalise(bl_hinge *h, const bl_recording *const *mvc, size_t n
         bl_mvc_get_reference(m, c, &h->ref[c]);
         if (h->state[c] != BL_HINGE_CH_OK) continue;
         float *x = bl_recording_data(h->env, c);
+        /* The session's own levels judge the trial's reference first. */
+        if ((st = bli_hinge_check_reference(h, c, x, n)) != BL_OK || h->state[c] != BL_HINGE_CH_OK) continue;
         bl_status a = bl_mvc_apply_channel(m, c, x, x, n);
-        if (a == BL_ENODATA) {
-            h->state[c] = BL_HINGE_CH_NO_REFERENCE;
-            st = bli_hinge_warn(h, "channel %s has no positive MVC reference: left out", h->name[c]);
-        } else if (a != BL_OK) {
+        if (a == BL_ENODATA)
+            st = bli_hinge_leave_out(h, c, BL_HINGE_CH_NO_REFERENCE, "has no positive MVC reference");
+        else if (a != BL_OK)
             st = a;
-        } else if (n_mvc > 0 && h->ref[c].source == BL_MVC_SESSION_PEAK) {
-            st = bli_hinge_warn(h, "channel %s: no MVC reference from the trials, normalised to the session's "
-                             "own peak (lower confidence)", h->name[c]);
-        }
+        else if (n_mvc > 0 && h->ref[c].source == BL_MVC_SESSION_PEAK)
+            /* Its %MVC would be on another scale than the other channels'. */
+            st = bli_hinge_leave_out(h, c, BL_HINGE_CH_NO_REFERENCE, "has no MVC reference from the trials "
+                                     "(only the session's own peak)");
     }
     if (st == BL_OK) h->n_mvc = bl_mvc_trials(m);
     bl_mvc_destroy(m);
@@ -211,11 +139,27 @@ static bl_status segment(bl_hinge *h, bl_hinge_segment **segs_out, size_t *n_out
     if (!env || !w || !ign) goto done;
     const float *aux = NULL;
     double wsum = 0;
+    size_t usable = 0;
+    for (size_t c = 0; c < nch; c++) usable += bli_hinge_usable(h, c);
+    if (!usable) {
+        *segs_out = NULL;
+        *n_out = 0;
+        st = bli_hinge_warn(h, "no usable channel: no repetitions");
+        goto done;
+    }
     for (size_t c = 0; c < nch; c++) {
         env[c] = bl_recording_cdata(h->env, c);
         if (h->state[c] == BL_HINGE_CH_AUX && !aux) aux = bl_recording_cdata(h->cond, c);
         w[c] = bli_hinge_usable(h, c) ? bl_hinge_segment_weight(h->muscle[c]) : 0.0;
         wsum += w[c];
+    }
+    if (wsum > 0 && !bli_hinge_any_activity(h, w)) {
+        /* Quiet standing, a constant or a noise-only recording. */
+        *segs_out = NULL;
+        *n_out = 0;
+        st = bli_hinge_warn(h, "no channel rises above its baseline (SNR below %.3g dB, quality.h): no "
+                            "repetitions", h->cfg.quality.snr_warn_db);
+        goto done;
     }
     if (!(wsum > 0)) {
         for (size_t c = 0; c < nch; c++) w[c] = bli_hinge_usable(h, c) ? 1.0 : 0.0;
@@ -290,19 +234,19 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     h->cfg = *cfg;
     h->nch = bl_recording_channels(session);
     snprintf(h->unit, sizeof h->unit, "%s", bl_recording_unit(session));
-    bl_status st = setup_channels(h, session);
+    bl_status st = bli_hinge_setup_channels(h, session);
     if (st != BL_OK) goto fail;
     st = bl_condition(session, &h->cfg.envelope, &h->cond, &h->crep);
     if (st != BL_OK) {
         bli_set_why(why, why_len, "conditioning failed: %s", bl_strerror(st));
         goto fail;
     }
+    if ((st = bli_hinge_assess_quality(h, session, why, why_len)) != BL_OK) goto fail;
     if ((st = copy_recording(h->cond, &h->env)) != BL_OK) goto fail;
     if ((st = bl_linear_envelope(h->env, &h->cfg.envelope)) != BL_OK) {
         bli_set_why(why, why_len, "envelope failed: %s", bl_strerror(st));
         goto fail;
     }
-    if ((st = find_dead(h)) != BL_OK) goto fail;
     if ((st = normalise(h, mvc, n_mvc, why, why_len)) != BL_OK) goto fail;
     bl_hinge_segment *segs = NULL;
     size_t nreps = 0;
@@ -310,6 +254,7 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     st = bli_hinge_rep_metrics(h, segs, nreps);
     free(segs);
     if (st != BL_OK) goto fail;
+    bli_hinge_relative(h);
     *out = h;
     return BL_OK;
 fail:

@@ -23,8 +23,33 @@ void bl_hinge_config_default(bl_hinge_config *cfg)
     cfg->verdict_margin = 0.1;
     cfg->min_activity_pct = 5.0;
     cfg->spectrum_segment_s = 0.25;
-    cfg->dead_ratio = 0.02;
+    bl_quality_config_default(&cfg->quality);
+    cfg->mvc_max_pct = 150.0;
+    cfg->mvc_noise_ratio = 3.0;
     cfg->onset_rise_fraction = 0.1;
+}
+
+const char *bl_hinge_ch_state_name(bl_hinge_ch_state s)
+{
+    switch (s) {
+    case BL_HINGE_CH_OK: return "ok";
+    case BL_HINGE_CH_AUX: return "aux";
+    case BL_HINGE_CH_DEAD: return "dead";
+    case BL_HINGE_CH_NO_REFERENCE: return "no-reference";
+    case BL_HINGE_CH_FAILED_QUALITY: return "failed-quality";
+    case BL_HINGE_CH_BAD_REFERENCE: return "bad-reference";
+    }
+    return "?";
+}
+
+const char *bl_hinge_lean_name(bl_hinge_lean l)
+{
+    switch (l) {
+    case BL_LEAN_LIKE_SET: return "like the set";
+    case BL_LEAN_INTERNAL: return "more internal";
+    case BL_LEAN_EXTERNAL: return "more external";
+    default: return "none";
+    }
 }
 
 const char *bl_hinge_verdict_name(bl_hinge_verdict v)
@@ -91,7 +116,8 @@ int bli_hinge_config_ok(const bl_hinge_config *c)
 {
     if (!(c->weight_hamstring >= 0 && c->weight_trunk >= 0 && c->weight_other >= 0)) return 0;
     if (!(c->verdict_margin >= 0 && c->verdict_margin < 1)) return 0;
-    if (!(c->min_activity_pct >= 0) || !(c->spectrum_segment_s > 0) || !(c->dead_ratio >= 0)) return 0;
+    if (!(c->min_activity_pct >= 0) || !(c->spectrum_segment_s > 0)) return 0;
+    if (!(c->mvc_max_pct > 100) || !isfinite(c->mvc_max_pct) || !(c->mvc_noise_ratio >= 0)) return 0;
     if (!(c->onset_rise_fraction > 0 && c->onset_rise_fraction < 1)) return 0;
     for (int m = 0; m < BL_MUSCLE_MAX; m++)
         if ((int)c->chain[m] < BL_CHAIN_NONE || c->chain[m] > BL_CHAIN_EXTERNAL) return 0;

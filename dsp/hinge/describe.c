@@ -133,7 +133,6 @@ static void torque_chain(const bl_hinge *h, bl_doc *ch)
     bl_doc_add_number(ch, "weight_other_pair", cfg->weight_other);
     bl_doc_add_number(ch, "verdict_margin", cfg->verdict_margin);
     bl_doc_add_number(ch, "min_hamstring_activity_pct_mvc", cfg->min_activity_pct);
-    bl_doc_add_number(ch, "dead_channel_rms_ratio", cfg->dead_ratio);
     /* The entries of the table that differ from the default chains. */
     char override[512] = "";
     size_t used = 0;
@@ -145,6 +144,26 @@ static void torque_chain(const bl_hinge *h, bl_doc *ch)
     bl_doc *tab = bl_doc_add_object(ch, "table");
     for (int m = 0; m < BL_MUSCLE_COUNT; m++)
         if (m != BL_MUSCLE_AUX) bl_doc_add_string(tab, bl_muscle_code((bl_muscle)m), bl_chain_name(cfg->chain[m]));
+}
+
+/* What leaves a channel out (channels.c) and the checks behind it. */
+static void channel_checks(const bl_hinge *h, bl_doc *o)
+{
+    const bl_hinge_config *cfg = &h->cfg;
+    bl_doc_add_string(o, "rule", "a channel whose quality check fails is left out of segmentation, metrics and "
+                                 "the verdict (dead when the flat check fails); a repetition whose medial or "
+                                 "lateral hamstring is left out has verdict unknown; a recording in which no "
+                                 "channel rises above its baseline (SNR) has no repetitions");
+    bl_doc_add_stringf(o, "mvc_reference", "a trial reference below %g x the channel's rest level in the session "
+                       "(its %g th percentile) is at noise level; one the session's activity (its %g th "
+                       "percentile) exceeds by more than %g %%MVC is below it: either leaves the channel out",
+                       cfg->mvc_noise_ratio, BLI_REF_REST_PCT, BLI_REF_ACTIVE_PCT, cfg->mvc_max_pct);
+    bl_doc_add_number(o, "mvc_noise_ratio", cfg->mvc_noise_ratio);
+    bl_doc_add_number(o, "mvc_max_pct", cfg->mvc_max_pct);
+    bl_doc_add_string(o, "without_mvc", "no absolute verdict (unknown): each repetition's lean against the set's "
+                                        "median index, beyond +/- the verdict margin, and the drift (least-squares "
+                                        "slope of the index over the set)");
+    bl_quality_describe(h->quality, bl_doc_add_object(o, "quality"));
 }
 
 static void parameters(const bl_hinge *h, const char *session_name, const char *const *trial_names, bl_doc *p)
@@ -160,6 +179,7 @@ static void parameters(const bl_hinge *h, const char *session_name, const char *
                                     "each repetition; median frequency within the band-pass");
     bl_doc_add_number(sp, "segment_s", h->cfg.spectrum_segment_s);
     torque_chain(h, bl_doc_add_object(p, "torque_chain"));
+    channel_checks(h, bl_doc_add_object(p, "channel_checks"));
 }
 
 bl_status bl_hinge_describe(const bl_hinge *h, const char *session_name, const char *const *trial_names,

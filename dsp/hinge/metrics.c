@@ -18,6 +18,22 @@ static double median_freq(bl_spectrum *sp, size_t seg, double *psd, const float 
     return mf;
 }
 
+double bli_hinge_slope(const double *y, size_t n)
+{
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!isfinite(y[k])) continue;
+        sx += (double)k;
+        sy += y[k];
+        sxx += (double)k * (double)k;
+        sxy += (double)k * y[k];
+        m++;
+    }
+    double d = (double)m * sxx - sx * sx;
+    return m >= BLI_SLOPE_MIN_POINTS && d > 0 ? ((double)m * sxy - sx * sy) / d : NAN;
+}
+
 bl_status bli_hinge_rep_metrics(bl_hinge *h, const bl_hinge_segment *segs, size_t nreps)
 {
     size_t nch = h->nch, n = bl_recording_frames(h->env);
@@ -91,21 +107,16 @@ bl_status bli_hinge_rep_metrics(bl_hinge *h, const bl_hinge_segment *segs, size_
     }
     /* Fatigue: least-squares slope of the median frequency over the rep
      * index. */
-    for (size_t c = 0; c < nch; c++) {
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
-        size_t m = 0;
-        for (size_t k = 0; k < nreps; k++) {
-            double y = h->rc[k * nch + c].median_hz;
-            if (!isfinite(y)) continue;
-            sx += (double)k;
-            sy += y;
-            sxx += (double)k * (double)k;
-            sxy += (double)k * y;
-            m++;
-        }
-        double d = (double)m * sxx - sx * sx;
-        h->mf_slope[c] = m >= 3 && d > 0 ? ((double)m * sxy - sx * sy) / d : NAN;
+    double *mf = malloc((nreps + 1) * sizeof *mf);
+    if (!mf) {
+        st = BL_ENOMEM;
+        goto done;
     }
+    for (size_t c = 0; c < nch; c++) {
+        for (size_t k = 0; k < nreps; k++) mf[k] = h->rc[k * nch + c].median_hz;
+        h->mf_slope[c] = bli_hinge_slope(mf, nreps);
+    }
+    free(mf);
     st = BL_OK;
 done:
     if (bursts)

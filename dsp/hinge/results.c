@@ -42,6 +42,13 @@ bl_hinge_ch_state bl_hinge_channel_state(const bl_hinge *h, size_t c)
     return h && c < h->nch ? h->state[c] : BL_HINGE_CH_AUX;
 }
 
+const char *bl_hinge_channel_why(const bl_hinge *h, size_t c)
+{
+    return h && c < h->nch ? h->why[c] : "";
+}
+
+const bl_quality *bl_hinge_quality(const bl_hinge *h) { return h ? h->quality : NULL; }
+
 bl_status bl_hinge_get_channel_reference(const bl_hinge *h, size_t c, bl_mvc_reference *out)
 {
     if (!h || !out) return BL_EINVAL;
@@ -95,6 +102,10 @@ bl_status bl_hinge_get_summary(const bl_hinge *h, bl_hinge_summary *out)
     memset(out, 0, sizeof *out);
     out->mean_index = out->fatigue_slope_hz = NAN;
     out->reps = h->nreps;
+    out->median_index = h->median_index;
+    out->drift_per_rep = h->drift_per_rep;
+    out->drift = h->drift;
+    out->relative = h->relative;
     double si = 0;
     size_t ni = 0;
     for (size_t k = 0; k < h->nreps; k++) {

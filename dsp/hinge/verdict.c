@@ -4,6 +4,7 @@
  * See include/backline/hinge.h for the definitions. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backline/balance.h"
@@ -82,6 +83,18 @@ static int has_hamstring(const bl_hinge *h, bl_chain chain, int need_usable)
     return 0;
 }
 
+/* The first hamstring channel of this chain that is left out, and why. */
+static size_t left_out_hamstring(const bl_hinge *h, bl_chain chain)
+{
+    for (size_t c = 0; c < h->nch; c++) {
+        bl_group g = bl_muscle_group(h->muscle[c]);
+        if (h->chain[c] == chain && h->state[c] != BL_HINGE_CH_AUX && !bli_hinge_usable(h, c) &&
+            (g == BL_GROUP_MEDIAL_HAMSTRING || g == BL_GROUP_LATERAL_HAMSTRING))
+            return c;
+    }
+    return h->nch;
+}
+
 void bli_hinge_verdict(const bl_hinge *h, bl_hinge_rep *r, const bl_hinge_rep_channel *rc, char *reason,
                        int session_peak)
 {
@@ -138,8 +151,15 @@ void bli_hinge_verdict(const bl_hinge *h, bl_hinge_rep *r, const bl_hinge_rep_ch
                  "external-chain hamstring channel are needed)");
     } else if (!has_hamstring(h, BL_CHAIN_INTERNAL, 1) || !has_hamstring(h, BL_CHAIN_EXTERNAL, 1)) {
         r->verdict = BL_VERDICT_UNKNOWN;
-        snprintf(reason, BLI_HINGE_REASON_LEN, "hamstring pair incomplete: the %s hamstring channel is dead or has no "
-                 "reference", has_hamstring(h, BL_CHAIN_INTERNAL, 1) ? "external-chain" : "internal-chain");
+        bl_chain missing = has_hamstring(h, BL_CHAIN_INTERNAL, 1) ? BL_CHAIN_EXTERNAL : BL_CHAIN_INTERNAL;
+        size_t c = left_out_hamstring(h, missing);
+        snprintf(reason, BLI_HINGE_REASON_LEN, "hamstring pair incomplete: %s %s", c < h->nch ? h->name[c] : "the "
+                 "channel", c < h->nch ? h->why[c] : "is left out");
+    } else if (h->n_mvc == 0) {
+        r->verdict = BL_VERDICT_UNKNOWN;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "no MVC trials: against the session's own peak every muscle reaches "
+                 "about the same level, so the index (%+.2f) says nothing absolute; see the lean against the set",
+                 r->chain_index);
     } else if (!isfinite(ham) || ham < cfg->min_activity_pct) {
         r->verdict = BL_VERDICT_UNKNOWN;
         snprintf(reason, BLI_HINGE_REASON_LEN, "hamstring activity %.1f %%MVC is below %.3g %%MVC", ham,
@@ -160,4 +180,83 @@ void bli_hinge_verdict(const bl_hinge *h, bl_hinge_rep *r, const bl_hinge_rep_ch
         snprintf(reason, BLI_HINGE_REASON_LEN, "index %+.2f within +/-%.2f (%s)%s", r->chain_index, cfg->verdict_margin,
                  detail, tail);
     }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* "2, 5 and 7" into buf: the repetitions (1-based) with this lean. */
+static size_t list_reps(const bl_hinge *h, bl_hinge_lean lean, char *buf, size_t len)
+{
+    size_t n = 0, total = 0, used = 0;
+    for (size_t k = 0; k < h->nreps; k++) total += h->reps[k].lean == lean;
+    buf[0] = '\0';
+    for (size_t k = 0; k < h->nreps && used < len; k++) {
+        if (h->reps[k].lean != lean) continue;
+        n++;
+        const char *sep = n == 1 ? "" : n == total ? " and " : ", ";
+        used += (size_t)snprintf(buf + used, len - used, "%s%zu", sep, k + 1);
+    }
+    return total;
+}
+
+/* The leans and the drift in words a coach reads. */
+static void relative_words(bl_hinge *h)
+{
+    char in[160], ex[160];
+    size_t ni = list_reps(h, BL_LEAN_INTERNAL, in, sizeof in), ne = list_reps(h, BL_LEAN_EXTERNAL, ex, sizeof ex);
+    char *p = h->relative;
+    size_t len = sizeof h->relative, used = 0;
+    if (!isfinite(h->median_index)) {
+        snprintf(p, len, "no repetition has a chain index: nothing to compare");
+        return;
+    }
+    if (!ni && !ne)
+        used += (size_t)snprintf(p + used, len - used, "every repetition is like the set's median");
+    if (ni && used < len)
+        used += (size_t)snprintf(p + used, len - used, "rep%s %s lean%s more internal", ni > 1 ? "s" : "", in,
+                                 ni > 1 ? "" : "s");
+    if (ne && used < len)
+        used += (size_t)snprintf(p + used, len - used, "%srep%s %s lean%s more external", ni ? ", " : "",
+                                 ne > 1 ? "s" : "", ex, ne > 1 ? "" : "s");
+    if (used < len && (ni || ne)) used += (size_t)snprintf(p + used, len - used, " than the set's median");
+    if (used >= len) return;
+    if (!isfinite(h->drift))
+        snprintf(p + used, len - used, "; too few repetitions to see a drift");
+    else if (fabs(h->drift) < h->cfg.verdict_margin)
+        snprintf(p + used, len - used, "; no clear drift across the set (index %+.2f from first to last)", h->drift);
+    else
+        snprintf(p + used, len - used, "; across the set the balance drifts toward the %s chain (index %+.2f from "
+                 "first to last)", h->drift > 0 ? "internal" : "external", h->drift);
+}
+
+void bli_hinge_relative(bl_hinge *h)
+{
+    double *index = malloc((h->nreps + 1) * sizeof *index), *v = malloc((h->nreps + 1) * sizeof *v);
+    size_t m = 0;
+    for (size_t k = 0; index && v && k < h->nreps; k++) {
+        index[k] = h->reps[k].chain_index;
+        if (isfinite(index[k])) v[m++] = index[k];
+    }
+    h->median_index = NAN;
+    if (m) {
+        qsort(v, m, sizeof *v, cmp_double);
+        h->median_index = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+    }
+    h->drift_per_rep = index && v ? bli_hinge_slope(index, h->nreps) : NAN;
+    free(index);
+    free(v);
+    for (size_t k = 0; k < h->nreps; k++) {
+        bl_hinge_rep *r = &h->reps[k];
+        r->relative_index = r->chain_index - h->median_index;
+        r->lean = !isfinite(r->relative_index)                   ? BL_LEAN_NONE
+                  : r->relative_index >= h->cfg.verdict_margin  ? BL_LEAN_INTERNAL
+                  : r->relative_index <= -h->cfg.verdict_margin ? BL_LEAN_EXTERNAL
+                                                                 : BL_LEAN_LIKE_SET;
+    }
+    h->drift = h->drift_per_rep * (double)(h->nreps ? h->nreps - 1 : 0);
+    relative_words(h);
 }

@@ -17,7 +17,6 @@ static void flat_check(bl_quality *q, size_t c, double rms, double median_rms)
 {
     const bl_quality_config *cfg = &q->cfg;
     const char *unit = q->in_uv[c] ? "uV" : "FS";
-    if (bli_qc_at(q, c, BL_QC_FLAT)->grade == BL_GRADE_FAIL) return; /* constant: said already */
     if (q->in_uv[c] && rms < cfg->flat_uV)
         bli_qc_set(q, c, BL_QC_FLAT, BL_GRADE_FAIL, rms, unit, "band-passed RMS %.3g uV: below any amplifier's "
                    "noise, a dead or disconnected electrode", rms);
@@ -56,7 +55,7 @@ bl_status bli_qc_level_checks(bl_quality *q, const bl_recording *cond)
     double *act = calloc(nch, sizeof *act), *sorted = calloc(nch, sizeof *sorted);
     bl_status st = rms && noise && act && sorted ? BL_OK : BL_ENOMEM;
     for (size_t c = 0; c < nch && st == BL_OK; c++) {
-        if (!q->is_emg[c]) continue;
+        if (!bli_qc_measured(q, c)) continue;
         st = bli_qc_levels(bl_recording_cdata(cond, c), n, window, &noise[c], &act[c], &rms[c]);
         sorted[k++] = rms[c];
     }
@@ -64,7 +63,7 @@ bl_status bli_qc_level_checks(bl_quality *q, const bl_recording *cond)
         qsort(sorted, k, sizeof *sorted, cmp_double);
         double median = k % 2 ? sorted[k / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
         for (size_t c = 0; c < nch; c++) {
-            if (!q->is_emg[c]) continue;
+            if (!bli_qc_measured(q, c)) continue;
             flat_check(q, c, rms[c], median);
             noise_snr_checks(q, c, noise[c], act[c]);
         }
@@ -109,9 +108,9 @@ bl_status bli_qc_crosstalk(bl_quality *q, const bl_recording *cond)
     size_t n = bl_recording_frames(cond);
     size_t lag = (size_t)round(BLI_QC_CROSSTALK_LAG_S * bl_recording_rate(cond));
     for (size_t a = 0; a < q->nch; a++) {
-        if (!is_hamstring(bl_chanmap_muscle(map, a), BL_GROUP_MEDIAL_HAMSTRING)) continue;
+        if (!bli_qc_measured(q, a) || !is_hamstring(bl_chanmap_muscle(map, a), BL_GROUP_MEDIAL_HAMSTRING)) continue;
         for (size_t b = 0; b < q->nch; b++) {
-            if (!is_hamstring(bl_chanmap_muscle(map, b), BL_GROUP_LATERAL_HAMSTRING) ||
+            if (!bli_qc_measured(q, b) || !is_hamstring(bl_chanmap_muscle(map, b), BL_GROUP_LATERAL_HAMSTRING) ||
                 bl_chanmap_side(map, a) != bl_chanmap_side(map, b))
                 continue;
             double r = bli_qc_max_correlation(bl_recording_cdata(cond, a), bl_recording_cdata(cond, b), n, lag);

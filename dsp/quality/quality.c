@@ -20,7 +20,7 @@ void bl_quality_config_default(bl_quality_config *cfg)
     cfg->clip_fail_fraction = 1e-2;
     cfg->flat_uV = 0.5;
     cfg->flat_ratio = 0.02;
-    cfg->mains_fail_ratio = 10.0;
+    cfg->mains_fail_ratio = 1000.0;
     cfg->noise_warn_uV = 10.0;
     cfg->noise_fail_uV = 50.0;
     cfg->snr_warn_db = 6.0;
@@ -91,10 +91,11 @@ static bl_quality *alloc_quality(const bl_recording *rec, const bl_quality_confi
     q->nch = nch;
     q->name = calloc(nch, sizeof *q->name);
     q->is_emg = calloc(nch, 1);
+    q->constant = calloc(nch, 1);
     q->in_uv = calloc(nch, 1);
     q->res = calloc(nch * BL_QC_COUNT, sizeof *q->res);
     q->reason = calloc(nch * BL_QC_COUNT, sizeof *q->reason);
-    if (!q->name || !q->is_emg || !q->in_uv || !q->res || !q->reason) {
+    if (!q->name || !q->is_emg || !q->constant || !q->in_uv || !q->res || !q->reason) {
         bl_quality_destroy(q);
         return NULL;
     }
@@ -111,7 +112,17 @@ static bl_quality *alloc_quality(const bl_recording *rec, const bl_quality_confi
     return q;
 }
 
-/* Clipping and a constant signal, on the raw samples. */
+/* A constant signal: flat, and nothing else can be measured on it. */
+static void constant_channel(bl_quality *q, size_t c)
+{
+    q->constant[c] = 1;
+    for (int k = 0; k < BL_QC_COUNT; k++)
+        bli_qc_set(q, c, (bl_quality_check)k, BL_GRADE_NA, NAN, "", "not measured: the signal is constant");
+    bli_qc_set(q, c, BL_QC_FLAT, BL_GRADE_FAIL, 0, q->in_uv[c] ? "uV" : "FS",
+               "the signal is constant (digital silence or a disconnected input)");
+}
+
+/* Clipping, on the raw samples. */
 static void raw_amplitude_checks(bl_quality *q, size_t c, const float *x, size_t n, double full_scale)
 {
     const bl_quality_config *cfg = &q->cfg;
@@ -124,9 +135,6 @@ static void raw_amplitude_checks(bl_quality *q, size_t c, const float *x, size_t
                    100 * f);
     else
         bli_qc_set(q, c, BL_QC_CLIPPING, BL_GRADE_PASS, f, "fraction", NULL);
-    if (bli_qc_constant(x, n))
-        bli_qc_set(q, c, BL_QC_FLAT, BL_GRADE_FAIL, 0, q->in_uv[c] ? "uV" : "FS",
-                   "the signal is constant (digital silence or a disconnected input)");
 }
 
 static void spectrum_check(bl_quality *q, size_t c, const bli_raw_spectrum *s, double mains_hz);
@@ -206,6 +214,10 @@ static bl_status raw_checks(bl_quality *q, const bl_recording *rec)
     for (size_t c = 0; c < q->nch && st == BL_OK; c++) {
         if (!q->is_emg[c]) continue;
         const float *x = bl_recording_cdata(rec, c);
+        if (bli_qc_constant(x, n)) {
+            constant_channel(q, c);
+            continue;
+        }
         raw_amplitude_checks(q, c, x, n, bl_recording_channel_full_scale(rec, c));
         bli_raw_spectrum s;
         bl_mains_result m;
@@ -277,10 +289,11 @@ bl_status bl_quality_assess(const bl_recording *rec, const bl_quality_config *cf
     for (size_t c = 0; c < q->nch && st == BL_OK; c++) {
         bl_group g = bl_muscle_group(bl_chanmap_muscle(map, c));
         int hamstring = map && (g == BL_GROUP_MEDIAL_HAMSTRING || g == BL_GROUP_LATERAL_HAMSTRING);
-        if (q->is_emg[c] && bli_qc_at(q, c, BL_QC_CROSSTALK)->grade == BL_GRADE_NA)
+        if (!bli_qc_measured(q, c)) continue;
+        if (bli_qc_at(q, c, BL_QC_CROSSTALK)->grade == BL_GRADE_NA)
             bli_qc_set(q, c, BL_QC_CROSSTALK, BL_GRADE_NA, NAN, "r",
                        hamstring ? "no hamstring site of the other kind on this side" : NULL);
-        if (q->is_emg[c]) bli_qc_set(q, c, BL_QC_ECG, BL_GRADE_NA, NAN, "bpm", NULL);
+        bli_qc_set(q, c, BL_QC_ECG, BL_GRADE_NA, NAN, "bpm", NULL);
     }
     if (st != BL_OK) {
         bli_set_why(why, why_len, "quality: %s", bl_strerror(st));
@@ -296,6 +309,7 @@ void bl_quality_destroy(bl_quality *q)
     if (!q) return;
     free(q->name);
     free(q->is_emg);
+    free(q->constant);
     free(q->in_uv);
     free(q->res);
     free(q->reason);

@@ -39,12 +39,16 @@ struct bl_quality {
     size_t nch;
     char (*name)[BLI_QC_NAME_LEN];
     unsigned char *is_emg;
+    unsigned char *constant;                /* constant raw samples: flat, nothing else measured */
     unsigned char *in_uv;
     bl_quality_result *res;                 /* nch × BL_QC_COUNT */
     char (*reason)[BLI_QC_REASON_LEN];      /* nch × BL_QC_COUNT */
     double mains_hz, mains_db;
     char unit[16];
 };
+
+/* Is channel c graded beyond its constancy? */
+static inline int bli_qc_measured(const bl_quality *q, size_t c) { return q->is_emg[c] && !q->constant[c]; }
 
 /* Where result k of channel c lives. */
 static inline bl_quality_result *bli_qc_at(bl_quality *q, size_t c, bl_quality_check k)

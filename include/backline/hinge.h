@@ -42,11 +42,23 @@
  * their %MVC levels differ between muscles for anatomical reasons, not
  * because of the chain; they are still reported (glute:hamstring ratio).
  * The index lies in [−1, 1], positive = internal. Verdict:
- *   unknown   no usable medial AND lateral hamstring channel, or the
- *             hamstrings' mean activity below min_activity_pct %MVC;
+ *   unknown   no usable medial AND lateral hamstring channel (dead, failed
+ *             a quality check, or without a sound MVC reference of its
+ *             own: bl_hinge_ch_state), no MVC trials (an index against the
+ *             session's own peak says nothing absolute: every muscle
+ *             reaches about the same level), or the hamstrings' mean
+ *             activity below min_activity_pct %MVC;
  *   internal  index >= verdict_margin;  external  index <= −verdict_margin;
  *   mixed     in between.
- * Every verdict comes with a reason string.
+ * Every verdict comes with a reason string. What needs no MVC trials is
+ * given beside it: each repetition's lean against the set's median index,
+ * and the drift of the index across the set (bl_hinge_summary.relative).
+ *
+ * Channels are checked first (quality.h on the session): a flat channel is
+ * dead, one that fails any other check is left out, and a recording in
+ * which no channel rises above its baseline has no repetitions. MVC trial
+ * references are checked against the session (noise level, or exceeded by
+ * more than mvc_max_pct).
  *
  * Ratios (NAN when a side is missing or zero): medial:lateral hamstring
  * (mean %MVC of ST/SM over BF), glute:hamstring (GMAX over all hamstrings),
@@ -67,6 +79,7 @@
 #include "backline/envelope.h"
 #include "backline/normalise.h"
 #include "backline/onset.h"
+#include "backline/quality.h"
 #include "backline/recording.h"
 
 #ifdef __cplusplus
@@ -113,9 +126,17 @@ typedef struct bl_hinge_config {
     double verdict_margin;           /* |index| below this is mixed; 0.1 */
     double min_activity_pct;         /* hamstring mean below this: unknown; 5 */
     double spectrum_segment_s;       /* Welch segment for the median frequency; 0.25 */
-    double dead_ratio;               /* a channel whose conditioned RMS is below
-                                        this × the median RMS of the EMG channels
-                                        is dead; 0.02 */
+    bl_quality_config quality;       /* the checks every channel must pass (quality.h
+                                        defaults): flat fails make a channel dead, any
+                                        other fail leaves it out; its flat_ratio (0.02
+                                        x the median channel) is the dead-electrode
+                                        rule */
+    double mvc_max_pct;              /* a trial reference the session exceeds (its 99th
+                                        percentile) by more than this %MVC is suspect;
+                                        150 */
+    double mvc_noise_ratio;          /* ... and one below this × the session's rest
+                                        level (10th percentile of its envelope): a
+                                        noise-level reference; 3 */
     double onset_rise_fraction;      /* limb onsets: where the %MVC envelope rises
                                         through this fraction of the repetition's own
                                         trough-to-peak range, in (0, 1); 0.1 */
@@ -168,9 +189,29 @@ typedef enum bl_hinge_verdict {
 /* "unknown", "internal", "external", "mixed". */
 BL_API const char *bl_hinge_verdict_name(bl_hinge_verdict v);
 
+/* A channel the analysis uses (OK) or leaves out of segmentation, metrics
+ * and the verdict, and why (bl_hinge_channel_why says it in a line):
+ * DEAD flat or not modulating; NO_REFERENCE no MVC reference of its own
+ * (none positive, or only the session peak while the other channels have
+ * trials); FAILED_QUALITY a quality check failed (clipping, hum, motion,
+ * crosstalk, a spectrum that is not sEMG...); BAD_REFERENCE its trial
+ * reference is at noise level or below the session's own activity. */
 typedef enum bl_hinge_ch_state {
-    BL_HINGE_CH_OK = 0, BL_HINGE_CH_AUX, BL_HINGE_CH_DEAD, BL_HINGE_CH_NO_REFERENCE
+    BL_HINGE_CH_OK = 0, BL_HINGE_CH_AUX, BL_HINGE_CH_DEAD, BL_HINGE_CH_NO_REFERENCE, BL_HINGE_CH_FAILED_QUALITY,
+    BL_HINGE_CH_BAD_REFERENCE
 } bl_hinge_ch_state;
+
+/* "ok", "aux", "dead", "no-reference", "failed-quality", "bad-reference". */
+BL_API const char *bl_hinge_ch_state_name(bl_hinge_ch_state s);
+
+/* How a repetition's index stands against the set's median (the part of
+ * the balance that needs no MVC trials). */
+typedef enum bl_hinge_lean {
+    BL_LEAN_NONE = 0, BL_LEAN_LIKE_SET, BL_LEAN_INTERNAL, BL_LEAN_EXTERNAL
+} bl_hinge_lean;
+
+/* "none", "like the set", "more internal", "more external". */
+BL_API const char *bl_hinge_lean_name(bl_hinge_lean l);
 
 typedef struct bl_hinge bl_hinge;
 
@@ -203,6 +244,10 @@ BL_API const char *bl_hinge_channel_name(const bl_hinge *h, size_t c); /* "L.ST"
 BL_API bl_muscle bl_hinge_channel_muscle(const bl_hinge *h, size_t c);
 BL_API bl_chain bl_hinge_channel_chain(const bl_hinge *h, size_t c);
 BL_API bl_hinge_ch_state bl_hinge_channel_state(const bl_hinge *h, size_t c);
+/* Why a channel is left out, one line ("" when it is used or out of range). */
+BL_API const char *bl_hinge_channel_why(const bl_hinge *h, size_t c);
+/* The quality assessment of the session the states rest on (owned by h). */
+BL_API const bl_quality *bl_hinge_quality(const bl_hinge *h);
 /* MVC reference (envelope units) and its source; BL_ERANGE out of range. */
 BL_API bl_status bl_hinge_get_channel_reference(const bl_hinge *h, size_t c, bl_mvc_reference *out);
 /* Median-frequency slope across the set, Hz per repetition (NAN with fewer
@@ -229,6 +274,9 @@ typedef struct bl_hinge_rep {
     double hamstring_quad;
     double hamstring_pct;       /* mean %MVC of all usable hamstring channels */
     const char *reason;         /* why this verdict (owned by h) */
+    double relative_index;      /* chain_index minus the set's median index; NAN */
+    bl_hinge_lean lean;         /* relative_index beyond ±verdict_margin: more internal
+                                   or more external than the set; else like the set */
 } bl_hinge_rep;
 
 typedef struct bl_hinge_rep_channel {
@@ -252,6 +300,11 @@ typedef struct bl_hinge_summary {
     double mean_index;        /* over reps with an index; NAN none */
     double fatigue_slope_hz;  /* mean of the channel MF slopes, Hz/rep; NAN */
     int normalised_to_mvc;    /* 1 when every usable EMG channel has an MVC reference */
+    double median_index;      /* the set's median index (what the leans are against); NAN */
+    double drift_per_rep;     /* least-squares slope of the index over the repetitions
+                                 (3 or more with an index), per rep; NAN */
+    double drift;             /* that slope over the set: first to last rep; NAN */
+    const char *relative;     /* the leans and the drift in words (owned by h) */
 } bl_hinge_summary;
 
 /* BL_EINVAL for NULL (*out unchanged). */

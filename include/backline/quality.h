@@ -64,8 +64,10 @@ typedef struct bl_quality_config {
                                     any amplifier's input noise) */
     double flat_ratio;           /* ... or below this × the median channel's RMS; 0.02 */
     double mains_fail_ratio;     /* hum power over the rest of the 20-450 Hz band's above this fails;
-                                    10 (hum 10 dB over the EMG: an unreferenced or loose electrode,
-                                    and a notch can no longer be trusted to leave the EMG intact) */
+                                    1000 (30 dB: about what the Q 30 notches remove from a hum that
+                                    wanders, so the residue would rival the EMG; a floating or
+                                    unreferenced input. A quiet recording's 25 uV hum is 15-20 dB
+                                    over its band and only warns) */
     double noise_warn_uV;        /* baseline RMS above this warns (µV only); 10 (good setups: 1-5,
                                     De Luca et al. 2010) */
     double noise_fail_uV;        /* ... fails; 50 */

@@ -42,17 +42,29 @@ static const char hinge_help[] =
     "  --order N          Butterworth order of the band-pass, SciPy's N (default 4)\n"
     "  --notch MODE       mains removal: auto, off, 50 or 60 (default auto)\n";
 
+/* "normalised to MVC trials", and how many channels are left out. */
+static void print_header(FILE *out, const hinge_report *r, const bl_hinge_summary *s)
+{
+    const bl_hinge *h = r->h;
+    size_t left = 0;
+    for (size_t c = 0; c < bl_hinge_channels(h); c++) left += bl_hinge_channel_why(h, c)[0] != '\0';
+    fprintf(out, "%s: %zu repetition%s, %s", r->session_path, s->reps, s->reps == 1 ? "" : "s",
+            r->n_mvc ? "normalised to MVC trials"
+                     : "normalised to the session peak (no MVC trials: no absolute verdict, only the lean against "
+                       "the set)");
+    if (left) fprintf(out, "; %zu channel%s left out (warnings above)", left, left == 1 ? "" : "s");
+    fprintf(out, "\n");
+}
+
 static void print_table(FILE *out, const hinge_report *r)
 {
     const bl_hinge *h = r->h;
     bl_hinge_summary s;
     bl_hinge_get_summary(h, &s);
-    fprintf(out, "%s: %zu repetition%s, %s\n", r->session_path, s.reps, s.reps == 1 ? "" : "s",
-            r->n_mvc ? (s.normalised_to_mvc ? "normalised to MVC trials" : "normalised to MVC trials with "
-                                                                            "session-peak fallback")
-                     : "normalised to the session peak (no MVC trials, lower confidence)");
+    print_header(out, r, &s);
     if (s.reps) {
-        fprintf(out, "\n  rep start_s   end_s   chain     index  ham.bal  M:L   G:H   ES%%   H:Q   first to fire\n");
+        fprintf(out, "\n  rep start_s   end_s   chain     index  vs set         ham.bal  M:L   G:H   ES%%   H:Q   "
+                     "first to fire\n");
         size_t order[64];
         for (size_t k = 0; k < s.reps; k++) {
             bl_hinge_rep rep;
@@ -63,8 +75,9 @@ static void print_table(FILE *out, const hinge_report *r)
             else snprintf(idx, sizeof idx, "-");
             if (isfinite(rep.hamstring_balance)) snprintf(hb, sizeof hb, "%+.2f", rep.hamstring_balance);
             else snprintf(hb, sizeof hb, "-");
-            fprintf(out, "  %3zu %7.2f %7.2f   %-9s %5s  %6s", k + 1, rep.start_s, rep.end_s,
-                    bl_hinge_verdict_name(rep.verdict), idx, hb);
+            fprintf(out, "  %3zu %7.2f %7.2f   %-9s %5s  %-13s %6s", k + 1, rep.start_s, rep.end_s,
+                    bl_hinge_verdict_name(rep.verdict), idx, rep.lean == BL_LEAN_NONE ? "-" : bl_hinge_lean_name(rep.lean),
+                    hb);
             double vals[4] = {rep.medial_lateral, rep.glute_hamstring, 100.0 * rep.erector_share, rep.hamstring_quad};
             for (int i = 0; i < 4; i++) {
                 if (isfinite(vals[i])) fprintf(out, i == 2 ? " %5.0f" : " %5.2f", vals[i]);
@@ -82,6 +95,10 @@ static void print_table(FILE *out, const hinge_report *r)
     if (isfinite(s.mean_index)) fprintf(out, "; mean index %+.2f", s.mean_index);
     if (isfinite(s.fatigue_slope_hz)) fprintf(out, "; median frequency %+.2f Hz/rep", s.fatigue_slope_hz);
     fprintf(out, "\n");
+    bl_hinge_config used;
+    if (s.reps && bl_hinge_get_config(h, &used) == BL_OK)
+        fprintf(out, "  against the set (vs set: index beyond +/-%.2f of its median): %s\n", used.verdict_margin,
+                s.relative);
     for (size_t k = 0; k < s.reps && k < 3; k++) {
         bl_hinge_rep rep;
         if (bl_hinge_get_rep(h, k, &rep) == BL_OK) fprintf(out, "  rep %zu: %s\n", k + 1, rep.reason);

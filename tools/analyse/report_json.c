@@ -22,14 +22,21 @@ void hinge_json_number(cJSON *obj, const char *key, double v)
  * these numbers carry. */
 static double r4(double v) { return isfinite(v) ? round(v * 1e4) / 1e4 : v; }
 
-static const char *state_name(bl_hinge_ch_state s)
+/* The channel's quality grade and the checks that failed or warned, with
+ * their reasons (the full assessment is `backline-analyse quality`'s). */
+static cJSON *quality_json(const bl_quality *q, size_t c)
 {
-    switch (s) {
-    case BL_HINGE_CH_OK: return "ok";
-    case BL_HINGE_CH_AUX: return "aux";
-    case BL_HINGE_CH_DEAD: return "dead";
-    default: return "no-reference";
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "grade", bl_grade_name(bl_quality_channel_grade(q, c)));
+    cJSON *failed = cJSON_AddObjectToObject(o, "failed"), *warned = cJSON_AddObjectToObject(o, "warned");
+    for (int k = 0; k < BL_QC_COUNT; k++) {
+        bl_quality_result r;
+        if (bl_quality_get_check(q, c, (bl_quality_check)k, &r) != BL_OK) continue;
+        if (r.grade == BL_GRADE_FAIL || r.grade == BL_GRADE_WARN)
+            cJSON_AddStringToObject(r.grade == BL_GRADE_FAIL ? failed : warned,
+                                    bl_quality_check_name((bl_quality_check)k), r.reason);
     }
+    return o;
 }
 
 static cJSON *channels_json(const hinge_report *r)
@@ -43,7 +50,10 @@ static cJSON *channels_json(const hinge_report *r)
         cJSON_AddStringToObject(o, "muscle", bl_muscle_code(m) ? bl_muscle_code(m) : "?");
         cJSON_AddStringToObject(o, "muscle_name", bl_muscle_name(m) ? bl_muscle_name(m) : "?");
         cJSON_AddStringToObject(o, "chain", bl_chain_name(bl_hinge_channel_chain(h, c)));
-        cJSON_AddStringToObject(o, "state", state_name(bl_hinge_channel_state(h, c)));
+        cJSON_AddStringToObject(o, "state", bl_hinge_ch_state_name(bl_hinge_channel_state(h, c)));
+        if (bl_hinge_channel_why(h, c)[0]) cJSON_AddStringToObject(o, "left_out", bl_hinge_channel_why(h, c));
+        if (bl_hinge_channel_state(h, c) != BL_HINGE_CH_AUX)
+            cJSON_AddItemToObject(o, "quality", quality_json(bl_hinge_quality(h), c));
         bl_mvc_reference ref;
         if (bl_hinge_channel_state(h, c) != BL_HINGE_CH_AUX && bl_hinge_get_channel_reference(h, c, &ref) == BL_OK) {
             cJSON *ro = cJSON_AddObjectToObject(o, "mvc_reference");
@@ -79,6 +89,8 @@ static cJSON *reps_json(const bl_hinge *h)
         cJSON_AddStringToObject(o, "chain", bl_hinge_verdict_name(rep.verdict));
         hinge_json_number(o, "chain_index", r4(rep.chain_index));
         cJSON_AddStringToObject(o, "reason", rep.reason ? rep.reason : "");
+        hinge_json_number(o, "index_vs_set_median", r4(rep.relative_index));
+        cJSON_AddStringToObject(o, "lean", bl_hinge_lean_name(rep.lean));
         cJSON *ph = cJSON_AddObjectToObject(o, "phases");
         cJSON_AddStringToObject(ph, "method", rep.phase_method);
         if (isfinite(rep.turn_s)) {
@@ -136,6 +148,10 @@ static cJSON *summary_json(const bl_hinge *h)
     cJSON_AddNumberToObject(v, "mixed", (double)s.mixed);
     cJSON_AddNumberToObject(v, "unknown", (double)s.unknown);
     hinge_json_number(o, "mean_chain_index", r4(s.mean_index));
+    hinge_json_number(o, "median_chain_index", r4(s.median_index));
+    hinge_json_number(o, "index_drift_per_rep", r4(s.drift_per_rep));
+    hinge_json_number(o, "index_drift_over_set", r4(s.drift));
+    cJSON_AddStringToObject(o, "relative_to_set", s.relative ? s.relative : "");
     hinge_json_number(o, "fatigue_slope_hz_per_rep", r4(s.fatigue_slope_hz));
     cJSON_AddStringToObject(o, "fatigue_index", bl_hinge_fatigue_method());
     cJSON_AddStringToObject(o, "normalisation", s.normalised_to_mvc ? "mvc" : "session-peak");
