@@ -170,13 +170,27 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median RR interval (samples) of b; 0 with fewer than two beats. */
-static double median_rr(const bli_ecg_beats *b, double *scratch)
+/* Whether an RR interval d is one beat to the next (neither a gap left
+ * by missed beats nor split by a false one) for a typical interval base. */
+static int single_interval(double d, double base)
+{
+    return d >= BLI_ECG_SPLIT_RR * base && d <= BLI_ECG_GAP_RR * base;
+}
+
+/* The typical RR interval (samples) of b: the median of the single
+ * intervals around the lower quartile of all intervals (gaps, which
+ * misses inside bursts leave many of, do not move it); 0 with fewer than
+ * two beats. */
+static double rr_base(const bli_ecg_beats *b, double *scratch)
 {
     if (b->n < 2) return 0;
-    for (size_t k = 1; k < b->n; k++) scratch[k - 1] = b->pos[k] - b->pos[k - 1];
-    qsort(scratch, b->n - 1, sizeof *scratch, cmp_double);
-    return scratch[(b->n - 1) / 2];
+    size_t m = b->n - 1, k = 0;
+    for (size_t i = 1; i < b->n; i++) scratch[i - 1] = b->pos[i] - b->pos[i - 1];
+    qsort(scratch, m, sizeof *scratch, cmp_double);
+    double q1 = scratch[(m - 1) / 4];
+    for (size_t i = 0; i < m; i++)
+        if (single_interval(scratch[i], q1)) scratch[k++] = scratch[i];
+    return k ? scratch[(k - 1) / 2] : q1;
 }
 
 /* Step 2: which channels have ECG, from the first-pass beats (the
@@ -193,24 +207,40 @@ static bl_status presence(ecg_run *r, size_t *present)
                                               r->tmpl + c * (2 * r->q + 1), &st);
             if (s != BL_OK) return s;
         }
+        size_t len = 2 * r->q + 1;
         ch->snr_db = r->b1.n > 0 ? 10.0 * log10(st.snr) : 0.0;
         ch->peak_before = ch->peak_after = st.peak;
         ch->snr_after_db = ch->snr_db;
-        ch->ecg_detected = r->b1.n >= 2 && ch->snr_db >= r->cfg->presence_snr_db;
+        ch->low_fraction = bli_ecg_low_fraction(r->tmpl + c * len, len, r->rate, BLI_ECG_LOW_HZ);
+        ch->ecg_detected = r->b1.n >= 2 && ch->snr_db >= r->cfg->presence_snr_db &&
+                           ch->low_fraction >= BLI_ECG_LOW_FRACTION;
         *present += ch->ecg_detected ? 1 : 0;
     }
     return BL_OK;
 }
 
-/* A heart's rhythm in the final beats: at least min_beats, their median
- * RR interval between 60/max_rate_bpm and 60/min_rate_bpm. */
+/* A heart's rhythm in the final beats: at least min_beats, their typical
+ * RR interval (rr_base) between 60/max_rate_bpm and 60/min_rate_bpm, and
+ * regular: the median change from one single interval to the next at most
+ * BLI_ECG_RR_IRREGULAR of the typical interval (the trains of a large
+ * motor unit, picked at the refractory period, are not). */
 static bl_status rhythm_ok(ecg_run *r, int *ok)
 {
-    double *rr = malloc((r->b2.n + 1) * sizeof *rr);
+    size_t n = r->b2.n;
+    double *rr = malloc((n + 1) * sizeof *rr);
     if (!rr) return BL_ENOMEM;
-    double med = median_rr(&r->b2, rr) / r->rate;
+    double med = rr_base(&r->b2, rr);
+    size_t m = 0;
+    for (size_t k = 2; k < n; k++) {
+        double a = r->b2.pos[k - 1] - r->b2.pos[k - 2], b = r->b2.pos[k] - r->b2.pos[k - 1];
+        if (single_interval(a, med) && single_interval(b, med)) rr[m++] = fabs(b - a);
+    }
+    if (m) qsort(rr, m, sizeof *rr, cmp_double);
+    double change = m ? rr[(m - 1) / 2] : INFINITY;
     free(rr);
-    *ok = r->b2.n >= r->cfg->min_beats && med >= 60.0 / r->cfg->max_rate_bpm && med <= 60.0 / r->cfg->min_rate_bpm;
+    med /= r->rate;
+    *ok = n >= r->cfg->min_beats && med >= 60.0 / r->cfg->max_rate_bpm && med <= 60.0 / r->cfg->min_rate_bpm &&
+          change / r->rate <= BLI_ECG_RR_IRREGULAR * med;
     return BL_OK;
 }
 
@@ -241,19 +271,17 @@ static bl_status second_pass(ecg_run *r, size_t present)
     return st;
 }
 
-/* Mean heart rate over the RR intervals that are neither gaps (missed
- * beats) nor splits (a false beat), i.e. within BLI_ECG_SPLIT_RR ..
- * BLI_ECG_GAP_RR of the median. */
+/* Mean heart rate over the single RR intervals. */
 static bl_status heart_rate(ecg_run *r)
 {
     r->res.heart_rate_bpm = NAN;
     double *rr = malloc((r->b2.n + 1) * sizeof *rr);
     if (!rr) return BL_ENOMEM;
-    double med = median_rr(&r->b2, rr), sum = 0;
+    double med = rr_base(&r->b2, rr), sum = 0;
     size_t count = 0;
     for (size_t k = 1; k < r->b2.n; k++) {
         double d = r->b2.pos[k] - r->b2.pos[k - 1];
-        if (d <= BLI_ECG_GAP_RR * med && d >= BLI_ECG_SPLIT_RR * med) {
+        if (single_interval(d, med)) {
             sum += d;
             count++;
         }

@@ -109,6 +109,24 @@ bl_status bli_ecg_qrs_average(const float *x, size_t n, const float *scale, cons
     return BL_OK;
 }
 
+double bli_ecg_low_fraction(const double *t, size_t len, double rate, double f_hz)
+{
+    /* |T(f)|² on a grid of 8 len points from 0 to rate/2 */
+    size_t grid = 8 * len;
+    double low = 0, all = 0;
+    for (size_t k = 0; k <= grid; k++) {
+        double w = M_PI * (double)k / (double)grid, re = 0, im = 0; /* radians per sample */
+        for (size_t j = 0; j < len; j++) {
+            re += t[j] * cos(w * (double)j);
+            im -= t[j] * sin(w * (double)j);
+        }
+        double p = re * re + im * im;
+        all += p;
+        if (w * rate / (2.0 * M_PI) < f_hz) low += p;
+    }
+    return all > 0 ? low / all : 0.0;
+}
+
 /* Sums over the neighbours of one beat, per template sample. */
 typedef struct tsums {
     double *sw, *sw2, *swx, *sw2x, *sw2x2;

@@ -69,8 +69,20 @@ bl_status bli_condition_checked(bl_recording *rec, const bl_envelope_config *cfg
 #define BLI_ECG_MAD_SCALE 1.4826   /* median |x| to the SD of Gaussian noise */
 #define BLI_ECG_TAPER_S 0.01       /* raised-cosine taper at each end of a subtracted template */
 #define BLI_ECG_AMP_MAX 2.0        /* the per-beat scale is limited to 0..2 */
-#define BLI_ECG_GAP_RR 1.5         /* heart rate: intervals over 1.5 median RR are gaps, */
-#define BLI_ECG_SPLIT_RR 0.7       /* under 0.7 median RR splits by a false beat */
+/* RR intervals over 1.5 typical intervals are gaps (missed beats), under
+ * 0.7 splits (a false beat): the heart rate and rhythm use the others. */
+#define BLI_ECG_GAP_RR 1.5
+#define BLI_ECG_SPLIT_RR 0.7
+/* A heart's rhythm: the median change between successive RR intervals is
+ * at most 0.25 of the median interval (sinus rhythm changes by a few %
+ * per beat; 0.25 leaves room for missed and false beats in bursts). */
+#define BLI_ECG_RR_IRREGULAR 0.25
+/* A channel's average beat is a heartbeat only when most of its energy
+ * (70 %) lies below 60 Hz: a QRS high-passed at 20 Hz keeps little above
+ * (hence the 30 Hz high-pass of Drake & Callaghan 2006), while a large
+ * motor unit's potential, or a movement's edge, lies higher. */
+#define BLI_ECG_LOW_HZ 60.0
+#define BLI_ECG_LOW_FRACTION 0.7
 #define BLI_ECG_SNR_CAP_DB 200.0   /* snr of a noiseless average */
 
 /* Beat positions in samples from the first (fractional). */
@@ -115,6 +127,8 @@ typedef struct bli_ecg_stats {
 } bli_ecg_stats;
 bl_status bli_ecg_qrs_average(const float *x, size_t n, const float *scale, const bli_ecg_beats *b, size_t q,
                               double *mean, bli_ecg_stats *st);
+/* Share of the energy of t[0..len) below f_hz. */
+double bli_ecg_low_fraction(const double *t, size_t len, double rate, double f_hz);
 /* Step 4: out = x minus the template of every beat (out must not alias x). */
 bl_status bli_ecg_subtract(const float *x, size_t n, const float *scale, const bli_ecg_beats *b, double rate,
                            const bl_ecg_config *cfg, float *out);

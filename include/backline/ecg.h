@@ -33,9 +33,18 @@
  *    blind to each channel's sign (it squares), so without ECG the signed
  *    average has mean zero and snr ≈ 1 (0 dB) however the peaks were
  *    picked; with ECG it grows with the number of beats. A channel has ECG
- *    when snr reaches presence_snr_db; the recording has ECG only when the
- *    final beats (step 3) show a heart's rhythm: at least min_beats, their
- *    median RR interval between 60/max_rate_bpm and 60/min_rate_bpm.
+ *    when snr reaches presence_snr_db and at least 70 % of the average
+ *    beat's energy lies below 60 Hz (a QRS high-passed at 20 Hz keeps
+ *    little above, hence Drake & Callaghan's 2006 advice of a 30 Hz
+ *    high-pass against ECG; the potential of one large motor unit, which
+ *    can also line up under an energy detector, lies higher); the recording has ECG only when the
+ *    final beats (step 3) show a heart's rhythm: at least min_beats, a
+ *    typical RR interval (see bl_ecg_result_heart_rate) between
+ *    60/max_rate_bpm and 60/min_rate_bpm, and a regular one: the median
+ *    change from one RR interval to the next at most a quarter of it
+ *    (sinus rhythm changes by a few % a beat; a large motor unit's train,
+ *    picked at the refractory period, does not look like that, nor would
+ *    atrial fibrillation, which this method does not follow).
  *    Channels without ECG are never changed.
  * 3. Second pass, a multichannel matched filter over the channels with
  *    ECG: each channel correlated with its own QRS template (from step 2)
@@ -139,6 +148,7 @@ typedef struct bl_ecg_channel {
     int ecg_detected;          /* 1: ECG found on this channel (step 2, and the rhythm) */
     int treated;               /* 1: ECG subtracted (detected, and a removal was asked) */
     double snr_db;             /* presence statistic of step 2, dB (0 dB: nothing beat-locked) */
+    double low_fraction;       /* share of that average beat's energy below 60 Hz */
     double peak_before;        /* largest |average beat| in the QRS window (final beats) */
     double peak_after;         /* the same after removal (= peak_before when not treated) */
     double residual_db;        /* 10 log10 of the average beat's energy in the QRS window
@@ -161,9 +171,10 @@ BL_API int bl_ecg_result_detected(const bl_ecg_result *r);
 BL_API size_t bl_ecg_result_beats(const bl_ecg_result *r);
 BL_API double bl_ecg_result_beat_time(const bl_ecg_result *r, size_t i);
 /* Mean heart rate, bpm: beats per minute over the RR intervals found,
- * leaving out gaps longer than 1.5 median RR (missed beats) and intervals
- * shorter than 0.7 median RR (split by a false beat); NAN without ECG or
- * for NULL. */
+ * leaving out gaps longer than 1.5 typical intervals (missed beats) and
+ * intervals shorter than 0.7 (split by a false beat); the typical
+ * interval is the median of such single intervals around the lower
+ * quartile. NAN without ECG or for NULL. */
 BL_API double bl_ecg_result_heart_rate(const bl_ecg_result *r);
 /* Channels examined, and how many of them were treated. 0 for NULL. */
 BL_API size_t bl_ecg_result_channels(const bl_ecg_result *r);
