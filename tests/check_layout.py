@@ -39,7 +39,7 @@ HEADERS = {
     "filter.h": "core", "spectrum.h": "core", "resample.h": "core", "window.h": "core",
     "chanmap.h": "model",
     "recording.h": "recording",
-    "envelope.h": "emg", "onset.h": "emg", "normalise.h": "emg", "balance.h": "emg",
+    "envelope.h": "emg", "onset.h": "emg", "ecg.h": "emg", "normalise.h": "emg", "balance.h": "emg",
     "quality.h": "quality",
     "hinge.h": "hinge",
     "synth.h": "synth",

@@ -1,0 +1,420 @@
+/* R-wave detection for ECG removal (ecg.h, steps 1 and 3): local noise
+ * levels, the Pan-Tompkins beat picker, the first pass on the integrated
+ * QRS-band energy and the multichannel matched filter. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backline/filter.h"
+#include "backline/window.h"
+#include "emg_internal.h"
+
+/* k-th smallest of v[0..n) (Hoare's selection; v is reordered). */
+static float select_kth(float *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return v[k];
+    }
+    return v[k];
+}
+
+bl_status bli_ecg_local_median(const float *x, size_t n, size_t win, int magnitude, float *out)
+{
+    if (win < 1) win = 1;
+    if (win > n) win = n;
+    size_t hop = win / 4 ? win / 4 : 1, half = win / 2;
+    size_t blocks = (n - 1) / hop + 2;
+    float *v = malloc((win + 1) * sizeof *v), *med = malloc(blocks * sizeof *med);
+    if (!v || !med) {
+        free(v);
+        free(med);
+        return BL_ENOMEM;
+    }
+    double sum = 0;
+    for (size_t b = 0; b < blocks; b++) {
+        size_t c = b * hop < n ? b * hop : n - 1;
+        size_t a = c > half ? c - half : 0, e = c + half + 1 < n ? c + half + 1 : n, m = e - a;
+        for (size_t i = 0; i < m; i++) v[i] = magnitude ? fabsf(x[a + i]) : x[a + i];
+        med[b] = select_kth(v, m, m / 2);
+        sum += med[b];
+    }
+    /* A level of zero (a silent or mostly-zero stretch) would divide by
+     * zero: no block counts less than a thousandth of the mean level. */
+    float floor_level = (float)(1e-3 * sum / (double)blocks);
+    if (!(floor_level > 0)) floor_level = 1e-30f;
+    for (size_t b = 0; b < blocks; b++)
+        if (!(med[b] >= floor_level)) med[b] = floor_level;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = i / hop;
+        double f = (double)(i - b * hop) / (double)hop;
+        out[i] = (float)((1.0 - f) * med[b] + f * med[b + 1 < blocks ? b + 1 : b]);
+    }
+    free(v);
+    free(med);
+    return BL_OK;
+}
+
+/* fwd[i] = max of d[i .. i + w) (shorter at the end), by a monotonic deque. */
+static void forward_max(const float *d, size_t n, size_t w, size_t *dq, float *fwd)
+{
+    size_t head = 0, tail = 0;
+    for (size_t k = n; k-- > 0;) {
+        while (tail > head && d[dq[tail - 1]] <= d[k]) tail--;
+        dq[tail++] = k;
+        while (dq[head] >= k + w) head++;
+        fwd[k] = d[dq[head]];
+    }
+}
+
+/* Candidate peaks: samples larger than everything in the w before and at
+ * least as large as everything in the w after (so two are more than w
+ * apart). Returns their number; idx has room for n / w + 1. */
+static size_t candidates(const float *d, size_t n, size_t w, size_t *idx, size_t *dq, float *fwd)
+{
+    forward_max(d, n, w, dq, fwd);
+    size_t count = 0;
+    float run = -INFINITY; /* max of d[0 .. i) for the first w samples */
+    for (size_t i = 0; i < n; i++) {
+        float left = i >= w ? fwd[i - w] : run;
+        float right = i + 1 < n ? fwd[i + 1] : -INFINITY;
+        if (d[i] > left && d[i] >= right && d[i] > 0) idx[count++] = i;
+        if (d[i] > run) run = d[i];
+    }
+    return count;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Initial levels from the whole signal: as Pan & Tompkins, the noise
+ * level is half the signal's mean; the signal level is the median of the
+ * strongest candidates that could be beats (one per RR interval at the
+ * slowest rate), which needs no learning period free of bursts. */
+static bl_status initial_levels(const float *d, const size_t *idx, size_t nc, size_t n, double rate,
+                                const bl_ecg_config *cfg, double *spk, double *npk)
+{
+    float *h = malloc((nc ? nc : 1) * sizeof *h);
+    if (!h) return BL_ENOMEM;
+    for (size_t i = 0; i < nc; i++) h[i] = d[idx[i]];
+    qsort(h, nc, sizeof *h, cmp_float);
+    size_t top = (size_t)((double)n / rate * cfg->min_rate_bpm / 60.0);
+    if (top < 1) top = 1;
+    if (top > nc) top = nc;
+    double mean = 0;
+    for (size_t i = 0; i < n; i++) mean += d[i];
+    *npk = 0.5 * mean / (double)n;
+    if (*npk < 0) *npk = 0;
+    *spk = nc ? h[nc - 1 - top / 2] : 0;
+    free(h);
+    return BL_OK;
+}
+
+typedef struct pt_state {
+    double spk, npk;
+    double rr[BLI_ECG_PT_RR_BEATS];
+    size_t nrr;
+    size_t last;  /* index of the last beat; SIZE_MAX before the first */
+    bli_ecg_beats *out;
+    const float *gate; /* what the floors apply to */
+    int adapt;         /* 0: the levels stay at 1 (signal) and 0 (noise) */
+} pt_state;
+
+static double pt_threshold(const pt_state *s) { return s->npk + BLI_ECG_PT_THRESHOLD * (s->spk - s->npk); }
+
+static double pt_rr_mean(const pt_state *s)
+{
+    size_t m = s->nrr < BLI_ECG_PT_RR_BEATS ? s->nrr : BLI_ECG_PT_RR_BEATS;
+    double sum = 0;
+    for (size_t i = 0; i < m; i++) sum += s->rr[i];
+    return m ? sum / (double)m : 0;
+}
+
+static void pt_beat(pt_state *s, size_t i, double v, double weight)
+{
+    if (s->last != SIZE_MAX) {
+        double rr = (double)(i - s->last), mean = pt_rr_mean(s);
+        if (s->nrr == 0 || rr < BLI_ECG_PT_SB_RR * mean) s->rr[s->nrr++ % BLI_ECG_PT_RR_BEATS] = rr;
+    }
+    if (s->adapt) s->spk = weight * v + (1.0 - weight) * s->spk;
+    s->out->pos[s->out->n++] = (double)i;
+    s->last = i;
+}
+
+/* Search back: while the last beat is overdue at sample `now`, look
+ * where the missed beats should be (the last beat plus k mean RR
+ * intervals, within BLI_ECG_SB_WINDOW of an interval, k = 1, 2, ...) for
+ * the largest candidate that clears half the threshold and sb_floor. */
+static void pt_search_back(pt_state *s, const float *d, const size_t *idx, size_t from, size_t to, size_t now,
+                           size_t refr, double sb_floor)
+{
+    while (s->last != SIZE_MAX && s->nrr > 0 && (double)(now - s->last) > BLI_ECG_PT_SB_RR * pt_rr_mean(s)) {
+        double rr = pt_rr_mean(s), limit = (double)(now - refr / 2), last = (double)s->last;
+        double thr = BLI_ECG_PT_SB_FACTOR * pt_threshold(s);
+        size_t best = SIZE_MAX;
+        for (double k = 1; best == SIZE_MAX && last + (k - BLI_ECG_SB_WINDOW) * rr < limit; k += 1) {
+            double lo = last + (k - BLI_ECG_SB_WINDOW) * rr, hi = last + (k + BLI_ECG_SB_WINDOW) * rr;
+            for (size_t c = from; c < to; c++) {
+                size_t i = idx[c];
+                double t = (double)i;
+                if (t < lo || t > hi || t > limit || i <= s->last || i - s->last < refr) continue;
+                if (s->gate[i] < sb_floor || d[i] <= thr) continue;
+                if (best == SIZE_MAX || d[i] > d[best]) best = i;
+            }
+        }
+        if (best == SIZE_MAX) return;
+        pt_beat(s, best, d[best], BLI_ECG_PT_SB_UPDATE);
+    }
+}
+
+/* Sub-sample positions: the vertex of the parabola through each peak. */
+static void refine(const float *d, size_t n, bli_ecg_beats *b)
+{
+    for (size_t k = 0; k < b->n; k++) {
+        size_t i = (size_t)b->pos[k];
+        if (i == 0 || i + 1 >= n) continue;
+        double y0 = d[i - 1], y1 = d[i], y2 = d[i + 1], den = y0 - 2.0 * y1 + y2;
+        if (den < 0) {
+            double delta = 0.5 * (y0 - y2) / den;
+            if (delta > 0.5) delta = 0.5;
+            if (delta < -0.5) delta = -0.5;
+            b->pos[k] = (double)i + delta;
+        }
+    }
+}
+
+bl_status bli_ecg_pick(const float *d, const float *gate, size_t n, double rate, const bl_ecg_config *cfg,
+                       double floor, double sb_floor, int adapt, bli_ecg_beats *out)
+{
+    if (!gate) gate = d;
+    size_t refr = (size_t)llround(60.0 / cfg->max_rate_bpm * rate), w = refr / 2 ? refr / 2 : 1;
+    size_t *idx = malloc((n / w + 2) * sizeof *idx), *dq = malloc(n * sizeof *dq);
+    float *fwd = malloc(n * sizeof *fwd);
+    bl_status st = BL_ENOMEM;
+    if (!idx || !dq || !fwd) goto done;
+    size_t nc = candidates(d, n, w, idx, dq, fwd);
+    pt_state s = {.last = SIZE_MAX, .out = out, .gate = gate};
+    s.adapt = adapt;
+    s.spk = 1.0;
+    s.npk = 0.0;
+    if (adapt && (st = initial_levels(d, idx, nc, n, rate, cfg, &s.spk, &s.npk)) != BL_OK) goto done;
+    out->n = 0;
+    size_t since = 0; /* first candidate after the last beat */
+    for (size_t k = 0; k < nc; k++) {
+        size_t i = idx[k];
+        size_t before = out->n;
+        pt_search_back(&s, d, idx, since, k, i, refr, sb_floor);
+        if (out->n != before) since = k;
+        double v = d[i];
+        if (v > pt_threshold(&s) && gate[i] >= floor) {
+            if (s.last == SIZE_MAX || i - s.last >= refr) {
+                pt_beat(&s, i, v, BLI_ECG_PT_UPDATE);
+                since = k + 1;
+                continue;
+            }
+            if (v > d[s.last]) { /* a larger peak inside the refractory period replaces the beat */
+                out->pos[out->n - 1] = (double)i;
+                s.last = i;
+                since = k + 1;
+                continue;
+            }
+        }
+        if (adapt) s.npk = BLI_ECG_PT_UPDATE * v + (1.0 - BLI_ECG_PT_UPDATE) * s.npk;
+    }
+    pt_search_back(&s, d, idx, since, nc, n + refr / 2, refr, sb_floor);
+    refine(d, n, out);
+    st = BL_OK;
+done:
+    free(idx);
+    free(dq);
+    free(fwd);
+    return st;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+bl_status bli_ecg_band_design(const bl_ecg_config *cfg, double rate, double *sos, size_t *n_sections)
+{
+    size_t ns = 0;
+    bl_status st = bl_butter_design(BLI_ECG_BAND_ORDER, BL_BANDPASS, cfg->qrs_lo_hz, cfg->qrs_hi_hz, rate, sos,
+                                    BLI_ECG_BAND_ORDER, &ns);
+    if (st != BL_OK) return st;
+    /* A mains residue left by the conditioning would fill the QRS band
+     * with constant energy: notch both families in the detection feature
+     * (the signal itself is not touched). */
+    static const double mains[2] = {50.0, 60.0};
+    for (int k = 0; k < 2; k++)
+        if (mains[k] < 0.45 * rate && bl_notch_design(mains[k], BLI_ECG_MAINS_Q, rate, sos + ns * BL_SOS_WIDTH) == BL_OK)
+            ns++;
+    *n_sections = ns;
+    return BL_OK;
+}
+
+bl_status bli_ecg_first_pass(const float *const *x, size_t nch, size_t n, double rate, const bl_ecg_config *cfg,
+                             bli_ecg_beats *out)
+{
+    double sos[BLI_ECG_BAND_SECTIONS * BL_SOS_WIDTH];
+    size_t ns = 0;
+    bl_status st = bli_ecg_band_design(cfg, rate, sos, &ns);
+    if (st != BL_OK) return st;
+    size_t win = (size_t)llround(cfg->noise_window_s * rate);
+    float *y = malloc(n * sizeof *y), *lvl = malloc(n * sizeof *lvl), *r = calloc(n, sizeof *r);
+    st = BL_ENOMEM;
+    if (!y || !lvl || !r) goto done;
+    for (size_t c = 0; c < nch; c++) {
+        memcpy(y, x[c], n * sizeof *y);
+        float *ch[1] = {y};
+        if ((st = bl_sosfiltfilt(sos, ns, ch, 1, n, 1)) != BL_OK) goto done;
+        for (size_t i = 0; i < n; i++) y[i] *= y[i];
+        if ((st = bl_moving_average(y, n, rate, cfg->integration_s, y)) != BL_OK) goto done;
+        if ((st = bli_ecg_local_median(y, n, win, 0, lvl)) != BL_OK) goto done;
+        for (size_t i = 0; i < n; i++) r[i] += y[i] / lvl[i] / (float)nch;
+    }
+    st = bli_ecg_pick(r, NULL, n, rate, cfg, BLI_ECG_FIRST_FLOOR, BLI_ECG_FIRST_FLOOR * 2.0 / 3.0, 1, out);
+done:
+    free(y);
+    free(lvl);
+    free(r);
+    return st;
+}
+
+/* Correlation of x with the template t over the QRS window (centred),
+ * m[i] = sum_j t[j] x[i + j - q] inside the signal. */
+static void correlate(const float *x, const double *t, size_t n, size_t q, float *m)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t j0 = i < q ? q - i : 0, j1 = i + q < n ? 2 * q : n - 1 - i + q;
+        double acc = 0;
+        for (size_t j = j0; j <= j1; j++) acc += t[j] * x[i + j - q];
+        m[i] = (float)acc;
+    }
+}
+
+/* How much larger the correlation's noise is than white noise of the
+ * local level would give (EMG is not white): the robust SD of m / (scale
+ * sqrt(e)) away from the first-pass beats (every 4th sample). */
+static double colour_factor(const float *m, const float *scale, size_t n, size_t q, double e,
+                            const bli_ecg_beats *avoid, float *scratch)
+{
+    size_t count = 0, k = 0;
+    for (size_t i = 0; i < n; i += 4) {
+        while (k < avoid->n && avoid->pos[k] + 2.0 * (double)q < (double)i) k++;
+        if (k < avoid->n && fabs(avoid->pos[k] - (double)i) <= 2.0 * (double)q) continue;
+        scratch[count++] = (float)(fabsf(m[i]) / (scale[i] * sqrt(e)));
+    }
+    if (count == 0) return 1.0;
+    double f = BLI_ECG_MAD_SCALE * select_kth(scratch, count, count / 2);
+    return f > 0 ? f : 1.0;
+}
+
+/* Mean of x² over [a, b) from its prefix sums p (clipped to the signal). */
+static double mean_square(const double *p, size_t n, long a, long b)
+{
+    if (a < 0) a = 0;
+    if (b > (long)n) b = (long)n;
+    return b > a ? (p[b] - p[a]) / (double)(b - a) : 0.0;
+}
+
+/* One channel into the sums of the matched filter: the amplitude
+ * estimate's numerator and denominator in units of the correlation's
+ * local noise variance, and the window's energy left once the fitted
+ * template is taken out, per sample, in units of the noise around it (the
+ * local level, or the window's flanks when they are louder: at a burst's
+ * edge the local median lags), and the sums that test whether the
+ * channels agree on the amplitude (a heartbeat has the same scale on every
+ * electrode; a motion artefact does not). p: scratch of n + 1 doubles. */
+typedef struct mf_sums {
+    double *num, *den; /* amplitude: num / den, z: num / sqrt(den) */
+    double *res;       /* residual energy over the noise around */
+    double *ca, *cb, *cc; /* consistency: sums of w, w a, w a² over channels */
+} mf_sums;
+
+static void matched_channel(const float *x, const float *scale, const double *t, size_t n, size_t q, double tau,
+                            const bli_ecg_beats *avoid, float *m, float *scratch, double *p, const mf_sums *s)
+{
+    double e = 0;
+    for (size_t j = 0; j <= 2 * q; j++) e += t[j] * t[j];
+    if (!(e > 0)) return;
+    correlate(x, t, n, q, m);
+    double k2 = colour_factor(m, scale, n, q, e, avoid, scratch);
+    k2 *= k2;
+    p[0] = 0;
+    for (size_t i = 0; i < n; i++) p[i + 1] = p[i] + (double)x[i] * x[i];
+    long lq = (long)q;
+    for (size_t i = 0; i < n; i++) {
+        long c = (long)i;
+        double s2 = (double)scale[i] * scale[i], inv = 1.0 / s2;
+        double w = mean_square(p, n, c - lq, c + lq + 1) * (double)(2 * q + 1), left = w - (double)m[i] * m[i] / e;
+        double around = fmax(s2, fmax(mean_square(p, n, c - 3 * lq, c - lq), mean_square(p, n, c + lq + 1, c + 3 * lq + 1)));
+        s->num[i] += m[i] * inv / k2;
+        s->den[i] += e * inv / k2;
+        s->res[i] += (left > 0 ? left : 0) / around;
+        /* this channel's own amplitude estimate and its variance (noise,
+         * plus the beat-to-beat spread tau²) */
+        double a = m[i] / e, wa = 1.0 / (k2 * s2 / e + tau * tau);
+        s->ca[i] += wa;
+        s->cb[i] += wa * a;
+        s->cc[i] += wa * a * a;
+    }
+}
+
+bl_status bli_ecg_matched_pass(const float *const *x, const float *const *scale, const double *const *tmpl,
+                               size_t nch, size_t n, size_t q, double rate, const bl_ecg_config *cfg,
+                               const bli_ecg_beats *first, bli_ecg_beats *out)
+{
+    double *buf = calloc(6 * n, sizeof *buf), *p = malloc((n + 1) * sizeof *p);
+    float *u = malloc(n * sizeof *u), *z = malloc(n * sizeof *z);
+    bl_status st = BL_ENOMEM;
+    if (!buf || !p || !u || !z) goto done;
+    mf_sums s = {buf, buf + n, buf + 2 * n, buf + 3 * n, buf + 4 * n, buf + 5 * n};
+    /* u and z double as scratch for the correlation */
+    for (size_t c = 0; c < nch; c++)
+        matched_channel(x[c], scale[c], tmpl[c], n, q, cfg->amplitude_sd, first, u, z, p, &s);
+    double dof = (double)nch * (double)(2 * q + 1), k = (double)nch - 1.0;
+    double qmax = k + BLI_ECG_AGREE_SD * sqrt(2.0 * k);
+    for (size_t i = 0; i < n; i++) {
+        /* z: the template's fitted scale, channels weighted by their
+         * noise, in noise SD; u: the same scale (1 for a typical beat),
+         * where it is significant (z >= searchback_z), the window looks
+         * like template plus noise and the channels agree, else 0, so that
+         * the Pan-Tompkins levels follow the beats and not the noise of a
+         * burst. */
+        double den = s.den[i];
+        z[i] = den > 0 ? (float)(s.num[i] / sqrt(den)) : 0.0f;
+        int shaped = s.res[i] <= BLI_ECG_SHAPE_MAX * dof;
+        int agree = nch < 2 || s.cc[i] - s.cb[i] * s.cb[i] / s.ca[i] <= qmax;
+        u[i] = den > 0 && shaped && agree && z[i] >= cfg->searchback_z ? (float)(s.num[i] / den) : 0.0f;
+    }
+    st = bli_ecg_pick(u, z, n, rate, cfg, cfg->detect_z, cfg->searchback_z, 0, out);
+    if (st == BL_OK && out->n > 1) qsort(out->pos, out->n, sizeof *out->pos, cmp_double);
+done:
+    free(buf);
+    free(p);
+    free(u);
+    free(z);
+    return st;
+}
