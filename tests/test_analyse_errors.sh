@@ -86,6 +86,11 @@ require_fixture "$demo/session.wav" "$demo/mvc_ST.wav"
   expect_error "mvc trial 1 is in full scale but the session is in uV" hinge "$demo/session.wav" \
     --mvc "$tmp/plain_mvc_ST.wav" --json "$tmp/h.json"
   expect_error "json" hinge "$demo/session.wav" --json "$tmp/nodir/h.json"
+  # A muscle code twice in --chain: one of the two values would be dropped.
+  expect_error "chain entry 2: ST is already given by entry 1" hinge "$demo/session.wav" \
+    --chain ST=internal,ST=external --json "$tmp/h.json"
+  expect_error "chain entry 2 is empty" hinge "$demo/session.wav" --chain ST=internal, --json "$tmp/h.json"
+  [ -e "$tmp/h.json" ] && { echo "FAIL: a refused --chain left h.json" >&2; failures=$((failures + 1)); }
 }
 
 real="$BL_REAL_DATA/emggo-tibialis/ta_250hz.wav"
