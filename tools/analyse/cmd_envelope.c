@@ -55,6 +55,7 @@ int cmd_envelope(int argc, char **argv)
     const char *lp = tool_args_get(&a, "--lowpass");
     if (lp && (tool_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
         return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
+    if ((rc = tool_check_conditioning_designs(&a, &cfg, 1)) != 0) return rc;
 
     const char *path = a.pos[0];
     bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
@@ -68,6 +69,7 @@ int cmd_envelope(int argc, char **argv)
         rc = tool_conditioning_error(path, rec, &cfg, st);
         goto done;
     }
+    if ((rc = tool_check_result_finite(path, env, "envelope")) != 0) goto done;
     tool_emg_view view;
     if (tool_emg_view_init(&view, env) != 0) {
         rc = tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);

@@ -119,7 +119,9 @@ int cmd_hinge(int argc, char **argv)
 
     bl_hinge_config cfg;
     bl_hinge_config_default(&cfg);
-    if ((rc = tool_conditioning_from_args(&a, &cfg.envelope)) != 0) return rc;
+    if ((rc = tool_conditioning_from_args(&a, &cfg.envelope)) != 0 ||
+        (rc = tool_check_conditioning_designs(&a, &cfg.envelope, 1)) != 0)
+        return rc;
     if (chain_text) {
         char why[512];
         if (bl_hinge_chain_parse(chain_text, cfg.chain, why, sizeof why) != BL_OK)

@@ -184,6 +184,21 @@ static int fit_rate(const char *path, const bl_recording *rec, int rate_given, b
     return 0;
 }
 
+/* Filters of this run that their design at the analysis rate cannot make
+ * (tool_check_design): the band-pass, the envelope low-pass (baseline
+ * method) and the TKEO low-pass (tkeo). 0, or 2 after a usage line. */
+static int check_designs(const tool_args *a, const bl_envelope_config *cfg, const bl_onset_config *oc)
+{
+    int rc = tool_check_conditioning_designs(a, cfg, bl_onset_method_input(oc->method) == BL_ONSET_ON_ENVELOPE);
+    if (rc || oc->method != BL_ONSET_TKEO) return rc;
+    char text[32];
+    const char *option, *value;
+    snprintf(text, sizeof text, "%g", oc->tkeo_lowpass_hz);
+    tool_setting_source(a, "--tkeo-lowpass", text, &option, &value);
+    return tool_check_design(option, value, oc->tkeo_lowpass_order, BL_LOWPASS, oc->tkeo_lowpass_hz, 0,
+                             cfg->rate_hz);
+}
+
 /* One channel's result as JSON, and its lines on stdout. */
 static void report_channel(cJSON *channels, const char *name, size_t index, const bl_bursts *bursts,
                            const bl_onset_report *orep, const char *sig_unit, bl_onset_method method,
@@ -313,7 +328,9 @@ int cmd_onsets(int argc, char **argv)
     cJSON *root = NULL;
     tool_emg_view view = { 0 };
     int kept_rate = 0;
-    if ((rc = fit_rate(path, rec, tool_args_get(&a, "--rate") != NULL, &cfg, &oc, &kept_rate)) != 0) goto done;
+    if ((rc = fit_rate(path, rec, tool_args_get(&a, "--rate") != NULL, &cfg, &oc, &kept_rate)) != 0 ||
+        (rc = check_designs(&a, &cfg, &oc)) != 0)
+        goto done;
     bl_condition_report crep;
     bl_status st = bl_condition(rec, &cfg, &cond, &crep);
     if (st == BL_OK) st = bl_onset_prepare(cond, &cfg, oc.method);
@@ -321,6 +338,7 @@ int cmd_onsets(int argc, char **argv)
         rc = tool_conditioning_error(path, rec, &cfg, st);
         goto done;
     }
+    if ((rc = tool_check_result_finite(path, cond, "conditioned signal")) != 0) goto done;
     if (tool_emg_view_init(&view, cond) != 0) {
         rc = tool_error("%s: no EMG channels to analyse (every channel is AUX)", path);
         goto done;

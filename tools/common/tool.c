@@ -2,8 +2,10 @@
  * loading a recording with its channel map resolved. */
 #include "tool.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +48,33 @@ void tool_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+/* The one number syntax of every tool option: an optional sign, decimal
+ * digits with an optional fraction, an optional exponent. No spaces, no
+ * hex (strtod reads "0x10" as 16), no inf or nan. Returns the length of
+ * the number at s, 0 when s does not start with one. */
+static size_t number_length(const char *s, int allow_fraction)
+{
+    size_t i = 0, digits = 0;
+    if (s[i] == '+' || s[i] == '-') i++;
+    while (isdigit((unsigned char)s[i])) i++, digits++;
+    if (allow_fraction && s[i] == '.') {
+        i++;
+        while (isdigit((unsigned char)s[i])) i++, digits++;
+    }
+    if (!digits) return 0;
+    if (allow_fraction && (s[i] == 'e' || s[i] == 'E')) {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-') j++;
+        if (!isdigit((unsigned char)s[j])) return 0;
+        while (isdigit((unsigned char)s[j])) j++;
+        i = j;
+    }
+    return i;
+}
+
 int tool_parse_double(const char *s, double *out)
 {
-    if (!s || !*s) return -1;
+    if (!s || !*s || number_length(s, 1) != strlen(s)) return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
@@ -59,12 +85,24 @@ int tool_parse_double(const char *s, double *out)
 
 int tool_parse_int(const char *s, int *out)
 {
-    if (!s || !*s) return -1;
+    if (!s || !*s || number_length(s, 0) != strlen(s)) return -1;
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || *end || v < -2147483647L || v > 2147483647L) return -1;
     *out = (int)v;
+    return 0;
+}
+
+int tool_parse_u64(const char *s, uint64_t *out)
+{
+    /* Digits only: strtoull would also take a sign (and negate a '-'). */
+    if (!s || !isdigit((unsigned char)*s) || number_length(s, 0) != strlen(s)) return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > UINT64_MAX) return -1;
+    *out = (uint64_t)v;
     return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "backline/backline.h"
 #include "backline/chanmap.h"
@@ -22,10 +23,15 @@ int tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* A warning line "NAME: warning: ...". */
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Strict number parsing: whole string, finite. 0 on success, -1 otherwise. */
+/* Strict number parsing, the one syntax of every numeric option: the whole
+ * string, an optional sign, decimal digits, for doubles an optional
+ * fraction and exponent ("-1.5e3"); no spaces, no hex ("0x10"), no inf or
+ * nan, nothing out of range. 0 on success, -1 otherwise (*out untouched).
+ * tool_parse_u64 takes digits only (no sign). */
 int tool_parse_double(const char *s, double *out);
 int tool_parse_int(const char *s, int *out);
-/* "LO:HI" in Hz. */
+int tool_parse_u64(const char *s, uint64_t *out);
+/* "LO:HI" in Hz, each side a tool_parse_double number. */
 int tool_parse_range(const char *s, double *lo, double *hi);
 
 /* Simple long-option scanner shared by the subcommands: options are
