@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,29 @@ static const char *program_name = "backline";
 
 void tool_set_name(const char *name) { program_name = name; }
 const char *tool_name(void) { return program_name; }
+
+void tool_start(const char *name)
+{
+    tool_set_name(name);
+    /* Past a `ulimit -f` limit a write then fails with EFBIG, which the
+     * writers report in one line, instead of the process dying silently. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+int tool_finish(int status)
+{
+    /* Whatever went to stdout must have arrived: a full disk or a closed
+     * file behind `>` is an error of the run like any other. */
+    int err = 0;
+    if (fflush(stdout) != 0) err = errno ? errno : EIO;
+    else if (ferror(stdout)) err = EIO;
+    if (fclose(stdout) != 0 && !err) err = errno ? errno : EIO;
+    if (!err) return status;
+    /* One line per failure: a run that already failed said why. */
+    if (status == 0) tool_error("write error on standard output: %s", strerror(err));
+    return status ? status : 1;
+}
+
 
 static void vline(const char *prefix, const char *fmt, va_list ap)
 {

@@ -16,6 +16,17 @@
 void tool_set_name(const char *name);
 const char *tool_name(void);
 
+/* Start of main: the name above, and SIGXFSZ ignored so a file-size limit
+ * (ulimit -f) is a write error with its line, not a silent kill. */
+void tool_start(const char *name);
+/* End of main: `return tool_finish(status);`. Flushes and closes stdout;
+ * when that fails (`> /dev/full`, a full disk) a run that had succeeded
+ * prints one line ("write error on standard output: ...") and returns 1; a
+ * failed run keeps its status and its one line. A closed pipe on stdout
+ * ends the process through SIGPIPE (quietly, status 128+13 in the shell)
+ * unless SIGPIPE is ignored, when it is this write error. */
+int tool_finish(int status);
+
 /* Print "NAME: message\n" on stderr (one line). Returns 1 (EXIT_FAILURE) so
  * callers can `return tool_error(...)`. Usage errors exit 2. */
 int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -303,9 +303,8 @@ static int run_command(synth_run *r)
     return rc;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    tool_set_name("backline-synth");
     if (argc < 2)
         return tool_usage_error("missing command: hinge, mvc or rest (try --help)");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -330,4 +329,10 @@ int main(int argc, char **argv)
         return 0;
     }
     return run_command(&r);
+}
+
+int main(int argc, char **argv)
+{
+    tool_start("backline-synth");
+    return tool_finish(run(argc, argv));
 }
