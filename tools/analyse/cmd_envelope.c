@@ -58,6 +58,9 @@ int cmd_envelope(int argc, char **argv)
     if ((rc = tool_check_conditioning_designs(&a, &cfg, 1)) != 0) return rc;
 
     const char *path = a.pos[0];
+    tool_output out;
+    tool_output_init(&out, "-o", out_path);
+    if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;
 
@@ -76,7 +79,8 @@ int cmd_envelope(int argc, char **argv)
         goto done;
     }
     bl_recording_set_meta(env, "content", "linear envelope");
-    rc = kind == TOOL_OUTPUT_CSV ? tool_write_csv(out_path, &view) : tool_write_wav(out_path, &view);
+    rc = kind == TOOL_OUTPUT_CSV ? tool_write_csv(&out, &view) : tool_write_wav(&out, &view);
+    if (rc == 0) rc = tool_outputs_commit(&out, 1);
     if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
     tool_emg_view_free(&view);
 done:

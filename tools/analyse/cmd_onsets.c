@@ -118,20 +118,26 @@ static int onset_config_from_args(const tool_args *a, bl_onset_config *oc)
     return 0;
 }
 
-static int write_json(const char *path, cJSON *root)
+/* The report into its output and into place. */
+static int write_json(tool_output *o, cJSON *root)
 {
     char *text = cJSON_Print(root);
     if (!text) return tool_error("out of memory while formatting JSON");
-    FILE *f = fopen(path, "w");
+    FILE *f = tool_output_open(o);
     if (!f) {
+        int e = errno;
         free(text);
-        return tool_error("--json %s: cannot create: %s", path, strerror(errno));
+        return tool_error("--json %s: cannot create: %s", o->path, strerror(e));
     }
     int bad = fputs(text, f) == EOF || fputc('\n', f) == EOF;
-    bad |= fclose(f) != 0;
+    int err = bad ? errno : 0;
+    if (tool_output_close(o) != 0 && !err) err = errno;
     free(text);
-    if (bad) return tool_error("--json %s: write failed: %s", path, strerror(errno));
-    return 0;
+    if (bad || err) {
+        tool_outputs_abort(o, 1);
+        return tool_error("--json %s: write failed: %s", o->path, strerror(err ? err : EIO));
+    }
+    return tool_outputs_commit(o, 1);
 }
 
 /* One line explaining a detection failure. */
@@ -320,6 +326,9 @@ int cmd_onsets(int argc, char **argv)
         return 0;
     }
     const char *path = a.pos[0], *json_path = tool_args_get(&a, "--json");
+    tool_output out;
+    tool_output_init(&out, "--json", json_path ? json_path : "");
+    if (json_path && (rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;
 
@@ -374,7 +383,7 @@ int cmd_onsets(int argc, char **argv)
     }
     if ((rc = report_parameters(root, &cfg, &crep, unit, &oc, kept_rate, bl_recording_rate(rec))) != 0) goto done;
     if (json_path) {
-        rc = write_json(json_path, root);
+        rc = write_json(&out, root);
         if (rc == 0) printf("wrote %s\n", json_path);
     }
 
