@@ -120,6 +120,19 @@ require_fixture "$demo/session.wav" "$demo/mvc_ST.wav"
   expect_error "mvc trial 1 is in full scale but the session is in uV" hinge "$demo/session.wav" \
     --mvc "$tmp/plain_mvc_ST.wav" --json "$tmp/h.json"
   expect_error "json" hinge "$demo/session.wav" --json "$tmp/nodir/h.json"
+  # An envelope WAV (content=linear envelope) is not raw EMG: its gains were
+  # applied already. Refused by every command that conditions EMG.
+  if "$tool" envelope "$demo/session.wav" -o "$tmp/env.wav" > /dev/null 2>&1; then
+    env_line="env.wav: this is a linear envelope \(content=linear envelope, written by backline-analyse envelope\), not raw EMG"
+    expect_error "$env_line" envelope "$tmp/env.wav" -o "$tmp/o.csv"
+    expect_error "$env_line" onsets "$tmp/env.wav"
+    expect_error "$env_line" hinge "$tmp/env.wav" --json "$tmp/h.json"
+    expect_error "$env_line" hinge "$demo/session.wav" --mvc "$tmp/env.wav" --json "$tmp/h.json"
+    "$tool" info "$tmp/env.wav" | grep -q "^content: *linear envelope$" ||
+      { echo "FAIL: info does not show content=linear envelope" >&2; failures=$((failures + 1)); }
+  else
+    echo "FAIL: envelope of the demo session failed" >&2; failures=$((failures + 1))
+  fi
   # A muscle code twice in --chain: one of the two values would be dropped.
   expect_error "chain entry 2: ST is already given by entry 1" hinge "$demo/session.wav" \
     --chain ST=internal,ST=external --json "$tmp/h.json"

@@ -78,7 +78,7 @@ int cmd_envelope(int argc, char **argv)
         rc = tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
         goto done;
     }
-    bl_recording_set_meta(env, "content", "linear envelope");
+    bl_recording_set_meta(env, "content", TOOL_ENVELOPE_CONTENT);
     rc = kind == TOOL_OUTPUT_CSV ? tool_write_csv(&out, &view) : tool_write_wav(&out, &view);
     if (rc == 0) rc = tool_outputs_commit(&out, 1);
     if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);

@@ -38,7 +38,6 @@ int tool_finish(int status)
     return status ? status : 1;
 }
 
-
 static void vline(const char *prefix, const char *fmt, va_list ap)
 {
     fprintf(stderr, "%s: %s", program_name, prefix);
@@ -239,6 +238,16 @@ bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chan
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
     if (st != BL_OK) {
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
+        return NULL;
+    }
+    /* An envelope written by `backline-analyse envelope` carries its map
+     * and gains: analysing it as EMG would rectify and filter it again and
+     * apply the gains twice. */
+    const char *content = bl_recording_meta(rec, "content");
+    if (content && strcmp(content, TOOL_ENVELOPE_CONTENT) == 0) {
+        tool_error("%s: this is a linear envelope (content=%s, written by backline-analyse envelope), not raw "
+                   "EMG: give the recording it was made from", path, TOOL_ENVELOPE_CONTENT);
+        bl_recording_destroy(rec);
         return NULL;
     }
     size_t bad_ch, bad_frame;

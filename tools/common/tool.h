@@ -75,7 +75,12 @@ int tool_args_has(const tool_args *a, const char *name);
 /* i-th value of a repeatable option, NULL past the end. */
 const char *tool_args_get_nth(const tool_args *a, const char *name, size_t i);
 
-/* Load FILE, reject NaN/Inf, resolve the channel map (map_text wins, then
+/* The metadata value content= of the WAVs `backline-analyse envelope`
+ * writes, by which tool_load knows them. */
+#define TOOL_ENVELOPE_CONTENT "linear envelope"
+
+/* Load FILE, refuse an envelope file (metadata content=linear envelope:
+ * its gains were applied already) and NaN/Inf, resolve the channel map (map_text wins, then
  * the map stored in the file; none → error) and keep it in the recording
  * (bl_recording_chanmap), and convert channels with a known gain to µV
  * (refused when only some EMG channels have one: bl_recording_check_units).
