@@ -67,6 +67,40 @@ expect_error "notch" envelope "$tmp/good.wav" --map L.ST,L.BF --notch 55 -o "$tm
 expect_error "order" envelope "$tmp/good.wav" --map L.ST,L.BF --order 0 -o "$tmp/o.csv"
 expect_error "rate" envelope "$tmp/good.wav" --map L.ST,L.BF --rate 50 -o "$tmp/o.csv"
 expect_error "lowpass" envelope "$tmp/good.wav" --map L.ST,L.BF --lowpass -3 -o "$tmp/o.csv"
+# One number syntax everywhere: no hex, no spaces around, no inf/nan.
+for v in 0x10 " 6" "6 " inf nan 1e999 0x1p3 6e; do
+  expect_error "^backline-analyse: --lowpass $v: expected" envelope "$tmp/good.wav" --map L.ST,L.BF --lowpass "$v" -o "$tmp/o.csv"
+done
+expect_error "^backline-analyse: --bandpass 0x14:450: expected" envelope "$tmp/good.wav" --map L.ST,L.BF --bandpass 0x14:450 -o "$tmp/o.csv"
+expect_error "^backline-analyse: --bandpass 20: 450: expected" envelope "$tmp/good.wav" --map L.ST,L.BF --bandpass "20: 450" -o "$tmp/o.csv"
+expect_error "^backline-analyse: --order 0x4: expected" envelope "$tmp/good.wav" --map L.ST,L.BF --order 0x4 -o "$tmp/o.csv"
+expect_error "^backline-analyse: --order  4: expected" envelope "$tmp/good.wav" --map L.ST,L.BF --order " 4" -o "$tmp/o.csv"
+expect_error "^backline-analyse: --rate 2e3 : expected" envelope "$tmp/good.wav" --map L.ST,L.BF --rate "2e3 " -o "$tmp/o.csv"
+expect_error "^backline-analyse: --k 0x5: expected" onsets "$tmp/good.wav" --map L.ST,L.BF --k 0x5
+expect_error "^backline-analyse: --min-on  0.1: expected" onsets "$tmp/good.wav" --map L.ST,L.BF --min-on " 0.1"
+expect_error "^backline-analyse: --backtrack-k nan: expected" onsets "$tmp/good.wav" --map L.ST,L.BF --backtrack-k nan
+expect_error "^backline-analyse: --baseline 0:inf: expected" onsets "$tmp/good.wav" --map L.ST,L.BF --baseline 0:inf
+# Filters whose design degenerates (here a 1e-6 Hz low-pass wrote NaN rows
+# with exit 0) are refused, naming the option, before anything is written.
+rm -f "$tmp/o.csv"
+expect_error "^backline-analyse: --lowpass 1e-6: the order-4 Butterworth low-pass at 1e-06 Hz cannot be designed reliably at the 2000 Hz" \
+  envelope "$tmp/good.wav" --map L.ST,L.BF --lowpass 1e-6 -o "$tmp/o.csv"
+expect_error "^backline-analyse: --lowpass 1e-5: .*cannot be designed" envelope "$tmp/good.wav" --map L.ST,L.BF --lowpass 1e-5 -o "$tmp/o.csv"
+expect_error "^backline-analyse: --bandpass 1e-6:450: .*band-pass 1e-06-450 Hz cannot be designed" \
+  envelope "$tmp/good.wav" --map L.ST,L.BF --bandpass 1e-6:450 -o "$tmp/o.csv"
+expect_error "^backline-analyse: --bandpass 20:999.99999: .*cannot be designed" \
+  envelope "$tmp/good.wav" --map L.ST,L.BF --bandpass 20:999.99999 -o "$tmp/o.csv"
+[ -e "$tmp/o.csv" ] && { echo "FAIL: a degenerate filter left o.csv" >&2; failures=$((failures + 1)); }
+expect_error "^backline-analyse: --tkeo-lowpass 1e-7: .*low-pass at 1e-07 Hz cannot be designed" \
+  onsets "$tmp/good.wav" --map L.ST,L.BF --method tkeo --tkeo-lowpass 1e-7
+expect_error "^backline-analyse: --lowpass 1e-7: .*cannot be designed" onsets "$tmp/good.wav" --map L.ST,L.BF --lowpass 1e-7
+expect_error "^backline-analyse: --bandpass 1e-6:450: .*cannot be designed" \
+  hinge "$BL_FIXTURES/demo/session.wav" --bandpass 1e-6:450 --json "$tmp/h.json"
+# Close to the edge but sound: accepted, and every row finite.
+if ! "$tool" envelope "$tmp/good.wav" --map L.ST,L.BF --bandpass 0.01:450 --lowpass 0.01 -o "$tmp/edge.csv" >/dev/null 2>"$tmp/err" ||
+   grep -qi nan "$tmp/edge.csv"; then
+  echo "FAIL: --bandpass 0.01:450 --lowpass 0.01 refused or not finite: $(cat "$tmp/err")" >&2; failures=$((failures + 1))
+fi
 expect_error "cannot create|No such" envelope "$tmp/good.wav" --map L.ST,L.BF -o "$tmp/nodir/o.csv"
 # A full disk: /dev/full accepts the open and fails every write with ENOSPC.
 if [ -w /dev/full ]; then
@@ -86,6 +120,24 @@ require_fixture "$demo/session.wav" "$demo/mvc_ST.wav"
   expect_error "mvc trial 1 is in full scale but the session is in uV" hinge "$demo/session.wav" \
     --mvc "$tmp/plain_mvc_ST.wav" --json "$tmp/h.json"
   expect_error "json" hinge "$demo/session.wav" --json "$tmp/nodir/h.json"
+  # An envelope WAV (content=linear envelope) is not raw EMG: its gains were
+  # applied already. Refused by every command that conditions EMG.
+  if "$tool" envelope "$demo/session.wav" -o "$tmp/env.wav" > /dev/null 2>&1; then
+    env_line="env.wav: this is a linear envelope \(content=linear envelope, written by backline-analyse envelope\), not raw EMG"
+    expect_error "$env_line" envelope "$tmp/env.wav" -o "$tmp/o.csv"
+    expect_error "$env_line" onsets "$tmp/env.wav"
+    expect_error "$env_line" hinge "$tmp/env.wav" --json "$tmp/h.json"
+    expect_error "$env_line" hinge "$demo/session.wav" --mvc "$tmp/env.wav" --json "$tmp/h.json"
+    "$tool" info "$tmp/env.wav" | grep -q "^content: *linear envelope$" ||
+      { echo "FAIL: info does not show content=linear envelope" >&2; failures=$((failures + 1)); }
+  else
+    echo "FAIL: envelope of the demo session failed" >&2; failures=$((failures + 1))
+  fi
+  # A muscle code twice in --chain: one of the two values would be dropped.
+  expect_error "chain entry 2: ST is already given by entry 1" hinge "$demo/session.wav" \
+    --chain ST=internal,ST=external --json "$tmp/h.json"
+  expect_error "chain entry 2 is empty" hinge "$demo/session.wav" --chain ST=internal, --json "$tmp/h.json"
+  [ -e "$tmp/h.json" ] && { echo "FAIL: a refused --chain left h.json" >&2; failures=$((failures + 1)); }
 }
 
 real="$BL_REAL_DATA/emggo-tibialis/ta_250hz.wav"

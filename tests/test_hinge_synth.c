@@ -569,6 +569,13 @@ static void test_contract(void)
     CHECK(strstr(why, "XX") != NULL);
     CHECK_EQ_INT(bl_hinge_chain_parse("ST=sideways", chain, why, sizeof why), BL_EINVAL);
     CHECK_EQ_INT(chain[BL_MUSCLE_ST], BL_CHAIN_EXTERNAL); /* unchanged on failure */
+    /* A code twice (one value would be dropped) and a trailing comma are refused, table unchanged. */
+    CHECK_EQ_INT(bl_hinge_chain_parse("ST=internal,BF=none,ST=external", chain, why, sizeof why), BL_EINVAL);
+    CHECK(strstr(why, "entry 3") != NULL && strstr(why, "ST is already given by entry 1") != NULL);
+    CHECK_EQ_INT(bl_hinge_chain_parse("ST=internal,", chain, why, sizeof why), BL_EINVAL);
+    CHECK(strstr(why, "entry 2") != NULL);
+    CHECK_EQ_INT(chain[BL_MUSCLE_ST], BL_CHAIN_EXTERNAL);
+    CHECK_EQ_INT(chain[BL_MUSCLE_BF], BL_CHAIN_INTERNAL);
     size_t n = 0;
     float x[10] = {0};
     const float *env[1] = {x};

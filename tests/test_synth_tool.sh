@@ -58,6 +58,15 @@ expect_error "$synth" hinge -o "$d" --map ""
 expect_error "$synth" hinge -o "$d" --seed -1
 expect_error "$synth" hinge -o "$d" --seed 12abc
 expect_error "$synth" hinge -o "$d" --seed 99999999999999999999999
+expect_error "$synth" hinge -o "$d" --seed +5
+expect_error "$synth" hinge -o "$d" --seed 0x10
+expect_error "$synth" hinge -o "$d" --rate 0x7d0
+expect_error "$synth" hinge -o "$d" --rate " 2000"
+expect_error "$synth" hinge -o "$d" --reps "3 "
+expect_error "$synth" hinge -o "$d" --reps 0x3
+expect_error "$synth" hinge -o "$d" --gain inf
+expect_error "$synth" hinge -o "$d" --mains-uv nan
+expect_error "$synth" hinge -o "$d" --noise 0x3
 expect_error "$synth" hinge -o "$d" --noise loud
 expect_error "$synth" hinge -o "$d" --noise -3
 expect_error "$synth" hinge -o "$d" --gain 0

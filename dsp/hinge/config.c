@@ -67,6 +67,7 @@ bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_MAX], 
     if (!text || !chain) return BL_EINVAL;
     bl_chain tmp[BL_MUSCLE_MAX];
     memcpy(tmp, chain, sizeof tmp);
+    size_t given_at[BL_MUSCLE_MAX] = {0}; /* entry that set each code, 0 = none yet */
     const char *p = text;
     size_t pos = 0;
     while (*p) {
@@ -94,6 +95,15 @@ bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_MAX], 
                          bl_muscle_codes_list());
             return BL_EINVAL;
         }
+        /* A code given twice is a mistake: one of the two would be
+         * silently dropped. */
+        if (given_at[m]) {
+            if (why && why_len)
+                snprintf(why, why_len, "chain entry %zu: %s is already given by entry %zu", pos, item,
+                         given_at[m]);
+            return BL_EINVAL;
+        }
+        given_at[m] = pos;
         const char *v = eq + 1;
         if (!strcmp(v, "internal")) tmp[m] = BL_CHAIN_INTERNAL;
         else if (!strcmp(v, "external")) tmp[m] = BL_CHAIN_EXTERNAL;
@@ -104,7 +114,10 @@ bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_MAX], 
             return BL_EINVAL;
         }
         p += len;
-        if (*p == ',') p++;
+        if (*p == ',' && *++p == '\0') {
+            if (why && why_len) snprintf(why, why_len, "chain entry %zu is empty or too long", pos + 1);
+            return BL_EINVAL;
+        }
     }
     memcpy(chain, tmp, sizeof tmp);
     return BL_OK;

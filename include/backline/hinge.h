@@ -145,8 +145,10 @@ typedef struct bl_hinge_config {
 BL_API void bl_hinge_config_default(bl_hinge_config *cfg);
 
 /* Parse "ST=internal,BF=external,GMED=none" into cfg->chain (codes as in
- * chanmap.h, chains internal/external/none). On error BL_EINVAL, the table
- * unchanged, and `why` names the entry. */
+ * chanmap.h, chains internal/external/none). Each code at most once. On
+ * error (an empty entry, a trailing comma included; no '='; an unknown code;
+ * a code already given; an unknown chain) BL_EINVAL, the table unchanged,
+ * and `why` names the entry in one line. */
 BL_API bl_status bl_hinge_chain_parse(const char *text, bl_chain chain[BL_MUSCLE_MAX], char *why,
                                       size_t why_len);
 

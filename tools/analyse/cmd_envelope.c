@@ -55,8 +55,12 @@ int cmd_envelope(int argc, char **argv)
     const char *lp = tool_args_get(&a, "--lowpass");
     if (lp && (tool_parse_double(lp, &cfg.lowpass_hz) || !(cfg.lowpass_hz > 0)))
         return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
+    if ((rc = tool_check_conditioning_designs(&a, &cfg, 1)) != 0) return rc;
 
     const char *path = a.pos[0];
+    tool_output out;
+    tool_output_init(&out, "-o", out_path);
+    if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;
 
@@ -68,13 +72,15 @@ int cmd_envelope(int argc, char **argv)
         rc = tool_conditioning_error(path, rec, &cfg, st);
         goto done;
     }
+    if ((rc = tool_check_result_finite(path, env, "envelope")) != 0) goto done;
     tool_emg_view view;
     if (tool_emg_view_init(&view, env) != 0) {
         rc = tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
         goto done;
     }
-    bl_recording_set_meta(env, "content", "linear envelope");
-    rc = kind == TOOL_OUTPUT_CSV ? tool_write_csv(out_path, &view) : tool_write_wav(out_path, &view);
+    bl_recording_set_meta(env, "content", TOOL_ENVELOPE_CONTENT);
+    rc = kind == TOOL_OUTPUT_CSV ? tool_write_csv(&out, &view) : tool_write_wav(&out, &view);
+    if (rc == 0) rc = tool_outputs_commit(&out, 1);
     if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
     tool_emg_view_free(&view);
 done:

@@ -111,6 +111,35 @@ static void print_table(FILE *out, const hinge_report *r)
     bl_doc_destroy(lines);
 }
 
+/* The reports in the order written (JSON, then CSV and HTML when asked),
+ * none the same file as the session, a trial or each other. 0, or 2
+ * after a usage line. */
+static int plan_reports(const tool_args *a, const char *session, const char *const *mvc_paths, size_t n_mvc,
+                        tool_output outs[3], size_t *n_outs)
+{
+    static const char *const options[3] = {"--json", "--csv", "--html"};
+    *n_outs = 0;
+    for (int i = 0; i < 3; i++) {
+        const char *p = tool_args_get(a, options[i]);
+        if (p) tool_output_init(&outs[(*n_outs)++], options[i], p);
+    }
+    const char *inputs[MAX_MVC + 1] = {session};
+    for (size_t i = 0; i < n_mvc; i++) inputs[i + 1] = mvc_paths[i];
+    return tool_outputs_distinct(inputs, n_mvc + 1, outs, *n_outs);
+}
+
+/* All or none: every report is written before any is put in place; one
+ * failing (a missing folder, a full disk) leaves none of them. */
+static int write_reports(tool_output *outs, size_t n_outs, const hinge_report *rep, const cJSON *doc)
+{
+    int rc = hinge_write_json(&outs[0], doc);
+    for (size_t i = 1; !rc && i < n_outs; i++)
+        rc = !strcmp(outs[i].option, "--csv") ? hinge_write_csv(&outs[i], rep) : hinge_write_html(&outs[i], rep, doc);
+    if (!rc) rc = tool_outputs_commit(outs, n_outs);
+    if (rc) tool_outputs_abort(outs, n_outs);
+    return rc;
+}
+
 int cmd_hinge(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
@@ -136,7 +165,9 @@ int cmd_hinge(int argc, char **argv)
 
     bl_hinge_config cfg;
     bl_hinge_config_default(&cfg);
-    if ((rc = tool_conditioning_from_args(&a, &cfg.envelope)) != 0) return rc;
+    if ((rc = tool_conditioning_from_args(&a, &cfg.envelope)) != 0 ||
+        (rc = tool_check_conditioning_designs(&a, &cfg.envelope, 1)) != 0)
+        return rc;
     if (chain_text) {
         char why[512];
         if (bl_hinge_chain_parse(chain_text, cfg.chain, why, sizeof why) != BL_OK)
@@ -151,6 +182,9 @@ int cmd_hinge(int argc, char **argv)
     }
 
     const char *path = a.pos[0], *map_text = tool_args_get(&a, "--map");
+    tool_output outs[3];
+    size_t n_outs = 0;
+    if ((rc = plan_reports(&a, path, mvc_paths, n_mvc, outs, &n_outs)) != 0) return rc;
     bl_recording *rec = tool_load(path, map_text);
     if (!rec) return 1;
     bl_recording *mvc[MAX_MVC] = {0};
@@ -183,9 +217,7 @@ int cmd_hinge(int argc, char **argv)
         rc = tool_error("out of memory building the report");
         goto done;
     }
-    if ((rc = hinge_write_json(json_path, doc)) != 0) goto done;
-    if (csv_path && (rc = hinge_write_csv(csv_path, &rep)) != 0) goto done;
-    if (html_path && (rc = hinge_write_html(html_path, &rep, doc)) != 0) goto done;
+    if ((rc = write_reports(outs, n_outs, &rep, doc)) != 0) goto done;
     /* Warnings only once the reports exist, so a failure stays one line.
      * The session-peak fallback is among them when there are no trials. */
     for (size_t i = 0; i < bl_hinge_warnings(h); i++) tool_warn("%s", bl_hinge_warning(h, i));

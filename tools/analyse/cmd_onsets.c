@@ -118,20 +118,26 @@ static int onset_config_from_args(const tool_args *a, bl_onset_config *oc)
     return 0;
 }
 
-static int write_json(const char *path, cJSON *root)
+/* The report into its output and into place. */
+static int write_json(tool_output *o, cJSON *root)
 {
     char *text = cJSON_Print(root);
     if (!text) return tool_error("out of memory while formatting JSON");
-    FILE *f = fopen(path, "w");
+    FILE *f = tool_output_open(o);
     if (!f) {
+        int e = errno;
         free(text);
-        return tool_error("--json %s: cannot create: %s", path, strerror(errno));
+        return tool_error("--json %s: cannot create: %s", o->path, strerror(e));
     }
     int bad = fputs(text, f) == EOF || fputc('\n', f) == EOF;
-    bad |= fclose(f) != 0;
+    int err = bad ? errno : 0;
+    if (tool_output_close(o) != 0 && !err) err = errno;
     free(text);
-    if (bad) return tool_error("--json %s: write failed: %s", path, strerror(errno));
-    return 0;
+    if (bad || err) {
+        tool_outputs_abort(o, 1);
+        return tool_error("--json %s: write failed: %s", o->path, strerror(err ? err : EIO));
+    }
+    return tool_outputs_commit(o, 1);
 }
 
 /* One line explaining a detection failure. */
@@ -182,6 +188,21 @@ static int fit_rate(const char *path, const bl_recording *rec, int rate_given, b
         return tool_usage_error("--tkeo-lowpass %g: must be below half the analysis rate (%g Hz)",
                                 oc->tkeo_lowpass_hz, cfg->rate_hz / 2);
     return 0;
+}
+
+/* Filters of this run that their design at the analysis rate cannot make
+ * (tool_check_design): the band-pass, the envelope low-pass (baseline
+ * method) and the TKEO low-pass (tkeo). 0, or 2 after a usage line. */
+static int check_designs(const tool_args *a, const bl_envelope_config *cfg, const bl_onset_config *oc)
+{
+    int rc = tool_check_conditioning_designs(a, cfg, bl_onset_method_input(oc->method) == BL_ONSET_ON_ENVELOPE);
+    if (rc || oc->method != BL_ONSET_TKEO) return rc;
+    char text[32];
+    const char *option, *value;
+    snprintf(text, sizeof text, "%g", oc->tkeo_lowpass_hz);
+    tool_setting_source(a, "--tkeo-lowpass", text, &option, &value);
+    return tool_check_design(option, value, oc->tkeo_lowpass_order, BL_LOWPASS, oc->tkeo_lowpass_hz, 0,
+                             cfg->rate_hz);
 }
 
 /* One channel's result as JSON, and its lines on stdout. */
@@ -305,6 +326,9 @@ int cmd_onsets(int argc, char **argv)
         return 0;
     }
     const char *path = a.pos[0], *json_path = tool_args_get(&a, "--json");
+    tool_output out;
+    tool_output_init(&out, "--json", json_path ? json_path : "");
+    if (json_path && (rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;
 
@@ -313,7 +337,9 @@ int cmd_onsets(int argc, char **argv)
     cJSON *root = NULL;
     tool_emg_view view = { 0 };
     int kept_rate = 0;
-    if ((rc = fit_rate(path, rec, tool_args_get(&a, "--rate") != NULL, &cfg, &oc, &kept_rate)) != 0) goto done;
+    if ((rc = fit_rate(path, rec, tool_args_get(&a, "--rate") != NULL, &cfg, &oc, &kept_rate)) != 0 ||
+        (rc = check_designs(&a, &cfg, &oc)) != 0)
+        goto done;
     bl_condition_report crep;
     bl_status st = bl_condition(rec, &cfg, &cond, &crep);
     if (st == BL_OK) st = bl_onset_prepare(cond, &cfg, oc.method);
@@ -321,6 +347,7 @@ int cmd_onsets(int argc, char **argv)
         rc = tool_conditioning_error(path, rec, &cfg, st);
         goto done;
     }
+    if ((rc = tool_check_result_finite(path, cond, "conditioned signal")) != 0) goto done;
     if (tool_emg_view_init(&view, cond) != 0) {
         rc = tool_error("%s: no EMG channels to analyse (every channel is AUX)", path);
         goto done;
@@ -356,7 +383,7 @@ int cmd_onsets(int argc, char **argv)
     }
     if ((rc = report_parameters(root, &cfg, &crep, unit, &oc, kept_rate, bl_recording_rate(rec))) != 0) goto done;
     if (json_path) {
-        rc = write_json(json_path, root);
+        rc = write_json(&out, root);
         if (rc == 0) printf("wrote %s\n", json_path);
     }
 

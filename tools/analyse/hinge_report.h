@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "backline/hinge.h"
+#include "output_file.h"
 
 typedef struct hinge_report {
     const char *session_path;
@@ -24,10 +25,13 @@ cJSON *hinge_report_json(const hinge_report *r);
  * "channels": {"L.ST": [..], ...}}. */
 cJSON *hinge_report_envelopes_json(const hinge_report *r, double rate_hz);
 
-/* Each prints one error line and returns 1 on failure, 0 on success. */
-int hinge_write_json(const char *path, const cJSON *doc);
-int hinge_write_csv(const char *path, const hinge_report *r);
-int hinge_write_html(const char *path, const hinge_report *r, const cJSON *doc);
+/* Each writes its report into an output (begun here, output_file.h),
+ * complete and closed but not in place: cmd_hinge commits the reports
+ * together once all are written. On failure one error line, that output
+ * aborted, and 1; 0 on success. */
+int hinge_write_json(tool_output *o, const cJSON *doc);
+int hinge_write_csv(tool_output *o, const hinge_report *r);
+int hinge_write_html(tool_output *o, const hinge_report *r, const cJSON *doc);
 
 /* Helpers shared by the writers. */
 void hinge_json_number(cJSON *obj, const char *key, double v); /* null for NaN/inf */

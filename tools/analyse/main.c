@@ -30,9 +30,8 @@ static void usage(FILE *out)
     fprintf(out, "\n'backline-analyse COMMAND --help' describes each command.\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    tool_set_name("backline-analyse");
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -48,4 +47,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
     return tool_usage_error("unknown command \"%s\" (try --help)", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+    tool_start("backline-analyse");
+    return tool_finish(run(argc, argv));
 }

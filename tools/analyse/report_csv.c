@@ -26,11 +26,11 @@ static void text_cell(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int hinge_write_csv(const char *path, const hinge_report *r)
+int hinge_write_csv(tool_output *o, const hinge_report *r)
 {
     const bl_hinge *h = r->h;
-    FILE *f = fopen(path, "w");
-    if (!f) return tool_error("%s: cannot write: %s", path, strerror(errno));
+    FILE *f = tool_output_open(o);
+    if (!f) return tool_error("%s: cannot write: %s", o->path, strerror(errno));
     fputs("rep,start_s,end_s,turn_s,chain,chain_index,hamstring_balance,trunk_balance,medial_lateral,"
           "glute_hamstring,erector_share,hamstring_quad,channel,muscle,channel_chain,mean_pct_mvc,peak_pct_mvc,"
           "iemg_pct_mvc_s,onset_s,median_freq_hz,reason\n", f);
@@ -65,8 +65,9 @@ int hinge_write_csv(const char *path, const hinge_report *r)
             fputc('\n', f);
         }
     }
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad) return tool_error("%s: write failed (disk full?)", path);
+    if (tool_output_close(o) != 0) {
+        tool_outputs_abort(o, 1);
+        return tool_error("%s: write failed (disk full?)", o->path);
+    }
     return 0;
 }

@@ -185,24 +185,27 @@ static int put_json(FILE *f, const char *s)
     return 0;
 }
 
-int hinge_write_html(const char *path, const hinge_report *r, const cJSON *doc)
+int hinge_write_html(tool_output *o, const hinge_report *r, const cJSON *doc)
 {
     cJSON *data = cJSON_CreateObject();
-    if (!data) return tool_error("%s: out of memory", path);
+    if (!data) return tool_error("%s: out of memory", o->path);
     cJSON_AddItemReferenceToObject(data, "report", (cJSON *)doc);
     cJSON_AddItemToObject(data, "envelopes", hinge_report_envelopes_json(r, 20.0));
     char *text = cJSON_PrintUnformatted(data);
     cJSON_Delete(data);
-    if (!text) return tool_error("%s: out of memory formatting the report", path);
-    FILE *f = fopen(path, "w");
+    if (!text) return tool_error("%s: out of memory formatting the report", o->path);
+    FILE *f = tool_output_open(o);
     if (!f) {
         int e = errno;
         cJSON_free(text);
-        return tool_error("%s: cannot write: %s", path, strerror(e));
+        return tool_error("%s: cannot write: %s", o->path, strerror(e));
     }
     int bad = fputs(html_head, f) < 0 || put_json(f, text) != 0 || fputs(html_tail, f) < 0;
-    bad |= fclose(f) != 0;
+    bad |= tool_output_close(o) != 0;
     cJSON_free(text);
-    if (bad) return tool_error("%s: write failed (disk full?)", path);
+    if (bad) {
+        tool_outputs_abort(o, 1);
+        return tool_error("%s: write failed (disk full?)", o->path);
+    }
     return 0;
 }

@@ -216,19 +216,22 @@ cJSON *hinge_report_json(const hinge_report *r)
     return doc;
 }
 
-int hinge_write_json(const char *path, const cJSON *doc)
+int hinge_write_json(tool_output *o, const cJSON *doc)
 {
     char *text = cJSON_Print(doc);
-    if (!text) return tool_error("%s: out of memory formatting the JSON report", path);
-    FILE *f = fopen(path, "w");
+    if (!text) return tool_error("%s: out of memory formatting the JSON report", o->path);
+    FILE *f = tool_output_open(o);
     if (!f) {
         int e = errno;
         cJSON_free(text);
-        return tool_error("%s: cannot write: %s", path, strerror(e));
+        return tool_error("%s: cannot write: %s", o->path, strerror(e));
     }
     int bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
-    bad |= fclose(f) != 0;
+    bad |= tool_output_close(o) != 0;
     cJSON_free(text);
-    if (bad) return tool_error("%s: write failed (disk full?)", path);
+    if (bad) {
+        tool_outputs_abort(o, 1);
+        return tool_error("%s: write failed (disk full?)", o->path);
+    }
     return 0;
 }

@@ -36,6 +36,66 @@ int tool_conditioning_from_args(const tool_args *a, bl_envelope_config *cfg)
     return 0;
 }
 
+/* A Butterworth design that fails its own definition: some corner is so
+ * close to 0 Hz or to Nyquist, for the rate, that the design loses its
+ * precision (gain inf or 0.64 instead of 1 at DC for a 1e-6 Hz low-pass at
+ * 2 kHz; filtering then gives NaN or nonsense). Checked with the library's
+ * design and response: unity gain in the passband and -3 dB at each corner,
+ * to 1 %. Designs the library refuses (a corner at or above Nyquist) pass
+ * here: conditioning reports those with its own line. */
+int tool_check_design(const char *option, const char *value, int order, bl_band band, double f1_hz, double f2_hz,
+                      double rate_hz)
+{
+    double sos[BL_SOS_WIDTH * BL_BUTTER_MAX_ORDER];
+    size_t n = 0;
+    if (bl_butter_design(order, band, f1_hz, f2_hz, rate_hz, sos, BL_BUTTER_MAX_ORDER, &n) != BL_OK) return 0;
+    int bandpass = band == BL_BANDPASS;
+    double probe[3] = {bandpass ? sqrt(f1_hz * f2_hz) : 0.0, f1_hz, f2_hz};
+    double want[3] = {1.0, sqrt(0.5), sqrt(0.5)};
+    for (int i = 0; i < (bandpass ? 3 : 2); i++) {
+        double g = bl_sos_gain(sos, n, probe[i], rate_hz);
+        if (isfinite(g) && fabs(g - want[i]) <= 0.01 * want[i]) continue;
+        char what[96];
+        if (bandpass) snprintf(what, sizeof what, "the order-%d Butterworth band-pass %.10g-%.10g Hz", order, f1_hz,
+                               f2_hz);
+        else snprintf(what, sizeof what, "the order-%d Butterworth low-pass at %.10g Hz", order, f1_hz);
+        return tool_usage_error("%s %s: %s cannot be designed reliably at the %g Hz analysis rate (gain %.3g "
+                                "instead of %.3g at %.10g Hz); move it away from 0 Hz and from half the rate",
+                                option, value, what, rate_hz, g, want[i], probe[i]);
+    }
+    return 0;
+}
+
+void tool_setting_source(const tool_args *a, const char *name, const char *fallback, const char **option,
+                           const char **value)
+{
+    const char *v = tool_args_get(a, name), *rate = tool_args_get(a, "--rate");
+    *option = v || !rate ? name : "--rate";
+    *value = v ? v : rate ? rate : fallback;
+}
+
+int tool_check_conditioning_designs(const tool_args *a, const bl_envelope_config *cfg, int with_lowpass)
+{
+    const char *option, *value;
+    char text[64];
+    snprintf(text, sizeof text, "%g:%g", cfg->bandpass_lo_hz, cfg->bandpass_hi_hz);
+    tool_setting_source(a, "--bandpass", text, &option, &value);
+    int rc = tool_check_design(option, value, cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz,
+                               cfg->bandpass_hi_hz, cfg->rate_hz);
+    if (rc || !with_lowpass) return rc;
+    snprintf(text, sizeof text, "%g", cfg->lowpass_hz);
+    tool_setting_source(a, "--lowpass", text, &option, &value);
+    return tool_check_design(option, value, cfg->lowpass_order, BL_LOWPASS, cfg->lowpass_hz, 0, cfg->rate_hz);
+}
+
+int tool_check_result_finite(const char *path, const bl_recording *rec, const char *what)
+{
+    size_t ch, frame;
+    if (bl_recording_check_finite(rec, &ch, &frame) == BL_OK) return 0;
+    return tool_error("%s: the %s came out non-finite (NaN or infinity) in channel %zu at frame %zu: the filter "
+                      "settings are numerically degenerate for this recording", path, what, ch + 1, frame);
+}
+
 int tool_conditioning_error(const char *path, const bl_recording *rec, const bl_envelope_config *cfg,
                           bl_status st)
 {

@@ -130,10 +130,10 @@ static size_t format_time(char *p, size_t i, double rate)
     return n + put_uint(p + n, us % 1000000ull, 6);
 }
 
-int tool_write_csv(const char *path, const tool_emg_view *v)
+int tool_write_csv(tool_output *o, const tool_emg_view *v)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) return tool_error("-o %s: cannot create: %s", path, strerror(errno));
+    FILE *f = tool_output_open(o);
+    if (!f) return tool_error("%s %s: cannot create: %s", o->option, o->path, strerror(errno));
     static char buf[1 << 16];
     setvbuf(f, NULL, _IOFBF, 1 << 20);
     fputs("time_s", f);
@@ -143,7 +143,7 @@ int tool_write_csv(const char *path, const tool_emg_view *v)
     size_t frames = bl_recording_frames(v->rec);
     const float **ch = malloc(v->count * sizeof *ch);
     if (!ch) {
-        fclose(f);
+        tool_outputs_abort(o, 1);
         return tool_error("out of memory");
     }
     for (size_t k = 0; k < v->count; k++) ch[k] = bl_recording_cdata(v->rec, v->index[k]);
@@ -159,28 +159,36 @@ int tool_write_csv(const char *path, const tool_emg_view *v)
     }
     free(ch);
     int err = ferror(f) ? errno : 0;
-    if (fclose(f) != 0 && !err) err = errno;
-    if (failed || err)
-        return tool_error("-o %s: write failed: %s", path, strerror(err ? err : EIO));
+    if (tool_output_close(o) != 0 && !err) err = errno;
+    if (failed || err) {
+        tool_outputs_abort(o, 1);
+        return tool_error("%s %s: write failed: %s", o->option, o->path, strerror(err ? err : EIO));
+    }
     return 0;
 }
 
-int tool_write_wav(const char *path, const tool_emg_view *v)
+int tool_write_wav(tool_output *o, const tool_emg_view *v)
 {
+    if (tool_output_begin(o) != 0) return tool_error("%s %s: cannot create: %s", o->option, o->path, strerror(errno));
     /* Without AUX channels the view is the whole recording: save it as it
      * is, without a copy. */
     bl_recording *subset = NULL;
     const bl_recording *out = v->rec;
     if (v->count != bl_recording_channels(v->rec)) {
-        if (bl_recording_select(v->rec, v->index, v->count, &subset) != BL_OK)
+        if (bl_recording_select(v->rec, v->index, v->count, &subset) != BL_OK) {
+            tool_outputs_abort(o, 1);
             return tool_error("out of memory");
+        }
         out = subset;
     }
     char why[512] = "";
-    bl_status st = bl_recording_save(out, path, BL_FORMAT_FLOAT32, why, sizeof why);
+    bl_status st = bl_recording_save(out, tool_output_file(o), BL_FORMAT_FLOAT32, why, sizeof why);
     bl_recording_destroy(subset);
-    if (st != BL_OK) return why[0] ? tool_error("-o %s", why) : tool_error("-o %s: %s", path, bl_strerror(st));
-    return 0;
+    if (st == BL_OK && tool_output_close(o) == 0) return 0;
+    tool_output_fix_why(o, why, sizeof why);
+    tool_outputs_abort(o, 1);
+    if (st == BL_OK) st = BL_EIO;
+    return why[0] ? tool_error("%s %s", o->option, why) : tool_error("%s %s: %s", o->option, o->path, bl_strerror(st));
 }
 
 void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const tool_emg_view *v,

@@ -9,6 +9,7 @@
 #include "backline/chanmap.h"
 #include "backline/envelope.h"
 #include "backline/recording.h"
+#include "output_file.h"
 
 typedef enum tool_output_kind { TOOL_OUTPUT_OTHER = 0, TOOL_OUTPUT_CSV, TOOL_OUTPUT_WAV, TOOL_OUTPUT_JSON,
                               TOOL_OUTPUT_HTML } tool_output_kind;
@@ -28,10 +29,12 @@ typedef struct tool_emg_view {
 int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec);
 void tool_emg_view_free(tool_emg_view *v);
 
-/* Write the view; on failure print one error line and return 1. A failed
- * write (full disk) removes nothing already written elsewhere. */
-int tool_write_csv(const char *path, const tool_emg_view *v);
-int tool_write_wav(const char *path, const tool_emg_view *v);
+/* Write the view into the output (begun here, output_file.h), complete and
+ * closed but not yet in place: the caller commits it with the command's
+ * other outputs. On failure one error line, the output aborted (nothing
+ * left on disk), and 1. */
+int tool_write_csv(tool_output *o, const tool_emg_view *v);
+int tool_write_wav(tool_output *o, const tool_emg_view *v);
 
 /* Human-readable result of the envelope command. */
 void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const tool_emg_view *v,

@@ -2,8 +2,11 @@
  * loading a recording with its channel map resolved. */
 #include "tool.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,28 @@ static const char *program_name = "backline";
 
 void tool_set_name(const char *name) { program_name = name; }
 const char *tool_name(void) { return program_name; }
+
+void tool_start(const char *name)
+{
+    tool_set_name(name);
+    /* Past a `ulimit -f` limit a write then fails with EFBIG, which the
+     * writers report in one line, instead of the process dying silently. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+int tool_finish(int status)
+{
+    /* Whatever went to stdout must have arrived: a full disk or a closed
+     * file behind `>` is an error of the run like any other. */
+    int err = 0;
+    if (fflush(stdout) != 0) err = errno ? errno : EIO;
+    else if (ferror(stdout)) err = EIO;
+    if (fclose(stdout) != 0 && !err) err = errno ? errno : EIO;
+    if (!err) return status;
+    /* One line per failure: a run that already failed said why. */
+    if (status == 0) tool_error("write error on standard output: %s", strerror(err));
+    return status ? status : 1;
+}
 
 static void vline(const char *prefix, const char *fmt, va_list ap)
 {
@@ -46,9 +71,33 @@ void tool_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+/* The one number syntax of every tool option: an optional sign, decimal
+ * digits with an optional fraction, an optional exponent. No spaces, no
+ * hex (strtod reads "0x10" as 16), no inf or nan. Returns the length of
+ * the number at s, 0 when s does not start with one. */
+static size_t number_length(const char *s, int allow_fraction)
+{
+    size_t i = 0, digits = 0;
+    if (s[i] == '+' || s[i] == '-') i++;
+    while (isdigit((unsigned char)s[i])) i++, digits++;
+    if (allow_fraction && s[i] == '.') {
+        i++;
+        while (isdigit((unsigned char)s[i])) i++, digits++;
+    }
+    if (!digits) return 0;
+    if (allow_fraction && (s[i] == 'e' || s[i] == 'E')) {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-') j++;
+        if (!isdigit((unsigned char)s[j])) return 0;
+        while (isdigit((unsigned char)s[j])) j++;
+        i = j;
+    }
+    return i;
+}
+
 int tool_parse_double(const char *s, double *out)
 {
-    if (!s || !*s) return -1;
+    if (!s || !*s || number_length(s, 1) != strlen(s)) return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
@@ -59,12 +108,24 @@ int tool_parse_double(const char *s, double *out)
 
 int tool_parse_int(const char *s, int *out)
 {
-    if (!s || !*s) return -1;
+    if (!s || !*s || number_length(s, 0) != strlen(s)) return -1;
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || *end || v < -2147483647L || v > 2147483647L) return -1;
     *out = (int)v;
+    return 0;
+}
+
+int tool_parse_u64(const char *s, uint64_t *out)
+{
+    /* Digits only: strtoull would also take a sign (and negate a '-'). */
+    if (!s || !isdigit((unsigned char)*s) || number_length(s, 0) != strlen(s)) return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > UINT64_MAX) return -1;
+    *out = (uint64_t)v;
     return 0;
 }
 
@@ -204,6 +265,16 @@ static bl_recording *load(const char *path, const char *map_text, const bl_chanm
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
     if (st != BL_OK) {
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
+        return NULL;
+    }
+    /* An envelope written by `backline-analyse envelope` carries its map
+     * and gains: analysing it as EMG would rectify and filter it again and
+     * apply the gains twice. */
+    const char *content = bl_recording_meta(rec, "content");
+    if (content && strcmp(content, TOOL_ENVELOPE_CONTENT) == 0) {
+        tool_error("%s: this is a linear envelope (content=%s, written by backline-analyse envelope), not raw "
+                   "EMG: give the recording it was made from", path, TOOL_ENVELOPE_CONTENT);
+        bl_recording_destroy(rec);
         return NULL;
     }
     size_t bad_ch, bad_frame;

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "backline/backline.h"
 #include "backline/chanmap.h"
@@ -15,6 +16,17 @@
 void tool_set_name(const char *name);
 const char *tool_name(void);
 
+/* Start of main: the name above, and SIGXFSZ ignored so a file-size limit
+ * (ulimit -f) is a write error with its line, not a silent kill. */
+void tool_start(const char *name);
+/* End of main: `return tool_finish(status);`. Flushes and closes stdout;
+ * when that fails (`> /dev/full`, a full disk) a run that had succeeded
+ * prints one line ("write error on standard output: ...") and returns 1; a
+ * failed run keeps its status and its one line. A closed pipe on stdout
+ * ends the process through SIGPIPE (quietly, status 128+13 in the shell)
+ * unless SIGPIPE is ignored, when it is this write error. */
+int tool_finish(int status);
+
 /* Print "NAME: message\n" on stderr (one line). Returns 1 (EXIT_FAILURE) so
  * callers can `return tool_error(...)`. Usage errors exit 2. */
 int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -22,10 +34,15 @@ int tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* A warning line "NAME: warning: ...". */
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Strict number parsing: whole string, finite. 0 on success, -1 otherwise. */
+/* Strict number parsing, the one syntax of every numeric option: the whole
+ * string, an optional sign, decimal digits, for doubles an optional
+ * fraction and exponent ("-1.5e3"); no spaces, no hex ("0x10"), no inf or
+ * nan, nothing out of range. 0 on success, -1 otherwise (*out untouched).
+ * tool_parse_u64 takes digits only (no sign). */
 int tool_parse_double(const char *s, double *out);
 int tool_parse_int(const char *s, int *out);
-/* "LO:HI" in Hz. */
+int tool_parse_u64(const char *s, uint64_t *out);
+/* "LO:HI" in Hz, each side a tool_parse_double number. */
 int tool_parse_range(const char *s, double *lo, double *hi);
 
 /* Simple long-option scanner shared by the subcommands: options are
@@ -58,7 +75,12 @@ int tool_args_has(const tool_args *a, const char *name);
 /* i-th value of a repeatable option, NULL past the end. */
 const char *tool_args_get_nth(const tool_args *a, const char *name, size_t i);
 
-/* Load FILE, reject NaN/Inf, resolve the channel map (map_text wins, then
+/* The metadata value content= of the WAVs `backline-analyse envelope`
+ * writes, by which tool_load knows them. */
+#define TOOL_ENVELOPE_CONTENT "linear envelope"
+
+/* Load FILE, refuse an envelope file (metadata content=linear envelope:
+ * its gains were applied already) and NaN/Inf, resolve the channel map (map_text wins, then
  * the map stored in the file; none → error) and keep it in the recording
  * (bl_recording_chanmap), and convert channels with a known gain to µV
  * (refused when only some EMG channels have one: bl_recording_check_units).

@@ -13,10 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "backline/backline.h"
 #include "backline/synth.h"
 #include "synth_tool.h"
+#include "output_file.h"
 #include "tool.h"
 
 static const char *const help_text =
@@ -72,10 +74,13 @@ static const char *const help_text =
     "\n"
     "Exit status 0 on success; 1 or 2 with one line on stderr otherwise.\n";
 
-static int make_dir(const char *dir)
+/* Create DIR and its missing parents; *made counts the folders created
+ * (the deepest ones), so a failed run can take them away again. */
+static int make_dir(const char *dir, int *made)
 {
     char path[4096];
     size_t n = strlen(dir);
+    *made = 0;
     if (n >= sizeof path)
         return tool_error("%s: path too long", dir);
     memcpy(path, dir, n + 1);
@@ -83,7 +88,9 @@ static int make_dir(const char *dir)
         if (path[i] == '/' || path[i] == '\0') {
             char keep = path[i];
             path[i] = '\0';
-            if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            if (mkdir(path, 0777) == 0)
+                (*made)++;
+            else if (errno != EEXIST)
                 return tool_error("%s: cannot create folder: %s", path, strerror(errno));
             path[i] = keep;
         }
@@ -94,15 +101,50 @@ static int make_dir(const char *dir)
     return 0;
 }
 
-static int save(const bl_recording *rec, const char *dir, const char *name, const synth_run *r)
+/* Remove the `made` deepest folders of dir (empty after a failed run). */
+static void remove_made(const char *dir, int made)
 {
-    char path[4096], why[512] = "";
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (int k = 0; k < made; k++) {
+        size_t n = strlen(path);
+        while (n > 1 && path[n - 1] == '/')
+            path[--n] = '\0';
+        rmdir(path);
+        char *slash = strrchr(path, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+    }
+}
+
+/* The files of one run, in the order they are written; none is put in
+ * place before all are complete (output_file.h). */
+typedef struct synth_outputs {
+    tool_output *out;
+    size_t n;
+} synth_outputs;
+
+/* DIR/name as the next output of the run. */
+static int plan_output(synth_outputs *o, const char *dir, const char *name)
+{
+    char path[TOOL_PATH_MAX];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
         return tool_error("%s: path too long", dir);
-    bl_status st = bl_recording_save(rec, path, r->format, why, sizeof why);
-    if (st != BL_OK)
-        return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
+    tool_output_init(&o->out[o->n++], "-o", path);
     return 0;
+}
+
+static int save(const bl_recording *rec, tool_output *o, const synth_run *r)
+{
+    char why[512] = "";
+    if (tool_output_begin(o) != 0)
+        return tool_error("%s: cannot create: %s", o->path, strerror(errno));
+    bl_status st = bl_recording_save(rec, tool_output_file(o), r->format, why, sizeof why);
+    if (st == BL_OK && tool_output_close(o) == 0)
+        return 0;
+    tool_output_fix_why(o, why, sizeof why);
+    return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", o->path, bl_strerror(st == BL_OK ? BL_EIO : st)));
 }
 
 /* mvc_<CODE>.wav; when the code appears on several channels the side joins
@@ -131,38 +173,39 @@ static void mvc_name(const bl_chanmap *map, size_t c, char *buf, size_t len)
         snprintf(buf, len, "mvc_%s_ch%zu.wav", entry, c + 1);
 }
 
-static int write_mvcs(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t *n_files, long only)
+/* The MVC trials to make: every EMG channel, or only one. */
+static void plan_mvcs(const bl_synth *s, long only, synth_mvc_file *files, size_t *n_files)
 {
     const bl_chanmap *map = bl_synth_chanmap(s);
     *n_files = 0;
     for (size_t c = 0; c < bl_synth_channels(s); c++) {
         if (bl_chanmap_muscle(map, c) == BL_MUSCLE_AUX || (only >= 0 && (size_t)only != c))
             continue;
-        bl_recording *rec = NULL;
-        bl_synth_truth *t = NULL;
-        bl_status st = bl_synth_mvc(s, &r->mvc, c, &rec, &t);
-        if (st != BL_OK)
-            return tool_error("MVC trial of channel %zu: %s", c + 1, bl_strerror(st));
         synth_mvc_file *f = &files[(*n_files)++];
         mvc_name(map, c, f->name, sizeof f->name);
         f->channel = c;
+    }
+}
+
+/* The planned trials into outs[0..n_files). */
+static int write_mvcs(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t n_files, tool_output *outs)
+{
+    for (size_t k = 0; k < n_files; k++) {
+        synth_mvc_file *f = &files[k];
+        bl_recording *rec = NULL;
+        bl_synth_truth *t = NULL;
+        bl_status st = bl_synth_mvc(s, &r->mvc, f->channel, &rec, &t);
+        if (st != BL_OK)
+            return tool_error("MVC trial of channel %zu: %s", f->channel + 1, bl_strerror(st));
         bl_synth_truth_get_hold(t, &f->hold_start_s, &f->hold_end_s);
-        f->clipped = bl_synth_truth_clipped(t, c);
-        int rc = save(rec, r->dir, f->name, r);
+        f->clipped = bl_synth_truth_clipped(t, f->channel);
+        int rc = save(rec, &outs[k], r);
         bl_recording_destroy(rec);
         bl_synth_truth_destroy(t);
         if (rc)
             return rc;
     }
     return 0;
-}
-
-static int truth_file(const synth_run *r, const char *name, synth_truth_doc *doc)
-{
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", r->dir, name) >= sizeof path)
-        return tool_error("%s: path too long", r->dir);
-    return synth_write_truth(path, doc);
 }
 
 /* --muscle NAME: the channel it names (an entry such as L.ST, or a bare
@@ -196,16 +239,17 @@ static int find_muscle(const bl_synth *s, const char *muscle, long *only)
     return 0;
 }
 
-/* hinge: DIR/session.wav, the MVC trials (unless --no-mvc), DIR/truth.json. */
-static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, synth_truth_doc *doc)
+/* hinge: DIR/session.wav, the MVC trials (unless --no-mvc), DIR/truth.json:
+ * outs holds them in that order. */
+static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t n_mvc, synth_truth_doc *doc,
+                     synth_outputs *outs)
 {
     bl_recording *rec = NULL;
     bl_synth_truth *t = NULL;
-    size_t n_mvc = 0;
     bl_status st = bl_synth_hinge(s, &r->hinge, &rec, &t);
-    int rc = st != BL_OK ? tool_error("hinge set: %s", bl_strerror(st)) : save(rec, r->dir, "session.wav", r);
-    if (!rc && !r->no_mvc)
-        rc = write_mvcs(s, r, files, &n_mvc, -1);
+    int rc = st != BL_OK ? tool_error("hinge set: %s", bl_strerror(st)) : save(rec, &outs->out[0], r);
+    if (!rc)
+        rc = write_mvcs(s, r, files, n_mvc, outs->out + 1);
     if (!rc) {
         doc->file = "session.wav";
         doc->hinge = &r->hinge;
@@ -214,8 +258,10 @@ static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, syn
         doc->truth = t;
         doc->mvc = files;
         doc->n_mvc = n_mvc;
-        rc = truth_file(r, "truth.json", doc);
+        rc = synth_write_truth(&outs->out[outs->n - 1], doc);
     }
+    if (!rc)
+        rc = tool_outputs_commit(outs->out, outs->n);
     if (!rc) {
         size_t clipped = 0;
         for (size_t c = 0; c < bl_synth_channels(s); c++)
@@ -233,32 +279,34 @@ static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, syn
 }
 
 /* mvc: DIR/mvc_<CODE>.wav for every EMG channel (or only one), DIR/mvc.json. */
-static int run_mvc(bl_synth *s, const synth_run *r, long only, synth_mvc_file *files, synth_truth_doc *doc)
+static int run_mvc(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t n_mvc, synth_truth_doc *doc,
+                   synth_outputs *outs)
 {
-    size_t n_mvc = 0;
-    int rc = write_mvcs(s, r, files, &n_mvc, only);
+    int rc = write_mvcs(s, r, files, n_mvc, outs->out);
     if (rc)
         return rc;
     doc->mvc = files;
     doc->n_mvc = n_mvc;
-    if ((rc = truth_file(r, "mvc.json", doc)))
+    if ((rc = synth_write_truth(&outs->out[outs->n - 1], doc)) || (rc = tool_outputs_commit(outs->out, outs->n)))
         return rc;
     printf("%s: %zu MVC trials at %g Hz, seed %" PRIu64 "\n", r->dir, n_mvc, r->cfg.rate_hz, r->cfg.seed);
     return 0;
 }
 
 /* rest: DIR/rest.wav and DIR/rest.json. */
-static int run_rest(bl_synth *s, const synth_run *r, synth_truth_doc *doc)
+static int run_rest(bl_synth *s, const synth_run *r, synth_truth_doc *doc, synth_outputs *outs)
 {
     bl_recording *rec = NULL;
     bl_synth_truth *t = NULL;
     bl_status st = bl_synth_rest(s, r->rest_s, &rec, &t);
-    int rc = st != BL_OK ? tool_error("rest: %s", bl_strerror(st)) : save(rec, r->dir, "rest.wav", r);
+    int rc = st != BL_OK ? tool_error("rest: %s", bl_strerror(st)) : save(rec, &outs->out[0], r);
     if (!rc) {
         doc->file = "rest.wav";
         doc->truth = t;
-        rc = truth_file(r, "rest.json", doc);
+        rc = synth_write_truth(&outs->out[1], doc);
     }
+    if (!rc)
+        rc = tool_outputs_commit(outs->out, outs->n);
     if (!rc)
         printf("%s: %.1f s of quiet standing at %g Hz, seed %" PRIu64 "\n", r->dir, r->rest_s, r->cfg.rate_hz,
                r->cfg.seed);
@@ -267,7 +315,37 @@ static int run_rest(bl_synth *s, const synth_run *r, synth_truth_doc *doc)
     return rc;
 }
 
-/* The generator from the options, the output folder, then the command. */
+/* Every file of the command, in the order written: the recording (hinge,
+ * rest), the MVC trials (hinge unless --no-mvc, mvc), the truth. */
+static int plan_outputs(const synth_run *r, const synth_mvc_file *files, size_t n_mvc, synth_outputs *outs)
+{
+    int hinge = !strcmp(r->cmd, "hinge"), rest = !strcmp(r->cmd, "rest");
+    int rc = hinge || rest ? plan_output(outs, r->dir, hinge ? "session.wav" : "rest.wav") : 0;
+    for (size_t k = 0; !rc && k < n_mvc; k++)
+        rc = plan_output(outs, r->dir, files[k].name);
+    if (!rc)
+        rc = plan_output(outs, r->dir, hinge ? "truth.json" : rest ? "rest.json" : "mvc.json");
+    /* Two names that are one file (a link left in DIR) would lose one. */
+    return rc ? rc : tool_outputs_distinct(NULL, 0, outs->out, outs->n);
+}
+
+static int run_planned(bl_synth *s, synth_run *r, synth_mvc_file *files, size_t n_mvc, synth_outputs *outs)
+{
+    synth_truth_doc doc = {0};
+    doc.synth = s;
+    doc.cfg = &r->cfg;
+    doc.format = r->format_name;
+    doc.scenario = r->cmd;
+    if (!strcmp(r->cmd, "hinge"))
+        return run_hinge(s, r, files, n_mvc, &doc, outs);
+    if (!strcmp(r->cmd, "mvc"))
+        return run_mvc(s, r, files, n_mvc, &doc, outs);
+    return run_rest(s, r, &doc, outs);
+}
+
+/* The generator from the options, the files it will write, the output
+ * folder, then the command; a failure leaves none of the files (and no
+ * folder it made). */
 static int run_command(synth_run *r)
 {
     char why[512] = "";
@@ -279,33 +357,34 @@ static int run_command(synth_run *r)
         return tool_usage_error("invalid configuration: %s", bl_strerror(st));
 
     long only = -1;
-    int rc = r->muscle ? find_muscle(s, r->muscle, &only) : 0;
-    if (!rc && make_dir(r->dir))
-        rc = 1;
+    int rc = r->muscle ? find_muscle(s, r->muscle, &only) : 0, made = 0;
+    size_t n_mvc = 0;
     synth_mvc_file *files = NULL;
-    if (!rc && !(files = calloc(bl_synth_channels(s), sizeof *files)))
+    synth_outputs outs = {NULL, 0};
+    if (!rc && (!(files = calloc(bl_synth_channels(s), sizeof *files)) ||
+                !(outs.out = calloc(bl_synth_channels(s) + 2, sizeof *outs.out))))
         rc = tool_error("out of memory");
-    if (!rc) {
-        synth_truth_doc doc = {0};
-        doc.synth = s;
-        doc.cfg = &r->cfg;
-        doc.format = r->format_name;
-        doc.scenario = r->cmd;
-        if (!strcmp(r->cmd, "hinge"))
-            rc = run_hinge(s, r, files, &doc);
-        else if (!strcmp(r->cmd, "mvc"))
-            rc = run_mvc(s, r, only, files, &doc);
-        else
-            rc = run_rest(s, r, &doc);
+    if (!rc && strcmp(r->cmd, "rest") && !(r->no_mvc && !strcmp(r->cmd, "hinge")))
+        plan_mvcs(s, only, files, &n_mvc);
+    if (!rc)
+        rc = plan_outputs(r, files, n_mvc, &outs);
+    if (!rc && make_dir(r->dir, &made))
+        rc = 1;
+    if (!rc)
+        rc = run_planned(s, r, files, n_mvc, &outs);
+    if (rc) {
+        if (outs.out)
+            tool_outputs_abort(outs.out, outs.n);
+        remove_made(r->dir, made);
     }
+    free(outs.out);
     free(files);
     bl_synth_destroy(s);
     return rc;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    tool_set_name("backline-synth");
     if (argc < 2)
         return tool_usage_error("missing command: hinge, mvc or rest (try --help)");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -330,4 +409,10 @@ int main(int argc, char **argv)
         return 0;
     }
     return run_command(&r);
+}
+
+int main(int argc, char **argv)
+{
+    tool_start("backline-synth");
+    return tool_finish(run(argc, argv));
 }

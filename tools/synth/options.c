@@ -1,8 +1,6 @@
 /* backline-synth: the command line into a synth_run (synth_tool.h). Every
  * option is checked here, with one error line for the first problem, before
  * anything is generated. */
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,20 +23,6 @@ static const tool_opt_spec spec[] = {
 /* Samples (frames x channels) one run may render: each takes ~20 bytes of
  * signal and scratch, so this keeps a run under ~4 GB. */
 #define SYNTH_MAX_SAMPLES 2e8
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    /* strtoull would skip spaces and negate a '-': digits only. */
-    if (!s || !isdigit((unsigned char)*s))
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
 
 /* A number option in [lo, hi]; prints the error line itself. */
 static int opt_num(const tool_args *a, const char *name, double lo, double hi, double *out)
@@ -106,7 +90,7 @@ static int parse_generator(const tool_args *a, synth_run *r)
 {
     int rc;
     const char *v;
-    if ((v = tool_args_get(a, "--seed")) && parse_u64(v, &r->cfg.seed))
+    if ((v = tool_args_get(a, "--seed")) && tool_parse_u64(v, &r->cfg.seed))
         return tool_usage_error("--seed: expected a whole number 0..18446744073709551615, got \"%s\"", v);
     if ((rc = opt_num(a, "--rate", BL_SYNTH_MIN_RATE_HZ, BL_SYNTH_MAX_RATE_HZ, &r->cfg.rate_hz)))
         return rc;

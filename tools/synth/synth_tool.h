@@ -7,6 +7,7 @@
 
 #include "backline/recording.h"
 #include "backline/synth.h"
+#include "output_file.h"
 
 /* One invocation: the command, its output folder and every setting. */
 typedef struct synth_run {
@@ -49,7 +50,9 @@ typedef struct synth_truth_doc {
     size_t n_mvc;
 } synth_truth_doc;
 
-/* Write the document to path; on failure print one error line, return 1. */
-int synth_write_truth(const char *path, const synth_truth_doc *doc);
+/* Write the document into the output (begun here, complete and closed but
+ * not in place: the run commits all its files together); on failure print
+ * one error line, return 1 (the caller aborts the run's outputs). */
+int synth_write_truth(tool_output *o, const synth_truth_doc *doc);
 
 #endif

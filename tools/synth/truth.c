@@ -217,27 +217,27 @@ static void add_artefacts(cJSON *root, const synth_truth_doc *d)
         cJSON_AddItemToArray(clip, cJSON_CreateNumber((double)bl_synth_truth_clipped(d->truth, c)));
 }
 
-/* The document as text into path, with a final newline; takes root. */
-static int write_json(const char *path, cJSON *root)
+/* The document as text into the output, with a final newline; takes root. */
+static int write_json(tool_output *o, cJSON *root)
 {
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)
-        return tool_error("%s: out of memory writing the truth", path);
-    FILE *f = fopen(path, "w");
+        return tool_error("%s: out of memory writing the truth", o->path);
+    FILE *f = tool_output_open(o);
     if (!f) {
         free(text);
-        return tool_error("%s: cannot write", path);
+        return tool_error("%s: cannot write", o->path);
     }
     int bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
-    bad |= fclose(f) != 0;
+    bad |= tool_output_close(o) != 0;
     free(text);
     if (bad)
-        return tool_error("%s: write failed", path);
+        return tool_error("%s: write failed", o->path);
     return 0;
 }
 
-int synth_write_truth(const char *path, const synth_truth_doc *d)
+int synth_write_truth(tool_output *o, const synth_truth_doc *d)
 {
     cJSON *root = cJSON_CreateObject();
     add_identity(root, d);
@@ -257,5 +257,5 @@ int synth_write_truth(const char *path, const synth_truth_doc *d)
     add_mvc_trials(root, d);
     if (d->truth)
         add_artefacts(root, d);
-    return write_json(path, root);
+    return write_json(o, root);
 }
