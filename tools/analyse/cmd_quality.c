@@ -11,6 +11,7 @@
 #include "doc_render.h"
 #include "hinge_report.h"
 #include "output.h"
+#include "output_file.h"
 #include "tool.h"
 
 static const char quality_help[] =
@@ -151,6 +152,11 @@ int cmd_quality(int argc, char **argv)
     if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
         return tool_usage_error("--json %s: the output must end in .json", json_path);
     const char *path = a.pos[0];
+    tool_output out;
+    if (json_path) {
+        tool_output_init(&out, "--json", json_path);
+        if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
+    }
     bl_recording *rec = tool_load_any(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;
     bl_quality *q = NULL;
@@ -167,7 +173,10 @@ int cmd_quality(int argc, char **argv)
         rc = tool_error("out of memory building the report");
         goto done;
     }
-    if (json_path && (rc = hinge_write_json(json_path, doc)) != 0) goto done;
+    if (json_path && ((rc = hinge_write_json(&out, doc)) != 0 || (rc = tool_outputs_commit(&out, 1)) != 0)) {
+        tool_outputs_abort(&out, 1);
+        goto done;
+    }
     print_table(path, q);
 done:
     cJSON_Delete(doc);
