@@ -60,11 +60,11 @@ fi
 
 # 3. A file-size limit (ulimit -f, in KiB): SIGXFSZ is ignored, so the
 #    write fails with a line instead of the process dying, and everything
-#    goes. h.json (17 KB) and h.csv (8 KB) fit in 20 KiB, h.html (39 KB)
-#    does not.
+#    goes. h.json (22 KB, with the channels' quality) and h.csv (10 KB)
+#    fit in 32 KiB, h.html (45 KB) does not.
 fresh
 expect_fail "$tmp/w" "" "h.html: write failed" \
-  bash -c 'ulimit -f 20; exec "$@"' sh "$analyse" hinge "$demo/session.wav" --json h.json --csv h.csv --html h.html
+  bash -c 'ulimit -f 32; exec "$@"' sh "$analyse" hinge "$demo/session.wav" --json h.json --csv h.csv --html h.html
 expect_fail "$tmp/w" "" "-o e.csv: write failed: File too large" \
   bash -c 'ulimit -f 20; exec "$@"' sh "$analyse" envelope "$demo/session.wav" -o e.csv
 expect_fail "$tmp/w" "" "-o e.wav: .*File too large" \
