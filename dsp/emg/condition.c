@@ -14,6 +14,7 @@
 
 bl_status bli_envelope_config_check(const bl_envelope_config *cfg)
 {
+    bl_status st;
     if (!cfg) return BL_EINVAL;
     if (!(cfg->rate_hz >= BL_MIN_EMG_RATE_HZ) || !isfinite(cfg->rate_hz)) return BL_ERATE;
     if (!(cfg->bandpass_lo_hz > 0) || !(cfg->bandpass_hi_hz > cfg->bandpass_lo_hz) ||
@@ -24,6 +25,8 @@ bl_status bli_envelope_config_check(const bl_envelope_config *cfg)
     if (!(cfg->lowpass_hz > 0) || !(cfg->lowpass_hz < cfg->rate_hz / 2)) return BL_ERANGE;
     if (cfg->notch != BL_NOTCH_OFF && !(cfg->notch_q > 0)) return BL_ERANGE;
     if ((int)cfg->notch < BL_NOTCH_AUTO || (int)cfg->notch > BL_NOTCH_60) return BL_EINVAL;
+    if ((int)cfg->ecg < BL_ECG_AUTO || (int)cfg->ecg > BL_ECG_OFF) return BL_EINVAL;
+    if (cfg->ecg != BL_ECG_OFF && (st = bli_ecg_config_check(&cfg->ecg_cfg, cfg->rate_hz)) != BL_OK) return st;
     return BL_OK;
 }
 
@@ -158,12 +161,53 @@ bl_status bli_condition_check(const bl_recording *in, const bl_envelope_config *
     return frames_out <= pad ? BL_ENODATA : BL_OK;
 }
 
+/* ECG removal on the band-passed channels the mode selects (the trunk's,
+ * or every EMG channel), in place; what it did into the report. A
+ * recording shorter than the detector needs is left as it is. */
+static bl_status remove_ecg(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *rep)
+{
+    rep->ecg_heart_rate_bpm = rep->ecg_residual_db = NAN;
+    if (cfg->ecg == BL_ECG_OFF) return BL_OK;
+    const bl_chanmap *map = bl_recording_chanmap(rec);
+    size_t nch = bl_recording_channels(rec), n = 0;
+    size_t *pick = malloc((nch ? nch : 1) * sizeof *pick);
+    bl_ecg_result *res = NULL;
+    bl_status st = pick ? bl_ecg_result_create(&res) : BL_ENOMEM;
+    for (size_t c = 0; st == BL_OK && c < nch; c++) {
+        bl_muscle m = bl_chanmap_muscle(map, c);
+        if (m == BL_MUSCLE_AUX) continue;
+        if (cfg->ecg == BL_ECG_REMOVE || (map && bl_muscle_group(m) == BL_GROUP_TRUNK)) pick[n++] = c;
+    }
+    if (st == BL_OK && n) {
+        st = bl_ecg_remove_recording(rec, pick, n, &cfg->ecg_cfg, res);
+        if (st == BL_ENODATA) {
+            rep->ecg_too_short = 1;
+            st = BL_OK;
+        } else if (st == BL_OK) {
+            rep->ecg_examined = n;
+            rep->ecg_treated = bl_ecg_result_treated(res);
+            rep->ecg_beats = bl_ecg_result_beats(res);
+            rep->ecg_heart_rate_bpm = bl_ecg_result_heart_rate(res);
+            for (size_t i = 0; i < bl_ecg_result_channels(res); i++) {
+                bl_ecg_channel ch;
+                if (bl_ecg_result_get_channel(res, i, &ch) == BL_OK && ch.treated &&
+                    !(ch.residual_db <= rep->ecg_residual_db))
+                    rep->ecg_residual_db = ch.residual_db;
+            }
+        }
+    }
+    bl_ecg_result_destroy(res);
+    free(pick);
+    return st;
+}
+
 /* Mains removal, then band-pass, of the EMG channels, in place, at the
  * recording's own rate (already the analysis rate). The hum goes first:
  * the notches extend the edges periodically (notch_planar), which only
  * works on a hum the band-pass edges have not yet distorted; the band-pass
- * then pads as sosfiltfilt does, so with --notch off the result is
- * SciPy's. Detection reads the raw spectrum (Welch removes each segment's
+ * then pads as sosfiltfilt does, so with --notch and --ecg off the result
+ * is SciPy's; ECG removal comes last (it needs the 20 Hz high-pass).
+ * Detection reads the raw spectrum (Welch removes each segment's
  * mean, so offsets and drift do not matter). */
 static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *rep)
 {
@@ -190,6 +234,7 @@ static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cf
         st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
                               cfg->rate_hz, sos, BLI_MAX_SECTIONS, &ns);
     if (st == BL_OK) st = bli_filter_planar(sos, ns, ptrs, n, frames, cfg->threads);
+    if (st == BL_OK) st = remove_ecg(rec, cfg, rep);
     free(ptrs);
     return st;
 }
@@ -200,6 +245,7 @@ static void report_init(bl_condition_report *rep, double in_rate, const bl_envel
     rep->input_rate_hz = in_rate;
     rep->rate_hz = cfg->rate_hz;
     rep->resampled = in_rate != cfg->rate_hz;
+    rep->ecg_heart_rate_bpm = rep->ecg_residual_db = NAN;
 }
 
 bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,

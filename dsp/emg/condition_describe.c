@@ -31,6 +31,26 @@ static const char *notch_text(const bl_envelope_config *cfg, const bl_condition_
     return buf;
 }
 
+/* What ECG removal did, in a sentence. */
+static const char *ecg_text(const bl_envelope_config *cfg, const bl_condition_report *rep, char *buf, size_t len)
+{
+    const char *which = cfg->ecg == BL_ECG_REMOVE ? "every EMG channel" : "the trunk channels";
+    if (cfg->ecg == BL_ECG_OFF)
+        snprintf(buf, len, "off");
+    else if (rep->ecg_too_short)
+        snprintf(buf, len, "not examined: the recording is shorter than the detector needs");
+    else if (!rep->ecg_examined)
+        snprintf(buf, len, "%s: no channel to examine", cfg->ecg == BL_ECG_REMOVE ? "remove" : "auto (trunk)");
+    else if (!rep->ecg_treated)
+        snprintf(buf, len, "none found on %s (%zu examined; QRS detection after Pan & Tompkins 1985)", which,
+                 rep->ecg_examined);
+    else
+        snprintf(buf, len, "removed from %zu of %zu channels examined (%s): %zu beats, %.0f bpm, template "
+                 "subtraction (Petersen et al. 2020), beat-locked residual %.0f dB or less", rep->ecg_treated,
+                 rep->ecg_examined, which, rep->ecg_beats, rep->ecg_heart_rate_bpm, rep->ecg_residual_db);
+    return buf;
+}
+
 static const char *notch_mode_name(bl_notch_mode m)
 {
     switch (m) {
@@ -45,7 +65,7 @@ static const char *notch_mode_name(bl_notch_mode m)
 static void summary_lines(const bl_envelope_config *cfg, const bl_condition_report *rep, const char *unit,
                           int with_envelope, bl_doc *summary)
 {
-    char buf[256];
+    char buf[320];
     if (rep->resampled)
         bl_doc_add_stringf(summary, "resampling", "%g Hz -> %g Hz (%s)", rep->input_rate_hz, rep->rate_hz,
                            bl_resample_summary());
@@ -54,6 +74,7 @@ static void summary_lines(const bl_envelope_config *cfg, const bl_condition_repo
     bl_doc_add_stringf(summary, "band-pass", "%g-%g Hz, Butterworth order %d (SciPy N; %d poles), zero-phase (sosfiltfilt)",
                        cfg->bandpass_lo_hz, cfg->bandpass_hi_hz, cfg->bandpass_order, 2 * cfg->bandpass_order);
     bl_doc_add_string(summary, "mains", notch_text(cfg, rep, buf, sizeof buf));
+    bl_doc_add_string(summary, "ECG", ecg_text(cfg, rep, buf, sizeof buf));
     if (with_envelope)
         bl_doc_add_stringf(summary, "envelope", "full-wave rectified, %g Hz low-pass Butterworth order %d, zero-phase",
                            cfg->lowpass_hz, cfg->lowpass_order);
@@ -64,7 +85,7 @@ static void summary_lines(const bl_envelope_config *cfg, const bl_condition_repo
 static void parameters(const bl_envelope_config *cfg, const bl_condition_report *rep, const char *unit,
                        int with_envelope, bl_doc *o)
 {
-    char buf[256];
+    char buf[320];
     bl_doc_add_number(o, "input_rate_hz", rep->input_rate_hz);
     bl_doc_add_number(o, "analysis_rate_hz", rep->rate_hz);
     bl_doc_add_string(o, "resampling", rep->resampled ? bl_resample_method() : "none");
@@ -85,6 +106,15 @@ static void parameters(const bl_envelope_config *cfg, const bl_condition_report 
     bl_doc_add_number(mains, "notches", (double)rep->notch_sections);
     bl_doc_add_number(mains, "q", cfg->notch_q);
     bl_doc_add_string(mains, "description", notch_text(cfg, rep, buf, sizeof buf));
+    bl_doc *ecg = bl_doc_add_object(o, "ecg");
+    bl_doc_add_string(ecg, "mode", bl_ecg_mode_name(cfg->ecg));
+    bl_doc_add_number(ecg, "channels_examined", (double)rep->ecg_examined);
+    bl_doc_add_number(ecg, "channels_treated", (double)rep->ecg_treated);
+    bl_doc_add_number(ecg, "beats", (double)rep->ecg_beats);
+    if (isfinite(rep->ecg_heart_rate_bpm)) bl_doc_add_number(ecg, "heart_rate_bpm", round(rep->ecg_heart_rate_bpm * 10) / 10);
+    if (isfinite(rep->ecg_residual_db)) bl_doc_add_number(ecg, "worst_residual_db", round(rep->ecg_residual_db * 10) / 10);
+    bl_doc_add_string(ecg, "description", ecg_text(cfg, rep, buf, sizeof buf));
+    if (cfg->ecg != BL_ECG_OFF) bl_ecg_describe(&cfg->ecg_cfg, NULL, bl_doc_add_object(ecg, "method"), NULL);
     if (with_envelope) {
         bl_doc *env = bl_doc_add_object(o, "envelope");
         bl_doc_add_string(env, "rectification", "full-wave");

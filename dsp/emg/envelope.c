@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "emg_internal.h"
 
@@ -19,6 +20,26 @@ void bl_envelope_config_default(bl_envelope_config *cfg)
     cfg->lowpass_hz = 6.0;
     cfg->lowpass_order = 4;
     cfg->threads = 0;
+    cfg->ecg = BL_ECG_AUTO;
+    bl_ecg_config_default(&cfg->ecg_cfg);
+}
+
+const char *bl_ecg_mode_name(bl_ecg_mode m)
+{
+    switch (m) {
+    case BL_ECG_AUTO: return "auto";
+    case BL_ECG_REMOVE: return "remove";
+    case BL_ECG_OFF: return "off";
+    }
+    return "?";
+}
+
+int bl_ecg_mode_from_name(const char *name)
+{
+    if (!name) return -1;
+    for (int m = BL_ECG_AUTO; m <= BL_ECG_OFF; m++)
+        if (!strcmp(name, bl_ecg_mode_name((bl_ecg_mode)m))) return m;
+    return -1;
 }
 
 bl_status bl_linear_envelope(bl_recording *rec, const bl_envelope_config *cfg)

@@ -3,9 +3,12 @@
  * The standard pipeline (SENIAM/ISEK practice):
  *   resample to the analysis rate (2 kHz) → band-pass 20–450 Hz, 4th-order
  *   Butterworth → mains notch at 50/60 Hz and harmonics (detected or given)
- *   → full-wave rectification → 6 Hz 4th-order Butterworth low-pass.
+ *   → ECG removal where a heartbeat is found (ecg.h; trunk channels by
+ *   default) → full-wave rectification → 6 Hz 4th-order Butterworth
+ *   low-pass.
  * Offline everything is zero-phase (sosfiltfilt); the streaming form is
- * causal. AUX channels are not EMG and are only resampled.
+ * causal and removes no ECG. AUX channels are not EMG and are only
+ * resampled.
  */
 #ifndef BACKLINE_ENVELOPE_H
 #define BACKLINE_ENVELOPE_H
@@ -13,6 +16,7 @@
 #include <stddef.h>
 #include "backline/backline.h"
 #include "backline/doc.h"
+#include "backline/ecg.h"
 #include "backline/recording.h"
 
 #ifdef __cplusplus
@@ -20,6 +24,14 @@ extern "C" {
 #endif
 
 typedef enum bl_notch_mode { BL_NOTCH_AUTO = 0, BL_NOTCH_OFF, BL_NOTCH_50, BL_NOTCH_60 } bl_notch_mode;
+
+/* Which channels ECG removal examines (ecg.h; it changes only those on
+ * which a heartbeat is found): AUTO the trunk channels of the map (ES, EO,
+ * IO: the heart is closest), REMOVE every EMG channel, OFF none. */
+typedef enum bl_ecg_mode { BL_ECG_AUTO = 0, BL_ECG_REMOVE, BL_ECG_OFF } bl_ecg_mode;
+/* "auto", "remove", "off"; and back (-1 for anything else). */
+BL_API const char *bl_ecg_mode_name(bl_ecg_mode m);
+BL_API int bl_ecg_mode_from_name(const char *name);
 
 typedef struct bl_envelope_config {
     double rate_hz;        /* analysis rate; 2000 */
@@ -33,6 +45,8 @@ typedef struct bl_envelope_config {
     size_t threads;        /* worker threads of the zero-phase filters: 0 = one
                               per online core (up to 8), 1 = none (see
                               bl_sosfiltfilt); results do not depend on it */
+    bl_ecg_mode ecg;       /* ECG removal after the band-pass; auto */
+    bl_ecg_config ecg_cfg; /* its detector and template (bl_ecg_config_default) */
 } bl_envelope_config;
 
 BL_API void bl_envelope_config_default(bl_envelope_config *cfg);
@@ -46,6 +60,14 @@ typedef struct bl_condition_report {
     double mains_prominence_db; /* auto: the most prominent channel's score, dB (also
                                    below the threshold); 0 when not detected at all */
     size_t notch_sections;   /* number of notches applied */
+    size_t ecg_examined;     /* channels ECG removal examined (0: off, none selected, or
+                                the recording too short: ecg_too_short) */
+    int ecg_too_short;       /* 1: shorter than the detector needs (two noise windows) */
+    size_t ecg_treated;      /* channels on which ECG was found and subtracted */
+    size_t ecg_beats;        /* heartbeats found */
+    double ecg_heart_rate_bpm; /* NAN without ECG */
+    double ecg_residual_db;  /* the worst (largest) beat-locked residual of a treated
+                                channel, dB (bl_ecg_channel.residual_db); NAN none */
 } bl_condition_report;
 
 /* What conditioning did, for reports (ISEK style), generated from the

@@ -15,7 +15,7 @@
 
 static const char envelope_help[] =
     "usage: backline-analyse envelope FILE [--map MAP] [--rate HZ] [--bandpass LO:HI]\n"
-    "                                 [--order N] [--notch auto|off|50|60] [--lowpass HZ] -o OUT\n"
+    "                                 [--order N] [--notch auto|off|50|60] [--ecg auto|remove|off] [--lowpass HZ] -o OUT\n"
     "\n"
     "Linear envelope of every EMG channel: resample to the analysis rate, band-pass\n"
     "(Butterworth, zero-phase), remove mains, full-wave rectify, low-pass (Butterworth,\n"
@@ -26,6 +26,8 @@ static const char envelope_help[] =
     "  --bandpass LO:HI band-pass corners in Hz (default 20:450)\n"
     "  --order N        Butterworth order of the band-pass, SciPy's N (default 4)\n"
     "  --notch MODE     mains removal: auto (detect 50/60 Hz), off, 50 or 60 (default auto)\n"
+    "  --ecg MODE       ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
+    "                   (every EMG channel where one is found) or off (default auto)\n"
     "  --lowpass HZ     envelope low-pass corner in Hz, 4th order (default 6)\n"
     "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
     "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"

@@ -22,6 +22,7 @@ static const char hinge_help[] =
     "usage: backline-analyse hinge SESSION [--map MAP] [--mvc FILE]... --json OUT\n"
     "                              [--csv OUT] [--html OUT] [--chain CODE=CHAIN,...]\n"
     "                              [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
+    "                              [--ecg auto|remove|off]\n"
     "\n"
     "Finds the repetitions of a hip-hinge set and, per repetition, the mean and peak\n"
     "%MVC, iEMG, onset and median frequency of every channel, the medial:lateral\n"
@@ -40,7 +41,9 @@ static const char hinge_help[] =
     "  --rate HZ          analysis rate in Hz (default 2000)\n"
     "  --bandpass LO:HI   band-pass corners in Hz (default 20:450)\n"
     "  --order N          Butterworth order of the band-pass, SciPy's N (default 4)\n"
-    "  --notch MODE       mains removal: auto, off, 50 or 60 (default auto)\n";
+    "  --notch MODE       mains removal: auto, off, 50 or 60 (default auto)\n\n"
+    "  --ecg MODE         ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
+    "                     (every EMG channel where one is found) or off (default auto)\n";
 
 /* "normalised to MVC trials", and how many channels are left out. */
 static void print_header(FILE *out, const hinge_report *r, const bl_hinge_summary *s)

@@ -46,6 +46,8 @@ static const char onsets_help[] =
     "                       the analysis rate: a 250 Hz file needs e.g. --bandpass 10:60)\n"
     "  --order N            band-pass Butterworth order, SciPy's N (default 4)\n"
     "  --notch MODE         mains removal: auto, off, 50 or 60 (default auto)\n"
+    "  --ecg MODE           ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
+    "                       (every EMG channel where one is found) or off (default auto)\n"
     "  --lowpass HZ         envelope low-pass for the baseline method (default 6)\n"
     "  --k K                threshold = baseline mean + K * baseline SD (default per method)\n"
     "  --baseline START:END quiet period in seconds (default: the quietest window)\n"

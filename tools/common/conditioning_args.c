@@ -26,6 +26,11 @@ int tool_conditioning_from_args(const tool_args *a, bl_envelope_config *cfg)
         else if (!strcmp(v, "60")) cfg->notch = BL_NOTCH_60;
         else return tool_usage_error("--notch %s: expected auto, off, 50 or 60", v);
     }
+    if ((v = tool_args_get(a, "--ecg"))) {
+        int m = bl_ecg_mode_from_name(v);
+        if (m < 0) return tool_usage_error("--ecg %s: expected auto, remove or off", v);
+        cfg->ecg = (bl_ecg_mode)m;
+    }
     if (cfg->rate_hz < BL_MIN_EMG_RATE_HZ)
         return tool_usage_error("--rate %g: an analysis rate below %g Hz is too low for surface EMG",
                                    cfg->rate_hz, BL_MIN_EMG_RATE_HZ);
