@@ -211,9 +211,9 @@ static bl_status salvage_map(struct parse *ps, const char *value, bl_chanmap **o
         return bli_warn(ps->rec, "map", "map: %s; no channel map kept (give --map)", why);
     return bli_warn(ps->rec, "map",
                     "map: entr%s %s %s not SIDE.CODE or CODE (e.g. L.ST); channel%s %s kept as unnamed EMG, "
-                    "the other %zu entries kept",
+                    "the other %zu entr%s kept",
                     bad.count > 1 ? "ies" : "y", bad.text, bad.count > 1 ? "are" : "is", bad.count > 1 ? "s" : "",
-                    bad.channels, n - bad.count);
+                    bad.channels, n - bad.count, n - bad.count > 1 ? "ies" : "y");
 }
 
 static bl_status apply_map(struct parse *ps, const char *value)

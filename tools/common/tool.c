@@ -179,6 +179,8 @@ bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chan
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;
     }
+    /* What the stored metadata lost, as the library found it. */
+    for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
     size_t bad_ch, bad_frame;
     if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK) {
         tool_error("%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",
