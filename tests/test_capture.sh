@@ -4,7 +4,7 @@
 # an input device. Checks: --list and --device matching; a 2 s capture at
 # 48 kHz x 4 channels holds exactly 96000 frames equal to the source sample
 # for sample, with the metadata readable by `backline-analyse info`; FLAC;
-# SIGINT/SIGTERM leave a valid file; a size-limited file (ulimit -f) and a
+# SIGINT/SIGTERM/SIGHUP/SIGQUIT end it cleanly (summary, valid file); a size-limited file (ulimit -f) and a
 # full tmpfs give one error line, a non-zero exit and a valid file with
 # everything written before; bad maps, gains and devices give one line.
 #
@@ -131,7 +131,10 @@ info_field "$WORK/exact.flac" format | grep -q 'FLAC.*24' || fail "FLAC capture 
 [ "$(wc -l < "$WORK/flac.err")" = 1 ] || { cat "$WORK/flac.err"; fail "FLAC: unexpected warnings"; }
 note "FLAC: $(info_field "$WORK/exact.flac" format), 96000 frames equal to the source, map and counts stored"
 
-# ---- SIGINT and SIGTERM leave a valid file ---------------------------------
+# ---- SIGINT, SIGTERM, SIGHUP and SIGQUIT end a capture cleanly --------------
+# SIGHUP is what a dropped SSH session sends; SIGQUIT is Ctrl-\. Each must
+# end exactly like Ctrl-C: summary, exit 0, the file finalised with every
+# frame and the counts.
 # The file plugin's slave `null` is not clocked, so the device runs as fast
 # as the writer drains it: signal as soon as the file has grown past 4 MB.
 # Safety nets: `ulimit -f` bounds the file (a tool that ignored the signal
@@ -159,7 +162,7 @@ stop_test() {
     wait $pid
     local rc=$?
     [ $rc = 0 ] || { cat "$WORK/sig_$sig.err"; fail "$sig: exit status $rc, expected 0"; }
-    grep -q 'stopped by signal' "$WORK/sig_$sig.err" || { cat "$WORK/sig_$sig.err"; fail "$sig: no summary"; }
+    grep -q "stopped by signal (SIG$sig)" "$WORK/sig_$sig.err" || { cat "$WORK/sig_$sig.err"; fail "$sig: no summary"; }
     local frames reported ovf
     frames=$(info_field "$out" frames)
     [ -n "$frames" ] && [ "$frames" -gt 0 ] || fail "$sig: file does not load or holds no frames"
@@ -177,6 +180,8 @@ stop_test() {
 }
 stop_test INT
 stop_test TERM
+stop_test HUP
+stop_test QUIT
 
 # ---- a device that stops delivering -------------------------------------------
 # The infile is a FIFO: the feeder writes 1 s of source, then holds the FIFO

@@ -189,9 +189,15 @@ int cap_record(const cap_options *o);
 
 /* ---- run.c -------------------------------------------------------------- */
 
-/* SIGINT/SIGTERM only set a flag the session checks; SIGXFSZ and SIGPIPE
- * are ignored so a full disk is a write error. */
+/* The signals that end a capture cleanly (summary, file finalised):
+ * SIGINT, SIGTERM, SIGHUP (the terminal or SSH session went away), SIGQUIT.
+ * They only set a flag the session checks; the writer thread blocks them.
+ * SIGXFSZ and SIGPIPE are ignored so a full disk is a write error. */
+#define CAP_STOP_SIGNAL_COUNT 4
+extern const int cap_stop_signals[CAP_STOP_SIGNAL_COUNT];
 void cap_catch_stop_signals(void);
+/* "SIGHUP", ... for the signal that stopped the capture. */
+const char *cap_stop_signal_name(void);
 /* Start the stream and the writer thread, unless a stop signal came during
  * set-up. Prints the error line itself; 0 or the exit status. */
 int cap_start_recording(cap_session *s);

@@ -4,9 +4,9 @@
  * This file reads the command line; the session (session.c, run.c,
  * finish.c) records. Everything the user can get wrong is checked before the
  * device is opened; every failure is one line on stderr and a non-zero exit.
- * Once recording, every ending (the requested duration, SIGINT/SIGTERM, a
- * write error, a device that stops) finalises the file with everything
- * captured. */
+ * Once recording, every ending (the requested duration, SIGINT/SIGTERM/
+ * SIGHUP/SIGQUIT, a write error, a device that stops) finalises the file
+ * with everything captured. */
 #include "capture.h"
 
 #include <ctype.h>
@@ -40,7 +40,9 @@ static void usage(FILE *out)
             "  --mains M         notch the live meters at 50 or 60 Hz and harmonics; auto detects\n"
             "                    the hum in the first second (default auto); the file is never filtered\n"
             "  --quiet           no live meters, no summary (warnings and errors still shown)\n"
-            "Overruns and ring-buffer overflows are counted, reported and stored in the file.\n");
+            "Overruns and ring-buffer overflows are counted, reported and stored in the file.\n"
+            "SIGINT (Ctrl-C), SIGTERM, SIGHUP (the terminal or SSH session closed) and SIGQUIT\n"
+            "stop a capture cleanly: the summary, then a file holding every frame.\n");
 }
 
 static int ends_with_ci(const char *s, const char *suffix)
