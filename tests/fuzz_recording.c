@@ -34,6 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)sink;
         bl_recording_check_finite(rec, NULL, NULL);
         (void)bl_recording_map(rec);
+        for (size_t i = 0; i < bl_recording_warning_count(rec); i++)
+            if (!bl_recording_warning(rec, i)[0] || !bl_recording_warning_key(rec, i)) abort();
         bl_recording_destroy(rec);
     } else if (rec != NULL || why[0] == '\0') {
         abort();

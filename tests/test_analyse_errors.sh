@@ -45,6 +45,13 @@ icmt = b"ICMT" + struct.pack("<I", len(meta)) + meta + (b"\0" if len(meta) % 2 e
 lst = b"LIST" + struct.pack("<I", 4 + len(icmt)) + b"INFO" + icmt
 body = raw[12:] + lst
 open(f"{d}/partial_gain.wav", "wb").write(b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body)
+# damaged metadata: one bad map entry, one bad gain, invalid counters
+meta = (b"backline-meta 1\nmap=L.ST,L.XX\ngain=1000,abc\nfull_scale_v=1\noverruns=-5\n"
+        b"ring_overflows=abc\ndevice=board\n\0")
+icmt = b"ICMT" + struct.pack("<I", len(meta)) + meta + (b"\0" if len(meta) % 2 else b"")
+lst = b"LIST" + struct.pack("<I", 4 + len(icmt)) + b"INFO" + icmt
+body = raw[12:] + lst
+open(f"{d}/damaged_meta.wav", "wb").write(b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body)
 PY
 
 expect_error "no such|cannot open|not found" info "$tmp/missing.wav"
@@ -151,6 +158,41 @@ if ! "$tool" envelope "$tmp/good.wav" --map L.ST,L.BF -o "$tmp/o.csv" > "$tmp/ou
 fi
 [ "$(head -1 "$tmp/o.csv")" = "time_s,L.ST,L.BF" ] || { echo "FAIL: CSV header" >&2; failures=$((failures + 1)); }
 [ "$(wc -l < "$tmp/o.csv")" -eq 4001 ] || { echo "FAIL: CSV rows $(wc -l < "$tmp/o.csv")" >&2; failures=$((failures + 1)); }
+
+# Damaged stored metadata: what parses is used, each bad line is one warning
+# line (NAME: warning: FILE: KEY: ...), info names invalid values as such.
+check_warnings() {
+  local what=$1 n
+  n=$(grep -c "^backline-analyse: warning: $tmp/damaged_meta.wav: " "$tmp/err")
+  if [ "$n" -ne 4 ] ||
+     ! grep -q 'warning: .*: map: entry 2 "L.XX" is not SIDE.CODE or CODE.*channel 2 kept as unnamed EMG' "$tmp/err" ||
+     ! grep -q 'warning: .*: gain: entry 2 "abc" is not a number >= 0; channel 2 has no gain' "$tmp/err" ||
+     ! grep -q 'warning: .*: overruns: "-5" is not a count' "$tmp/err" ||
+     ! grep -q 'warning: .*: ring_overflows: "abc" is not a count' "$tmp/err"; then
+    echo "FAIL: $what: wanted 4 metadata warnings:" >&2; sed 's/^/    /' "$tmp/err" >&2
+    failures=$((failures + 1))
+  else
+    echo "ok: $what warns:"; sed 's/^/    /' "$tmp/err"
+  fi
+}
+if "$tool" info "$tmp/damaged_meta.wav" > "$tmp/out" 2> "$tmp/err"; then
+  check_warnings "info on damaged metadata"
+  for want in '^channel map:  L.ST,EMG$' '^gains:        1000,\?' '^device:       board$' \
+              '^overruns:     \(invalid; see the warning\)$' '^ring_overflows: \(invalid; see the warning\)$'; do
+    grep -Eq "$want" "$tmp/out" || { echo "FAIL: info output lacks /$want/:" >&2; cat "$tmp/out" >&2; failures=$((failures + 1)); }
+  done
+  if grep -Eq '^overruns: +-5' "$tmp/out"; then echo "FAIL: info shows overruns=-5 as a value" >&2; failures=$((failures + 1)); fi
+else
+  echo "FAIL: info on damaged metadata failed: $(cat "$tmp/err")" >&2; failures=$((failures + 1))
+fi
+# Through tool_load: the warnings, then the analysis goes on with --map and
+# one unit (the gain that parsed makes the units mixed: that is the error).
+"$tool" envelope "$tmp/damaged_meta.wav" -o "$tmp/o.csv" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+grep -q 'amplifier gain given for 1 of 2 EMG channels' "$tmp/err" && [ $rc -ne 0 ] ||
+  { echo "FAIL: envelope on damaged metadata: exit $rc" >&2; failures=$((failures + 1)); }
+grep -v 'amplifier gain given' "$tmp/err" > "$tmp/err2"; mv "$tmp/err2" "$tmp/err"
+check_warnings "envelope on damaged metadata"
 
 if [ $failures -ne 0 ]; then echo "test_analyse_errors: $failures failure(s)" >&2; exit 1; fi
 echo "test_analyse_errors: passed"

@@ -4,7 +4,10 @@
 # an input device. Checks: --list and --device matching; a 2 s capture at
 # 48 kHz x 4 channels holds exactly 96000 frames equal to the source sample
 # for sample, with the metadata readable by `backline-analyse info`; FLAC;
-# SIGINT/SIGTERM leave a valid file; a size-limited file (ulimit -f) and a
+# SIGINT/SIGTERM/SIGHUP/SIGQUIT end it cleanly (summary, valid file); a
+# SIGKILLed WAV capture loads with every frame its header declares (kept
+# current after each block); a SIGKILLed FLAC capture is finished by
+# --recover with its frames and metadata, never over an existing file; a size-limited file (ulimit -f) and a
 # full tmpfs give one error line, a non-zero exit and a valid file with
 # everything written before; bad maps, gains and devices give one line.
 #
@@ -131,7 +134,10 @@ info_field "$WORK/exact.flac" format | grep -q 'FLAC.*24' || fail "FLAC capture 
 [ "$(wc -l < "$WORK/flac.err")" = 1 ] || { cat "$WORK/flac.err"; fail "FLAC: unexpected warnings"; }
 note "FLAC: $(info_field "$WORK/exact.flac" format), 96000 frames equal to the source, map and counts stored"
 
-# ---- SIGINT and SIGTERM leave a valid file ---------------------------------
+# ---- SIGINT, SIGTERM, SIGHUP and SIGQUIT end a capture cleanly --------------
+# SIGHUP is what a dropped SSH session sends; SIGQUIT is Ctrl-\. Each must
+# end exactly like Ctrl-C: summary, exit 0, the file finalised with every
+# frame and the counts.
 # The file plugin's slave `null` is not clocked, so the device runs as fast
 # as the writer drains it: signal as soon as the file has grown past 4 MB.
 # Safety nets: `ulimit -f` bounds the file (a tool that ignored the signal
@@ -159,7 +165,7 @@ stop_test() {
     wait $pid
     local rc=$?
     [ $rc = 0 ] || { cat "$WORK/sig_$sig.err"; fail "$sig: exit status $rc, expected 0"; }
-    grep -q 'stopped by signal' "$WORK/sig_$sig.err" || { cat "$WORK/sig_$sig.err"; fail "$sig: no summary"; }
+    grep -q "stopped by signal (SIG$sig)" "$WORK/sig_$sig.err" || { cat "$WORK/sig_$sig.err"; fail "$sig: no summary"; }
     local frames reported ovf
     frames=$(info_field "$out" frames)
     [ -n "$frames" ] && [ "$frames" -gt 0 ] || fail "$sig: file does not load or holds no frames"
@@ -177,6 +183,96 @@ stop_test() {
 }
 stop_test INT
 stop_test TERM
+stop_test HUP
+stop_test QUIT
+
+# ---- SIGKILL: nothing can be finalised, nothing written may be lost --------
+# start_until_big OUT WATCHED NAME: start a capture into OUT (in the
+# background, bounded like stop_test) and return once WATCHED has passed
+# 4 MB; its pid is in $BG.
+start_until_big() {
+    local out=$1 watched=$2 name=$3 i=0
+    ( ulimit -f 262144; exec "$CAP" --device blfile --channels $CH --rate $RATE --map $MAP --gain 1000 \
+        -o "$out" ) > "$WORK/$name.out" 2> "$WORK/$name.err" &
+    BG=$!
+    while ! { [ -f "$watched" ] && [ "$(stat -c %s "$watched")" -gt 4000000 ]; }; do
+        kill -0 $BG 2>/dev/null || { cat "$WORK/$name.err"; fail "$name: the tool ended before the kill"; }
+        [ $i -lt 3000 ] || { kill -KILL $BG; fail "$name: the file did not grow within 30 s"; }
+        sleep 0.01
+        i=$((i + 1))
+    done
+}
+
+# WAV: the header is rewritten after every block (SFC_SET_UPDATE_HEADER_AUTO
+# makes libsndfile do it at the end of each write), so a kill leaves a file
+# whose header declares every completed block: at most the block being
+# written (1024 frames) is past the declared data, and everything declared
+# loads and equals the source.
+start_until_big "$WORK/kill.wav" "$WORK/kill.wav" kill_wav
+kill -KILL $BG
+wait $BG 2>/dev/null
+run 0 kill_info "$ANA" info "$WORK/kill.wav"
+KILL_FRAMES=$(info_field "$WORK/kill.wav" frames)
+[ -n "$KILL_FRAMES" ] && [ "$KILL_FRAMES" -gt 0 ] || fail "SIGKILL (WAV): the file does not load"
+[ ! -s "$WORK/kill_info.err" ] || { cat "$WORK/kill_info.err"; fail "SIGKILL (WAV): info warns"; }
+BEHIND=$("$PY" - "$WORK/kill.wav" <<'PY'
+import struct, sys
+raw = open(sys.argv[1], 'rb').read()
+pos = 12
+while pos + 8 <= len(raw):
+    cid, n = raw[pos:pos + 4], struct.unpack('<I', raw[pos + 4:pos + 8])[0]
+    if cid == b'data':
+        print(len(raw) - (pos + 8) - n)  # bytes on disk past the declared data
+        break
+    pos += 8 + n + (n & 1)
+PY
+)
+[ -n "$BEHIND" ] && [ "$BEHIND" -ge 0 ] && [ "$BEHIND" -le $((1024 * CH * 4)) ] \
+    || fail "SIGKILL (WAV): $BEHIND bytes past the declared data (at most one 1024-frame block allowed)"
+"$PY" "$SRC_PY" compare "$WORK/kill.wav" "$WORK/src.raw" $CH "atleast:$SRC_FRAMES" || fail "SIGKILL (WAV): frames differ"
+[ "$(info_field "$WORK/kill.wav" 'channel map')" = "$MAP" ] || fail "SIGKILL (WAV): map lost"
+[ -n "$(info_field "$WORK/kill.wav" start_time)" ] || fail "SIGKILL (WAV): start_time lost"
+note "SIGKILL (WAV): $KILL_FRAMES frames load; $BEHIND bytes on disk past the declared data (one block at most)"
+
+# FLAC: the frames are in <out>.partial.wav (a WAV as above); --recover
+# makes the FLAC from it with the same copy as a finished capture.
+start_until_big "$WORK/kill.flac" "$WORK/kill.flac.partial.wav" kill_flac
+kill -KILL $BG
+wait $BG 2>/dev/null
+[ ! -e "$WORK/kill.flac" ] || fail "SIGKILL (FLAC): a FLAC exists before --recover"
+PART_FRAMES=$(info_field "$WORK/kill.flac.partial.wav" frames)
+[ -n "$PART_FRAMES" ] && [ "$PART_FRAMES" -gt 0 ] || fail "SIGKILL (FLAC): the partial WAV does not load"
+cp "$WORK/kill.flac.partial.wav" "$WORK/again.flac.partial.wav"
+run 0 recover "$CAP" --recover "$WORK/kill.flac.partial.wav"
+grep -q "kill.flac: $PART_FRAMES frames (.* s) at 48000 Hz x 4 channels recovered from .*kill.flac.partial.wav (removed)" \
+    "$WORK/recover.err" || { cat "$WORK/recover.err"; fail "--recover: no summary"; }
+grep -q 'warning: .*kill.flac: the capture did not finish, so its overrun and ring-overflow counts were never stored' \
+    "$WORK/recover.err" || { cat "$WORK/recover.err"; fail "--recover: no warning about the counts"; }
+[ "$(wc -l < "$WORK/recover.err")" = 2 ] || { cat "$WORK/recover.err"; fail "--recover: unexpected output"; }
+[ ! -e "$WORK/kill.flac.partial.wav" ] || fail "--recover: the partial WAV was not removed"
+[ "$(info_field "$WORK/kill.flac" frames)" = "$PART_FRAMES" ] || fail "--recover: the FLAC lacks frames"
+info_field "$WORK/kill.flac" format | grep -q 'FLAC.*24' || fail "--recover: not 24-bit FLAC"
+[ "$(info_field "$WORK/kill.flac" 'channel map')" = "$MAP" ] || fail "--recover: map lost"
+info_field "$WORK/kill.flac" gains | grep -q '^1000,1000,1000,1000 ' || fail "--recover: gains lost"
+[ "$(info_field "$WORK/kill.flac" device)" = "blfile (ALSA)" ] || fail "--recover: device lost"
+[ -n "$(info_field "$WORK/kill.flac" start_time)" ] || fail "--recover: start_time lost"
+"$PY" "$SRC_PY" compare "$WORK/kill.flac" "$WORK/src.raw" $CH "atleast:$SRC_FRAMES" || fail "--recover: frames differ"
+note "--recover: $(head -1 "$WORK/recover.err")"
+# Never over an existing file; the partial WAV is then kept as it was.
+SUM=$(md5sum < "$WORK/kill.flac")
+run 1 recover_exists "$CAP" --recover "$WORK/again.flac.partial.wav" -o "$WORK/kill.flac"
+one_line recover_exists 'kill\.flac exists; not overwritten'
+[ "$(md5sum < "$WORK/kill.flac")" = "$SUM" ] || fail "--recover overwrote an existing FLAC"
+[ -e "$WORK/again.flac.partial.wav" ] || fail "--recover removed the partial WAV it did not recover"
+run 2 recover_name "$CAP" --recover "$WORK/src.raw"
+one_line recover_name 'not a NAME\.flac\.partial\.wav.*give -o'
+run 2 recover_ext "$CAP" --recover "$WORK/again.flac.partial.wav" -o "$WORK/again.wav"
+one_line recover_ext 'must be \.flac'
+run 2 recover_opts "$CAP" --recover "$WORK/again.flac.partial.wav" --device blfile
+one_line recover_opts '--device cannot go with --recover'
+run 1 recover_missing "$CAP" --recover "$WORK/none.flac.partial.wav"
+one_line recover_missing 'none\.flac\.partial\.wav: cannot open'
+[ ! -e "$WORK/none.flac" ] || fail "--recover of a missing file created its output"
 
 # ---- a device that stops delivering -------------------------------------------
 # The infile is a FIFO: the feeder writes 1 s of source, then holds the FIFO

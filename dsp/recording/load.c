@@ -78,7 +78,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
         bli_recording_shrink(rec);
         memcpy(rec->format_name, info->format_name, sizeof rec->format_name);
         memcpy(rec->in_uv, info->in_uv, rec->channels);
-        if (bli_recording_copy_description(rec, info) != BL_OK) {
+        if (bli_recording_copy_description(rec, info) != BL_OK || bli_recording_copy_warnings(rec, info) != BL_OK) {
             bli_set_why(why, why_len, "%s: out of memory reading metadata", path);
             st = BL_ENOMEM;
         }

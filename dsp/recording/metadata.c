@@ -1,11 +1,14 @@
-/* Free-form metadata keys, and the text all of a recording's description
- * is stored as in a file: a "backline-meta 1" first line, then key=value
- * lines (map, gain, full_scale_v, unit, then the free-form keys). */
+/* Free-form metadata keys (their rules, counters included), and the text
+ * all of a recording's description is stored as in a file: a
+ * "backline-meta 1" first line, then key=value lines (map, gain,
+ * full_scale_v, unit, then the free-form keys). Reading that text back is
+ * meta_parse.c; where it goes in a file, meta_io.c. */
 #include "recording_internal.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +19,13 @@ struct strbuf {
     int failed;
 };
 
-static const char *const reserved_keys[] = {"map", "gain", "full_scale_v", "unit"};
+/* The fields of the recording, and meta_chunk (the comment's pointer to
+ * our chunk, see meta_io.c). */
+static const char *const reserved_keys[] = {"map", "gain", "full_scale_v", "unit", "meta_chunk"};
+
+/* Keys whose values are counts: a whole number >= 0 (what the capture and
+ * the generator write), and the loader's 0/1 flag. */
+static const char *const count_keys[] = {"overruns", "ring_overflows", "synth_seed"};
 
 static int valid_key(const char *key)
 {
@@ -35,13 +44,61 @@ static int reserved_key(const char *key)
     return 0;
 }
 
+/* Length of the UTF-8 sequence at p (1 to 4), or 0 when it is not one:
+ * overlong forms, surrogates and code points past U+10FFFF included. */
+static size_t utf8_len(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
+             : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90) ||
+        (p[0] == 0xf4 && p[1] > 0x8f))
+        return 0;
+    return n;
+}
+
+/* One line of UTF-8 text without control characters. UTF-8 because FLAC's
+ * Vorbis comments must be: libFLAC 1.4 reads past the end of a comment that
+ * is not (measured with valgrind through libsndfile 1.2.0). */
+int bli_meta_text_ok(const char *v)
+{
+    const unsigned char *p = (const unsigned char *)v;
+    while (*p) {
+        size_t k = utf8_len(p);
+        if (k == 0 || (k == 1 && (*p < 0x20 || *p == 0x7f)))
+            return 0;
+        p += k;
+    }
+    return 1;
+}
+
+/* A free-form value: such a line of at most BLI_META_VALUE_MAX bytes. */
 static int valid_value(const char *v)
 {
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++, n++)
-        if (*p < 0x20 || *p == 0x7f) /* one line, no control characters */
-            return 0;
-    return n <= BLI_META_VALUE_MAX;
+    return strlen(v) <= BLI_META_VALUE_MAX && bli_meta_text_ok(v);
+}
+
+const char *bli_meta_counter_problem(const char *key, const char *value)
+{
+    if (strcmp(key, "truncated") == 0)
+        return strcmp(value, "0") == 0 || strcmp(value, "1") == 0 ? NULL : "is not 0 or 1";
+    int counter = 0;
+    for (size_t i = 0; i < sizeof count_keys / sizeof count_keys[0]; i++)
+        counter |= strcmp(key, count_keys[i]) == 0;
+    if (!counter)
+        return NULL;
+    size_t n = strlen(value);
+    if (n == 0 || strspn(value, "0123456789") != n)
+        return "is not a count (a whole number >= 0)";
+    errno = 0;
+    unsigned long long v = strtoull(value, NULL, 10);
+    if (errno == ERANGE || v > UINT64_MAX)
+        return "is too large for a count (at most 18446744073709551615)";
+    return NULL;
 }
 
 static struct bli_meta_entry *find_meta(const bl_recording *rec, const char *key)
@@ -103,11 +160,15 @@ bl_status bli_meta_store(bl_recording *rec, const char *key, const char *value)
     return BL_OK;
 }
 
+int bli_meta_entry_ok(const char *key, const char *value)
+{
+    return key && valid_key(key) && !reserved_key(key) &&
+           (!value || (valid_value(value) && !bli_meta_counter_problem(key, value)));
+}
+
 bl_status bl_recording_set_meta(bl_recording *rec, const char *key, const char *value)
 {
-    if (!rec || !key || !valid_key(key) || reserved_key(key))
-        return BL_EINVAL;
-    if (value && !valid_value(value))
+    if (!rec || !bli_meta_entry_ok(key, value))
         return BL_EINVAL;
     return bli_meta_store(rec, key, value);
 }
@@ -208,123 +269,36 @@ char *bli_meta_text(const bl_recording *rec, size_t *len_out)
     return b.p;
 }
 
-/* Split "a,b,c" into exactly n doubles; 0 on success. */
-static int parse_doubles(const char *s, size_t n, double *out)
+/* The comment beside our chunk: the pointer to it, then the keys of `now`
+ * whose value differs from `base` (keys set after the chunk was written). */
+char *bli_meta_update_text(const bl_recording *now, const bl_recording *base, size_t chunk_len, size_t *len_out)
 {
-    const char *p = s;
-    for (size_t i = 0; i < n; i++) {
-        char *end;
-        errno = 0;
-        double v = strtod(p, &end);
-        if (end == p || errno == ERANGE || !isfinite(v) || v < 0)
-            return -1;
-        out[i] = v;
-        if (i + 1 < n) {
-            if (*end != ',')
-                return -1;
-            p = end + 1;
-        } else if (*end != '\0') {
-            return -1;
-        }
+    struct strbuf b = {0};
+    sb_add(&b, "%s\nmeta_chunk=%zu", BLI_META_MAGIC, chunk_len);
+    for (size_t i = 0; now && base && i < now->meta_count; i++) {
+        const char *old = bl_recording_meta(base, now->meta[i].key);
+        if (!old || strcmp(old, now->meta[i].value) != 0)
+            sb_add(&b, "\n%s=%s", now->meta[i].key, now->meta[i].value);
     }
-    return 0;
-}
-
-/* Apply a stored comment to rec. Anything not ours, or malformed, is
- * skipped line by line: a damaged line must not cost the whole file. */
-bl_status bli_meta_apply(bl_recording *rec, const char *text)
-{
-    size_t magic_len = strlen(BLI_META_MAGIC);
-    if (strncmp(text, BLI_META_MAGIC, magic_len) != 0 ||
-        (text[magic_len] != '\n' && text[magic_len] != '\r' && text[magic_len] != '\0'))
-        return BL_OK;
-    const char *p = text + magic_len;
-    while (*p) {
-        while (*p == '\n' || *p == '\r')
-            p++;
-        const char *eol = p + strcspn(p, "\r\n");
-        size_t len = (size_t)(eol - p);
-        if (len == 0)
-            break;
-        char *line = malloc(len + 1);
-        if (!line)
-            return BL_ENOMEM;
-        memcpy(line, p, len);
-        line[len] = '\0';
-        p = eol;
-        char *eq = strchr(line, '=');
-        if (!eq) {
-            free(line);
-            continue;
-        }
-        *eq = '\0';
-        const char *key = line, *value = eq + 1;
-        bl_status st = BL_OK;
-        if (!valid_key(key) || !valid_value(value)) {
-            /* skip */
-        } else if (strcmp(key, "map") == 0) {
-            /* A map that does not parse or fit is ignored like any bad line. */
-            bl_chanmap *map = NULL;
-            st = bl_chanmap_parse(value, &map, NULL, 0);
-            if (st == BL_OK && bl_chanmap_validate(map, rec->channels, NULL, 0) == BL_OK) {
-                bl_chanmap_destroy(rec->map);
-                rec->map = map;
-                map = NULL;
-            }
-            bl_chanmap_destroy(map);
-        } else if (strcmp(key, "gain") == 0) {
-            double *g = malloc(rec->channels * sizeof *g);
-            if (!g) {
-                st = BL_ENOMEM;
-            } else {
-                if (parse_doubles(value, rec->channels, g) == 0)
-                    memcpy(rec->gain, g, rec->channels * sizeof *g);
-                free(g);
-            }
-        } else if (strcmp(key, "full_scale_v") == 0) {
-            double v;
-            if (parse_doubles(value, 1, &v) == 0 && v > 0)
-                rec->full_scale_v = v;
-        } else if (strcmp(key, "unit") == 0) {
-            /* Per channel "uV" or "fs"; all or nothing. */
-            size_t n = 1;
-            for (const char *q = value; *q; q++)
-                n += *q == ',';
-            if (n == rec->channels) {
-                unsigned char *u = calloc(n, 1);
-                const char *q = value;
-                int ok = u != NULL;
-                for (size_t c = 0; ok && c < n; c++) {
-                    if (strncmp(q, "uV", 2) == 0)
-                        u[c] = 1;
-                    else if (strncmp(q, "fs", 2) != 0)
-                        ok = 0;
-                    q += 2;
-                    if (ok && *q != (c + 1 < n ? ',' : '\0'))
-                        ok = 0;
-                    q++;
-                }
-                if (ok)
-                    memcpy(rec->in_uv, u, n);
-                else if (!u)
-                    st = BL_ENOMEM;
-                free(u);
-            }
-        } else {
-            st = bli_meta_store(rec, key, value);
-        }
-        free(line);
-        if (st == BL_ENOMEM)
-            return st;
+    if (b.failed) {
+        free(b.p);
+        return NULL;
     }
-    return BL_OK;
+    if (len_out)
+        *len_out = b.len;
+    return b.p;
 }
 
 /* ------------------------------------------------------------------ */
 
-int bli_meta_key_ok(const char *key)
+int bli_meta_key_syntax_ok(const char *key)
 {
-    return key && valid_key(key) && !reserved_key(key);
+    return key && valid_key(key);
+}
+
+int bli_meta_key_reserved(const char *key)
+{
+    return key && reserved_key(key);
 }
 
 int bli_meta_value_ok(const char *value)

@@ -93,8 +93,7 @@ static bl_status read_description(bl_reader *r, const SF_INFO *info, char *why, 
     snprintf(r->info->format_name, sizeof r->info->format_name, "%s %s",
              bli_sf_major_name(info->format & SF_FORMAT_TYPEMASK),
              bli_sf_sub_name(info->format & SF_FORMAT_SUBMASK));
-    const char *comment = sf_get_string(r->sf, SF_STR_COMMENT);
-    if (comment && bli_meta_apply(r->info, comment) != BL_OK) {
+    if (bli_meta_read(r->sf, r->fd, r->info) != BL_OK) {
         bli_set_why(why, why_len, "%s: out of memory reading metadata", r->path);
         return BL_ENOMEM;
     }

@@ -196,6 +196,7 @@ void bl_recording_destroy(bl_recording *rec)
         free(rec->meta[i].value);
     }
     free(rec->meta);
+    bli_recording_free_warnings(rec);
     free(rec);
 }
 

@@ -11,10 +11,25 @@
 #define BLI_META_MAGIC "backline-meta 1"
 #define BLI_META_KEY_MAX 32
 #define BLI_META_VALUE_MAX 512
+/* Metadata up to this many bytes is stored in the file's comment, as it
+ * always was (libsndfile 1.2 drops WAV comments over 2045 bytes on read);
+ * longer metadata goes into our own chunk (see meta_io.c). */
+#define BLI_META_COMMENT_MAX 2000
+/* The chunk (WAV, AIFF, CAF) that holds longer metadata. */
+#define BLI_META_CHUNK_ID "blmt"
+/* Most warnings one load keeps; the rest are counted in a last line. */
+#define BLI_META_WARNINGS_MAX 32
 
 struct bli_meta_entry {
     char *key;
     char *value;
+};
+
+/* A problem found in the stored metadata: the key it concerns ("" when
+ * the line had none) and one line saying what was kept. */
+struct bli_warning {
+    char *key;
+    char *text;
 };
 
 struct bl_recording {
@@ -29,6 +44,9 @@ struct bl_recording {
     bl_chanmap *map;      /* parsed, fits `channels`; NULL = none */
     struct bli_meta_entry *meta;
     size_t meta_count, meta_cap;
+    struct bli_warning *warn; /* from loading the file; derived recordings have none */
+    size_t warn_count, warn_cap;
+    size_t warn_dropped;      /* beyond BLI_META_WARNINGS_MAX */
     char format_name[64];
 };
 
@@ -49,15 +67,48 @@ void bli_clear_why(char *why, size_t why_len);
 /* calibration.c */
 int bli_recording_any_in_uv(const bl_recording *rec);
 
-/* metadata.c: free-form keys and the comment text stored in files. */
-int bli_meta_key_ok(const char *key);   /* [a-z0-9_]+, not reserved */
-int bli_meta_value_ok(const char *value);
+/* metadata.c: free-form keys and the text stored in files. */
+/* A free-form key (not reserved) and a value (NULL: removal) that
+ * bl_recording_set_meta accepts. */
+int bli_meta_entry_ok(const char *key, const char *value);
+int bli_meta_key_syntax_ok(const char *key); /* [a-z0-9_]+, at most BLI_META_KEY_MAX */
+int bli_meta_key_reserved(const char *key);
+int bli_meta_value_ok(const char *value); /* a free-form value */
+/* One line of UTF-8 text without control characters, of any length (the
+ * stored fields: map, gain, ...). */
+int bli_meta_text_ok(const char *value);
+/* Why `value` is not a valid value of the counter `key` (overruns,
+ * ring_overflows, synth_seed: a whole number >= 0; truncated: 0 or 1), or
+ * NULL when it is (or `key` is no counter). */
+const char *bli_meta_counter_problem(const char *key, const char *value);
 /* Set or (value NULL) remove a key, unchecked. BL_ENOMEM. */
 bl_status bli_meta_store(bl_recording *rec, const char *key, const char *value);
-/* The comment text for a file (caller frees); NULL out of memory. */
+/* The metadata text for a file (caller frees); NULL out of memory. */
 char *bli_meta_text(const bl_recording *rec, size_t *len_out);
-/* Apply a stored comment: lines that are not ours or malformed are skipped
- * one by one. BL_ENOMEM only. */
-bl_status bli_meta_apply(bl_recording *rec, const char *text);
+/* The comment that goes beside our chunk of `chunk_len` bytes:
+ * "backline-meta 1\nmeta_chunk=<chunk_len>", then the keys of `now` whose
+ * values differ from `base` (both may be NULL). NULL out of memory. */
+char *bli_meta_update_text(const bl_recording *now, const bl_recording *base, size_t chunk_len, size_t *len_out);
+
+/* meta_parse.c: the stored text applied to a recording, with warnings. */
+struct bli_meta_sources {
+    const char *chunk;   /* the text of our chunk, NULL when there is none */
+    const char *comment; /* the file's comment, NULL when there is none */
+    /* Why the chunk was not read ("cannot be read from a pipe"), for the
+     * comment's pointer to it; NULL otherwise. */
+    const char *chunk_unread;
+};
+/* Apply the chunk, then the comment (whose lines override the chunk's, as
+ * late keys do). Text that is not ours is ignored; every line of ours that
+ * cannot be used, or only in part, adds a warning (bli_warn). BL_ENOMEM
+ * only. */
+bl_status bli_meta_apply(bl_recording *rec, const struct bli_meta_sources *src);
+/* Add a warning about `key` (NULL or "" for none); BL_ENOMEM. Past
+ * BLI_META_WARNINGS_MAX only counted. */
+bl_status bli_warn(bl_recording *rec, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The warnings of `src` appended to `dst`'s. BL_ENOMEM. */
+bl_status bli_recording_copy_warnings(bl_recording *dst, const bl_recording *src);
+void bli_recording_free_warnings(bl_recording *rec);
 
 #endif

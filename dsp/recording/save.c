@@ -1,6 +1,6 @@
 /* Saving a whole recording: format chosen by the path's extension, the
- * description stored in the file's comment, samples interleaved in
- * chunks. */
+ * description stored in the file's comment (or our chunk, meta_io.c),
+ * samples interleaved in chunks. */
 #include <stdlib.h>
 
 #include "internal.h"
@@ -33,23 +33,17 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
         bli_set_why(why, why_len, "%s: no frames to save (the file would not load)", path);
         return BL_EINVAL;
     }
-    char *text = NULL;
-    if ((st = bli_meta_for_file(rec, path, &text, why, why_len)) != BL_OK)
+    struct bli_meta_plan plan;
+    st = bli_meta_plan_make(rec, path, sf_format & SF_FORMAT_TYPEMASK, BLI_META_COMMENT_MAX, &plan, why, why_len);
+    if (st != BL_OK)
         return st;
     SNDFILE *sf = NULL;
     st = bli_sf_open_write(path, sf_format, rec->channels, rec->rate_hz, &sf, why, why_len);
     if (st != BL_OK) {
-        free(text);
+        bli_meta_plan_free(&plan);
         return st;
     }
-    if (bli_sf_supports_strings(sf_format & SF_FORMAT_TYPEMASK)) {
-        int err = sf_set_string(sf, SF_STR_COMMENT, text);
-        if (err) {
-            bli_set_why(why, why_len, "%s: cannot store metadata: %s", path, sf_error_number(err));
-            st = BL_EIO;
-        }
-    }
-    free(text);
+    st = bli_meta_plan_store(sf, &plan, path, why, why_len);
     float *buf = st == BL_OK ? malloc((size_t)BLI_IO_CHUNK_FRAMES * rec->channels * sizeof *buf)
                              : NULL;
     if (st == BL_OK && !buf) {
@@ -72,6 +66,7 @@ bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample
     }
     free(buf);
     int err = sf_close(sf);
+    bli_meta_plan_free(&plan);
     if (st == BL_OK && err) {
         bli_set_why(why, why_len, "%s: cannot finish file: %s", path, sf_error_number(err));
         st = BL_EIO;

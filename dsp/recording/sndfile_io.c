@@ -1,14 +1,14 @@
 /* What the recording layer needs of libsndfile: format names and choices,
- * opening for writing, the string-chunk limit, and the WAV truncation
- * check libsndfile does not make. This layer is the only one that sees
+ * opening for writing, and the WAV truncation check libsndfile does not
+ * make (where metadata goes is meta_io.c). This layer is the only one that sees
  * sndfile.h.
  *
  * Behaviour of Debian 12's libsndfile 1.2.0 that shaped this layer
  * (measured, see tests/test_recording.c):
  *  - String chunks: a WAV comment longer than 2045 bytes is written but
  *    dropped on read; AIFF files with a comment over 8189 bytes do not open
- *    again; W64 stores no strings at all. Metadata is therefore capped at
- *    BL_RECORDING_META_MAX bytes and refused beyond that.
+ *    again; W64 stores no strings at all. Longer metadata therefore goes
+ *    into a chunk of our own (meta_io.c).
  *  - Strings set after audio was written: WAV/CAF append a LIST chunk at
  *    close (the early one becomes PAD); FLAC refuses them; AIFF accepts them
  *    but corrupts the audio. The writer only updates late keys for WAV/CAF,
@@ -183,28 +183,6 @@ int bli_wav_truncated(int fd, unsigned long long *declared, unsigned long long *
         pos += 8 + len + (len & 1);
     }
     return 0;
-}
-
-/* Metadata text for a file, checked against the string limit. */
-bl_status bli_meta_for_file(const bl_recording *rec, const char *path, char **text, char *why,
-                           size_t why_len)
-{
-    size_t len = 0;
-    *text = bli_meta_text(rec, &len);
-    if (!*text) {
-        bli_set_why(why, why_len, "%s: out of memory", path);
-        return BL_ENOMEM;
-    }
-    if (len > BL_RECORDING_META_MAX) {
-        bli_set_why(why, why_len,
-                "%s: metadata is %zu bytes; at most %d fit in a WAV comment (fewer channels or "
-                "shorter values)",
-                path, len, BL_RECORDING_META_MAX);
-        free(*text);
-        *text = NULL;
-        return BL_ERANGE;
-    }
-    return BL_OK;
 }
 
 bl_status bli_sf_open_write(const char *path, int sf_format, size_t channels, double rate_hz,

@@ -28,9 +28,28 @@ int bli_sf_late_strings_ok(int major);
  * (including anything we cannot parse, and pipes). Reads with pread, so
  * the descriptor's position is untouched. */
 int bli_wav_truncated(int fd, unsigned long long *declared, unsigned long long *present);
-/* The metadata text for `path`, refused when over BL_RECORDING_META_MAX. */
-bl_status bli_meta_for_file(const bl_recording *rec, const char *path, char **text, char *why,
-                            size_t why_len);
+
+/* meta_io.c: where the metadata text goes in a file, and reading it back. */
+struct bli_meta_plan {
+    char *comment;    /* the file's comment; NULL: none */
+    char *chunk;      /* our chunk's text; NULL: none */
+    size_t chunk_len;
+};
+/* What to store for `rec` in a file of major format `major`: text up to
+ * `comment_max` bytes (at most BLI_META_COMMENT_MAX) in the comment, longer
+ * text in our chunk where the format has chunks (the comment then points to
+ * it), else in the comment. Nothing for W64. BL_ERANGE (with the sizes in
+ * `why`) over BL_RECORDING_META_MAX; BL_ENOMEM. */
+bl_status bli_meta_plan_make(const bl_recording *rec, const char *path, int major, size_t comment_max,
+                             struct bli_meta_plan *plan, char *why, size_t why_len);
+/* Hand the plan to libsndfile (before the audio); keep it until sf_close.
+ * BL_EIO with libsndfile's reason. */
+bl_status bli_meta_plan_store(SNDFILE *sf, struct bli_meta_plan *plan, const char *path, char *why,
+                              size_t why_len);
+void bli_meta_plan_free(struct bli_meta_plan *plan);
+/* Read our chunk (regular files only) and the comment of an open file and
+ * apply them to `info` (bli_meta_apply), with warnings. BL_ENOMEM only. */
+bl_status bli_meta_read(SNDFILE *sf, int fd, bl_recording *info);
 /* Create `path` for writing (clipping on, no PEAK chunk). */
 bl_status bli_sf_open_write(const char *path, int sf_format, size_t channels, double rate_hz,
                             SNDFILE **out, char *why, size_t why_len);

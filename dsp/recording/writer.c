@@ -1,6 +1,15 @@
 /* Streaming writer for captures: interleaved float frames in, through
  * libsndfile, with the header kept current and late metadata (overrun
- * counts) stored where the format allows (see sndfile_io.c). */
+ * counts) stored where the format allows (see sndfile_io.c).
+ *
+ * The metadata is stored before the first block (meta_io.c: the comment,
+ * or our chunk for longer text). Late keys (WAV, CAF) go into a comment
+ * that libsndfile writes after the audio at close: the whole text when the
+ * comment held it (so it must stay within BLI_META_COMMENT_MAX), or, when
+ * the chunk holds it, the pointer to the chunk and the keys changed since
+ * (within BLI_META_COMMENT_MAX). To leave late keys room, metadata longer
+ * than BLI_META_COMMENT_MAX - BLI_META_LATE_ROOM goes into the chunk in
+ * those formats. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +18,9 @@
 #include "recording_internal.h"
 #include "sndfile_io.h"
 
+/* Bytes kept free in the comment for late keys (WAV, CAF). */
+#define BLI_META_LATE_ROOM 512
+
 struct bl_writer {
     SNDFILE *sf;
     char *path;
@@ -16,24 +28,41 @@ struct bl_writer {
     size_t channels;
     size_t frames;
     bl_recording *meta;  /* channels × 0 frames; carries map/gains/keys */
-    int comment_stored;  /* the early comment is in the file */
+    struct bli_meta_plan plan; /* what was stored before the audio */
+    bl_recording *in_chunk; /* the keys as stored in our chunk; NULL: the comment has it all */
+    int comment_stored;  /* the early metadata is in the file */
     int meta_dirty;      /* keys changed after the early comment */
     int failed;          /* a write failed: no late metadata (see top) */
 };
 
-static bl_status writer_store_comment(bl_writer *w, char *why, size_t why_len)
+/* Before the first block: the metadata as it stands, where it fits. */
+static bl_status writer_store_early(bl_writer *w, char *why, size_t why_len)
 {
-    char *text = NULL;
-    bl_status st = bli_meta_for_file(w->meta, w->path, &text, why, why_len);
-    if (st != BL_OK)
-        return st;
-    int err = sf_set_string(w->sf, SF_STR_COMMENT, text);
-    free(text);
-    if (err) {
-        bli_set_why(why, why_len, "%s: cannot store metadata: %s", w->path, sf_error_number(err));
-        return BL_EIO;
+    size_t room = bli_sf_late_strings_ok(w->major) ? BLI_META_COMMENT_MAX - BLI_META_LATE_ROOM
+                                                   : BLI_META_COMMENT_MAX;
+    bl_status st = bli_meta_plan_make(w->meta, w->path, w->major, room, &w->plan, why, why_len);
+    if (st == BL_OK && w->plan.chunk &&
+        bl_recording_create_like(w->meta, 0, w->meta->rate_hz, &w->in_chunk) != BL_OK) {
+        bli_set_why(why, why_len, "%s: out of memory", w->path);
+        st = BL_ENOMEM;
     }
-    return BL_OK;
+    if (st == BL_OK)
+        st = bli_meta_plan_store(w->sf, &w->plan, w->path, why, why_len);
+    if (st != BL_OK) {
+        bl_recording_destroy(w->in_chunk);
+        w->in_chunk = NULL;
+    }
+    return st;
+}
+
+/* The comment written after the audio at close for late keys: the whole
+ * text, or the chunk's pointer and the keys changed since. NULL out of
+ * memory. */
+static char *late_text(const bl_writer *w, size_t *len)
+{
+    if (w->in_chunk)
+        return bli_meta_update_text(w->meta, w->in_chunk, w->plan.chunk_len, len);
+    return bli_meta_text(w->meta, len);
 }
 
 bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_sample_format format,
@@ -78,10 +107,10 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
         }
     }
     /* Check the metadata fits before creating the file. */
-    char *text = NULL;
-    if ((st = bli_meta_for_file(w->meta, path, &text, why, why_len)) != BL_OK)
+    struct bli_meta_plan check;
+    if ((st = bli_meta_plan_make(w->meta, path, w->major, BLI_META_COMMENT_MAX, &check, why, why_len)) != BL_OK)
         goto fail;
-    free(text);
+    bli_meta_plan_free(&check);
     if ((st = bli_sf_open_write(path, sf_format, channels, rate_hz, &w->sf, why, why_len)) != BL_OK)
         goto fail;
     /* Keep the header current after every block so a capture cut by a
@@ -121,7 +150,7 @@ bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames,
     /* Metadata precedes the audio in every format; store it now so keys
      * set between open and the first block are included. */
     if (!w->comment_stored && bli_sf_supports_strings(w->major)) {
-        bl_status st = writer_store_comment(w, why, why_len);
+        bl_status st = writer_store_early(w, why, why_len);
         if (st != BL_OK)
             return st;
         w->comment_stored = 1;
@@ -142,10 +171,13 @@ bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames,
 
 bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value)
 {
-    if (!w || !key || !bli_meta_key_ok(key) || (value && !bli_meta_value_ok(value)))
+    if (!w || !bli_meta_entry_ok(key, value))
         return BL_EINVAL;
     if (!bli_sf_supports_strings(w->major) ||
         (w->comment_stored && (!bli_sf_late_strings_ok(w->major) || w->failed)))
+        return BL_ESTATE;
+    /* A key already in the chunk cannot be removed by a later comment. */
+    if (!value && w->in_chunk && bl_recording_meta(w->in_chunk, key))
         return BL_ESTATE;
     /* Keep the previous value if the new one would not fit. */
     const char *old = bl_recording_meta(w->meta, key);
@@ -155,10 +187,10 @@ bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value)
     bl_status st = bli_meta_store(w->meta, key, value);
     if (st == BL_OK) {
         size_t len = 0;
-        char *text = bli_meta_text(w->meta, &len);
+        char *text = w->comment_stored ? late_text(w, &len) : bli_meta_text(w->meta, &len);
         if (!text)
             st = BL_ENOMEM;
-        else if (len > BL_RECORDING_META_MAX)
+        else if (len > (w->comment_stored ? (size_t)BLI_META_COMMENT_MAX : (size_t)BL_RECORDING_META_MAX))
             st = BL_ERANGE;
         free(text);
         if (st != BL_OK)
@@ -181,14 +213,27 @@ bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len)
     if (!w)
         return BL_OK; /* like free(NULL) */
     bl_status st = BL_OK;
-    if (bli_sf_supports_strings(w->major) && !w->failed &&
-        (!w->comment_stored || (w->meta_dirty && bli_sf_late_strings_ok(w->major))))
-        st = writer_store_comment(w, why, why_len);
+    if (bli_sf_supports_strings(w->major) && !w->failed) {
+        if (!w->comment_stored) {
+            st = writer_store_early(w, why, why_len);
+        } else if (w->meta_dirty && bli_sf_late_strings_ok(w->major)) {
+            char *text = late_text(w, NULL);
+            int err = text ? sf_set_string(w->sf, SF_STR_COMMENT, text) : 0;
+            if (!text || err) {
+                bli_set_why(why, why_len, "%s: cannot store the late metadata: %s", w->path,
+                            text ? sf_error_number(err) : "out of memory");
+                st = text ? BL_EIO : BL_ENOMEM;
+            }
+            free(text);
+        }
+    }
     int err = sf_close(w->sf);
     if (err && st == BL_OK) {
         bli_set_why(why, why_len, "%s: cannot finish file: %s", w->path, sf_error_number(err));
         st = BL_EIO;
     }
+    bli_meta_plan_free(&w->plan);
+    bl_recording_destroy(w->in_chunk);
     bl_recording_destroy(w->meta);
     free(w->path);
     free(w);

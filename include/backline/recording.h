@@ -9,17 +9,42 @@
  * bl_recording_unit() says so.
  *
  * Metadata (channel map, gains, full scale, device, start time, software
- * version, overrun counts) is stored in the file's own string chunk (WAV
- * LIST/INFO comment, FLAC Vorbis comment) as `key=value` lines after a
+ * version, overrun counts) is stored as `key=value` lines after a
  * "backline-meta 1" first line, so any audio tool still opens the file.
  * Stored lines: map=<canonical map>, gain=g1,g2,... (one per channel, when
  * any is known), full_scale_v=<volts>, unit=uV,fs,... (per channel, only
  * once bl_recording_to_microvolts has run), then the free-form keys;
- * software=backline <version> is added when not set. A comment that does
- * not start with "backline-meta 1" is ignored. The whole text is limited to
- * BL_RECORDING_META_MAX bytes because libsndfile 1.2 drops longer WAV
- * comments on read. W64 files hold no metadata (libsndfile has no string
- * support for W64): they store the audio only.
+ * software=backline <version> is added when not set.
+ *
+ * Where: up to 2000 bytes, the file's own comment (WAV LIST/INFO, AIFF,
+ * CAF, FLAC Vorbis comment). Longer text goes, in WAV, AIFF and CAF, into a
+ * chunk of our own with the id "blmt" (libsndfile 1.2 drops WAV comments
+ * over 2045 bytes on read), the comment then holding only
+ * "backline-meta 1" and meta_chunk=<bytes in the chunk>; FLAC keeps it in
+ * its comment. At most BL_RECORDING_META_MAX bytes in any format: beyond
+ * that libsndfile writes a header that does not open again, so saving and
+ * the writer refuse it (BL_ERANGE) before creating the file. W64 files
+ * hold no metadata (libsndfile has no string support for W64): they store
+ * the audio only.
+ *
+ * Reading: the chunk first, then the comment, whose lines override (late
+ * keys of the writer). A comment that does not start with
+ * "backline-meta" is another program's and is ignored. Everything that
+ * parses is kept; each stored line that cannot be used, or only in part,
+ * leaves a warning (bl_recording_warning) naming its key and saying what
+ * was kept. The rules: a map entry that is not a channel makes that channel
+ * an unnamed EMG channel ("EMG"), the other entries kept (no map when no
+ * entry is one); a gain entry that
+ * is not a number >= 0 leaves that channel without a gain; a unit entry
+ * that is neither uV nor fs leaves that channel without a gain (it might
+ * already be in µV and must not be converted twice); a map, gain or unit
+ * list with a wrong entry count is not kept at all (which entry belongs to
+ * which channel is unknown; a unit list so leaves every channel without a
+ * gain); an invalid full_scale_v leaves every channel not yet in µV
+ * without a gain; an invalid counter value (see bl_recording_set_meta) or
+ * key, an over-long value, a line without "=", a later metadata version
+ * and a missing or cut chunk are each reported; a key given twice keeps the
+ * later value and is reported.
  */
 #ifndef BACKLINE_RECORDING_H
 #define BACKLINE_RECORDING_H
@@ -36,8 +61,8 @@ extern "C" {
  * carries power to ~450 Hz; below this the band cannot be represented. */
 #define BL_MIN_EMG_RATE_HZ 200.0
 
-/* Largest metadata text (bytes) stored in a file; see above. */
-#define BL_RECORDING_META_MAX 2000
+/* Largest metadata text (bytes) stored in a file, in any format; see above. */
+#define BL_RECORDING_META_MAX 32768
 
 typedef struct bl_recording bl_recording;
 
@@ -81,9 +106,9 @@ BL_API bl_status bl_recording_resample(const bl_recording *in, double out_rate_h
  * stopped on an error the meta key truncated=1 is set (report it). The
  * Backyard Brains WAVs, whose RIFF size is 4 bytes too large, load: only
  * the data chunk is checked. Metadata stored by backline is parsed line by
- * line; malformed lines (a map that does not parse or does not fit
- * the channel count, a gain list of the wrong length) are ignored, not
- * fatal. Non-finite samples are NOT rejected here: call
+ * line (see the top of this header): what cannot be used is never fatal;
+ * it is left out, or kept in part, with a warning on the recording
+ * (bl_recording_warning). Non-finite samples are NOT rejected here: call
  * bl_recording_check_finite(). `why` gets one line. */
 BL_API bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len);
 /* Write WAV/FLAC/... chosen by the extension of `path` (.wav, .flac,
@@ -94,8 +119,8 @@ BL_API bl_status bl_recording_load(const char *path, bl_recording **out, char *w
  * quantised: a float capture may exceed full scale), a non-integer rate,
  * zero frames, channels in µV saved to an integer format (they would clip;
  * use float32), a channel count the format cannot hold (FLAC: 8).
- * BL_ERANGE: metadata longer than BL_RECORDING_META_MAX. BL_EIO: the file
- * cannot be created or written. */
+ * BL_ERANGE: metadata longer than BL_RECORDING_META_MAX (nothing created).
+ * BL_EIO: the file cannot be created or written. */
 BL_API bl_status bl_recording_save(const bl_recording *rec, const char *path, bl_sample_format format,
                                    char *why, size_t why_len);
 BL_API void bl_recording_destroy(bl_recording *rec);
@@ -162,16 +187,35 @@ BL_API bl_status bl_recording_check_same_unit(const bl_recording *rec, const bl_
                                               char *why, size_t why_len);
 
 /* Free-form metadata: keys are [a-z0-9_]+ (at most 32 characters), values
- * one line without control characters (at most 512 bytes). Known keys:
+ * one line of UTF-8 text without control characters (at most 512 bytes;
+ * FLAC requires UTF-8, and libFLAC misreads anything else). Known keys:
  * device, start_time, software, overruns, ring_overflows, truncated (set by
- * bl_recording_load, see there). The keys map,
- * gain, full_scale_v and unit are reserved for the fields above (BL_EINVAL).
- * A NULL value removes the key. */
+ * bl_recording_load, see there). The counters overruns, ring_overflows and
+ * synth_seed take a whole number >= 0 (decimal digits, at most 2^64 - 1)
+ * and truncated takes 0 or 1: other values are BL_EINVAL here, and a file
+ * that stores one gives a warning at load and no value for the key. The
+ * keys map, gain, full_scale_v, unit and meta_chunk are reserved for the
+ * fields above and the file format (BL_EINVAL). A NULL value removes the
+ * key. */
 BL_API const char *bl_recording_meta(const bl_recording *rec, const char *key);
 BL_API bl_status bl_recording_set_meta(bl_recording *rec, const char *key, const char *value);
 /* Number of extra metadata entries and their keys, for listing. */
 BL_API size_t bl_recording_meta_count(const bl_recording *rec);
 BL_API const char *bl_recording_meta_key(const bl_recording *rec, size_t index);
+
+/* What the load found wrong with the stored metadata: one line per problem
+ * (up to 32, then one line counting the rest), e.g.
+ *   gain: entry 3 "abc" is not a number >= 0; channel 3 has no gain, the
+ *   other gains are kept
+ *   overruns: "-5" is not a count (a whole number >= 0); no value kept (invalid)
+ * and the key each concerns ("gain", "overruns"; "" when the line had no
+ * usable key). The library never prints: show them to the user. Set by
+ * bl_recording_load and on bl_reader_info; recordings made in memory or
+ * derived from others (create_like, select, resample) have none; swap
+ * exchanges them. Out of range: NULL. */
+BL_API size_t bl_recording_warning_count(const bl_recording *rec);
+BL_API const char *bl_recording_warning(const bl_recording *rec, size_t index);
+BL_API const char *bl_recording_warning_key(const bl_recording *rec, size_t index);
 
 /* BL_ENONFINITE at the first NaN/Inf (earliest frame; on a tie the lowest
  * channel) with its channel and frame in the out-parameters, which may be
@@ -185,20 +229,27 @@ BL_API bl_status bl_recording_check_finite(const bl_recording *rec, size_t *chan
  * After a failed write the file written so far stays valid once closed.
  *
  * Formats and late keys (libsndfile 1.2): metadata is written before the
- * first block. Keys set after that reach the file only for WAV and CAF (a
- * LIST/info chunk appended at close); FLAC and AIFF cannot store them, so
- * bl_writer_set_meta returns BL_ESTATE there once audio has been written
- * (capture to WAV when the counts must be kept). After a failed write late
- * keys are not stored either (BL_ESTATE): rewriting the metadata then could
- * lose the map. W64: no metadata at all (BL_ESTATE).
+ * first block (in WAV and CAF it goes into the "blmt" chunk once longer
+ * than 1488 bytes, leaving the comment room for late keys). Keys set after
+ * that reach the file only for WAV and CAF (a comment appended at close:
+ * the whole text, at most 2000 bytes, when it was in the comment; else the
+ * chunk's pointer and the keys changed since, at most 2000 bytes; a key
+ * stored in the chunk cannot be removed late: BL_ESTATE); FLAC and AIFF
+ * cannot store them, so bl_writer_set_meta returns BL_ESTATE there once
+ * audio has been written (capture to WAV when the counts must be kept).
+ * After a failed write late keys are not stored either (BL_ESTATE):
+ * rewriting the metadata then could lose the map. W64: no metadata at all
+ * (BL_ESTATE).
  * The WAV/AIFF/CAF header is updated after every block, so a capture cut
  * by a crash still opens with what was written. The writer does file I/O:
  * call it from a writer thread, never from the audio callback.
  * Errors: open as bl_recording_save, plus BL_EINVAL when `meta` has a
  * different channel count; write: BL_EIO with the libsndfile reason (e.g.
  * "File too large", "No space left on device"), after which every further
- * write returns BL_EIO; set_meta: BL_EINVAL (bad key/value), BL_ERANGE
- * (metadata would exceed BL_RECORDING_META_MAX; old value kept), BL_ESTATE. */
+ * write returns BL_EIO; set_meta: BL_EINVAL (bad key/value, as
+ * bl_recording_set_meta), BL_ERANGE (metadata would exceed
+ * BL_RECORDING_META_MAX, or a late comment its 2000 bytes; old value
+ * kept), BL_ESTATE. */
 typedef struct bl_writer bl_writer;
 BL_API bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_sample_format format,
                                 const bl_recording *meta, bl_writer **out, char *why, size_t why_len);
@@ -217,8 +268,11 @@ BL_API bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
  * file holds), BL_ENOMEM, BL_EINVAL (NULL); `why` gets one line; *out NULL
  * on failure.
  * info: what the file says about itself (channels, rate, map, gains, full
- * scale, units, keys, format name) as a recording with no frames, owned by
- * the reader and valid until close. At the end of a stream of unknown
+ * scale, units, keys, format name, and the warnings about its metadata:
+ * bl_recording_warning) as a recording with no frames, owned by the reader
+ * and valid until close. Metadata in the "blmt" chunk is not read from a
+ * pipe or FIFO (libsndfile would have to seek): a warning then says it is
+ * missing. At the end of a stream of unknown
  * length cut by a decoding error its key truncated=1 is set.
  * declared_frames: the length the header declares, 0 when unknown.
  * read: up to max_frames interleaved float frames (integers map to

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sndfile.h>
+
 #include "check.h"
 
 #define PI 3.14159265358979323846
@@ -66,8 +68,69 @@ long test_file_size(const char *path)
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
+static int format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot && strcmp(dot, ".aiff") == 0) return SF_FORMAT_AIFF | SF_FORMAT_PCM_16;
+    if (dot && strcmp(dot, ".caf") == 0) return SF_FORMAT_CAF | SF_FORMAT_PCM_16;
+    if (dot && strcmp(dot, ".flac") == 0) return SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+    return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+}
+
+void test_write_raw_meta(const char *path, size_t channels, const char *comment, const char *chunk,
+                         size_t chunk_len)
+{
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    info.samplerate = 1000;
+    info.channels = (int)channels;
+    info.format = format_of(path);
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (!sf) test_fail("cannot create a raw test file");
+    if (chunk) {
+        SF_CHUNK_INFO ci;
+        memset(&ci, 0, sizeof ci);
+        memcpy(ci.id, "blmt", 4);
+        ci.id_size = 4;
+        ci.data = (void *)chunk;
+        ci.datalen = (unsigned)chunk_len;
+        if (sf_set_chunk(sf, &ci) != 0) test_fail("sf_set_chunk failed");
+    }
+    if (comment && sf_set_string(sf, SF_STR_COMMENT, comment) != 0) test_fail("sf_set_string failed");
+    short *s = calloc(100 * channels, sizeof *s);
+    if (!s || sf_writef_short(sf, s, 100) != 100) test_fail("cannot write a raw test file");
+    free(s);
+    if (sf_close(sf) != 0) test_fail("cannot close a raw test file");
+}
+
+long test_read_raw_meta(const char *path, char *buf, size_t len)
+{
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    buf[0] = '\0';
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (!sf) return -2;
+    const char *c = sf_get_string(sf, SF_STR_COMMENT);
+    if (c) snprintf(buf, len, "%s", c);
+    SF_CHUNK_INFO q;
+    memset(&q, 0, sizeof q);
+    memcpy(q.id, "blmt", 4);
+    q.id_size = 4;
+    SF_CHUNK_ITERATOR *it = sf_get_chunk_iterator(sf, &q);
+    long n = -1;
+    if (it) {
+        SF_CHUNK_INFO d;
+        memset(&d, 0, sizeof d);
+        if (sf_get_chunk_size(it, &d) == 0) n = (long)d.datalen;
+    }
+    sf_close(sf);
+    return n;
+}
+
 void test_check_same_meta(const bl_recording *a, const bl_recording *b, const char *what)
 {
+    CHECK_MSG(bl_recording_warning_count(b) == 0, "%s: %zu warnings, the first: %s", what,
+              bl_recording_warning_count(b), bl_recording_warning(b, 0) ? bl_recording_warning(b, 0) : "");
     CHECK_MSG(bl_recording_map(b) && strcmp(bl_recording_map(a), bl_recording_map(b)) == 0, "%s: map %s", what,
               bl_recording_map(b) ? bl_recording_map(b) : "(null)");
     for (size_t c = 0; c < bl_recording_channels(a); c++)

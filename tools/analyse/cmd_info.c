@@ -8,11 +8,39 @@
 #include "commands.h"
 #include "tool.h"
 
+/* The fields info shows on lines of their own (the rest of the keys a
+ * warning names are listed as invalid with the metadata keys). */
+static const char *const shown_fields[] = {"", "map", "gain", "full_scale_v", "unit", "meta_chunk"};
+
+static int warned_about(const bl_recording *rec, const char *key)
+{
+    for (size_t i = 0; i < bl_recording_warning_count(rec); i++)
+        if (strcmp(bl_recording_warning_key(rec, i), key) == 0) return 1;
+    return 0;
+}
+
+/* Keys the file stores with a value that could not be used: named as
+ * invalid, never shown as a value (the warning says what was stored). */
+static void print_invalid_keys(const bl_recording *rec)
+{
+    size_t n = bl_recording_warning_count(rec);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = bl_recording_warning_key(rec, i);
+        int field = 0, earlier = 0;
+        for (size_t k = 0; k < sizeof shown_fields / sizeof shown_fields[0]; k++) field |= !strcmp(key, shown_fields[k]);
+        for (size_t j = 0; j < i; j++) earlier |= !strcmp(key, bl_recording_warning_key(rec, j));
+        if (field || earlier || bl_recording_meta(rec, key)) continue;
+        printf("%s:%*s (invalid; see the warning)\n", key, (int)(strlen(key) < 12 ? 12 - strlen(key) : 0), "");
+    }
+}
+
 static const char info_help[] =
     "usage: backline-analyse info FILE\n"
     "\n"
     "Print the sample rate (Hz), channels, frames, duration (s), sample format,\n"
-    "and the channel map, gains and capture metadata stored in the file.\n";
+    "and the channel map, gains and capture metadata stored in the file. Stored\n"
+    "metadata that cannot be used gets a warning on stderr; a key whose value is\n"
+    "invalid (e.g. overruns=-5) is listed as \"(invalid; see the warning)\".\n";
 
 int cmd_info(int argc, char **argv)
 {
@@ -32,6 +60,7 @@ int cmd_info(int argc, char **argv)
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
     if (st != BL_OK) return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
 
+    for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
     size_t channels = bl_recording_channels(rec);
     printf("file:         %s\n", path);
     printf("format:       %s\n", bl_recording_format_name(rec));
@@ -40,7 +69,9 @@ int cmd_info(int argc, char **argv)
     printf("frames:       %zu\n", bl_recording_frames(rec));
     printf("duration:     %.3f s\n", bl_recording_duration(rec));
     const char *map = bl_recording_map(rec);
-    printf("channel map:  %s\n", map ? map : "(none stored; give --map to analyse)");
+    printf("channel map:  %s\n", map                         ? map
+                                  : warned_about(rec, "map") ? "(stored map invalid; see the warning; give --map to analyse)"
+                                                             : "(none stored; give --map to analyse)");
     printf("full scale:   %g V\n", bl_recording_full_scale(rec));
     printf("gains:        ");
     for (size_t c = 0; c < channels; c++) {
@@ -55,6 +86,7 @@ int cmd_info(int argc, char **argv)
         const char *key = bl_recording_meta_key(rec, i);
         printf("%s:%*s %s\n", key, (int)(strlen(key) < 12 ? 12 - strlen(key) : 0), "", bl_recording_meta(rec, key));
     }
+    print_invalid_keys(rec);
     size_t bad_ch, bad_frame;
     if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK)
         tool_warn("%s: non-finite sample in channel %zu at frame %zu", path, bad_ch + 1, bad_frame);

@@ -13,6 +13,7 @@
  *   writer.c     the writer thread (ring consumer → bl_writer, meters)
  *   meters.c     envelopes, clipping and the live view on the terminal
  *   transcode.c  the temporary WAV of a FLAC capture copied into the FLAC
+ *   recover.c    --recover: that copy for a capture that was killed
  *   ring.h       the lock-free SPSC ring buffer
  *
  * Threads: the main thread owns the session and the terminal; PortAudio's
@@ -54,8 +55,11 @@ typedef struct cap_options {
     const char *out;
     bl_sample_format format;
     int flac;
+    const char *recover;   /* --recover FILE.flac.partial.wav */
 } cap_options;
 
+/* Whether `s` ends with `suffix`, ignoring ASCII case. */
+int cap_ends_with_ci(const char *s, const char *suffix);
 /* Parse --gain "G" or "G1,G2,...": 1 or `channels` positive gains into
  * `gains` (`channels` values). Prints the usage error itself; 0 or 2. */
 int cap_parse_gains(const char *text, size_t channels, double *gains);
@@ -189,9 +193,15 @@ int cap_record(const cap_options *o);
 
 /* ---- run.c -------------------------------------------------------------- */
 
-/* SIGINT/SIGTERM only set a flag the session checks; SIGXFSZ and SIGPIPE
- * are ignored so a full disk is a write error. */
+/* The signals that end a capture cleanly (summary, file finalised):
+ * SIGINT, SIGTERM, SIGHUP (the terminal or SSH session went away), SIGQUIT.
+ * They only set a flag the session checks; the writer thread blocks them.
+ * SIGXFSZ and SIGPIPE are ignored so a full disk is a write error. */
+#define CAP_STOP_SIGNAL_COUNT 4
+extern const int cap_stop_signals[CAP_STOP_SIGNAL_COUNT];
 void cap_catch_stop_signals(void);
+/* "SIGHUP", ... for the signal that stopped the capture. */
+const char *cap_stop_signal_name(void);
 /* Start the stream and the writer thread, unless a stop signal came during
  * set-up. Prints the error line itself; 0 or the exit status. */
 int cap_start_recording(cap_session *s);
@@ -210,11 +220,19 @@ void cap_finalise_file(cap_session *s);
 /* Print the final messages. Returns the exit status. */
 int cap_report(cap_session *s);
 
+/* ---- recover.c ---------------------------------------------------------- */
+
+/* --recover: finish the temporary WAV of a FLAC capture that was killed
+ * into the FLAC (-o, or the WAV's name without ".partial.wav"), never over
+ * an existing file. Prints its messages; returns the exit status. */
+int cap_recover(const cap_options *o);
+
 /* ---- transcode.c -------------------------------------------------------- */
 
 /* Copy the finished temporary WAV `wav_path` into `out_path` (FLAC) with
- * the metadata of `meta`, then remove the WAV. 0 on success; -1 with `why`
- * set, the WAV kept and no partial output left behind. */
+ * the metadata of `meta` (NULL: the metadata the WAV holds), then remove
+ * the WAV. 0 on success; -1 with `why` set, the WAV kept and no partial
+ * output left behind. */
 int cap_transcode(const char *wav_path, const char *out_path, bl_sample_format format,
                   const bl_recording *meta, size_t *frames_out, char *why, size_t why_len);
 

@@ -91,11 +91,12 @@ int cap_report(cap_session *s)
     uint64_t clipped = cap_meters_clipped(s->meters, &worst);
     double dur = (double)s->written / s->rate;
     if (!o->quiet)
-        fprintf(stderr, "backline-capture: %s: %zu frames (%.3f s) at %.0f Hz x %zu channels%s; "
+        fprintf(stderr, "backline-capture: %s: %zu frames (%.3f s) at %.0f Hz x %zu channels%s%s%s; "
                 "overruns %llu, ring overflows %llu frames\n",
                 o->out, s->written, dur, s->rate, s->channels,
-                s->ending == CAP_END_SIGNAL ? ", stopped by signal" : "", (unsigned long long)s->overruns,
-                (unsigned long long)s->ring_overflows);
+                s->ending == CAP_END_SIGNAL ? ", stopped by signal (" : "",
+                s->ending == CAP_END_SIGNAL ? cap_stop_signal_name() : "", s->ending == CAP_END_SIGNAL ? ")" : "",
+                (unsigned long long)s->overruns, (unsigned long long)s->ring_overflows);
     if (s->overruns)
         tool_warn("the driver reported %llu input overruns: samples were lost before they reached us",
                   (unsigned long long)s->overruns);

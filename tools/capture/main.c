@@ -4,9 +4,10 @@
  * This file reads the command line; the session (session.c, run.c,
  * finish.c) records. Everything the user can get wrong is checked before the
  * device is opened; every failure is one line on stderr and a non-zero exit.
- * Once recording, every ending (the requested duration, SIGINT/SIGTERM, a
- * write error, a device that stops) finalises the file with everything
- * captured. */
+ * Once recording, every ending (the requested duration, SIGINT/SIGTERM/
+ * SIGHUP/SIGQUIT, a write error, a device that stops) finalises the file
+ * with everything captured; --recover finishes the FLAC of one that was
+ * killed. */
 #include "capture.h"
 
 #include <ctype.h>
@@ -25,6 +26,7 @@ static void usage(FILE *out)
             "                        [--map MAP] [--gain G | --gain G1,G2,...] [--full-scale VOLTS]\n"
             "                        [--format float32|pcm24] [--mains auto|50|60|off] [--quiet]\n"
             "                        -o FILE.wav|FILE.flac\n"
+            "       backline-capture --recover FILE.flac.partial.wav [-o FILE.flac] [--quiet]\n"
             "\n"
             "Records from an audio input (an EMG board on a sound card) into WAV or FLAC.\n"
             "  --list            input devices: index, name, host API, channels, default rate\n"
@@ -40,15 +42,21 @@ static void usage(FILE *out)
             "  --mains M         notch the live meters at 50 or 60 Hz and harmonics; auto detects\n"
             "                    the hum in the first second (default auto); the file is never filtered\n"
             "  --quiet           no live meters, no summary (warnings and errors still shown)\n"
-            "Overruns and ring-buffer overflows are counted, reported and stored in the file.\n");
+            "  --recover W       finish the FLAC of a capture that was killed (SIGKILL, crash, power\n"
+            "                    cut): copy its FILE.flac.partial.wav W, with the metadata it holds,\n"
+            "                    into FILE.flac (or -o), then remove W; an existing output is never\n"
+            "                    overwritten\n"
+            "Overruns and ring-buffer overflows are counted, reported and stored in the file.\n"
+            "SIGINT (Ctrl-C), SIGTERM, SIGHUP (the terminal or SSH session closed) and SIGQUIT\n"
+            "stop a capture cleanly: the summary, then a file holding every frame.\n");
 }
 
-static int ends_with_ci(const char *s, const char *suffix)
+int cap_ends_with_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     if (n < m) return 0;
     for (size_t i = 0; i < m; i++)
-        if (tolower((unsigned char)s[n - m + i]) != suffix[i]) return 0;
+        if (tolower((unsigned char)s[n - m + i]) != tolower((unsigned char)suffix[i])) return 0;
     return 1;
 }
 
@@ -88,7 +96,7 @@ static int parse_options(int argc, char **argv, cap_options *o)
         {"--list", 0, 0}, {"--device", 1, 0}, {"--channels", 1, 0}, {"--rate", 1, 0},
         {"--seconds", 1, 0}, {"--map", 1, 0}, {"--gain", 1, 0}, {"--full-scale", 1, 0},
         {"--format", 1, 0}, {"--mains", 1, 0}, {"--quiet", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
-        {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {NULL, 0, 0}};
+        {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {"--recover", 1, 0}, {NULL, 0, 0}};
     tool_args a;
     int r = tool_args_parse(argc, argv, spec, &a);
     if (r) return r;
@@ -112,6 +120,16 @@ static int parse_options(int argc, char **argv, cap_options *o)
     if (tool_args_get(&a, "--output")) {
         if (o->out) return tool_usage_error("give the output file once (-o or --output)");
         o->out = tool_args_get(&a, "--output");
+    }
+    if ((o->recover = tool_args_get(&a, "--recover"))) {
+        /* Everything else describes a recording to make. */
+        for (size_t i = 0; i < a.n_opts; i++) {
+            const char *n = a.opts[i].name;
+            if (strcmp(n, "--recover") && strcmp(n, "-o") && strcmp(n, "--output") && strcmp(n, "--quiet") &&
+                strcmp(n, "-q"))
+                return tool_usage_error("%s cannot go with --recover (it takes only -o and --quiet)", n);
+        }
+        return 0;
     }
     const char *v;
     o->mains = -1;
@@ -142,8 +160,8 @@ static int parse_options(int argc, char **argv, cap_options *o)
     }
     if (o->list) return 0;
     if (!o->out) return tool_usage_error("no output file: give -o FILE.wav or -o FILE.flac (or --list)");
-    int flac = ends_with_ci(o->out, ".flac");
-    if (!flac && !ends_with_ci(o->out, ".wav"))
+    int flac = cap_ends_with_ci(o->out, ".flac");
+    if (!flac && !cap_ends_with_ci(o->out, ".wav"))
         return tool_usage_error("%s: the output must be .wav or .flac", o->out);
     o->flac = flac;
     if (strlen(o->out) > 4000) return tool_usage_error("-o: path too long");
@@ -169,5 +187,6 @@ int main(int argc, char **argv)
     int r = parse_options(argc, argv, &o);
     if (r < 0) return 0; /* --help / --version */
     if (r) return r;
+    if (o.recover) return cap_recover(&o);
     return cap_record(&o);
 }

@@ -1,6 +1,6 @@
 /* From the start of the stream to its stop: the stop signals, the start,
  * the main thread's watch until an ending (the requested duration,
- * SIGINT/SIGTERM, a write error, a device that fails or stops delivering)
+ * SIGINT/SIGTERM/SIGHUP/SIGQUIT, a write error, a device that fails or stops delivering)
  * with the live view, and a stop that does not trust the driver to return. */
 #define _POSIX_C_SOURCE 200809L
 #include "capture.h"
@@ -28,18 +28,33 @@ static void on_signal(int sig)
     stop_signal = sig; /* async-signal-safe: one store, nothing else */
 }
 
+const int cap_stop_signals[CAP_STOP_SIGNAL_COUNT] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
 void cap_catch_stop_signals(void)
 {
-    /* Signals only set a flag; the session checks it. A full disk must come
-     * back as a write error (EFBIG), not kill us with SIGXFSZ. */
+    /* Signals only set a flag; the session checks it. SIGHUP (the SSH
+     * session or terminal went away) and SIGQUIT (Ctrl-\) end a capture
+     * like Ctrl-C, never by killing it with the file unfinished. A full
+     * disk must come back as a write error (EFBIG), not kill us with
+     * SIGXFSZ; a closed terminal or pipe must not kill us with SIGPIPE. */
     struct sigaction sa_stop;
     memset(&sa_stop, 0, sizeof sa_stop);
     sa_stop.sa_handler = on_signal;
     sigemptyset(&sa_stop.sa_mask);
-    sigaction(SIGINT, &sa_stop, NULL);
-    sigaction(SIGTERM, &sa_stop, NULL);
+    for (int i = 0; i < CAP_STOP_SIGNAL_COUNT; i++) sigaction(cap_stop_signals[i], &sa_stop, NULL);
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
+}
+
+const char *cap_stop_signal_name(void)
+{
+    switch (stop_signal) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGQUIT: return "SIGQUIT";
+    default: return "a signal";
+    }
 }
 
 /* "2026-11-21T09:30:12.345Z" */

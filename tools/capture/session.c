@@ -172,6 +172,10 @@ static int describe_recording(cap_session *s)
      * messages from here on show the cleaned name too). */
     for (char *p = s->label; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
+    /* A name that is not UTF-8 (the metadata must be): keep its ASCII. */
+    if (bl_recording_set_meta(s->meta, "device", s->label) != BL_OK)
+        for (char *p = s->label; *p; p++)
+            if ((unsigned char)*p >= 0x80) *p = '?';
     if (bl_recording_set_meta(s->meta, "device", s->label) != BL_OK ||
         bl_recording_set_meta(s->meta, "software", software) != BL_OK)
         return tool_error("cannot store the device name in the metadata");

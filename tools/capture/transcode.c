@@ -5,7 +5,9 @@
  * ring-overflow counts are only known at the end. So the capture streams
  * into "<out>.partial.wav" (whose header is kept current, so even a crash
  * leaves a readable file), and once it is complete this copies it into the
- * FLAC with the full metadata and removes the temporary file. */
+ * FLAC with the full metadata and removes the temporary file. A capture
+ * killed before that leaves the WAV; --recover (recover.c) finishes it
+ * here with the metadata the WAV holds. */
 #define _POSIX_C_SOURCE 200809L
 #include "capture.h"
 
@@ -34,7 +36,8 @@ int cap_transcode(const char *wav_path, const char *out_path, bl_sample_format f
         snprintf(why, why_len, "out of memory");
         goto out;
     }
-    if (bl_writer_open(out_path, channels, bl_recording_rate(info), format, meta, &w, why, why_len) != BL_OK) {
+    if (bl_writer_open(out_path, channels, bl_recording_rate(info), format, meta ? meta : info, &w, why, why_len) !=
+        BL_OK) {
         w = NULL;
         goto out;
     }

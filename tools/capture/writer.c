@@ -54,8 +54,7 @@ int cap_writer_start(cap_writer_thread *t, cap_shared *shared, bl_writer *writer
      * writes. */
     sigset_t block, old;
     sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
+    for (int i = 0; i < CAP_STOP_SIGNAL_COUNT; i++) sigaddset(&block, cap_stop_signals[i]);
     pthread_sigmask(SIG_BLOCK, &block, &old);
     int e = pthread_create(&t->thread, NULL, writer_main, t);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -267,6 +267,8 @@ static bl_recording *load(const char *path, const char *map_text, const bl_chanm
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;
     }
+    /* What the stored metadata lost, as the library found it. */
+    for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
     /* An envelope written by `backline-analyse envelope` carries its map
      * and gains: analysing it as EMG would rectify and filter it again and
      * apply the gains twice. */
