@@ -429,9 +429,64 @@ static void test_planar_matches_recording(void)
     bl_synth_truth_destroy(t);
 }
 
+/* The whole pipeline with its defaults (bl_envelope_recording: mains
+ * auto, ECG auto on the trunk), on raw rest sets with and without ECG
+ * from one seed: the trunk envelopes fall to the level without ECG (3 %,
+ * as above); with --ecg off they stay raised; the limb channels are the
+ * same samples either way. */
+static void test_pipeline_default(void)
+{
+    bl_recording *env[3] = {NULL, NULL, NULL}; /* ECG + auto, no ECG + auto, ECG + off */
+    for (int k = 0; k < 3; k++) {
+        bl_synth_config cfg;
+        bl_synth_config_default(&cfg);
+        cfg.seed = 77;
+        cfg.ecg_uV = k == 1 ? 0 : 80;
+        bl_synth *s = NULL;
+        CHECK(bl_synth_create(&cfg, &s, NULL, 0) == BL_OK);
+        bl_recording *raw = NULL;
+        CHECK(bl_synth_rest(s, 60.0, &raw, NULL) == BL_OK);
+        bl_recording_to_microvolts(raw);
+        bl_envelope_config ec;
+        bl_envelope_config_default(&ec);
+        if (k == 2) ec.ecg = BL_ECG_OFF;
+        bl_condition_report rep;
+        CHECK(bl_envelope_recording(raw, &ec, &env[k], &rep) == BL_OK);
+        if (k == 0) CHECK_MSG(rep.ecg_treated == 2 && rep.ecg_beats > 50, "treated %zu, beats %zu", rep.ecg_treated,
+                              rep.ecg_beats);
+        if (k == 1) CHECK_EQ_INT(rep.ecg_treated, 0);
+        bl_recording_destroy(raw);
+        bl_synth_destroy(s);
+    }
+    if (!env[0] || !env[1] || !env[2]) return;
+    size_t n = bl_recording_frames(env[0]);
+    double rate = bl_recording_rate(env[0]);
+    size_t a = (size_t)(0.5 * rate), b = n - (size_t)(0.5 * rate);
+    for (size_t c = 0; c < bl_recording_channels(env[0]); c++) {
+        double m[3];
+        for (int k = 0; k < 3; k++) {
+            const float *x = bl_recording_cdata(env[k], c);
+            double sum = 0;
+            for (size_t i = a; i < b; i++) sum += x[i];
+            m[k] = sum / (double)(b - a);
+        }
+        int trunk = c == 3 || c == 4; /* L.ES, L.EO in the default map */
+        printf("pipeline rest ch%zu: %.3f uV with ECG removed, %.3f without ECG, %.3f with --ecg off\n", c, m[0],
+               m[1], m[2]);
+        if (trunk) {
+            CHECK_MSG(fabs(m[0] / m[1] - 1) <= 0.03, "ch%zu: %.3f after removal vs %.3f without ECG", c, m[0], m[1]);
+            CHECK_MSG(m[2] > 1.05 * m[1], "ch%zu: the ECG raised the envelope only to %.3f from %.3f", c, m[2], m[1]);
+        } else {
+            CHECK(memcmp(bl_recording_cdata(env[0], c), bl_recording_cdata(env[2], c), n * sizeof(float)) == 0);
+        }
+    }
+    for (int k = 0; k < 3; k++) bl_recording_destroy(env[k]);
+}
+
 int main(void)
 {
     clock_t t0 = clock();
+    test_pipeline_default();
     test_contract();
     test_recording_contract();
     test_describe();

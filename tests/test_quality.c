@@ -257,6 +257,34 @@ static void test_motion(void)
     }
 }
 
+/* ECG on the trunk (the generator's 80 uV R-waves at ES and EO): found
+ * there at the generator's heart rate (resting, climbing over the set)
+ * and warned; the limbs pass. */
+static void test_ecg(void)
+{
+    bl_synth_config cfg;
+    clean_config(&cfg, 2000);
+    cfg.ecg_uV = 80;
+    bl_synth *s = test_make_synth(&cfg);
+    double hr = bl_synth_heart_rate(s);
+    bl_synth_destroy(s);
+    bl_recording *rec = hinge_set(&cfg);
+    bl_quality *q = assess(rec, "ecg");
+    show("ECG 80 uV", q, BL_QC_ECG);
+    for (size_t c = 0; q && c < bl_quality_channels(q); c++) {
+        bl_quality_result r = result(q, c, BL_QC_ECG);
+        int trunk = c == 3 || c == 4; /* L.ES, L.EO */
+        CHECK_MSG(r.grade == (trunk ? BL_GRADE_WARN : BL_GRADE_PASS), "%s: %s", bl_quality_channel_name(q, c),
+                  bl_grade_name(r.grade));
+        /* The generator's rate climbs by up to 15 % over a set. */
+        if (trunk)
+            CHECK_MSG(r.detail >= 0.95 * hr && r.detail <= 1.2 * hr, "%s: %.1f bpm, generator %.1f at rest",
+                      bl_quality_channel_name(q, c), r.detail, hr);
+    }
+    bl_quality_destroy(q);
+    bl_recording_destroy(rec);
+}
+
 /* Crosstalk between the medial and lateral hamstring sites: the
  * generator's 5 % passes, 50 % is flagged on both sites; sites without a
  * partner are not applicable. */
@@ -360,6 +388,7 @@ int main(void)
     test_mains();
     test_motion();
     test_crosstalk();
+    test_ecg();
     test_not_emg();
     test_errors();
     return test_finish("test_quality");

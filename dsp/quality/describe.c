@@ -49,7 +49,12 @@ bl_status bl_quality_describe(const bl_quality *q, bl_doc *params)
     bl_doc_add_number(o, "below_hz", BLI_QC_MOTION_HZ);
     bl_doc_add_number(o, "warn_share", c->motion_warn_share);
     bl_doc_add_number(o, "fail_share", c->motion_fail_share);
-    check(params, "ecg", "heart beats in the channel (not evaluated by this assessment)", NULL);
+    o = check(params, "ecg", "heartbeats found in the channel (ecg.h detection over every channel: the value is the "
+              "average beat over its standard error, dB) warn; they are then removed (template subtraction) before "
+              "the noise, SNR, flat and crosstalk checks", "Pan & Tompkins 1985; Petersen et al. 2020");
+    bl_ecg_config ec;
+    bl_ecg_config_default(&ec);
+    bl_doc_add_number(o, "presence_snr_db", ec.presence_snr_db);
     o = check(params, "crosstalk", "largest correlation of the band-passed medial (ST, SM) and lateral (BF) "
               "hamstring sites of one side within the lag below",
               "Winter, Fuglevand & Archer 1994, J Electromyogr Kinesiol 4:5");

@@ -1,6 +1,8 @@
-/* The checks on the band-passed, mains-notched recording: a flat (dead)
- * electrode, the baseline noise, activity over it, and crosstalk between
- * the medial and lateral hamstring sites of one side. */
+/* The checks on the band-passed, mains-notched recording: heartbeats
+ * (ECG, found and then removed, so the other checks see what the analysis
+ * will), a flat (dead) electrode, the baseline noise, activity over it,
+ * and crosstalk between the medial and lateral hamstring sites of one
+ * side. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -118,4 +120,46 @@ bl_status bli_qc_crosstalk(bl_quality *q, const bl_recording *cond)
         }
     }
     return BL_OK;
+}
+
+/* ECG on one channel: found warns (removed by the analysis on the trunk by
+ * default; elsewhere only with --ecg remove). */
+static void ecg_result(bl_quality *q, size_t c, const bl_ecg_channel *ch, const bl_ecg_result *res, int trunk)
+{
+    double hr = bl_ecg_result_heart_rate(res);
+    if (ch->ecg_detected)
+        bli_qc_set(q, c, BL_QC_ECG, BL_GRADE_WARN, ch->snr_db, "dB", "heartbeat at %.0f bpm (%zu beats, average beat "
+                   "%.0f dB over its noise): %s", hr, bl_ecg_result_beats(res), ch->snr_db,
+                   trunk ? "removed before envelopes (--ecg auto)" : "a limb channel: removed only with --ecg remove");
+    else
+        bli_qc_set(q, c, BL_QC_ECG, BL_GRADE_PASS, ch->snr_db, "dB", NULL);
+    bl_quality_result *r = bli_qc_at(q, c, BL_QC_ECG);
+    r->detail = ch->ecg_detected ? hr : NAN;
+    r->detail2 = ch->ecg_detected ? (double)bl_ecg_result_beats(res) : 0;
+}
+
+bl_status bli_qc_ecg(bl_quality *q, bl_recording *cond)
+{
+    const bl_chanmap *map = bl_recording_chanmap(cond);
+    size_t *pick = malloc((q->nch ? q->nch : 1) * sizeof *pick), n = 0;
+    bl_ecg_result *res = NULL;
+    bl_status st = pick ? bl_ecg_result_create(&res) : BL_ENOMEM;
+    for (size_t c = 0; c < q->nch; c++)
+        if (bli_qc_measured(q, c)) pick[n++] = c;
+    bl_ecg_config ec;
+    bl_ecg_config_default(&ec);
+    if (st == BL_OK && n) st = bl_ecg_remove_recording(cond, pick, n, &ec, res);
+    for (size_t i = 0; st == BL_OK && i < bl_ecg_result_channels(res); i++) {
+        bl_ecg_channel ch;
+        if (bl_ecg_result_get_channel(res, i, &ch) != BL_OK) continue;
+        ecg_result(q, ch.channel, &ch, res, map && bl_muscle_group(bl_chanmap_muscle(map, ch.channel)) == BL_GROUP_TRUNK);
+    }
+    if (st == BL_ENODATA) { /* shorter than the detector needs */
+        for (size_t i = 0; i < n; i++)
+            bli_qc_set(q, pick[i], BL_QC_ECG, BL_GRADE_NA, NAN, "dB", "not measured: shorter than the ECG detector needs");
+        st = BL_OK;
+    }
+    bl_ecg_result_destroy(res);
+    free(pick);
+    return st;
 }

@@ -246,6 +246,7 @@ static bl_status band_passed(const bl_recording *rec, bl_recording **cond)
     double rate = bl_recording_rate(rec);
     if (rate < ec.rate_hz) ec.rate_hz = rate;
     if (ec.bandpass_hi_hz >= 0.45 * ec.rate_hz) ec.bandpass_hi_hz = 0.45 * ec.rate_hz;
+    ec.ecg = BL_ECG_OFF; /* the ECG check finds and removes it itself, on every channel */
     bl_condition_report rep;
     return bl_condition(rec, &ec, cond, &rep);
 }
@@ -280,7 +281,8 @@ bl_status bl_quality_assess(const bl_recording *rec, const bl_quality_config *cf
     bl_recording *cond = NULL;
     bl_status st = raw_checks(q, rec);
     if (st == BL_OK && band_passed(rec, &cond) == BL_OK) {
-        st = bli_qc_level_checks(q, cond);
+        st = bli_qc_ecg(q, cond);
+        if (st == BL_OK) st = bli_qc_level_checks(q, cond);
         if (st == BL_OK) st = bli_qc_crosstalk(q, cond);
     }
     bl_recording_destroy(cond);
@@ -293,7 +295,6 @@ bl_status bl_quality_assess(const bl_recording *rec, const bl_quality_config *cf
         if (bli_qc_at(q, c, BL_QC_CROSSTALK)->grade == BL_GRADE_NA)
             bli_qc_set(q, c, BL_QC_CROSSTALK, BL_GRADE_NA, NAN, "r",
                        hamstring ? "no hamstring site of the other kind on this side" : NULL);
-        bli_qc_set(q, c, BL_QC_ECG, BL_GRADE_NA, NAN, "bpm", NULL);
     }
     if (st != BL_OK) {
         bli_set_why(why, why_len, "quality: %s", bl_strerror(st));

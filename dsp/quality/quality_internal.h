@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "backline/ecg.h"
 #include "backline/quality.h"
 #include "backline/spectrum.h"
 
@@ -72,6 +73,9 @@ typedef struct bli_raw_spectrum {
 /* levels.c: flat, noise and SNR of every EMG channel, and the crosstalk of
  * the hamstring sites, on the band-passed recording. */
 bl_status bli_qc_level_checks(bl_quality *q, const bl_recording *cond);
+/* ECG on every measured channel: the check, and the beats removed from
+ * `cond` where found (the level checks then see what the analysis will). */
+bl_status bli_qc_ecg(bl_quality *q, bl_recording *cond);
 bl_status bli_qc_crosstalk(bl_quality *q, const bl_recording *cond);
 
 /* checks.c */

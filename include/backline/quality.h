@@ -19,8 +19,10 @@
  *   snr        activity against that baseline, dB
  *   motion     share of the raw signal's power below 20 Hz (movement
  *              artefact; De Luca et al. 2010, J Biomech 43:1573)
- *   ecg        heart beats in the signal: reported (heart rate); graded by
- *              the ECG module when it is available, else not evaluated
+ *   ecg        heartbeats in the channel (ecg.h: QRS detection across the
+ *              channels, an average beat standing out of its noise):
+ *              found warns, with the heart rate; the beats are then
+ *              removed before the level checks, as the analysis does
  *   crosstalk  correlation of the medial and lateral hamstring sites of one
  *              side (Winter, Fuglevand & Archer 1994, J Electromyogr
  *              Kinesiol 4:5)
@@ -97,7 +99,8 @@ typedef struct bl_quality_result {
     const char *unit;    /* "fraction", "uV", "FS", "dB", "share", "r", "Hz", "bpm" */
     double detail;       /* check-specific: MAINS the frequency (50, 60 or 0); SNR the activity
                             level; CROSSTALK the other site's channel index; SPECTRUM the
-                            strongest line's share; ECG the heart rate; NAN otherwise */
+                            strongest line's share; ECG the heart rate (NAN: none found); NAN
+                            otherwise */
     double detail2;      /* SPECTRUM the share of power above 500 Hz; ECG the beats found; NAN
                             otherwise */
     const char *reason;  /* one line when not pass ("" when pass); valid as long as the object */

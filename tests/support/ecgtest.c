@@ -35,6 +35,7 @@ bl_recording *test_ecg_make_set(const test_ecg_set *sp, double ecg_uV, bl_synth_
     bl_envelope_config ec;
     bl_envelope_config_default(&ec);
     ec.notch = BL_NOTCH_50;
+    ec.ecg = BL_ECG_OFF; /* the ECG is what these tests detect and remove */
     if (bl_recording_to_microvolts(raw) != BL_OK || bl_condition(raw, &ec, &out, NULL) != BL_OK)
         test_fail("conditioning the synthetic set failed");
     bl_recording_destroy(raw);

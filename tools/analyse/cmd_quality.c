@@ -44,7 +44,10 @@ static cJSON *check_json(const bl_quality_result *r, bl_quality_check k, const b
         hinge_json_number(o, "prominence_db", r->value);
         break;
     case BL_QC_SNR: hinge_json_number(o, "activity", r->detail); break;
-    case BL_QC_ECG: hinge_json_number(o, "heart_rate_bpm", r->detail); break;
+    case BL_QC_ECG:
+        hinge_json_number(o, "heart_rate_bpm", r->detail);
+        hinge_json_number(o, "beats", r->detail2);
+        break;
     case BL_QC_CROSSTALK:
         if (isfinite(r->detail)) cJSON_AddStringToObject(o, "with", bl_quality_channel_name(q, (size_t)r->detail));
         break;
@@ -104,12 +107,12 @@ static void print_table(const char *path, const bl_quality *q)
            strcmp(bl_quality_unit(q), "uV") == 0 ? "uV" : "full-scale units (no gains: noise not graded)");
     if (mains > 0) printf("%g Hz, %.1f dB above its neighbourhood\n", mains, bl_quality_mains_prominence(q));
     else printf("none (best %.1f dB)\n", bl_quality_mains_prominence(q));
-    printf("\n  %-8s %-5s %8s %9s %8s %9s %7s %8s %7s %7s\n", "channel", "grade", "clip %", "RMS", "mains dB",
-           "noise", "SNR dB", "<20 Hz %", "xtalk r", "MF Hz");
+    printf("\n  %-8s %-5s %8s %9s %8s %9s %7s %8s %7s %7s %7s\n", "channel", "grade", "clip %", "RMS", "mains dB",
+           "noise", "SNR dB", "<20 Hz %", "ECG bpm", "xtalk r", "MF Hz");
     for (size_t c = 0; c < bl_quality_channels(q); c++) {
         bl_grade g = bl_quality_channel_grade(q, c);
         if (g == BL_GRADE_NA) continue;
-        char v[8][24];
+        char v[9][24];
         cell(v[0], sizeof v[0], q, c, BL_QC_CLIPPING, 100, "%.3f");
         cell(v[1], sizeof v[1], q, c, BL_QC_FLAT, 1, "%.3g");
         cell(v[2], sizeof v[2], q, c, BL_QC_MAINS, 1, "%.1f");
@@ -118,8 +121,12 @@ static void print_table(const char *path, const bl_quality *q)
         cell(v[5], sizeof v[5], q, c, BL_QC_MOTION, 100, "%.0f");
         cell(v[6], sizeof v[6], q, c, BL_QC_CROSSTALK, 1, "%.2f");
         cell(v[7], sizeof v[7], q, c, BL_QC_SPECTRUM, 1, "%.0f");
-        printf("  %-8s %-5s %8s %9s %8s %9s %7s %8s %7s %7s\n", bl_quality_channel_name(q, c), bl_grade_name(g),
-               v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        bl_quality_result e;
+        bl_quality_get_check(q, c, BL_QC_ECG, &e);
+        if (isfinite(e.detail)) snprintf(v[8], sizeof v[8], "%.0f", e.detail);
+        else snprintf(v[8], sizeof v[8], "-");
+        printf("  %-8s %-5s %8s %9s %8s %9s %7s %8s %7s %7s %7s\n", bl_quality_channel_name(q, c), bl_grade_name(g),
+               v[0], v[1], v[2], v[3], v[4], v[5], v[8], v[6], v[7]);
     }
     int any = 0;
     for (size_t c = 0; c < bl_quality_channels(q); c++)
