@@ -3,7 +3,7 @@
  *   bench_envelope [--minutes M] [--channels N] [--repeats R] [--csv]
  *
  * Writes an N-channel (default 8), M-minute (default 10) float32 WAV at
- * 2 kHz, then times `backline-analyse envelope --notch off` and the SciPy
+ * 2 kHz, then times `backline-analyse envelope --notch off --ecg off` and the SciPy
  * peer (tests/scipy_envelope.py: sosfiltfilt band-pass 20-450 order 4, abs,
  * sosfiltfilt low-pass 6 Hz order 4) on it, each as a child process: best
  * wall time of R runs, peak resident memory of the child (wait4), and the
@@ -141,23 +141,23 @@ int main(int argc, char **argv)
            "band-pass 20-450 Hz order 4 + rectify + 6 Hz low-pass order 4, zero-phase; best of %d runs\n",
            channels, minutes, rate, msamples, repeats);
 
-    char *ours_wav[] = {tool, "envelope", in, "--map", map, "--notch", "off", "-o", out_wav, NULL};
+    char *ours_wav[] = {tool, "envelope", in, "--map", map, "--notch", "off", "--ecg", "off", "-o", out_wav, NULL};
     char *ours_auto[] = {tool, "envelope", in, "--map", map, "-o", out_wav, NULL};
     char *scipy_wav[] = {"/usr/bin/python3", script, in, ref_wav, NULL};
     run_result a = run(ours_wav, repeats);
     run_result b = run(scipy_wav, repeats);
     run_result c = run(ours_auto, repeats);
-    report("backline  WAV -> WAV (--notch off)", a, msamples);
+    report("backline  WAV -> WAV (--notch off --ecg off)", a, msamples);
     report("SciPy     WAV -> WAV", b, msamples);
-    report("backline  WAV -> WAV (--notch auto)", c, msamples);
+    report("backline  WAV -> WAV (defaults)", c, msamples);
     if (a.ok && b.ok)
         printf("  speed-up over SciPy: %.1fx wall, %.1fx CPU time; peak memory %.2fx of SciPy's\n",
                b.seconds / a.seconds, b.cpu_seconds / a.cpu_seconds, a.peak_mb / b.peak_mb);
     if (csv) {
-        char *ours_c[] = {tool, "envelope", in, "--map", map, "--notch", "off", "-o", out_csv, NULL};
+        char *ours_c[] = {tool, "envelope", in, "--map", map, "--notch", "off", "--ecg", "off", "-o", out_csv, NULL};
         char *scipy_c[] = {"/usr/bin/python3", script, in, ref_csv, NULL};
         run_result d = run(ours_c, 1), e = run(scipy_c, 1);
-        report("backline  WAV -> CSV (--notch off)", d, msamples);
+        report("backline  WAV -> CSV (--notch off --ecg off)", d, msamples);
         report("SciPy     WAV -> CSV (np.savetxt)", e, msamples);
         if (d.ok && e.ok)
             printf("  CSV speed-up over SciPy: %.1fx wall, %.1fx CPU time\n", e.seconds / d.seconds,

@@ -45,7 +45,7 @@ double test_sidecar_scale_uv(const char *json_path)
 
 bl_recording *test_load_real(const char *subdir, const char *name)
 {
-    char rel[512], wav[1400], json[1400], map[1024], why[512] = "", msg[1600];
+    char rel[512], wav[1400], json[1400], map[1024], why[512] = "", msg[2200];
     snprintf(rel, sizeof rel, "%s/%s.wav", subdir, name);
     test_real_file(wav, sizeof wav, rel);
     snprintf(json, sizeof json, "%.*s.json", (int)(strlen(wav) - 4), wav);
