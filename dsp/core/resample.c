@@ -12,12 +12,13 @@
 #include <limits.h>
 #include <samplerate.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BL_SRC_CONVERTER SRC_SINC_MEDIUM_QUALITY
 #define BL_SRC_CONVERTER_NAME "libsamplerate SRC_SINC_MEDIUM_QUALITY"
-#define BL_SRC_CONVERTER_SUMMARY "libsamplerate sinc, anti-aliased"
+#define BL_SRC_CONVERTER_SUMMARY "libsamplerate sinc, anti-aliased, flat to 90 % of the output Nyquist"
 
 struct bl_resampler {
     SRC_STATE *src;
@@ -184,14 +185,36 @@ static void edge_padding(double in_rate, double out_rate, size_t *pad, size_t *s
     *skip = (size_t)llround((double)need * ratio); /* sub-sample misalignment only for odd rates */
 }
 
-const char *bl_resample_method(void)
+const char *bl_resample_method(double in_rate_hz, double out_rate_hz)
 {
-    return BL_SRC_CONVERTER_NAME;
+    if (!ratio_ok(in_rate_hz, out_rate_hz)) return "unsupported";
+    if (in_rate_hz == out_rate_hz) return "none";
+    return bl_decimate_check(in_rate_hz, out_rate_hz) == BL_OK ? "polyphase FIR decimation" : BL_SRC_CONVERTER_NAME;
 }
 
-const char *bl_resample_summary(void)
+void bl_resample_describe(double in_rate_hz, double out_rate_hz, char *buf, size_t len)
 {
-    return BL_SRC_CONVERTER_SUMMARY;
+    if (!buf || len == 0) return;
+    bl_decimator *d = NULL;
+    if (bl_decimator_create(1, in_rate_hz, out_rate_hz, &d) != BL_OK) {
+        snprintf(buf, len, "%s", ratio_ok(in_rate_hz, out_rate_hz) ? BL_SRC_CONVERTER_SUMMARY : "unsupported");
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, len, "polyphase FIR, %zu stage%s (", bl_decimator_stages(d),
+                                   bl_decimator_stages(d) == 1 ? "" : "s");
+    bl_decimator_stage s = {0};
+    for (size_t k = 0; k < bl_decimator_stages(d) && used < len; k++) {
+        bl_decimator_get_stage(d, k, &s);
+        if (s.up == 1)
+            used += (size_t)snprintf(buf + used, len - used, "%s1/%zu, %zu taps", k ? "; " : "", s.down, s.taps);
+        else
+            used += (size_t)snprintf(buf + used, len - used, "%s%zu/%zu, %zu taps", k ? "; " : "", s.up, s.down,
+                                     s.taps);
+    }
+    if (used < len)
+        snprintf(buf + used, len - used, "), Kaiser-windowed sinc, flat to %g Hz, aliases into it -90 dB or less, "
+                                         "delay removed", s.pass_hz);
+    bl_decimator_destroy(d);
 }
 
 bl_status bl_resample_check(double in_rate_hz, double out_rate_hz)
@@ -204,6 +227,37 @@ size_t bl_resample_length(size_t frames, double in_rate_hz, double out_rate_hz)
     if (!ratio_ok(in_rate_hz, out_rate_hz)) return 0;
     double n = (double)frames * out_rate_hz / in_rate_hz;
     return n < (double)SIZE_MAX / 2 ? (size_t)llround(n) : 0;
+}
+
+/* The decimator over planar channels: interleaved in blocks, every
+ * channel in one pass. */
+static bl_status resample_fir(const float *const *in, size_t channels, size_t frames, double in_rate,
+                              double out_rate, float *const *out, size_t out_len)
+{
+    enum { BLOCK = 4096 };
+    bl_decimator *d = NULL;
+    bl_status st = bl_decimator_create(channels, in_rate, out_rate, &d);
+    if (st != BL_OK) return st;
+    size_t cap = bl_decimator_max_output(d, BLOCK), done_out = 0;
+    float *blk = malloc(BLOCK * channels * sizeof *blk), *res = malloc(cap * channels * sizeof *res);
+    if (!blk || !res) st = BL_ENOMEM;
+    for (size_t done = 0; st == BL_OK && done <= frames;) {
+        size_t n = frames - done < BLOCK ? frames - done : BLOCK, got = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0; c < channels; c++) blk[i * channels + c] = in[c][done + i];
+        st = n ? bl_decimator_process(d, blk, n, res, cap, &got) : bl_decimator_finish(d, res, cap, &got);
+        for (size_t i = 0; st == BL_OK && i < got && done_out + i < out_len; i++)
+            for (size_t c = 0; c < channels; c++) out[c][done_out + i] = res[i * channels + c];
+        done_out += got;
+        if (n == 0) break;
+        done += n;
+    }
+    for (size_t c = 0; st == BL_OK && c < channels; c++) /* never short: round() frames come out */
+        for (size_t i = done_out; i < out_len; i++) out[c][i] = done_out ? out[c][done_out - 1] : 0.0f;
+    free(blk);
+    free(res);
+    bl_decimator_destroy(d);
+    return st;
 }
 
 bl_status bl_resample(const float *const *in, size_t channels, size_t frames, double in_rate_hz,
@@ -219,6 +273,8 @@ bl_status bl_resample(const float *const *in, size_t channels, size_t frames, do
         for (size_t c = 0; c < channels; c++) memcpy(out[c], in[c], frames * sizeof(float));
         return BL_OK;
     }
+    if (bl_decimate_check(in_rate_hz, out_rate_hz) == BL_OK)
+        return resample_fir(in, channels, frames, in_rate_hz, out_rate_hz, out, out_len);
     double ratio = out_rate_hz / in_rate_hz;
 
     /* The converter sees silence before the first and after the last

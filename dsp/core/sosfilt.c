@@ -25,6 +25,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* sysconf */
 #include "backline/filter.h"
+#include "simd_internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -49,20 +50,8 @@ typedef double v8d __attribute__((vector_size(64)));
 #define BL_SHUFFLE4(a, b, i0, i1, i2, i3) __builtin_shuffle(a, b, (v4i){i0, i1, i2, i3})
 #endif
 
-/* No clones under ThreadSanitizer: an instrumented ifunc resolver runs
- * during relocation, before the sanitizer runtime exists, and crashes. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(BL_NO_CLONES) &&         \
-    !defined(__SANITIZE_THREAD__)
-#define BL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define BL_CLONES
-#endif
-
-/* Loads and stores through memcpy: no alignment or aliasing assumptions,
- * and macros rather than functions because passing 32-byte vectors by
- * value changes the ABI between the clones. */
-#define LD(dst, p) memcpy(&(dst), (p), sizeof(v4d))
-#define ST(p, src) memcpy((p), &(src), sizeof(v4d))
+#define LD(dst, p) BLI_LD(dst, p)
+#define ST(p, src) BLI_ST(p, src)
 
 /* Coefficients as used by the kernel: b0 b1 b2 a1 a2 per section. */
 typedef struct { double c[5]; } section;

@@ -66,10 +66,10 @@ static void summary_lines(const bl_envelope_config *cfg, const bl_condition_repo
                           int with_envelope, bl_doc *summary)
 {
     char buf[320];
-    if (rep->resampled)
-        bl_doc_add_stringf(summary, "resampling", "%g Hz -> %g Hz (%s)", rep->input_rate_hz, rep->rate_hz,
-                           bl_resample_summary());
-    else
+    if (rep->resampled) {
+        bl_resample_describe(rep->input_rate_hz, rep->rate_hz, buf, sizeof buf);
+        bl_doc_add_stringf(summary, "resampling", "%g Hz -> %g Hz (%s)", rep->input_rate_hz, rep->rate_hz, buf);
+    } else
         bl_doc_add_stringf(summary, "analysis rate", "%g Hz (as recorded)", rep->rate_hz);
     bl_doc_add_stringf(summary, "band-pass", "%g-%g Hz, Butterworth order %d (SciPy N; %d poles), zero-phase (sosfiltfilt)",
                        cfg->bandpass_lo_hz, cfg->bandpass_hi_hz, cfg->bandpass_order, 2 * cfg->bandpass_order);
@@ -88,7 +88,12 @@ static void parameters(const bl_envelope_config *cfg, const bl_condition_report 
     char buf[320];
     bl_doc_add_number(o, "input_rate_hz", rep->input_rate_hz);
     bl_doc_add_number(o, "analysis_rate_hz", rep->rate_hz);
-    bl_doc_add_string(o, "resampling", rep->resampled ? bl_resample_method() : "none");
+    bl_doc_add_string(o, "resampling",
+                      rep->resampled ? bl_resample_method(rep->input_rate_hz, rep->rate_hz) : "none");
+    if (rep->resampled) {
+        bl_resample_describe(rep->input_rate_hz, rep->rate_hz, buf, sizeof buf);
+        bl_doc_add_string(o, "resampling_design", buf);
+    }
     bl_doc *bp = bl_doc_add_object(o, "bandpass");
     bl_doc_add_string(bp, "type", "Butterworth");
     bl_doc_add_number(bp, "order", cfg->bandpass_order);

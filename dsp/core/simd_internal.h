@@ -1,0 +1,24 @@
+/* What the vectorised kernels of the signal core share: run-time CPU
+ * dispatch (AVX-512 and AVX2 clones beside the baseline, chosen at load
+ * time) and unaligned vector loads and stores. */
+#ifndef BACKLINE_SIMD_INTERNAL_H
+#define BACKLINE_SIMD_INTERNAL_H
+
+#include <string.h>
+
+/* No clones under ThreadSanitizer: an instrumented ifunc resolver runs
+ * during relocation, before the sanitizer runtime exists, and crashes. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(BL_NO_CLONES) &&         \
+    !defined(__SANITIZE_THREAD__)
+#define BL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define BL_CLONES
+#endif
+
+/* Loads and stores through memcpy: no alignment or aliasing assumptions,
+ * and macros rather than functions because passing 32-byte vectors by
+ * value changes the ABI between the clones. */
+#define BLI_LD(dst, p) memcpy(&(dst), (p), sizeof(dst))
+#define BLI_ST(p, src) memcpy((p), &(src), sizeof(src))
+
+#endif
