@@ -1,9 +1,11 @@
 /* Envelope throughput, file to file, beside SciPy in the same run.
  *
- *   bench_envelope [--minutes M] [--channels N] [--repeats R] [--csv]
+ *   bench_envelope [--minutes M] [--channels N] [--repeats R] [--rate HZ] [--csv]
  *
  * Writes an N-channel (default 8), M-minute (default 10) float32 WAV at
- * 2 kHz, then times `backline-analyse envelope --notch off --ecg off` and the SciPy
+ * HZ (default 2 kHz; 44100 or 48000 for a sound card's file, which both
+ * sides bring to 2 kHz first: backline's decimator, SciPy's resample_poly),
+ * then times `backline-analyse envelope --notch off --ecg off` and the SciPy
  * peer (tests/scipy_envelope.py: sosfiltfilt band-pass 20-450 order 4, abs,
  * sosfiltfilt low-pass 6 Hz order 4) on it, each as a child process: best
  * wall time of R runs, peak resident memory of the child (wait4), and the
@@ -98,19 +100,23 @@ static void report(const char *label, run_result r, double msamples)
 
 int main(int argc, char **argv)
 {
-    double minutes = 10;
+    double minutes = 10, rate = 2000;
     int channels = 8, repeats = 3, csv = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--minutes") && i + 1 < argc) minutes = atof(argv[++i]);
         else if (!strcmp(argv[i], "--channels") && i + 1 < argc) channels = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--rate") && i + 1 < argc) rate = atof(argv[++i]);
         else if (!strcmp(argv[i], "--csv")) csv = 1;
         else {
-            fprintf(stderr, "usage: bench_envelope [--minutes M] [--channels N] [--repeats R] [--csv]\n");
+            fprintf(stderr, "usage: bench_envelope [--minutes M] [--channels N] [--repeats R] [--rate HZ] [--csv]\n");
             return 2;
         }
     }
-    const double rate = 2000;
+    if (!(rate >= 2000)) {
+        fprintf(stderr, "bench_envelope: --rate must be at least 2000 Hz\n");
+        return 2;
+    }
     size_t frames = (size_t)(minutes * 60 * rate);
     char dir[] = "/tmp/bl_bench_XXXXXX";
     if (!mkdtemp(dir)) return 1;
@@ -143,7 +149,7 @@ int main(int argc, char **argv)
 
     char *ours_wav[] = {tool, "envelope", in, "--map", map, "--notch", "off", "--ecg", "off", "-o", out_wav, NULL};
     char *ours_auto[] = {tool, "envelope", in, "--map", map, "-o", out_wav, NULL};
-    char *scipy_wav[] = {"/usr/bin/python3", script, in, ref_wav, NULL};
+    char *scipy_wav[] = {"/usr/bin/python3", script, in, ref_wav, "--rate", "2000", NULL};
     run_result a = run(ours_wav, repeats);
     run_result b = run(scipy_wav, repeats);
     run_result c = run(ours_auto, repeats);
@@ -155,7 +161,7 @@ int main(int argc, char **argv)
                b.seconds / a.seconds, b.cpu_seconds / a.cpu_seconds, a.peak_mb / b.peak_mb);
     if (csv) {
         char *ours_c[] = {tool, "envelope", in, "--map", map, "--notch", "off", "--ecg", "off", "-o", out_csv, NULL};
-        char *scipy_c[] = {"/usr/bin/python3", script, in, ref_csv, NULL};
+        char *scipy_c[] = {"/usr/bin/python3", script, in, ref_csv, "--rate", "2000", NULL};
         run_result d = run(ours_c, 1), e = run(scipy_c, 1);
         report("backline  WAV -> CSV (--notch off --ecg off)", d, msamples);
         report("SciPy     WAV -> CSV (np.savetxt)", e, msamples);

@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """The SciPy peer of `backline-analyse envelope --notch off`, file to file.
 
-    scipy_envelope.py IN.wav OUT.(wav|csv|npy) [--bandpass LO:HI] [--order N] [--lowpass HZ]
+    scipy_envelope.py IN.wav OUT.(wav|csv|npy) [--bandpass LO:HI] [--order N] [--lowpass HZ] [--rate HZ]
 
 sosfiltfilt(butter(N, [LO, HI], 'bandpass', output='sos', fs)) -> abs ->
 sosfiltfilt(butter(4, LP, output='sos', fs)) on every channel, at the file's
-own rate (no resampling). Integer PCM is scaled to [-1, 1) as libsndfile
+own rate, or with --rate after resample_poly(x, up, down) to that rate (the
+peer of backline's decimation from audio rates). Integer PCM is scaled to [-1, 1) as libsndfile
 does. Used by the envelope tests (reference) and the benchmark (peer).
 Run with Debian's /usr/bin/python3 (python3-scipy).
 """
@@ -14,7 +15,7 @@ import warnings
 
 import numpy as np
 from scipy.io import wavfile
-from scipy.signal import butter, sosfiltfilt
+from scipy.signal import butter, resample_poly, sosfiltfilt
 
 
 def read_wav(path):
@@ -33,6 +34,14 @@ def read_wav(path):
     return rate, x
 
 
+def to_rate(x, rate, out_rate):
+    """resample_poly to out_rate (SciPy's own Kaiser FIR), as a user would."""
+    if out_rate == rate:
+        return x
+    g = np.gcd(int(rate), int(out_rate))
+    return resample_poly(x, int(out_rate) // g, int(rate) // g, axis=0)
+
+
 def envelope(x, rate, lo=20.0, hi=450.0, order=4, lp=6.0):
     bp = butter(order, [lo, hi], btype="bandpass", output="sos", fs=rate)
     low = butter(4, lp, output="sos", fs=rate)
@@ -41,7 +50,7 @@ def envelope(x, rate, lo=20.0, hi=450.0, order=4, lp=6.0):
 
 
 def main(argv):
-    opts = {"--bandpass": "20:450", "--order": "4", "--lowpass": "6"}
+    opts = {"--bandpass": "20:450", "--order": "4", "--lowpass": "6", "--rate": ""}
     pos = []
     i = 1
     while i < len(argv):
@@ -54,6 +63,9 @@ def main(argv):
     src, dst = pos
     lo, hi = (float(v) for v in opts["--bandpass"].split(":"))
     rate, x = read_wav(src)
+    if opts["--rate"]:
+        x = to_rate(x, rate, float(opts["--rate"]))
+        rate = float(opts["--rate"])
     env = envelope(x, rate, lo, hi, int(opts["--order"]), float(opts["--lowpass"]))
     if dst.endswith(".npy"):
         np.save(dst, env)
@@ -62,7 +74,7 @@ def main(argv):
         header = "time_s," + ",".join(f"ch{k + 1}" for k in range(env.shape[1]))
         np.savetxt(dst, np.column_stack([t, env]), delimiter=",", header=header, comments="", fmt="%.7g")
     else:
-        wavfile.write(dst, rate, env.astype(np.float32))
+        wavfile.write(dst, int(rate), env.astype(np.float32))
 
 
 if __name__ == "__main__":

@@ -448,12 +448,13 @@ static bl_hinge *run_expect_right(const scenario *sc, tally *t, int verbose)
 static void robust_dead_channels(int verbose)
 {
     {
-        /* A dead (zeroed) erector channel: ignored with a warning, reps and
-         * verdicts still right (hamstrings carry the verdict). */
+        /* A dead (zeroed) erector channel: left out with a warning, reps
+         * still found, and no label: the index weighs the trunk, so
+         * without it every verdict is unknown with the channel named. */
         scenario sc = {"dead L.ES (2 kHz pcm16 alternating)", 2001, 2000, BL_FORMAT_PCM16, BL_SYNTH_ALTERNATING, 12,
                        3, 50, 40, NULL, 1, 3, 0};
-        tally t = {0};
-        bl_hinge *h = run_expect_right(&sc, &t, verbose);
+        bl_hinge *h = run_expect_unknown(&sc, "L.ES looks dead");
+        (void)verbose;
         if (h) {
             CHECK_EQ_INT(bl_hinge_channel_state(h, 3), BL_HINGE_CH_DEAD);
             int warned = 0;

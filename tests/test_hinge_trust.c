@@ -166,10 +166,12 @@ static void test_no_mvc(void)
     free_set(&st);
 }
 
-/* The lateral hamstring clipped at a third of its peak (an amplifier
- * saturating before the converter): it fails quality, the verdict is
- * unknown and says why. */
-static void test_clipped_deciding_channel(void)
+/* The lateral hamstring clipped at `rail` of its peak (an amplifier
+ * saturating before the converter): at a third it fails quality; at 0.7
+ * only the highest peaks are cut and the clipping check warns, which
+ * already leaves the channel out. Either way the verdict is unknown and
+ * says why. */
+static void test_clipped_deciding_channel(float rail_of_peak, bl_grade want_grade)
 {
     set st;
     make_set(&st, BL_SYNTH_INTERNAL, 34);
@@ -178,10 +180,16 @@ static void test_clipped_deciding_channel(void)
     size_t n = bl_recording_frames(st.session);
     float peak = 0;
     for (size_t i = 0; i < n; i++) peak = fmaxf(peak, fabsf(bf[i]));
-    float rail = peak / 3;
+    float rail = peak * rail_of_peak;
     for (size_t i = 0; i < n; i++) bf[i] = fmaxf(-rail, fminf(rail, bf[i]));
     bl_hinge *h = analyse(st.session, &st, "clipped BF");
-    print_reps("L.BF clipped", h);
+    char label[64];
+    snprintf(label, sizeof label, "L.BF clipped at %.2f", rail_of_peak);
+    print_reps(label, h);
+    bl_quality_result q;
+    CHECK(bl_quality_get_check(bl_hinge_quality(h), 1, BL_QC_CLIPPING, &q) == BL_OK);
+    CHECK_MSG(q.grade == want_grade, "%s: clipping graded %d (%.3g of samples), want %d", label, q.grade, q.value,
+              want_grade);
     CHECK_EQ_INT(bl_hinge_channel_state(h, 1), BL_HINGE_CH_FAILED_QUALITY);
     CHECK(strstr(bl_hinge_channel_why(h, 1), "clipping") != NULL);
     CHECK_EQ_INT(count(h, BL_VERDICT_UNKNOWN), bl_hinge_reps(h));
@@ -243,7 +251,8 @@ int main(void)
 {
     test_partial_mvc();
     test_no_mvc();
-    test_clipped_deciding_channel();
+    test_clipped_deciding_channel(1.0f / 3, BL_GRADE_FAIL);
+    test_clipped_deciding_channel(0.7f, BL_GRADE_WARN);
     test_no_activity();
     test_all_trials();
     return test_finish("test_hinge_trust");

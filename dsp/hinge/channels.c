@@ -55,8 +55,11 @@ bl_status bli_hinge_setup_channels(bl_hinge *h, const bl_recording *session)
     return BL_OK;
 }
 
-/* The failing checks of channel c as "clipping: 2.3 % of samples at full
- * scale; mains: ...", and whether the flat check is among them. */
+/* The checks that disqualify channel c, as "clipping: 2.3 % of samples
+ * ...; mains: ...", and whether the flat check is among them: every
+ * failed check, and clipping from its warning level on (a clipped peak
+ * caps the amplitude the balance compares, so a few clipped peaks already
+ * bias a repetition). */
 static int failed_checks(const bl_quality *q, size_t c, char *buf, size_t len, int *flat)
 {
     size_t used = 0;
@@ -65,7 +68,8 @@ static int failed_checks(const bl_quality *q, size_t c, char *buf, size_t len, i
     buf[0] = '\0';
     for (int k = 0; k < BL_QC_COUNT; k++) {
         bl_quality_result r;
-        if (bl_quality_get_check(q, c, (bl_quality_check)k, &r) != BL_OK || r.grade != BL_GRADE_FAIL) continue;
+        if (bl_quality_get_check(q, c, (bl_quality_check)k, &r) != BL_OK) continue;
+        if (r.grade != BL_GRADE_FAIL && !(k == BL_QC_CLIPPING && r.grade == BL_GRADE_WARN)) continue;
         if (k == BL_QC_FLAT) *flat = 1;
         if (used < len)
             used += (size_t)snprintf(buf + used, len - used, "%s%s: %s", n ? "; " : "",

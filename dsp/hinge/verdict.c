@@ -95,6 +95,16 @@ static size_t left_out_hamstring(const bl_hinge *h, bl_chain chain)
     return h->nch;
 }
 
+/* The first channel the index would weigh (a muscle on a chain) that is
+ * left out: without it the index rests on a different basis than the
+ * chain table describes, so no label. */
+static size_t left_out_deciding(const bl_hinge *h)
+{
+    for (size_t c = 0; c < h->nch; c++)
+        if (h->state[c] != BL_HINGE_CH_AUX && h->chain[c] != BL_CHAIN_NONE && !bli_hinge_usable(h, c)) return c;
+    return h->nch;
+}
+
 void bli_hinge_verdict(const bl_hinge *h, bl_hinge_rep *r, const bl_hinge_rep_channel *rc, char *reason,
                        int session_peak)
 {
@@ -155,6 +165,11 @@ void bli_hinge_verdict(const bl_hinge *h, bl_hinge_rep *r, const bl_hinge_rep_ch
         size_t c = left_out_hamstring(h, missing);
         snprintf(reason, BLI_HINGE_REASON_LEN, "hamstring pair incomplete: %s %s", c < h->nch ? h->name[c] : "the "
                  "channel", c < h->nch ? h->why[c] : "is left out");
+    } else if (left_out_deciding(h) < h->nch) {
+        size_t c = left_out_deciding(h);
+        r->verdict = BL_VERDICT_UNKNOWN;
+        snprintf(reason, BLI_HINGE_REASON_LEN, "%s %s: the index (%+.2f) would rest on the other channels only",
+                 h->name[c], h->why[c], r->chain_index);
     } else if (h->n_mvc == 0) {
         r->verdict = BL_VERDICT_UNKNOWN;
         snprintf(reason, BLI_HINGE_REASON_LEN, "no MVC trials: against the session's own peak every muscle reaches "

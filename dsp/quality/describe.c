@@ -30,8 +30,8 @@ bl_status bl_quality_describe(const bl_quality *q, bl_doc *params)
     bl_doc_add_number(o, "fail_below_uV", c->flat_uV);
     bl_doc_add_number(o, "fail_below_median_ratio", c->flat_ratio);
     o = check(params, "mains", "50/60 Hz detection on the raw signal (whole-second Welch segments; each harmonic "
-              "against its neighbourhood): present warns (the analysis notches it), hum power above the EMG "
-              "band's fails", NULL);
+              "against its neighbourhood): present warns (the analysis notches it), hum power over "
+              "fail_hum_to_band_ratio times the EMG band's fails", NULL);
     bl_doc_add_number(o, "present_above_db", BL_MAINS_THRESHOLD_DB);
     bl_doc_add_number(o, "fail_hum_to_band_ratio", c->mains_fail_ratio);
     o = check(params, "noise", "RMS of the band-passed, notched signal over its quietest windows "

@@ -127,12 +127,13 @@ static void raw_amplitude_checks(bl_quality *q, size_t c, const float *x, size_t
 {
     const bl_quality_config *cfg = &q->cfg;
     double f = bli_qc_clipped_fraction(x, n, full_scale);
+    /* Saturation at the converter or before it (flat tops at the signal's
+     * own extremes): the fraction counts both. */
+    const char *what = "of samples at full scale or on flat tops at the signal's extremes";
     if (f >= cfg->clip_fail_fraction)
-        bli_qc_set(q, c, BL_QC_CLIPPING, BL_GRADE_FAIL, f, "fraction", "%.2g %% of samples at full scale",
-                   100 * f);
+        bli_qc_set(q, c, BL_QC_CLIPPING, BL_GRADE_FAIL, f, "fraction", "%.3g %% %s", 100 * f, what);
     else if (f >= cfg->clip_warn_fraction)
-        bli_qc_set(q, c, BL_QC_CLIPPING, BL_GRADE_WARN, f, "fraction", "%.2g %% of samples at full scale",
-                   100 * f);
+        bli_qc_set(q, c, BL_QC_CLIPPING, BL_GRADE_WARN, f, "fraction", "%.3g %% %s", 100 * f, what);
     else
         bli_qc_set(q, c, BL_QC_CLIPPING, BL_GRADE_PASS, f, "fraction", NULL);
 }

@@ -241,7 +241,9 @@ static bl_status apply_map(struct parse *ps, const char *value)
     return BL_OK;
 }
 
-/* One gain: a finite number >= 0 filling the whole entry. */
+/* One gain: a finite plain decimal >= 0 filling the whole entry, the
+ * syntax the tools take on the command line (no hex, no spaces, no inf or
+ * nan): strtod alone would take " 500" and 0x1f4 but not "500 ". */
 static int parse_gain(const char *e, size_t len, double *out)
 {
     char buf[64];
@@ -249,6 +251,9 @@ static int parse_gain(const char *e, size_t len, double *out)
         return -1;
     memcpy(buf, e, len);
     buf[len] = '\0';
+    for (size_t i = 0; i < len; i++)
+        if (!strchr("0123456789+-.eE", buf[i]))
+            return -1;
     char *end;
     errno = 0;
     double v = strtod(buf, &end);

@@ -13,7 +13,8 @@
  *              absolute floor (µV) or far below the other channels
  *   mains      50/60 Hz hum and its harmonics (bl_mains_detector): present
  *              above 10 dB is a warning (it will be notched), hum carrying
- *              more power than the EMG band is a failure
+ *              1000 times the power of the EMG band (30 dB;
+ *              mains_fail_ratio) is a failure
  *   noise      baseline noise RMS (µV): the quietest quarter-seconds of the
  *              band-passed signal
  *   snr        activity against that baseline, dB
@@ -22,7 +23,8 @@
  *   ecg        heartbeats in the channel (ecg.h: QRS detection across the
  *              channels, an average beat standing out of its noise):
  *              found warns, with the heart rate; the beats are then
- *              removed before the level checks, as the analysis does
+ *              removed from every channel before the level checks (the
+ *              analysis, with --ecg auto, only from the trunk channels)
  *   crosstalk  correlation of the medial and lateral hamstring sites of one
  *              side (Winter, Fuglevand & Archer 1994, J Electromyogr
  *              Kinesiol 4:5)

@@ -236,6 +236,14 @@ static void report_channel(cJSON *channels, const char *name, size_t index, cons
     printf("  %-8s %4zu burst%s  threshold %.4g %s (baseline %.2f-%.2f s, mean %.4g, SD %.4g %s)\n", name, nb,
            nb == 1 ? " " : "s", orep->threshold, sig_unit, orep->baseline_start_s, orep->baseline_end_s,
            orep->baseline_mean, orep->baseline_sd, sig_unit);
+    if (nb == 0) {
+        /* Zero is an answer only with a quiet baseline to compare with. */
+        static const char note[] = "no bursts: nothing stays above the threshold from the quietest window; either "
+                                   "the muscle is at rest throughout, or it is active throughout (continuous walking "
+                                   "or running has no quiet window: give --baseline START:END from a rest period)";
+        cJSON_AddStringToObject(ch, "note", note);
+        printf("    %s\n", note);
+    }
     for (size_t i = 0; i < nb; i++) {
         bl_burst b;
         bl_bursts_get_burst(bursts, i, &b);

@@ -13,6 +13,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,19 +69,27 @@ int cap_recover(const cap_options *o)
     double rate = 0;
     int has_counts = 0;
     if ((status = inspect(in, &channels, &rate, &has_counts))) return status;
-    /* Reserve the name: the copy then writes into a file that is ours. */
-    int fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-        if (errno == EEXIST) return tool_error("--recover: %s exists; not overwritten (move it or give -o)", out);
-        return tool_error("--recover: %s: cannot create: %s", out, strerror(errno));
-    }
-    close(fd);
+    /* Whole or not at all: the copy goes to a temporary beside the target
+     * and takes the target's name only when complete (link: never over a
+     * file that appeared meanwhile); a file-size limit is a write error,
+     * not a silent kill. */
+    signal(SIGXFSZ, SIG_IGN);
+    if (access(out, F_OK) == 0) return tool_error("--recover: %s exists; not overwritten (move it or give -o)", out);
+    char tmp[4300];
+    /* Its extension kept: it chooses the format. */
+    const char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
+    if (!dot || (slash && dot < slash)) dot = out + strlen(out);
+    snprintf(tmp, sizeof tmp, "%.*s.recover%ld%s", (int)(dot - out), out, (long)getpid(), dot);
     size_t frames = 0;
     char why[600];
-    if (cap_transcode(in, out, BL_FORMAT_PCM24, NULL, &frames, why, sizeof why) != 0) {
-        unlink(out);
+    if (cap_transcode(in, tmp, BL_FORMAT_PCM24, NULL, &frames, why, sizeof why) != 0) {
+        unlink(tmp);
         return tool_error("--recover: %s; %s is kept as it was", why, in);
     }
+    if (link(tmp, out) != 0) /* the WAV is gone now: say where its frames are */
+        return tool_error("--recover: %s: cannot create: %s; the recovered FLAC is %s", out,
+                          errno == EEXIST ? "it appeared meanwhile" : strerror(errno), tmp);
+    unlink(tmp);
     if (!o->quiet)
         fprintf(stderr, "backline-capture: %s: %zu frames (%.3f s) at %.0f Hz x %zu channels recovered from %s "
                 "(removed)\n", out, frames, (double)frames / rate, rate, channels, in);

@@ -18,7 +18,7 @@
  * complete. The tools are single-threaded; the handler only unlinks. */
 #define MAX_LIVE 256
 static const char *volatile live[MAX_LIVE];
-static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
 static int handlers_installed;
 
 static void remove_live(int sig)
