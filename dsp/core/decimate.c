@@ -298,23 +298,44 @@ double bl_decimator_latency(const bl_decimator *d)
     return lag;
 }
 
-bl_status bl_decimator_process(bl_decimator *d, const float *in, size_t in_frames, float *out,
-                               size_t out_capacity, size_t *out_frames)
+/* Input from either layout into the stage-0 chunk (stride cs), chunk by
+ * chunk through the cascade. */
+static bl_status process(bl_decimator *d, const float *interleaved, const float *const *planar, size_t first,
+                         size_t in_frames, float *out, size_t out_capacity, size_t *out_frames)
 {
     if (out_frames) *out_frames = 0;
-    if (!d || !out_frames || (!in && in_frames) || !out || d->ended) return BL_EINVAL;
+    if (!d || !out_frames || (!interleaved && !planar && in_frames) || !out || d->ended) return BL_EINVAL;
     if (out_capacity < bl_decimator_max_output(d, in_frames)) return BL_ERANGE;
     size_t made = 0, C = d->channels, cs = d->cs;
     for (size_t done = 0; done < in_frames;) {
         size_t n = in_frames - done < DECIM_CHUNK ? in_frames - done : DECIM_CHUNK;
-        const float *src = in + done * C;
-        for (size_t i = 0; i < n; i++) memcpy(d->chunk + i * cs, src + i * C, C * sizeof(float));
+        if (interleaved) {
+            const float *src = interleaved + done * C;
+            for (size_t i = 0; i < n; i++) memcpy(d->chunk + i * cs, src + i * C, C * sizeof(float));
+        } else {
+            for (size_t c = 0; c < C; c++) {
+                const float *src = planar[c] + first + done;
+                for (size_t i = 0; i < n; i++) d->chunk[i * cs + c] = src[i];
+            }
+        }
         cascade(d, 0, d->chunk, n, out, &made);
         done += n;
     }
     d->in_total += in_frames;
     *out_frames = made;
     return BL_OK;
+}
+
+bl_status bl_decimator_process(bl_decimator *d, const float *in, size_t in_frames, float *out,
+                               size_t out_capacity, size_t *out_frames)
+{
+    return process(d, in, NULL, 0, in_frames, out, out_capacity, out_frames);
+}
+
+bl_status bli_decimator_process_planar(bl_decimator *d, const float *const *in, size_t first, size_t frames,
+                                       float *out, size_t out_capacity, size_t *out_frames)
+{
+    return process(d, NULL, in, first, frames, out, out_capacity, out_frames);
 }
 
 bl_status bl_decimator_finish(bl_decimator *d, float *out, size_t out_capacity, size_t *out_frames)

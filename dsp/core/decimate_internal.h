@@ -31,4 +31,9 @@ bl_status bli_decim_plan(double in_rate, double out_rate, bli_decim_plan_t *plan
 /* Fills coef[up][per_phase]: each phase reversed, summing to 1. */
 bl_status bli_decim_design(const bli_decim_stage_spec *s, float *coef);
 
+/* bl_decimator_process from planar channels: in[c][first, first + frames)
+ * (bl_resample's layout, read without an interleaved copy). */
+bl_status bli_decimator_process_planar(bl_decimator *d, const float *const *in, size_t first, size_t frames,
+                                       float *out, size_t out_capacity, size_t *out_frames);
+
 #endif

@@ -7,6 +7,7 @@
  * output is time-aligned with the input: no delay to remove offline.
  */
 #include "backline/resample.h"
+#include "decimate_internal.h"
 
 #include <math.h>
 #include <limits.h>
@@ -229,32 +230,28 @@ size_t bl_resample_length(size_t frames, double in_rate_hz, double out_rate_hz)
     return n < (double)SIZE_MAX / 2 ? (size_t)llround(n) : 0;
 }
 
-/* The decimator over planar channels: interleaved in blocks, every
- * channel in one pass. */
+/* The decimator over planar channels, every channel in one pass. */
 static bl_status resample_fir(const float *const *in, size_t channels, size_t frames, double in_rate,
                               double out_rate, float *const *out, size_t out_len)
 {
-    enum { BLOCK = 4096 };
+    enum { BLOCK = 16384 };
     bl_decimator *d = NULL;
     bl_status st = bl_decimator_create(channels, in_rate, out_rate, &d);
     if (st != BL_OK) return st;
     size_t cap = bl_decimator_max_output(d, BLOCK), done_out = 0;
-    float *blk = malloc(BLOCK * channels * sizeof *blk), *res = malloc(cap * channels * sizeof *res);
-    if (!blk || !res) st = BL_ENOMEM;
+    float *res = malloc(cap * channels * sizeof *res);
+    if (!res) st = BL_ENOMEM;
     for (size_t done = 0; st == BL_OK && done <= frames;) {
         size_t n = frames - done < BLOCK ? frames - done : BLOCK, got = 0;
-        for (size_t i = 0; i < n; i++)
-            for (size_t c = 0; c < channels; c++) blk[i * channels + c] = in[c][done + i];
-        st = n ? bl_decimator_process(d, blk, n, res, cap, &got) : bl_decimator_finish(d, res, cap, &got);
-        for (size_t i = 0; st == BL_OK && i < got && done_out + i < out_len; i++)
-            for (size_t c = 0; c < channels; c++) out[c][done_out + i] = res[i * channels + c];
+        st = n ? bli_decimator_process_planar(d, in, done, n, res, cap, &got) : bl_decimator_finish(d, res, cap, &got);
+        for (size_t c = 0; st == BL_OK && c < channels; c++)
+            for (size_t i = 0; i < got && done_out + i < out_len; i++) out[c][done_out + i] = res[i * channels + c];
         done_out += got;
         if (n == 0) break;
         done += n;
     }
     for (size_t c = 0; st == BL_OK && c < channels; c++) /* never short: round() frames come out */
         for (size_t i = done_out; i < out_len; i++) out[c][i] = done_out ? out[c][done_out - 1] : 0.0f;
-    free(blk);
     free(res);
     bl_decimator_destroy(d);
     return st;

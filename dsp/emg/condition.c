@@ -274,9 +274,11 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
 bl_status bli_condition_checked(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
 {
     bl_condition_report rep;
-    report_init(&rep, bl_recording_rate(rec), cfg);
+    /* The report speaks of the file: a recording decimated while it was
+     * read (bl_recording_load_at) arrives at the analysis rate already. */
+    report_init(&rep, bl_recording_source_rate(rec), cfg);
     bl_status st;
-    if (rep.resampled) {
+    if (bl_recording_rate(rec) != cfg->rate_hz) {
         bl_recording *work = NULL;
         if ((st = bl_recording_resample(rec, cfg->rate_hz, &work)) != BL_OK) return st;
         if ((st = filter_in_place(work, cfg, &rep)) == BL_OK) bl_recording_swap(rec, work);

@@ -1,7 +1,13 @@
 /* Loading a whole file: the streaming reader, de-interleaved into planar
- * channels that grow as data arrives. */
+ * channels that grow as data arrives; at an analysis rate, decimated on
+ * the way (the core's bl_decimator), so an audio-rate file is never held
+ * whole. */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "backline/resample.h"
 
 #include "internal.h"
 #include "recording_internal.h"
@@ -17,38 +23,89 @@ static size_t initial_capacity(size_t declared)
     return declared < ((size_t)1 << 24) ? declared : (size_t)1 << 24;
 }
 
-/* Every block of the reader into `rec`. */
-static bl_status read_all(bl_reader *r, bl_recording *rec, const char *path, char *why, size_t why_len)
+/* Appends n interleaved frames to rec's planar channels. */
+static bl_status append_frames(bl_recording *rec, const float *buf, size_t n, const char *path, char *why,
+                               size_t why_len)
 {
     size_t channels = rec->channels;
+    if (bli_recording_grow(rec, rec->frames + n) != 0) {
+        bli_set_why(why, why_len, "%s: out of memory after %zu frames", path, rec->frames);
+        return BL_ENOMEM;
+    }
+    for (size_t c = 0; c < channels; c++) {
+        float *dst = rec->ch[c] + rec->frames;
+        const float *src = buf + c;
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i * channels];
+    }
+    rec->frames += n;
+    return BL_OK;
+}
+
+/* The first non-finite sample of an interleaved block, as an error naming
+ * its channel, frame and time in the file; BL_OK when there is none. */
+static bl_status check_block(const float *buf, size_t n, size_t channels, size_t first_frame, double rate,
+                             const char *path, char *why, size_t why_len)
+{
+    uint32_t any = 0;
+    for (size_t i = 0; i < n * channels; i++) {
+        uint32_t b;
+        memcpy(&b, buf + i, sizeof b);
+        any |= (uint32_t)((b & 0x7f800000u) == 0x7f800000u);
+    }
+    if (!any)
+        return BL_OK;
+    for (size_t i = 0; i < n * channels; i++)
+        if (!isfinite(buf[i])) {
+            size_t frame = first_frame + i / channels;
+            bli_set_why(why, why_len, "%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",
+                        path, i % channels + 1, frame, (double)frame / rate);
+            break;
+        }
+    return BL_ENONFINITE;
+}
+
+/* Every block of the reader into `rec`, through the decimator when there
+ * is one. */
+static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, double file_rate, const char *path,
+                          char *why, size_t why_len)
+{
+    size_t channels = rec->channels, cap = dec ? bl_decimator_max_output(dec, BLI_IO_CHUNK_FRAMES) : 0;
     float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * channels * sizeof *buf);
-    if (!buf) {
+    float *low = dec ? malloc(cap * channels * sizeof *low) : NULL;
+    if (!buf || (dec && !low)) {
+        free(buf);
+        free(low);
         bli_set_why(why, why_len, "%s: out of memory", path);
         return BL_ENOMEM;
     }
     bl_status st = BL_OK;
-    for (;;) {
-        size_t n = 0;
-        if ((st = bl_reader_read(r, buf, BLI_IO_CHUNK_FRAMES, &n, why, why_len)) != BL_OK || n == 0)
+    for (size_t read = 0;;) {
+        size_t n = 0, got = 0;
+        if ((st = bl_reader_read(r, buf, BLI_IO_CHUNK_FRAMES, &n, why, why_len)) != BL_OK)
             break;
-        if (bli_recording_grow(rec, rec->frames + n) != 0) {
-            bli_set_why(why, why_len, "%s: out of memory after %zu frames", path, rec->frames);
-            st = BL_ENOMEM;
+        if (!dec) {
+            if (n == 0 || (st = append_frames(rec, buf, n, path, why, why_len)) != BL_OK)
+                break;
+            continue;
+        }
+        if (n && (st = check_block(buf, n, channels, read, file_rate, path, why, why_len)) != BL_OK)
             break;
-        }
-        for (size_t c = 0; c < channels; c++) {
-            float *dst = rec->ch[c] + rec->frames;
-            const float *src = buf + c;
-            for (size_t i = 0; i < n; i++)
-                dst[i] = src[i * channels];
-        }
-        rec->frames += n;
+        read += n;
+        st = n ? bl_decimator_process(dec, buf, n, low, cap, &got) : bl_decimator_finish(dec, low, cap, &got);
+        if (st == BL_OK && got)
+            st = append_frames(rec, low, got, path, why, why_len);
+        else if (st != BL_OK)
+            bli_set_why(why, why_len, "%s: decimation failed: %s", path, bl_strerror(st));
+        if (st != BL_OK || n == 0)
+            break;
     }
     free(buf);
+    free(low);
     return st;
 }
 
-bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len)
+static bl_status load(const char *path, double rate_hz, bl_recording **out, char *why, size_t why_len)
 {
     if (out)
         *out = NULL;
@@ -62,20 +119,33 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     if (st != BL_OK)
         return st;
     const bl_recording *info = bl_reader_info(r);
-    bl_recording *rec = bli_recording_alloc(info->channels, initial_capacity(bl_reader_declared_frames(r)),
-                                            info->rate_hz);
-    if (!rec) {
-        bli_set_why(why, why_len, "%s: out of memory", path);
-        st = BL_ENOMEM;
+    bl_decimator *dec = NULL;
+    double rate = info->rate_hz;
+    if (rate_hz > 0 && bl_decimate_check(info->rate_hz, rate_hz) == BL_OK) {
+        if ((st = bl_decimator_create(info->channels, info->rate_hz, rate_hz, &dec)) != BL_OK)
+            bli_set_why(why, why_len, "%s: %s", path, bl_strerror(st));
+        rate = rate_hz;
+    }
+    size_t declared = bl_reader_declared_frames(r);
+    bl_recording *rec = NULL;
+    if (st == BL_OK) {
+        rec = bli_recording_alloc(info->channels,
+                                  initial_capacity(dec ? bl_resample_length(declared, info->rate_hz, rate) : declared),
+                                  rate);
+        if (!rec) {
+            bli_set_why(why, why_len, "%s: out of memory", path);
+            st = BL_ENOMEM;
+        }
     }
     if (st == BL_OK)
-        st = read_all(r, rec, path, why, why_len);
+        st = read_all(r, rec, dec, info->rate_hz, path, why, why_len);
     if (st == BL_OK && rec->frames == 0) {
         bli_set_why(why, why_len, "%s: no audio frames", path);
         st = BL_EFORMAT;
     }
     if (st == BL_OK) {
         bli_recording_shrink(rec);
+        rec->source_rate_hz = info->rate_hz;
         memcpy(rec->format_name, info->format_name, sizeof rec->format_name);
         memcpy(rec->in_uv, info->in_uv, rec->channels);
         if (bli_recording_copy_description(rec, info) != BL_OK || bli_recording_copy_warnings(rec, info) != BL_OK) {
@@ -83,6 +153,7 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
             st = BL_ENOMEM;
         }
     }
+    bl_decimator_destroy(dec);
     bl_reader_close(r);
     if (st != BL_OK) {
         bl_recording_destroy(rec);
@@ -90,4 +161,20 @@ bl_status bl_recording_load(const char *path, bl_recording **out, char *why, siz
     }
     *out = rec;
     return BL_OK;
+}
+
+bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len)
+{
+    return load(path, 0, out, why, why_len);
+}
+
+bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recording **out, char *why, size_t why_len)
+{
+    if (!(rate_hz > 0)) {
+        if (out)
+            *out = NULL;
+        bli_set_why(why, why_len, "recording: the analysis rate must be positive");
+        return BL_EINVAL;
+    }
+    return load(path, rate_hz, out, why, why_len);
 }

@@ -133,6 +133,7 @@ bl_status bl_recording_create_like(const bl_recording *like, size_t frames, doub
         return st;
     bl_recording *r = *out;
     memcpy(r->in_uv, like->in_uv, like->channels);
+    r->source_rate_hz = bl_recording_source_rate(like);
     if ((st = bli_recording_copy_description(r, like)) != BL_OK) {
         bl_recording_destroy(r);
         *out = NULL;
@@ -153,6 +154,7 @@ bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size
     if (st != BL_OK)
         return st;
     bl_recording *r = *out;
+    r->source_rate_hz = rec->source_rate_hz;
     for (size_t k = 0; k < n; k++) {
         size_t c = index[k];
         memcpy(r->ch[k], rec->ch[c], rec->frames * sizeof(float));
@@ -276,6 +278,33 @@ bl_status bl_recording_set_map(bl_recording *rec, const char *map_text, char *wh
     return st;
 }
 
+/* Index of the first NaN or infinity in x[0, n), or n. Blocks of 64 are
+ * tested branch-free on the exponent bits (all ones: not finite), which
+ * the compiler vectorises; only a block that has one is searched. */
+static size_t first_nonfinite(const float *x, size_t n)
+{
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        uint32_t any = 0;
+        for (size_t k = 0; k < 64; k++) {
+            uint32_t b;
+            memcpy(&b, x + i + k, sizeof b);
+            any |= (uint32_t)((b & 0x7f800000u) == 0x7f800000u);
+        }
+        if (any) break;
+    }
+    for (; i < n; i++)
+        if (!isfinite(x[i])) return i;
+    return n;
+}
+
+double bl_recording_source_rate(const bl_recording *rec)
+{
+    if (!rec)
+        return 0;
+    return rec->source_rate_hz > 0 ? rec->source_rate_hz : rec->rate_hz;
+}
+
 bl_status bl_recording_check_finite(const bl_recording *rec, size_t *channel, size_t *frame)
 {
     if (!rec)
@@ -286,12 +315,11 @@ bl_status bl_recording_check_finite(const bl_recording *rec, size_t *channel, si
     for (size_t c = 0; c < rec->channels; c++) {
         const float *x = rec->ch[c];
         size_t lim = best_f < rec->frames ? best_f : rec->frames;
-        for (size_t i = 0; i < lim; i++)
-            if (!isfinite(x[i])) {
-                best_f = i;
-                best_c = c;
-                break;
-            }
+        size_t i = first_nonfinite(x, lim);
+        if (i < lim) {
+            best_f = i;
+            best_c = c;
+        }
     }
     if (best_f == SIZE_MAX)
         return BL_OK;

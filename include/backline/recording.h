@@ -111,6 +111,21 @@ BL_API bl_status bl_recording_resample(const bl_recording *in, double out_rate_h
  * (bl_recording_warning). Non-finite samples are NOT rejected here: call
  * bl_recording_check_finite(). `why` gets one line. */
 BL_API bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len);
+/* bl_recording_load at an analysis rate: a file recorded faster than
+ * rate_hz, at a ratio the decimator covers (bl_decimate_check: 44.1, 48,
+ * 96 kHz … to 2 kHz), is decimated while it is read, block by block, so
+ * the full-rate signal is never held; every block is checked for
+ * non-finite samples as it arrives (BL_ENONFINITE, `why` naming the
+ * channel, the frame and the time in the file). Any other file loads as
+ * bl_recording_load does (at its own rate; conditioning resamples it).
+ * bl_recording_source_rate then says the file's rate. Errors: those of
+ * bl_recording_load, and BL_ENONFINITE. */
+BL_API bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recording **out, char *why,
+                                      size_t why_len);
+/* The rate of the file the samples came from (before bl_recording_load_at
+ * or bl_recording_resample changed it); the recording's own rate when it
+ * was never resampled; 0 for NULL. */
+BL_API double bl_recording_source_rate(const bl_recording *rec);
 /* Write WAV/FLAC/... chosen by the extension of `path` (.wav, .flac,
  * .aiff/.aif, .caf, .w64; case-insensitive). Metadata goes into the file.
  * Writes to a temporary name is NOT done: the caller picks the path.

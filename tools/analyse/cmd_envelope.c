@@ -63,7 +63,7 @@ int cmd_envelope(int argc, char **argv)
     tool_output out;
     tool_output_init(&out, "-o", out_path);
     if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
-    bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
+    bl_recording *rec = tool_load_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);
     if (!rec) return 1;
 
     /* The raw samples are not needed afterwards: envelope them in place. */

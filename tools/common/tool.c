@@ -207,21 +207,27 @@ const char *tool_args_get_nth(const tool_args *a, const char *name, size_t n)
     return NULL;
 }
 
-static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic);
+static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic,
+                          double rate_hz);
 
 bl_recording *tool_load(const char *path, const char *map_text)
 {
-    return load(path, map_text, NULL, 0);
+    return load(path, map_text, NULL, 0, 0);
 }
 
 bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback)
 {
-    return load(path, map_text, fallback, 0);
+    return load(path, map_text, fallback, 0, 0);
 }
 
 bl_recording *tool_load_any(const char *path, const char *map_text)
 {
-    return load(path, map_text, NULL, 1);
+    return load(path, map_text, NULL, 1, 0);
+}
+
+bl_recording *tool_load_at(const char *path, const char *map_text, double rate_hz)
+{
+    return load(path, map_text, NULL, 0, rate_hz);
 }
 
 /* Every channel generic EMG: "EMG,EMG,...". */
@@ -258,11 +264,13 @@ static int resolve_map(bl_recording *rec, const char *path, const char *map_text
                       path);
 }
 
-static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic)
+static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic,
+                          double rate_hz)
 {
     char why[512] = "";
     bl_recording *rec = NULL;
-    bl_status st = bl_recording_load(path, &rec, why, sizeof why);
+    bl_status st = rate_hz > 0 ? bl_recording_load_at(path, rate_hz, &rec, why, sizeof why)
+                               : bl_recording_load(path, &rec, why, sizeof why);
     if (st != BL_OK) {
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;

@@ -93,5 +93,8 @@ bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chan
 /* The same, with every channel generic EMG when neither --map nor the file
  * gives a map (checks that need no muscle names: quality). */
 bl_recording *tool_load_any(const char *path, const char *map_text);
+/* tool_load at the analysis rate: an audio-rate file is decimated while it
+ * is read (bl_recording_load_at), never held at its own rate. */
+bl_recording *tool_load_at(const char *path, const char *map_text, double rate_hz);
 
 #endif
