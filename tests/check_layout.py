@@ -36,7 +36,7 @@ LAYERS = {
 # The layer of each public header.
 HEADERS = {
     "backline.h": "base", "doc.h": "base",
-    "filter.h": "core", "spectrum.h": "core", "resample.h": "core", "window.h": "core",
+    "filter.h": "core", "spectrum.h": "core", "resample.h": "core", "window.h": "core", "clipping.h": "core",
     "chanmap.h": "model",
     "recording.h": "recording",
     "envelope.h": "emg", "onset.h": "emg", "ecg.h": "emg", "normalise.h": "emg", "balance.h": "emg",

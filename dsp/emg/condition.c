@@ -256,7 +256,7 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
     bl_status st = bli_condition_check(in, cfg, 0);
     if (st != BL_OK) return st;
     bl_condition_report rep;
-    report_init(&rep, bl_recording_rate(in), cfg);
+    report_init(&rep, bl_recording_source_rate(in), cfg);
     bl_recording *rec = NULL;
     if ((st = bl_recording_resample(in, cfg->rate_hz, &rec)) != BL_OK) return st;
     if ((st = filter_in_place(rec, cfg, &rep)) != BL_OK) {

@@ -1,62 +1,11 @@
 /* The measurements behind the quality checks, on one channel's samples:
- * clipping, constancy, the raw spectrum's shape, windowed levels and the
+ * constancy, the raw spectrum's shape, windowed levels and the
  * correlation of two sites. Arrays in, numbers out. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "quality_internal.h"
-
-/* The smallest step between neighbouring samples (the quantisation step
- * of integer data), 0 when the signal never changes. */
-static double smallest_step(const float *x, size_t n)
-{
-    double step = 0;
-    for (size_t i = 1; i < n; i++) {
-        double d = fabs((double)x[i] - (double)x[i - 1]);
-        if (d > 0 && (step == 0 || d < step)) step = d;
-    }
-    return step;
-}
-
-double bli_qc_clipped_fraction(const float *x, size_t n, double full_scale)
-{
-    if (!n) return 0.0;
-    float hi = x[0], lo = x[0];
-    for (size_t i = 1; i < n; i++) {
-        hi = x[i] > hi ? x[i] : hi;
-        lo = x[i] < lo ? x[i] : lo;
-    }
-    /* At the converter's limit (integer formats saturate a hair below full
-     * scale, 32767/32768), where full scale is a limit: float files in
-     * other units (mV, arbitrary) exceed it freely. */
-    int limited = full_scale > 0 && fmax(fabs((double)hi), fabs((double)lo)) <= full_scale * (1 + 1e-6);
-    double level = BLI_QC_CLIP_LEVEL * full_scale;
-    /* Flat tops at the signal's own extremes: saturation before the
-     * converter (an amplifier, an earlier conversion). Extremes a few
-     * quantisation steps from zero are quantisation, not saturation. */
-    double step = smallest_step(x, n);
-    int hi_rail = step > 0 && hi >= BLI_QC_PLATEAU_STEPS * step;
-    int lo_rail = step > 0 && -lo >= BLI_QC_PLATEAU_STEPS * step;
-    size_t k = 0, run = 0, flat = 0, tops = 0;
-    for (size_t i = 0; i <= n; i++) {
-        int at_limit = i < n && limited && fabs((double)x[i]) >= level;
-        int on_rail = i < n && ((hi_rail && x[i] == hi) || (lo_rail && x[i] == lo));
-        k += (size_t)at_limit;
-        if (on_rail && !at_limit) {
-            run++;
-            continue;
-        }
-        if (run >= BLI_QC_PLATEAU_RUN) {
-            flat += run;
-            tops++;
-        }
-        run = 0;
-    }
-    /* One flat top is a coincidence of quantised samples; saturation
-     * recurs on every peak that reaches it. */
-    return (double)(k + (tops > 1 ? flat : 0)) / (double)n;
-}
 
 int bli_qc_constant(const float *x, size_t n)
 {

@@ -1,5 +1,6 @@
 /* What the quality checks do and with which thresholds (the values the
  * assessment ran with, the constants of quality_internal.h). */
+#include "backline/clipping.h"
 #include "quality_internal.h"
 
 static bl_doc *check(bl_doc *p, const char *name, const char *rule, const char *source)
@@ -20,9 +21,9 @@ bl_status bl_quality_describe(const bl_quality *q, bl_doc *params)
                       "runs of plateau_run or more samples exactly at the signal's own maximum or minimum (when "
                       "that extreme is plateau_steps quantisation steps from zero or more, and reached more than "
                       "once)", NULL);
-    bl_doc_add_number(o, "clip_level", BLI_QC_CLIP_LEVEL);
-    bl_doc_add_number(o, "plateau_run", BLI_QC_PLATEAU_RUN);
-    bl_doc_add_number(o, "plateau_steps", BLI_QC_PLATEAU_STEPS);
+    bl_doc_add_number(o, "clip_level", BL_CLIP_LEVEL);
+    bl_doc_add_number(o, "plateau_run", BL_CLIP_PLATEAU_RUN);
+    bl_doc_add_number(o, "plateau_steps", BL_CLIP_PLATEAU_STEPS);
     bl_doc_add_number(o, "warn_fraction", c->clip_warn_fraction);
     bl_doc_add_number(o, "fail_fraction", c->clip_fail_fraction);
     o = check(params, "flat", "constant raw samples, or band-passed RMS below an absolute floor or far below the "

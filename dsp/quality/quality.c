@@ -11,6 +11,7 @@
 #include "backline/balance.h"
 #include "backline/envelope.h"
 #include "internal.h"
+#include "backline/clipping.h"
 #include "quality_internal.h"
 
 void bl_quality_config_default(bl_quality_config *cfg)
@@ -123,10 +124,19 @@ static void constant_channel(bl_quality *q, size_t c)
 }
 
 /* Clipping, on the raw samples. */
-static void raw_amplitude_checks(bl_quality *q, size_t c, const float *x, size_t n, double full_scale)
+static void raw_amplitude_checks(bl_quality *q, const bl_recording *rec, size_t c, const float *x, size_t n,
+                                 double full_scale)
 {
     const bl_quality_config *cfg = &q->cfg;
-    double f = bli_qc_clipped_fraction(x, n, full_scale);
+    /* Counted on the file's own samples: by the loader when it decimated
+     * the file while reading it, else here. */
+    double f = bl_recording_raw_clipped_fraction(rec, c);
+    if (isnan(f)) {
+        bl_clip_counter cc;
+        bl_clip_counter_init(&cc, full_scale);
+        bl_clip_counter_add(&cc, x, n, 1);
+        f = bl_clip_counter_fraction(&cc);
+    }
     /* Saturation at the converter or before it (flat tops at the signal's
      * own extremes): the fraction counts both. */
     const char *what = "of samples at full scale or on flat tops at the signal's extremes";
@@ -219,7 +229,7 @@ static bl_status raw_checks(bl_quality *q, const bl_recording *rec)
             constant_channel(q, c);
             continue;
         }
-        raw_amplitude_checks(q, c, x, n, bl_recording_channel_full_scale(rec, c));
+        raw_amplitude_checks(q, rec, c, x, n, bl_recording_channel_full_scale(rec, c));
         bli_raw_spectrum s;
         bl_mains_result m;
         if ((st = bli_qc_raw_spectrum(sp, x, n, rate, psd, &s)) != BL_OK) break;

@@ -18,13 +18,6 @@
 #define BLI_QC_SPECTRUM_LO_HZ 5.0
 #define BLI_QC_SPECTRUM_HI_HZ 1000.0
 #define BLI_QC_LINE_HZ 2.0
-/* Clipping: samples at this fraction of full scale or above (where full
- * scale is a limit), and runs of at least BLI_QC_PLATEAU_RUN samples
- * exactly at the signal's own maximum or minimum when that extreme is at
- * least BLI_QC_PLATEAU_STEPS quantisation steps from zero. */
-#define BLI_QC_CLIP_LEVEL 0.999
-#define BLI_QC_PLATEAU_RUN 3
-#define BLI_QC_PLATEAU_STEPS 64.0
 /* Surface EMG carries little power above this (tissue low-passes it; De
  * Luca 1997); a needle or a broadband noise floor carries much. */
 #define BLI_QC_HIGH_HZ 500.0
@@ -79,7 +72,6 @@ bl_status bli_qc_ecg(bl_quality *q, bl_recording *cond);
 bl_status bli_qc_crosstalk(bl_quality *q, const bl_recording *cond);
 
 /* checks.c */
-double bli_qc_clipped_fraction(const float *x, size_t n, double full_scale);
 int bli_qc_constant(const float *x, size_t n);
 bl_status bli_qc_raw_spectrum(bl_spectrum *sp, const float *x, size_t n, double rate_hz, double *psd,
                               bli_raw_spectrum *out);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backline/clipping.h"
 #include "backline/resample.h"
 
 #include "internal.h"
@@ -67,8 +68,8 @@ static bl_status check_block(const float *buf, size_t n, size_t channels, size_t
 
 /* Every block of the reader into `rec`, through the decimator when there
  * is one. */
-static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, double file_rate, const char *path,
-                          char *why, size_t why_len)
+static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, bl_clip_counter *clip,
+                          double file_rate, const char *path, char *why, size_t why_len)
 {
     size_t channels = rec->channels, cap = dec ? bl_decimator_max_output(dec, BLI_IO_CHUNK_FRAMES) : 0;
     float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * channels * sizeof *buf);
@@ -91,6 +92,8 @@ static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, do
         }
         if (n && (st = check_block(buf, n, channels, read, file_rate, path, why, why_len)) != BL_OK)
             break;
+        for (size_t c = 0; c < channels; c++)
+            bl_clip_counter_add(&clip[c], buf + c, n, channels);
         read += n;
         st = n ? bl_decimator_process(dec, buf, n, low, cap, &got) : bl_decimator_finish(dec, low, cap, &got);
         if (st == BL_OK && got)
@@ -137,8 +140,25 @@ static bl_status load(const char *path, double rate_hz, bl_recording **out, char
             st = BL_ENOMEM;
         }
     }
+    /* The decimated recording no longer holds the file's samples: count
+     * their clipping on the way, against each channel's full scale in the
+     * file's units. */
+    bl_clip_counter *clip = NULL;
+    if (st == BL_OK && dec && !(clip = malloc(info->channels * sizeof *clip))) {
+        bli_set_why(why, why_len, "%s: out of memory", path);
+        st = BL_ENOMEM;
+    }
+    for (size_t c = 0; clip && c < info->channels; c++)
+        bl_clip_counter_init(&clip[c], bl_recording_channel_full_scale(info, c));
     if (st == BL_OK)
-        st = read_all(r, rec, dec, info->rate_hz, path, why, why_len);
+        st = read_all(r, rec, dec, clip, info->rate_hz, path, why, why_len);
+    if (st == BL_OK && clip) {
+        if (!(rec->raw_clipped = malloc(info->channels * sizeof *rec->raw_clipped)))
+            st = BL_ENOMEM;
+        for (size_t c = 0; st == BL_OK && c < info->channels; c++)
+            rec->raw_clipped[c] = bl_clip_counter_fraction(&clip[c]);
+    }
+    free(clip);
     if (st == BL_OK && rec->frames == 0) {
         bli_set_why(why, why_len, "%s: no audio frames", path);
         st = BL_EFORMAT;

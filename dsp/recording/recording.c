@@ -134,7 +134,13 @@ bl_status bl_recording_create_like(const bl_recording *like, size_t frames, doub
     bl_recording *r = *out;
     memcpy(r->in_uv, like->in_uv, like->channels);
     r->source_rate_hz = bl_recording_source_rate(like);
-    if ((st = bli_recording_copy_description(r, like)) != BL_OK) {
+    if (like->raw_clipped) {
+        if (!(r->raw_clipped = malloc(like->channels * sizeof *r->raw_clipped)))
+            st = BL_ENOMEM;
+        else
+            memcpy(r->raw_clipped, like->raw_clipped, like->channels * sizeof *r->raw_clipped);
+    }
+    if (st != BL_OK || (st = bli_recording_copy_description(r, like)) != BL_OK) {
         bl_recording_destroy(r);
         *out = NULL;
     }
@@ -155,6 +161,13 @@ bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size
         return st;
     bl_recording *r = *out;
     r->source_rate_hz = rec->source_rate_hz;
+    if (rec->raw_clipped && !(r->raw_clipped = malloc(n * sizeof *r->raw_clipped))) {
+        bl_recording_destroy(r);
+        *out = NULL;
+        return BL_ENOMEM;
+    }
+    for (size_t k = 0; rec->raw_clipped && k < n; k++)
+        r->raw_clipped[k] = rec->raw_clipped[index[k]];
     for (size_t k = 0; k < n; k++) {
         size_t c = index[k];
         memcpy(r->ch[k], rec->ch[c], rec->frames * sizeof(float));
@@ -192,6 +205,7 @@ void bl_recording_destroy(bl_recording *rec)
     free(rec->ch);
     free(rec->gain);
     free(rec->in_uv);
+    free(rec->raw_clipped);
     bl_chanmap_destroy(rec->map);
     for (size_t i = 0; i < rec->meta_count; i++) {
         free(rec->meta[i].key);
@@ -303,6 +317,13 @@ double bl_recording_source_rate(const bl_recording *rec)
     if (!rec)
         return 0;
     return rec->source_rate_hz > 0 ? rec->source_rate_hz : rec->rate_hz;
+}
+
+double bl_recording_raw_clipped_fraction(const bl_recording *rec, size_t channel)
+{
+    if (!rec || !rec->raw_clipped || channel >= rec->channels)
+        return NAN;
+    return rec->raw_clipped[channel];
 }
 
 bl_status bl_recording_check_finite(const bl_recording *rec, size_t *channel, size_t *frame)

@@ -38,6 +38,7 @@ struct bl_recording {
     size_t capacity;      /* frames allocated per channel */
     double rate_hz;
     double source_rate_hz; /* the file's rate before resampling; 0 = rate_hz */
+    double *raw_clipped;   /* per channel, counted while decimating at load; NULL = not counted */
     float **ch;           /* channels arrays of capacity floats */
     double *gain;         /* per channel, 0 = unknown */
     unsigned char *in_uv; /* per channel: samples already in µV */

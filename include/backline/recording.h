@@ -126,6 +126,11 @@ BL_API bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recor
  * or bl_recording_resample changed it); the recording's own rate when it
  * was never resampled; 0 for NULL. */
 BL_API double bl_recording_source_rate(const bl_recording *rec);
+/* The fraction of the file's own samples of channel c that were clipped
+ * (clipping.h), counted by bl_recording_load_at while it decimated the
+ * file; NaN when not counted (the recording holds the file's samples:
+ * count them) or out of range. Kept by resampling and channel selection. */
+BL_API double bl_recording_raw_clipped_fraction(const bl_recording *rec, size_t channel);
 /* Write WAV/FLAC/... chosen by the extension of `path` (.wav, .flac,
  * .aiff/.aif, .caf, .w64; case-insensitive). Metadata goes into the file.
  * Writes to a temporary name is NOT done: the caller picks the path.

@@ -188,7 +188,9 @@ int cmd_hinge(int argc, char **argv)
     tool_output outs[3];
     size_t n_outs = 0;
     if ((rc = plan_reports(&a, path, mvc_paths, n_mvc, outs, &n_outs)) != 0) return rc;
-    bl_recording *rec = tool_load(path, map_text);
+    /* Audio-rate files are decimated while read: the quality gate then
+     * sees the analysis rate, with clipping counted on the file's samples. */
+    bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz);
     if (!rec) return 1;
     bl_recording *mvc[MAX_MVC] = {0};
     bl_hinge *h = NULL;
@@ -198,7 +200,7 @@ int cmd_hinge(int argc, char **argv)
         /* Trials are recorded in the session's layout: they get --map, their
          * own stored map (a different one is an error in the analysis), or
          * failing both the session's. */
-        mvc[i] = tool_load_or(mvc_paths[i], map_text, bl_recording_chanmap(rec));
+        mvc[i] = tool_load_or(mvc_paths[i], map_text, bl_recording_chanmap(rec), cfg.envelope.rate_hz);
         if (!mvc[i]) goto done;
     }
     char why[512] = "";

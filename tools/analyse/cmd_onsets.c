@@ -339,7 +339,7 @@ int cmd_onsets(int argc, char **argv)
     tool_output out;
     tool_output_init(&out, "--json", json_path ? json_path : "");
     if (json_path && (rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
-    bl_recording *rec = tool_load(path, tool_args_get(&a, "--map"));
+    bl_recording *rec = tool_load_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);
     if (!rec) return 1;
 
     bl_recording *cond = NULL;

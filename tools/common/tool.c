@@ -215,9 +215,9 @@ bl_recording *tool_load(const char *path, const char *map_text)
     return load(path, map_text, NULL, 0, 0);
 }
 
-bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback)
+bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback, double rate_hz)
 {
-    return load(path, map_text, fallback, 0, 0);
+    return load(path, map_text, fallback, 0, rate_hz);
 }
 
 bl_recording *tool_load_any(const char *path, const char *map_text)

@@ -86,10 +86,11 @@ const char *tool_args_get_nth(const tool_args *a, const char *name, size_t i);
  * (refused when only some EMG channels have one: bl_recording_check_units).
  * Prints the one error line itself; returns NULL on failure. */
 bl_recording *tool_load(const char *path, const char *map_text);
-/* The same, using `fallback` when neither --map nor the file gives a map
- * (MVC trials recorded without a map take the session's). A map stored in
- * the file is kept, so a trial in another layout is caught, not relabelled. */
-bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback);
+/* tool_load_at, using `fallback` when neither --map nor the file gives a
+ * map (MVC trials recorded without a map take the session's). A map stored
+ * in the file is kept, so a trial in another layout is caught, not
+ * relabelled. rate_hz 0: at the file's rate. */
+bl_recording *tool_load_or(const char *path, const char *map_text, const bl_chanmap *fallback, double rate_hz);
 /* The same, with every channel generic EMG when neither --map nor the file
  * gives a map (checks that need no muscle names: quality). */
 bl_recording *tool_load_any(const char *path, const char *map_text);
