@@ -28,6 +28,7 @@ static const char envelope_help[] =
     "  --notch MODE     mains removal: auto (detect 50/60 Hz), off, 50 or 60 (default auto)\n"
     "  --ecg MODE       ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                   (every EMG channel where one is found) or off (default auto)\n"
+    "  --threads N      worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
     "  --lowpass HZ     envelope low-pass corner in Hz, 4th order (default 6)\n"
     "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
     "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"

@@ -43,7 +43,8 @@ static const char hinge_help[] =
     "  --order N          Butterworth order of the band-pass, SciPy's N (default 4)\n"
     "  --notch MODE       mains removal: auto, off, 50 or 60 (default auto)\n\n"
     "  --ecg MODE         ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
-    "                     (every EMG channel where one is found) or off (default auto)\n";
+    "                     (every EMG channel where one is found) or off (default auto)\n"
+    "  --threads N        worker threads: 0 = one per core (default), 1 = none; same results for any N\n";
 
 /* "normalised to MVC trials", and how many channels are left out. */
 static void print_header(FILE *out, const hinge_report *r, const bl_hinge_summary *s)

@@ -48,6 +48,7 @@ static const char onsets_help[] =
     "  --notch MODE         mains removal: auto, off, 50 or 60 (default auto)\n"
     "  --ecg MODE           ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                       (every EMG channel where one is found) or off (default auto)\n"
+    "  --threads N          worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
     "  --lowpass HZ         envelope low-pass for the baseline method (default 6)\n"
     "  --k K                threshold = baseline mean + K * baseline SD (default per method)\n"
     "  --baseline START:END quiet period in seconds (default: the quietest window)\n"

@@ -31,6 +31,12 @@ int tool_conditioning_from_args(const tool_args *a, bl_envelope_config *cfg)
         if (m < 0) return tool_usage_error("--ecg %s: expected auto, remove or off", v);
         cfg->ecg = (bl_ecg_mode)m;
     }
+    if ((v = tool_args_get(a, "--threads"))) {
+        int n = 0;
+        if (tool_parse_int(v, &n) || n < 0 || n > 64)
+            return tool_usage_error("--threads %s: expected 0 (one per core) to 64", v);
+        cfg->threads = (size_t)n;
+    }
     if (cfg->rate_hz < BL_MIN_EMG_RATE_HZ)
         return tool_usage_error("--rate %g: an analysis rate below %g Hz is too low for surface EMG",
                                    cfg->rate_hz, BL_MIN_EMG_RATE_HZ);
