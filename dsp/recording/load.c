@@ -68,8 +68,14 @@ static bl_status check_block(const float *buf, size_t n, size_t channels, size_t
 
 /* Every block of the reader into `rec`, through the decimator when there
  * is one. */
+typedef struct {
+    bl_progress_fn fn;
+    void *user;
+    size_t declared; /* frames the header declares, 0 = unknown */
+} progress_t;
+
 static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, bl_clip_counter *clip,
-                          double file_rate, const char *path, char *why, size_t why_len)
+                          double file_rate, const progress_t *pg, const char *path, char *why, size_t why_len)
 {
     size_t channels = rec->channels, cap = dec ? bl_decimator_max_output(dec, BLI_IO_CHUNK_FRAMES) : 0;
     float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * channels * sizeof *buf);
@@ -85,6 +91,8 @@ static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, bl
         size_t n = 0, got = 0;
         if ((st = bl_reader_read(r, buf, BLI_IO_CHUNK_FRAMES, &n, why, why_len)) != BL_OK)
             break;
+        if (pg->fn && pg->declared)
+            pg->fn(pg->user, (double)bl_reader_frames_read(r) / (double)pg->declared);
         if (!dec) {
             if (n == 0 || (st = append_frames(rec, buf, n, path, why, why_len)) != BL_OK)
                 break;
@@ -108,7 +116,8 @@ static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, bl
     return st;
 }
 
-static bl_status load(const char *path, double rate_hz, bl_recording **out, char *why, size_t why_len)
+static bl_status load(const char *path, double rate_hz, bl_progress_fn progress, void *user, bl_recording **out,
+                      char *why, size_t why_len)
 {
     if (out)
         *out = NULL;
@@ -150,8 +159,9 @@ static bl_status load(const char *path, double rate_hz, bl_recording **out, char
     }
     for (size_t c = 0; clip && c < info->channels; c++)
         bl_clip_counter_init(&clip[c], bl_recording_channel_full_scale(info, c));
+    progress_t pg = {progress, user, declared};
     if (st == BL_OK)
-        st = read_all(r, rec, dec, clip, info->rate_hz, path, why, why_len);
+        st = read_all(r, rec, dec, clip, info->rate_hz, &pg, path, why, why_len);
     if (st == BL_OK && clip) {
         if (!(rec->raw_clipped = malloc(info->channels * sizeof *rec->raw_clipped)))
             st = BL_ENOMEM;
@@ -185,10 +195,11 @@ static bl_status load(const char *path, double rate_hz, bl_recording **out, char
 
 bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len)
 {
-    return load(path, 0, out, why, why_len);
+    return load(path, 0, NULL, NULL, out, why, why_len);
 }
 
-bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recording **out, char *why, size_t why_len)
+bl_status bl_recording_load_at_progress(const char *path, double rate_hz, bl_progress_fn progress, void *user,
+                                        bl_recording **out, char *why, size_t why_len)
 {
     if (!(rate_hz > 0)) {
         if (out)
@@ -196,5 +207,10 @@ bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recording **
         bli_set_why(why, why_len, "recording: the analysis rate must be positive");
         return BL_EINVAL;
     }
-    return load(path, rate_hz, out, why, why_len);
+    return load(path, rate_hz, progress, user, out, why, why_len);
+}
+
+bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recording **out, char *why, size_t why_len)
+{
+    return bl_recording_load_at_progress(path, rate_hz, NULL, NULL, out, why, why_len);
 }

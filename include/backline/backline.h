@@ -45,6 +45,10 @@ typedef enum bl_status {
 /* A short English description of a status code; never NULL. */
 BL_API const char *bl_strerror(int status);
 
+/* Progress of long work, 0..1, called on the caller's thread between
+ * blocks of it (never from another thread); `user` is the caller's. */
+typedef void (*bl_progress_fn)(void *user, double fraction);
+
 /* The library version as "MAJOR.MINOR.PATCH", e.g. "0.1.0". */
 BL_API const char *bl_version(void);
 

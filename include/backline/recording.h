@@ -122,6 +122,10 @@ BL_API bl_status bl_recording_load(const char *path, bl_recording **out, char *w
  * bl_recording_load, and BL_ENONFINITE. */
 BL_API bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recording **out, char *why,
                                       size_t why_len);
+/* The same, calling progress(user, fraction read) after each block when
+ * the header declares the length (progress may be NULL). */
+BL_API bl_status bl_recording_load_at_progress(const char *path, double rate_hz, bl_progress_fn progress,
+                                               void *user, bl_recording **out, char *why, size_t why_len);
 /* The rate of the file the samples came from (before bl_recording_load_at
  * or bl_recording_resample changed it); the recording's own rate when it
  * was never resampled; 0 for NULL. */

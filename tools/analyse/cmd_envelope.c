@@ -10,6 +10,7 @@
 #include "backline/recording.h"
 #include "commands.h"
 #include "conditioning_args.h"
+#include "progress.h"
 #include "output.h"
 #include "tool.h"
 
@@ -29,6 +30,7 @@ static const char envelope_help[] =
     "  --ecg MODE       ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                   (every EMG channel where one is found) or off (default auto)\n"
     "  --threads N      worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
+    "  --quiet          no progress line (shown on a terminal for work over 2 s)\n"
     "  --lowpass HZ     envelope low-pass corner in Hz, 4th order (default 6)\n"
     "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
     "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"
@@ -64,6 +66,7 @@ int cmd_envelope(int argc, char **argv)
     tool_output out;
     tool_output_init(&out, "-o", out_path);
     if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
+    tool_progress_start("envelope", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);
     if (!rec) return 1;
 
@@ -82,8 +85,10 @@ int cmd_envelope(int argc, char **argv)
         goto done;
     }
     bl_recording_set_meta(env, "content", TOOL_ENVELOPE_CONTENT);
+    tool_progress_stage("writing");
     rc = kind == TOOL_OUTPUT_CSV ? tool_write_csv(&out, &view) : tool_write_wav(&out, &view);
     if (rc == 0) rc = tool_outputs_commit(&out, 1);
+    tool_progress_end();
     if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
     tool_emg_view_free(&view);
 done:

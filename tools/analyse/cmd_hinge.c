@@ -14,6 +14,7 @@
 #include "doc_render.h"
 #include "hinge_report.h"
 #include "output.h"
+#include "progress.h"
 #include "tool.h"
 
 #define MAX_MVC 32
@@ -44,7 +45,8 @@ static const char hinge_help[] =
     "  --notch MODE       mains removal: auto, off, 50 or 60 (default auto)\n\n"
     "  --ecg MODE         ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                     (every EMG channel where one is found) or off (default auto)\n"
-    "  --threads N        worker threads: 0 = one per core (default), 1 = none; same results for any N\n";
+    "  --threads N        worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
+    "  --quiet            no progress line (shown on a terminal for work over 2 s)\n";
 
 /* "normalised to MVC trials", and how many channels are left out. */
 static void print_header(FILE *out, const hinge_report *r, const bl_hinge_summary *s)
@@ -191,6 +193,7 @@ int cmd_hinge(int argc, char **argv)
     if ((rc = plan_reports(&a, path, mvc_paths, n_mvc, outs, &n_outs)) != 0) return rc;
     /* Audio-rate files are decimated while read: the quality gate then
      * sees the analysis rate, with clipping counted on the file's samples. */
+    tool_progress_start("hinge", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz);
     if (!rec) return 1;
     bl_recording *mvc[MAX_MVC] = {0};
@@ -205,6 +208,7 @@ int cmd_hinge(int argc, char **argv)
         if (!mvc[i]) goto done;
     }
     char why[512] = "";
+    tool_progress_stage("analysing");
     bl_status st = bl_hinge_analyse(rec, (const bl_recording *const *)mvc, n_mvc, &cfg, &h, why, sizeof why);
     if (st != BL_OK) {
         /* The session's own conditioning failures get the detailed line; a
@@ -223,7 +227,9 @@ int cmd_hinge(int argc, char **argv)
         rc = tool_error("out of memory building the report");
         goto done;
     }
+    tool_progress_stage("writing");
     if ((rc = write_reports(outs, n_outs, &rep, doc)) != 0) goto done;
+    tool_progress_end();
     /* Warnings only once the reports exist, so a failure stays one line.
      * The session-peak fallback is among them when there are no trials. */
     for (size_t i = 0; i < bl_hinge_warnings(h); i++) tool_warn("%s", bl_hinge_warning(h, i));

@@ -18,6 +18,7 @@
 #include "conditioning_args.h"
 #include "doc_render.h"
 #include "output.h"
+#include "progress.h"
 #include "tool.h"
 
 static const char onsets_help[] =
@@ -49,6 +50,7 @@ static const char onsets_help[] =
     "  --ecg MODE           ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                       (every EMG channel where one is found) or off (default auto)\n"
     "  --threads N          worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
+    "  --quiet              no progress line (shown on a terminal for work over 2 s)\n"
     "  --lowpass HZ         envelope low-pass for the baseline method (default 6)\n"
     "  --k K                threshold = baseline mean + K * baseline SD (default per method)\n"
     "  --baseline START:END quiet period in seconds (default: the quietest window)\n"
@@ -340,6 +342,7 @@ int cmd_onsets(int argc, char **argv)
     tool_output out;
     tool_output_init(&out, "--json", json_path ? json_path : "");
     if (json_path && (rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
+    tool_progress_start("onsets", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);
     if (!rec) return 1;
 
@@ -380,6 +383,7 @@ int cmd_onsets(int argc, char **argv)
     cJSON_AddNumberToObject(root, "duration_s", (double)frames / rate);
     cJSON *channels = cJSON_AddArrayToObject(root, "channels");
 
+    tool_progress_end();
     printf("%s: %zu EMG channel%s, %.3f s; method %s (k = %g, %s)\n", path, view.count,
            view.count == 1 ? "" : "s", (double)frames / rate, bl_onset_method_name(oc.method), oc.k,
            oc.baseline_start_s < oc.baseline_end_s ? "given baseline" : "automatic quiet window");

@@ -15,7 +15,7 @@
 
 #define TOOL_CONDITIONING_OPTS \
     {"--map", 1, 0}, {"--rate", 1, 0}, {"--bandpass", 1, 0}, {"--order", 1, 0}, {"--notch", 1, 0}, {"--ecg", 1, 0}, \
-        {"--threads", 1, 0}
+        {"--threads", 1, 0}, {"--quiet", 0, 0}
 
 /* Defaults, then the options given. Returns 0, or 2 after a usage error line. */
 int tool_conditioning_from_args(const tool_args *a, bl_envelope_config *cfg);

@@ -1,6 +1,7 @@
 /* Shared tool helpers: error lines, strict parsing, option scanning and
  * loading a recording with its channel map resolved. */
 #include "tool.h"
+#include "progress.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +27,7 @@ void tool_start(const char *name)
 
 int tool_finish(int status)
 {
+    tool_progress_end();
     /* Whatever went to stdout must have arrived: a full disk or a closed
      * file behind `>` is an error of the run like any other. */
     int err = 0;
@@ -40,6 +42,7 @@ int tool_finish(int status)
 
 static void vline(const char *prefix, const char *fmt, va_list ap)
 {
+    tool_progress_end(); /* a message never lands on a progress line */
     fprintf(stderr, "%s: %s", program_name, prefix);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -269,8 +272,11 @@ static bl_recording *load(const char *path, const char *map_text, const bl_chanm
 {
     char why[512] = "";
     bl_recording *rec = NULL;
-    bl_status st = rate_hz > 0 ? bl_recording_load_at(path, rate_hz, &rec, why, sizeof why)
+    tool_progress_stage("reading");
+    bl_status st = rate_hz > 0 ? bl_recording_load_at_progress(path, rate_hz, tool_progress_fraction, NULL, &rec, why,
+                                                               sizeof why)
                                : bl_recording_load(path, &rec, why, sizeof why);
+    tool_progress_stage("analysing");
     if (st != BL_OK) {
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;
