@@ -2,11 +2,15 @@
 """The SciPy peer of `backline-analyse envelope --notch off`, file to file.
 
     scipy_envelope.py IN.wav OUT.(wav|csv|npy) [--bandpass LO:HI] [--order N] [--lowpass HZ] [--rate HZ]
+                      [--notch HZ]
 
 sosfiltfilt(butter(N, [LO, HI], 'bandpass', output='sos', fs)) -> abs ->
 sosfiltfilt(butter(4, LP, output='sos', fs)) on every channel, at the file's
 own rate, or with --rate after resample_poly(x, up, down) to that rate (the
-peer of backline's decimation from audio rates). Integer PCM is scaled to [-1, 1) as libsndfile
+peer of backline's decimation from audio rates); with --notch, first
+iirnotch(f, Q=30) at HZ and every harmonic below the band's upper corner,
+each applied with filtfilt (the peer of `--notch 50|60|auto` on a file with
+hum: a SciPy user who knows the mains frequency). Integer PCM is scaled to [-1, 1) as libsndfile
 does. Used by the envelope tests (reference) and the benchmark (peer).
 Run with Debian's /usr/bin/python3 (python3-scipy).
 """
@@ -15,7 +19,7 @@ import warnings
 
 import numpy as np
 from scipy.io import wavfile
-from scipy.signal import butter, resample_poly, sosfiltfilt
+from scipy.signal import butter, filtfilt, iirnotch, resample_poly, sosfiltfilt
 
 
 def read_wav(path):
@@ -42,6 +46,16 @@ def to_rate(x, rate, out_rate):
     return resample_poly(x, int(out_rate) // g, int(rate) // g, axis=0)
 
 
+def notch(x, rate, mains, hi):
+    """Mains and its harmonics below hi, as a SciPy user would remove them."""
+    f = mains
+    while f < hi:
+        b, a = iirnotch(f, 30.0, fs=rate)
+        x = filtfilt(b, a, x, axis=0)
+        f += mains
+    return x
+
+
 def envelope(x, rate, lo=20.0, hi=450.0, order=4, lp=6.0):
     bp = butter(order, [lo, hi], btype="bandpass", output="sos", fs=rate)
     low = butter(4, lp, output="sos", fs=rate)
@@ -50,7 +64,7 @@ def envelope(x, rate, lo=20.0, hi=450.0, order=4, lp=6.0):
 
 
 def main(argv):
-    opts = {"--bandpass": "20:450", "--order": "4", "--lowpass": "6", "--rate": ""}
+    opts = {"--bandpass": "20:450", "--order": "4", "--lowpass": "6", "--rate": "", "--notch": ""}
     pos = []
     i = 1
     while i < len(argv):
@@ -66,6 +80,8 @@ def main(argv):
     if opts["--rate"]:
         x = to_rate(x, rate, float(opts["--rate"]))
         rate = float(opts["--rate"])
+    if opts["--notch"]:
+        x = notch(x, rate, float(opts["--notch"]), hi)
     env = envelope(x, rate, lo, hi, int(opts["--order"]), float(opts["--lowpass"]))
     if dst.endswith(".npy"):
         np.save(dst, env)

@@ -3,6 +3,7 @@
  * counted at the old one is dropped, so at the end only runs at the final
  * extremes remain, as a two-pass count would find them. */
 #include "backline/clipping.h"
+#include "simd_internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -46,26 +47,96 @@ void bl_clip_counter_init(bl_clip_counter *c, double full_scale)
     c->level = BL_CLIP_LEVEL * c->full_scale;
 }
 
+/* One sample, every case: new extremes, runs on the rails, the level. */
+static void add_one(bl_clip_counter *c, float v)
+{
+    int at_level = c->full_scale > 0 && fabs((double)v) >= c->level;
+    if (c->n == 0) {
+        rail_reset(&c->hi, v);
+        rail_reset(&c->lo, v);
+    } else {
+        float d = fabsf(v - c->prev);
+        if (d > 0 && (c->step == 0 || d < c->step)) c->step = d;
+        if (v > c->hi.value) rail_reset(&c->hi, v);
+        if (v < c->lo.value) rail_reset(&c->lo, v);
+    }
+    c->at_level += (uint64_t)at_level;
+    rail_sample(&c->hi, v == c->hi.value, at_level);
+    rail_sample(&c->lo, v == c->lo.value && c->lo.value != c->hi.value, at_level);
+    c->prev = v;
+    c->n++;
+}
+
+/* Blocks of BLOCK samples that stay strictly inside the extremes and
+ * under the clip level (nearly all of a signal) only end runs and update
+ * the step: they take the fast path, a min/max/step scan eight samples at
+ * a time; any other block goes sample by sample. */
+#define BLOCK 64
+
+typedef float v8f __attribute__((vector_size(32)));
+typedef int v8i __attribute__((vector_size(32)));
+
+/* Minimum, maximum and smallest non-zero neighbour step of x[0, BLOCK),
+ * x[-1] being `prev`. */
+BL_CLONES static void scan_block(const float *x, float prev, float *lo, float *hi, float *step)
+{
+    const v8i absmask = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff,
+                         0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
+    v8f vlo, vhi, vst = {INFINITY, INFINITY, INFINITY, INFINITY, INFINITY, INFINITY, INFINITY, INFINITY};
+    BLI_LD(vlo, x);
+    vhi = vlo;
+    float first = fabsf(x[0] - prev);
+    for (size_t k = 0; k < BLOCK; k += 8) {
+        v8f v, p;
+        BLI_LD(v, x + k);
+        if (k) BLI_LD(p, x + k - 1);
+        else {
+            p = v;
+            for (int j = 1; j < 8; j++) p[j] = x[j - 1];
+            p[0] = x[0]; /* its step is `first` */
+        }
+        v8f d = (v8f)((v8i)(v - p) & absmask);
+        v8i keep = (d > 0) & (d < vst);
+        vst = (v8f)(((v8i)d & keep) | ((v8i)vst & ~keep));
+        v8i l = v < vlo, h = v > vhi;
+        vlo = (v8f)(((v8i)v & l) | ((v8i)vlo & ~l));
+        vhi = (v8f)(((v8i)v & h) | ((v8i)vhi & ~h));
+    }
+    float a = vlo[0], b = vhi[0], st = first > 0 && first < *step ? first : *step;
+    for (int j = 0; j < 8; j++) {
+        a = vlo[j] < a ? vlo[j] : a;
+        b = vhi[j] > b ? vhi[j] : b;
+        st = vst[j] < st ? vst[j] : st;
+    }
+    *lo = a;
+    *hi = b;
+    *step = st;
+}
+
 void bl_clip_counter_add(bl_clip_counter *c, const float *x, size_t n, size_t stride)
 {
     if (!c || !x || stride == 0) return;
-    for (size_t i = 0; i < n; i++) {
-        float v = x[i * stride];
-        int at_level = c->full_scale > 0 && fabs((double)v) >= c->level;
-        if (c->n == 0) {
-            rail_reset(&c->hi, v);
-            rail_reset(&c->lo, v);
-        } else {
-            float d = fabsf(v - c->prev);
-            if (d > 0 && (c->step == 0 || d < c->step)) c->step = d;
-            if (v > c->hi.value) rail_reset(&c->hi, v);
-            if (v < c->lo.value) rail_reset(&c->lo, v);
+    size_t i = 0;
+    if (c->n == 0 && n) add_one(c, x[i++ * stride]);
+    while (i < n) {
+        if (stride != 1 || n - i < BLOCK) {
+            add_one(c, x[i++ * stride]);
+            continue;
         }
-        c->at_level += (uint64_t)at_level;
-        rail_sample(&c->hi, v == c->hi.value, at_level);
-        rail_sample(&c->lo, v == c->lo.value && c->lo.value != c->hi.value, at_level);
-        c->prev = v;
-        c->n++;
+        float lo, hi, step = c->step > 0 ? c->step : INFINITY;
+        scan_block(x + i, c->prev, &lo, &hi, &step);
+        int inside = hi < c->hi.value && lo > c->lo.value &&
+                     (c->full_scale == 0 || fmax(fabs((double)hi), fabs((double)lo)) < c->level);
+        if (inside) {
+            rail_sample(&c->hi, 0, 0);
+            rail_sample(&c->lo, 0, 0);
+            c->step = isinf(step) ? 0 : step;
+            c->prev = x[i + BLOCK - 1];
+            c->n += BLOCK;
+        } else {
+            for (size_t k = 0; k < BLOCK; k++) add_one(c, x[i + k]);
+        }
+        i += BLOCK;
     }
 }
 
