@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -64,6 +65,40 @@ static size_t put_uint(char *p, unsigned long long v, int min_digits)
     return (size_t)n;
 }
 
+/* 10^k for k in [POW10_MIN, POW10_MAX]: the literals are correctly
+ * rounded, as glibc's pow(10, k) is, so the digits are those printf's
+ * would be, without a libm call per value. The range covers every float
+ * (1.4e-45 .. 3.4e38) scaled to seven digits. */
+#define POW10_MIN (-46)
+#define POW10_MAX 53
+static double pow10_of(int k)
+{
+    static const double table[] = {
+        1e-46, 1e-45, 1e-44, 1e-43, 1e-42, 1e-41, 1e-40, 1e-39, 1e-38, 1e-37, 1e-36, 1e-35, 1e-34, 1e-33,
+        1e-32, 1e-31, 1e-30, 1e-29, 1e-28, 1e-27, 1e-26, 1e-25, 1e-24, 1e-23, 1e-22, 1e-21, 1e-20, 1e-19,
+        1e-18, 1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9,  1e-8,  1e-7,  1e-6,  1e-5,
+        1e-4,  1e-3,  1e-2,  1e-1,  1e0,   1e1,   1e2,   1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,
+        1e10,  1e11,  1e12,  1e13,  1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,  1e21,  1e22,  1e23,
+        1e24,  1e25,  1e26,  1e27,  1e28,  1e29,  1e30,  1e31,  1e32,  1e33,  1e34,  1e35,  1e36,  1e37,
+        1e38,  1e39,  1e40,  1e41,  1e42,  1e43,  1e44,  1e45,  1e46,  1e47,  1e48,  1e49,  1e50,  1e51,
+        1e52,  1e53};
+    return table[k - POW10_MIN];
+}
+
+/* floor(log10(v)) for a positive finite float's value, exactly: the binary
+ * exponent gives it within one, the table settles it. */
+static int decimal_exponent(double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int b = (int)((bits >> 52) & 0x7ff) - 1023; /* denormal floats are normal doubles */
+    int e = (int)((double)b * 0.30102999566398120); /* log10(2) */
+    if (b < 0 && (double)e != (double)b * 0.30102999566398120) e--; /* floor for negatives */
+    while (e > POW10_MIN && v < pow10_of(e)) e--;
+    while (e + 1 <= POW10_MAX && v >= pow10_of(e + 1)) e++;
+    return e;
+}
+
 /* Seven significant digits (all a float carries, so the CSV reloads to the
  * same envelope), like "%.7g" but without printf's cost, which dominated a
  * large CSV: fixed notation for 1e-5 <= |v| < 1e7, else d.dddddde±XX.
@@ -81,15 +116,13 @@ static size_t format_g7(char *p, float value)
         p[n++] = '0';
         return n;
     }
-    int e = (int)floor(log10(v));
-    double scaled = v * pow(10.0, 6 - e);
-    unsigned long long m = (unsigned long long)llround(scaled);
+    int e = decimal_exponent(v);
+    /* v × 10^(6−e) is below 2^52 with a fraction: + 0.5 is exact, so the
+     * truncation rounds half up as llround does for positive values. */
+    unsigned long long m = (unsigned long long)(v * pow10_of(6 - e) + 0.5);
     if (m >= 10000000ull) { /* rounding carried into an eighth digit */
         m /= 10;
         e++;
-    } else if (m < 1000000ull) {
-        m = (unsigned long long)llround(v * pow(10.0, 7 - e));
-        e--;
     }
     char digits[8];
     put_uint(digits, m, 7);
