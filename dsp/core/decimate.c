@@ -242,7 +242,6 @@ bl_status bl_decimator_create(size_t channels, double in_rate_hz, double out_rat
         /* Enough reflection that the first output's oldest tap and the
          * last output's newest one fall inside it. */
         s->pad = s->spec.per_phase + (s->spec.down + s->spec.up - 1) / s->spec.up + 2;
-        s->total = UINT64_MAX;
         st = stage_alloc(s, d->cs, push);
         push = s->out_cap;
     }
@@ -252,6 +251,7 @@ bl_status bl_decimator_create(size_t channels, double in_rate_hz, double out_rat
         bl_decimator_destroy(d);
         return st;
     }
+    bl_decimator_reset(d); /* the stream state of a fresh object */
     *out = d;
     return BL_OK;
 }

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-static unsigned long long gcd_u(unsigned long long a, unsigned long long b)
+unsigned long long bli_gcd_u64(unsigned long long a, unsigned long long b)
 {
     while (b) {
         unsigned long long t = a % b;
@@ -79,7 +79,7 @@ bl_status bli_decim_plan(double in_rate, double out_rate, bli_decim_plan_t *plan
         out_rate != floor(out_rate))
         return BL_ERANGE;
     unsigned long long fi = (unsigned long long)in_rate, fo = (unsigned long long)out_rate;
-    unsigned long long g = gcd_u(fi, fo), up = fo / g, down = fi / g;
+    unsigned long long g = bli_gcd_u64(fi, fo), up = fo / g, down = fi / g;
     if (up > BLI_DECIM_MAX_PHASES) return BL_ERANGE;
     /* Largest divisor of down with down/d ≥ up (the integer stages end at
      * or above the output rate). */

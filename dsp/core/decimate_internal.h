@@ -28,6 +28,9 @@ typedef struct {
 /* BL_ERANGE when the FIR path does not cover in → out (not a decimation,
  * rates not whole hertz, too many phases, stages or taps). */
 bl_status bli_decim_plan(double in_rate, double out_rate, bli_decim_plan_t *plan);
+/* Greatest common divisor (0 and 0 give 0): the decimator's plan and the
+ * sinc converter's edge padding reduce their rate ratios with it. */
+unsigned long long bli_gcd_u64(unsigned long long a, unsigned long long b);
 /* Fills coef[up][per_phase]: each phase reversed, summing to 1. */
 bl_status bli_decim_design(const bli_decim_stage_spec *s, float *coef);
 

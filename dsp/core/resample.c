@@ -155,16 +155,6 @@ static void reflect_pad(const float *x, size_t n, size_t pad, float *out)
     memcpy(out + pad, x, n * sizeof *x);
 }
 
-static unsigned long long gcd_ull(unsigned long long a, unsigned long long b)
-{
-    while (b) {
-        unsigned long long t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 /* Input frames of padding per end and the output samples they become. The
  * sinc kernel spans about 46 zero crossings per side at the lower of the
  * two rates; with integer rates the pad is a multiple of in/gcd(in, out),
@@ -174,7 +164,7 @@ static void edge_padding(double in_rate, double out_rate, size_t *pad, size_t *s
     double ratio = out_rate / in_rate;
     size_t need = (size_t)ceil(64.0 / (ratio < 1 ? ratio : 1.0)) + 16;
     if (in_rate == floor(in_rate) && out_rate == floor(out_rate) && in_rate < 1e9 && out_rate < 1e9) {
-        unsigned long long g = gcd_ull((unsigned long long)in_rate, (unsigned long long)out_rate);
+        unsigned long long g = bli_gcd_u64((unsigned long long)in_rate, (unsigned long long)out_rate);
         size_t q = (size_t)((unsigned long long)in_rate / g);
         if (q <= 1u << 20) {
             *pad = (need + q - 1) / q * q;
