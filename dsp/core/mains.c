@@ -25,7 +25,7 @@
 #define MAINS_HARMONICS 3
 #define NEAR_HZ 4.0       /* neighbourhood: 4..12 Hz either side */
 #define FAR_HZ 12.0
-#define MAX_CHUNKS 4      /* long signals: this many chunks ... */
+#define MAX_CHUNKS BL_MAINS_CHUNKS_MAX /* long signals: this many chunks ... */
 #define CHUNK_SEGMENTS 16 /* ... of this many half-overlapped segments */
 #define LINE_BAND_HI_HZ 450.0 /* hum power is summed over harmonics up to here */
 #define MIN_LINE_SHARE 1e-6   /* of the band's power: below, a line is rounding residue */
@@ -164,22 +164,35 @@ void bl_mains_detector_destroy(bl_mains_detector *d)
     free(d);
 }
 
-/* The averaged spectrum of x into d->acc. Long recordings: a few chunks
- * spread over the signal say as much about a stationary hum as the whole
- * and cost a bounded time. */
-static bl_status average_spectrum(bl_mains_detector *d, const float *x, size_t n)
+/* Which parts of the signal the spectrum is averaged over. Long
+ * recordings: a few chunks spread over the signal say as much about a
+ * stationary hum as the whole and cost a bounded time. */
+bl_status bl_mains_detector_plan(const bl_mains_detector *d, size_t n, size_t starts[BL_MAINS_CHUNKS_MAX],
+                                 size_t *count, size_t *len)
 {
-    const size_t seg = d->seg, bins = bl_spectrum_bins(d->spectrum);
-    for (size_t k = 0; k < bins; k++) d->acc[k] = 0;
+    if (!d || !starts || !count || !len) return BL_EINVAL;
+    if (n > d->max_frames) return BL_ERANGE;
+    if (n < d->seg) return BL_ENODATA;
+    const size_t seg = d->seg;
     size_t chunk = (CHUNK_SEGMENTS + 1) * (seg - seg / 2) + seg / 2;
-    size_t chunks = 1, len = n;
+    size_t chunks = 1, l = n;
     if (n > MAX_CHUNKS * chunk) {
         chunks = MAX_CHUNKS;
-        len = chunk;
+        l = chunk;
     }
+    for (size_t c = 0; c < chunks; c++) starts[c] = chunks == 1 ? 0 : c * (n - l) / (chunks - 1);
+    *count = chunks;
+    *len = l;
+    return BL_OK;
+}
+
+/* The averaged spectrum of the chunks into d->acc. */
+static bl_status average_spectrum(bl_mains_detector *d, const float *const *chunk, size_t chunks, size_t len)
+{
+    const size_t bins = bl_spectrum_bins(d->spectrum);
+    for (size_t k = 0; k < bins; k++) d->acc[k] = 0;
     for (size_t c = 0; c < chunks; c++) {
-        size_t start = chunks == 1 ? 0 : c * (n - len) / (chunks - 1);
-        bl_status st = bl_spectrum_welch(d->spectrum, x + start, len, d->rate_hz, d->psd);
+        bl_status st = bl_spectrum_welch(d->spectrum, chunk[c], len, d->rate_hz, d->psd);
         if (st != BL_OK) return st;
         for (size_t k = 0; k < bins; k++) d->acc[k] += d->psd[k] / (double)chunks;
     }
@@ -192,8 +205,22 @@ bl_status bl_mains_detector_analyse(bl_mains_detector *d, const float *x, size_t
     if (n > d->max_frames) return BL_ERANGE;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i])) return BL_ENONFINITE;
-    if (n < d->seg) return BL_ENODATA;
-    bl_status st = average_spectrum(d, x, n);
+    size_t starts[BL_MAINS_CHUNKS_MAX], count = 0, len = 0;
+    bl_status st = bl_mains_detector_plan(d, n, starts, &count, &len);
+    if (st != BL_OK) return st;
+    const float *chunk[BL_MAINS_CHUNKS_MAX];
+    for (size_t c = 0; c < count; c++) chunk[c] = x + starts[c];
+    return bl_mains_detector_analyse_chunks(d, chunk, count, len, out);
+}
+
+bl_status bl_mains_detector_analyse_chunks(bl_mains_detector *d, const float *const *chunk, size_t count, size_t len,
+                                           bl_mains_result *out)
+{
+    if (!d || !chunk || !out || count == 0 || count > BL_MAINS_CHUNKS_MAX) return BL_EINVAL;
+    if (len < d->seg) return BL_ENODATA;
+    for (size_t c = 0; c < count; c++)
+        if (!chunk[c]) return BL_EINVAL;
+    bl_status st = average_spectrum(d, chunk, count, len);
     if (st != BL_OK) return st;
     const size_t bins = bl_spectrum_bins(d->spectrum);
     const double nyq = d->rate_hz / 2, df = d->rate_hz / (double)d->seg;

@@ -112,7 +112,28 @@ static size_t butter_padlen(int order, bl_band band, double f1, double f2, doubl
     return bl_sosfiltfilt_padlen(sos, ns);
 }
 
-/* Mains family with the most prominent peak over all EMG channels. */
+/* Mains family with the most prominent peak over all EMG channels, from
+ * the parts of each channel the detector reads (chunk[c][k]: channel c's
+ * k-th part, as bl_mains_detector_plan lays them out over `frames`). */
+bl_status bli_detect_mains(const float *const *const *chunk, size_t n, size_t count, size_t len,
+                           bl_mains_detector *d, double *mains_hz, double *prominence_db)
+{
+    /* The most prominent channel decides, and its score is reported even
+     * below the threshold (how close a hum came to being notched). */
+    int first = 1;
+    for (size_t c = 0; c < n; c++) {
+        bl_mains_result r;
+        bl_status st = bl_mains_detector_analyse_chunks(d, chunk[c], count, len, &r);
+        if (st != BL_OK) return st;
+        if (first || r.prominence_db > *prominence_db) {
+            *mains_hz = r.mains_hz;
+            *prominence_db = r.prominence_db;
+            first = 0;
+        }
+    }
+    return BL_OK;
+}
+
 static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate, double *mains_hz,
                               double *prominence_db)
 {
@@ -122,18 +143,18 @@ static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate
     bl_mains_detector *d = NULL;
     bl_status st = bl_mains_detector_create(rate, frames, &d);
     if (st == BL_ENODATA) return BL_OK; /* too short to tell: no notch */
-    /* The most prominent channel decides, and its score is reported even
-     * below the threshold (how close a hum came to being notched). */
-    int first = 1;
-    for (size_t c = 0; c < n && st == BL_OK; c++) {
-        double hz = 0, db = 0;
-        st = bl_mains_detector_run(d, ptrs[c], frames, &hz, &db);
-        if (st == BL_OK && (first || db > *prominence_db)) {
-            *mains_hz = hz;
-            *prominence_db = db;
-            first = 0;
-        }
+    size_t starts[BL_MAINS_CHUNKS_MAX], count = 0, len = 0;
+    if (st == BL_OK) st = bl_mains_detector_plan(d, frames, starts, &count, &len);
+    const float *(*parts)[BL_MAINS_CHUNKS_MAX] = st == BL_OK ? malloc(n * sizeof *parts) : NULL;
+    const float *const **chunk = st == BL_OK ? malloc(n * sizeof *chunk) : NULL;
+    if (st == BL_OK && (!parts || !chunk)) st = BL_ENOMEM;
+    for (size_t c = 0; st == BL_OK && c < n; c++) {
+        for (size_t k = 0; k < count; k++) parts[c][k] = ptrs[c] + starts[k];
+        chunk[c] = parts[c];
     }
+    if (st == BL_OK) st = bli_detect_mains(chunk, n, count, len, d, mains_hz, prominence_db);
+    free(parts);
+    free(chunk);
     bl_mains_detector_destroy(d);
     return st;
 }
@@ -141,12 +162,17 @@ static bl_status detect_mains(float **ptrs, size_t n, size_t frames, double rate
 /* Checks shared by both conditioning entry points; BL_OK or the code. */
 bl_status bli_condition_check(const bl_recording *in, const bl_envelope_config *cfg, int with_envelope)
 {
+    return bli_condition_check_shape(bl_recording_rate(in), bl_recording_frames(in), in, cfg, with_envelope);
+}
+
+bl_status bli_condition_check_shape(double in_rate, size_t frames, const bl_recording *finite_of,
+                                    const bl_envelope_config *cfg, int with_envelope)
+{
     bl_status st = bli_envelope_config_check(cfg);
     if (st != BL_OK) return st;
-    double in_rate = bl_recording_rate(in);
     /* The input must carry the band it is asked to keep. */
     if (in_rate < BL_MIN_EMG_RATE_HZ || !(in_rate / 2 > cfg->bandpass_hi_hz)) return BL_ERATE;
-    if (bl_recording_check_finite(in, NULL, NULL) != BL_OK) return BL_ENONFINITE;
+    if (finite_of && bl_recording_check_finite(finite_of, NULL, NULL) != BL_OK) return BL_ENONFINITE;
     /* The edge padding of the zero-phase filters must fit the signal,
      * checked before anything is resampled, filtered or rectified (the
      * notch pads as far as the signal allows, so it needs no check). */
@@ -157,14 +183,15 @@ bl_status bli_condition_check(const bl_recording *in, const bl_envelope_config *
         if (lp > pad) pad = lp;
     }
     if (pad == 0) return BL_ERANGE;
-    size_t frames_out = (size_t)llround((double)bl_recording_frames(in) * cfg->rate_hz / in_rate);
+    size_t frames_out = (size_t)llround((double)frames * cfg->rate_hz / in_rate);
     return frames_out <= pad ? BL_ENODATA : BL_OK;
 }
 
 /* ECG removal on the band-passed channels the mode selects (the trunk's,
  * or every EMG channel), in place; what it did into the report. A
  * recording shorter than the detector needs is left as it is. */
-static bl_status remove_ecg(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *rep)
+static bl_status remove_ecg(bl_recording *rec, const bl_envelope_config *cfg, const double window_s[2],
+                            bl_condition_report *rep)
 {
     rep->ecg_heart_rate_bpm = rep->ecg_residual_db = NAN;
     if (cfg->ecg == BL_ECG_OFF) return BL_OK;
@@ -186,7 +213,11 @@ static bl_status remove_ecg(bl_recording *rec, const bl_envelope_config *cfg, bl
         } else if (st == BL_OK) {
             rep->ecg_examined = n;
             rep->ecg_treated = bl_ecg_result_treated(res);
-            rep->ecg_beats = bl_ecg_result_beats(res);
+            rep->ecg_beats = 0; /* those in the window */
+            for (size_t b = 0; b < bl_ecg_result_beats(res); b++) {
+                double t = bl_ecg_result_beat_time(res, b);
+                rep->ecg_beats += t >= window_s[0] && t < window_s[1];
+            }
             rep->ecg_heart_rate_bpm = bl_ecg_result_heart_rate(res);
             for (size_t i = 0; i < bl_ecg_result_channels(res); i++) {
                 bl_ecg_channel ch;
@@ -211,18 +242,29 @@ static bl_status remove_ecg(bl_recording *rec, const bl_envelope_config *cfg, bl
  * mean, so offsets and drift do not matter). */
 static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *rep)
 {
+    bl_status st = BL_OK;
+    if (cfg->notch == BL_NOTCH_50) rep->mains_hz = 50;
+    else if (cfg->notch == BL_NOTCH_60) rep->mains_hz = 60;
+    else if (cfg->notch == BL_NOTCH_AUTO) {
+        float **ptrs = malloc(bl_recording_channels(rec) * sizeof *ptrs);
+        size_t n = 0;
+        if (!ptrs) return BL_ENOMEM;
+        bli_emg_channels(rec, ptrs, &n);
+        st = detect_mains(ptrs, n, bl_recording_frames(rec), cfg->rate_hz, &rep->mains_hz, &rep->mains_prominence_db);
+        free(ptrs);
+    }
+    const double all[2] = {-INFINITY, INFINITY};
+    return st == BL_OK ? bli_condition_filter(rec, cfg, all, rep) : st;
+}
+
+bl_status bli_condition_filter(bl_recording *rec, const bl_envelope_config *cfg, const double ecg_window_s[2],
+                               bl_condition_report *rep)
+{
     size_t frames = bl_recording_frames(rec);
     float **ptrs = malloc(bl_recording_channels(rec) * sizeof *ptrs);
     size_t n = 0;
     bl_status st = ptrs ? BL_OK : BL_ENOMEM;
     if (ptrs) bli_emg_channels(rec, ptrs, &n);
-
-    if (st == BL_OK) {
-        if (cfg->notch == BL_NOTCH_50) rep->mains_hz = 50;
-        else if (cfg->notch == BL_NOTCH_60) rep->mains_hz = 60;
-        else if (cfg->notch == BL_NOTCH_AUTO)
-            st = detect_mains(ptrs, n, frames, cfg->rate_hz, &rep->mains_hz, &rep->mains_prominence_db);
-    }
     double sos[BLI_MAX_SECTIONS * BL_SOS_WIDTH];
     size_t ns = 0;
     if (st == BL_OK && rep->mains_hz > 0) {
@@ -234,12 +276,12 @@ static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cf
         st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
                               cfg->rate_hz, sos, BLI_MAX_SECTIONS, &ns);
     if (st == BL_OK) st = bli_filter_planar(sos, ns, ptrs, n, frames, cfg->threads);
-    if (st == BL_OK) st = remove_ecg(rec, cfg, rep);
+    if (st == BL_OK) st = remove_ecg(rec, cfg, ecg_window_s, rep);
     free(ptrs);
     return st;
 }
 
-static void report_init(bl_condition_report *rep, double in_rate, const bl_envelope_config *cfg)
+void bli_condition_report_init(bl_condition_report *rep, double in_rate, const bl_envelope_config *cfg)
 {
     memset(rep, 0, sizeof *rep);
     rep->input_rate_hz = in_rate;
@@ -256,7 +298,7 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
     bl_status st = bli_condition_check(in, cfg, 0);
     if (st != BL_OK) return st;
     bl_condition_report rep;
-    report_init(&rep, bl_recording_source_rate(in), cfg);
+    bli_condition_report_init(&rep, bl_recording_source_rate(in), cfg);
     bl_recording *rec = NULL;
     if ((st = bl_recording_resample(in, cfg->rate_hz, &rec)) != BL_OK) return st;
     if ((st = filter_in_place(rec, cfg, &rep)) != BL_OK) {
@@ -276,7 +318,7 @@ bl_status bli_condition_checked(bl_recording *rec, const bl_envelope_config *cfg
     bl_condition_report rep;
     /* The report speaks of the file: a recording decimated while it was
      * read (bl_recording_load_at) arrives at the analysis rate already. */
-    report_init(&rep, bl_recording_source_rate(rec), cfg);
+    bli_condition_report_init(&rep, bl_recording_source_rate(rec), cfg);
     bl_status st;
     if (bl_recording_rate(rec) != cfg->rate_hz) {
         bl_recording *work = NULL;

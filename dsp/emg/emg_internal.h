@@ -9,6 +9,7 @@
 #include "backline/envelope.h"
 #include "backline/filter.h"
 #include "backline/onset.h"
+#include "backline/spectrum.h"
 
 /* The mains notches' edges are extended until they have rung down to this
  * fraction of the start (condition.c does it, condition_describe.c says so). */
@@ -36,6 +37,24 @@ int bli_onset_refines_edges(const bl_onset_config *cfg);
  * samples (config, input rate against the band, finite samples, length
  * against the zero-phase padding; with_envelope: the low-pass's too). */
 bl_status bli_condition_check(const bl_recording *in, const bl_envelope_config *cfg, int with_envelope);
+/* The same checks for an input of `frames` at in_rate not held whole
+ * (finite_of: the recording whose samples to check, NULL when they were
+ * checked as they were read). */
+bl_status bli_condition_check_shape(double in_rate, size_t frames, const bl_recording *finite_of,
+                                    const bl_envelope_config *cfg, int with_envelope);
+/* A report of nothing done yet, for an input at in_rate. */
+void bli_condition_report_init(bl_condition_report *rep, double in_rate, const bl_envelope_config *cfg);
+/* The mains choice of bl_condition over parts of the EMG channels:
+ * chunk[c][k] is channel c's samples from the k-th start that
+ * bl_mains_detector_plan gives for the whole signal. */
+bl_status bli_detect_mains(const float *const *const *chunk, size_t n, size_t count, size_t len,
+                           bl_mains_detector *d, double *mains_hz, double *prominence_db);
+/* The filters of conditioning, in place, at the analysis rate, with the
+ * mains frequency already in rep->mains_hz (0: no notch): notches,
+ * band-pass, ECG removal; the heartbeats counted into rep are those at
+ * [ecg_window_s[0], ecg_window_s[1]) seconds from the recording's start. */
+bl_status bli_condition_filter(bl_recording *rec, const bl_envelope_config *cfg, const double ecg_window_s[2],
+                               bl_condition_report *rep);
 /* Conditioning in place of a recording that passed bli_condition_check. */
 bl_status bli_condition_checked(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 

@@ -43,6 +43,20 @@ static bl_status append_frames(bl_recording *rec, const float *buf, size_t n, co
     return BL_OK;
 }
 
+/* Where the frames go: appended to the recording's planar channels, or,
+ * when spooling (bl_spool_load_at), written interleaved to a file. */
+typedef struct {
+    bl_recording *rec;
+    bl_spool *spool; /* non-NULL: spool here; rec then only describes */
+} sink_t;
+
+static bl_status sink_frames(sink_t *k, const float *buf, size_t n, const char *path, char *why, size_t why_len)
+{
+    if (!k->spool)
+        return append_frames(k->rec, buf, n, path, why, why_len);
+    return bli_spool_append(k->spool, buf, n, k->rec->channels, path, why, why_len);
+}
+
 /* The first non-finite sample of an interleaved block, as an error naming
  * its channel, frame and time in the file; BL_OK when there is none. */
 static bl_status check_block(const float *buf, size_t n, size_t channels, size_t first_frame, double rate,
@@ -74,10 +88,10 @@ typedef struct {
     size_t declared; /* frames the header declares, 0 = unknown */
 } progress_t;
 
-static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, bl_clip_counter *clip,
+static bl_status read_all(bl_reader *r, sink_t *sink, bl_decimator *dec, bl_clip_counter *clip,
                           double file_rate, const progress_t *pg, const char *path, char *why, size_t why_len)
 {
-    size_t channels = rec->channels, cap = dec ? bl_decimator_max_output(dec, BLI_IO_CHUNK_FRAMES) : 0;
+    size_t channels = sink->rec->channels, cap = dec ? bl_decimator_max_output(dec, BLI_IO_CHUNK_FRAMES) : 0;
     float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * channels * sizeof *buf);
     float *low = dec ? malloc(cap * channels * sizeof *low) : NULL;
     float *one = dec ? malloc((size_t)BLI_IO_CHUNK_FRAMES * sizeof *one) : NULL;
@@ -95,13 +109,15 @@ static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, bl
             break;
         if (pg->fn && pg->declared)
             pg->fn(pg->user, (double)bl_reader_frames_read(r) / (double)pg->declared);
+        /* A spool is never held whole, so nothing can check it later. */
+        if (n && (dec || sink->spool) && (st = check_block(buf, n, channels, read, file_rate, path, why, why_len)) != BL_OK)
+            break;
         if (!dec) {
-            if (n == 0 || (st = append_frames(rec, buf, n, path, why, why_len)) != BL_OK)
+            read += n;
+            if (n == 0 || (st = sink_frames(sink, buf, n, path, why, why_len)) != BL_OK)
                 break;
             continue;
         }
-        if (n && (st = check_block(buf, n, channels, read, file_rate, path, why, why_len)) != BL_OK)
-            break;
         for (size_t c = 0; c < channels; c++) { /* contiguous: the counter's fast path */
             for (size_t i = 0; i < n; i++)
                 one[i] = buf[i * channels + c];
@@ -110,7 +126,7 @@ static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, bl
         read += n;
         st = n ? bl_decimator_process(dec, buf, n, low, cap, &got) : bl_decimator_finish(dec, low, cap, &got);
         if (st == BL_OK && got)
-            st = append_frames(rec, low, got, path, why, why_len);
+            st = sink_frames(sink, low, got, path, why, why_len);
         else if (st != BL_OK)
             bli_set_why(why, why_len, "%s: decimation failed: %s", path, bl_strerror(st));
         if (st != BL_OK || n == 0)
@@ -122,8 +138,10 @@ static bl_status read_all(bl_reader *r, bl_recording *rec, bl_decimator *dec, bl
     return st;
 }
 
-static bl_status load(const char *path, double rate_hz, bl_progress_fn progress, void *user, bl_recording **out,
-                      char *why, size_t why_len)
+/* spool non-NULL: the frames go there and *out is the description, with
+ * none. */
+static bl_status load(const char *path, double rate_hz, bl_progress_fn progress, void *user, bl_spool *spool,
+                      bl_recording **out, char *why, size_t why_len)
 {
     if (out)
         *out = NULL;
@@ -145,10 +163,15 @@ static bl_status load(const char *path, double rate_hz, bl_progress_fn progress,
         rate = rate_hz;
     }
     size_t declared = bl_reader_declared_frames(r);
+    /* Spooled only at the rate asked for: a ratio the decimator does not
+     * cover loads whole, for the caller to resample. */
+    if (spool && !dec && rate != rate_hz)
+        spool = NULL;
     bl_recording *rec = NULL;
     if (st == BL_OK) {
         rec = bli_recording_alloc(info->channels,
-                                  initial_capacity(dec ? bl_resample_length(declared, info->rate_hz, rate) : declared),
+                                  spool ? 1
+                                  : initial_capacity(dec ? bl_resample_length(declared, info->rate_hz, rate) : declared),
                                   rate);
         if (!rec) {
             bli_set_why(why, why_len, "%s: out of memory", path);
@@ -166,8 +189,9 @@ static bl_status load(const char *path, double rate_hz, bl_progress_fn progress,
     for (size_t c = 0; clip && c < info->channels; c++)
         bl_clip_counter_init(&clip[c], bl_recording_channel_full_scale(info, c));
     progress_t pg = {progress, user, declared};
+    sink_t sink = {rec, spool};
     if (st == BL_OK)
-        st = read_all(r, rec, dec, clip, info->rate_hz, &pg, path, why, why_len);
+        st = read_all(r, &sink, dec, clip, info->rate_hz, &pg, path, why, why_len);
     if (st == BL_OK && clip) {
         if (!(rec->raw_clipped = malloc(info->channels * sizeof *rec->raw_clipped)))
             st = BL_ENOMEM;
@@ -175,7 +199,7 @@ static bl_status load(const char *path, double rate_hz, bl_progress_fn progress,
             rec->raw_clipped[c] = bl_clip_counter_fraction(&clip[c]);
     }
     free(clip);
-    if (st == BL_OK && rec->frames == 0) {
+    if (st == BL_OK && rec->frames == 0 && bl_spool_frames(spool) == 0) {
         bli_set_why(why, why_len, "%s: no audio frames", path);
         st = BL_EFORMAT;
     }
@@ -201,7 +225,7 @@ static bl_status load(const char *path, double rate_hz, bl_progress_fn progress,
 
 bl_status bl_recording_load(const char *path, bl_recording **out, char *why, size_t why_len)
 {
-    return load(path, 0, NULL, NULL, out, why, why_len);
+    return load(path, 0, NULL, NULL, NULL, out, why, why_len);
 }
 
 bl_status bl_recording_load_at_progress(const char *path, double rate_hz, bl_progress_fn progress, void *user,
@@ -213,7 +237,13 @@ bl_status bl_recording_load_at_progress(const char *path, double rate_hz, bl_pro
         bli_set_why(why, why_len, "recording: the analysis rate must be positive");
         return BL_EINVAL;
     }
-    return load(path, rate_hz, progress, user, out, why, why_len);
+    return load(path, rate_hz, progress, user, NULL, out, why, why_len);
+}
+
+bl_status bli_recording_spool_load(const char *path, double rate_hz, bl_progress_fn progress, void *user,
+                                   bl_spool *spool, bl_recording **desc, char *why, size_t why_len)
+{
+    return load(path, rate_hz, progress, user, spool, desc, why, why_len);
 }
 
 bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recording **out, char *why, size_t why_len)

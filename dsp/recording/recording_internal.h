@@ -111,6 +111,16 @@ bl_status bli_warn(bl_recording *rec, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The warnings of `src` appended to `dst`'s. BL_ENOMEM. */
 bl_status bli_recording_copy_warnings(bl_recording *dst, const bl_recording *src);
+
+/* spool.c / load.c: spooling. bli_spool_append: n interleaved frames of
+ * the spool's channels onto its end (BL_EIO or BL_ENOMEM, `why` naming
+ * path). bli_recording_spool_load: load.c's reading and decimating with
+ * the frames appended to the spool and *desc the description without
+ * frames. */
+bl_status bli_spool_append(bl_spool *s, const float *buf, size_t n, size_t channels, const char *path, char *why,
+                           size_t why_len);
+bl_status bli_recording_spool_load(const char *path, double rate_hz, bl_progress_fn progress, void *user,
+                                   bl_spool *spool, bl_recording **desc, char *why, size_t why_len);
 void bli_recording_free_warnings(bl_recording *rec);
 
 #endif

@@ -98,11 +98,19 @@ bl_status bl_writer_open(const char *path, size_t channels, double rate_hz, bl_s
     w->channels = channels;
     w->major = sf_format & SF_FORMAT_TYPEMASK;
     if (meta) {
-        /* Copy what describes the capture; not the unit: the writer takes
-         * full-scale samples. */
+        /* What describes the samples, their units too: a capture's are
+         * full scale, an envelope's may be in µV (float32 only, as
+         * bl_recording_save insists). */
         st = bli_recording_copy_description(w->meta, meta);
         if (st != BL_OK) {
             bli_set_why(why, why_len, "%s: out of memory", path);
+            goto fail;
+        }
+        memcpy(w->meta->in_uv, meta->in_uv, channels);
+        if (format != BL_FORMAT_FLOAT32 && bli_recording_any_in_uv(w->meta)) {
+            bli_set_why(why, why_len, "%s: samples are in uV; integer formats hold full-scale samples "
+                    "only and would clip them: write float32", path);
+            st = BL_EINVAL;
             goto fail;
         }
     }

@@ -125,6 +125,26 @@ BL_API bl_status bl_envelope_recording(const bl_recording *in, const bl_envelope
  * bl_condition_in_place. */
 BL_API bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report);
 
+/* Envelopes of a spooled recording (bl_spool_load_at at cfg->rate_hz, its
+ * map and units set) in bounded memory: block_frames at a time (0: two
+ * minutes), each block conditioned and enveloped with enough of the signal
+ * on either side for every zero-phase filter to forget the block's edges
+ * (to 1e-7), handed to `sink` as it is done: `env` holds the envelopes of
+ * frames [first_frame, first_frame + frames) of the recording at
+ * [offset, offset + frames) of its own frames (AUX channels as they were).
+ * Mains detection reads the whole signal as bl_condition does; ECG
+ * removal works per block (its report sums the beats, the heart rate
+ * weighted by them). A recording of at most 1.5 blocks is one block: the
+ * result is then bl_envelope_in_place's, bit for bit; longer ones agree
+ * with it to about 1e-7 of the signal's scale, away from ECG. A sink's
+ * error stops the run and is returned. Errors: those of
+ * bl_envelope_in_place (the rate checked is the file's own), BL_EINVAL (a
+ * spool at another rate), BL_EIO (the spool could not be read). */
+typedef bl_status (*bl_envelope_sink)(void *user, const bl_recording *env, size_t offset, size_t frames,
+                                      size_t first_frame);
+BL_API bl_status bl_envelope_spool(const bl_spool *s, const bl_envelope_config *cfg, size_t block_frames,
+                                   bl_envelope_sink sink, void *user, bl_condition_report *report);
+
 /* Streaming linear envelope for live meters: causal band-pass (with mains
  * notches), rectify, low-pass, over interleaved blocks at the input rate.
  * cfg->notch BL_NOTCH_50/60 notches that family; BL_NOTCH_OFF none;

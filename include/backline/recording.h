@@ -126,6 +126,29 @@ BL_API bl_status bl_recording_load_at(const char *path, double rate_hz, bl_recor
  * the header declares the length (progress may be NULL). */
 BL_API bl_status bl_recording_load_at_progress(const char *path, double rate_hz, bl_progress_fn progress,
                                                void *user, bl_recording **out, char *why, size_t why_len);
+/* A recording spooled at an analysis rate: bl_recording_load_at's reading
+ * (decimated while read, every block checked for non-finite samples), with
+ * the frames written to an unlinked temporary file in $TMPDIR (else /tmp)
+ * instead of memory, so an hour of 48 kHz EMG costs the memory of a block
+ * (bl_envelope_spool works through it). A rate the decimator does not
+ * cover is loaded whole and resampled (bl_recording_resample) before it is
+ * spooled. load_at: the errors of bl_recording_load_at, and BL_EIO when
+ * the temporary cannot be made or written (a full disk), `why` naming it.
+ * info: the description (channels, rate = rate_hz, map, gains, metadata,
+ * the file's warnings, the source rate and raw clipping) with no frames,
+ * owned by the spool; its map may be set (bl_recording_set_chanmap), and
+ * blocks read afterwards carry it. to_microvolts: blocks read afterwards
+ * are converted as bl_recording_to_microvolts converts (its errors).
+ * read: frames [first, first+frames) as a recording like info (BL_EINVAL,
+ * BL_ERANGE past the end, BL_ENOMEM, BL_EIO). destroy(NULL) is a no-op. */
+typedef struct bl_spool bl_spool;
+BL_API bl_status bl_spool_load_at(const char *path, double rate_hz, bl_progress_fn progress, void *user,
+                                  bl_spool **out, char *why, size_t why_len);
+BL_API bl_recording *bl_spool_info(bl_spool *s);
+BL_API size_t bl_spool_frames(const bl_spool *s);
+BL_API bl_status bl_spool_to_microvolts(bl_spool *s);
+BL_API bl_status bl_spool_read(const bl_spool *s, size_t first, size_t frames, bl_recording **out);
+BL_API void bl_spool_destroy(bl_spool *s);
 /* The rate of the file the samples came from (before bl_recording_load_at
  * or bl_recording_resample changed it); the recording's own rate when it
  * was never resampled; 0 for NULL. */

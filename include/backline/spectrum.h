@@ -87,6 +87,17 @@ BL_API bl_status bl_mains_detector_create(double rate_hz, size_t max_frames, bl_
 BL_API bl_status bl_mains_detector_run(bl_mains_detector *d, const float *x, size_t n, double *mains_hz,
                                        double *prominence_db);
 BL_API bl_status bl_mains_detector_analyse(bl_mains_detector *d, const float *x, size_t n, bl_mains_result *out);
+/* The same analysis for a signal that is not held whole (read from a
+ * file in blocks): plan says which parts of a signal of n samples it reads
+ * (*count chunks of *len samples from starts[i]; BL_ERANGE n > max_frames,
+ * BL_ENODATA shorter than a segment); analyse_chunks gives, from those
+ * parts (chunk[i] holds the len samples from starts[i], finite: it does
+ * not check), exactly what bl_mains_detector_analyse gives on the whole. */
+#define BL_MAINS_CHUNKS_MAX 4
+BL_API bl_status bl_mains_detector_plan(const bl_mains_detector *d, size_t n, size_t starts[BL_MAINS_CHUNKS_MAX],
+                                        size_t *count, size_t *len);
+BL_API bl_status bl_mains_detector_analyse_chunks(bl_mains_detector *d, const float *const *chunk, size_t count,
+                                                  size_t len, bl_mains_result *out);
 BL_API void bl_mains_detector_destroy(bl_mains_detector *d);
 
 #ifdef __cplusplus

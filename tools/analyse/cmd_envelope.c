@@ -1,6 +1,7 @@
 /* `backline-analyse envelope`: linear envelopes to CSV or WAV.
  * The flag names are a contract other tools rely on (issue 2). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,31 @@ static const char envelope_help[] =
     "\n"
     "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n";
 
+/* bl_envelope_spool's sink: a non-finite envelope (a filter that
+ * diverged) is refused before it is written. */
+typedef struct {
+    tool_block_writer w;
+    const char *path;
+} envelope_sink;
+
+static bl_status write_block(void *user, const bl_recording *env, size_t offset, size_t frames, size_t first_frame)
+{
+    envelope_sink *e = user;
+    tool_block_writer *w = &e->w;
+    for (size_t k = 0; k < w->view.count; k++) {
+        const float *x = bl_recording_cdata(env, w->view.index[k]) + offset;
+        for (size_t i = 0; i < frames; i++)
+            if (!isfinite(x[i])) {
+                w->failed = 1;
+                tool_error("%s: the envelope came out non-finite (NaN or infinity) in channel %zu at frame %zu: the "
+                           "filter settings are numerically degenerate for this recording",
+                           e->path, w->view.index[k] + 1, first_frame + i);
+                return BL_ENONFINITE;
+            }
+    }
+    return tool_block_writer_add(w, env, offset, frames, first_frame) == 0 ? BL_OK : BL_EIO;
+}
+
 int cmd_envelope(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {
@@ -67,31 +93,33 @@ int cmd_envelope(int argc, char **argv)
     tool_output_init(&out, "-o", out_path);
     if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     tool_progress_start("envelope", tool_args_has(&a, "--quiet"));
-    bl_recording *rec = tool_load_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);
-    if (!rec) return 1;
-
-    /* The raw samples are not needed afterwards: envelope them in place. */
-    bl_recording *env = rec;
-    bl_condition_report rep;
-    bl_status st = bl_envelope_in_place(rec, &cfg, &rep);
-    if (st != BL_OK) {
-        rc = tool_conditioning_error(path, rec, &cfg, st);
-        goto done;
-    }
-    if ((rc = tool_check_result_finite(path, env, "envelope")) != 0) goto done;
-    tool_emg_view view;
-    if (tool_emg_view_init(&view, env) != 0) {
+    /* Spooled at the analysis rate and enveloped block by block: memory
+     * stays that of a block, however long the recording. */
+    bl_spool *spool = tool_spool_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);
+    if (!spool) return 1;
+    const bl_recording *info = bl_spool_info(spool);
+    envelope_sink sink = {.path = path};
+    tool_block_writer *const w = &sink.w;
+    if (tool_block_writer_begin(w, &out, kind, info) != 0) {
         rc = tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
-        goto done;
+        bl_spool_destroy(spool);
+        return rc;
     }
-    bl_recording_set_meta(env, "content", TOOL_ENVELOPE_CONTENT);
-    tool_progress_stage("writing");
-    rc = kind == TOOL_OUTPUT_CSV ? tool_write_csv(&out, &view) : tool_write_wav(&out, &view);
+    bl_condition_report rep;
+    bl_status st = bl_envelope_spool(spool, &cfg, 0, write_block, &sink, &rep);
+    if (st == BL_OK) {
+        tool_progress_stage("writing");
+        rc = tool_block_writer_end(w);
+    } else {
+        rc = w->failed ? 1
+             : st == BL_ENODATA ? tool_conditioning_error_at(path, cfg.rate_hz, bl_spool_frames(spool), &cfg, st)
+                                : tool_conditioning_error_at(path, bl_recording_source_rate(info), 0, &cfg, st);
+    }
     if (rc == 0) rc = tool_outputs_commit(&out, 1);
+    else tool_outputs_abort(&out, 1);
     tool_progress_end();
-    if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, &view, &cfg, &rep);
-    tool_emg_view_free(&view);
-done:
-    bl_recording_destroy(rec);
+    if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, w, &cfg, &rep);
+    tool_block_writer_free(w);
+    bl_spool_destroy(spool);
     return rc;
 }

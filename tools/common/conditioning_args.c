@@ -110,7 +110,12 @@ int tool_check_result_finite(const char *path, const bl_recording *rec, const ch
 int tool_conditioning_error(const char *path, const bl_recording *rec, const bl_envelope_config *cfg,
                           bl_status st)
 {
-    double rate = bl_recording_rate(rec);
+    return tool_conditioning_error_at(path, bl_recording_rate(rec), bl_recording_frames(rec), cfg, st);
+}
+
+int tool_conditioning_error_at(const char *path, double rate, size_t frames, const bl_envelope_config *cfg,
+                               bl_status st)
+{
     switch (st) {
     case BL_ERATE:
         if (rate < BL_MIN_EMG_RATE_HZ)
@@ -119,8 +124,7 @@ int tool_conditioning_error(const char *path, const bl_recording *rec, const bl_
         return tool_error("%s: sample rate %g Hz cannot carry the %g-%g Hz band (Nyquist %g Hz); "
                              "lower --bandpass", path, rate, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz, rate / 2);
     case BL_ENODATA:
-        return tool_error("%s: recording too short to filter (%zu frames at %g Hz)", path,
-                             bl_recording_frames(rec), rate);
+        return tool_error("%s: recording too short to filter (%zu frames at %g Hz)", path, frames, rate);
     case BL_ENONFINITE:
         return tool_error("%s: non-finite sample (NaN or infinity) in the recording", path);
     case BL_ERANGE:

@@ -45,5 +45,8 @@ int tool_check_result_finite(const char *path, const bl_recording *rec, const ch
 /* One error line explaining why conditioning `path` failed; returns 1. */
 int tool_conditioning_error(const char *path, const bl_recording *rec, const bl_envelope_config *cfg,
                           bl_status st);
+/* The same for an input not held whole: its rate and length. */
+int tool_conditioning_error_at(const char *path, double rate, size_t frames, const bl_envelope_config *cfg,
+                               bl_status st);
 
 #endif

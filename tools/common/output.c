@@ -163,91 +163,169 @@ static size_t format_time(char *p, size_t i, double rate)
     return n + put_uint(p + n, us % 1000000ull, 6);
 }
 
-int tool_write_csv(tool_output *o, const tool_emg_view *v)
+/* ---- Envelopes written block by block (bl_envelope_spool's sink). */
+
+int tool_block_writer_begin(tool_block_writer *w, tool_output *o, tool_output_kind kind, const bl_recording *desc)
 {
-    FILE *f = tool_output_open(o);
-    if (!f) return tool_error("%s %s: cannot create: %s", o->option, o->path, strerror(errno));
-    static char buf[1 << 16];
-    setvbuf(f, NULL, _IOFBF, 1 << 20);
-    fputs("time_s", f);
-    for (size_t k = 0; k < v->count; k++) fprintf(f, ",%s", v->name[k]);
-    fputc('\n', f);
-    double rate = bl_recording_rate(v->rec);
-    size_t frames = bl_recording_frames(v->rec);
-    const float **ch = malloc(v->count * sizeof *ch);
-    if (!ch) {
-        tool_outputs_abort(o, 1);
-        return tool_error("out of memory");
-    }
-    for (size_t k = 0; k < v->count; k++) ch[k] = bl_recording_cdata(v->rec, v->index[k]);
-    int failed = 0;
-    for (size_t i = 0; i < frames && !failed; i++) {
-        size_t n = format_time(buf, i, rate);
-        for (size_t k = 0; k < v->count; k++) {
-            buf[n++] = ',';
-            n += format_g7(buf + n, ch[k][i]);
-        }
-        buf[n++] = '\n';
-        failed = fwrite(buf, 1, n, f) != n;
-    }
-    free(ch);
-    int err = ferror(f) ? errno : 0;
-    if (tool_output_close(o) != 0 && !err) err = errno;
-    if (failed || err) {
-        tool_outputs_abort(o, 1);
-        return tool_error("%s %s: write failed: %s", o->option, o->path, strerror(err ? err : EIO));
+    memset(w, 0, sizeof *w);
+    w->o = o;
+    w->kind = kind;
+    if (tool_emg_view_init(&w->view, desc) != 0) return -1;
+    w->view.rec = NULL; /* only names and indices: the blocks bring the samples */
+    size_t n = w->view.count;
+    w->sum = calloc(n, sizeof *w->sum);
+    w->peak = calloc(n, sizeof *w->peak);
+    w->at = calloc(n, sizeof *w->at);
+    if (!w->sum || !w->peak || !w->at) {
+        tool_block_writer_free(w);
+        return -1;
     }
     return 0;
 }
 
-int tool_write_wav(tool_output *o, const tool_emg_view *v)
+void tool_block_writer_free(tool_block_writer *w)
 {
+    tool_emg_view_free(&w->view);
+    free(w->sum);
+    free(w->peak);
+    free(w->at);
+    free(w->frame_buf);
+    w->sum = NULL;
+    w->peak = NULL;
+    w->at = NULL;
+    w->frame_buf = NULL;
+}
+
+/* The first block opens the output: the WAV's description (units, map,
+ * gains of the EMG channels, content=envelope) is the enveloped block's. */
+static int open_output(tool_block_writer *w, const bl_recording *env)
+{
+    tool_output *o = w->o;
+    w->rate = bl_recording_rate(env);
+    snprintf(w->unit, sizeof w->unit, "%s", bl_recording_unit(env));
+    if (w->kind == TOOL_OUTPUT_CSV) {
+        if (!(w->csv = tool_output_open(o)))
+            return tool_error("%s %s: cannot create: %s", o->option, o->path, strerror(errno));
+        setvbuf(w->csv, NULL, _IOFBF, 1 << 20);
+        fputs("time_s", w->csv);
+        for (size_t k = 0; k < w->view.count; k++) fprintf(w->csv, ",%s", w->view.name[k]);
+        fputc('\n', w->csv);
+        return 0;
+    }
     if (tool_output_begin(o) != 0) return tool_error("%s %s: cannot create: %s", o->option, o->path, strerror(errno));
-    /* Without AUX channels the view is the whole recording: save it as it
-     * is, without a copy. */
-    bl_recording *subset = NULL;
-    const bl_recording *out = v->rec;
-    if (v->count != bl_recording_channels(v->rec)) {
-        if (bl_recording_select(v->rec, v->index, v->count, &subset) != BL_OK) {
-            tool_outputs_abort(o, 1);
-            return tool_error("out of memory");
+    if (!(w->frame_buf = malloc((size_t)4096 * w->view.count * sizeof *w->frame_buf))) return tool_error("out of memory");
+    bl_recording *desc = NULL;
+    char why[512] = "";
+    bl_status st = bl_recording_select(env, w->view.index, w->view.count, &desc);
+    if (st == BL_OK) st = bl_recording_set_meta(desc, "content", TOOL_ENVELOPE_CONTENT);
+    if (st == BL_OK)
+        st = bl_writer_open(tool_output_file(o), w->view.count, w->rate, BL_FORMAT_FLOAT32, desc, &w->wav, why,
+                            sizeof why);
+    bl_recording_destroy(desc);
+    if (st == BL_OK) return 0;
+    tool_output_fix_why(o, why, sizeof why);
+    return why[0] ? tool_error("%s %s", o->option, why) : tool_error("%s %s: %s", o->option, o->path, bl_strerror(st));
+}
+
+static int add_csv(tool_block_writer *w, const float *const *ch, size_t frames, size_t first_frame)
+{
+    static char buf[1 << 16];
+    for (size_t i = 0; i < frames; i++) {
+        size_t n = format_time(buf, first_frame + i, w->rate);
+        for (size_t k = 0; k < w->view.count; k++) {
+            buf[n++] = ',';
+            n += format_g7(buf + n, ch[k][i]);
         }
-        out = subset;
+        buf[n++] = '\n';
+        if (fwrite(buf, 1, n, w->csv) != n) {
+            w->failed = 1;
+            return tool_error("%s %s: write failed: %s", w->o->option, w->o->path, strerror(errno ? errno : EIO));
+        }
+    }
+    return 0;
+}
+
+static int add_wav(tool_block_writer *w, const float *const *ch, size_t frames)
+{
+    const size_t n = w->view.count;
+    for (size_t pos = 0; pos < frames; pos += 4096) {
+        size_t m = frames - pos < 4096 ? frames - pos : 4096;
+        for (size_t k = 0; k < n; k++)
+            for (size_t i = 0; i < m; i++) w->frame_buf[i * n + k] = ch[k][pos + i];
+        char why[512] = "";
+        if (bl_writer_write(w->wav, w->frame_buf, m, why, sizeof why) != BL_OK) {
+            w->failed = 1;
+            tool_output_fix_why(w->o, why, sizeof why);
+            return tool_error("%s %s", w->o->option, why);
+        }
+    }
+    return 0;
+}
+
+int tool_block_writer_add(tool_block_writer *w, const bl_recording *env, size_t offset, size_t frames,
+                          size_t first_frame)
+{
+    if (!w->csv && !w->wav && open_output(w, env) != 0) {
+        w->failed = 1;
+        return -1;
+    }
+    const float *ch[TOOL_BLOCK_MAX_CHANNELS];
+    const float **p = w->view.count <= TOOL_BLOCK_MAX_CHANNELS ? ch : malloc(w->view.count * sizeof *p);
+    if (!p) return tool_error("out of memory");
+    for (size_t k = 0; k < w->view.count; k++) {
+        const float *x = p[k] = bl_recording_cdata(env, w->view.index[k]) + offset;
+        /* The summary: mean, peak and where (the first of equal peaks). */
+        double sum = w->sum[k];
+        for (size_t i = 0; i < frames; i++) {
+            sum += x[i];
+            if (w->frames + i == 0 || x[i] > w->peak[k]) {
+                w->peak[k] = x[i];
+                w->at[k] = w->frames + i;
+            }
+        }
+        w->sum[k] = sum;
+    }
+    int rc = w->kind == TOOL_OUTPUT_CSV ? add_csv(w, p, frames, first_frame) : add_wav(w, p, frames);
+    if (p != ch) free(p);
+    w->frames += frames;
+    return rc;
+}
+
+int tool_block_writer_end(tool_block_writer *w)
+{
+    tool_output *o = w->o;
+    if (w->kind == TOOL_OUTPUT_CSV) {
+        int err = w->csv && ferror(w->csv) ? errno : 0;
+        if (w->csv && tool_output_close(o) != 0 && !err) err = errno;
+        w->csv = NULL;
+        if (err) return tool_error("%s %s: write failed: %s", o->option, o->path, strerror(err));
+        return 0;
     }
     char why[512] = "";
-    bl_status st = bl_recording_save(out, tool_output_file(o), BL_FORMAT_FLOAT32, why, sizeof why);
-    bl_recording_destroy(subset);
+    bl_status st = bl_writer_close(w->wav, why, sizeof why);
+    w->wav = NULL;
     if (st == BL_OK && tool_output_close(o) == 0) return 0;
     tool_output_fix_why(o, why, sizeof why);
-    tool_outputs_abort(o, 1);
     if (st == BL_OK) st = BL_EIO;
     return why[0] ? tool_error("%s %s", o->option, why) : tool_error("%s %s: %s", o->option, o->path, bl_strerror(st));
 }
 
-void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const tool_emg_view *v,
-                               const bl_envelope_config *cfg, const bl_condition_report *rep)
+void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const tool_block_writer *w,
+                                 const bl_envelope_config *cfg, const bl_condition_report *rep)
 {
-    const char *unit = bl_recording_unit(v->rec);
+    const char *unit = w->unit;
     const char *u = strcmp(unit, "uV") == 0 ? "uV" : "FS";
-    size_t frames = bl_recording_frames(v->rec);
-    double rate = bl_recording_rate(v->rec);
-    fprintf(out, "envelope of %s: %zu channels, %.3f s at %g Hz -> %s\n", in_path, v->count,
+    size_t frames = w->frames;
+    double rate = w->rate;
+    fprintf(out, "envelope of %s: %zu channels, %.3f s at %g Hz -> %s\n", in_path, w->view.count,
             (double)frames / rate, rate, out_path);
     bl_doc *lines = NULL;
     if (bl_doc_create(&lines) == BL_OK && bl_condition_describe(cfg, rep, unit, 1, NULL, lines) == BL_OK)
         tool_print_summary(out, "  ", lines);
     bl_doc_destroy(lines);
     fprintf(out, "\n  %-8s %12s %12s %10s\n", "channel", "mean", "peak", "peak at");
-    for (size_t k = 0; k < v->count; k++) {
-        const float *x = bl_recording_cdata(v->rec, v->index[k]);
-        double sum = 0;
-        size_t at = 0;
-        for (size_t i = 0; i < frames; i++) {
-            sum += x[i];
-            if (x[i] > x[at]) at = i;
-        }
-        fprintf(out, "  %-8s %9.3g %-2s %9.3g %-2s %8.2f s\n", v->name[k], sum / (double)frames, u,
-                (double)x[at], u, (double)at / rate);
-    }
+    for (size_t k = 0; k < w->view.count; k++)
+        fprintf(out, "  %-8s %9.3g %-2s %9.3g %-2s %8.2f s\n", w->view.name[k], w->sum[k] / (double)frames, u,
+                (double)w->peak[k], u, (double)w->at[k] / rate);
     if (strcmp(u, "FS") == 0) fprintf(out, "  (FS = full-scale units: the file carries no amplifier gain)\n");
 }

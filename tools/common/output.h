@@ -29,15 +29,37 @@ typedef struct tool_emg_view {
 int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec);
 void tool_emg_view_free(tool_emg_view *v);
 
-/* Write the view into the output (begun here, output_file.h), complete and
- * closed but not yet in place: the caller commits it with the command's
- * other outputs. On failure one error line, the output aborted (nothing
- * left on disk), and 1. */
-int tool_write_csv(tool_output *o, const tool_emg_view *v);
-int tool_write_wav(tool_output *o, const tool_emg_view *v);
-
+/* Envelopes written as bl_envelope_spool hands them over, block by block:
+ * OUT.csv (time_s,<channel>,... then one row per frame) or OUT.wav
+ * (float32, the map and units of the EMG channels, content=envelope).
+ * The output (begun at the first block, output_file.h) is complete and
+ * closed after end, but not yet in place: the caller commits it with the
+ * command's other outputs, or aborts it on any failure. begin: -1 when
+ * desc has no EMG channel or memory ran out (no message); add and end:
+ * 0, or 1 after one error line. The writer keeps each channel's sum,
+ * peak and its frame for the summary. */
+#define TOOL_BLOCK_MAX_CHANNELS 64
+typedef struct tool_block_writer {
+    tool_output *o;
+    tool_output_kind kind;
+    tool_emg_view view; /* names and indices only (view.rec is NULL) */
+    FILE *csv;
+    bl_writer *wav;
+    float *frame_buf;
+    double rate;
+    char unit[8];
+    size_t frames;
+    double *sum;
+    float *peak;
+    size_t *at;
+    int failed;
+} tool_block_writer;
+int tool_block_writer_begin(tool_block_writer *w, tool_output *o, tool_output_kind kind, const bl_recording *desc);
+int tool_block_writer_add(tool_block_writer *w, const bl_recording *env, size_t offset, size_t frames,
+                          size_t first_frame);
+int tool_block_writer_end(tool_block_writer *w);
+void tool_block_writer_free(tool_block_writer *w);
 /* Human-readable result of the envelope command. */
-void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const tool_emg_view *v,
-                               const bl_envelope_config *cfg, const bl_condition_report *rep);
-
+void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const tool_block_writer *w,
+                                 const bl_envelope_config *cfg, const bl_condition_report *rep);
 #endif

@@ -267,6 +267,41 @@ static int resolve_map(bl_recording *rec, const char *path, const char *map_text
                       path);
 }
 
+/* What every loaded recording goes through before analysis (a spooled
+ * one's description too): the library's warnings, no envelope taken for
+ * raw EMG, the map, one unit for all EMG channels. 0, or -1 after one
+ * error line. */
+static int check_loaded(bl_recording *rec, const char *path, const char *map_text, const bl_chanmap *fallback,
+                        int generic)
+{
+    char why[512] = "";
+    /* What the stored metadata lost, as the library found it. */
+    for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
+    /* An envelope written by `backline-analyse envelope` carries its map
+     * and gains: analysing it as EMG would rectify and filter it again and
+     * apply the gains twice. */
+    const char *content = bl_recording_meta(rec, "content");
+    if (content && strcmp(content, TOOL_ENVELOPE_CONTENT) == 0) {
+        tool_error("%s: this is a linear envelope (content=%s, written by backline-analyse envelope), not raw "
+                   "EMG: give the recording it was made from", path, TOOL_ENVELOPE_CONTENT);
+        return -1;
+    }
+    size_t bad_ch, bad_frame;
+    if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK) {
+        tool_error("%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",
+                   path, bad_ch + 1, bad_frame, (double)bad_frame / bl_recording_rate(rec));
+        return -1;
+    }
+    if (resolve_map(rec, path, map_text, fallback, generic) != 0) return -1;
+    /* Amplitudes are compared across channels: all EMG channels in µV or
+     * none (the library's rule, which the conversion also enforces). */
+    if (bl_recording_check_units(rec, why, sizeof why) != BL_OK) {
+        tool_error("%s: %s", path, why);
+        return -1;
+    }
+    return 0;
+}
+
 static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic,
                           double rate_hz)
 {
@@ -281,36 +316,29 @@ static bl_recording *load(const char *path, const char *map_text, const bl_chanm
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;
     }
-    /* What the stored metadata lost, as the library found it. */
-    for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
-    /* An envelope written by `backline-analyse envelope` carries its map
-     * and gains: analysing it as EMG would rectify and filter it again and
-     * apply the gains twice. */
-    const char *content = bl_recording_meta(rec, "content");
-    if (content && strcmp(content, TOOL_ENVELOPE_CONTENT) == 0) {
-        tool_error("%s: this is a linear envelope (content=%s, written by backline-analyse envelope), not raw "
-                   "EMG: give the recording it was made from", path, TOOL_ENVELOPE_CONTENT);
-        bl_recording_destroy(rec);
-        return NULL;
-    }
-    size_t bad_ch, bad_frame;
-    if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK) {
-        tool_error("%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",
-                   path, bad_ch + 1, bad_frame, (double)bad_frame / bl_recording_rate(rec));
-        bl_recording_destroy(rec);
-        return NULL;
-    }
-    if (resolve_map(rec, path, map_text, fallback, generic) != 0) {
-        bl_recording_destroy(rec);
-        return NULL;
-    }
-    /* Amplitudes are compared across channels: all EMG channels in µV or
-     * none (the library's rule, which the conversion also enforces). */
-    if (bl_recording_check_units(rec, why, sizeof why) != BL_OK) {
-        tool_error("%s: %s", path, why);
+    if (check_loaded(rec, path, map_text, fallback, generic) != 0) {
         bl_recording_destroy(rec);
         return NULL;
     }
     bl_recording_to_microvolts(rec);
     return rec;
+}
+
+bl_spool *tool_spool_at(const char *path, const char *map_text, double rate_hz)
+{
+    char why[512] = "";
+    bl_spool *s = NULL;
+    tool_progress_stage("reading");
+    bl_status st = bl_spool_load_at(path, rate_hz, tool_progress_fraction, NULL, &s, why, sizeof why);
+    tool_progress_stage("analysing");
+    if (st != BL_OK) {
+        (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
+        return NULL;
+    }
+    if (check_loaded(bl_spool_info(s), path, map_text, NULL, 0) != 0) {
+        bl_spool_destroy(s);
+        return NULL;
+    }
+    bl_spool_to_microvolts(s);
+    return s;
 }

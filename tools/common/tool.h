@@ -97,5 +97,9 @@ bl_recording *tool_load_any(const char *path, const char *map_text);
 /* tool_load at the analysis rate: an audio-rate file is decimated while it
  * is read (bl_recording_load_at), never held at its own rate. */
 bl_recording *tool_load_at(const char *path, const char *map_text, double rate_hz);
+/* tool_load_at's reading and checks with the samples spooled to a
+ * temporary file (bl_spool_load_at), for work in bounded memory; blocks
+ * read from it come in uV when the file carries gains. */
+bl_spool *tool_spool_at(const char *path, const char *map_text, double rate_hz);
 
 #endif

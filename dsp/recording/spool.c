@@ -1,0 +1,261 @@
+/* A recording spooled at the analysis rate, read back in frame ranges:
+ * what lets `envelope` work on an hour of sound-card EMG in the memory of
+ * a few minutes. Up to SPOOL_MEMORY_BYTES it stays in memory (a short
+ * recording never touches the disk); beyond, it goes to a temporary file,
+ * unlinked as soon as it is made (nothing is left behind, whatever happens
+ * to the process). Either holds interleaved float32 frames, so a range is
+ * one copy or one pread. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "recording_internal.h"
+#include "sndfile_io.h"
+
+#define SPOOL_MEMORY_BYTES ((size_t)32 << 20)
+
+struct bl_spool {
+    bl_recording *info; /* the description, with no frames */
+    size_t frames, channels;
+    float *mem;         /* the frames while they fit in memory */
+    size_t mem_cap;     /* floats */
+    int fd;             /* >= 0 once spilled to the file */
+    int to_uv;          /* blocks come in µV (bl_spool_to_microvolts) */
+};
+
+static int write_all(int fd, const float *buf, size_t count)
+{
+    const char *p = (const char *)buf;
+    size_t left = count * sizeof *buf;
+    while (left) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    return 0;
+}
+
+/* An unlinked temporary file in $TMPDIR (else /tmp); -1 with `why`. */
+static int spool_file(const char *path, char *why, size_t why_len)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !dir[0])
+        dir = "/tmp";
+    char name[4096];
+    if ((size_t)snprintf(name, sizeof name, "%s/backline-spool-XXXXXX", dir) >= sizeof name) {
+        bli_set_why(why, why_len, "%s: TMPDIR is too long for a temporary file name", path);
+        return -1;
+    }
+    int fd = mkstemp(name);
+    if (fd < 0) {
+        bli_set_why(why, why_len, "%s: cannot create a temporary spool in %s: %s (set TMPDIR)", path, dir,
+                    strerror(errno));
+        return -1;
+    }
+    unlink(name);
+    return fd;
+}
+
+/* A file the decimator does not cover (or slower than rate_hz): loaded
+ * whole at its own rate, resampled as conditioning would resample it, and
+ * spooled from memory. */
+static bl_status spool_resampled(bl_spool *s, bl_recording *desc, double rate_hz, const char *path, char *why,
+                                 size_t why_len)
+{
+    bl_recording *whole = NULL;
+    bl_status st = bl_recording_resample(desc, rate_hz, &whole);
+    if (st == BL_OK && (st = bli_recording_copy_warnings(whole, desc)) != BL_OK)
+        bli_set_why(why, why_len, "%s: out of memory", path);
+    else if (st != BL_OK)
+        bli_set_why(why, why_len, "%s: resampling to %g Hz failed: %s", path, rate_hz, bl_strerror(st));
+    float *buf = st == BL_OK ? malloc((size_t)BLI_IO_CHUNK_FRAMES * whole->channels * sizeof *buf) : NULL;
+    if (st == BL_OK && !buf) {
+        bli_set_why(why, why_len, "%s: out of memory", path);
+        st = BL_ENOMEM;
+    }
+    for (size_t pos = 0; st == BL_OK && pos < whole->frames; pos += BLI_IO_CHUNK_FRAMES) {
+        size_t n = whole->frames - pos < BLI_IO_CHUNK_FRAMES ? whole->frames - pos : BLI_IO_CHUNK_FRAMES;
+        for (size_t c = 0; c < whole->channels; c++)
+            for (size_t i = 0; i < n; i++)
+                buf[i * whole->channels + c] = whole->ch[c][pos + i];
+        st = bli_spool_append(s, buf, n, whole->channels, path, why, why_len);
+    }
+    free(buf);
+    if (st == BL_OK) {
+        whole->frames = 0; /* the description keeps no samples */
+        for (size_t c = 0; c < whole->channels; c++) {
+            free(whole->ch[c]);
+            whole->ch[c] = calloc(1, sizeof(float));
+        }
+        whole->capacity = 1;
+        bl_recording_destroy(s->info);
+        s->info = whole;
+    } else {
+        bl_recording_destroy(whole);
+    }
+    return st;
+}
+
+/* Frames onto the end: into memory while they fit, else (the first time
+ * with what memory held) into the file. */
+bl_status bli_spool_append(bl_spool *s, const float *buf, size_t n, size_t channels, const char *path, char *why,
+                           size_t why_len)
+{
+    s->channels = channels;
+    size_t have = s->frames * channels, add = n * channels;
+    if (s->fd < 0 && (have + add) * sizeof(float) <= SPOOL_MEMORY_BYTES) {
+        if (have + add > s->mem_cap) {
+            size_t cap = s->mem_cap ? s->mem_cap : (size_t)1 << 16;
+            while (cap < have + add) cap *= 2;
+            if (cap > SPOOL_MEMORY_BYTES / sizeof(float)) cap = SPOOL_MEMORY_BYTES / sizeof(float);
+            float *m = realloc(s->mem, cap * sizeof *m);
+            if (!m) {
+                bli_set_why(why, why_len, "%s: out of memory after %zu frames", path, s->frames);
+                return BL_ENOMEM;
+            }
+            s->mem = m;
+            s->mem_cap = cap;
+        }
+        memcpy(s->mem + have, buf, add * sizeof *buf);
+        s->frames += n;
+        return BL_OK;
+    }
+    if (s->fd < 0) {
+        if ((s->fd = spool_file(path, why, why_len)) < 0)
+            return BL_EIO;
+        int bad = write_all(s->fd, s->mem, have);
+        free(s->mem);
+        s->mem = NULL;
+        s->mem_cap = 0;
+        if (bad)
+            goto failed;
+    }
+    if (write_all(s->fd, buf, add) != 0)
+        goto failed;
+    s->frames += n;
+    return BL_OK;
+failed:
+    bli_set_why(why, why_len, "%s: cannot write the temporary spool (TMPDIR) after %zu frames: %s", path, s->frames,
+                strerror(errno));
+    return BL_EIO;
+}
+
+bl_status bl_spool_load_at(const char *path, double rate_hz, bl_progress_fn progress, void *user, bl_spool **out,
+                           char *why, size_t why_len)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out || !(rate_hz > 0)) {
+        bli_set_why(why, why_len, "spool: NULL argument or a rate that is not positive");
+        return BL_EINVAL;
+    }
+    bli_clear_why(why, why_len);
+    bl_spool *s = calloc(1, sizeof *s);
+    if (s)
+        s->fd = -1;
+    if (!s) {
+        bli_set_why(why, why_len, "%s: out of memory", path);
+        return BL_ENOMEM;
+    }
+    bl_status st = bli_recording_spool_load(path, rate_hz, progress, user, s, &s->info, why, why_len);
+    /* Nothing went to the spool: a rate only libsamplerate converts, so
+     * the file was loaded whole (bl_recording_load_at's fallback). */
+    if (st == BL_OK && s->info->frames > 0)
+        st = spool_resampled(s, s->info, rate_hz, path, why, why_len);
+    if (st != BL_OK) {
+        bl_spool_destroy(s);
+        return st;
+    }
+    *out = s;
+    return BL_OK;
+}
+
+bl_recording *bl_spool_info(bl_spool *s)
+{
+    return s ? s->info : NULL;
+}
+
+size_t bl_spool_frames(const bl_spool *s)
+{
+    return s ? s->frames : 0;
+}
+
+bl_status bl_spool_to_microvolts(bl_spool *s)
+{
+    if (!s)
+        return BL_EINVAL;
+    bl_status st = bl_recording_check_units(s->info, NULL, 0);
+    if (st == BL_OK)
+        s->to_uv = 1;
+    return st;
+}
+
+bl_status bl_spool_read(const bl_spool *s, size_t first, size_t frames, bl_recording **out)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !out || frames == 0)
+        return BL_EINVAL;
+    if (first > s->frames || frames > s->frames - first)
+        return BL_ERANGE;
+    const size_t nch = s->info->channels;
+    bl_recording *rec = NULL;
+    bl_status st = bl_recording_create_like(s->info, frames, s->info->rate_hz, &rec);
+    if (st != BL_OK)
+        return st;
+    float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * nch * sizeof *buf);
+    if (!buf)
+        st = BL_ENOMEM;
+    for (size_t pos = 0; st == BL_OK && pos < frames; pos += BLI_IO_CHUNK_FRAMES) {
+        size_t n = frames - pos < BLI_IO_CHUNK_FRAMES ? frames - pos : BLI_IO_CHUNK_FRAMES;
+        size_t bytes = n * nch * sizeof *buf, done = 0;
+        off_t at = (off_t)((first + pos) * nch * sizeof *buf);
+        if (s->fd < 0) {
+            memcpy(buf, s->mem + (first + pos) * nch, bytes);
+            done = bytes;
+        }
+        while (done < bytes) {
+            ssize_t got = pread(s->fd, (char *)buf + done, bytes - done, at + (off_t)done);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) {
+                st = BL_EIO;
+                break;
+            }
+            done += (size_t)got;
+        }
+        for (size_t c = 0; st == BL_OK && c < nch; c++)
+            for (size_t i = 0; i < n; i++)
+                rec->ch[c][pos + i] = buf[i * nch + c];
+    }
+    free(buf);
+    if (st == BL_OK && s->to_uv)
+        st = bl_recording_to_microvolts(rec);
+    if (st != BL_OK) {
+        bl_recording_destroy(rec);
+        return st;
+    }
+    *out = rec;
+    return BL_OK;
+}
+
+void bl_spool_destroy(bl_spool *s)
+{
+    if (!s)
+        return;
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s->mem);
+    bl_recording_destroy(s->info);
+    free(s);
+}
