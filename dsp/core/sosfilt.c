@@ -23,17 +23,15 @@
  * instead of a frames-sized double copy, so it differs from SciPy by a
  * few float ulps; long multi-channel inputs are split over threads.
  */
-#define _POSIX_C_SOURCE 200809L /* sysconf */
+#define _POSIX_C_SOURCE 200809L
 #include "backline/filter.h"
+#include "channel_threads.h"
 #include "simd_internal.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef double v4d __attribute__((vector_size(32)));
 typedef double v8d __attribute__((vector_size(64)));
@@ -413,17 +411,35 @@ static void set_state(const double *zi, size_t ns, size_t W, const double *x0, d
  * frames-sized scratch (whose page faults alone cost more than filtering). */
 /* One caller-visible job: a contiguous range of channels filtered by one
  * thread with its own scratch. */
+/* The edges: odd extensions as SciPy pads (shift 0), or the signal itself
+ * shifted by `shift` samples (left pad x[shift-pad .. shift), right pad
+ * x[N-shift .. N-shift+pad)), which continues a periodic hum in phase. */
+typedef struct {
+    size_t pad, shift;
+} edge_spec;
+
+static float left_pad(const float *x, const edge_spec *e, size_t i) /* i-th of the pad, in time order */
+{
+    return e->shift ? x[e->shift - e->pad + i] : (float)(2.0f * x[0] - x[e->pad - i]);
+}
+
+static float right_pad(const float *x, size_t frames, const edge_spec *e, size_t j)
+{
+    return e->shift ? x[frames - e->shift + j] : (float)(2.0f * x[frames - 1] - x[frames - 2 - j]);
+}
+
 typedef struct {
     const section *sec;
     const double *zi;
-    size_t ns, pad, frames, n_channels;
+    size_t ns, frames, n_channels;
+    edge_spec edge;
     float *const *channels;
-    bl_status status;
 } filtfilt_job;
 
-static bl_status filtfilt_range(const section *sec, const double *zi, size_t n_sections, size_t pad,
+static bl_status filtfilt_range(const section *sec, const double *zi, size_t n_sections, const edge_spec *edge,
                                 float *const *channels, size_t n_channels, size_t frames)
 {
+    const size_t pad = edge->pad;
     const size_t B = STREAM_BLOCK;
     double *z = alloc_aligned(2 * n_sections * LANES_MAX, sizeof(double));
     double *blk = alloc_aligned(B * LANES_MAX, sizeof(double));
@@ -444,7 +460,7 @@ static bl_status filtfilt_range(const section *sec, const double *zi, size_t n_s
         for (size_t j = 0; j < pad; j++) {
             double *d = rpad + j * W;
             for (size_t c = 0; c < nc; c++)
-                d[c] = (float)(2.0f * ch[c][frames - 1] - ch[c][frames - 2 - j]);
+                d[c] = right_pad(ch[c], frames, edge, j);
             for (size_t c = nc; c < W; c++) d[c] = 0.0;
         }
         /* Forward over the left pad; only the state it leaves matters. */
@@ -452,7 +468,7 @@ static bl_status filtfilt_range(const section *sec, const double *zi, size_t n_s
             size_t nf = pad - p0 < B ? pad - p0 : B;
             for (size_t i = 0; i < nf; i++) {
                 double *d = blk + i * W;
-                for (size_t c = 0; c < nc; c++) d[c] = (float)(2.0f * ch[c][0] - ch[c][pad - (p0 + i)]);
+                for (size_t c = 0; c < nc; c++) d[c] = left_pad(ch[c], edge, p0 + i);
                 for (size_t c = nc; c < W; c++) d[c] = 0.0;
             }
             if (p0 == 0) set_state(zi, n_sections, W, blk, z);
@@ -489,68 +505,48 @@ done:
     return st;
 }
 
-static void *filtfilt_thread(void *arg)
+static bl_status filtfilt_job_run(void *ctx, size_t c0, size_t c1)
 {
-    filtfilt_job *j = arg;
-    j->status = filtfilt_range(j->sec, j->zi, j->ns, j->pad, j->channels, j->n_channels, j->frames);
-    return NULL;
+    const filtfilt_job *j = ctx;
+    return filtfilt_range(j->sec, j->zi, j->ns, &j->edge, j->channels + c0, c1 - c0, j->frames);
 }
 
-/* Threads for long multi-channel inputs: channel ranges are independent,
- * so up to `requested` threads (0: one per online CPU, at most
- * MT_MAX_THREADS) each filter a contiguous range (the caller's thread takes
- * the first). Below ~1 M samples the start-up cost is not worth it. The
- * result does not depend on the split: every channel sees the same
- * operations whatever lanes it shares. */
-#define MT_MIN_SAMPLES ((size_t)1 << 20)
-#define MT_MAX_THREADS 8
-
-static size_t thread_count(size_t n_channels, size_t frames, size_t requested)
-{
-    if (requested == 1 || n_channels < 2 || frames < MT_MIN_SAMPLES / n_channels) return 1;
-    size_t t = requested;
-    if (t == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        t = cpus > 1 ? (size_t)cpus : 1;
-    }
-    if (t > MT_MAX_THREADS) t = MT_MAX_THREADS;
-    if (t > n_channels) t = n_channels;
-    return t;
-}
+static bl_status filtfilt(const double *sos, size_t n_sections, float *const *channels, size_t n_channels,
+                          size_t frames, size_t threads, edge_spec edge);
 
 bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *channels, size_t n_channels,
                          size_t frames, size_t threads)
 {
-    if (!sos || n_sections == 0 || !channels || n_channels == 0) return BL_EINVAL;
+    if (!sos || n_sections == 0) return BL_EINVAL;
+    edge_spec edge = {bl_sosfiltfilt_padlen(sos, n_sections), 0};
+    if (frames <= edge.pad) return BL_EINVAL;
+    return filtfilt(sos, n_sections, channels, n_channels, frames, threads, edge);
+}
+
+bl_status bl_sosfiltfilt_shifted(const double *sos, size_t n_sections, float *const *channels, size_t n_channels,
+                                 size_t frames, size_t threads, size_t pad, size_t shift)
+{
+    if (!sos || n_sections == 0 || pad == 0 || shift < pad || shift > frames) return BL_EINVAL;
+    edge_spec edge = {pad, shift};
+    return filtfilt(sos, n_sections, channels, n_channels, frames, threads, edge);
+}
+
+static bl_status filtfilt(const double *sos, size_t n_sections, float *const *channels, size_t n_channels,
+                          size_t frames, size_t threads, edge_spec edge)
+{
+    if (!channels || n_channels == 0) return BL_EINVAL;
     for (size_t c = 0; c < n_channels; c++)
         if (!channels[c]) return BL_EINVAL;
     if (n_sections > SIZE_MAX / 64 / LANES_MAX) return BL_ENOMEM;
-    const size_t pad = bl_sosfiltfilt_padlen(sos, n_sections);
-    if (frames <= pad) return BL_EINVAL;
 
     section *sec = malloc(n_sections * sizeof *sec);
     double *zi = malloc(2 * n_sections * sizeof *zi);
     bl_status st = (sec && zi) ? load_sections(sos, n_sections, sec) : BL_ENOMEM;
     if (st == BL_OK) {
         sosfilt_zi(sec, n_sections, zi);
-        size_t nt = thread_count(n_channels, frames, threads);
-        filtfilt_job jobs[MT_MAX_THREADS];
-        pthread_t tid[MT_MAX_THREADS];
-        bool started[MT_MAX_THREADS] = {false};
-        for (size_t t = 0; t < nt; t++) {
-            size_t c0 = t * n_channels / nt, c1 = (t + 1) * n_channels / nt;
-            filtfilt_job j = {sec, zi, n_sections, pad, frames, c1 - c0, channels + c0, BL_OK};
-            jobs[t] = j;
-        }
-        for (size_t t = 1; t < nt; t++)
-            started[t] = pthread_create(&tid[t], NULL, filtfilt_thread, &jobs[t]) == 0;
-        filtfilt_thread(&jobs[0]);
-        for (size_t t = 1; t < nt; t++) {
-            if (started[t]) pthread_join(tid[t], NULL);
-            else filtfilt_thread(&jobs[t]); /* no thread: do it here */
-        }
-        for (size_t t = 0; t < nt; t++)
-            if (jobs[t].status != BL_OK) st = jobs[t].status;
+        /* Channel ranges are independent: threads where they pay. */
+        filtfilt_job job = {sec, zi, n_sections, frames, n_channels, edge, channels};
+        st = bli_run_channel_jobs(n_channels, frames, threads, filtfilt_job_run, &job);
     }
     free(sec);
     free(zi);

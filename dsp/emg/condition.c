@@ -73,34 +73,27 @@ static size_t period_shift(size_t pad, size_t frames, double rate, double mains_
     return best;
 }
 
-static bl_status notch_planar(const double *sos, size_t n_sections, float **ptrs, size_t n, size_t frames,
-                              double rate, double mains_hz, size_t threads)
+/* The notches and the band-pass as one cascade, in one zero-phase pass
+ * (one read and one write of the signal each way, no copy): its edges are
+ * the periodic extension the notches need, as long as the notches take to
+ * ring down (the band-pass's own padding is far shorter, and an EMG
+ * segment continues EMG as well as a reflection does). A signal too short
+ * to extend gets the odd reflections. */
+static bl_status notch_bandpass_planar(const double *notch, size_t n_notch, const double *bp, size_t n_bp, float **ptrs,
+                                       size_t n, size_t frames, double rate, double mains_hz, size_t threads)
 {
     if (n == 0) return BL_OK;
-    size_t pad = bl_sos_decay_samples(sos, n_sections, BLI_NOTCH_RINGDOWN);
+    double sos[2 * BLI_MAX_SECTIONS * BL_SOS_WIDTH];
+    memcpy(sos, notch, n_notch * BL_SOS_WIDTH * sizeof *sos);
+    memcpy(sos + n_notch * BL_SOS_WIDTH, bp, n_bp * BL_SOS_WIDTH * sizeof *sos);
+    const size_t ns = n_notch + n_bp;
+    size_t pad = bl_sos_decay_samples(notch, n_notch, BLI_NOTCH_RINGDOWN);
     if (pad > frames / 2) pad = frames / 2;
-    size_t shift = pad ? period_shift(pad, frames, rate, mains_hz) : 0;
-    if (shift == 0) return bli_filter_planar(sos, n_sections, ptrs, n, frames, threads); /* too short to extend */
-
-    size_t len = frames + 2 * pad;
-    float **ext = calloc(n, sizeof *ext);
-    bl_status st = ext ? BL_OK : BL_ENOMEM;
-    for (size_t c = 0; c < n && st == BL_OK; c++) {
-        float *e = ext[c] = malloc(len * sizeof *e);
-        if (!e) {
-            st = BL_ENOMEM;
-            break;
-        }
-        const float *x = ptrs[c];
-        memcpy(e, x + shift - pad, pad * sizeof *e);                /* x[shift-pad .. shift) */
-        memcpy(e + pad, x, frames * sizeof *e);
-        memcpy(e + pad + frames, x + frames - shift, pad * sizeof *e); /* x[N-shift .. N-shift+pad) */
-    }
-    if (st == BL_OK) st = bli_filter_planar(sos, n_sections, ext, n, len, threads);
-    for (size_t c = 0; c < n && st == BL_OK; c++) memcpy(ptrs[c], ext[c] + pad, frames * sizeof(float));
-    for (size_t c = 0; ext && c < n; c++) free(ext[c]);
-    free(ext);
-    return st;
+    size_t bp_pad = bl_sosfiltfilt_padlen(bp, n_bp);
+    if (pad < bp_pad) pad = bp_pad;
+    size_t shift = pad && pad <= frames / 2 ? period_shift(pad, frames, rate, mains_hz) : 0;
+    if (shift < pad) return bli_filter_planar(sos, ns, ptrs, n, frames, threads); /* too short to extend */
+    return bl_sosfiltfilt_shifted(sos, ns, (float *const *)ptrs, n, frames, threads, pad, shift);
 }
 
 /* Default sosfiltfilt pad of a Butterworth design (0 when the design fails). */
@@ -232,12 +225,12 @@ static bl_status remove_ecg(bl_recording *rec, const bl_envelope_config *cfg, co
     return st;
 }
 
-/* Mains removal, then band-pass, of the EMG channels, in place, at the
- * recording's own rate (already the analysis rate). The hum goes first:
- * the notches extend the edges periodically (notch_planar), which only
- * works on a hum the band-pass edges have not yet distorted; the band-pass
- * then pads as sosfiltfilt does, so with --notch and --ecg off the result
- * is SciPy's; ECG removal comes last (it needs the 20 Hz high-pass).
+/* Mains removal and band-pass of the EMG channels, in place, at the
+ * recording's own rate (already the analysis rate): one cascade with the
+ * periodic edges the notches need (notch_bandpass_planar); without a
+ * notch the band-pass pads as sosfiltfilt does, so with --notch and --ecg
+ * off the result is SciPy's; ECG removal comes last (it needs the 20 Hz
+ * high-pass).
  * Detection reads the raw spectrum (Welch removes each segment's
  * mean, so offsets and drift do not matter). */
 static bl_status filter_in_place(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *rep)
@@ -265,17 +258,20 @@ bl_status bli_condition_filter(bl_recording *rec, const bl_envelope_config *cfg,
     size_t n = 0;
     bl_status st = ptrs ? BL_OK : BL_ENOMEM;
     if (ptrs) bli_emg_channels(rec, ptrs, &n);
-    double sos[BLI_MAX_SECTIONS * BL_SOS_WIDTH];
-    size_t ns = 0;
+    double sos[BLI_MAX_SECTIONS * BL_SOS_WIDTH], notch[BLI_MAX_SECTIONS * BL_SOS_WIDTH];
+    size_t ns = 0, n_notch = 0;
     if (st == BL_OK && rep->mains_hz > 0) {
-        st = bl_mains_design(rep->mains_hz, cfg->notch_q, cfg->bandpass_hi_hz, cfg->rate_hz, sos, BLI_MAX_SECTIONS, &ns);
-        if (st == BL_OK) st = notch_planar(sos, ns, ptrs, n, frames, cfg->rate_hz, rep->mains_hz, cfg->threads);
-        rep->notch_sections = ns;
+        st = bl_mains_design(rep->mains_hz, cfg->notch_q, cfg->bandpass_hi_hz, cfg->rate_hz, notch, BLI_MAX_SECTIONS,
+                             &n_notch);
+        rep->notch_sections = n_notch;
     }
     if (st == BL_OK)
         st = bl_butter_design(cfg->bandpass_order, BL_BANDPASS, cfg->bandpass_lo_hz, cfg->bandpass_hi_hz,
                               cfg->rate_hz, sos, BLI_MAX_SECTIONS, &ns);
-    if (st == BL_OK) st = bli_filter_planar(sos, ns, ptrs, n, frames, cfg->threads);
+    if (st == BL_OK && n_notch)
+        st = notch_bandpass_planar(notch, n_notch, sos, ns, ptrs, n, frames, cfg->rate_hz, rep->mains_hz, cfg->threads);
+    else if (st == BL_OK)
+        st = bli_filter_planar(sos, ns, ptrs, n, frames, cfg->threads);
     if (st == BL_OK) st = remove_ecg(rec, cfg, ecg_window_s, rep);
     free(ptrs);
     return st;

@@ -15,7 +15,7 @@
 #include "recording_internal.h"
 #include "sndfile_io.h"
 
-#define SPOOL_MEMORY_BYTES ((size_t)32 << 20)
+#define SPOOL_MEMORY_BYTES ((size_t)16 << 20)
 
 struct bl_spool {
     bl_recording *info; /* the description, with no frames */

@@ -90,6 +90,14 @@ BL_API void bl_sosfilt_destroy(bl_sosfilt *f);
  * may be part-filtered after BL_ENOMEM. */
 BL_API bl_status bl_sosfiltfilt(const double *sos, size_t n_sections, float *const *channels,
                                 size_t n_channels, size_t frames, size_t threads);
+/* The same zero-phase filtering with the edges extended by the signal
+ * itself shifted by `shift` samples instead of odd reflections: `pad`
+ * samples x[shift-pad .. shift) before the start and x[N-shift ..
+ * N-shift+pad) after the end (a whole number of mains periods continues a
+ * hum in phase, so notches do not ring at the edges). Errors as
+ * bl_sosfiltfilt, and BL_EINVAL unless 0 < pad <= shift <= frames. */
+BL_API bl_status bl_sosfiltfilt_shifted(const double *sos, size_t n_sections, float *const *channels,
+                                        size_t n_channels, size_t frames, size_t threads, size_t pad, size_t shift);
 /* The edge padding sosfiltfilt uses for this cascade, in samples. */
 BL_API size_t bl_sosfiltfilt_padlen(const double *sos, size_t n_sections);
 /* Samples for the slowest pole of the cascade to decay to `residual` of its
