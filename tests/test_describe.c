@@ -55,7 +55,7 @@ static void test_condition(void)
 {
     bl_envelope_config cfg;
     bl_envelope_config_default(&cfg);
-    bl_condition_report rep = {2000, 2000, 0, 50, 14.2, 9, 2, 0, 1, 61, 64.0, -27.5};
+    bl_condition_report rep = {2000, 2000, 0, 50, 14.2, 9, 2, 0, 1, 61, 64.0, -27.5, 0, 0, 0};
     bl_doc *a = NULL, *b = NULL, *la = NULL, *lb = NULL;
     bl_doc_create(&a);
     bl_doc_create(&b);

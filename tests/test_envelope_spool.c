@@ -117,6 +117,7 @@ static void check_blocks(void)
         else
             CHECK_MSG(worst <= 1e-6 * peak, "channel %zu: blocks differ by %.3g of its peak", c, worst / peak);
     }
+    CHECK(rc.blocks == calls && rc.blocks > 1);
     CHECK_MSG(fabs((double)rc.ecg_beats - (double)ra.ecg_beats) <= 2, "beats %zu in blocks, %zu whole", rc.ecg_beats,
               ra.ecg_beats);
     bl_recording_destroy(a);
@@ -158,11 +159,72 @@ static void check_spill(void)
     bl_recording_destroy(rec);
 }
 
+/* Rates the decimator does not cover are loaded whole and resampled, and
+ * still checked sample by sample; a short audio-rate file is as long as
+ * its analysis-rate frames say. */
+static void check_other_rates(void)
+{
+    const char *path = test_tmp("k1.wav");
+    bl_recording *rec = test_make_rec(3, 10000, 1000);
+    bl_recording_data(rec, 1)[1234] = NAN;
+    char why[512] = "";
+    if (bl_recording_save(rec, path, BL_FORMAT_FLOAT32, why, sizeof why) != BL_OK) test_fail(why);
+    bl_spool *sp = NULL;
+    CHECK_EQ_INT(bl_spool_load_at(path, 2000, NULL, NULL, &sp, why, sizeof why), BL_ENONFINITE);
+    CHECK_MSG(strstr(why, "channel 2 at frame 1234"), "1 kHz NaN: %s", why);
+    bl_recording_destroy(rec);
+
+    path = test_tmp("short48k.wav");
+    rec = test_make_rec(2, 9600, 48000); /* 0.2 s: 400 frames at 2 kHz */
+    bl_recording_set_map(rec, "L.ST,L.BF", NULL, 0);
+    if (bl_recording_save(rec, path, BL_FORMAT_FLOAT32, why, sizeof why) != BL_OK) test_fail(why);
+    CHECK_EQ_INT(bl_spool_load_at(path, 2000, NULL, NULL, &sp, why, sizeof why), BL_OK);
+    bl_envelope_config cfg;
+    bl_envelope_config_default(&cfg);
+    gather_t g = {NULL, 0};
+    if (sp && bl_recording_create_like(bl_spool_info(sp), bl_spool_frames(sp), 2000, &g.out) == BL_OK) {
+        bl_condition_report rep;
+        CHECK_EQ_INT(bl_envelope_spool(sp, &cfg, 0, gather, &g, &rep), BL_OK);
+        CHECK(g.calls == 1 && rep.blocks == 1);
+    }
+    bl_recording_destroy(g.out);
+    bl_spool_destroy(sp);
+    bl_recording_destroy(rec);
+}
+
+/* 12 channels x 200 s (two blocks, over a vector width of channels): the
+ * same bits on one thread and on two. */
+static void check_threads(void)
+{
+    const char *path = test_tmp("wide.wav");
+    bl_recording *rec = test_make_rec(12, 2000 * 200, 2000);
+    char why[512] = "";
+    if (bl_recording_save(rec, path, BL_FORMAT_FLOAT32, why, sizeof why) != BL_OK) test_fail(why);
+    bl_envelope_config one, two;
+    bl_envelope_config_default(&one);
+    one.threads = 1;
+    two = one;
+    two.threads = 2;
+    bl_condition_report r1, r2;
+    size_t calls = 0;
+    bl_recording *t1 = spool_envelope(path, &one, 0, &r1, &calls);
+    bl_recording *t2 = spool_envelope(path, &two, 0, &r2, &calls);
+    CHECK_MSG(calls == 2 && r2.blocks == 2, "200 s: %zu blocks", calls);
+    for (size_t c = 0; c < 12; c++)
+        CHECK_MSG(memcmp(bl_recording_cdata(t1, c), bl_recording_cdata(t2, c), 2000 * 200 * sizeof(float)) == 0,
+                  "channel %zu: 1 and 2 threads differ", c);
+    bl_recording_destroy(t1);
+    bl_recording_destroy(t2);
+    bl_recording_destroy(rec);
+}
+
 int main(void)
 {
     test_tmpdir_make("bl_test_envelope_spool");
     check_blocks();
     check_spill();
+    check_other_rates();
+    check_threads();
     test_tmpdir_done();
     return test_finish("test_envelope_spool");
 }

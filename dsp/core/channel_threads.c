@@ -53,11 +53,14 @@ static void *run_job(void *arg)
 bl_status bli_run_channel_jobs(size_t n_channels, size_t frames, size_t requested, bli_channel_job fn, void *ctx)
 {
     size_t nt = thread_count(n_channels, frames, requested);
+    /* Ranges start on a multiple of the vector width, so each fills it. */
+    const size_t lanes = lanes_per_thread(), groups = (n_channels + lanes - 1) / lanes;
     job_t jobs[BLI_MAX_THREADS];
     pthread_t tid[BLI_MAX_THREADS];
     bool started[BLI_MAX_THREADS] = {false};
     for (size_t t = 0; t < nt; t++) {
-        job_t j = {fn, ctx, t * n_channels / nt, (t + 1) * n_channels / nt, BL_OK};
+        size_t c0 = t * groups / nt * lanes, c1 = (t + 1) * groups / nt * lanes;
+        job_t j = {fn, ctx, c0, c1 < n_channels ? c1 : n_channels, BL_OK};
         jobs[t] = j;
     }
     for (size_t t = 1; t < nt; t++) started[t] = pthread_create(&tid[t], NULL, run_job, &jobs[t]) == 0;

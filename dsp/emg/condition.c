@@ -53,7 +53,7 @@ bl_status bli_filter_planar(const double *sos, size_t n_sections, float **ptrs, 
  * end is extended with the signal itself shifted by a whole number of mains
  * periods (the hum continues in phase, the EMG is just other EMG), long
  * enough for the notches to ring down to 1 %, and the zero-phase cascade
- * runs over the extended copy. */
+ * runs over the extended signal (bl_sosfiltfilt_shifted, no copy). */
 static size_t period_shift(size_t pad, size_t frames, double rate, double mains_hz)
 {
     double period = rate / mains_hz;

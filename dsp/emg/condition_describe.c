@@ -71,8 +71,12 @@ static void summary_lines(const bl_envelope_config *cfg, const bl_condition_repo
         bl_doc_add_stringf(summary, "resampling", "%g Hz -> %g Hz (%s)", rep->input_rate_hz, rep->rate_hz, buf);
     } else
         bl_doc_add_stringf(summary, "analysis rate", "%g Hz (as recorded)", rep->rate_hz);
-    bl_doc_add_stringf(summary, "band-pass", "%g-%g Hz, Butterworth order %d (SciPy N; %d poles), zero-phase (sosfiltfilt)",
-                       cfg->bandpass_lo_hz, cfg->bandpass_hi_hz, cfg->bandpass_order, 2 * cfg->bandpass_order);
+    bl_doc_add_stringf(summary, "band-pass", "%g-%g Hz, Butterworth order %d (SciPy N; %d poles), zero-phase (%s)",
+                       cfg->bandpass_lo_hz, cfg->bandpass_hi_hz, cfg->bandpass_order, 2 * cfg->bandpass_order,
+                       rep->mains_hz > 0 ? "one cascade with the notches" : "sosfiltfilt");
+    if (rep->blocks > 1)
+        bl_doc_add_stringf(summary, "blocks", "%zu blocks of %g s, each with %.1f s of context either side", rep->blocks,
+                           rep->block_s, rep->context_s);
     bl_doc_add_string(summary, "mains", notch_text(cfg, rep, buf, sizeof buf));
     bl_doc_add_string(summary, "ECG", ecg_text(cfg, rep, buf, sizeof buf));
     if (with_envelope)
@@ -100,17 +104,23 @@ static void parameters(const bl_envelope_config *cfg, const bl_condition_report 
     bl_doc_add_string(bp, "order_convention", "scipy.signal.butter N (2N poles for band-pass)");
     bl_doc_add_number(bp, "low_hz", cfg->bandpass_lo_hz);
     bl_doc_add_number(bp, "high_hz", cfg->bandpass_hi_hz);
-    bl_doc_add_string(bp, "phase", "zero-phase forward-backward (sosfiltfilt, odd padding)");
+    bl_doc_add_string(bp, "phase", rep->mains_hz > 0 ? "zero-phase forward-backward, in one cascade with the mains "
+                                                       "notches (edges as below)"
+                                                     : "zero-phase forward-backward (sosfiltfilt, odd padding)");
     bl_doc *mains = bl_doc_add_object(o, "mains");
     bl_doc_add_string(mains, "mode", notch_mode_name(cfg->notch));
     bl_doc_add_number(mains, "frequency_hz", rep->mains_hz);
     if (cfg->notch == BL_NOTCH_AUTO) bl_doc_add_number(mains, "prominence_db", round(rep->mains_prominence_db * 10) / 10);
     if (rep->mains_hz > 0)
-        bl_doc_add_stringf(mains, "edges", "applied before the band-pass, edges extended by whole mains periods until "
-                           "the notches ring down to %g %%", 100.0 * BLI_NOTCH_RINGDOWN);
+        bl_doc_add_stringf(mains, "edges", "in one cascade with the band-pass, edges extended by the signal shifted by "
+                           "whole mains periods until the notches ring down to %g %%", 100.0 * BLI_NOTCH_RINGDOWN);
     bl_doc_add_number(mains, "notches", (double)rep->notch_sections);
     bl_doc_add_number(mains, "q", cfg->notch_q);
     bl_doc_add_string(mains, "description", notch_text(cfg, rep, buf, sizeof buf));
+    if (rep->blocks > 1) /* bl_envelope_spool */
+        bl_doc_add_stringf(o, "blocks", "%zu blocks of %g s, each filtered with %.1f s of the signal on either side "
+                           "(every zero-phase stage forgets a block's edges to 1e-7); ECG removal per block",
+                           rep->blocks, rep->block_s, rep->context_s);
     bl_doc *ecg = bl_doc_add_object(o, "ecg");
     bl_doc_add_string(ecg, "mode", bl_ecg_mode_name(cfg->ecg));
     bl_doc_add_number(ecg, "channels_examined", (double)rep->ecg_examined);

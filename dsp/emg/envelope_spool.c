@@ -86,17 +86,17 @@ static bl_status spool_mains(const bl_spool *s, const bl_envelope_config *cfg, b
 /* What ECG removal found in one block, into the whole run's report:
  * beats of the block's middle summed, the heart rate weighted by them,
  * the worst residual. */
-static void add_block_ecg(bl_condition_report *rep, const bl_condition_report *blk)
+static void add_block_ecg(bl_condition_report *rep, const bl_condition_report *blk, size_t *hr_beats)
 {
     rep->notch_sections = blk->notch_sections;
     rep->ecg_examined = blk->ecg_examined;
     rep->ecg_too_short |= blk->ecg_too_short;
     if (blk->ecg_treated > rep->ecg_treated) rep->ecg_treated = blk->ecg_treated;
-    if (blk->ecg_beats && isfinite(blk->ecg_heart_rate_bpm)) {
-        double w = (double)rep->ecg_beats, b = (double)blk->ecg_beats;
-        rep->ecg_heart_rate_bpm = isfinite(rep->ecg_heart_rate_bpm) && w > 0
-                                      ? (rep->ecg_heart_rate_bpm * w + blk->ecg_heart_rate_bpm * b) / (w + b)
-                                      : blk->ecg_heart_rate_bpm;
+    if (blk->ecg_beats && isfinite(blk->ecg_heart_rate_bpm)) { /* weighted by the beats that gave a rate */
+        double w = (double)*hr_beats, b = (double)blk->ecg_beats;
+        rep->ecg_heart_rate_bpm = *hr_beats ? (rep->ecg_heart_rate_bpm * w + blk->ecg_heart_rate_bpm * b) / (w + b)
+                                            : blk->ecg_heart_rate_bpm;
+        *hr_beats += blk->ecg_beats;
     }
     rep->ecg_beats += blk->ecg_beats;
     if (isfinite(blk->ecg_residual_db) && !(blk->ecg_residual_db <= rep->ecg_residual_db))
@@ -112,6 +112,7 @@ bl_status bl_envelope_spool(const bl_spool *s, const bl_envelope_config *cfg, si
     /* The file's own rate must carry the band (a slow file resampled up
      * would not). */
     bl_status st = bli_condition_check_shape(bl_recording_source_rate(info), frames, NULL, cfg, 1);
+    if (st == BL_ENODATA) st = BL_OK; /* the length is checked at the analysis rate, below */
     if (st == BL_OK && bl_recording_rate(info) != cfg->rate_hz) st = BL_EINVAL;
     if (st == BL_OK) st = bli_condition_check_shape(cfg->rate_hz, frames, NULL, cfg, 1);
     if (st != BL_OK) return st;
@@ -121,7 +122,11 @@ bl_status bl_envelope_spool(const bl_spool *s, const bl_envelope_config *cfg, si
     if ((st = spool_mains(s, cfg, &rep)) != BL_OK || (st = context_frames(cfg, rep.mains_hz, &context)) != BL_OK)
         return st;
     const size_t block = block_frames ? block_frames : (size_t)llround(BLI_SPOOL_BLOCK_S * cfg->rate_hz);
+    rep.block_s = (double)block / cfg->rate_hz;
+    rep.context_s = (double)context / cfg->rate_hz;
+    size_t hr_beats = 0;
     for (size_t k = 0, end; st == BL_OK && k < frames; k = end) {
+        rep.blocks++;
         end = frames - k <= block + block / 2 ? frames : k + block; /* no short last block */
         size_t a = k > context ? k - context : 0, b = frames - end > context ? end + context : frames;
         bl_recording *blk = NULL;
@@ -132,7 +137,7 @@ bl_status bl_envelope_spool(const bl_spool *s, const bl_envelope_config *cfg, si
         const double window[2] = {(double)(k - a) / cfg->rate_hz, (double)(end - a) / cfg->rate_hz};
         if ((st = bli_condition_filter(blk, cfg, window, &br)) == BL_OK && (st = bl_linear_envelope(blk, cfg)) == BL_OK)
             st = sink(user, blk, k - a, end - k, k);
-        add_block_ecg(&rep, &br);
+        add_block_ecg(&rep, &br, &hr_beats);
         bl_recording_destroy(blk);
     }
     if (st == BL_OK && report) *report = rep;

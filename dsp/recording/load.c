@@ -48,6 +48,7 @@ static bl_status append_frames(bl_recording *rec, const float *buf, size_t n, co
 typedef struct {
     bl_recording *rec;
     bl_spool *spool; /* non-NULL: spool here; rec then only describes */
+    int check;       /* check every block for non-finite samples */
 } sink_t;
 
 static bl_status sink_frames(sink_t *k, const float *buf, size_t n, const char *path, char *why, size_t why_len)
@@ -110,7 +111,7 @@ static bl_status read_all(bl_reader *r, sink_t *sink, bl_decimator *dec, bl_clip
         if (pg->fn && pg->declared)
             pg->fn(pg->user, (double)bl_reader_frames_read(r) / (double)pg->declared);
         /* A spool is never held whole, so nothing can check it later. */
-        if (n && (dec || sink->spool) && (st = check_block(buf, n, channels, read, file_rate, path, why, why_len)) != BL_OK)
+        if (n && sink->check && (st = check_block(buf, n, channels, read, file_rate, path, why, why_len)) != BL_OK)
             break;
         if (!dec) {
             read += n;
@@ -164,7 +165,9 @@ static bl_status load(const char *path, double rate_hz, bl_progress_fn progress,
     }
     size_t declared = bl_reader_declared_frames(r);
     /* Spooled only at the rate asked for: a ratio the decimator does not
-     * cover loads whole, for the caller to resample. */
+     * cover loads whole, for the caller to resample (checked as it is
+     * read all the same: nothing checks a spool later). */
+    int check = dec || spool;
     if (spool && !dec && rate != rate_hz)
         spool = NULL;
     bl_recording *rec = NULL;
@@ -189,7 +192,7 @@ static bl_status load(const char *path, double rate_hz, bl_progress_fn progress,
     for (size_t c = 0; clip && c < info->channels; c++)
         bl_clip_counter_init(&clip[c], bl_recording_channel_full_scale(info, c));
     progress_t pg = {progress, user, declared};
-    sink_t sink = {rec, spool};
+    sink_t sink = {rec, spool, check};
     if (st == BL_OK)
         st = read_all(r, &sink, dec, clip, info->rate_hz, &pg, path, why, why_len);
     if (st == BL_OK && clip) {

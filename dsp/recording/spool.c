@@ -5,6 +5,7 @@
  * unlinked as soon as it is made (nothing is left behind, whatever happens
  * to the process). Either holds interleaved float32 frames, so a range is
  * one copy or one pread. */
+#define _FILE_OFFSET_BITS 64 /* an hour of 64 channels passes 2 GB */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,11 +94,13 @@ static bl_status spool_resampled(bl_spool *s, bl_recording *desc, double rate_hz
     free(buf);
     if (st == BL_OK) {
         whole->frames = 0; /* the description keeps no samples */
-        for (size_t c = 0; c < whole->channels; c++) {
-            free(whole->ch[c]);
-            whole->ch[c] = calloc(1, sizeof(float));
+        for (size_t c = 0; c < whole->channels; c++) { /* a failed shrink keeps the block: harmless */
+            float *one = realloc(whole->ch[c], sizeof(float));
+            if (one)
+                whole->ch[c] = one;
         }
         whole->capacity = 1;
+        memcpy(whole->format_name, desc->format_name, sizeof whole->format_name);
         bl_recording_destroy(s->info);
         s->info = whole;
     } else {
@@ -219,7 +222,7 @@ bl_status bl_spool_read(const bl_spool *s, size_t first, size_t frames, bl_recor
     for (size_t pos = 0; st == BL_OK && pos < frames; pos += BLI_IO_CHUNK_FRAMES) {
         size_t n = frames - pos < BLI_IO_CHUNK_FRAMES ? frames - pos : BLI_IO_CHUNK_FRAMES;
         size_t bytes = n * nch * sizeof *buf, done = 0;
-        off_t at = (off_t)((first + pos) * nch * sizeof *buf);
+        off_t at = (off_t)(first + pos) * (off_t)nch * (off_t)sizeof *buf;
         if (s->fd < 0) {
             memcpy(buf, s->mem + (first + pos) * nch, bytes);
             done = bytes;

@@ -68,6 +68,8 @@ typedef struct bl_condition_report {
     double ecg_heart_rate_bpm; /* NAN without ECG */
     double ecg_residual_db;  /* the worst (largest) beat-locked residual of a treated
                                 channel, dB (bl_ecg_channel.residual_db); NAN none */
+    size_t blocks;           /* bl_envelope_spool: blocks processed (0 or 1: the whole at once) */
+    double block_s, context_s; /* their length and the context either side, s */
 } bl_condition_report;
 
 /* What conditioning did, for reports (ISEK style), generated from the
@@ -134,7 +136,8 @@ BL_API bl_status bl_envelope_in_place(bl_recording *rec, const bl_envelope_confi
  * [offset, offset + frames) of its own frames (AUX channels as they were).
  * Mains detection reads the whole signal as bl_condition does; ECG
  * removal works per block (its report sums the beats, the heart rate
- * weighted by them). A recording of at most 1.5 blocks is one block: the
+ * weighted by them; ecg_treated the most channels treated in one block).
+ * A recording of at most 1.5 blocks is one block: the
  * result is then bl_envelope_in_place's, bit for bit; longer ones agree
  * with it to about 1e-7 of the signal's scale, away from ECG. A sink's
  * error stops the run and is returned. Errors: those of

@@ -128,14 +128,15 @@ BL_API bl_status bl_recording_load_at_progress(const char *path, double rate_hz,
                                                void *user, bl_recording **out, char *why, size_t why_len);
 /* A recording spooled at an analysis rate: bl_recording_load_at's reading
  * (decimated while read, every block checked for non-finite samples), with
- * the frames written to an unlinked temporary file in $TMPDIR (else /tmp)
- * instead of memory, so an hour of 48 kHz EMG costs the memory of a block
- * (bl_envelope_spool works through it). A rate the decimator does not
+ * the frames kept in memory up to 16 MB and beyond that written to an
+ * unlinked temporary file in $TMPDIR (else /tmp), so an hour of 48 kHz
+ * EMG costs the memory of a block (bl_envelope_spool works through it). A rate the decimator does not
  * cover is loaded whole and resampled (bl_recording_resample) before it is
  * spooled. load_at: the errors of bl_recording_load_at, and BL_EIO when
  * the temporary cannot be made or written (a full disk), `why` naming it.
  * info: the description (channels, rate = rate_hz, map, gains, metadata,
- * the file's warnings, the source rate and raw clipping) with no frames,
+ * the file's warnings, the source rate, and the raw clipping when the file
+ * was decimated) with no frames,
  * owned by the spool; its map may be set (bl_recording_set_chanmap), and
  * blocks read afterwards carry it. to_microvolts: blocks read afterwards
  * are converted as bl_recording_to_microvolts converts (its errors).
@@ -290,8 +291,10 @@ BL_API bl_status bl_recording_check_finite(const bl_recording *rec, size_t *chan
  * The WAV/AIFF/CAF header is updated after every block, so a capture cut
  * by a crash still opens with what was written. The writer does file I/O:
  * call it from a writer thread, never from the audio callback.
+ * `meta` (may be NULL) gives the map, gains, full scale, keys and units
+ * (samples in µV only in float32, as bl_recording_save).
  * Errors: open as bl_recording_save, plus BL_EINVAL when `meta` has a
- * different channel count; write: BL_EIO with the libsndfile reason (e.g.
+ * different channel count, or channels in µV for an integer format; write: BL_EIO with the libsndfile reason (e.g.
  * "File too large", "No space left on device"), after which every further
  * write returns BL_EIO; set_meta: BL_EINVAL (bad key/value, as
  * bl_recording_set_meta), BL_ERANGE (metadata would exceed

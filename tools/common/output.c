@@ -185,6 +185,8 @@ int tool_block_writer_begin(tool_block_writer *w, tool_output *o, tool_output_ki
 
 void tool_block_writer_free(tool_block_writer *w)
 {
+    if (w->wav) bl_writer_close(w->wav, NULL, 0); /* after a failure: the output is aborted anyway */
+    w->wav = NULL;
     tool_emg_view_free(&w->view);
     free(w->sum);
     free(w->peak);
@@ -271,7 +273,10 @@ int tool_block_writer_add(tool_block_writer *w, const bl_recording *env, size_t 
     }
     const float *ch[TOOL_BLOCK_MAX_CHANNELS];
     const float **p = w->view.count <= TOOL_BLOCK_MAX_CHANNELS ? ch : malloc(w->view.count * sizeof *p);
-    if (!p) return tool_error("out of memory");
+    if (!p) {
+        w->failed = 1;
+        return tool_error("out of memory");
+    }
     for (size_t k = 0; k < w->view.count; k++) {
         const float *x = p[k] = bl_recording_cdata(env, w->view.index[k]) + offset;
         /* The summary: mean, peak and where (the first of equal peaks). */

@@ -34,7 +34,9 @@ void tool_emg_view_free(tool_emg_view *v);
  * (float32, the map and units of the EMG channels, content=envelope).
  * The output (begun at the first block, output_file.h) is complete and
  * closed after end, but not yet in place: the caller commits it with the
- * command's other outputs, or aborts it on any failure. begin: -1 when
+ * command's other outputs, or aborts it on any failure (a target written
+ * in place, such as /dev/stdout or a FIFO, then keeps the rows of the
+ * blocks before the failure). begin: -1 when
  * desc has no EMG channel or memory ran out (no message); add and end:
  * 0, or 1 after one error line. The writer keeps each channel's sum,
  * peak and its frame for the summary. */
