@@ -28,6 +28,11 @@ const char *bl_gait_cycle_state_name(bl_gait_cycle_state s)
     return "?";
 }
 
+double bl_gait_cycle_stance_pct(const bl_gait_cycle *c)
+{
+    return c ? 100.0 * (c->liftoff_s - c->start_s) / (c->end_s - c->start_s) : NAN;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -119,7 +124,7 @@ bl_status bl_gait_cycle_why(const bl_gait_cycle *c, const bl_gait_cycle_config *
     switch (c->state) {
     case BL_GAIT_CYCLE_KEPT:
         snprintf(buf + used, len - used, "kept (lift-off %.3f s, stance %.0f %%)", c->liftoff_s,
-                 100.0 * (c->liftoff_s - c->start_s) / dur);
+                 bl_gait_cycle_stance_pct(c));
         break;
     case BL_GAIT_CYCLE_NO_LIFTOFF:
         snprintf(buf + used, len - used, "dropped: no lift-off of side %s between its touchdowns",

@@ -17,8 +17,7 @@ void bli_gait_grid(bl_gait *g)
     }
     g->points = c->cycle_points;
     double sum = 0;
-    for (size_t k = 0; k < g->ncyc; k++)
-        sum += (g->cyc[k].liftoff_s - g->cyc[k].start_s) / (g->cyc[k].end_s - g->cyc[k].start_s);
+    for (size_t k = 0; k < g->ncyc; k++) sum += bl_gait_cycle_stance_pct(&g->cyc[k]) / 100.0;
     g->stance_points = g->ncyc ? sum / (double)g->ncyc * (double)(c->cycle_points - 1) : NAN;
 }
 

@@ -218,6 +218,9 @@ BL_API void bl_gait_cycle_config_default(bl_gait_cycle_config *cfg);
  * room). BL_EINVAL (NULL, 0 < min_ratio <= 1 <= max_ratio violated). */
 BL_API bl_status bl_gait_find_cycles(const bl_gait_events *ev, const bl_gait_cycle_config *cfg, bl_gait_cycle *out,
                                      size_t cap, size_t *n);
+/* Stance as % of the cycle: 100 (lift-off - start) / (end - start); NAN
+ * without a lift-off or for NULL. */
+BL_API double bl_gait_cycle_stance_pct(const bl_gait_cycle *c);
 /* One line: "cycle R 12.345 s (to 13.402 s): kept" or why it is dropped
  * ("... dropped: lasts 1.85 s, over 1.3 x the median 1.05 s of side R").
  * BL_EINVAL (NULL). */
