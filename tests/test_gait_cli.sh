@@ -61,7 +61,7 @@ check_json() {
 import json, sys
 d = json.load(open(sys.argv[1])); cycles, points, stance = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 errs = []
-for k in ("cycles", "points_per_cycle", "stance_points", "muscles", "parameters", "warnings"):
+for k in ("cycles", "points_per_cycle", "stance_points", "muscles", "posterior_chain", "parameters", "warnings"):
     if k not in d: errs.append("missing key " + k)
 if len(d["cycles"]) != cycles: errs.append(f"{len(d['cycles'])} cycles, want {cycles}")
 for c in d["cycles"]:
@@ -78,8 +78,13 @@ for m in d["muscles"]:
     if len(m["mean"]) != points or len(m["sd"]) != points: errs.append(m["name"] + ": curve length")
     if sorted(m["phases"]) != sorted(phases): errs.append(m["name"] + ": phases keys " + ",".join(m["phases"]))
     if not 0 <= m["peak_phase_pct"] <= 100: errs.append(m["name"] + ": peak phase out of range")
-for k in ("conditioning", "events", "cycles", "normalisation", "time_normalisation", "phases"):
+for k in ("conditioning", "events", "cycles", "normalisation", "time_normalisation", "phases", "posterior_chain"):
     if k not in d["parameters"]: errs.append("parameters: missing " + k)
+for pc in d["posterior_chain"]:
+    keys = [s["key"] for s in pc["statements"]]
+    for k in ("braking", "propulsion", "glute_lead", "glute_hamstring", "quad_hamstring", "medial_lateral"):
+        if k not in keys: errs.append("posterior_chain: no statement " + k)
+    if any(not s["rule"] for s in pc["statements"]): errs.append("posterior_chain: a statement without its rule")
 for e in errs: print("  error:", e)
 sys.exit(1 if errs else 0)
 ' "$@"

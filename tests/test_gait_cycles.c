@@ -10,6 +10,7 @@
 
 #include "backline/gait.h"
 #include "check.h"
+#include "gaittest.h"
 
 static void add(bl_gait_events *ev, double t, bl_side s, bl_gait_event_kind k)
 {
@@ -128,37 +129,12 @@ static bl_recording *make_walk(walk *w)
     return rec;
 }
 
-static bl_gait_events *walk_events(const walk *w)
-{
-    bl_gait_events *ev = NULL;
-    CHECK_EQ_INT(bl_gait_events_create(&ev), BL_OK);
-    for (size_t k = 0; k <= NCYC; k++) {
-        add(ev, w->td[k], BL_SIDE_RIGHT, BL_GAIT_TOUCHDOWN);
-        if (k < NCYC) add(ev, w->lo[k], BL_SIDE_RIGHT, BL_GAIT_LIFTOFF);
-    }
-    return ev;
-}
-
-static int largest_phase(const bl_gait_muscle *m)
-{
-    int best = 0;
-    for (int p = 1; p < BL_GAIT_PHASES; p++)
-        if (m->phase_mean[p] > m->phase_mean[best]) best = p;
-    return best;
-}
-
 static bl_gait *analyse(const bl_recording *rec, const bl_gait_events *ev, bl_gait_normalise mode)
 {
     bl_gait_config cfg;
     bl_gait_config_default(&cfg);
     cfg.normalise = mode;
-    bl_gait *g = NULL;
-    char why[256] = "";
-    bl_status st = bl_gait_analyse(rec, NULL, 0, ev, &cfg, &g, why, sizeof why);
-    CHECK_MSG(st == BL_OK, "%s: %s", bl_strerror(st), why);
-    if (!g) test_fail("analysis failed");
-    for (size_t i = 0; i < bl_gait_warnings(g); i++) fprintf(stderr, "  warning: %s\n", bl_gait_warning(g, i));
-    return g;
+    return test_gait_analyse(rec, ev, &cfg);
 }
 
 static void test_phases(const bl_recording *rec, const bl_gait_events *ev, const walk *w)
@@ -176,8 +152,8 @@ static void test_phases(const bl_recording *rec, const bl_gait_events *ev, const
             st.peak_phase_pct, 100 * ST_PEAK, gm.peak_phase_pct, 100 * GM_PEAK, ta.cv_pct);
     CHECK_NEAR(st.peak_phase_pct, 100 * ST_PEAK, 2.5);
     CHECK_NEAR(gm.peak_phase_pct, 100 * GM_PEAK, 2.5);
-    CHECK_EQ_INT(largest_phase(&st), BL_GAIT_TERMINAL_SWING);
-    CHECK_EQ_INT(largest_phase(&gm), BL_GAIT_LOADING_RESPONSE);
+    CHECK_EQ_INT(test_gait_largest_phase(&st), BL_GAIT_TERMINAL_SWING);
+    CHECK_EQ_INT(test_gait_largest_phase(&gm), BL_GAIT_LOADING_RESPONSE);
     CHECK_EQ_INT(st.cycles, NCYC);
     CHECK(st.cv_pct > 0 && st.cv_pct < 100);
     /* TA: on through each cycle's own stance, whatever its length: high
@@ -263,7 +239,7 @@ int main(void)
     test_find();
     walk w;
     bl_recording *rec = make_walk(&w);
-    bl_gait_events *ev = walk_events(&w);
+    bl_gait_events *ev = test_gait_events(w.td, w.lo, NCYC, BL_SIDE_RIGHT);
     test_phases(rec, ev, &w);
     test_cycle_mode(rec, ev, &w);
     test_drops(rec, &w);

@@ -13,7 +13,9 @@
  *                            controlled foot drop;
  *   calf (MG, LG, SOL)       terminal stance (Perry 30-50 % scaled to the
  *                            walk's stance, +/- 5 %), and terminal stance
- *                            their most active phase: push-off.
+ *                            their most active phase: push-off;
+ * and the posterior-chain answers say walking, hamstrings active in
+ * terminal swing.
  * Skips loudly when the real-data folder is absent. */
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 
 #include "backline/gait.h"
 #include "check.h"
+#include "gaittest.h"
 #include "json.h"
 #include "realdata.h"
 
@@ -61,14 +64,6 @@ static size_t channel_of(const bl_gait *g, bl_muscle m)
     return SIZE_MAX;
 }
 
-static int largest_phase(const bl_gait_muscle *m)
-{
-    int best = 0;
-    for (int p = 1; p < BL_GAIT_PHASES; p++)
-        if (m->phase_mean[p] > m->phase_mean[best]) best = p;
-    return best;
-}
-
 /* The peak phase of muscle m, printed; NAN (and a failed check) when it
  * is not analysed. */
 static double peak_of(const bl_gait *g, bl_muscle m, bl_gait_muscle *out)
@@ -78,7 +73,7 @@ static double peak_of(const bl_gait *g, bl_muscle m, bl_gait_muscle *out)
     CHECK_MSG(st == BL_OK, "%s not analysed: %s", bl_muscle_code(m), bl_gait_channel_why(g, c));
     if (st != BL_OK) return NAN;
     fprintf(stderr, "  %-5s peak %5.1f %%  most active %-16s  CV %5.1f %%\n", bl_gait_channel_name(g, c),
-            out->peak_phase_pct, bl_gait_phase_name((bl_gait_phase)largest_phase(out)), out->cv_pct);
+            out->peak_phase_pct, bl_gait_phase_name((bl_gait_phase)test_gait_largest_phase(out)), out->cv_pct);
     return out->peak_phase_pct;
 }
 
@@ -141,10 +136,21 @@ int main(void)
         p = peak_of(g, calf[i], &m);
         CHECK_MSG(p >= lo && p <= hi, "%s peaks at %.1f %%, outside terminal stance (%.1f-%.1f %%)",
                   bl_muscle_code(calf[i]), p, lo, hi);
-        CHECK_MSG(largest_phase(&m) == BL_GAIT_TERMINAL_STANCE, "%s is most active in %s",
-                  bl_muscle_code(calf[i]), bl_gait_phase_name((bl_gait_phase)largest_phase(&m)));
+        CHECK_MSG(test_gait_largest_phase(&m) == BL_GAIT_TERMINAL_STANCE, "%s is most active in %s",
+                  bl_muscle_code(calf[i]), bl_gait_phase_name((bl_gait_phase)test_gait_largest_phase(&m)));
     }
     fprintf(stderr, "  mean stance %.1f %%; terminal stance window %.1f-%.1f %%\n", sf, lo, hi);
+    /* The posterior-chain answers: walking, and the hamstrings braking
+     * the shank in terminal swing. */
+    bl_gait_chain ch;
+    CHECK_EQ_INT(bl_gait_chains(g), 1);
+    CHECK_EQ_INT(bl_gait_get_chain(g, 0, &ch), BL_OK);
+    CHECK(!ch.running);
+    CHECK_MSG(ch.braking_active, "hamstring terminal-swing share %.0f %%", ch.braking_pct);
+    for (size_t i = 0; i < bl_gait_statements(g); i++) {
+        bl_gait_statement s;
+        if (bl_gait_get_statement(g, i, &s) == BL_OK) fprintf(stderr, "  %s\n", s.text);
+    }
     bl_gait_destroy(g);
     bl_gait_events_destroy(ev);
     bl_recording_destroy(rec);

@@ -42,6 +42,10 @@ void bl_gait_destroy(bl_gait *g)
     bl_gait_events_destroy(g->events);
     free(g->found);
     free(g->cyc);
+    bl_chanmap_destroy(g->map);
+    free(g->lead_s);
+    free(g->chains);
+    free(g->stmt);
     bli_lines_free(&g->warn);
     free(g);
 }
@@ -151,6 +155,7 @@ bl_status bl_gait_analyse(const bl_recording *session, const bl_recording *const
     if ((st = bli_gait_setup_channels(g, session)) != BL_OK) goto fail;
     if ((st = bli_gait_envelopes(g, session, mvc, n_mvc, why, why_len)) != BL_OK) goto fail;
     if ((st = per_channel(g)) != BL_OK) goto fail;
+    if ((st = bli_gait_chains(g)) != BL_OK) goto fail;
     *out = g;
     return BL_OK;
 fail:

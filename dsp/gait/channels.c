@@ -23,6 +23,7 @@ bl_status bli_gait_setup_channels(bl_gait *g, const bl_recording *session)
     size_t nch = g->nch;
     if (!(g->ch = calloc(nch ? nch : 1, sizeof *g->ch))) return BL_ENOMEM;
     const bl_chanmap *map = bl_recording_chanmap(session);
+    if (map && bl_chanmap_copy(map, &g->map) != BL_OK) return BL_ENOMEM;
     for (size_t c = 0; c < nch; c++) {
         g->ch[c].muscle = map ? bl_chanmap_muscle(map, c) : BL_MUSCLE_EMG;
         g->ch[c].side = map ? bl_chanmap_side(map, c) : BL_SIDE_NONE;

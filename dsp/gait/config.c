@@ -22,6 +22,26 @@ void bl_gait_config_default(bl_gait_config *cfg)
     cfg->swing_points = 40;
     cfg->cycle_points = 101;
     cfg->onset_fraction = 0.3;
+    cfg->task = BL_GAIT_TASK_AUTO;
+    cfg->run_stance_pct = 50.0;
+    cfg->active_pct = 30.0;
+    cfg->recovery_high_pct = 30.0;
+    cfg->lead_before = 0.35;
+    cfg->lead_after = 0.2;
+    cfg->lead_rise_fraction = 0.2;
+}
+
+const char *bl_gait_task_name(bl_gait_task t)
+{
+    return t == BL_GAIT_TASK_AUTO ? "auto" : t == BL_GAIT_TASK_WALK ? "walk" : t == BL_GAIT_TASK_RUN ? "run" : "?";
+}
+
+int bl_gait_task_from_name(const char *name)
+{
+    if (!name) return -1;
+    for (int t = BL_GAIT_TASK_AUTO; t <= BL_GAIT_TASK_RUN; t++)
+        if (!strcmp(name, bl_gait_task_name((bl_gait_task)t))) return t;
+    return -1;
 }
 
 const char *bl_gait_normalise_name(bl_gait_normalise m)
@@ -62,6 +82,11 @@ int bli_gait_config_ok(const bl_gait_config *c)
     if (c->stance_points < 2 || c->swing_points < 2 || c->stance_points + c->swing_points > GRID_MAX) return 0;
     if (c->cycle_points < 3 || c->cycle_points > GRID_MAX) return 0;
     if (!(c->onset_fraction > 0 && c->onset_fraction < 1)) return 0;
+    if ((int)c->task < BL_GAIT_TASK_AUTO || c->task > BL_GAIT_TASK_RUN) return 0;
+    if (!(c->run_stance_pct > 0 && c->run_stance_pct < 100 && c->active_pct >= 0 && c->recovery_high_pct >= 0))
+        return 0;
+    if (!(c->lead_before > 0 && c->lead_before < 1 && c->lead_after > 0 && c->lead_after < 1)) return 0;
+    if (!(c->lead_rise_fraction > 0 && c->lead_rise_fraction < 1)) return 0;
     return c->cycles.min_ratio > 0 && c->cycles.min_ratio <= 1 && c->cycles.max_ratio >= 1 &&
            isfinite(c->cycles.max_ratio);
 }

@@ -138,6 +138,19 @@ static void parameters(const bl_gait *g, bl_doc *p)
     bl_doc *v = bl_doc_add_object(p, "variability");
     bl_doc_add_string(v, "rule", "coefficient of variation of the curves (Winter 1984): sqrt(mean over points of "
                                  "SD^2) / mean over points of |mean|, in %");
+    bl_doc *pc = bl_doc_add_object(p, "posterior_chain");
+    const bl_gait_config *c = &g->cfg;
+    bl_doc_add_string(pc, "task", bl_gait_task_name(c->task));
+    const struct {
+        const char *key;
+        double value;
+    } nums[] = {{"run_stance_pct", c->run_stance_pct}, {"active_pct", c->active_pct},
+                {"recovery_high_pct", c->recovery_high_pct}, {"lead_before", c->lead_before},
+                {"lead_after", c->lead_after}, {"lead_rise_fraction", c->lead_rise_fraction}};
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) bl_doc_add_number(pc, nums[i].key, nums[i].value);
+    bl_doc *rules = bl_doc_add_object(pc, "rules");
+    for (size_t i = 0; i < g->nstmt; i++) /* one rule per key: the first side's says it */
+        if (!bl_doc_find(rules, g->stmt[i].key)) bl_doc_add_string(rules, g->stmt[i].key, g->stmt[i].rule);
     bl_doc *ch = bl_doc_add_object(p, "channel_checks");
     bl_doc_add_string(ch, "rule", "a channel whose quality check fails is left out; a channel of side L or R uses "
                                   "its side's cycles, one without a side the cycles without a side, failing those "

@@ -76,6 +76,15 @@ typedef struct bli_gait_ch {
     double *bursts;               /* n_bursts x (onset, offset) */
 } bli_gait_ch;
 
+/* One statement of the posterior-chain answers. */
+#define BLI_GAIT_TEXT_LEN 600
+typedef struct bli_gait_stmt {
+    bl_side side;
+    const char *key;
+    char text[BLI_GAIT_TEXT_LEN];
+    char rule[BLI_GAIT_TEXT_LEN];
+} bli_gait_stmt;
+
 struct bl_gait {
     bl_gait_config cfg;
     bl_condition_report crep;
@@ -94,6 +103,12 @@ struct bl_gait {
     bl_gait_cycle *cyc;
     size_t points;
     double stance_points;
+    bl_chanmap *map;              /* the session's, or NULL */
+    double *lead_s;               /* per kept cycle: the glute lead (chain.c) */
+    size_t nchains;
+    bl_gait_chain *chains;
+    size_t nstmt;
+    bli_gait_stmt *stmt;
     bli_lines warn;
 };
 
@@ -115,5 +130,15 @@ double bli_gait_boundary_s(const bl_gait_cycle *cy, size_t b);
 
 /* metrics.c: ensemble mean/SD, peak phase, CV, phase means, bursts. */
 bl_status bli_gait_channel_metrics(bl_gait *g, size_t c);
+
+/* chain.c: the posterior-chain answers of every side (g->chains,
+ * g->lead_s), then their statements (chain_say.c). */
+bl_status bli_gait_chains(bl_gait *g);
+bl_status bli_gait_say(bl_gait *g, const bl_gait_chain *ch);
+/* Group membership for the answers. */
+typedef enum bli_gait_group { BLI_GAIT_HAMSTRINGS = 0, BLI_GAIT_GLUTE, BLI_GAIT_QUADS } bli_gait_group;
+int bli_gait_in_group(bl_muscle m, bli_gait_group grp);
+/* Perry's phases combined by their widths: the stretches the answers use. */
+double bli_gait_weighted(const double *phase_mean, bl_gait_phase first, bl_gait_phase last);
 
 #endif

@@ -84,5 +84,28 @@ bl_status bl_gait_get_burst(const bl_gait *g, size_t c, size_t b, double *onset_
     return BL_OK;
 }
 
+size_t bl_gait_chains(const bl_gait *g) { return g ? g->nchains : 0; }
+
+bl_status bl_gait_get_chain(const bl_gait *g, size_t i, bl_gait_chain *out)
+{
+    if (!g || !out) return BL_EINVAL;
+    if (i >= g->nchains) return BL_ERANGE;
+    *out = g->chains[i];
+    return BL_OK;
+}
+
+double bl_gait_cycle_glute_lead_s(const bl_gait *g, size_t k) { return g && k < g->ncyc ? g->lead_s[k] : NAN; }
+
+size_t bl_gait_statements(const bl_gait *g) { return g ? g->nstmt : 0; }
+
+bl_status bl_gait_get_statement(const bl_gait *g, size_t i, bl_gait_statement *out)
+{
+    if (!g || !out) return BL_EINVAL;
+    if (i >= g->nstmt) return BL_ERANGE;
+    const bli_gait_stmt *s = &g->stmt[i];
+    *out = (bl_gait_statement){s->side, s->key, s->text, s->rule};
+    return BL_OK;
+}
+
 size_t bl_gait_warnings(const bl_gait *g) { return g ? g->warn.n : 0; }
 const char *bl_gait_warning(const bl_gait *g, size_t i) { return g && i < g->warn.n ? g->warn.line[i] : NULL; }

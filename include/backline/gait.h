@@ -247,6 +247,16 @@ BL_API const char *bl_gait_phase_name(bl_gait_phase p);
  * BL_ERANGE out of range, BL_EINVAL NULL. */
 BL_API bl_status bl_gait_phase_bounds(bl_gait_phase p, double *lo_pct, double *hi_pct);
 
+/* Walking or running (the posterior-chain answers differ): AUTO takes a
+ * side's cycles as running when their mean stance is below
+ * run_stance_pct of the cycle (running has a flight phase: stance under
+ * half the cycle). */
+typedef enum bl_gait_task { BL_GAIT_TASK_AUTO = 0, BL_GAIT_TASK_WALK, BL_GAIT_TASK_RUN } bl_gait_task;
+
+/* "auto", "walk", "run"; and back (-1 for anything else). */
+BL_API const char *bl_gait_task_name(bl_gait_task t);
+BL_API int bl_gait_task_from_name(const char *name);
+
 typedef struct bl_gait_config {
     bl_envelope_config envelope;     /* conditioning + linear envelope (defaults) */
     bl_mvc_config mvc;               /* 0.5 s reference window (trials and session peak) */
@@ -257,6 +267,17 @@ typedef struct bl_gait_config {
     size_t swing_points;             /* 40 */
     size_t cycle_points;             /* 101 */
     double onset_fraction;           /* of the mean curve's min-to-max range; 0.3 */
+    /* the posterior-chain answers (bl_gait_chain) */
+    bl_gait_task task;               /* auto */
+    double run_stance_pct;           /* auto: running below this stance, % of cycle; 50 */
+    double active_pct;               /* a hamstring share at or above this % of the peak is
+                                        "active"; 30 */
+    double recovery_high_pct;        /* running: a recovery share at or above this is flagged; 30 */
+    double lead_before;              /* glute/hamstring onsets searched from this fraction of
+                                        the cycle before touchdown ...; 0.35 */
+    double lead_after;               /* ... to this fraction after it; 0.2 */
+    double lead_rise_fraction;       /* onset where the envelope rises through this fraction
+                                        of its trough-to-peak range in that window; 0.2 */
 } bl_gait_config;
 
 BL_API void bl_gait_config_default(bl_gait_config *cfg);
@@ -334,6 +355,76 @@ BL_API double bl_gait_channel_point_phase(const bl_gait *g, size_t c, size_t i);
 BL_API size_t bl_gait_channel_bursts(const bl_gait *g, size_t c);
 BL_API bl_status bl_gait_get_burst(const bl_gait *g, size_t c, size_t b, double *onset_pct, double *offset_pct);
 
+/* ---- the posterior-chain questions ----
+ *
+ * Per side (the cycles' side), from the channels that use its cycles:
+ * hamstrings = ST, SM, BF; glute = GMAX; quads = VM, VL, RF.
+ *   shares      a group's activity in a stretch of the cycle as % of its
+ *               cycle peak: per channel 100 x the stretch's phase mean /
+ *               the peak of the channel's mean curve, averaged over the
+ *               group's channels (unit-free: needs no MVC). Braking =
+ *               terminal swing; propulsion = terminal stance and pre-swing
+ *               (phase means weighted by Perry's widths 20 and 10); knee
+ *               flexion = initial swing; recovery (running) = initial and
+ *               mid-swing (widths 13 and 14). Braking and propulsion are
+ *               "active" at or above active_pct; recovery is flagged at or
+ *               above recovery_high_pct.
+ *   glute lead  per cycle, each channel's onset near touchdown: in the
+ *               window from lead_before x the cycle before its touchdown
+ *               to lead_after x the cycle after, the time the envelope
+ *               first rises through trough + lead_rise_fraction x (peak -
+ *               trough) after the trough that precedes the window's peak.
+ *               The hamstrings' onset is their earliest channel's; lead =
+ *               hamstring onset - GMAX onset (positive: the glute fires
+ *               first). Overall: the median over the cycles with both.
+ *   ratios      G:H and Q:H = the group's mean activity in stance (phase
+ *               means weighted by Perry's widths) over the hamstrings';
+ *               M:L per phase = bl_hamstring_balance_of (balance.h) of the
+ *               phase means. Levels of different muscles compare only in
+ *               %MVC (comparable = 1); in uV or peak units they are given
+ *               but said to be relative.
+ *   running     task RUN, or AUTO with mean stance under run_stance_pct.
+ * Each answer is also a statement with its numbers and the rule in words
+ * (bl_gait_get_statement). */
+typedef struct bl_gait_chain {
+    bl_side side;
+    size_t cycles;
+    size_t n_hamstring, n_glute, n_quad; /* channels in each group */
+    double stance_pct;                   /* mean stance of the side's cycles */
+    int running;
+    double braking_pct;                  /* hamstring shares, % of their cycle peak; NAN */
+    double propulsion_pct;
+    double knee_flexion_pct;
+    double recovery_pct;                 /* running only; NAN walking */
+    int braking_active, propulsion_active, recovery_flag;
+    double glute_lead_s;                 /* median; NAN without GMAX and a hamstring onset */
+    double glute_lead_pct;               /* the median lead in % of the cycle */
+    size_t lead_cycles, glute_first;     /* cycles with both onsets; of them glute first */
+    double hamstring_stance, glute_stance, quad_stance; /* mean activity in stance (unit); NAN */
+    double gh_stance, qh_stance;         /* ratios; NAN when a group is missing or zero */
+    double ml_ratio[BL_GAIT_PHASES];     /* medial / lateral per phase; NAN */
+    double ml_balance[BL_GAIT_PHASES];   /* (M - L) / (M + L) per phase; NAN */
+    int comparable;                      /* 1 in %MVC */
+} bl_gait_chain;
+
+/* Sides answered (those with kept cycles and a hamstring channel), and
+ * the i-th. BL_ERANGE out of range. */
+BL_API size_t bl_gait_chains(const bl_gait *g);
+BL_API bl_status bl_gait_get_chain(const bl_gait *g, size_t i, bl_gait_chain *out);
+/* Kept cycle k's glute lead (s; NAN when an onset is missing). */
+BL_API double bl_gait_cycle_glute_lead_s(const bl_gait *g, size_t k);
+
+typedef struct bl_gait_statement {
+    bl_side side;
+    const char *key;   /* "task", "braking", "propulsion", "knee_flexion", "glute_lead",
+                          "glute_hamstring", "quad_hamstring", "medial_lateral", "recovery" */
+    const char *text;  /* the answer with its numbers (owned by g) */
+    const char *rule;  /* the rule that produced it */
+} bl_gait_statement;
+
+BL_API size_t bl_gait_statements(const bl_gait *g);
+BL_API bl_status bl_gait_get_statement(const bl_gait *g, size_t i, bl_gait_statement *out); /* BL_ERANGE */
+
 /* What the analysis did (ISEK style) from the configuration it ran with
  * and the constants its stages use. Into `params` (an object; may be
  * NULL): standard, conditioning{...} (bl_condition_describe), events{...}
@@ -341,7 +432,8 @@ BL_API bl_status bl_gait_get_burst(const bl_gait *g, size_t c, size_t b, double 
  * kept, dropped[]}, normalisation{unit, method, ...}, time_normalisation{
  * mode, stance_points, swing_points or cycle_points, rule,
  * interpolation}, phases{source, rule, bounds_pct{NAME: [lo, hi]}},
- * peak_phase, onsets{rule, fraction}, variability{rule}, channel_checks.
+ * peak_phase, onsets{rule, fraction}, variability{rule},
+ * posterior_chain{task, run_stance_pct, active_pct, ...}, channel_checks.
  * Into `summary` (may be NULL): the conditioning sentences,
  * "normalisation", "time", "phases". BL_EINVAL (NULL g), BL_ENOMEM. */
 BL_API bl_status bl_gait_describe(const bl_gait *g, bl_doc *params, bl_doc *summary);

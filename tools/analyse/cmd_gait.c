@@ -24,7 +24,8 @@
 
 static const char gait_help[] =
     "usage: backline-analyse gait FILE (--events EVENTS.csv | --footswitch CH[:SIDE])\n"
-    "                             [--normalise phases|cycle] [--map MAP] [--json OUT.json] [--csv OUT.csv]\n"
+    "                             [--normalise phases|cycle] [--task auto|walk|run] [--map MAP]\n"
+    "                             [--json OUT.json] [--csv OUT.csv]\n"
     "                             [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
     "                             [--ecg auto|remove|off]\n"
     "\n"
@@ -32,7 +33,8 @@ static const char gait_help[] =
     "of the same side, stance ending at lift-off), time-normalises every muscle's envelope\n"
     "per cycle and reports per muscle the mean and SD curves, the phase of the peak, the mean\n"
     "activity in each of Perry's phases (scaled per cycle by its own lift-off), the bursts of\n"
-    "the mean curve and the cycle-to-cycle variability.\n"
+    "the mean curve and the cycle-to-cycle variability; then the posterior-chain answers:\n"
+    "hamstring braking and propulsion, glute-before-hamstring timing, G:H, Q:H, M:L.\n"
     "\n"
     "  --events FILE      CSV with the header time_s,side,event; side L, R or blank; event\n"
     "                     touchdown or liftoff; times in seconds from the first sample\n"
@@ -40,6 +42,8 @@ static const char gait_help[] =
     "                     map name, e.g. 14 or R.AUX; SIDE L or R, default the map's)\n"
     "  --normalise MODE   phases: stance and swing each to a fixed number of points (default);\n"
     "                     cycle: the whole cycle to 101 points\n"
+    "  --task TASK        walk, run or auto (default: running when stance is under half the cycle):\n"
+    "                     running adds the hamstrings' activity during leg recovery\n"
     "  --map MAP          channel map, e.g. R.ST,R.BF,R.GMAX,R.TA,R.AUX (default: stored in FILE)\n"
     "  --json OUT         JSON report: cycles, muscles, parameters (ISEK style), warnings\n"
     "  --csv OUT          tidy CSV, one row per cycle x muscle x point\n"
@@ -166,6 +170,11 @@ static void print_table(FILE *out, const gait_report *r)
         }
         fprintf(out, "\n");
     }
+    if (bl_gait_statements(g)) fprintf(out, "\n  posterior chain (the rules are in the JSON report):\n");
+    for (size_t i = 0; i < bl_gait_statements(g); i++) {
+        bl_gait_statement s;
+        if (bl_gait_get_statement(g, i, &s) == BL_OK) fprintf(out, "    %s\n", s.text);
+    }
     fprintf(out, "\n  parameters:\n");
     bl_doc *lines = NULL;
     if (bl_doc_create(&lines) == BL_OK && bl_gait_describe(g, NULL, lines) == BL_OK)
@@ -196,7 +205,7 @@ static int write_reports(tool_output *outs, size_t n_outs, const gait_report *re
 static int check_options(const tool_args *a, bl_gait_config *cfg)
 {
     const char *json = tool_args_get(a, "--json"), *csv = tool_args_get(a, "--csv"),
-               *mode = tool_args_get(a, "--normalise");
+               *mode = tool_args_get(a, "--normalise"), *task = tool_args_get(a, "--task");
     if (a->n_pos != 1) return tool_usage_error("gait needs exactly one FILE (see gait --help)");
     if (!tool_args_get(a, "--events") == !tool_args_get(a, "--footswitch"))
         return tool_usage_error("gait needs either --events EVENTS.csv or --footswitch CH[:SIDE]");
@@ -210,6 +219,11 @@ static int check_options(const tool_args *a, bl_gait_config *cfg)
         if (m < 0) return tool_usage_error("--normalise %s: expected phases or cycle", mode);
         cfg->normalise = (bl_gait_normalise)m;
     }
+    if (task) {
+        int t = bl_gait_task_from_name(task);
+        if (t < 0) return tool_usage_error("--task %s: expected auto, walk or run", task);
+        cfg->task = (bl_gait_task)t;
+    }
     int rc = tool_conditioning_from_args(a, &cfg->envelope);
     return rc ? rc : tool_check_conditioning_designs(a, &cfg->envelope, 1);
 }
@@ -217,7 +231,7 @@ static int check_options(const tool_args *a, bl_gait_config *cfg)
 int cmd_gait(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--events", 1, 0}, {"--footswitch", 1, 0},
-                                       {"--normalise", 1, 0}, {"--json", 1, 0}, {"--csv", 1, 0},
+                                       {"--normalise", 1, 0}, {"--task", 1, 0}, {"--json", 1, 0}, {"--csv", 1, 0},
                                        {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);

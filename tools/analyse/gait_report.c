@@ -35,6 +35,7 @@ static cJSON *cycles_json(const bl_gait *g)
         static const char *const keys[4] = {"start_s", "liftoff_s", "end_s", "duration_s"};
         for (int i = 0; i < 4; i++) cJSON_AddNumberToObject(o, keys[i], r4(times[i]));
         cJSON_AddNumberToObject(o, "stance_pct", r4(bl_gait_cycle_stance_pct(&cy)));
+        hinge_json_number(o, "glute_lead_s", r4(bl_gait_cycle_glute_lead_s(g, k)));
         cJSON_AddItemToArray(arr, o);
     }
     return arr;
@@ -76,6 +77,49 @@ static cJSON *muscle_json(const bl_gait *g, size_t c)
     return o;
 }
 
+/* The answers of one side: its numbers, then its statements. */
+static cJSON *chain_json(const bl_gait *g, const bl_gait_chain *ch)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "side", bl_gait_side_name(ch->side));
+    cJSON_AddNumberToObject(o, "cycles", (double)ch->cycles);
+    cJSON_AddNumberToObject(o, "stance_pct", r4(ch->stance_pct));
+    cJSON_AddBoolToObject(o, "running", ch->running);
+    cJSON_AddBoolToObject(o, "comparable_levels", ch->comparable);
+    cJSON *h = cJSON_AddObjectToObject(o, "hamstrings_pct_of_peak");
+    hinge_json_number(h, "terminal_swing_braking", r4(ch->braking_pct));
+    hinge_json_number(h, "terminal_stance_pre_swing_propulsion", r4(ch->propulsion_pct));
+    hinge_json_number(h, "initial_swing_knee_flexion", r4(ch->knee_flexion_pct));
+    hinge_json_number(h, "recovery_initial_mid_swing", r4(ch->recovery_pct));
+    cJSON_AddBoolToObject(h, "braking_active", ch->braking_active);
+    cJSON_AddBoolToObject(h, "propulsion_active", ch->propulsion_active);
+    cJSON_AddBoolToObject(h, "recovery_high", ch->recovery_flag);
+    cJSON *l = cJSON_AddObjectToObject(o, "glute_lead");
+    hinge_json_number(l, "median_s", r4(ch->glute_lead_s));
+    hinge_json_number(l, "median_pct", r4(ch->glute_lead_pct));
+    cJSON_AddNumberToObject(l, "cycles", (double)ch->lead_cycles);
+    cJSON_AddNumberToObject(l, "glute_first", (double)ch->glute_first);
+    cJSON *r = cJSON_AddObjectToObject(o, "stance");
+    hinge_json_number(r, "hamstrings", r4(ch->hamstring_stance));
+    hinge_json_number(r, "glute", r4(ch->glute_stance));
+    hinge_json_number(r, "quads", r4(ch->quad_stance));
+    hinge_json_number(r, "glute_hamstring", r4(ch->gh_stance));
+    hinge_json_number(r, "quad_hamstring", r4(ch->qh_stance));
+    cJSON *ml = cJSON_AddObjectToObject(o, "medial_lateral");
+    for (int p = 0; p < BL_GAIT_PHASES; p++) hinge_json_number(ml, bl_gait_phase_name((bl_gait_phase)p), r4(ch->ml_ratio[p]));
+    cJSON *st = cJSON_AddArrayToObject(o, "statements");
+    for (size_t i = 0; i < bl_gait_statements(g); i++) {
+        bl_gait_statement s;
+        if (bl_gait_get_statement(g, i, &s) != BL_OK || s.side != ch->side) continue;
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "key", s.key);
+        cJSON_AddStringToObject(e, "text", s.text);
+        cJSON_AddStringToObject(e, "rule", s.rule);
+        cJSON_AddItemToArray(st, e);
+    }
+    return o;
+}
+
 static cJSON *parameters_json(const bl_gait *g)
 {
     bl_doc *params = NULL;
@@ -114,6 +158,11 @@ cJSON *gait_report_json(const gait_report *r)
         cJSON_AddStringToObject(o, "name", bl_gait_channel_name(g, c));
         cJSON_AddStringToObject(o, "why", bl_gait_channel_why(g, c));
         cJSON_AddItemToArray(left, o);
+    }
+    cJSON *pc = cJSON_AddArrayToObject(doc, "posterior_chain");
+    for (size_t i = 0; i < bl_gait_chains(g); i++) {
+        bl_gait_chain ch;
+        if (bl_gait_get_chain(g, i, &ch) == BL_OK) cJSON_AddItemToArray(pc, chain_json(g, &ch));
     }
     cJSON *params = parameters_json(g);
     if (!params) { /* a report without its methods is no report */
