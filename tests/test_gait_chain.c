@@ -7,7 +7,7 @@
  * G:H and Q:H in stance follow the constant levels; the hamstrings are
  * active in terminal swing, not in terminal stance; and a run (stance 40
  * %) with a hamstring burst in mid-swing is flagged for recovery while the
- * same run without it is not. */
+ * same run without it is not; with an MVC trial the levels are %MVC. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,8 +153,58 @@ static void test_run(void)
     }
 }
 
+/* With an MVC trial (every muscle at 1.2, in the session's unit and
+ * layout) the levels are %MVC: VL's constant 0.6 is 50 %MVC, and levels
+ * of different muscles become comparable. */
+static void test_mvc(void)
+{
+    walk w;
+    bl_recording *rec = make(&w, 0.6, 0.88, 0), *trial = NULL;
+    size_t n = (size_t)(3.0 * RATE);
+    if (bl_recording_create(4, n, RATE, &trial) != BL_OK || bl_recording_set_map(trial, "R.ST,R.BF,R.GMAX,R.VL", NULL, 0))
+        test_fail("cannot make the trial");
+    unsigned s = 99;
+    for (size_t c = 0; c < 4; c++) {
+        bl_recording_set_gain(trial, c, bl_recording_full_scale(trial) * 1e3);
+        for (size_t i = 0; i < n; i++) {
+            s = s * 1103515245u + 12345u;
+            bl_recording_data(trial, c)[i] = (float)(0.2 * 1.2 * ((double)(s >> 8 & 0xffff) / 65535.0 - 0.5));
+        }
+    }
+    if (bl_recording_to_microvolts(trial) != BL_OK) test_fail("cannot convert the trial");
+    bl_gait_events *ev = test_gait_events(w.td, w.lo, NCYC, BL_SIDE_RIGHT);
+    bl_gait_config cfg;
+    bl_gait_config_default(&cfg);
+    bl_gait *g = NULL;
+    char why[256] = "";
+    const bl_recording *trials[1] = {trial};
+    CHECK_EQ_INT(bl_gait_analyse(rec, trials, 1, ev, &cfg, &g, why, sizeof why), BL_OK);
+    CHECK_MSG(g && !strcmp(bl_gait_unit(g), "%MVC"), "unit %s (%s)", g ? bl_gait_unit(g) : "-", why);
+    bl_gait_chain ch;
+    if (g && bl_gait_get_chain(g, 0, &ch) == BL_OK) {
+        CHECK(ch.comparable);
+        fprintf(stderr, "mvc: VL in stance %.1f %%MVC (made at 50)\n", ch.quad_stance);
+        CHECK_NEAR(ch.quad_stance, 50.0, 5.0);
+    } else {
+        CHECK_MSG(0, "no answers with an MVC trial");
+    }
+    bl_gait_destroy(g);
+    /* A trial in another unit is refused, naming the trial. */
+    bl_recording *fs = NULL;
+    if (bl_recording_create(4, n, RATE, &fs) != BL_OK || bl_recording_set_map(fs, "R.ST,R.BF,R.GMAX,R.VL", NULL, 0))
+        test_fail("cannot make the trial");
+    trials[0] = fs;
+    CHECK_EQ_INT(bl_gait_analyse(rec, trials, 1, ev, &cfg, &g, why, sizeof why), BL_EUNIT);
+    CHECK_MSG(strstr(why, "mvc trial 1") != NULL, "%s", why);
+    bl_recording_destroy(fs);
+    bl_gait_events_destroy(ev);
+    bl_recording_destroy(trial);
+    bl_recording_destroy(rec);
+}
+
 int main(void)
 {
+    test_mvc();
     test_walk(0.88); /* glute first by 5 % of the cycle */
     test_walk(0.97); /* glute after the hamstrings by 4 % */
     test_run();

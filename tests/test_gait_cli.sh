@@ -47,6 +47,13 @@ for i in range(n):
     frames += struct.pack("<3h", *(int(max(-1, min(1, v)) * 32767) for v in s))
 w = wave.open(f"{d}/walk.wav", "wb"); w.setnchannels(3); w.setsampwidth(2); w.setframerate(rate)
 w.writeframes(bytes(frames)); w.close()
+# An MVC trial in the same layout: 3 s of every muscle at 1.5.
+mvc = bytearray()
+for i in range(3 * rate):
+    s = [1.5 * random.uniform(-0.4, 0.4), 1.5 * random.uniform(-0.4, 0.4), 0.1]
+    mvc += struct.pack("<3h", *(int(max(-1, min(1, v)) * 32767) for v in s))
+w = wave.open(f"{d}/mvc.wav", "wb"); w.setnchannels(3); w.setsampwidth(2); w.setframerate(rate)
+w.writeframes(bytes(mvc)); w.close()
 with open(f"{d}/walk.csv", "w") as f:
     f.write("time_s,side,event\n")
     for a, b in zip(td, lo + [None]):
@@ -116,6 +123,19 @@ if "$tool" gait "$walk" --map "$map" --events "$tmp/walk.csv" --normalise cycle 
   check_json "$tmp/c.json" 14 101 "$stance" || fail "cycle mode: JSON"
 else
   fail "gait --normalise cycle exited non-zero"; cat "$tmp/c.err" >&2
+fi
+
+echo "== --mvc: %MVC =="
+if "$tool" gait "$walk" --map "$map" --events "$tmp/walk.csv" --mvc "$tmp/mvc.wav" --json "$tmp/m.json" \
+    > /dev/null 2> "$tmp/m.err"; then
+  "$py" -c '
+import json, sys
+d = json.load(open(sys.argv[1])); m = {x["name"]: x for x in d["muscles"]}
+ta = m["R.TA"]["phases"]["mid_stance"]; print("  unit %s; R.TA in mid-stance %.0f %%MVC (made at 1/1.5 = 67)" % (d["unit"], ta))
+sys.exit(0 if d["unit"] == "%MVC" and d["parameters"]["normalisation"]["mvc_trials"] == 1 and 50 < ta < 85 else 1)
+' "$tmp/m.json" || fail "--mvc: not %MVC, or the level is off"
+else
+  fail "gait --mvc exited non-zero"; cat "$tmp/m.err" >&2
 fi
 
 echo "== --footswitch R.AUX =="

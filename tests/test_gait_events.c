@@ -75,6 +75,8 @@ static void test_bad(void)
     bad("time_s,side,event\n1,R,touchdown\n1.5,R,liftoff\n1.5,R,touchdown\n3,R,touchdown\n", 10, BL_EINVAL,
         "line 4");
     bad("time_s,side,event\n1,R,touchdown\n1.5,R,liftoff\n2,L,touchdown\n", 10, BL_ENODATA, "fewer than two");
+    /* The same touchdown twice (found by fuzz_gait_events: it made no cycle). */
+    bad("time_s,side,event\n0.5,L,touchdown\n1.0,R,touchdown\n1.0,R,touchdown\n", 10, BL_EINVAL, "line 4: the same");
     /* The same instant on two sides is no contradiction. */
     bl_gait_events *ev = NULL;
     CHECK_EQ_INT(bl_gait_events_parse_csv("time_s,side,event\n1,R,touchdown\n1.5,R,liftoff\n1.5,L,touchdown\n"

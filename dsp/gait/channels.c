@@ -70,11 +70,10 @@ static bl_status references(bl_gait *g, const bl_recording *const *mvc, size_t n
     for (size_t t = 0; st == BL_OK && t < n_mvc; t++) {
         bl_recording *tenv = NULL;
         if ((st = bl_envelope_recording(mvc[t], &g->cfg.envelope, &tenv, NULL)) != BL_OK)
-            snprintf(line, sizeof line, ": conditioning failed: %s", bl_strerror(st));
-        else
-            st = bl_mvc_add_trial(m, tenv, line, sizeof line);
+            bli_set_why(why, why_len, "mvc trial %zu: conditioning failed: %s", t + 1, bl_strerror(st));
+        else if ((st = bl_mvc_add_trial(m, tenv, line, sizeof line)) != BL_OK)
+            bli_set_why(why, why_len, "mvc trial %zu %s", t + 1, line[0] ? line : bl_strerror(st));
         bl_recording_destroy(tenv);
-        if (st != BL_OK) bli_set_why(why, why_len, "mvc trial %zu %s", t + 1, line);
     }
     if (st == BL_OK && !n_mvc && (st = bl_mvc_add_session_peak(m, g->env, line, sizeof line)) != BL_OK)
         bli_set_why(why, why_len, "session peak: %s", line[0] ? line : bl_strerror(st));

@@ -152,12 +152,18 @@ bl_status bl_gait_events_validate(bl_gait_events *ev, double duration_s, char *w
             return BL_EINVAL;
         }
         /* Equal times are sorted; a touchdown and a lift-off of one foot
-         * at one instant contradict each other. */
+         * at one instant contradict each other, and the same event twice
+         * would make a cycle of no length. */
         for (size_t j = i; j-- > 0 && ev->ev[j].time_s == e->time_s;)
-            if (ev->ev[j].side == e->side && ev->ev[j].kind != e->kind) {
-                bli_set_why(why, why_len, "%s: a touchdown and a lift-off of side %s at the same time %.3f s "
-                            "(with %s)", where(ev, i, a, sizeof a), bli_gait_side_label(e->side), e->time_s,
-                            where(ev, j, b, sizeof b));
+            if (ev->ev[j].side == e->side) {
+                if (ev->ev[j].kind != e->kind)
+                    bli_set_why(why, why_len, "%s: a touchdown and a lift-off of side %s at the same time %.3f s "
+                                "(with %s)", where(ev, i, a, sizeof a), bli_gait_side_label(e->side), e->time_s,
+                                where(ev, j, b, sizeof b));
+                else
+                    bli_set_why(why, why_len, "%s: the same %s of side %s at %.3f s as %s", where(ev, i, a, sizeof a),
+                                bl_gait_event_kind_name(e->kind), bli_gait_side_label(e->side), e->time_s,
+                                where(ev, j, b, sizeof b));
                 return BL_EINVAL;
             }
         if (e->kind == BL_GAIT_TOUCHDOWN) touchdowns[e->side]++;

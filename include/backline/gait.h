@@ -137,7 +137,8 @@ BL_API bl_status bl_gait_events_parse_csv(const char *text, double duration_s, b
 /* Whether the set can make cycles: every time within [0, duration_s]
  * (duration_s 0: not checked) else BL_ERANGE; times in non-decreasing
  * order else BL_EINVAL; a touchdown and a lift-off of one side at the same
- * time (contradictory) BL_EINVAL; fewer than two touchdowns on every side
+ * time (contradictory), or the same event of one side twice at one time,
+ * BL_EINVAL; fewer than two touchdowns on every side
  * (no cycle can be made) BL_ENODATA. Two touchdowns of a side without a
  * lift-off between, or two lift-offs without a touchdown, are not errors:
  * a warning is added (once per pair; the cycle is dropped later). `why`

@@ -21,11 +21,12 @@
 
 /* An events file is a few lines a stride: this is hours of walking. */
 #define EVENTS_MAX_BYTES (16u << 20)
+#define MAX_MVC 32
 
 static const char gait_help[] =
     "usage: backline-analyse gait FILE (--events EVENTS.csv | --footswitch CH[:SIDE])\n"
     "                             [--normalise phases|cycle] [--task auto|walk|run] [--map MAP]\n"
-    "                             [--json OUT.json] [--csv OUT.csv]\n"
+    "                             [--mvc FILE]... [--json OUT.json] [--csv OUT.csv]\n"
     "                             [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
     "                             [--ecg auto|remove|off]\n"
     "\n"
@@ -44,6 +45,8 @@ static const char gait_help[] =
     "                     cycle: the whole cycle to 101 points\n"
     "  --task TASK        walk, run or auto (default: running when stance is under half the cycle):\n"
     "                     running adds the hamstrings' activity during leg recovery\n"
+    "  --mvc FILE         MVC trial in the same layout (repeatable): amplitudes in %MVC. Without\n"
+    "                     trials: uV when the file has gains, else % of each channel's session peak\n"
     "  --map MAP          channel map, e.g. R.ST,R.BF,R.GMAX,R.TA,R.AUX (default: stored in FILE)\n"
     "  --json OUT         JSON report: cycles, muscles, parameters (ISEK style), warnings\n"
     "  --csv OUT          tidy CSV, one row per cycle x muscle x point\n"
@@ -231,7 +234,7 @@ static int check_options(const tool_args *a, bl_gait_config *cfg)
 int cmd_gait(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--events", 1, 0}, {"--footswitch", 1, 0},
-                                       {"--normalise", 1, 0}, {"--task", 1, 0}, {"--json", 1, 0}, {"--csv", 1, 0},
+                                       {"--normalise", 1, 0}, {"--task", 1, 0}, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
                                        {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
@@ -242,16 +245,22 @@ int cmd_gait(int argc, char **argv)
     }
     bl_gait_config cfg;
     if ((rc = check_options(&a, &cfg)) != 0) return rc;
-    const char *path = a.pos[0], *events_path = tool_args_get(&a, "--events");
+    const char *path = a.pos[0], *events_path = tool_args_get(&a, "--events"), *map_text = tool_args_get(&a, "--map");
+    const char *inputs[MAX_MVC + 2] = {path};
+    size_t n_in = 1, n_mvc = 0;
+    if (events_path) inputs[n_in++] = events_path;
+    for (const char *p; (p = tool_args_get_nth(&a, "--mvc", n_mvc)) != NULL; n_mvc++) {
+        if (n_mvc == MAX_MVC) return tool_usage_error("--mvc: at most %d trials", MAX_MVC);
+        inputs[n_in++] = p;
+    }
     tool_output outs[2];
     size_t n_outs = 0;
     static const char *const options[2] = {"--json", "--csv"};
     for (int i = 0; i < 2; i++)
         if (tool_args_get(&a, options[i])) tool_output_init(&outs[n_outs++], options[i], tool_args_get(&a, options[i]));
-    const char *inputs[2] = {path, events_path};
-    if ((rc = tool_outputs_distinct(inputs, events_path ? 2 : 1, outs, n_outs)) != 0) return rc;
+    if ((rc = tool_outputs_distinct(inputs, n_in, outs, n_outs)) != 0) return rc;
     tool_progress_start("gait", tool_args_has(&a, "--quiet"));
-    bl_recording *rec = tool_load_at(path, tool_args_get(&a, "--map"), cfg.envelope.rate_hz);
+    bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz), *mvc[MAX_MVC] = {0};
     if (!rec) return 1;
     bl_gait_events *ev = events_path ? events_from_file(events_path, rec)
                                      : events_from_footswitch(tool_args_get(&a, "--footswitch"), rec, &rc);
@@ -260,11 +269,16 @@ int cmd_gait(int argc, char **argv)
         rc = rc ? rc : 1;
         goto done;
     }
+    rc = 1;
+    for (size_t i = 0; i < n_mvc; i++) /* the session's layout, as for hinge */
+        if (!(mvc[i] = tool_load_or(inputs[n_in - n_mvc + i], map_text, bl_recording_chanmap(rec), cfg.envelope.rate_hz)))
+            goto done;
     char why[512] = "";
     tool_progress_stage("analysing");
-    bl_status st = bl_gait_analyse(rec, NULL, 0, ev, &cfg, &g, why, sizeof why);
+    bl_status st = bl_gait_analyse(rec, (const bl_recording *const *)mvc, n_mvc, ev, &cfg, &g, why, sizeof why);
     if (st != BL_OK) {
         if (!strncmp(why, "conditioning", 12)) rc = tool_conditioning_error(path, rec, &cfg.envelope, st);
+        else if (!strncmp(why, "mvc trial", 9)) rc = tool_error("%s", why);
         else rc = why[0] ? tool_error("%s: %s", path, why) : tool_error("%s: %s", path, bl_strerror(st));
         goto done;
     }
@@ -276,6 +290,7 @@ int cmd_gait(int argc, char **argv)
     print_table(stdout, &rep);
     rc = 0;
 done:
+    for (size_t i = 0; i < n_mvc; i++) bl_recording_destroy(mvc[i]);
     bl_gait_destroy(g);
     bl_gait_events_destroy(ev);
     bl_recording_destroy(rec);
