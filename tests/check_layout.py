@@ -41,7 +41,7 @@ HEADERS = {
     "recording.h": "recording",
     "envelope.h": "emg", "onset.h": "emg", "ecg.h": "emg", "normalise.h": "emg", "balance.h": "emg",
     "quality.h": "quality",
-    "hinge.h": "hinge",
+    "hinge.h": "hinge", "gait.h": "gait",
     "synth.h": "synth",
 }
 THIRD_PARTY = {"sndfile.h": {"recording"}, "fftw3.h": {"core"}, "samplerate.h": {"core"}}

@@ -9,32 +9,7 @@
 #include "backline/filter.h"
 #include "backline/window.h"
 #include "emg_internal.h"
-
-/* k-th smallest of v[0..n) (Hoare's selection; v is reordered). */
-static float select_kth(float *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        float pivot = v[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot) i++;
-            while (v[j] > pivot) j--;
-            if (i <= j) {
-                float t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                if (j == 0) break;
-                j--;
-            }
-        }
-        if (k <= j) hi = j;
-        else if (k >= i) lo = i;
-        else return v[k];
-    }
-    return v[k];
-}
+#include "internal.h"
 
 bl_status bli_ecg_local_median(const float *x, size_t n, size_t win, int magnitude, float *out)
 {
@@ -53,7 +28,7 @@ bl_status bli_ecg_local_median(const float *x, size_t n, size_t win, int magnitu
         size_t c = b * hop < n ? b * hop : n - 1;
         size_t a = c > half ? c - half : 0, e = c + half + 1 < n ? c + half + 1 : n, m = e - a;
         for (size_t i = 0; i < m; i++) v[i] = magnitude ? fabsf(x[a + i]) : x[a + i];
-        med[b] = select_kth(v, m, m / 2);
+        med[b] = bli_select_kth(v, m, m / 2);
         sum += med[b];
     }
     /* A level of zero (a silent or mostly-zero stretch) would divide by
@@ -327,7 +302,7 @@ static double colour_factor(const float *m, const float *scale, size_t n, size_t
         scratch[count++] = (float)(fabsf(m[i]) / (scale[i] * sqrt(e)));
     }
     if (count == 0) return 1.0;
-    double f = BLI_ECG_MAD_SCALE * select_kth(scratch, count, count / 2);
+    double f = BLI_ECG_MAD_SCALE * bli_select_kth(scratch, count, count / 2);
     return f > 0 ? f : 1.0;
 }
 

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"quality", cmd_quality, "every channel graded pass/warn/fail: clipping, flat, mains, noise, SNR, motion, "
                              "crosstalk, spectrum"},
     {"hinge", cmd_hinge, "hip-hinge repetitions, %MVC metrics and the torque-chain verdict to JSON/CSV/HTML"},
+    {"gait", cmd_gait, "gait cycles from events or a footswitch, per-muscle curves and Perry's phases to JSON/CSV"},
 };
 
 static void usage(FILE *out)

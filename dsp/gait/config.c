@@ -1,0 +1,92 @@
+/* The gait analysis's configuration, its names (normalisation modes,
+ * Perry's phases) and what a valid configuration is. */
+#include <math.h>
+#include <string.h>
+
+#include "gait_internal.h"
+
+/* Perry & Burnfield 2010, % of a normal cycle: loading response, mid-,
+ * terminal stance, pre-swing (stance ends at 60), initial, mid-, terminal
+ * swing. */
+const double bli_perry_bounds[BL_GAIT_PHASES + 1] = {0, 10, 30, 50, 60, 73, 87, 100};
+
+void bl_gait_config_default(bl_gait_config *cfg)
+{
+    if (!cfg) return;
+    bl_envelope_config_default(&cfg->envelope);
+    bl_mvc_config_default(&cfg->mvc);
+    bl_quality_config_default(&cfg->quality);
+    bl_gait_cycle_config_default(&cfg->cycles);
+    cfg->normalise = BL_GAIT_NORM_PHASES;
+    cfg->stance_points = 60;
+    cfg->swing_points = 40;
+    cfg->cycle_points = 101;
+    cfg->onset_fraction = 0.3;
+    cfg->task = BL_GAIT_TASK_AUTO;
+    cfg->run_stance_pct = 50.0;
+    cfg->active_pct = 30.0;
+    cfg->recovery_high_pct = 30.0;
+    cfg->lead_before = 0.35;
+    cfg->lead_after = 0.2;
+    cfg->lead_rise_fraction = 0.2;
+}
+
+const char *bl_gait_task_name(bl_gait_task t)
+{
+    return t == BL_GAIT_TASK_AUTO ? "auto" : t == BL_GAIT_TASK_WALK ? "walk" : t == BL_GAIT_TASK_RUN ? "run" : "?";
+}
+
+int bl_gait_task_from_name(const char *name)
+{
+    if (!name) return -1;
+    for (int t = BL_GAIT_TASK_AUTO; t <= BL_GAIT_TASK_RUN; t++)
+        if (!strcmp(name, bl_gait_task_name((bl_gait_task)t))) return t;
+    return -1;
+}
+
+const char *bl_gait_normalise_name(bl_gait_normalise m)
+{
+    return m == BL_GAIT_NORM_PHASES ? "phases" : m == BL_GAIT_NORM_CYCLE ? "cycle" : "?";
+}
+
+int bl_gait_normalise_from_name(const char *name)
+{
+    if (!name) return -1;
+    if (!strcmp(name, "phases")) return BL_GAIT_NORM_PHASES;
+    if (!strcmp(name, "cycle")) return BL_GAIT_NORM_CYCLE;
+    return -1;
+}
+
+const char *bl_gait_phase_name(bl_gait_phase p)
+{
+    static const char *const names[BL_GAIT_PHASES] = {"loading_response", "mid_stance", "terminal_stance",
+                                                      "pre_swing", "initial_swing", "mid_swing", "terminal_swing"};
+    return (int)p >= 0 && p < BL_GAIT_PHASES ? names[p] : NULL;
+}
+
+bl_status bl_gait_phase_bounds(bl_gait_phase p, double *lo_pct, double *hi_pct)
+{
+    if (!lo_pct || !hi_pct) return BL_EINVAL;
+    if ((int)p < 0 || p >= BL_GAIT_PHASES) return BL_ERANGE;
+    *lo_pct = bli_perry_bounds[p];
+    *hi_pct = bli_perry_bounds[p + 1];
+    return BL_OK;
+}
+
+/* Grids up to this many points (a cycle has no more detail to show). */
+#define GRID_MAX 10000
+
+int bli_gait_config_ok(const bl_gait_config *c)
+{
+    if (c->normalise != BL_GAIT_NORM_PHASES && c->normalise != BL_GAIT_NORM_CYCLE) return 0;
+    if (c->stance_points < 2 || c->swing_points < 2 || c->stance_points + c->swing_points > GRID_MAX) return 0;
+    if (c->cycle_points < 3 || c->cycle_points > GRID_MAX) return 0;
+    if (!(c->onset_fraction > 0 && c->onset_fraction < 1)) return 0;
+    if ((int)c->task < BL_GAIT_TASK_AUTO || c->task > BL_GAIT_TASK_RUN) return 0;
+    if (!(c->run_stance_pct > 0 && c->run_stance_pct < 100 && c->active_pct >= 0 && c->recovery_high_pct >= 0))
+        return 0;
+    if (!(c->lead_before > 0 && c->lead_before < 1 && c->lead_after > 0 && c->lead_after < 1)) return 0;
+    if (!(c->lead_rise_fraction > 0 && c->lead_rise_fraction < 1)) return 0;
+    return c->cycles.min_ratio > 0 && c->cycles.min_ratio <= 1 && c->cycles.max_ratio >= 1 &&
+           isfinite(c->cycles.max_ratio);
+}

@@ -1,0 +1,298 @@
+/* `backline-analyse gait`: gait cycles from an events file or a footswitch
+ * channel, each muscle's envelope time-normalised per cycle, and per
+ * muscle the ensemble curves, peak phase, Perry's phase means, bursts and
+ * variability, as JSON and tidy CSV, with a readable table on stdout. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backline/chanmap.h"
+#include "backline/gait.h"
+#include "backline/recording.h"
+#include "commands.h"
+#include "conditioning_args.h"
+#include "doc_render.h"
+#include "gait_report.h"
+#include "output.h"
+#include "progress.h"
+#include "tool.h"
+
+/* An events file is a few lines a stride: this is hours of walking. */
+#define EVENTS_MAX_BYTES (16u << 20)
+#define MAX_MVC 32
+
+static const char gait_help[] =
+    "usage: backline-analyse gait FILE (--events EVENTS.csv | --footswitch CH[:SIDE])\n"
+    "                             [--normalise phases|cycle] [--task auto|walk|run] [--map MAP]\n"
+    "                             [--mvc FILE]... [--json OUT.json] [--csv OUT.csv]\n"
+    "                             [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
+    "                             [--ecg auto|remove|off]\n"
+    "\n"
+    "Cuts a walking or running recording into gait cycles (touchdown to the next touchdown\n"
+    "of the same side, stance ending at lift-off), time-normalises every muscle's envelope\n"
+    "per cycle and reports per muscle the mean and SD curves, the phase of the peak, the mean\n"
+    "activity in each of Perry's phases (scaled per cycle by its own lift-off), the bursts of\n"
+    "the mean curve and the cycle-to-cycle variability; then the posterior-chain answers:\n"
+    "hamstring braking and propulsion, glute-before-hamstring timing, G:H, Q:H, M:L.\n"
+    "\n"
+    "  --events FILE      CSV with the header time_s,side,event; side L, R or blank; event\n"
+    "                     touchdown or liftoff; times in seconds from the first sample\n"
+    "  --footswitch CH[:SIDE]  events from an AUX footswitch/force channel (its 1-based number or\n"
+    "                     map name, e.g. 14 or R.AUX; SIDE L or R, default the map's)\n"
+    "  --normalise MODE   phases: stance and swing each to a fixed number of points (default);\n"
+    "                     cycle: the whole cycle to 101 points\n"
+    "  --task TASK        walk, run or auto (default: running when stance is under half the cycle):\n"
+    "                     running adds the hamstrings' activity during leg recovery\n"
+    "  --mvc FILE         MVC trial in the same layout (repeatable): amplitudes in %MVC. Without\n"
+    "                     trials: uV when the file has gains, else % of each channel's session peak\n"
+    "  --map MAP          channel map, e.g. R.ST,R.BF,R.GMAX,R.TA,R.AUX (default: stored in FILE)\n"
+    "  --json OUT         JSON report: cycles, muscles, parameters (ISEK style), warnings\n"
+    "  --csv OUT          tidy CSV, one row per cycle x muscle x point\n"
+    "  --rate, --bandpass, --order, --notch, --ecg, --threads, --quiet  as for hinge\n";
+
+/* The whole file as a string (caller frees); NULL after one error line. */
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        tool_error("%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    for (size_t got; buf && (got = fread(buf + n, 1, cap - 1 - n, f)) > 0;) {
+        n += got;
+        if (n + 1 < cap) continue;
+        char *p = cap < EVENTS_MAX_BYTES ? realloc(buf, 2 * cap) : NULL;
+        if (!p) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = p;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        tool_error("%s: cannot read (%s)", path, bad ? "read error" : "too large or out of memory");
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        free(buf);
+        tool_error("%s: not a text file (a NUL byte)", path);
+        return NULL;
+    }
+    return buf;
+}
+
+static bl_gait_events *events_from_file(const char *path, const bl_recording *rec)
+{
+    char *text = read_text(path);
+    if (!text) return NULL;
+    bl_gait_events *ev = NULL;
+    char why[512] = "";
+    bl_status st = bl_gait_events_parse_csv(text, bl_recording_duration(rec), &ev, why, sizeof why);
+    free(text);
+    if (st != BL_OK) tool_error("%s: %s", path, why[0] ? why : bl_strerror(st));
+    return ev;
+}
+
+/* "14", "R.AUX", "14:L": the channel (0-based) and side; 2 after a usage
+ * line. */
+static int parse_footswitch(const char *spec, const bl_recording *rec, size_t *channel, bl_side *side)
+{
+    char name[64];
+    const char *colon = strrchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    if (!len || len >= sizeof name) return tool_usage_error("--footswitch %s: expected CH[:SIDE]", spec);
+    memcpy(name, spec, len);
+    name[len] = '\0';
+    const bl_chanmap *map = bl_recording_chanmap(rec);
+    size_t nch = bl_recording_channels(rec), c = nch;
+    uint64_t num;
+    if (tool_parse_u64(name, &num) == 0) c = num >= 1 && num <= nch ? (size_t)num - 1 : nch;
+    for (size_t i = 0; c == nch && map && i < nch; i++) {
+        char entry[64];
+        if (bl_chanmap_get_entry_name(map, i, entry, sizeof entry) == BL_OK && !strcmp(entry, name)) c = i;
+    }
+    if (c == nch) return tool_usage_error("--footswitch %s: no channel %s (a number 1-%zu or a map name)", spec, name, nch);
+    if (!map || bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX)
+        return tool_usage_error("--footswitch %s: channel %zu is not mapped AUX (it would be conditioned as EMG)",
+                                spec, c + 1);
+    *channel = c;
+    *side = bl_chanmap_side(map, c);
+    if (colon && !strcmp(colon + 1, "L")) *side = BL_SIDE_LEFT;
+    else if (colon && !strcmp(colon + 1, "R")) *side = BL_SIDE_RIGHT;
+    else if (colon) return tool_usage_error("--footswitch %s: side \"%s\" is not L or R", spec, colon + 1);
+    return 0;
+}
+
+static bl_gait_events *events_from_footswitch(const char *spec, const bl_recording *rec, int *rc)
+{
+    size_t c = 0;
+    bl_side side = BL_SIDE_NONE;
+    if ((*rc = parse_footswitch(spec, rec, &c, &side)) != 0) return NULL;
+    bl_gait_footswitch_config fcfg;
+    bl_gait_footswitch_config_default(&fcfg);
+    bl_gait_events *ev = NULL;
+    char why[512] = "";
+    bl_status st = bl_gait_events_from_footswitch(bl_recording_cdata(rec, c), bl_recording_frames(rec),
+                                                  bl_recording_rate(rec), side, c, &fcfg, &ev, why, sizeof why);
+    if (st == BL_OK) st = bl_gait_events_validate(ev, bl_recording_duration(rec), why, sizeof why);
+    if (st != BL_OK) {
+        bl_gait_events_destroy(ev);
+        *rc = tool_error("--footswitch %s: %s", spec, why[0] ? why : bl_strerror(st));
+        return NULL;
+    }
+    return ev;
+}
+
+static void print_table(FILE *out, const gait_report *r)
+{
+    const bl_gait *g = r->g;
+    fprintf(out, "%s: %zu gait cycle%s, %zu points per cycle (stance to point %.4g), amplitude in %s\n",
+            r->session_path, bl_gait_cycles(g), bl_gait_cycles(g) == 1 ? "" : "s", bl_gait_points(g),
+            bl_gait_stance_points(g), bl_gait_unit(g));
+    fprintf(out, "\n  muscle     cycles  peak %%   CV %%  most active phase   bursts (onset-offset %%)\n");
+    for (size_t c = 0; c < bl_gait_channels(g); c++) {
+        bl_gait_muscle m;
+        if (bl_gait_get_muscle(g, c, &m) != BL_OK) continue;
+        int best = 0;
+        for (int p = 1; p < BL_GAIT_PHASES; p++)
+            if (m.phase_mean[p] > m.phase_mean[best]) best = p;
+        fprintf(out, "  %-10s %6zu %7.1f %6.1f  %-18s", bl_gait_channel_name(g, c), m.cycles, m.peak_phase_pct,
+                m.cv_pct, bl_gait_phase_name((bl_gait_phase)best));
+        for (size_t b = 0; b < bl_gait_channel_bursts(g, c); b++) {
+            double on, off;
+            if (bl_gait_get_burst(g, c, b, &on, &off) == BL_OK) fprintf(out, " %.0f-%.0f", on, off);
+        }
+        fprintf(out, "\n");
+    }
+    if (bl_gait_statements(g)) fprintf(out, "\n  posterior chain (the rules are in the JSON report):\n");
+    for (size_t i = 0; i < bl_gait_statements(g); i++) {
+        bl_gait_statement s;
+        if (bl_gait_get_statement(g, i, &s) == BL_OK) fprintf(out, "    %s\n", s.text);
+    }
+    fprintf(out, "\n  parameters:\n");
+    bl_doc *lines = NULL;
+    if (bl_doc_create(&lines) == BL_OK && bl_gait_describe(g, NULL, lines) == BL_OK)
+        tool_print_summary(out, "    ", lines);
+    bl_doc_destroy(lines);
+}
+
+/* All or none: every report is written before any is put in place. */
+static int write_reports(tool_output *outs, size_t n_outs, const gait_report *rep)
+{
+    int rc = 0;
+    cJSON *doc = NULL;
+    for (size_t i = 0; !rc && i < n_outs; i++) {
+        if (!strcmp(outs[i].option, "--csv")) {
+            rc = gait_write_csv(&outs[i], rep);
+            continue;
+        }
+        if (!(doc = gait_report_json(rep))) rc = tool_error("out of memory building the report");
+        else rc = gait_write_json(&outs[i], doc);
+    }
+    cJSON_Delete(doc);
+    if (!rc) rc = tool_outputs_commit(outs, n_outs);
+    if (rc) tool_outputs_abort(outs, n_outs);
+    return rc;
+}
+
+/* Options that need no recording; 0 or 2 after a usage line. */
+static int check_options(const tool_args *a, bl_gait_config *cfg)
+{
+    const char *json = tool_args_get(a, "--json"), *csv = tool_args_get(a, "--csv"),
+               *mode = tool_args_get(a, "--normalise"), *task = tool_args_get(a, "--task");
+    if (a->n_pos != 1) return tool_usage_error("gait needs exactly one FILE (see gait --help)");
+    if (!tool_args_get(a, "--events") == !tool_args_get(a, "--footswitch"))
+        return tool_usage_error("gait needs either --events EVENTS.csv or --footswitch CH[:SIDE]");
+    if (json && tool_output_kind_of(json) != TOOL_OUTPUT_JSON)
+        return tool_usage_error("--json %s: the file name must end in .json", json);
+    if (csv && tool_output_kind_of(csv) != TOOL_OUTPUT_CSV)
+        return tool_usage_error("--csv %s: the file name must end in .csv", csv);
+    bl_gait_config_default(cfg);
+    if (mode) {
+        int m = bl_gait_normalise_from_name(mode);
+        if (m < 0) return tool_usage_error("--normalise %s: expected phases or cycle", mode);
+        cfg->normalise = (bl_gait_normalise)m;
+    }
+    if (task) {
+        int t = bl_gait_task_from_name(task);
+        if (t < 0) return tool_usage_error("--task %s: expected auto, walk or run", task);
+        cfg->task = (bl_gait_task)t;
+    }
+    int rc = tool_conditioning_from_args(a, &cfg->envelope);
+    return rc ? rc : tool_check_conditioning_designs(a, &cfg->envelope, 1);
+}
+
+int cmd_gait(int argc, char **argv)
+{
+    static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--events", 1, 0}, {"--footswitch", 1, 0},
+                                       {"--normalise", 1, 0}, {"--task", 1, 0}, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
+                                       {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    tool_args a;
+    int rc = tool_args_parse(argc, argv, spec, &a);
+    if (rc) return rc;
+    if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
+        fputs(gait_help, stdout);
+        return 0;
+    }
+    bl_gait_config cfg;
+    if ((rc = check_options(&a, &cfg)) != 0) return rc;
+    const char *path = a.pos[0], *events_path = tool_args_get(&a, "--events"), *map_text = tool_args_get(&a, "--map");
+    const char *inputs[MAX_MVC + 2] = {path};
+    size_t n_in = 1, n_mvc = 0;
+    if (events_path) inputs[n_in++] = events_path;
+    for (const char *p; (p = tool_args_get_nth(&a, "--mvc", n_mvc)) != NULL; n_mvc++) {
+        if (n_mvc == MAX_MVC) return tool_usage_error("--mvc: at most %d trials", MAX_MVC);
+        inputs[n_in++] = p;
+    }
+    tool_output outs[2];
+    size_t n_outs = 0;
+    static const char *const options[2] = {"--json", "--csv"};
+    for (int i = 0; i < 2; i++)
+        if (tool_args_get(&a, options[i])) tool_output_init(&outs[n_outs++], options[i], tool_args_get(&a, options[i]));
+    if ((rc = tool_outputs_distinct(inputs, n_in, outs, n_outs)) != 0) return rc;
+    tool_progress_start("gait", tool_args_has(&a, "--quiet"));
+    bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz), *mvc[MAX_MVC] = {0};
+    if (!rec) return 1;
+    bl_gait_events *ev = events_path ? events_from_file(events_path, rec)
+                                     : events_from_footswitch(tool_args_get(&a, "--footswitch"), rec, &rc);
+    bl_gait *g = NULL;
+    if (!ev) {
+        rc = rc ? rc : 1;
+        goto done;
+    }
+    rc = 1;
+    for (size_t i = 0; i < n_mvc; i++) /* the session's layout, as for hinge */
+        if (!(mvc[i] = tool_load_or(inputs[n_in - n_mvc + i], map_text, bl_recording_chanmap(rec), cfg.envelope.rate_hz)))
+            goto done;
+    char why[512] = "";
+    tool_progress_stage("analysing");
+    bl_status st = bl_gait_analyse(rec, (const bl_recording *const *)mvc, n_mvc, ev, &cfg, &g, why, sizeof why);
+    if (st != BL_OK) {
+        if (!strncmp(why, "conditioning", 12)) rc = tool_conditioning_error(path, rec, &cfg.envelope, st);
+        else if (!strncmp(why, "mvc trial", 9)) rc = tool_error("%s", why);
+        else rc = why[0] ? tool_error("%s: %s", path, why) : tool_error("%s: %s", path, bl_strerror(st));
+        goto done;
+    }
+    gait_report rep = {path, events_path, g};
+    tool_progress_stage("writing");
+    if ((rc = write_reports(outs, n_outs, &rep)) != 0) goto done;
+    tool_progress_end();
+    for (size_t i = 0; i < bl_gait_warnings(g); i++) tool_warn("%s", bl_gait_warning(g, i));
+    print_table(stdout, &rep);
+    rc = 0;
+done:
+    for (size_t i = 0; i < n_mvc; i++) bl_recording_destroy(mvc[i]);
+    bl_gait_destroy(g);
+    bl_gait_events_destroy(ev);
+    bl_recording_destroy(rec);
+    return rc;
+}
