@@ -175,6 +175,10 @@ bad empty "empty" ''
   fail "--events with --footswitch accepted"
 "$tool" gait "$walk" --map "$map" --footswitch R.ST > /dev/null 2> "$tmp/err" && fail "--footswitch on EMG accepted"
 [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "--footswitch R.ST: not one line"
+"$tool" gait "$walk" --map "$map" --footswitch R.AUX --footswitch R.AUX > /dev/null 2> "$tmp/err" &&
+  fail "one footswitch given twice accepted"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "the same touchdown" "$tmp/err" ||
+  { fail "one footswitch given twice: not one line naming the duplicate"; cat "$tmp/err" >&2; }
 
 echo "== Santuz treadmill walk =="
 santuz="$BL_REAL_DATA/santuz-walking/ID0012_TW_01"

@@ -15,23 +15,23 @@ static const char *source_name(bl_gait_events_source s)
     return s == BL_GAIT_EVENTS_FILE ? "events file" : s == BL_GAIT_EVENTS_FOOTSWITCH ? "footswitch" : "given";
 }
 
-static void footswitch(const bl_gait_events *ev, bl_doc *o)
+static void footswitch(const bli_gait_found *fs, bl_doc *o)
 {
-    const bl_gait_footswitch_config *c = &ev->fs.cfg;
-    bl_doc_add_number(o, "channel", (double)(ev->fs.channel + 1));
+    const bl_gait_footswitch_config *c = &fs->cfg;
+    bl_doc_add_number(o, "channel", (double)(fs->channel + 1));
     bl_doc_add_stringf(o, "rule", "contact while the signal is above a threshold %g of the way from its %gth to its "
                        "%gth percentile, with hysteresis +/- %g of that range (contact starts above the upper edge, "
                        "ends below the lower); contacts under %g s and swings under %g s are bounces, merged into "
                        "their neighbours shortest first; rising edges are touchdowns, falling edges lift-offs",
                        c->threshold_fraction, c->low_pct, c->high_pct, c->hysteresis_fraction, c->min_contact_s,
                        c->min_swing_s);
-    bl_doc_add_number(o, "low_level", r4(ev->fs.low));
-    bl_doc_add_number(o, "high_level", r4(ev->fs.high));
-    bl_doc_add_number(o, "on_level", r4(ev->fs.on));
-    bl_doc_add_number(o, "off_level", r4(ev->fs.off));
+    bl_doc_add_number(o, "low_level", r4(fs->low));
+    bl_doc_add_number(o, "high_level", r4(fs->high));
+    bl_doc_add_number(o, "on_level", r4(fs->on));
+    bl_doc_add_number(o, "off_level", r4(fs->off));
     bl_doc_add_number(o, "min_contact_s", c->min_contact_s);
     bl_doc_add_number(o, "min_swing_s", c->min_swing_s);
-    bl_doc_add_number(o, "bounces_merged", (double)ev->fs.bounces);
+    bl_doc_add_number(o, "bounces_merged", (double)fs->bounces);
 }
 
 bl_status bl_gait_events_describe(const bl_gait_events *ev, bl_doc *params)
@@ -48,7 +48,8 @@ bl_status bl_gait_events_describe(const bl_gait_events *ev, bl_doc *params)
         bl_doc_add_number(o, "touchdowns", (double)n[sides[s]][BL_GAIT_TOUCHDOWN]);
         bl_doc_add_number(o, "liftoffs", (double)n[sides[s]][BL_GAIT_LIFTOFF]);
     }
-    if (ev->source == BL_GAIT_EVENTS_FOOTSWITCH) footswitch(ev, bl_doc_add_object(params, "footswitch"));
+    bl_doc *fs = ev->n_fs ? bl_doc_add_array(params, "footswitch") : NULL;
+    for (size_t i = 0; i < ev->n_fs; i++) footswitch(&ev->fs[i], bl_doc_add_object(fs, NULL));
     return bl_doc_status(params);
 }
 
@@ -151,6 +152,11 @@ static void parameters(const bl_gait *g, bl_doc *p)
     bl_doc *rules = bl_doc_add_object(pc, "rules");
     for (size_t i = 0; i < g->nstmt; i++) /* one rule per key: the first side's says it */
         if (!bl_doc_find(rules, g->stmt[i].key)) bl_doc_add_string(rules, g->stmt[i].key, g->stmt[i].rule);
+    bl_doc_add_string(bl_doc_add_object(p, "symmetry"), "rule",
+                      "per muscle used on both sides: symmetry index 100 x (L - R) / ((L + R) / 2) of the mean "
+                      "curves' levels (Robinson et al. 1987; absolute only in %MVC), Pearson's r of the two mean "
+                      "curves, their circular cross-correlation lag in % of the normalised cycle (positive: the right "
+                      "later) and the difference of the peak phases (R - L)");
     bl_doc *ch = bl_doc_add_object(p, "channel_checks");
     bl_doc_add_string(ch, "rule", "a channel whose quality check fails is left out; a channel of side L or R uses "
                                   "its side's cycles, one without a side the cycles without a side, failing those "

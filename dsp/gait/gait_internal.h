@@ -26,6 +26,9 @@ bl_status bli_lines_add(bli_lines *l, const char *fmt, ...) __attribute__((forma
 bl_status bli_lines_vadd(bli_lines *l, const char *fmt, va_list ap);
 void bli_lines_free(bli_lines *l);
 
+/* Footswitches whose descriptions one set keeps (merged sets: one a foot). */
+#define BLI_GAIT_MAX_FOOTSWITCH 4
+
 /* What footswitch detection ran with and found (its description). */
 typedef struct bli_gait_found {
     size_t channel;
@@ -42,7 +45,8 @@ struct bl_gait_events {
     bli_lines warn;
     int repeats_said;       /* validate has warned about repeated kinds */
     /* footswitch: what was found */
-    bli_gait_found fs;      /* footswitch: the detector and what it found */
+    bli_gait_found fs[BLI_GAIT_MAX_FOOTSWITCH]; /* each footswitch's detector and findings */
+    size_t n_fs;
 };
 
 /* events.c: "L", "R" or "(no side)" for messages. */
@@ -109,6 +113,8 @@ struct bl_gait {
     bl_gait_chain *chains;
     size_t nstmt;
     bli_gait_stmt *stmt;
+    size_t nsym;
+    bl_gait_symmetry *sym;
     bli_lines warn;
 };
 
@@ -135,6 +141,8 @@ bl_status bli_gait_channel_metrics(bl_gait *g, size_t c);
  * g->lead_s), then their statements (chain_say.c). */
 bl_status bli_gait_chains(bl_gait *g);
 bl_status bli_gait_say(bl_gait *g, const bl_gait_chain *ch);
+/* symmetry.c: the left/right comparisons (g->sym). */
+bl_status bli_gait_symmetry(bl_gait *g);
 /* Group membership for the answers. */
 typedef enum bli_gait_group { BLI_GAIT_HAMSTRINGS = 0, BLI_GAIT_GLUTE, BLI_GAIT_QUADS } bli_gait_group;
 int bli_gait_in_group(bl_muscle m, bli_gait_group grp);

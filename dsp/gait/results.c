@@ -107,5 +107,15 @@ bl_status bl_gait_get_statement(const bl_gait *g, size_t i, bl_gait_statement *o
     return BL_OK;
 }
 
+size_t bl_gait_symmetries(const bl_gait *g) { return g ? g->nsym : 0; }
+
+bl_status bl_gait_get_symmetry(const bl_gait *g, size_t i, bl_gait_symmetry *out)
+{
+    if (!g || !out) return BL_EINVAL;
+    if (i >= g->nsym) return BL_ERANGE;
+    *out = g->sym[i];
+    return BL_OK;
+}
+
 size_t bl_gait_warnings(const bl_gait *g) { return g ? g->warn.n : 0; }
 const char *bl_gait_warning(const bl_gait *g, size_t i) { return g && i < g->warn.n ? g->warn.line[i] : NULL; }

@@ -119,6 +119,13 @@ BL_API size_t bl_gait_events_count(const bl_gait_events *ev);
 BL_API bl_status bl_gait_events_get(const bl_gait_events *ev, size_t i, bl_gait_event *out);
 BL_API bl_gait_events_source bl_gait_events_source_of(const bl_gait_events *ev);
 
+/* A new set with the events of a and b in time order (a's first at equal
+ * times), e.g. the two feet's footswitches; warnings and footswitch
+ * descriptions of both kept; its source is theirs when they share it,
+ * else GIVEN. Not validated. BL_EINVAL (NULL), BL_ERANGE (more than four
+ * footswitches in all), BL_ENOMEM; *out NULL on failure. */
+BL_API bl_status bl_gait_events_merge(const bl_gait_events *a, const bl_gait_events *b, bl_gait_events **out);
+
 /* The events CSV: a first line exactly `time_s,side,event` (a UTF-8 byte
  * order mark, trailing spaces and CR line ends are tolerated), then one
  * event per line: time in seconds from the first sample, side L, R or
@@ -426,6 +433,35 @@ typedef struct bl_gait_statement {
 BL_API size_t bl_gait_statements(const bl_gait *g);
 BL_API bl_status bl_gait_get_statement(const bl_gait *g, size_t i, bl_gait_statement *out); /* BL_ERANGE */
 
+/* ---- left/right symmetry ----
+ *
+ * For every muscle used on both sides (the first channel of each side),
+ * from the two mean curves (each on its own side's cycles):
+ *   levels      the mean of each mean curve; symmetry index SI = 100 x (L
+ *               - R) / ((L + R) / 2) (Robinson et al. 1987), 0 when equal;
+ *               like every comparison of two electrodes it is absolute only
+ *               in %MVC (comparable = 1);
+ *   shape       Pearson's r of the two curves point by point;
+ *   timing      the circular lag (in % of the normalised cycle: grid
+ *               points) that maximises their cross-correlation, positive
+ *               when the right side's curve comes later, and the
+ *               difference of the peak phases (R - L, real phases).
+ * The cycle-mode grid's last point repeats its first (both touchdowns), so
+ * it is left out of the lag. */
+typedef struct bl_gait_symmetry {
+    bl_muscle muscle;
+    size_t left, right;                 /* channel indices */
+    double level_left, level_right;     /* unit */
+    double si_pct;                      /* NAN when both levels are 0 */
+    double r;                           /* NAN when a curve is flat */
+    double lag_pct;
+    double peak_diff_pct;
+    int comparable;
+} bl_gait_symmetry;
+
+BL_API size_t bl_gait_symmetries(const bl_gait *g);
+BL_API bl_status bl_gait_get_symmetry(const bl_gait *g, size_t i, bl_gait_symmetry *out); /* BL_ERANGE */
+
 /* What the analysis did (ISEK style) from the configuration it ran with
  * and the constants its stages use. Into `params` (an object; may be
  * NULL): standard, conditioning{...} (bl_condition_describe), events{...}
@@ -434,7 +470,8 @@ BL_API bl_status bl_gait_get_statement(const bl_gait *g, size_t i, bl_gait_state
  * mode, stance_points, swing_points or cycle_points, rule,
  * interpolation}, phases{source, rule, bounds_pct{NAME: [lo, hi]}},
  * peak_phase, onsets{rule, fraction}, variability{rule},
- * posterior_chain{task, run_stance_pct, active_pct, ...}, channel_checks.
+ * posterior_chain{task, run_stance_pct, active_pct, ...}, symmetry{rule},
+ * channel_checks.
  * Into `summary` (may be NULL): the conditioning sentences,
  * "normalisation", "time", "phases". BL_EINVAL (NULL g), BL_ENOMEM. */
 BL_API bl_status bl_gait_describe(const bl_gait *g, bl_doc *params, bl_doc *summary);

@@ -40,7 +40,8 @@ static const char gait_help[] =
     "  --events FILE      CSV with the header time_s,side,event; side L, R or blank; event\n"
     "                     touchdown or liftoff; times in seconds from the first sample\n"
     "  --footswitch CH[:SIDE]  events from an AUX footswitch/force channel (its 1-based number or\n"
-    "                     map name, e.g. 14 or R.AUX; SIDE L or R, default the map's)\n"
+    "                     map name, e.g. 14 or R.AUX; SIDE L or R, default the map's); repeatable,\n"
+    "                     one a foot\n"
     "  --normalise MODE   phases: stance and swing each to a fixed number of points (default);\n"
     "                     cycle: the whole cycle to 101 points\n"
     "  --task TASK        walk, run or auto (default: running when stance is under half the cycle):\n"
@@ -132,7 +133,8 @@ static int parse_footswitch(const char *spec, const bl_recording *rec, size_t *c
     return 0;
 }
 
-static bl_gait_events *events_from_footswitch(const char *spec, const bl_recording *rec, int *rc)
+/* One footswitch's events, validated later with the others'. */
+static bl_gait_events *one_footswitch(const char *spec, const bl_recording *rec, int *rc)
 {
     size_t c = 0;
     bl_side side = BL_SIDE_NONE;
@@ -143,13 +145,42 @@ static bl_gait_events *events_from_footswitch(const char *spec, const bl_recordi
     char why[512] = "";
     bl_status st = bl_gait_events_from_footswitch(bl_recording_cdata(rec, c), bl_recording_frames(rec),
                                                   bl_recording_rate(rec), side, c, &fcfg, &ev, why, sizeof why);
-    if (st == BL_OK) st = bl_gait_events_validate(ev, bl_recording_duration(rec), why, sizeof why);
+    if (st != BL_OK) *rc = tool_error("--footswitch %s: %s", spec, why[0] ? why : bl_strerror(st));
+    return ev;
+}
+
+/* Every --footswitch (one a foot), merged and validated. */
+static bl_gait_events *events_from_footswitches(const tool_args *a, const bl_recording *rec, int *rc)
+{
+    bl_gait_events *all = NULL;
+    const char *spec;
+    for (size_t i = 0; (spec = tool_args_get_nth(a, "--footswitch", i)) != NULL; i++) {
+        bl_gait_events *one = one_footswitch(spec, rec, rc), *merged = NULL;
+        if (!one) {
+            bl_gait_events_destroy(all);
+            return NULL;
+        }
+        if (!all) {
+            all = one;
+            continue;
+        }
+        bl_status st = bl_gait_events_merge(all, one, &merged);
+        bl_gait_events_destroy(all);
+        bl_gait_events_destroy(one);
+        if (st != BL_OK) {
+            *rc = tool_error("--footswitch %s: %s", spec, st == BL_ERANGE ? "at most four footswitches" : bl_strerror(st));
+            return NULL;
+        }
+        all = merged;
+    }
+    char why[512] = "";
+    bl_status st = bl_gait_events_validate(all, bl_recording_duration(rec), why, sizeof why);
     if (st != BL_OK) {
-        bl_gait_events_destroy(ev);
-        *rc = tool_error("--footswitch %s: %s", spec, why[0] ? why : bl_strerror(st));
+        *rc = tool_error("--footswitch: %s", why[0] ? why : bl_strerror(st));
+        bl_gait_events_destroy(all);
         return NULL;
     }
-    return ev;
+    return all;
 }
 
 static void print_table(FILE *out, const gait_report *r)
@@ -172,6 +203,12 @@ static void print_table(FILE *out, const gait_report *r)
             if (bl_gait_get_burst(g, c, b, &on, &off) == BL_OK) fprintf(out, " %.0f-%.0f", on, off);
         }
         fprintf(out, "\n");
+    }
+    if (bl_gait_symmetries(g)) fprintf(out, "\n  left/right     SI %%     r   lag %%\n");
+    for (size_t i = 0; i < bl_gait_symmetries(g); i++) {
+        bl_gait_symmetry sy;
+        if (bl_gait_get_symmetry(g, i, &sy) == BL_OK)
+            fprintf(out, "  %-10s %6.1f %5.2f %5.1f\n", bl_muscle_code(sy.muscle), sy.si_pct, sy.r, sy.lag_pct);
     }
     if (bl_gait_statements(g)) fprintf(out, "\n  posterior chain (the rules are in the JSON report):\n");
     for (size_t i = 0; i < bl_gait_statements(g); i++) {
@@ -233,7 +270,7 @@ static int check_options(const tool_args *a, bl_gait_config *cfg)
 
 int cmd_gait(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--events", 1, 0}, {"--footswitch", 1, 0},
+    static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--events", 1, 0}, {"--footswitch", 1, 1},
                                        {"--normalise", 1, 0}, {"--task", 1, 0}, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
                                        {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
@@ -263,7 +300,7 @@ int cmd_gait(int argc, char **argv)
     bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz), *mvc[MAX_MVC] = {0};
     if (!rec) return 1;
     bl_gait_events *ev = events_path ? events_from_file(events_path, rec)
-                                     : events_from_footswitch(tool_args_get(&a, "--footswitch"), rec, &rc);
+                                     : events_from_footswitches(&a, rec, &rc);
     bl_gait *g = NULL;
     if (!ev) {
         rc = rc ? rc : 1;

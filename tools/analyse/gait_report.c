@@ -164,6 +164,23 @@ cJSON *gait_report_json(const gait_report *r)
         bl_gait_chain ch;
         if (bl_gait_get_chain(g, i, &ch) == BL_OK) cJSON_AddItemToArray(pc, chain_json(g, &ch));
     }
+    cJSON *sym = cJSON_AddArrayToObject(doc, "symmetry");
+    for (size_t i = 0; i < bl_gait_symmetries(g); i++) {
+        bl_gait_symmetry sy;
+        if (bl_gait_get_symmetry(g, i, &sy) != BL_OK) continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "muscle", bl_muscle_code(sy.muscle));
+        cJSON_AddStringToObject(o, "left", bl_gait_channel_name(g, sy.left));
+        cJSON_AddStringToObject(o, "right", bl_gait_channel_name(g, sy.right));
+        hinge_json_number(o, "level_left", r4(sy.level_left));
+        hinge_json_number(o, "level_right", r4(sy.level_right));
+        hinge_json_number(o, "symmetry_index_pct", r4(sy.si_pct));
+        hinge_json_number(o, "r", r4(sy.r));
+        hinge_json_number(o, "lag_pct", r4(sy.lag_pct));
+        hinge_json_number(o, "peak_phase_diff_pct", r4(sy.peak_diff_pct));
+        cJSON_AddBoolToObject(o, "comparable_levels", sy.comparable);
+        cJSON_AddItemToArray(sym, o);
+    }
     cJSON *params = parameters_json(g);
     if (!params) { /* a report without its methods is no report */
         cJSON_Delete(doc);
