@@ -68,7 +68,8 @@ check_json() {
 import json, sys
 d = json.load(open(sys.argv[1])); cycles, points, stance = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 errs = []
-for k in ("cycles", "points_per_cycle", "stance_points", "muscles", "posterior_chain", "parameters", "warnings"):
+for k in ("cycles", "points_per_cycle", "stance_points", "muscles", "posterior_chain", "synergies", "parameters",
+          "warnings"):
     if k not in d: errs.append("missing key " + k)
 if len(d["cycles"]) != cycles: errs.append(f"{len(d['cycles'])} cycles, want {cycles}")
 for c in d["cycles"]:
@@ -87,6 +88,12 @@ for m in d["muscles"]:
     if not 0 <= m["peak_phase_pct"] <= 100: errs.append(m["name"] + ": peak phase out of range")
 for k in ("conditioning", "events", "cycles", "normalisation", "time_normalisation", "phases", "posterior_chain"):
     if k not in d["parameters"]: errs.append("parameters: missing " + k)
+for sy in d["synergies"]:
+    for k in ("rank", "r2", "modules", "primitives"):
+        if k not in sy: errs.append("synergies: missing " + k)
+    if len(sy["r2"]) != sy["max_rank"] or len(sy["modules"]) != sy["rank"] or len(sy["primitives"]) != sy["rank"]:
+        errs.append("synergies: sizes")
+    if any(len(p) != points for p in sy["primitives"]): errs.append("synergies: primitive length")
 for pc in d["posterior_chain"]:
     keys = [s["key"] for s in pc["statements"]]
     for k in ("braking", "propulsion", "glute_lead", "glute_hamstring", "quad_hamstring", "medial_lateral"):

@@ -47,6 +47,7 @@ void bl_gait_destroy(bl_gait *g)
     free(g->chains);
     free(g->stmt);
     free(g->sym);
+    bli_gait_synergies_free(g);
     bli_lines_free(&g->warn);
     free(g);
 }
@@ -157,6 +158,7 @@ bl_status bl_gait_analyse(const bl_recording *session, const bl_recording *const
     if ((st = bli_gait_envelopes(g, session, mvc, n_mvc, why, why_len)) != BL_OK) goto fail;
     if ((st = per_channel(g)) != BL_OK) goto fail;
     if ((st = bli_gait_chains(g)) != BL_OK || (st = bli_gait_symmetry(g)) != BL_OK) goto fail;
+    if ((st = bli_gait_synergies(g)) != BL_OK) goto fail;
     *out = g;
     return BL_OK;
 fail:

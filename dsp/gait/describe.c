@@ -115,6 +115,25 @@ static void phases(bl_doc *o)
     }
 }
 
+static void synergies(const bl_gait *g, bl_doc *o)
+{
+    const bl_gait_synergy_config *c = &g->cfg.synergy;
+    bl_doc_add_bool(o, "enabled", c->enabled);
+    bl_doc_add_string(o, "method", "non-negative matrix factorisation (Lee & Seung 1999, multiplicative updates for "
+                                   "the Frobenius norm) of each side's time-normalised curves, muscles x (cycles x "
+                                   "points), each muscle scaled to its maximum and negative values set to 0; the best "
+                                   "R^2 of the restarts from seeded random starts");
+    bl_doc_add_stringf(o, "rank_rule", "the smallest rank r for which a straight line fitted to R^2 over ranks r..max "
+                       "has a mean squared error below %g (Santuz et al. 2017, Int J Neural Syst; musclesyneRgies defaults); max rank "
+                       "the muscles less a quarter unless set", c->mse_threshold);
+    bl_doc_add_string(o, "scaling", "modules to a maximum of 1, primitives inversely");
+    bl_doc_add_number(o, "max_rank", (double)c->max_rank);
+    bl_doc_add_number(o, "restarts", (double)c->restarts);
+    bl_doc_add_number(o, "max_iter", (double)c->max_iter);
+    bl_doc_add_number(o, "tol", c->tol);
+    bl_doc_add_number(o, "seed", (double)c->seed);
+}
+
 static void parameters(const bl_gait *g, bl_doc *p)
 {
     bl_doc_add_string(p, "standard", "ISEK reporting standard for EMG (Merletti & Di Torino 1999; Besomi et al. "
@@ -157,6 +176,7 @@ static void parameters(const bl_gait *g, bl_doc *p)
                       "curves' levels (Robinson et al. 1987; absolute only in %MVC), Pearson's r of the two mean "
                       "curves, their circular cross-correlation lag in % of the normalised cycle (positive: the right "
                       "later) and the difference of the peak phases (R - L)");
+    synergies(g, bl_doc_add_object(p, "synergies"));
     bl_doc *ch = bl_doc_add_object(p, "channel_checks");
     bl_doc_add_string(ch, "rule", "a channel whose quality check fails is left out; a channel of side L or R uses "
                                   "its side's cycles, one without a side the cycles without a side, failing those "

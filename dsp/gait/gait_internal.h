@@ -89,6 +89,15 @@ typedef struct bli_gait_stmt {
     char rule[BLI_GAIT_TEXT_LEN];
 } bli_gait_stmt;
 
+/* The synergies of one side (synergy.c); arrays owned. */
+typedef struct bli_gait_syn {
+    bl_side side;
+    size_t m, points, cycles, max_rank, rank;
+    double *r2;                   /* max_rank */
+    size_t *channel;              /* m */
+    double *w, *h, *mean_h;       /* m x rank, rank x (cycles x points), rank x points */
+} bli_gait_syn;
+
 struct bl_gait {
     bl_gait_config cfg;
     bl_condition_report crep;
@@ -115,6 +124,8 @@ struct bl_gait {
     bli_gait_stmt *stmt;
     size_t nsym;
     bl_gait_symmetry *sym;
+    size_t nsyn;
+    bli_gait_syn *syn;
     bli_lines warn;
 };
 
@@ -141,6 +152,9 @@ bl_status bli_gait_channel_metrics(bl_gait *g, size_t c);
  * g->lead_s), then their statements (chain_say.c). */
 bl_status bli_gait_chains(bl_gait *g);
 bl_status bli_gait_say(bl_gait *g, const bl_gait_chain *ch);
+/* synergy.c: the synergies of every side (g->syn), and freeing them. */
+bl_status bli_gait_synergies(bl_gait *g);
+void bli_gait_synergies_free(bl_gait *g);
 /* symmetry.c: the left/right comparisons (g->sym). */
 bl_status bli_gait_symmetry(bl_gait *g);
 /* Group membership for the answers. */

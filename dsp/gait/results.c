@@ -117,5 +117,17 @@ bl_status bl_gait_get_symmetry(const bl_gait *g, size_t i, bl_gait_symmetry *out
     return BL_OK;
 }
 
+size_t bl_gait_synergy_sets(const bl_gait *g) { return g ? g->nsyn : 0; }
+
+bl_status bl_gait_get_synergies(const bl_gait *g, size_t i, bl_gait_synergies *out)
+{
+    if (!g || !out) return BL_EINVAL;
+    if (i >= g->nsyn) return BL_ERANGE;
+    const bli_gait_syn *s = &g->syn[i];
+    *out = (bl_gait_synergies){s->side, s->m, s->points, s->cycles, s->max_rank, s->rank, s->r2, s->channel, s->w,
+                               s->h, s->mean_h};
+    return BL_OK;
+}
+
 size_t bl_gait_warnings(const bl_gait *g) { return g ? g->warn.n : 0; }
 const char *bl_gait_warning(const bl_gait *g, size_t i) { return g && i < g->warn.n ? g->warn.line[i] : NULL; }

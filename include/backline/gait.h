@@ -255,6 +255,42 @@ BL_API const char *bl_gait_phase_name(bl_gait_phase p);
  * BL_ERANGE out of range, BL_EINVAL NULL. */
 BL_API bl_status bl_gait_phase_bounds(bl_gait_phase p, double *lo_pct, double *hi_pct);
 
+/* Muscle synergies: non-negative matrix factorisation V ~ W H of the
+ * time-normalised envelopes of one side (rows: its muscles, each scaled to
+ * its own maximum, negative values, the low-pass's ringing, set to 0;
+ * columns: every cycle's points in turn), by Lee & Seung's multiplicative
+ * updates (1999) from `restarts` random starts (a fixed seed: the result
+ * is reproducible), each run until its R^2 gains less than tol x R^2 over
+ * 20 iterations or max_iter; the best R^2 = 1 - SSE / SST (SST about the
+ * mean of V) of the restarts is kept. Every rank from 1 to max_rank (0:
+ * the muscles less a quarter, rounded, as musclesyneRgies does) is
+ * factorised; the rank chosen is the smallest r for which a straight line
+ * fitted to R^2 over the ranks r..max_rank has a mean squared error below
+ * mse_threshold, where the curve becomes linear (Santuz et al. 2017, Int J
+ * Neural Syst 27:1750007; the defaults are those of their musclesyneRgies,
+ * Santuz 2022, JOSS). Modules (W's columns: muscle weights) are scaled to
+ * a maximum of 1, primitives (H's rows: activation over the cycle)
+ * inversely. */
+typedef struct bl_gait_synergy_config {
+    int enabled;          /* 1 */
+    size_t max_rank;      /* 0: muscles - round(muscles / 4) */
+    size_t restarts;      /* 5 */
+    size_t max_iter;      /* 1000 */
+    double tol;           /* a run ends when R^2 gains less than tol x R^2 in 20 iterations; 1e-4 */
+    double mse_threshold; /* 1e-4 */
+    unsigned seed;        /* 1 */
+} bl_gait_synergy_config;
+
+/* The factorisation alone, on arrays: v[m x n] (row-major, non-negative)
+ * into w[m x rank] and h[rank x n] (row-major, caller's), *r2 its R^2.
+ * Deterministic for a seed. BL_EINVAL (NULL, zero sizes, rank > min(m,
+ * n), a negative or non-finite v, a bad config), BL_ENOMEM. */
+BL_API bl_status bl_gait_nmf(const double *v, size_t m, size_t n, size_t rank, const bl_gait_synergy_config *cfg,
+                             double *w, double *h, double *r2);
+/* The rank chosen from r2[0..n_ranks) (rank k + 1 at index k) by the
+ * linearity rule above; 0 for n_ranks 0 or NULL. */
+BL_API size_t bl_gait_synergy_rank(const double *r2, size_t n_ranks, double mse_threshold);
+
 /* Walking or running (the posterior-chain answers differ): AUTO takes a
  * side's cycles as running when their mean stance is below
  * run_stance_pct of the cycle (running has a flight phase: stance under
@@ -286,6 +322,7 @@ typedef struct bl_gait_config {
     double lead_after;               /* ... to this fraction after it; 0.2 */
     double lead_rise_fraction;       /* onset where the envelope rises through this fraction
                                         of its trough-to-peak range in that window; 0.2 */
+    bl_gait_synergy_config synergy;  /* per side with at least two muscles */
 } bl_gait_config;
 
 BL_API void bl_gait_config_default(bl_gait_config *cfg);
@@ -462,6 +499,21 @@ typedef struct bl_gait_symmetry {
 BL_API size_t bl_gait_symmetries(const bl_gait *g);
 BL_API bl_status bl_gait_get_symmetry(const bl_gait *g, size_t i, bl_gait_symmetry *out); /* BL_ERANGE */
 
+/* ---- synergies (per side with two or more muscles) ---- */
+typedef struct bl_gait_synergies {
+    bl_side side;
+    size_t muscles, points, cycles; /* V is muscles x (cycles x points) */
+    size_t max_rank, rank;          /* ranks factorised (1..max_rank) and the one chosen */
+    const double *r2;               /* max_rank values, rank k + 1 at index k (owned by g) */
+    const size_t *channel;          /* muscles channel indices, the rows of W */
+    const double *modules;          /* muscles x rank (row-major): W of the chosen rank */
+    const double *primitives;       /* rank x (cycles x points): H of the chosen rank */
+    const double *mean_primitives;  /* rank x points: H averaged over the cycles */
+} bl_gait_synergies;
+
+BL_API size_t bl_gait_synergy_sets(const bl_gait *g);
+BL_API bl_status bl_gait_get_synergies(const bl_gait *g, size_t i, bl_gait_synergies *out); /* BL_ERANGE */
+
 /* What the analysis did (ISEK style) from the configuration it ran with
  * and the constants its stages use. Into `params` (an object; may be
  * NULL): standard, conditioning{...} (bl_condition_describe), events{...}
@@ -471,6 +523,7 @@ BL_API bl_status bl_gait_get_symmetry(const bl_gait *g, size_t i, bl_gait_symmet
  * interpolation}, phases{source, rule, bounds_pct{NAME: [lo, hi]}},
  * peak_phase, onsets{rule, fraction}, variability{rule},
  * posterior_chain{task, run_stance_pct, active_pct, ...}, symmetry{rule},
+ * synergies{method, rank_rule, restarts, ...},
  * channel_checks.
  * Into `summary` (may be NULL): the conditioning sentences,
  * "normalisation", "time", "phases". BL_EINVAL (NULL g), BL_ENOMEM. */

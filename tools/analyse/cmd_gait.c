@@ -210,6 +210,19 @@ static void print_table(FILE *out, const gait_report *r)
         if (bl_gait_get_symmetry(g, i, &sy) == BL_OK)
             fprintf(out, "  %-10s %6.1f %5.2f %5.1f\n", bl_muscle_code(sy.muscle), sy.si_pct, sy.r, sy.lag_pct);
     }
+    for (size_t i = 0; i < bl_gait_synergy_sets(g); i++) {
+        bl_gait_synergies sy;
+        if (bl_gait_get_synergies(g, i, &sy) != BL_OK) continue;
+        fprintf(out, "\n  synergies %s: %zu (R^2 %.3f; ranks 1-%zu in the JSON report)\n", bl_gait_side_name(sy.side),
+                sy.rank, sy.r2[sy.rank - 1], sy.max_rank);
+        for (size_t k = 0; k < sy.rank; k++) {
+            fprintf(out, "    %zu:", k + 1);
+            for (size_t m = 0; m < sy.muscles; m++)
+                if (sy.modules[m * sy.rank + k] >= 0.5)
+                    fprintf(out, " %s %.2f", bl_gait_channel_name(g, sy.channel[m]), sy.modules[m * sy.rank + k]);
+            fprintf(out, "\n");
+        }
+    }
     if (bl_gait_statements(g)) fprintf(out, "\n  posterior chain (the rules are in the JSON report):\n");
     for (size_t i = 0; i < bl_gait_statements(g); i++) {
         bl_gait_statement s;

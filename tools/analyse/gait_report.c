@@ -120,6 +120,27 @@ static cJSON *chain_json(const bl_gait *g, const bl_gait_chain *ch)
     return o;
 }
 
+/* One side's synergies: R^2 of every rank, and the chosen rank's modules
+ * (muscle weights) and primitives (mean over the cycles). */
+static cJSON *synergies_json(const bl_gait *g, const bl_gait_synergies *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "side", bl_gait_side_name(s->side));
+    cJSON_AddNumberToObject(o, "rank", (double)s->rank);
+    cJSON_AddNumberToObject(o, "max_rank", (double)s->max_rank);
+    cJSON_AddNumberToObject(o, "cycles", (double)s->cycles);
+    cJSON_AddItemToObject(o, "r2", curve_json(s->r2, s->max_rank));
+    cJSON *mods = cJSON_AddArrayToObject(o, "modules"), *prims = cJSON_AddArrayToObject(o, "primitives");
+    for (size_t k = 0; k < s->rank; k++) {
+        cJSON *m = cJSON_CreateObject();
+        for (size_t i = 0; i < s->muscles; i++)
+            cJSON_AddNumberToObject(m, bl_gait_channel_name(g, s->channel[i]), r4(s->modules[i * s->rank + k]));
+        cJSON_AddItemToArray(mods, m);
+        cJSON_AddItemToArray(prims, curve_json(s->mean_primitives + k * s->points, s->points));
+    }
+    return o;
+}
+
 static cJSON *parameters_json(const bl_gait *g)
 {
     bl_doc *params = NULL;
@@ -180,6 +201,11 @@ cJSON *gait_report_json(const gait_report *r)
         hinge_json_number(o, "peak_phase_diff_pct", r4(sy.peak_diff_pct));
         cJSON_AddBoolToObject(o, "comparable_levels", sy.comparable);
         cJSON_AddItemToArray(sym, o);
+    }
+    cJSON *syn = cJSON_AddArrayToObject(doc, "synergies");
+    for (size_t i = 0; i < bl_gait_synergy_sets(g); i++) {
+        bl_gait_synergies sy;
+        if (bl_gait_get_synergies(g, i, &sy) == BL_OK) cJSON_AddItemToArray(syn, synergies_json(g, &sy));
     }
     cJSON *params = parameters_json(g);
     if (!params) { /* a report without its methods is no report */
