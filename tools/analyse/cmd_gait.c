@@ -26,7 +26,7 @@
 static const char gait_help[] =
     "usage: backline-analyse gait FILE (--events EVENTS.csv | --footswitch CH[:SIDE])\n"
     "                             [--normalise phases|cycle] [--task auto|walk|run] [--map MAP]\n"
-    "                             [--mvc FILE]... [--json OUT.json] [--csv OUT.csv]\n"
+    "                             [--mvc FILE]... [--json OUT.json] [--csv OUT.csv] [--html OUT.html]\n"
     "                             [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
     "                             [--ecg auto|remove|off]\n"
     "\n"
@@ -51,6 +51,8 @@ static const char gait_help[] =
     "  --map MAP          channel map, e.g. R.ST,R.BF,R.GMAX,R.TA,R.AUX (default: stored in FILE)\n"
     "  --json OUT         JSON report: cycles, muscles, parameters (ISEK style), warnings\n"
     "  --csv OUT          tidy CSV, one row per cycle x muscle x point\n"
+    "  --html OUT         self-contained HTML report: a panel per muscle (every cycle, mean +/- SD,\n"
+    "                     the stance/swing boundary), the answers, symmetry, synergies\n"
     "  --rate, --bandpass, --order, --notch, --ecg, --threads, --quiet  as for hinge\n";
 
 /* The whole file as a string (caller frees); NULL after one error line. */
@@ -245,8 +247,9 @@ static int write_reports(tool_output *outs, size_t n_outs, const gait_report *re
             rc = gait_write_csv(&outs[i], rep);
             continue;
         }
-        if (!(doc = gait_report_json(rep))) rc = tool_error("out of memory building the report");
-        else rc = gait_write_json(&outs[i], doc);
+        if (!doc && !(doc = gait_report_json(rep))) rc = tool_error("out of memory building the report");
+        else if (!strcmp(outs[i].option, "--json")) rc = gait_write_json(&outs[i], doc);
+        else rc = gait_write_html(&outs[i], rep, doc);
     }
     cJSON_Delete(doc);
     if (!rc) rc = tool_outputs_commit(outs, n_outs);
@@ -257,7 +260,7 @@ static int write_reports(tool_output *outs, size_t n_outs, const gait_report *re
 /* Options that need no recording; 0 or 2 after a usage line. */
 static int check_options(const tool_args *a, bl_gait_config *cfg)
 {
-    const char *json = tool_args_get(a, "--json"), *csv = tool_args_get(a, "--csv"),
+    const char *json = tool_args_get(a, "--json"), *csv = tool_args_get(a, "--csv"), *html = tool_args_get(a, "--html"),
                *mode = tool_args_get(a, "--normalise"), *task = tool_args_get(a, "--task");
     if (a->n_pos != 1) return tool_usage_error("gait needs exactly one FILE (see gait --help)");
     if (!tool_args_get(a, "--events") == !tool_args_get(a, "--footswitch"))
@@ -266,6 +269,8 @@ static int check_options(const tool_args *a, bl_gait_config *cfg)
         return tool_usage_error("--json %s: the file name must end in .json", json);
     if (csv && tool_output_kind_of(csv) != TOOL_OUTPUT_CSV)
         return tool_usage_error("--csv %s: the file name must end in .csv", csv);
+    if (html && tool_output_kind_of(html) != TOOL_OUTPUT_HTML)
+        return tool_usage_error("--html %s: the file name must end in .html", html);
     bl_gait_config_default(cfg);
     if (mode) {
         int m = bl_gait_normalise_from_name(mode);
@@ -285,7 +290,7 @@ int cmd_gait(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--events", 1, 0}, {"--footswitch", 1, 1},
                                        {"--normalise", 1, 0}, {"--task", 1, 0}, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
-                                       {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+                                       {"--html", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -303,10 +308,10 @@ int cmd_gait(int argc, char **argv)
         if (n_mvc == MAX_MVC) return tool_usage_error("--mvc: at most %d trials", MAX_MVC);
         inputs[n_in++] = p;
     }
-    tool_output outs[2];
+    tool_output outs[3];
     size_t n_outs = 0;
-    static const char *const options[2] = {"--json", "--csv"};
-    for (int i = 0; i < 2; i++)
+    static const char *const options[3] = {"--json", "--csv", "--html"};
+    for (int i = 0; i < 3; i++)
         if (tool_args_get(&a, options[i])) tool_output_init(&outs[n_outs++], options[i], tool_args_get(&a, options[i]));
     if ((rc = tool_outputs_distinct(inputs, n_in, outs, n_outs)) != 0) return rc;
     tool_progress_start("gait", tool_args_has(&a, "--quiet"));
