@@ -89,7 +89,9 @@ static bl_status assign(bl_gait *g, size_t c)
     for (size_t k = 0; k < g->ncyc; k++) count[g->cyc[k].side]++;
     bl_side s = g->ch[c].side;
     if (s == BL_SIDE_NONE || !count[s]) s = BL_SIDE_NONE;
-    if (!count[s] && !count[BL_SIDE_LEFT] != !count[BL_SIDE_RIGHT])
+    /* An unsided channel may take the only side there is; a sided one
+     * never takes the other leg's cycles. */
+    if (!count[s] && g->ch[c].side == BL_SIDE_NONE && !count[BL_SIDE_LEFT] != !count[BL_SIDE_RIGHT])
         s = count[BL_SIDE_LEFT] ? BL_SIDE_LEFT : BL_SIDE_RIGHT;
     if (!count[s]) {
         char msg[BLI_GAIT_WHY_LEN];

@@ -179,8 +179,9 @@ static void parameters(const bl_gait *g, bl_doc *p)
     synergies(g, bl_doc_add_object(p, "synergies"));
     bl_doc *ch = bl_doc_add_object(p, "channel_checks");
     bl_doc_add_string(ch, "rule", "a channel whose quality check fails is left out; a channel of side L or R uses "
-                                  "its side's cycles, one without a side the cycles without a side, failing those "
-                                  "the only side's when the events carry one side");
+                                  "its side's cycles, failing those the cycles without a side (never the other "
+                                  "leg's); one without a side the cycles without a side, failing those the only "
+                                  "side's when the events carry one side");
     bl_quality_describe(g->quality, bl_doc_add_object(ch, "quality"));
 }
 

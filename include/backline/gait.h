@@ -63,9 +63,14 @@
  * CV = sqrt(mean over points of SD^2) / mean over points of |mean|, in %.
  *
  * Channels and cycles: a channel of side L or R uses the cycles of its
- * side; a channel without a side, or when there are no cycles of its side,
- * uses the cycles without a side; failing those, when the events carry
- * exactly one side, that side's.
+ * side, failing those the cycles without a side (never the other leg's);
+ * a channel without a side uses the cycles without a side, failing those,
+ * when the events carry exactly one side, that side's.
+ *
+ * Beyond the curves (each below with its rules): the posterior-chain
+ * answers per side (bl_gait_chain, statements with their rules),
+ * left/right symmetry (bl_gait_symmetry) and muscle synergies
+ * (bl_gait_synergies).
  *
  * Everything is in seconds and % of the cycle; nothing prints; results
  * live in opaque objects read through getters. Offline module (allocates).
