@@ -116,7 +116,7 @@ sys.exit(0 if abs(st - 92) <= 3 and max(m["R.ST"]["phases"], key=m["R.ST"]["phas
 ' "$tmp/w.json" || fail "synthetic walk: R.ST does not peak at 92 % in terminal swing"
   rows=$(($(wc -l < "$tmp/w.csv") - 1))
   [ "$rows" -eq $((14 * 2 * 100)) ] || fail "CSV: $rows rows, want 14 cycles x 2 muscles x 100 points"
-  [ "$(head -1 "$tmp/w.csv")" = "cycle,side,start_s,liftoff_s,end_s,channel,muscle,point,phase_pct,value,unit" ] ||
+  [ "$(head -1 "$tmp/w.csv")" = "cycle,side,start_s,liftoff_s,end_s,events_estimated,channel,muscle,point,phase_pct,value,unit" ] ||
     fail "CSV header: $(head -1 "$tmp/w.csv")"
   grep -q "14 gait cycles" "$tmp/w.out" || fail "no cycle count on stdout"
 else
@@ -206,6 +206,31 @@ bad empty "empty" ''
   fail "one footswitch given twice accepted"
 [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "the same touchdown" "$tmp/err" ||
   { fail "one footswitch given twice: not one line naming the duplicate"; cat "$tmp/err" >&2; }
+
+"$tool" gait "$walk" --map "$map" --knee R.AUX > /dev/null 2> "$tmp/err" && fail "--knee on a footswitch accepted"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "not walking" "$tmp/err" ||
+  { fail "--knee on a footswitch: not one line saying it is not walking"; cat "$tmp/err" >&2; }
+
+echo "== UCI walk, events estimated from the knee goniometer =="
+uci="$BL_REAL_DATA/uci-lower-limb/1Nmar.wav"
+if real_present "$uci"; then
+  if "$tool" gait "$uci" --map RF,BF,VM,ST,AUX --knee AUX --json "$tmp/k.json" --csv "$tmp/k.csv" > "$tmp/k.out" \
+      2> "$tmp/k.err"; then
+    "$py" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("  UCI 1Nmar: %d cycles from the knee, estimated=%s, stance %s" % (len(d["cycles"]), d["events_estimated"],
+      ", ".join("%.0f" % c["stance_pct"] for c in d["cycles"])))
+ok = d["events_estimated"] is True and len(d["cycles"]) >= 2 and d["parameters"]["events"]["estimated"] is True
+sys.exit(0 if ok else 1)
+' "$tmp/k.json" || fail "--knee: the report does not say the events are estimated, or no cycles"
+    grep -q "ESTIMATED" "$tmp/k.out" || fail "--knee: stdout does not say the events are estimated"
+    grep -q "ESTIMATED" "$tmp/k.err" || fail "--knee: no warning that the events are estimated"
+    [ "$(sed -n 2p "$tmp/k.csv" | cut -d, -f6)" = 1 ] || fail "--knee: the CSV rows do not say estimated"
+  else
+    fail "gait --knee on UCI 1Nmar exited non-zero"; cat "$tmp/k.err" >&2
+  fi
+fi
 
 echo "== Santuz treadmill walk =="
 santuz="$BL_REAL_DATA/santuz-walking/ID0012_TW_01"

@@ -12,7 +12,12 @@ static double r4(double v) { return isfinite(v) ? round(v * 1e4) / 1e4 : v; }
 
 static const char *source_name(bl_gait_events_source s)
 {
-    return s == BL_GAIT_EVENTS_FILE ? "events file" : s == BL_GAIT_EVENTS_FOOTSWITCH ? "footswitch" : "given";
+    switch (s) {
+    case BL_GAIT_EVENTS_FILE: return "events file";
+    case BL_GAIT_EVENTS_FOOTSWITCH: return "footswitch";
+    case BL_GAIT_EVENTS_KNEE: return "knee angle (estimated events)";
+    default: return "given";
+    }
 }
 
 static void footswitch(const bli_gait_found *fs, bl_doc *o)
@@ -34,6 +39,23 @@ static void footswitch(const bli_gait_found *fs, bl_doc *o)
     bl_doc_add_number(o, "bounces_merged", (double)fs->bounces);
 }
 
+static void knee(const bli_gait_knee_found *k, bl_doc *o)
+{
+    const bl_gait_knee_config *c = &k->cfg;
+    bl_doc_add_number(o, "channel", (double)(k->channel + 1));
+    bl_doc_add_bool(o, "estimated", 1);
+    bl_doc_add_stringf(o, "rule", "after Perry's normal knee (5 deg at initial contact, 40 deg at toe-off, 60 deg in "
+                       "swing): the angle smoothed over %g s with flexion positive; swing peaks the maxima of runs "
+                       "above the 5th percentile + %g x the 5th-95th range (runs under %g s ignored); lift-off where "
+                       "the knee last rises through the stance minimum + %.2f x (peak - minimum) before each peak; "
+                       "touchdown the first minimum after the peak once below halfway down", c->smooth_s,
+                       c->swing_fraction, c->min_swing_s, c->liftoff_fraction);
+    bl_doc_add_bool(o, "sign_flipped", k->flipped);
+    bl_doc_add_number(o, "low_deg", r4(k->low));
+    bl_doc_add_number(o, "high_deg", r4(k->high));
+    bl_doc_add_number(o, "swings", (double)k->swings);
+}
+
 bl_status bl_gait_events_describe(const bl_gait_events *ev, bl_doc *params)
 {
     if (!ev || !params) return BL_EINVAL;
@@ -50,6 +72,9 @@ bl_status bl_gait_events_describe(const bl_gait_events *ev, bl_doc *params)
     }
     bl_doc *fs = ev->n_fs ? bl_doc_add_array(params, "footswitch") : NULL;
     for (size_t i = 0; i < ev->n_fs; i++) footswitch(&ev->fs[i], bl_doc_add_object(fs, NULL));
+    bl_doc *kn = ev->n_knee ? bl_doc_add_array(params, "knee") : NULL;
+    for (size_t i = 0; i < ev->n_knee; i++) knee(&ev->knee[i], bl_doc_add_object(kn, NULL));
+    bl_doc_add_bool(params, "estimated", ev->n_knee > 0);
     return bl_doc_status(params);
 }
 

@@ -132,21 +132,15 @@ bl_status bl_gait_events_from_footswitch(const float *x, size_t n, double rate_h
 {
     if (out) *out = NULL;
     if (why && why_len) why[0] = '\0';
-    if (!x || !n || !(rate_hz > 0) || !isfinite(rate_hz) || !cfg || !out || (int)side < BL_SIDE_NONE ||
-        side > BL_SIDE_RIGHT)
-        return BL_EINVAL;
+    if (!cfg || !out) return BL_EINVAL;
     if (!config_ok(cfg)) {
         bli_set_why(why, why_len, "invalid footswitch configuration");
         return BL_EINVAL;
     }
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i])) {
-            bli_set_why(why, why_len, "footswitch channel %zu: sample %zu (%.3f s) is not finite", channel + 1, i,
-                        (double)i / rate_hz);
-            return BL_ENONFINITE;
-        }
+    bl_status st = bli_gait_check_channel(x, n, rate_hz, side, "footswitch", channel, why, why_len);
+    if (st != BL_OK) return st;
     bl_gait_events *ev = NULL;
-    bl_status st = bl_gait_events_create(&ev);
+    st = bl_gait_events_create(&ev);
     if (st != BL_OK) return st;
     ev->source = BL_GAIT_EVENTS_FOOTSWITCH;
     ev->n_fs = 1;

@@ -26,7 +26,8 @@ bl_status bli_lines_add(bli_lines *l, const char *fmt, ...) __attribute__((forma
 bl_status bli_lines_vadd(bli_lines *l, const char *fmt, va_list ap);
 void bli_lines_free(bli_lines *l);
 
-/* Footswitches whose descriptions one set keeps (merged sets: one a foot). */
+/* Footswitches (or knees) whose descriptions one set keeps (merged sets:
+ * one a leg). */
 #define BLI_GAIT_MAX_FOOTSWITCH 4
 
 /* What footswitch detection ran with and found (its description). */
@@ -36,6 +37,15 @@ typedef struct bli_gait_found {
     double low, high, on, off; /* levels and the hysteresis band's edges */
     size_t bounces;            /* contacts or swings merged away */
 } bli_gait_found;
+
+/* What knee-angle estimation ran with and found. */
+typedef struct bli_gait_knee_found {
+    size_t channel;
+    bl_gait_knee_config cfg;
+    int flipped;               /* the angle was negated: flexion positive */
+    double low, high;          /* 5th and 95th percentiles, degrees */
+    size_t swings;             /* swing peaks found */
+} bli_gait_knee_found;
 
 struct bl_gait_events {
     bl_gait_event *ev;
@@ -47,6 +57,8 @@ struct bl_gait_events {
     /* footswitch: what was found */
     bli_gait_found fs[BLI_GAIT_MAX_FOOTSWITCH]; /* each footswitch's detector and findings */
     size_t n_fs;
+    bli_gait_knee_found knee[BLI_GAIT_MAX_FOOTSWITCH]; /* each knee's, when estimated */
+    size_t n_knee;
 };
 
 /* events.c: "L", "R" or "(no side)" for messages. */
@@ -55,6 +67,10 @@ const char *bli_gait_side_label(bl_side s);
 bl_status bli_gait_events_push(bl_gait_events *ev, double time_s, bl_side side, bl_gait_event_kind kind,
                                size_t line);
 
+/* events.c: the arguments every AUX detector takes, and its samples
+ * finite (BL_ENONFINITE naming `what` channel N, the sample and time). */
+bl_status bli_gait_check_channel(const float *x, size_t n, double rate_hz, bl_side side, const char *what,
+                                 size_t channel, char *why, size_t why_len);
 /* events.c: a deep copy (warnings included). */
 bl_status bli_gait_events_copy(const bl_gait_events *src, bl_gait_events **out);
 

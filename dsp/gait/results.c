@@ -7,6 +7,7 @@
 #include "gait_internal.h"
 
 const char *bl_gait_unit(const bl_gait *g) { return g ? g->unit : ""; }
+int bl_gait_estimated(const bl_gait *g) { return g && bl_gait_events_estimated(g->events); }
 
 bl_status bl_gait_get_config(const bl_gait *g, bl_gait_config *out)
 {

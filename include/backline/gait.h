@@ -107,7 +107,7 @@ typedef struct bl_gait_event {
 
 /* Where a set of events came from (reports say it). */
 typedef enum bl_gait_events_source {
-    BL_GAIT_EVENTS_GIVEN = 0, BL_GAIT_EVENTS_FILE, BL_GAIT_EVENTS_FOOTSWITCH
+    BL_GAIT_EVENTS_GIVEN = 0, BL_GAIT_EVENTS_FILE, BL_GAIT_EVENTS_FOOTSWITCH, BL_GAIT_EVENTS_KNEE
 } bl_gait_events_source;
 
 typedef struct bl_gait_events bl_gait_events;
@@ -194,8 +194,43 @@ BL_API bl_status bl_gait_events_from_footswitch(const float *x, size_t n, double
                                                 size_t channel, const bl_gait_footswitch_config *cfg,
                                                 bl_gait_events **out, char *why, size_t why_len);
 
-/* Where the events came from and, for a footswitch, the levels and
- * thresholds found, into an object (doc.h). BL_EINVAL, BL_ENOMEM. */
+/* Knee-angle (goniometer) channel: events ESTIMATED from the knee's
+ * flexion over the cycle, after Perry's normal knee (Perry & Burnfield
+ * 2010: about 5 deg at initial contact, a loading-response flexion, 40 deg
+ * at toe-off, 60 deg in swing). The angle is smoothed (smooth_s), turned
+ * so that flexion is positive (the side with the larger excursion from
+ * the median; goniometer conventions differ), and its robust range is the
+ * 5th to 95th percentile (under min_range_deg: not walking, BL_ENODATA).
+ * Swing peaks: the maxima of runs above 5th + swing_fraction x range
+ * (leaving 0.1 x range lower; runs under min_swing_s ignored). Lift-off:
+ * where the knee last rises through trough + liftoff_fraction x (peak -
+ * trough) before the peak, trough the minimum since the previous peak
+ * (0.64 = (40 - 5) / (60 - 5)); touchdown: the first minimum after the
+ * peak, once below halfway down (the extension that ends swing, before the
+ * loading-response flexion). The set says it is estimated (a warning, its
+ * source and description) and every report must say so. */
+typedef struct bl_gait_knee_config {
+    double smooth_s;          /* 0.1 (a 50 Hz goniometer held to the EMG rate is stepwise) */
+    double min_range_deg;     /* 10 */
+    double swing_fraction;    /* 0.6 */
+    double liftoff_fraction;  /* 0.64 */
+    double min_swing_s;       /* 0.1 */
+} bl_gait_knee_config;
+
+BL_API void bl_gait_knee_config_default(bl_gait_knee_config *cfg);
+
+/* Events of one leg from angle[0..n) (degrees) at rate_hz into a new set
+ * (source KNEE; `channel` kept for its description). Not validated.
+ * Errors as bl_gait_events_from_footswitch (BL_ENODATA: the knee hardly
+ * moves, or no swing). */
+BL_API bl_status bl_gait_events_from_knee(const float *angle_deg, size_t n, double rate_hz, bl_side side,
+                                          size_t channel, const bl_gait_knee_config *cfg, bl_gait_events **out,
+                                          char *why, size_t why_len);
+/* 1 when any event of the set was estimated (knee angle), not measured. */
+BL_API int bl_gait_events_estimated(const bl_gait_events *ev);
+
+/* Where the events came from and, for a footswitch or knee, the levels
+ * and thresholds found, into an object (doc.h). BL_EINVAL, BL_ENOMEM. */
 BL_API bl_status bl_gait_events_describe(const bl_gait_events *ev, bl_doc *params);
 
 /* ---- cycles ---- */
@@ -349,6 +384,9 @@ BL_API bl_status bl_gait_analyse(const bl_recording *session, const bl_recording
                                  char *why, size_t why_len);
 BL_API void bl_gait_destroy(bl_gait *g);
 
+/* 1 when the cycles rest on estimated events (knee angle): reports must
+ * say so. */
+BL_API int bl_gait_estimated(const bl_gait *g);
 /* The unit of the curves: "%MVC", "uV" or "% of session peak". */
 BL_API const char *bl_gait_unit(const bl_gait *g);
 BL_API bl_status bl_gait_get_config(const bl_gait *g, bl_gait_config *out);

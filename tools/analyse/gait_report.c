@@ -161,6 +161,7 @@ cJSON *gait_report_json(const gait_report *r)
     cJSON_AddStringToObject(doc, "session", r->session_path);
     if (r->events_path) cJSON_AddStringToObject(doc, "events", r->events_path);
     else cJSON_AddNullToObject(doc, "events");
+    cJSON_AddBoolToObject(doc, "events_estimated", bl_gait_estimated(g));
     cJSON_AddStringToObject(doc, "unit", bl_gait_unit(g));
     bl_gait_config cfg;
     bl_gait_get_config(g, &cfg);
@@ -238,7 +239,8 @@ int gait_write_csv(tool_output *o, const gait_report *r)
     const bl_gait *g = r->g;
     FILE *f = tool_output_open(o);
     if (!f) return tool_error("%s: cannot write: %s", o->path, strerror(errno));
-    fprintf(f, "cycle,side,start_s,liftoff_s,end_s,channel,muscle,point,phase_pct,value,unit\n");
+    fprintf(f, "cycle,side,start_s,liftoff_s,end_s,events_estimated,channel,muscle,point,phase_pct,value,unit\n");
+    int est = bl_gait_estimated(g);
     size_t P = bl_gait_points(g);
     for (size_t c = 0; c < bl_gait_channels(g); c++) {
         bl_muscle mu = bl_gait_channel_muscle(g, c);
@@ -248,8 +250,8 @@ int gait_write_csv(tool_output *o, const gait_report *r)
             const double *v = bl_gait_channel_curve(g, c, k), *ph = bl_gait_channel_curve_phase(g, c, k);
             if (!v || !ph || bl_gait_get_cycle(g, idx, &cy) != BL_OK) continue;
             for (size_t i = 0; i < P; i++)
-                fprintf(f, "%zu,%s,%.4f,%.4f,%.4f,%s,%s,%zu,%.3f,%.6g,%s\n", idx + 1, bl_gait_side_name(cy.side),
-                        cy.start_s, cy.liftoff_s, cy.end_s, bl_gait_channel_name(g, c),
+                fprintf(f, "%zu,%s,%.4f,%.4f,%.4f,%d,%s,%s,%zu,%.3f,%.6g,%s\n", idx + 1, bl_gait_side_name(cy.side),
+                        cy.start_s, cy.liftoff_s, cy.end_s, est, bl_gait_channel_name(g, c),
                         bl_muscle_code(mu) ? bl_muscle_code(mu) : "", i, ph[i], v[i], bl_gait_unit(g));
         }
     }
