@@ -190,6 +190,8 @@ int main(void)
 {
     test_made(1.0);
     test_made(-1.0);
+    /* A failure above is reported even when the real-data part would skip. */
+    if (test_failures) return test_finish("test_gait_knee");
     test_uci();
     return test_finish("test_gait_knee");
 }
