@@ -8,7 +8,8 @@
  * that hardly moves is refused. Then the UCI walking files (normal
  * subjects, *Nmar*, when the real-data folder is there): the estimated
  * cycles must look like walking (median 0.8-1.8 s, stance 55-72 %) in at
- * least 80 % of them. */
+ * least 80 % of them, and on those the hamstrings (ST, BF) must peak in
+ * terminal swing or around touchdown in at least 70 % of the cases. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <math.h>
@@ -129,6 +130,29 @@ static void test_made(double sign)
     free(x);
 }
 
+/* The whole analysis on the knee's events: ST and BF (the file's map,
+ * RF,BF,VM,ST,AUX, set here) should peak in terminal swing or around
+ * touchdown (>= 85 % or <= 15 %), as on the Santuz walk. */
+static void hamstrings_near_touchdown(bl_recording *rec, const bl_gait_events *ev, size_t *ok, size_t *n)
+{
+    if (bl_recording_set_map(rec, "RF,BF,VM,ST,AUX", NULL, 0) != BL_OK) test_fail("UCI map");
+    bl_gait_config cfg;
+    bl_gait_config_default(&cfg);
+    cfg.envelope.rate_hz = bl_recording_rate(rec);
+    bl_gait *g = NULL;
+    if (bl_gait_analyse(rec, NULL, 0, ev, &cfg, &g, NULL, 0) != BL_OK) return;
+    for (size_t c = 0; c < bl_gait_channels(g); c++) {
+        bl_muscle m = bl_gait_channel_muscle(g, c);
+        bl_gait_muscle mu;
+        if ((m != BL_MUSCLE_ST && m != BL_MUSCLE_BF) || bl_gait_get_muscle(g, c, &mu) != BL_OK) continue;
+        int near = mu.peak_phase_pct >= 85 || mu.peak_phase_pct <= 15;
+        *ok += near;
+        (*n)++;
+        fprintf(stderr, "; %s peaks %.0f %%", bl_muscle_code(m), mu.peak_phase_pct);
+    }
+    bl_gait_destroy(g);
+}
+
 /* The UCI walking files of the normal subjects. */
 static void test_uci(void)
 {
@@ -136,7 +160,7 @@ static void test_uci(void)
     test_real_file(dir, sizeof dir, "uci-lower-limb");
     DIR *dp = opendir(dir);
     if (!dp) test_fail("cannot list the UCI folder");
-    size_t files = 0, walking = 0;
+    size_t files = 0, walking = 0, ham_ok = 0, ham_n = 0;
     for (struct dirent *e; (e = readdir(dp)) != NULL;) {
         size_t len = strlen(e->d_name);
         if (len < 8 || strcmp(e->d_name + len - 8, "Nmar.wav") != 0) continue;
@@ -176,14 +200,18 @@ static void test_uci(void)
         }
         int ok = kept >= 2 && md >= 0.8 && md <= 1.8 && ms >= 55 && ms <= 72;
         walking += ok;
-        fprintf(stderr, "  %s: %zu cycles, median %.2f s, stance %.1f %%%s\n", e->d_name, kept, md, ms, ok ? "" : "  <-");
+        fprintf(stderr, "  %s: %zu cycles, median %.2f s, stance %.1f %%%s", e->d_name, kept, md, ms, ok ? "" : "  <-");
+        if (ok) hamstrings_near_touchdown(rec, ev, &ham_ok, &ham_n);
+        fprintf(stderr, "\n");
         bl_gait_events_destroy(ev);
         bl_recording_destroy(rec);
     }
     closedir(dp);
-    fprintf(stderr, "UCI walking: %zu of %zu files look like walking\n", walking, files);
+    fprintf(stderr, "UCI walking: %zu of %zu files look like walking; hamstrings peak around touchdown in %zu of %zu\n",
+            walking, files, ham_ok, ham_n);
     CHECK(files >= 5);
     CHECK_MSG(walking * 10 >= files * 8, "%zu of %zu", walking, files);
+    CHECK_MSG(ham_n >= 10 && ham_ok * 10 >= ham_n * 7, "%zu of %zu", ham_ok, ham_n);
 }
 
 int main(void)
