@@ -1,10 +1,14 @@
 /* Private to the gait analysis (dsp/gait/): the events set and the result
  * object, and the stages bl_gait_analyse (analyse.c) calls in order:
- *   events validated (events.c) -> cycles (cycles.c) -> channels, their
- *   quality, envelopes and amplitude normalisation (channels.c) -> per
- *   channel the time-normalised curves and Perry's phase means
- *   (timenorm.c) -> ensemble metrics (metrics.c);
- * results.c reads the object, describe.c says what was done. */
+ *   events validated (events.c; made by events_csv.c, footswitch.c,
+ *   knee.c) -> cycles (cycles.c) -> channels, their quality, envelopes and
+ *   amplitude normalisation (channels.c) -> per channel the
+ *   time-normalised curves and Perry's phase means (timenorm.c) ->
+ *   ensemble metrics (metrics.c) -> the posterior-chain answers
+ *   (chain.c, in words chain_say.c) -> left/right symmetry (symmetry.c) ->
+ *   synergies (synergy.c on nmf.c);
+ * results.c reads the object, describe.c says what was done; lines.c
+ * keeps the warnings. */
 #ifndef BLI_GAIT_INTERNAL_H
 #define BLI_GAIT_INTERNAL_H
 
