@@ -4,7 +4,8 @@
  * the recording, known sides and kinds, and cycles that can be found; a
  * refusal has a documented code and a one-line reason. The same bytes
  * read as float samples go through the footswitch detector, whose events
- * must alternate and lie within the signal. */
+ * must alternate and lie within the signal, and the knee-angle estimator,
+ * whose events must be in strict time order within the signal. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -67,6 +68,23 @@ static void footswitch(const uint8_t *data, size_t size)
             last = (int)e.kind;
         }
     } else if (st != BL_ENONFINITE && st != BL_ENODATA) {
+        abort();
+    }
+    bl_gait_events_destroy(ev);
+    /* The knee estimator: times strictly increasing, inside the signal. */
+    bl_gait_knee_config kc;
+    bl_gait_knee_config_default(&kc);
+    ev = NULL;
+    st = bl_gait_events_from_knee(x, n, 100.0, BL_SIDE_RIGHT, 0, &kc, &ev, why, sizeof why);
+    if (st == BL_OK) {
+        double prev = -1;
+        for (size_t i = 0; i < bl_gait_events_count(ev); i++) {
+            bl_gait_event e;
+            bl_gait_events_get(ev, i, &e);
+            if (!(e.time_s > prev) || !(e.time_s < (double)n / 100.0)) abort();
+            prev = e.time_s;
+        }
+    } else if (st != BL_ENONFINITE && st != BL_ENODATA && st != BL_EINVAL) {
         abort();
     }
     bl_gait_events_destroy(ev);

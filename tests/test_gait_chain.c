@@ -24,16 +24,6 @@ typedef struct walk {
     double td[NCYC + 1], lo[NCYC];
 } walk;
 
-static double pbump(double u, double centre)
-{
-    double s = 0;
-    for (int k = -1; k <= 1; k++) {
-        double d = u - centre - k;
-        s += exp(-0.5 * d * d / (0.03 * 0.03));
-    }
-    return s;
-}
-
 /* stance: fraction of each cycle; glute_at: GMAX burst; extra_at: a second
  * ST/BF burst (0: none). */
 static bl_recording *make(walk *w, double stance, double glute_at, double extra_at)
@@ -55,8 +45,8 @@ static bl_recording *make(walk *w, double stance, double glute_at, double extra_
         double ti = (double)i / RATE;
         while (k + 1 < NCYC && ti >= w->td[k + 1]) k++;
         double u = (ti - w->td[k]) / (w->td[k + 1] - w->td[k]);
-        double ham = 0.2 + pbump(u, 0.93) + (extra_at > 0 ? pbump(u, extra_at) : 0.0);
-        double a[4] = {ham, 0.5 * ham, 0.2 + pbump(u, glute_at), 0.6};
+        double ham = 0.2 + test_gait_bump(u, 0.93, 0.03) + (extra_at > 0 ? test_gait_bump(u, extra_at, 0.03) : 0.0);
+        double a[4] = {ham, 0.5 * ham, 0.2 + test_gait_bump(u, glute_at, 0.03), 0.6};
         for (size_t c = 0; c < 4; c++) {
             s = s * 1103515245u + 12345u;
             bl_recording_data(rec, c)[i] = (float)(0.2 * a[c] * ((double)(s >> 8 & 0xffff) / 65535.0 - 0.5));

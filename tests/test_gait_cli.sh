@@ -68,7 +68,8 @@ check_json() {
 import json, sys
 d = json.load(open(sys.argv[1])); cycles, points, stance = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 errs = []
-for k in ("cycles", "points_per_cycle", "stance_points", "muscles", "posterior_chain", "parameters", "warnings"):
+for k in ("cycles", "points_per_cycle", "stance_points", "muscles", "posterior_chain", "synergies", "parameters",
+          "warnings"):
     if k not in d: errs.append("missing key " + k)
 if len(d["cycles"]) != cycles: errs.append(f"{len(d['cycles'])} cycles, want {cycles}")
 for c in d["cycles"]:
@@ -87,6 +88,12 @@ for m in d["muscles"]:
     if not 0 <= m["peak_phase_pct"] <= 100: errs.append(m["name"] + ": peak phase out of range")
 for k in ("conditioning", "events", "cycles", "normalisation", "time_normalisation", "phases", "posterior_chain"):
     if k not in d["parameters"]: errs.append("parameters: missing " + k)
+for sy in d["synergies"]:
+    for k in ("rank", "r2", "modules", "primitives"):
+        if k not in sy: errs.append("synergies: missing " + k)
+    if len(sy["r2"]) != sy["max_rank"] or len(sy["modules"]) != sy["rank"] or len(sy["primitives"]) != sy["rank"]:
+        errs.append("synergies: sizes")
+    if any(len(p) != points for p in sy["primitives"]): errs.append("synergies: primitive length")
 for pc in d["posterior_chain"]:
     keys = [s["key"] for s in pc["statements"]]
     for k in ("braking", "propulsion", "glute_lead", "glute_hamstring", "quad_hamstring", "medial_lateral"):
@@ -109,11 +116,31 @@ sys.exit(0 if abs(st - 92) <= 3 and max(m["R.ST"]["phases"], key=m["R.ST"]["phas
 ' "$tmp/w.json" || fail "synthetic walk: R.ST does not peak at 92 % in terminal swing"
   rows=$(($(wc -l < "$tmp/w.csv") - 1))
   [ "$rows" -eq $((14 * 2 * 100)) ] || fail "CSV: $rows rows, want 14 cycles x 2 muscles x 100 points"
-  [ "$(head -1 "$tmp/w.csv")" = "cycle,side,start_s,liftoff_s,end_s,channel,muscle,point,phase_pct,value,unit" ] ||
+  [ "$(head -1 "$tmp/w.csv")" = "cycle,side,start_s,liftoff_s,end_s,events_estimated,channel,muscle,point,phase_pct,value,unit" ] ||
     fail "CSV header: $(head -1 "$tmp/w.csv")"
   grep -q "14 gait cycles" "$tmp/w.out" || fail "no cycle count on stdout"
 else
   fail "gait on the synthetic walk exited non-zero"; cat "$tmp/w.err" >&2
+fi
+
+echo "== --html: renders offline in headless Chromium, one panel per muscle =="
+chromium=${BL_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$chromium" ]; then
+  echo "SKIPPED PART: $chromium is not installed (apt package chromium)" >&2
+elif "$tool" gait "$walk" --map "$map" --events "$tmp/walk.csv" --html "$tmp/w.html" > /dev/null 2> "$tmp/h.err"; then
+  grep -nE '<link|src=|@import|url\(|https?://' "$tmp/w.html" | grep -v 'http://www.w3.org/2000/svg' &&
+    fail "the HTML report references an external resource"
+  profile=$(mktemp -d -p "$tmp")
+  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+    --user-data-dir="$profile" --enable-logging=stderr --v=0 --dump-dom "file://$tmp/w.html" > "$tmp/w.dom" 2> "$tmp/w.log" ||
+    fail "chromium could not render the gait report"
+  grep -q 'data-render="ok"' "$tmp/w.dom" || fail "the gait report's script did not finish: $(grep -o '<div id="fail"[^<]*' "$tmp/w.dom")"
+  grep -qE 'Uncaught|CONSOLE\([0-9]+\)\] "(Error|TypeError|ReferenceError)' "$tmp/w.log" && fail "JavaScript errors rendering the gait report"
+  panels=$(grep -o '<h3>R\.[A-Z]* ' "$tmp/w.dom" | wc -l)
+  [ "$panels" -eq 2 ] || fail "the gait report has $panels muscle panels, want 2"
+  echo "  HTML: $(wc -c < "$tmp/w.html") bytes, $panels muscle panels, rendered"
+else
+  fail "gait --html exited non-zero"; cat "$tmp/h.err" >&2
 fi
 
 echo "== --normalise cycle =="
@@ -175,6 +202,35 @@ bad empty "empty" ''
   fail "--events with --footswitch accepted"
 "$tool" gait "$walk" --map "$map" --footswitch R.ST > /dev/null 2> "$tmp/err" && fail "--footswitch on EMG accepted"
 [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "--footswitch R.ST: not one line"
+"$tool" gait "$walk" --map "$map" --footswitch R.AUX --footswitch R.AUX > /dev/null 2> "$tmp/err" &&
+  fail "one footswitch given twice accepted"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "the same touchdown" "$tmp/err" ||
+  { fail "one footswitch given twice: not one line naming the duplicate"; cat "$tmp/err" >&2; }
+
+"$tool" gait "$walk" --map "$map" --knee R.AUX > /dev/null 2> "$tmp/err" && fail "--knee on a footswitch accepted"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "not walking" "$tmp/err" ||
+  { fail "--knee on a footswitch: not one line saying it is not walking"; cat "$tmp/err" >&2; }
+
+echo "== UCI walk, events estimated from the knee goniometer =="
+uci="$BL_REAL_DATA/uci-lower-limb/1Nmar.wav"
+if real_present "$uci"; then
+  if "$tool" gait "$uci" --map RF,BF,VM,ST,AUX --knee AUX --json "$tmp/k.json" --csv "$tmp/k.csv" > "$tmp/k.out" \
+      2> "$tmp/k.err"; then
+    "$py" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("  UCI 1Nmar: %d cycles from the knee, estimated=%s, stance %s" % (len(d["cycles"]), d["events_estimated"],
+      ", ".join("%.0f" % c["stance_pct"] for c in d["cycles"])))
+ok = d["events_estimated"] is True and len(d["cycles"]) >= 2 and d["parameters"]["events"]["estimated"] is True
+sys.exit(0 if ok else 1)
+' "$tmp/k.json" || fail "--knee: the report does not say the events are estimated, or no cycles"
+    grep -q "ESTIMATED" "$tmp/k.out" || fail "--knee: stdout does not say the events are estimated"
+    grep -q "ESTIMATED" "$tmp/k.err" || fail "--knee: no warning that the events are estimated"
+    [ "$(sed -n 2p "$tmp/k.csv" | cut -d, -f6)" = 1 ] || fail "--knee: the CSV rows do not say estimated"
+  else
+    fail "gait --knee on UCI 1Nmar exited non-zero"; cat "$tmp/k.err" >&2
+  fi
+fi
 
 echo "== Santuz treadmill walk =="
 santuz="$BL_REAL_DATA/santuz-walking/ID0012_TW_01"

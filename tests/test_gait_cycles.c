@@ -221,6 +221,19 @@ static void test_drops(const bl_recording *rec, const walk *w)
     CHECK_MSG(named, "no warning names the cycle at %s", start);
     bl_gait_destroy(g);
     bl_gait_events_destroy(ev);
+    /* A left-leg muscle never takes the right leg's cycles. */
+    bl_recording *copy = NULL;
+    CHECK_EQ_INT(bl_recording_create_like(rec, bl_recording_frames(rec), bl_recording_rate(rec), &copy), BL_OK);
+    for (size_t c = 0; c < 3; c++)
+        memcpy(bl_recording_data(copy, c), bl_recording_cdata(rec, c), bl_recording_frames(rec) * sizeof(float));
+    CHECK_EQ_INT(bl_recording_set_map(copy, "L.ST,R.TA,R.GMAX", NULL, 0), BL_OK);
+    ev = test_gait_events(w->td, w->lo, NCYC, BL_SIDE_RIGHT);
+    g = analyse(copy, ev, BL_GAIT_NORM_PHASES);
+    CHECK(!bl_gait_channel_used(g, 0) && bl_gait_channel_used(g, 1));
+    CHECK_MSG(strstr(bl_gait_channel_why(g, 0), "side L") != NULL, "%s", bl_gait_channel_why(g, 0));
+    bl_gait_destroy(g);
+    bl_gait_events_destroy(ev);
+    bl_recording_destroy(copy);
     /* Events past the end of the recording. */
     CHECK_EQ_INT(bl_gait_events_create(&ev), BL_OK);
     add(ev, 1, BL_SIDE_RIGHT, BL_GAIT_TOUCHDOWN);

@@ -144,7 +144,7 @@ static void test_footswitch(void)
     bl_doc *d = NULL;
     CHECK_EQ_INT(bl_doc_create(&d), BL_OK);
     CHECK_EQ_INT(bl_gait_events_describe(ev, d), BL_OK);
-    const bl_doc *fs = bl_doc_find(d, "footswitch");
+    const bl_doc *fs = bl_doc_child(bl_doc_find(d, "footswitch"), 0);
     CHECK_NEAR(bl_doc_number(bl_doc_find(fs, "bounces_merged")), 2 * FS_N, 0);
     CHECK_NEAR(bl_doc_number(bl_doc_find(fs, "channel")), 4, 0);
     bl_doc_destroy(d);

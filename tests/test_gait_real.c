@@ -14,10 +14,12 @@
  *   calf (MG, LG, SOL)       terminal stance (Perry 30-50 % scaled to the
  *                            walk's stance, +/- 5 %), and terminal stance
  *                            their most active phase: push-off;
- * and the posterior-chain answers say walking, hamstrings active in
- * terminal swing.
+ * the posterior-chain answers say walking, hamstrings active in terminal
+ * swing; and the synergies number 3-6 (about four in walking), the
+ * hamstrings' peaking in terminal swing.
  * Skips loudly when the real-data folder is absent. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +152,27 @@ int main(void)
     for (size_t i = 0; i < bl_gait_statements(g); i++) {
         bl_gait_statement s;
         if (bl_gait_get_statement(g, i, &s) == BL_OK) fprintf(stderr, "  %s\n", s.text);
+    }
+    /* Synergies: walking has about four (Santuz et al. 2017), and the one
+     * the hamstrings lead is active in terminal swing. */
+    bl_gait_synergies sy;
+    CHECK_EQ_INT(bl_gait_get_synergies(g, 0, &sy), BL_OK);
+    fprintf(stderr, "  synergies: rank %zu of %zu, R^2 %.3f\n", sy.rank, sy.max_rank, sy.rank ? sy.r2[sy.rank - 1] : NAN);
+    CHECK_MSG(sy.rank >= 3 && sy.rank <= 6, "rank %zu", sy.rank);
+    size_t st_row = SIZE_MAX;
+    for (size_t i = 0; i < sy.muscles; i++)
+        if (bl_gait_channel_muscle(g, sy.channel[i]) == BL_MUSCLE_ST) st_row = i;
+    if (st_row != SIZE_MAX && sy.rank) {
+        size_t k = 0, peak = 0;
+        for (size_t j = 1; j < sy.rank; j++)
+            if (sy.modules[st_row * sy.rank + j] > sy.modules[st_row * sy.rank + k]) k = j;
+        for (size_t p2 = 0; p2 < sy.points; p2++)
+            if (sy.mean_primitives[k * sy.points + p2] > sy.mean_primitives[k * sy.points + peak]) peak = p2;
+        double ph = bl_gait_channel_point_phase(g, sy.channel[st_row], peak);
+        fprintf(stderr, "  the ST synergy (%zu) peaks at %.1f %%\n", k + 1, ph);
+        CHECK_MSG(ph >= 85 || ph <= 5, "the hamstring synergy peaks at %.1f %%", ph);
+    } else {
+        CHECK_MSG(0, "ST is not in the synergies");
     }
     bl_gait_destroy(g);
     bl_gait_events_destroy(ev);

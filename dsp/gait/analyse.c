@@ -46,6 +46,8 @@ void bl_gait_destroy(bl_gait *g)
     free(g->lead_s);
     free(g->chains);
     free(g->stmt);
+    free(g->sym);
+    bli_gait_synergies_free(g);
     bli_lines_free(&g->warn);
     free(g);
 }
@@ -87,7 +89,9 @@ static bl_status assign(bl_gait *g, size_t c)
     for (size_t k = 0; k < g->ncyc; k++) count[g->cyc[k].side]++;
     bl_side s = g->ch[c].side;
     if (s == BL_SIDE_NONE || !count[s]) s = BL_SIDE_NONE;
-    if (!count[s] && !count[BL_SIDE_LEFT] != !count[BL_SIDE_RIGHT])
+    /* An unsided channel may take the only side there is; a sided one
+     * never takes the other leg's cycles. */
+    if (!count[s] && g->ch[c].side == BL_SIDE_NONE && !count[BL_SIDE_LEFT] != !count[BL_SIDE_RIGHT])
         s = count[BL_SIDE_LEFT] ? BL_SIDE_LEFT : BL_SIDE_RIGHT;
     if (!count[s]) {
         char msg[BLI_GAIT_WHY_LEN];
@@ -155,7 +159,8 @@ bl_status bl_gait_analyse(const bl_recording *session, const bl_recording *const
     if ((st = bli_gait_setup_channels(g, session)) != BL_OK) goto fail;
     if ((st = bli_gait_envelopes(g, session, mvc, n_mvc, why, why_len)) != BL_OK) goto fail;
     if ((st = per_channel(g)) != BL_OK) goto fail;
-    if ((st = bli_gait_chains(g)) != BL_OK) goto fail;
+    if ((st = bli_gait_chains(g)) != BL_OK || (st = bli_gait_symmetry(g)) != BL_OK) goto fail;
+    if ((st = bli_gait_synergies(g)) != BL_OK) goto fail;
     *out = g;
     return BL_OK;
 fail:

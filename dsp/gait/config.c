@@ -29,6 +29,7 @@ void bl_gait_config_default(bl_gait_config *cfg)
     cfg->lead_before = 0.35;
     cfg->lead_after = 0.2;
     cfg->lead_rise_fraction = 0.2;
+    cfg->synergy = (bl_gait_synergy_config){1, 0, 5, 1000, 1e-4, 1e-4, 1};
 }
 
 const char *bl_gait_task_name(bl_gait_task t)
@@ -87,6 +88,8 @@ int bli_gait_config_ok(const bl_gait_config *c)
         return 0;
     if (!(c->lead_before > 0 && c->lead_before < 1 && c->lead_after > 0 && c->lead_after < 1)) return 0;
     if (!(c->lead_rise_fraction > 0 && c->lead_rise_fraction < 1)) return 0;
+    const bl_gait_synergy_config *y = &c->synergy;
+    if (y->enabled && !(y->restarts >= 1 && y->max_iter >= 1 && y->tol >= 0 && y->mse_threshold >= 0)) return 0;
     return c->cycles.min_ratio > 0 && c->cycles.min_ratio <= 1 && c->cycles.max_ratio >= 1 &&
            isfinite(c->cycles.max_ratio);
 }

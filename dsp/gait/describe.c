@@ -12,26 +12,48 @@ static double r4(double v) { return isfinite(v) ? round(v * 1e4) / 1e4 : v; }
 
 static const char *source_name(bl_gait_events_source s)
 {
-    return s == BL_GAIT_EVENTS_FILE ? "events file" : s == BL_GAIT_EVENTS_FOOTSWITCH ? "footswitch" : "given";
+    switch (s) {
+    case BL_GAIT_EVENTS_FILE: return "events file";
+    case BL_GAIT_EVENTS_FOOTSWITCH: return "footswitch";
+    case BL_GAIT_EVENTS_KNEE: return "knee angle (estimated events)";
+    default: return "given";
+    }
 }
 
-static void footswitch(const bl_gait_events *ev, bl_doc *o)
+static void footswitch(const bli_gait_found *fs, bl_doc *o)
 {
-    const bl_gait_footswitch_config *c = &ev->fs.cfg;
-    bl_doc_add_number(o, "channel", (double)(ev->fs.channel + 1));
+    const bl_gait_footswitch_config *c = &fs->cfg;
+    bl_doc_add_number(o, "channel", (double)(fs->channel + 1));
     bl_doc_add_stringf(o, "rule", "contact while the signal is above a threshold %g of the way from its %gth to its "
                        "%gth percentile, with hysteresis +/- %g of that range (contact starts above the upper edge, "
                        "ends below the lower); contacts under %g s and swings under %g s are bounces, merged into "
                        "their neighbours shortest first; rising edges are touchdowns, falling edges lift-offs",
                        c->threshold_fraction, c->low_pct, c->high_pct, c->hysteresis_fraction, c->min_contact_s,
                        c->min_swing_s);
-    bl_doc_add_number(o, "low_level", r4(ev->fs.low));
-    bl_doc_add_number(o, "high_level", r4(ev->fs.high));
-    bl_doc_add_number(o, "on_level", r4(ev->fs.on));
-    bl_doc_add_number(o, "off_level", r4(ev->fs.off));
+    bl_doc_add_number(o, "low_level", r4(fs->low));
+    bl_doc_add_number(o, "high_level", r4(fs->high));
+    bl_doc_add_number(o, "on_level", r4(fs->on));
+    bl_doc_add_number(o, "off_level", r4(fs->off));
     bl_doc_add_number(o, "min_contact_s", c->min_contact_s);
     bl_doc_add_number(o, "min_swing_s", c->min_swing_s);
-    bl_doc_add_number(o, "bounces_merged", (double)ev->fs.bounces);
+    bl_doc_add_number(o, "bounces_merged", (double)fs->bounces);
+}
+
+static void knee(const bli_gait_knee_found *k, bl_doc *o)
+{
+    const bl_gait_knee_config *c = &k->cfg;
+    bl_doc_add_number(o, "channel", (double)(k->channel + 1));
+    bl_doc_add_bool(o, "estimated", 1);
+    bl_doc_add_stringf(o, "rule", "after Perry's normal knee (5 deg at initial contact, 40 deg at toe-off, 60 deg in "
+                       "swing): the angle smoothed over %g s with flexion positive; swing peaks the maxima of runs "
+                       "above the 5th percentile + %g x the 5th-95th range (runs under %g s ignored); lift-off where "
+                       "the knee last rises through the stance minimum + %.2f x (peak - minimum) before each peak; "
+                       "touchdown the first minimum after the peak once below halfway down", c->smooth_s,
+                       c->swing_fraction, c->min_swing_s, c->liftoff_fraction);
+    bl_doc_add_bool(o, "sign_flipped", k->flipped);
+    bl_doc_add_number(o, "low_deg", r4(k->low));
+    bl_doc_add_number(o, "high_deg", r4(k->high));
+    bl_doc_add_number(o, "swings", (double)k->swings);
 }
 
 bl_status bl_gait_events_describe(const bl_gait_events *ev, bl_doc *params)
@@ -48,7 +70,11 @@ bl_status bl_gait_events_describe(const bl_gait_events *ev, bl_doc *params)
         bl_doc_add_number(o, "touchdowns", (double)n[sides[s]][BL_GAIT_TOUCHDOWN]);
         bl_doc_add_number(o, "liftoffs", (double)n[sides[s]][BL_GAIT_LIFTOFF]);
     }
-    if (ev->source == BL_GAIT_EVENTS_FOOTSWITCH) footswitch(ev, bl_doc_add_object(params, "footswitch"));
+    bl_doc *fs = ev->n_fs ? bl_doc_add_array(params, "footswitch") : NULL;
+    for (size_t i = 0; i < ev->n_fs; i++) footswitch(&ev->fs[i], bl_doc_add_object(fs, NULL));
+    bl_doc *kn = ev->n_knee ? bl_doc_add_array(params, "knee") : NULL;
+    for (size_t i = 0; i < ev->n_knee; i++) knee(&ev->knee[i], bl_doc_add_object(kn, NULL));
+    bl_doc_add_bool(params, "estimated", ev->n_knee > 0);
     return bl_doc_status(params);
 }
 
@@ -114,6 +140,25 @@ static void phases(bl_doc *o)
     }
 }
 
+static void synergies(const bl_gait *g, bl_doc *o)
+{
+    const bl_gait_synergy_config *c = &g->cfg.synergy;
+    bl_doc_add_bool(o, "enabled", c->enabled);
+    bl_doc_add_string(o, "method", "non-negative matrix factorisation (Lee & Seung 1999, multiplicative updates for "
+                                   "the Frobenius norm) of each side's time-normalised curves, muscles x (cycles x "
+                                   "points), each muscle scaled to its maximum and negative values set to 0; the best "
+                                   "R^2 of the restarts from seeded random starts");
+    bl_doc_add_stringf(o, "rank_rule", "the smallest rank r for which a straight line fitted to R^2 over ranks r..max "
+                       "has a mean squared error below %g (Santuz et al. 2017, Int J Neural Syst; musclesyneRgies defaults); max rank "
+                       "the muscles less a quarter unless set", c->mse_threshold);
+    bl_doc_add_string(o, "scaling", "modules to a maximum of 1, primitives inversely");
+    bl_doc_add_number(o, "max_rank", (double)c->max_rank);
+    bl_doc_add_number(o, "restarts", (double)c->restarts);
+    bl_doc_add_number(o, "max_iter", (double)c->max_iter);
+    bl_doc_add_number(o, "tol", c->tol);
+    bl_doc_add_number(o, "seed", (double)c->seed);
+}
+
 static void parameters(const bl_gait *g, bl_doc *p)
 {
     bl_doc_add_string(p, "standard", "ISEK reporting standard for EMG (Merletti & Di Torino 1999; Besomi et al. "
@@ -151,10 +196,17 @@ static void parameters(const bl_gait *g, bl_doc *p)
     bl_doc *rules = bl_doc_add_object(pc, "rules");
     for (size_t i = 0; i < g->nstmt; i++) /* one rule per key: the first side's says it */
         if (!bl_doc_find(rules, g->stmt[i].key)) bl_doc_add_string(rules, g->stmt[i].key, g->stmt[i].rule);
+    bl_doc_add_string(bl_doc_add_object(p, "symmetry"), "rule",
+                      "per muscle used on both sides: symmetry index 100 x (L - R) / ((L + R) / 2) of the mean "
+                      "curves' levels (Robinson et al. 1987; absolute only in %MVC), Pearson's r of the two mean "
+                      "curves, their circular cross-correlation lag in % of the normalised cycle (positive: the right "
+                      "later) and the difference of the peak phases (R - L)");
+    synergies(g, bl_doc_add_object(p, "synergies"));
     bl_doc *ch = bl_doc_add_object(p, "channel_checks");
     bl_doc_add_string(ch, "rule", "a channel whose quality check fails is left out; a channel of side L or R uses "
-                                  "its side's cycles, one without a side the cycles without a side, failing those "
-                                  "the only side's when the events carry one side");
+                                  "its side's cycles, failing those the cycles without a side (never the other "
+                                  "leg's); one without a side the cycles without a side, failing those the only "
+                                  "side's when the events carry one side");
     bl_quality_describe(g->quality, bl_doc_add_object(ch, "quality"));
 }
 

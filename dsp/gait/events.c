@@ -69,8 +69,57 @@ bl_status bli_gait_events_copy(const bl_gait_events *src, bl_gait_events **out)
     }
     ev->source = src->source;
     ev->repeats_said = src->repeats_said;
-    ev->fs = src->fs;
+    memcpy(ev->fs, src->fs, sizeof ev->fs);
+    ev->n_fs = src->n_fs;
+    memcpy(ev->knee, src->knee, sizeof ev->knee);
+    ev->n_knee = src->n_knee;
     *out = ev;
+    return BL_OK;
+}
+
+bl_status bl_gait_events_merge(const bl_gait_events *a, const bl_gait_events *b, bl_gait_events **out)
+{
+    if (out) *out = NULL;
+    if (!a || !b || !out) return BL_EINVAL;
+    if (a->n_fs + b->n_fs > BLI_GAIT_MAX_FOOTSWITCH || a->n_knee + b->n_knee > BLI_GAIT_MAX_FOOTSWITCH)
+        return BL_ERANGE;
+    bl_gait_events *ev = NULL;
+    bl_status st = bl_gait_events_create(&ev);
+    for (size_t i = 0, j = 0; st == BL_OK && (i < a->n || j < b->n);) {
+        /* a's event first at equal times: the merge is stable. */
+        int from_a = j == b->n || (i < a->n && a->ev[i].time_s <= b->ev[j].time_s);
+        const bl_gait_events *s = from_a ? a : b;
+        size_t k = from_a ? i++ : j++;
+        st = bli_gait_events_push(ev, s->ev[k].time_s, s->ev[k].side, s->ev[k].kind, s->line[k]);
+    }
+    for (size_t i = 0; st == BL_OK && i < a->warn.n; i++) st = bli_lines_add(&ev->warn, "%s", a->warn.line[i]);
+    for (size_t i = 0; st == BL_OK && i < b->warn.n; i++) st = bli_lines_add(&ev->warn, "%s", b->warn.line[i]);
+    if (st != BL_OK) {
+        bl_gait_events_destroy(ev);
+        return st;
+    }
+    ev->source = a->source == b->source ? a->source : BL_GAIT_EVENTS_GIVEN;
+    memcpy(ev->fs, a->fs, a->n_fs * sizeof *ev->fs);
+    memcpy(ev->fs + a->n_fs, b->fs, b->n_fs * sizeof *ev->fs);
+    ev->n_fs = a->n_fs + b->n_fs;
+    memcpy(ev->knee, a->knee, a->n_knee * sizeof *ev->knee);
+    memcpy(ev->knee + a->n_knee, b->knee, b->n_knee * sizeof *ev->knee);
+    ev->n_knee = a->n_knee + b->n_knee;
+    *out = ev;
+    return BL_OK;
+}
+
+bl_status bli_gait_check_channel(const float *x, size_t n, double rate_hz, bl_side side, const char *what,
+                                 size_t channel, char *why, size_t why_len)
+{
+    if (!x || !n || !(rate_hz > 0) || !isfinite(rate_hz) || (int)side < BL_SIDE_NONE || side > BL_SIDE_RIGHT)
+        return BL_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) {
+            bli_set_why(why, why_len, "%s channel %zu: sample %zu (%.3f s) is not finite", what, channel + 1, i,
+                        (double)i / rate_hz);
+            return BL_ENONFINITE;
+        }
     return BL_OK;
 }
 
@@ -93,6 +142,8 @@ bl_gait_events_source bl_gait_events_source_of(const bl_gait_events *ev)
 {
     return ev ? ev->source : BL_GAIT_EVENTS_GIVEN;
 }
+
+int bl_gait_events_estimated(const bl_gait_events *ev) { return ev && ev->n_knee > 0; }
 
 size_t bl_gait_events_warnings(const bl_gait_events *ev) { return ev ? ev->warn.n : 0; }
 

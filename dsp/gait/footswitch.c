@@ -102,21 +102,22 @@ static bl_status levels(const float *x, size_t n, const bl_gait_footswitch_confi
 static bl_status detect(bl_gait_events *ev, const float *x, size_t n, double rate_hz, bl_side side, char *why,
                         size_t why_len)
 {
-    const bl_gait_footswitch_config *cfg = &ev->fs.cfg;
-    bl_status st = levels(x, n, cfg, &ev->fs.low, &ev->fs.high);
+    bli_gait_found *f = &ev->fs[0];
+    const bl_gait_footswitch_config *cfg = &f->cfg;
+    bl_status st = levels(x, n, cfg, &f->low, &f->high);
     if (st != BL_OK) return st;
-    double range = ev->fs.high - ev->fs.low;
+    double range = f->high - f->low;
     if (!(range > cfg->min_range) || !(range > 0)) {
         bli_set_why(why, why_len, "footswitch channel %zu is flat (%g to %g between its %g and %g percentiles): no "
-                    "contacts", ev->fs.channel + 1, ev->fs.low, ev->fs.high, cfg->low_pct, cfg->high_pct);
+                    "contacts", f->channel + 1, f->low, f->high, cfg->low_pct, cfg->high_pct);
         return BL_ENODATA;
     }
-    ev->fs.on = ev->fs.low + (cfg->threshold_fraction + cfg->hysteresis_fraction) * range;
-    ev->fs.off = ev->fs.low + (cfg->threshold_fraction - cfg->hysteresis_fraction) * range;
+    f->on = f->low + (cfg->threshold_fraction + cfg->hysteresis_fraction) * range;
+    f->off = f->low + (cfg->threshold_fraction - cfg->hysteresis_fraction) * range;
     size_t nr = 0;
-    run *r = find_runs(x, n, ev->fs.on, ev->fs.off, &nr);
+    run *r = find_runs(x, n, f->on, f->off, &nr);
     if (!r) return BL_ENOMEM;
-    ev->fs.bounces = debounce(r, &nr, (size_t)ceil(cfg->min_contact_s * rate_hz),
+    f->bounces = debounce(r, &nr, (size_t)ceil(cfg->min_contact_s * rate_hz),
                               (size_t)ceil(cfg->min_swing_s * rate_hz));
     for (size_t k = 1; k < nr && st == BL_OK; k++)
         st = bli_gait_events_push(ev, (double)r[k].start / rate_hz, side,
@@ -131,25 +132,20 @@ bl_status bl_gait_events_from_footswitch(const float *x, size_t n, double rate_h
 {
     if (out) *out = NULL;
     if (why && why_len) why[0] = '\0';
-    if (!x || !n || !(rate_hz > 0) || !isfinite(rate_hz) || !cfg || !out || (int)side < BL_SIDE_NONE ||
-        side > BL_SIDE_RIGHT)
-        return BL_EINVAL;
+    if (!cfg || !out) return BL_EINVAL;
     if (!config_ok(cfg)) {
         bli_set_why(why, why_len, "invalid footswitch configuration");
         return BL_EINVAL;
     }
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i])) {
-            bli_set_why(why, why_len, "footswitch channel %zu: sample %zu (%.3f s) is not finite", channel + 1, i,
-                        (double)i / rate_hz);
-            return BL_ENONFINITE;
-        }
+    bl_status st = bli_gait_check_channel(x, n, rate_hz, side, "footswitch", channel, why, why_len);
+    if (st != BL_OK) return st;
     bl_gait_events *ev = NULL;
-    bl_status st = bl_gait_events_create(&ev);
+    st = bl_gait_events_create(&ev);
     if (st != BL_OK) return st;
     ev->source = BL_GAIT_EVENTS_FOOTSWITCH;
-    ev->fs.cfg = *cfg;
-    ev->fs.channel = channel;
+    ev->n_fs = 1;
+    ev->fs[0].cfg = *cfg;
+    ev->fs[0].channel = channel;
     st = detect(ev, x, n, rate_hz, side, why, why_len);
     if (st == BL_ENOMEM) bli_set_why(why, why_len, "out of memory");
     if (st != BL_OK) {

@@ -1,10 +1,14 @@
 /* Private to the gait analysis (dsp/gait/): the events set and the result
  * object, and the stages bl_gait_analyse (analyse.c) calls in order:
- *   events validated (events.c) -> cycles (cycles.c) -> channels, their
- *   quality, envelopes and amplitude normalisation (channels.c) -> per
- *   channel the time-normalised curves and Perry's phase means
- *   (timenorm.c) -> ensemble metrics (metrics.c);
- * results.c reads the object, describe.c says what was done. */
+ *   events validated (events.c; made by events_csv.c, footswitch.c,
+ *   knee.c) -> cycles (cycles.c) -> channels, their quality, envelopes and
+ *   amplitude normalisation (channels.c) -> per channel the
+ *   time-normalised curves and Perry's phase means (timenorm.c) ->
+ *   ensemble metrics (metrics.c) -> the posterior-chain answers
+ *   (chain.c, in words chain_say.c) -> left/right symmetry (symmetry.c) ->
+ *   synergies (synergy.c on nmf.c);
+ * results.c reads the object, describe.c says what was done; lines.c
+ * keeps the warnings. */
 #ifndef BLI_GAIT_INTERNAL_H
 #define BLI_GAIT_INTERNAL_H
 
@@ -26,6 +30,10 @@ bl_status bli_lines_add(bli_lines *l, const char *fmt, ...) __attribute__((forma
 bl_status bli_lines_vadd(bli_lines *l, const char *fmt, va_list ap);
 void bli_lines_free(bli_lines *l);
 
+/* Footswitches (or knees) whose descriptions one set keeps (merged sets:
+ * one a leg). */
+#define BLI_GAIT_MAX_FOOTSWITCH 4
+
 /* What footswitch detection ran with and found (its description). */
 typedef struct bli_gait_found {
     size_t channel;
@@ -33,6 +41,15 @@ typedef struct bli_gait_found {
     double low, high, on, off; /* levels and the hysteresis band's edges */
     size_t bounces;            /* contacts or swings merged away */
 } bli_gait_found;
+
+/* What knee-angle estimation ran with and found. */
+typedef struct bli_gait_knee_found {
+    size_t channel;
+    bl_gait_knee_config cfg;
+    int flipped;               /* the angle was negated: flexion positive */
+    double low, high;          /* 5th and 95th percentiles, degrees */
+    size_t swings;             /* swing peaks found */
+} bli_gait_knee_found;
 
 struct bl_gait_events {
     bl_gait_event *ev;
@@ -42,7 +59,10 @@ struct bl_gait_events {
     bli_lines warn;
     int repeats_said;       /* validate has warned about repeated kinds */
     /* footswitch: what was found */
-    bli_gait_found fs;      /* footswitch: the detector and what it found */
+    bli_gait_found fs[BLI_GAIT_MAX_FOOTSWITCH]; /* each footswitch's detector and findings */
+    size_t n_fs;
+    bli_gait_knee_found knee[BLI_GAIT_MAX_FOOTSWITCH]; /* each knee's, when estimated */
+    size_t n_knee;
 };
 
 /* events.c: "L", "R" or "(no side)" for messages. */
@@ -51,6 +71,10 @@ const char *bli_gait_side_label(bl_side s);
 bl_status bli_gait_events_push(bl_gait_events *ev, double time_s, bl_side side, bl_gait_event_kind kind,
                                size_t line);
 
+/* events.c: the arguments every AUX detector takes, and its samples
+ * finite (BL_ENONFINITE naming `what` channel N, the sample and time). */
+bl_status bli_gait_check_channel(const float *x, size_t n, double rate_hz, bl_side side, const char *what,
+                                 size_t channel, char *why, size_t why_len);
 /* events.c: a deep copy (warnings included). */
 bl_status bli_gait_events_copy(const bl_gait_events *src, bl_gait_events **out);
 
@@ -85,6 +109,15 @@ typedef struct bli_gait_stmt {
     char rule[BLI_GAIT_TEXT_LEN];
 } bli_gait_stmt;
 
+/* The synergies of one side (synergy.c); arrays owned. */
+typedef struct bli_gait_syn {
+    bl_side side;
+    size_t m, points, cycles, max_rank, rank;
+    double *r2;                   /* max_rank */
+    size_t *channel;              /* m */
+    double *w, *h, *mean_h;       /* m x rank, rank x (cycles x points), rank x points */
+} bli_gait_syn;
+
 struct bl_gait {
     bl_gait_config cfg;
     bl_condition_report crep;
@@ -109,6 +142,10 @@ struct bl_gait {
     bl_gait_chain *chains;
     size_t nstmt;
     bli_gait_stmt *stmt;
+    size_t nsym;
+    bl_gait_symmetry *sym;
+    size_t nsyn;
+    bli_gait_syn *syn;
     bli_lines warn;
 };
 
@@ -135,6 +172,11 @@ bl_status bli_gait_channel_metrics(bl_gait *g, size_t c);
  * g->lead_s), then their statements (chain_say.c). */
 bl_status bli_gait_chains(bl_gait *g);
 bl_status bli_gait_say(bl_gait *g, const bl_gait_chain *ch);
+/* synergy.c: the synergies of every side (g->syn), and freeing them. */
+bl_status bli_gait_synergies(bl_gait *g);
+void bli_gait_synergies_free(bl_gait *g);
+/* symmetry.c: the left/right comparisons (g->sym). */
+bl_status bli_gait_symmetry(bl_gait *g);
 /* Group membership for the answers. */
 typedef enum bli_gait_group { BLI_GAIT_HAMSTRINGS = 0, BLI_GAIT_GLUTE, BLI_GAIT_QUADS } bli_gait_group;
 int bli_gait_in_group(bl_muscle m, bli_gait_group grp);

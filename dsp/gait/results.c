@@ -7,6 +7,7 @@
 #include "gait_internal.h"
 
 const char *bl_gait_unit(const bl_gait *g) { return g ? g->unit : ""; }
+int bl_gait_estimated(const bl_gait *g) { return g && bl_gait_events_estimated(g->events); }
 
 bl_status bl_gait_get_config(const bl_gait *g, bl_gait_config *out)
 {
@@ -104,6 +105,28 @@ bl_status bl_gait_get_statement(const bl_gait *g, size_t i, bl_gait_statement *o
     if (i >= g->nstmt) return BL_ERANGE;
     const bli_gait_stmt *s = &g->stmt[i];
     *out = (bl_gait_statement){s->side, s->key, s->text, s->rule};
+    return BL_OK;
+}
+
+size_t bl_gait_symmetries(const bl_gait *g) { return g ? g->nsym : 0; }
+
+bl_status bl_gait_get_symmetry(const bl_gait *g, size_t i, bl_gait_symmetry *out)
+{
+    if (!g || !out) return BL_EINVAL;
+    if (i >= g->nsym) return BL_ERANGE;
+    *out = g->sym[i];
+    return BL_OK;
+}
+
+size_t bl_gait_synergy_sets(const bl_gait *g) { return g ? g->nsyn : 0; }
+
+bl_status bl_gait_get_synergies(const bl_gait *g, size_t i, bl_gait_synergies *out)
+{
+    if (!g || !out) return BL_EINVAL;
+    if (i >= g->nsyn) return BL_ERANGE;
+    const bli_gait_syn *s = &g->syn[i];
+    *out = (bl_gait_synergies){s->side, s->m, s->points, s->cycles, s->max_rank, s->rank, s->r2, s->channel, s->w,
+                               s->h, s->mean_h};
     return BL_OK;
 }
 

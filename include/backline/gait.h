@@ -63,9 +63,14 @@
  * CV = sqrt(mean over points of SD^2) / mean over points of |mean|, in %.
  *
  * Channels and cycles: a channel of side L or R uses the cycles of its
- * side; a channel without a side, or when there are no cycles of its side,
- * uses the cycles without a side; failing those, when the events carry
- * exactly one side, that side's.
+ * side, failing those the cycles without a side (never the other leg's);
+ * a channel without a side uses the cycles without a side, failing those,
+ * when the events carry exactly one side, that side's.
+ *
+ * Beyond the curves (each below with its rules): the posterior-chain
+ * answers per side (bl_gait_chain, statements with their rules),
+ * left/right symmetry (bl_gait_symmetry) and muscle synergies
+ * (bl_gait_synergies).
  *
  * Everything is in seconds and % of the cycle; nothing prints; results
  * live in opaque objects read through getters. Offline module (allocates).
@@ -102,7 +107,7 @@ typedef struct bl_gait_event {
 
 /* Where a set of events came from (reports say it). */
 typedef enum bl_gait_events_source {
-    BL_GAIT_EVENTS_GIVEN = 0, BL_GAIT_EVENTS_FILE, BL_GAIT_EVENTS_FOOTSWITCH
+    BL_GAIT_EVENTS_GIVEN = 0, BL_GAIT_EVENTS_FILE, BL_GAIT_EVENTS_FOOTSWITCH, BL_GAIT_EVENTS_KNEE
 } bl_gait_events_source;
 
 typedef struct bl_gait_events bl_gait_events;
@@ -118,6 +123,13 @@ BL_API size_t bl_gait_events_count(const bl_gait_events *ev);
 /* BL_EINVAL (NULL), BL_ERANGE (out of range; *out unchanged). */
 BL_API bl_status bl_gait_events_get(const bl_gait_events *ev, size_t i, bl_gait_event *out);
 BL_API bl_gait_events_source bl_gait_events_source_of(const bl_gait_events *ev);
+
+/* A new set with the events of a and b in time order (a's first at equal
+ * times), e.g. the two feet's footswitches; warnings and footswitch
+ * descriptions of both kept; its source is theirs when they share it,
+ * else GIVEN. Not validated. BL_EINVAL (NULL), BL_ERANGE (more than four
+ * footswitches in all), BL_ENOMEM; *out NULL on failure. */
+BL_API bl_status bl_gait_events_merge(const bl_gait_events *a, const bl_gait_events *b, bl_gait_events **out);
 
 /* The events CSV: a first line exactly `time_s,side,event` (a UTF-8 byte
  * order mark, trailing spaces and CR line ends are tolerated), then one
@@ -182,8 +194,43 @@ BL_API bl_status bl_gait_events_from_footswitch(const float *x, size_t n, double
                                                 size_t channel, const bl_gait_footswitch_config *cfg,
                                                 bl_gait_events **out, char *why, size_t why_len);
 
-/* Where the events came from and, for a footswitch, the levels and
- * thresholds found, into an object (doc.h). BL_EINVAL, BL_ENOMEM. */
+/* Knee-angle (goniometer) channel: events ESTIMATED from the knee's
+ * flexion over the cycle, after Perry's normal knee (Perry & Burnfield
+ * 2010: about 5 deg at initial contact, a loading-response flexion, 40 deg
+ * at toe-off, 60 deg in swing). The angle is smoothed (smooth_s), turned
+ * so that flexion is positive (the side with the larger excursion from
+ * the median; goniometer conventions differ), and its robust range is the
+ * 5th to 95th percentile (under min_range_deg: not walking, BL_ENODATA).
+ * Swing peaks: the maxima of runs above 5th + swing_fraction x range
+ * (leaving 0.1 x range lower; runs under min_swing_s ignored). Lift-off:
+ * where the knee last rises through trough + liftoff_fraction x (peak -
+ * trough) before the peak, trough the minimum since the previous peak
+ * (0.64 = (40 - 5) / (60 - 5)); touchdown: the first minimum after the
+ * peak, once below halfway down (the extension that ends swing, before the
+ * loading-response flexion). The set says it is estimated (a warning, its
+ * source and description) and every report must say so. */
+typedef struct bl_gait_knee_config {
+    double smooth_s;          /* 0.1 (a 50 Hz goniometer held to the EMG rate is stepwise) */
+    double min_range_deg;     /* 10 */
+    double swing_fraction;    /* 0.6 */
+    double liftoff_fraction;  /* 0.64 */
+    double min_swing_s;       /* 0.1 */
+} bl_gait_knee_config;
+
+BL_API void bl_gait_knee_config_default(bl_gait_knee_config *cfg);
+
+/* Events of one leg from angle[0..n) (degrees) at rate_hz into a new set
+ * (source KNEE; `channel` kept for its description). Not validated.
+ * Errors as bl_gait_events_from_footswitch (BL_ENODATA: the knee hardly
+ * moves, or no swing). */
+BL_API bl_status bl_gait_events_from_knee(const float *angle_deg, size_t n, double rate_hz, bl_side side,
+                                          size_t channel, const bl_gait_knee_config *cfg, bl_gait_events **out,
+                                          char *why, size_t why_len);
+/* 1 when any event of the set was estimated (knee angle), not measured. */
+BL_API int bl_gait_events_estimated(const bl_gait_events *ev);
+
+/* Where the events came from and, for a footswitch or knee, the levels
+ * and thresholds found, into an object (doc.h). BL_EINVAL, BL_ENOMEM. */
 BL_API bl_status bl_gait_events_describe(const bl_gait_events *ev, bl_doc *params);
 
 /* ---- cycles ---- */
@@ -248,6 +295,42 @@ BL_API const char *bl_gait_phase_name(bl_gait_phase p);
  * BL_ERANGE out of range, BL_EINVAL NULL. */
 BL_API bl_status bl_gait_phase_bounds(bl_gait_phase p, double *lo_pct, double *hi_pct);
 
+/* Muscle synergies: non-negative matrix factorisation V ~ W H of the
+ * time-normalised envelopes of one side (rows: its muscles, each scaled to
+ * its own maximum, negative values, the low-pass's ringing, set to 0;
+ * columns: every cycle's points in turn), by Lee & Seung's multiplicative
+ * updates (1999) from `restarts` random starts (a fixed seed: the result
+ * is reproducible), each run until its R^2 gains less than tol x R^2 over
+ * 20 iterations or max_iter; the best R^2 = 1 - SSE / SST (SST about the
+ * mean of V) of the restarts is kept. Every rank from 1 to max_rank (0:
+ * the muscles less a quarter, rounded, as musclesyneRgies does) is
+ * factorised; the rank chosen is the smallest r for which a straight line
+ * fitted to R^2 over the ranks r..max_rank has a mean squared error below
+ * mse_threshold, where the curve becomes linear (Santuz et al. 2017, Int J
+ * Neural Syst 27:1750007; the defaults are those of their musclesyneRgies,
+ * Santuz 2022, JOSS). Modules (W's columns: muscle weights) are scaled to
+ * a maximum of 1, primitives (H's rows: activation over the cycle)
+ * inversely. */
+typedef struct bl_gait_synergy_config {
+    int enabled;          /* 1 */
+    size_t max_rank;      /* 0: muscles - round(muscles / 4) */
+    size_t restarts;      /* 5 */
+    size_t max_iter;      /* 1000 */
+    double tol;           /* a run ends when R^2 gains less than tol x R^2 in 20 iterations; 1e-4 */
+    double mse_threshold; /* 1e-4 */
+    unsigned seed;        /* 1 */
+} bl_gait_synergy_config;
+
+/* The factorisation alone, on arrays: v[m x n] (row-major, non-negative)
+ * into w[m x rank] and h[rank x n] (row-major, caller's), *r2 its R^2.
+ * Deterministic for a seed. BL_EINVAL (NULL, zero sizes, rank > min(m,
+ * n), a negative or non-finite v, a bad config), BL_ENOMEM. */
+BL_API bl_status bl_gait_nmf(const double *v, size_t m, size_t n, size_t rank, const bl_gait_synergy_config *cfg,
+                             double *w, double *h, double *r2);
+/* The rank chosen from r2[0..n_ranks) (rank k + 1 at index k) by the
+ * linearity rule above; 0 for n_ranks 0 or NULL. */
+BL_API size_t bl_gait_synergy_rank(const double *r2, size_t n_ranks, double mse_threshold);
+
 /* Walking or running (the posterior-chain answers differ): AUTO takes a
  * side's cycles as running when their mean stance is below
  * run_stance_pct of the cycle (running has a flight phase: stance under
@@ -279,6 +362,7 @@ typedef struct bl_gait_config {
     double lead_after;               /* ... to this fraction after it; 0.2 */
     double lead_rise_fraction;       /* onset where the envelope rises through this fraction
                                         of its trough-to-peak range in that window; 0.2 */
+    bl_gait_synergy_config synergy;  /* per side with at least two muscles */
 } bl_gait_config;
 
 BL_API void bl_gait_config_default(bl_gait_config *cfg);
@@ -300,6 +384,9 @@ BL_API bl_status bl_gait_analyse(const bl_recording *session, const bl_recording
                                  char *why, size_t why_len);
 BL_API void bl_gait_destroy(bl_gait *g);
 
+/* 1 when the cycles rest on estimated events (knee angle): reports must
+ * say so. */
+BL_API int bl_gait_estimated(const bl_gait *g);
 /* The unit of the curves: "%MVC", "uV" or "% of session peak". */
 BL_API const char *bl_gait_unit(const bl_gait *g);
 BL_API bl_status bl_gait_get_config(const bl_gait *g, bl_gait_config *out);
@@ -426,6 +513,50 @@ typedef struct bl_gait_statement {
 BL_API size_t bl_gait_statements(const bl_gait *g);
 BL_API bl_status bl_gait_get_statement(const bl_gait *g, size_t i, bl_gait_statement *out); /* BL_ERANGE */
 
+/* ---- left/right symmetry ----
+ *
+ * For every muscle used on both sides (the first channel of each side),
+ * from the two mean curves (each on its own side's cycles):
+ *   levels      the mean of each mean curve; symmetry index SI = 100 x (L
+ *               - R) / ((L + R) / 2) (Robinson et al. 1987), 0 when equal;
+ *               like every comparison of two electrodes it is absolute only
+ *               in %MVC (comparable = 1);
+ *   shape       Pearson's r of the two curves point by point;
+ *   timing      the circular lag (in % of the normalised cycle: grid
+ *               points) that maximises their cross-correlation, positive
+ *               when the right side's curve comes later, and the
+ *               difference of the peak phases (R - L, real phases).
+ * The cycle-mode grid's last point repeats its first (both touchdowns), so
+ * it is left out of the lag. */
+typedef struct bl_gait_symmetry {
+    bl_muscle muscle;
+    size_t left, right;                 /* channel indices */
+    double level_left, level_right;     /* unit */
+    double si_pct;                      /* NAN when both levels are 0 */
+    double r;                           /* NAN when a curve is flat */
+    double lag_pct;
+    double peak_diff_pct;
+    int comparable;
+} bl_gait_symmetry;
+
+BL_API size_t bl_gait_symmetries(const bl_gait *g);
+BL_API bl_status bl_gait_get_symmetry(const bl_gait *g, size_t i, bl_gait_symmetry *out); /* BL_ERANGE */
+
+/* ---- synergies (per side with two or more muscles) ---- */
+typedef struct bl_gait_synergies {
+    bl_side side;
+    size_t muscles, points, cycles; /* V is muscles x (cycles x points) */
+    size_t max_rank, rank;          /* ranks factorised (1..max_rank) and the one chosen */
+    const double *r2;               /* max_rank values, rank k + 1 at index k (owned by g) */
+    const size_t *channel;          /* muscles channel indices, the rows of W */
+    const double *modules;          /* muscles x rank (row-major): W of the chosen rank */
+    const double *primitives;       /* rank x (cycles x points): H of the chosen rank */
+    const double *mean_primitives;  /* rank x points: H averaged over the cycles */
+} bl_gait_synergies;
+
+BL_API size_t bl_gait_synergy_sets(const bl_gait *g);
+BL_API bl_status bl_gait_get_synergies(const bl_gait *g, size_t i, bl_gait_synergies *out); /* BL_ERANGE */
+
 /* What the analysis did (ISEK style) from the configuration it ran with
  * and the constants its stages use. Into `params` (an object; may be
  * NULL): standard, conditioning{...} (bl_condition_describe), events{...}
@@ -434,7 +565,9 @@ BL_API bl_status bl_gait_get_statement(const bl_gait *g, size_t i, bl_gait_state
  * mode, stance_points, swing_points or cycle_points, rule,
  * interpolation}, phases{source, rule, bounds_pct{NAME: [lo, hi]}},
  * peak_phase, onsets{rule, fraction}, variability{rule},
- * posterior_chain{task, run_stance_pct, active_pct, ...}, channel_checks.
+ * posterior_chain{task, run_stance_pct, active_pct, ...}, symmetry{rule},
+ * synergies{method, rank_rule, restarts, ...},
+ * channel_checks.
  * Into `summary` (may be NULL): the conditioning sentences,
  * "normalisation", "time", "phases". BL_EINVAL (NULL g), BL_ENOMEM. */
 BL_API bl_status bl_gait_describe(const bl_gait *g, bl_doc *params, bl_doc *summary);

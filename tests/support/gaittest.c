@@ -1,6 +1,7 @@
 /* Helpers shared by the gait tests (gaittest.h). */
 #include "gaittest.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "check.h"
@@ -35,4 +36,14 @@ int test_gait_largest_phase(const bl_gait_muscle *m)
     for (int p = 1; p < BL_GAIT_PHASES; p++)
         if (m->phase_mean[p] > m->phase_mean[best]) best = p;
     return best;
+}
+
+double test_gait_bump(double u, double centre, double sd)
+{
+    double s = 0;
+    for (int k = -1; k <= 1; k++) {
+        double d = u - centre - k;
+        s += exp(-0.5 * d * d / (sd * sd));
+    }
+    return s;
 }

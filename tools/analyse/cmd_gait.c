@@ -14,19 +14,18 @@
 #include "commands.h"
 #include "conditioning_args.h"
 #include "doc_render.h"
+#include "gait_events.h"
 #include "gait_report.h"
 #include "output.h"
 #include "progress.h"
 #include "tool.h"
 
-/* An events file is a few lines a stride: this is hours of walking. */
-#define EVENTS_MAX_BYTES (16u << 20)
 #define MAX_MVC 32
 
 static const char gait_help[] =
-    "usage: backline-analyse gait FILE (--events EVENTS.csv | --footswitch CH[:SIDE])\n"
+    "usage: backline-analyse gait FILE (--events EVENTS.csv | --footswitch CH[:SIDE]... | --knee CH[:SIDE]...)\n"
     "                             [--normalise phases|cycle] [--task auto|walk|run] [--map MAP]\n"
-    "                             [--mvc FILE]... [--json OUT.json] [--csv OUT.csv]\n"
+    "                             [--mvc FILE]... [--json OUT.json] [--csv OUT.csv] [--html OUT.html]\n"
     "                             [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
     "                             [--ecg auto|remove|off]\n"
     "\n"
@@ -40,7 +39,10 @@ static const char gait_help[] =
     "  --events FILE      CSV with the header time_s,side,event; side L, R or blank; event\n"
     "                     touchdown or liftoff; times in seconds from the first sample\n"
     "  --footswitch CH[:SIDE]  events from an AUX footswitch/force channel (its 1-based number or\n"
-    "                     map name, e.g. 14 or R.AUX; SIDE L or R, default the map's)\n"
+    "                     map name, e.g. 14 or R.AUX; SIDE L or R, default the map's); repeatable,\n"
+    "                     one a foot\n"
+    "  --knee CH[:SIDE]   events ESTIMATED from an AUX knee goniometer (degrees), after Perry's\n"
+    "                     normal knee; every report says they are estimated; repeatable, one a leg\n"
     "  --normalise MODE   phases: stance and swing each to a fixed number of points (default);\n"
     "                     cycle: the whole cycle to 101 points\n"
     "  --task TASK        walk, run or auto (default: running when stance is under half the cycle):\n"
@@ -50,113 +52,16 @@ static const char gait_help[] =
     "  --map MAP          channel map, e.g. R.ST,R.BF,R.GMAX,R.TA,R.AUX (default: stored in FILE)\n"
     "  --json OUT         JSON report: cycles, muscles, parameters (ISEK style), warnings\n"
     "  --csv OUT          tidy CSV, one row per cycle x muscle x point\n"
+    "  --html OUT         self-contained HTML report: a panel per muscle (every cycle, mean +/- SD,\n"
+    "                     the stance/swing boundary), the answers, symmetry, synergies\n"
     "  --rate, --bandpass, --order, --notch, --ecg, --threads, --quiet  as for hinge\n";
-
-/* The whole file as a string (caller frees); NULL after one error line. */
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tool_error("%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    for (size_t got; buf && (got = fread(buf + n, 1, cap - 1 - n, f)) > 0;) {
-        n += got;
-        if (n + 1 < cap) continue;
-        char *p = cap < EVENTS_MAX_BYTES ? realloc(buf, 2 * cap) : NULL;
-        if (!p) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = p;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        tool_error("%s: cannot read (%s)", path, bad ? "read error" : "too large or out of memory");
-        return NULL;
-    }
-    buf[n] = '\0';
-    if (strlen(buf) != n) {
-        free(buf);
-        tool_error("%s: not a text file (a NUL byte)", path);
-        return NULL;
-    }
-    return buf;
-}
-
-static bl_gait_events *events_from_file(const char *path, const bl_recording *rec)
-{
-    char *text = read_text(path);
-    if (!text) return NULL;
-    bl_gait_events *ev = NULL;
-    char why[512] = "";
-    bl_status st = bl_gait_events_parse_csv(text, bl_recording_duration(rec), &ev, why, sizeof why);
-    free(text);
-    if (st != BL_OK) tool_error("%s: %s", path, why[0] ? why : bl_strerror(st));
-    return ev;
-}
-
-/* "14", "R.AUX", "14:L": the channel (0-based) and side; 2 after a usage
- * line. */
-static int parse_footswitch(const char *spec, const bl_recording *rec, size_t *channel, bl_side *side)
-{
-    char name[64];
-    const char *colon = strrchr(spec, ':');
-    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
-    if (!len || len >= sizeof name) return tool_usage_error("--footswitch %s: expected CH[:SIDE]", spec);
-    memcpy(name, spec, len);
-    name[len] = '\0';
-    const bl_chanmap *map = bl_recording_chanmap(rec);
-    size_t nch = bl_recording_channels(rec), c = nch;
-    uint64_t num;
-    if (tool_parse_u64(name, &num) == 0) c = num >= 1 && num <= nch ? (size_t)num - 1 : nch;
-    for (size_t i = 0; c == nch && map && i < nch; i++) {
-        char entry[64];
-        if (bl_chanmap_get_entry_name(map, i, entry, sizeof entry) == BL_OK && !strcmp(entry, name)) c = i;
-    }
-    if (c == nch) return tool_usage_error("--footswitch %s: no channel %s (a number 1-%zu or a map name)", spec, name, nch);
-    if (!map || bl_chanmap_muscle(map, c) != BL_MUSCLE_AUX)
-        return tool_usage_error("--footswitch %s: channel %zu is not mapped AUX (it would be conditioned as EMG)",
-                                spec, c + 1);
-    *channel = c;
-    *side = bl_chanmap_side(map, c);
-    if (colon && !strcmp(colon + 1, "L")) *side = BL_SIDE_LEFT;
-    else if (colon && !strcmp(colon + 1, "R")) *side = BL_SIDE_RIGHT;
-    else if (colon) return tool_usage_error("--footswitch %s: side \"%s\" is not L or R", spec, colon + 1);
-    return 0;
-}
-
-static bl_gait_events *events_from_footswitch(const char *spec, const bl_recording *rec, int *rc)
-{
-    size_t c = 0;
-    bl_side side = BL_SIDE_NONE;
-    if ((*rc = parse_footswitch(spec, rec, &c, &side)) != 0) return NULL;
-    bl_gait_footswitch_config fcfg;
-    bl_gait_footswitch_config_default(&fcfg);
-    bl_gait_events *ev = NULL;
-    char why[512] = "";
-    bl_status st = bl_gait_events_from_footswitch(bl_recording_cdata(rec, c), bl_recording_frames(rec),
-                                                  bl_recording_rate(rec), side, c, &fcfg, &ev, why, sizeof why);
-    if (st == BL_OK) st = bl_gait_events_validate(ev, bl_recording_duration(rec), why, sizeof why);
-    if (st != BL_OK) {
-        bl_gait_events_destroy(ev);
-        *rc = tool_error("--footswitch %s: %s", spec, why[0] ? why : bl_strerror(st));
-        return NULL;
-    }
-    return ev;
-}
 
 static void print_table(FILE *out, const gait_report *r)
 {
     const bl_gait *g = r->g;
-    fprintf(out, "%s: %zu gait cycle%s, %zu points per cycle (stance to point %.4g), amplitude in %s\n",
-            r->session_path, bl_gait_cycles(g), bl_gait_cycles(g) == 1 ? "" : "s", bl_gait_points(g),
+    fprintf(out, "%s: %zu gait cycle%s%s, %zu points per cycle (stance to point %.4g), amplitude in %s\n",
+            r->session_path, bl_gait_cycles(g), bl_gait_cycles(g) == 1 ? "" : "s",
+            bl_gait_estimated(g) ? " from ESTIMATED events (knee angle)" : "", bl_gait_points(g),
             bl_gait_stance_points(g), bl_gait_unit(g));
     fprintf(out, "\n  muscle     cycles  peak %%   CV %%  most active phase   bursts (onset-offset %%)\n");
     for (size_t c = 0; c < bl_gait_channels(g); c++) {
@@ -172,6 +77,25 @@ static void print_table(FILE *out, const gait_report *r)
             if (bl_gait_get_burst(g, c, b, &on, &off) == BL_OK) fprintf(out, " %.0f-%.0f", on, off);
         }
         fprintf(out, "\n");
+    }
+    if (bl_gait_symmetries(g)) fprintf(out, "\n  left/right     SI %%     r   lag %%\n");
+    for (size_t i = 0; i < bl_gait_symmetries(g); i++) {
+        bl_gait_symmetry sy;
+        if (bl_gait_get_symmetry(g, i, &sy) == BL_OK)
+            fprintf(out, "  %-10s %6.1f %5.2f %5.1f\n", bl_muscle_code(sy.muscle), sy.si_pct, sy.r, sy.lag_pct);
+    }
+    for (size_t i = 0; i < bl_gait_synergy_sets(g); i++) {
+        bl_gait_synergies sy;
+        if (bl_gait_get_synergies(g, i, &sy) != BL_OK) continue;
+        fprintf(out, "\n  synergies %s: %zu (R^2 %.3f; ranks 1-%zu in the JSON report)\n", bl_gait_side_name(sy.side),
+                sy.rank, sy.r2[sy.rank - 1], sy.max_rank);
+        for (size_t k = 0; k < sy.rank; k++) {
+            fprintf(out, "    %zu:", k + 1);
+            for (size_t m = 0; m < sy.muscles; m++)
+                if (sy.modules[m * sy.rank + k] >= 0.5)
+                    fprintf(out, " %s %.2f", bl_gait_channel_name(g, sy.channel[m]), sy.modules[m * sy.rank + k]);
+            fprintf(out, "\n");
+        }
     }
     if (bl_gait_statements(g)) fprintf(out, "\n  posterior chain (the rules are in the JSON report):\n");
     for (size_t i = 0; i < bl_gait_statements(g); i++) {
@@ -195,8 +119,9 @@ static int write_reports(tool_output *outs, size_t n_outs, const gait_report *re
             rc = gait_write_csv(&outs[i], rep);
             continue;
         }
-        if (!(doc = gait_report_json(rep))) rc = tool_error("out of memory building the report");
-        else rc = gait_write_json(&outs[i], doc);
+        if (!doc && !(doc = gait_report_json(rep))) rc = tool_error("out of memory building the report");
+        else if (!strcmp(outs[i].option, "--json")) rc = gait_write_json(&outs[i], doc);
+        else rc = gait_write_html(&outs[i], rep, doc);
     }
     cJSON_Delete(doc);
     if (!rc) rc = tool_outputs_commit(outs, n_outs);
@@ -207,15 +132,17 @@ static int write_reports(tool_output *outs, size_t n_outs, const gait_report *re
 /* Options that need no recording; 0 or 2 after a usage line. */
 static int check_options(const tool_args *a, bl_gait_config *cfg)
 {
-    const char *json = tool_args_get(a, "--json"), *csv = tool_args_get(a, "--csv"),
+    const char *json = tool_args_get(a, "--json"), *csv = tool_args_get(a, "--csv"), *html = tool_args_get(a, "--html"),
                *mode = tool_args_get(a, "--normalise"), *task = tool_args_get(a, "--task");
     if (a->n_pos != 1) return tool_usage_error("gait needs exactly one FILE (see gait --help)");
-    if (!tool_args_get(a, "--events") == !tool_args_get(a, "--footswitch"))
-        return tool_usage_error("gait needs either --events EVENTS.csv or --footswitch CH[:SIDE]");
+    if (!!tool_args_get(a, "--events") + !!tool_args_get(a, "--footswitch") + !!tool_args_get(a, "--knee") != 1)
+        return tool_usage_error("gait needs one of --events EVENTS.csv, --footswitch CH[:SIDE] or --knee CH[:SIDE]");
     if (json && tool_output_kind_of(json) != TOOL_OUTPUT_JSON)
         return tool_usage_error("--json %s: the file name must end in .json", json);
     if (csv && tool_output_kind_of(csv) != TOOL_OUTPUT_CSV)
         return tool_usage_error("--csv %s: the file name must end in .csv", csv);
+    if (html && tool_output_kind_of(html) != TOOL_OUTPUT_HTML)
+        return tool_usage_error("--html %s: the file name must end in .html", html);
     bl_gait_config_default(cfg);
     if (mode) {
         int m = bl_gait_normalise_from_name(mode);
@@ -233,9 +160,9 @@ static int check_options(const tool_args *a, bl_gait_config *cfg)
 
 int cmd_gait(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--events", 1, 0}, {"--footswitch", 1, 0},
+    static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--events", 1, 0}, {"--footswitch", 1, 1}, {"--knee", 1, 1},
                                        {"--normalise", 1, 0}, {"--task", 1, 0}, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
-                                       {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+                                       {"--html", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -253,17 +180,18 @@ int cmd_gait(int argc, char **argv)
         if (n_mvc == MAX_MVC) return tool_usage_error("--mvc: at most %d trials", MAX_MVC);
         inputs[n_in++] = p;
     }
-    tool_output outs[2];
+    tool_output outs[3];
     size_t n_outs = 0;
-    static const char *const options[2] = {"--json", "--csv"};
-    for (int i = 0; i < 2; i++)
+    static const char *const options[3] = {"--json", "--csv", "--html"};
+    for (int i = 0; i < 3; i++)
         if (tool_args_get(&a, options[i])) tool_output_init(&outs[n_outs++], options[i], tool_args_get(&a, options[i]));
     if ((rc = tool_outputs_distinct(inputs, n_in, outs, n_outs)) != 0) return rc;
     tool_progress_start("gait", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz), *mvc[MAX_MVC] = {0};
     if (!rec) return 1;
-    bl_gait_events *ev = events_path ? events_from_file(events_path, rec)
-                                     : events_from_footswitch(tool_args_get(&a, "--footswitch"), rec, &rc);
+    bl_gait_events *ev = events_path                        ? gait_events_from_file(events_path, rec)
+                         : tool_args_get(&a, "--footswitch") ? gait_events_from_aux(&a, "--footswitch", rec, &rc)
+                                                             : gait_events_from_aux(&a, "--knee", rec, &rc);
     bl_gait *g = NULL;
     if (!ev) {
         rc = rc ? rc : 1;

@@ -120,6 +120,27 @@ static cJSON *chain_json(const bl_gait *g, const bl_gait_chain *ch)
     return o;
 }
 
+/* One side's synergies: R^2 of every rank, and the chosen rank's modules
+ * (muscle weights) and primitives (mean over the cycles). */
+static cJSON *synergies_json(const bl_gait *g, const bl_gait_synergies *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "side", bl_gait_side_name(s->side));
+    cJSON_AddNumberToObject(o, "rank", (double)s->rank);
+    cJSON_AddNumberToObject(o, "max_rank", (double)s->max_rank);
+    cJSON_AddNumberToObject(o, "cycles", (double)s->cycles);
+    cJSON_AddItemToObject(o, "r2", curve_json(s->r2, s->max_rank));
+    cJSON *mods = cJSON_AddArrayToObject(o, "modules"), *prims = cJSON_AddArrayToObject(o, "primitives");
+    for (size_t k = 0; k < s->rank; k++) {
+        cJSON *m = cJSON_CreateObject();
+        for (size_t i = 0; i < s->muscles; i++)
+            cJSON_AddNumberToObject(m, bl_gait_channel_name(g, s->channel[i]), r4(s->modules[i * s->rank + k]));
+        cJSON_AddItemToArray(mods, m);
+        cJSON_AddItemToArray(prims, curve_json(s->mean_primitives + k * s->points, s->points));
+    }
+    return o;
+}
+
 static cJSON *parameters_json(const bl_gait *g)
 {
     bl_doc *params = NULL;
@@ -140,6 +161,7 @@ cJSON *gait_report_json(const gait_report *r)
     cJSON_AddStringToObject(doc, "session", r->session_path);
     if (r->events_path) cJSON_AddStringToObject(doc, "events", r->events_path);
     else cJSON_AddNullToObject(doc, "events");
+    cJSON_AddBoolToObject(doc, "events_estimated", bl_gait_estimated(g));
     cJSON_AddStringToObject(doc, "unit", bl_gait_unit(g));
     bl_gait_config cfg;
     bl_gait_get_config(g, &cfg);
@@ -164,6 +186,28 @@ cJSON *gait_report_json(const gait_report *r)
         bl_gait_chain ch;
         if (bl_gait_get_chain(g, i, &ch) == BL_OK) cJSON_AddItemToArray(pc, chain_json(g, &ch));
     }
+    cJSON *sym = cJSON_AddArrayToObject(doc, "symmetry");
+    for (size_t i = 0; i < bl_gait_symmetries(g); i++) {
+        bl_gait_symmetry sy;
+        if (bl_gait_get_symmetry(g, i, &sy) != BL_OK) continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "muscle", bl_muscle_code(sy.muscle));
+        cJSON_AddStringToObject(o, "left", bl_gait_channel_name(g, sy.left));
+        cJSON_AddStringToObject(o, "right", bl_gait_channel_name(g, sy.right));
+        hinge_json_number(o, "level_left", r4(sy.level_left));
+        hinge_json_number(o, "level_right", r4(sy.level_right));
+        hinge_json_number(o, "symmetry_index_pct", r4(sy.si_pct));
+        hinge_json_number(o, "r", r4(sy.r));
+        hinge_json_number(o, "lag_pct", r4(sy.lag_pct));
+        hinge_json_number(o, "peak_phase_diff_pct", r4(sy.peak_diff_pct));
+        cJSON_AddBoolToObject(o, "comparable_levels", sy.comparable);
+        cJSON_AddItemToArray(sym, o);
+    }
+    cJSON *syn = cJSON_AddArrayToObject(doc, "synergies");
+    for (size_t i = 0; i < bl_gait_synergy_sets(g); i++) {
+        bl_gait_synergies sy;
+        if (bl_gait_get_synergies(g, i, &sy) == BL_OK) cJSON_AddItemToArray(syn, synergies_json(g, &sy));
+    }
     cJSON *params = parameters_json(g);
     if (!params) { /* a report without its methods is no report */
         cJSON_Delete(doc);
@@ -175,6 +219,19 @@ cJSON *gait_report_json(const gait_report *r)
     return doc;
 }
 
+cJSON *gait_report_curves_json(const gait_report *r)
+{
+    const bl_gait *g = r->g;
+    cJSON *o = cJSON_CreateObject();
+    for (size_t c = 0; c < bl_gait_channels(g); c++) {
+        if (!bl_gait_channel_used(g, c)) continue;
+        cJSON *a = cJSON_AddArrayToObject(o, bl_gait_channel_name(g, c));
+        for (size_t k = 0; k < bl_gait_channel_cycles(g, c); k++)
+            cJSON_AddItemToArray(a, curve_json(bl_gait_channel_curve(g, c, k), bl_gait_points(g)));
+    }
+    return o;
+}
+
 int gait_write_json(tool_output *o, const cJSON *doc) { return hinge_write_json(o, doc); }
 
 int gait_write_csv(tool_output *o, const gait_report *r)
@@ -182,7 +239,8 @@ int gait_write_csv(tool_output *o, const gait_report *r)
     const bl_gait *g = r->g;
     FILE *f = tool_output_open(o);
     if (!f) return tool_error("%s: cannot write: %s", o->path, strerror(errno));
-    fprintf(f, "cycle,side,start_s,liftoff_s,end_s,channel,muscle,point,phase_pct,value,unit\n");
+    fprintf(f, "cycle,side,start_s,liftoff_s,end_s,events_estimated,channel,muscle,point,phase_pct,value,unit\n");
+    int est = bl_gait_estimated(g);
     size_t P = bl_gait_points(g);
     for (size_t c = 0; c < bl_gait_channels(g); c++) {
         bl_muscle mu = bl_gait_channel_muscle(g, c);
@@ -192,8 +250,8 @@ int gait_write_csv(tool_output *o, const gait_report *r)
             const double *v = bl_gait_channel_curve(g, c, k), *ph = bl_gait_channel_curve_phase(g, c, k);
             if (!v || !ph || bl_gait_get_cycle(g, idx, &cy) != BL_OK) continue;
             for (size_t i = 0; i < P; i++)
-                fprintf(f, "%zu,%s,%.4f,%.4f,%.4f,%s,%s,%zu,%.3f,%.6g,%s\n", idx + 1, bl_gait_side_name(cy.side),
-                        cy.start_s, cy.liftoff_s, cy.end_s, bl_gait_channel_name(g, c),
+                fprintf(f, "%zu,%s,%.4f,%.4f,%.4f,%d,%s,%s,%zu,%.3f,%.6g,%s\n", idx + 1, bl_gait_side_name(cy.side),
+                        cy.start_s, cy.liftoff_s, cy.end_s, est, bl_gait_channel_name(g, c),
                         bl_muscle_code(mu) ? bl_muscle_code(mu) : "", i, ph[i], v[i], bl_gait_unit(g));
         }
     }

@@ -1,5 +1,6 @@
-/* Report writers of `backline-analyse gait` (gait_report.c): the JSON
- * document and the tidy CSV (one row per cycle x muscle x point). */
+/* Report writers of `backline-analyse gait`: the JSON document and the
+ * tidy CSV, one row per cycle x muscle x point (gait_report.c), and the
+ * HTML page (gait_html.c). */
 #ifndef GAIT_REPORT_H
 #define GAIT_REPORT_H
 
@@ -23,5 +24,9 @@ cJSON *gait_report_json(const gait_report *r);
  * line, that output aborted, and 1; 0 on success. */
 int gait_write_json(tool_output *o, const cJSON *doc);
 int gait_write_csv(tool_output *o, const gait_report *r);
+/* The self-contained page (gait_html.c), the JSON document embedded. */
+int gait_write_html(tool_output *o, const gait_report *r, const cJSON *doc);
+/* Every used muscle's per-cycle curves: {"R.ST": [[...], ...], ...}. */
+cJSON *gait_report_curves_json(const gait_report *r);
 
 #endif

@@ -33,7 +33,12 @@ int hinge_write_json(tool_output *o, const cJSON *doc);
 int hinge_write_csv(tool_output *o, const hinge_report *r);
 int hinge_write_html(tool_output *o, const hinge_report *r, const cJSON *doc);
 
-/* Helpers shared by the writers. */
+/* Helpers shared by the writers (gait's too). */
 void hinge_json_number(cJSON *obj, const char *key, double v); /* null for NaN/inf */
+/* A self-contained page into an output (begun here, closed, not in
+ * place): head, `data` as JSON inside the page's <script> element ("</"
+ * and "<!" escaped so it cannot end early), tail. One error line, the
+ * output aborted and 1 on failure; 0 on success. */
+int hinge_html_write_page(tool_output *o, const char *head, const cJSON *data, const char *tail);
 
 #endif

@@ -185,14 +185,9 @@ static int put_json(FILE *f, const char *s)
     return 0;
 }
 
-int hinge_write_html(tool_output *o, const hinge_report *r, const cJSON *doc)
+int hinge_html_write_page(tool_output *o, const char *head, const cJSON *data, const char *tail)
 {
-    cJSON *data = cJSON_CreateObject();
-    if (!data) return tool_error("%s: out of memory", o->path);
-    cJSON_AddItemReferenceToObject(data, "report", (cJSON *)doc);
-    cJSON_AddItemToObject(data, "envelopes", hinge_report_envelopes_json(r, 20.0));
     char *text = cJSON_PrintUnformatted(data);
-    cJSON_Delete(data);
     if (!text) return tool_error("%s: out of memory formatting the report", o->path);
     FILE *f = tool_output_open(o);
     if (!f) {
@@ -200,7 +195,7 @@ int hinge_write_html(tool_output *o, const hinge_report *r, const cJSON *doc)
         cJSON_free(text);
         return tool_error("%s: cannot write: %s", o->path, strerror(e));
     }
-    int bad = fputs(html_head, f) < 0 || put_json(f, text) != 0 || fputs(html_tail, f) < 0;
+    int bad = fputs(head, f) < 0 || put_json(f, text) != 0 || fputs(tail, f) < 0;
     bad |= tool_output_close(o) != 0;
     cJSON_free(text);
     if (bad) {
@@ -208,4 +203,15 @@ int hinge_write_html(tool_output *o, const hinge_report *r, const cJSON *doc)
         return tool_error("%s: write failed (disk full?)", o->path);
     }
     return 0;
+}
+
+int hinge_write_html(tool_output *o, const hinge_report *r, const cJSON *doc)
+{
+    cJSON *data = cJSON_CreateObject();
+    if (!data) return tool_error("%s: out of memory", o->path);
+    cJSON_AddItemReferenceToObject(data, "report", (cJSON *)doc);
+    cJSON_AddItemToObject(data, "envelopes", hinge_report_envelopes_json(r, 20.0));
+    int rc = hinge_html_write_page(o, html_head, data, html_tail);
+    cJSON_Delete(data);
+    return rc;
 }
