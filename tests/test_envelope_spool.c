@@ -5,6 +5,7 @@
  * mains choice is the same; a spool beyond memory goes to TMPDIR and reads
  * back the file's samples; a TMPDIR that cannot hold it is one error. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,13 +126,25 @@ static void check_blocks(void)
     bl_recording_destroy(c3);
 }
 
+/* test_make_rec's recording, saved as float32 at `path` (the test fails
+ * when it cannot be). */
+static bl_recording *saved_rec(const char *path, size_t channels, size_t frames, double rate, size_t nan_ch,
+                               size_t nan_frame, const char *map)
+{
+    bl_recording *rec = test_make_rec(channels, frames, rate);
+    if (nan_ch < channels) bl_recording_data(rec, nan_ch)[nan_frame] = NAN;
+    if (map) bl_recording_set_map(rec, map, NULL, 0);
+    char why[512] = "";
+    if (bl_recording_save(rec, path, BL_FORMAT_FLOAT32, why, sizeof why) != BL_OK) test_fail(why);
+    return rec;
+}
+
 /* 8 channels x 10 minutes at 2 kHz (38 MB of float32): beyond memory. */
 static void check_spill(void)
 {
     const char *path = test_tmp("long.wav");
-    bl_recording *rec = test_make_rec(8, 2000 * 600, 2000);
+    bl_recording *rec = saved_rec(path, 8, 2000 * 600, 2000, SIZE_MAX, 0, NULL);
     char why[512] = "";
-    if (bl_recording_save(rec, path, BL_FORMAT_FLOAT32, why, sizeof why) != BL_OK) test_fail(why);
     setenv("TMPDIR", test_tmpdir(), 1);
     bl_spool *sp = NULL;
     CHECK_EQ_INT(bl_spool_load_at(path, 2000, NULL, NULL, &sp, why, sizeof why), BL_OK);
@@ -165,19 +178,15 @@ static void check_spill(void)
 static void check_other_rates(void)
 {
     const char *path = test_tmp("k1.wav");
-    bl_recording *rec = test_make_rec(3, 10000, 1000);
-    bl_recording_data(rec, 1)[1234] = NAN;
+    bl_recording *rec = saved_rec(path, 3, 10000, 1000, 1, 1234, NULL);
     char why[512] = "";
-    if (bl_recording_save(rec, path, BL_FORMAT_FLOAT32, why, sizeof why) != BL_OK) test_fail(why);
     bl_spool *sp = NULL;
     CHECK_EQ_INT(bl_spool_load_at(path, 2000, NULL, NULL, &sp, why, sizeof why), BL_ENONFINITE);
     CHECK_MSG(strstr(why, "channel 2 at frame 1234"), "1 kHz NaN: %s", why);
     bl_recording_destroy(rec);
 
     path = test_tmp("short48k.wav");
-    rec = test_make_rec(2, 9600, 48000); /* 0.2 s: 400 frames at 2 kHz */
-    bl_recording_set_map(rec, "L.ST,L.BF", NULL, 0);
-    if (bl_recording_save(rec, path, BL_FORMAT_FLOAT32, why, sizeof why) != BL_OK) test_fail(why);
+    rec = saved_rec(path, 2, 9600, 48000, SIZE_MAX, 0, "L.ST,L.BF"); /* 0.2 s: 400 frames at 2 kHz */
     CHECK_EQ_INT(bl_spool_load_at(path, 2000, NULL, NULL, &sp, why, sizeof why), BL_OK);
     bl_envelope_config cfg;
     bl_envelope_config_default(&cfg);
@@ -197,9 +206,7 @@ static void check_other_rates(void)
 static void check_threads(void)
 {
     const char *path = test_tmp("wide.wav");
-    bl_recording *rec = test_make_rec(12, 2000 * 200, 2000);
-    char why[512] = "";
-    if (bl_recording_save(rec, path, BL_FORMAT_FLOAT32, why, sizeof why) != BL_OK) test_fail(why);
+    bl_recording *rec = saved_rec(path, 12, 2000 * 200, 2000, SIZE_MAX, 0, NULL);
     bl_envelope_config one, two;
     bl_envelope_config_default(&one);
     one.threads = 1;
