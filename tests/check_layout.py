@@ -37,7 +37,7 @@ LAYERS = {
 HEADERS = {
     "backline.h": "base", "doc.h": "base",
     "filter.h": "core", "spectrum.h": "core", "resample.h": "core", "window.h": "core", "clipping.h": "core",
-    "chanmap.h": "model",
+    "chanmap.h": "model", "gait_phases.h": "model",
     "recording.h": "recording",
     "envelope.h": "emg", "onset.h": "emg", "ecg.h": "emg", "normalise.h": "emg", "balance.h": "emg",
     "quality.h": "quality",

@@ -4,6 +4,7 @@
  * the stance ratios and the medial:lateral balance per phase. The words
  * are chain_say.c's. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ double bli_gait_weighted(const double *phase_mean, bl_gait_phase first, bl_gait_
 {
     double s = 0, w = 0;
     for (int p = first; p <= (int)last; p++) {
-        double width = bli_perry_bounds[p + 1] - bli_perry_bounds[p];
+        double width = bli_perry_bound(p + 1) - bli_perry_bound(p);
         s += width * phase_mean[p];
         w += width;
     }
@@ -156,6 +157,38 @@ static bl_status medial_lateral(const bl_gait *g, bl_side side, bl_gait_chain *c
     return st;
 }
 
+/* 1 when ratio r is beyond the limit (below it, or above it when `above`),
+ * 0 when not, -1 when it cannot be decided (no value, or not %MVC). */
+static int beyond(const bl_gait_chain *ch, double r, double limit, int above)
+{
+    if (!ch->comparable || !isfinite(r)) return -1;
+    return above ? r > limit : r < limit;
+}
+
+/* The pattern the answers add up to (gait.h). */
+static void name_pattern(const bl_gait *g, bl_gait_chain *ch)
+{
+    const bl_gait_config *c = &g->cfg;
+    ch->glute_dormant = beyond(ch, ch->gh_stance, ch->running ? c->gh_dormant_run : c->gh_dormant_walk, 0);
+    ch->quad_dominant = beyond(ch, ch->qh_stance, ch->running ? c->qh_dominant_run : c->qh_dominant_walk, 1);
+    int recovery = !ch->running ? 0 : isfinite(ch->recovery_pct) ? ch->recovery_flag : -1;
+    const struct {
+        int state;
+        const char *name;
+    } found[] = {{ch->glute_dormant, "dormant-glute"}, {ch->quad_dominant, "quad-dominant"},
+                 {recovery, "active-recovery"}};
+    size_t used = 0;
+    int undecided = 0;
+    ch->pattern[0] = '\0';
+    for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
+        undecided |= found[i].state < 0;
+        if (found[i].state == 1)
+            used += (size_t)snprintf(ch->pattern + used, sizeof ch->pattern - used, "%s%s", used ? "+" : "",
+                                     found[i].name);
+    }
+    if (!used) snprintf(ch->pattern, sizeof ch->pattern, "%s", undecided ? "unknown" : "normal");
+}
+
 static bl_status answer(bl_gait *g, bl_side side, bl_gait_chain *ch)
 {
     memset(ch, 0, sizeof *ch);
@@ -192,6 +225,7 @@ static bl_status answer(bl_gait *g, bl_side side, bl_gait_chain *ch)
     ch->qh_stance = ham > 0 && ch->n_quad ? ch->quad_stance / ham : NAN;
     bl_status st = glute_lead(g, side, ch);
     if (st == BL_OK) st = medial_lateral(g, side, ch);
+    name_pattern(g, ch);
     return st;
 }
 

@@ -33,10 +33,10 @@ static bl_status say(bl_gait *g, const bl_gait_chain *ch, const char *key, const
 static const char *stretch(bl_gait_phase a, bl_gait_phase b, char *buf, size_t len)
 {
     if (a == b)
-        snprintf(buf, len, "%s (%g-%g %%)", bl_gait_phase_name(a), bli_perry_bounds[a], bli_perry_bounds[a + 1]);
+        snprintf(buf, len, "%s (%g-%g %%)", bl_gait_phase_name(a), bli_perry_bound(a), bli_perry_bound(a + 1));
     else
         snprintf(buf, len, "%s and %s (%g-%g %%, weighted by their widths)", bl_gait_phase_name(a),
-                 bl_gait_phase_name(b), bli_perry_bounds[a], bli_perry_bounds[b + 1]);
+                 bl_gait_phase_name(b), bli_perry_bound(a), bli_perry_bound(b + 1));
     return buf;
 }
 
@@ -101,6 +101,40 @@ static bl_status medial_lateral(bl_gait *g, const bl_gait_chain *ch)
     return say(g, ch, "medial_lateral", rule, "medial:lateral hamstrings per phase: %s", text);
 }
 
+/* One decided criterion of the pattern, or why it is not, into buf. */
+static void criterion(char *buf, size_t len, const char *name, double r, int state, const char *cmp, double limit,
+                      const char *missing)
+{
+    if (state < 0)
+        snprintf(buf, len, "%s undecided (%s)", name, missing);
+    else
+        snprintf(buf, len, "%s %.2f %s%s %g", name, r, state ? "" : "not ", cmp, limit);
+}
+
+static bl_status pattern(bl_gait *g, const bl_gait_chain *ch)
+{
+    const bl_gait_config *c = &g->cfg;
+    char rule[BLI_GAIT_TEXT_LEN], gh[160], qh[160], rec[160] = "";
+    snprintf(rule, sizeof rule, "dormant-glute: G:H in stance below %g walking, %g running (the hamstrings doing "
+             "the glute's work); quad-dominant: Q:H in stance above %g walking, %g running; active-recovery "
+             "(running): the hamstrings' recovery share flagged (at or above %g %%); names joined by + when several "
+             "hold; normal when none holds and each could be decided; unknown otherwise (G:H and Q:H need %%MVC). "
+             "The limits are backline's rules of thumb, set between the normative walking and running profiles "
+             "and their variants (bl_synth_gait), not published cut-offs", c->gh_dormant_walk, c->gh_dormant_run,
+             c->qh_dominant_walk, c->qh_dominant_run, c->recovery_high_pct);
+    const char *why = ch->comparable ? "no GMAX or hamstring level" : "levels not in %MVC";
+    criterion(gh, sizeof gh, "G:H", ch->gh_stance, ch->glute_dormant, "below",
+              ch->running ? c->gh_dormant_run : c->gh_dormant_walk, why);
+    criterion(qh, sizeof qh, "Q:H", ch->qh_stance, ch->quad_dominant, "above",
+              ch->running ? c->qh_dominant_run : c->qh_dominant_walk,
+              ch->comparable ? "no quadriceps or hamstring level" : "levels not in %MVC");
+    if (ch->running)
+        snprintf(rec, sizeof rec, ", recovery %s", isfinite(ch->recovery_pct) ? (ch->recovery_flag ? "high" : "low")
+                                                                               : "undecided");
+    return say(g, ch, "pattern", rule, "pattern %s (%s %s; %s%s)", ch->pattern, ch->running ? "running" : "walking",
+               gh, qh, rec);
+}
+
 bl_status bli_gait_say(bl_gait *g, const bl_gait_chain *ch)
 {
     const bl_gait_config *c = &g->cfg;
@@ -127,5 +161,6 @@ bl_status bli_gait_say(bl_gait *g, const bl_gait_chain *ch)
         st = share(g, ch, "recovery", BL_GAIT_INITIAL_SWING, BL_GAIT_MID_SWING, ch->recovery_pct,
                    "during leg recovery (initial and mid-swing, running)", c->recovery_high_pct,
                    "high: working against the swing", "low");
+    if (st == BL_OK) st = pattern(g, ch);
     return st;
 }

@@ -1,14 +1,17 @@
-/* The gait analysis's configuration, its names (normalisation modes,
- * Perry's phases) and what a valid configuration is. */
+/* The gait analysis's configuration, its names (tasks, normalisation
+ * modes) and what a valid configuration is. */
 #include <math.h>
 #include <string.h>
 
 #include "gait_internal.h"
 
-/* Perry & Burnfield 2010, % of a normal cycle: loading response, mid-,
- * terminal stance, pre-swing (stance ends at 60), initial, mid-, terminal
- * swing. */
-const double bli_perry_bounds[BL_GAIT_PHASES + 1] = {0, 10, 30, 50, 60, 73, 87, 100};
+double bli_perry_bound(int b)
+{
+    double lo, hi;
+    if (b < 0 || b > BL_GAIT_PHASES) return NAN;
+    if (b == BL_GAIT_PHASES) return bl_gait_phase_bounds((bl_gait_phase)(b - 1), &lo, &hi) == BL_OK ? hi : NAN;
+    return bl_gait_phase_bounds((bl_gait_phase)b, &lo, &hi) == BL_OK ? lo : NAN;
+}
 
 void bl_gait_config_default(bl_gait_config *cfg)
 {
@@ -26,6 +29,10 @@ void bl_gait_config_default(bl_gait_config *cfg)
     cfg->run_stance_pct = 50.0;
     cfg->active_pct = 30.0;
     cfg->recovery_high_pct = 30.0;
+    cfg->gh_dormant_walk = 0.6;
+    cfg->gh_dormant_run = 1.0;
+    cfg->qh_dominant_walk = 2.0;
+    cfg->qh_dominant_run = 4.0;
     cfg->lead_before = 0.35;
     cfg->lead_after = 0.2;
     cfg->lead_rise_fraction = 0.2;
@@ -58,22 +65,6 @@ int bl_gait_normalise_from_name(const char *name)
     return -1;
 }
 
-const char *bl_gait_phase_name(bl_gait_phase p)
-{
-    static const char *const names[BL_GAIT_PHASES] = {"loading_response", "mid_stance", "terminal_stance",
-                                                      "pre_swing", "initial_swing", "mid_swing", "terminal_swing"};
-    return (int)p >= 0 && p < BL_GAIT_PHASES ? names[p] : NULL;
-}
-
-bl_status bl_gait_phase_bounds(bl_gait_phase p, double *lo_pct, double *hi_pct)
-{
-    if (!lo_pct || !hi_pct) return BL_EINVAL;
-    if ((int)p < 0 || p >= BL_GAIT_PHASES) return BL_ERANGE;
-    *lo_pct = bli_perry_bounds[p];
-    *hi_pct = bli_perry_bounds[p + 1];
-    return BL_OK;
-}
-
 /* Grids up to this many points (a cycle has no more detail to show). */
 #define GRID_MAX 10000
 
@@ -85,6 +76,9 @@ int bli_gait_config_ok(const bl_gait_config *c)
     if (!(c->onset_fraction > 0 && c->onset_fraction < 1)) return 0;
     if ((int)c->task < BL_GAIT_TASK_AUTO || c->task > BL_GAIT_TASK_RUN) return 0;
     if (!(c->run_stance_pct > 0 && c->run_stance_pct < 100 && c->active_pct >= 0 && c->recovery_high_pct >= 0))
+        return 0;
+    if (!(c->gh_dormant_walk > 0 && c->gh_dormant_run > 0 && c->qh_dominant_walk > 0 && c->qh_dominant_run > 0 &&
+          isfinite(c->gh_dormant_walk + c->gh_dormant_run + c->qh_dominant_walk + c->qh_dominant_run)))
         return 0;
     if (!(c->lead_before > 0 && c->lead_before < 1 && c->lead_after > 0 && c->lead_after < 1)) return 0;
     if (!(c->lead_rise_fraction > 0 && c->lead_rise_fraction < 1)) return 0;

@@ -1,6 +1,6 @@
 /* What the gait analysis did, as a method description (doc.h): every
  * number from the configuration it ran with, every rule from the
- * constants its stages use (bli_perry_bounds, BLI_PERRY_STANCE_PCT), so a
+ * constants its stages use (bli_perry_bound, BLI_PERRY_STANCE_PCT), so a
  * report cannot describe a method the code does not run. */
 #include <math.h>
 #include <stdio.h>
@@ -135,8 +135,8 @@ static void phases(bl_doc *o)
     bl_doc *b = bl_doc_add_object(o, "bounds_pct");
     for (int p = 0; p < BL_GAIT_PHASES; p++) {
         bl_doc *a = bl_doc_add_array(b, bl_gait_phase_name((bl_gait_phase)p));
-        bl_doc_add_number(a, NULL, bli_perry_bounds[p]);
-        bl_doc_add_number(a, NULL, bli_perry_bounds[p + 1]);
+        bl_doc_add_number(a, NULL, bli_perry_bound(p));
+        bl_doc_add_number(a, NULL, bli_perry_bound(p + 1));
     }
 }
 
@@ -190,7 +190,9 @@ static void parameters(const bl_gait *g, bl_doc *p)
         const char *key;
         double value;
     } nums[] = {{"run_stance_pct", c->run_stance_pct}, {"active_pct", c->active_pct},
-                {"recovery_high_pct", c->recovery_high_pct}, {"lead_before", c->lead_before},
+                {"recovery_high_pct", c->recovery_high_pct}, {"gh_dormant_walk", c->gh_dormant_walk},
+                {"gh_dormant_run", c->gh_dormant_run}, {"qh_dominant_walk", c->qh_dominant_walk},
+                {"qh_dominant_run", c->qh_dominant_run}, {"lead_before", c->lead_before},
                 {"lead_after", c->lead_after}, {"lead_rise_fraction", c->lead_rise_fraction}};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) bl_doc_add_number(pc, nums[i].key, nums[i].value);
     bl_doc *rules = bl_doc_add_object(pc, "rules");

@@ -78,9 +78,10 @@ bl_status bli_gait_check_channel(const float *x, size_t n, double rate_hz, bl_si
 /* events.c: a deep copy (warnings included). */
 bl_status bli_gait_events_copy(const bl_gait_events *src, bl_gait_events **out);
 
-/* Perry's bounds, % of a normal cycle; stance ends at BLI_PERRY_STANCE_PCT. */
-#define BLI_PERRY_STANCE_PCT 60.0
-extern const double bli_perry_bounds[BL_GAIT_PHASES + 1];
+/* Perry's bound b (0..BL_GAIT_PHASES), % of a normal cycle, from the
+ * model's table (gait_phases.h); stance ends at BLI_PERRY_STANCE_PCT. */
+#define BLI_PERRY_STANCE_PCT BL_GAIT_NORMAL_STANCE_PCT
+double bli_perry_bound(int b);
 
 /* One channel of the analysis and, when used, its results. */
 typedef struct bli_gait_ch {

@@ -46,9 +46,7 @@ static double at_time(const float *x, size_t n, double rate, double t)
 
 double bli_gait_boundary_s(const bl_gait_cycle *cy, size_t b)
 {
-    double p = bli_perry_bounds[b];
-    if (p <= BLI_PERRY_STANCE_PCT) return cy->start_s + p / BLI_PERRY_STANCE_PCT * (cy->liftoff_s - cy->start_s);
-    return cy->liftoff_s + (p - BLI_PERRY_STANCE_PCT) / (100.0 - BLI_PERRY_STANCE_PCT) * (cy->end_s - cy->liftoff_s);
+    return bl_gait_phase_bound_time((int)b, cy->start_s, cy->liftoff_s, cy->end_s);
 }
 
 /* Mean of x over the samples in [t0, t1); a stretch shorter than a

@@ -321,10 +321,11 @@ static void add_baseline_noise(const bl_synth *s, const synth_scene *sc, bl_reco
 }
 
 /* Stage 4, the board path of one channel in place: µV to full scale through
- * gain and AC coupling (EMG) or the goniometer scale (AUX), then clipping
+ * gain and AC coupling (EMG), the goniometer scale or the given trace
+ * (AUX), then clipping
  * and quantisation. Returns the number of clipped samples. */
-static size_t board_channel(const bl_synth_config *cfg, int is_emg, const float *angle_deg, float *d,
-                            size_t frames)
+static size_t board_channel(const bl_synth_config *cfg, int is_emg, const float *angle_deg, const float *aux,
+                            float *d, size_t frames)
 {
     double rate = cfg->rate_hz;
     double q = cfg->quantise_bits ? ldexp(1.0, -(cfg->quantise_bits - 1)) : 0.0;
@@ -346,6 +347,8 @@ static size_t board_channel(const bl_synth_config *cfg, int is_emg, const float 
                 yprev = y;
                 x = y;
             }
+        } else if (aux) {
+            x = (double)aux[i]; /* AUX: already in full-scale units (a footswitch) */
         } else {
             /* AUX: a goniometer on a DC-coupled input, 180° = full scale. */
             x = (double)angle_deg[i] / 180.0;
@@ -428,7 +431,8 @@ bl_status bli_synth_render(const bl_synth *s, const synth_scene *sc, bl_recordin
     add_baseline_noise(s, sc, rec);
 
     for (size_t c = 0; c < nch; c++) {
-        size_t clipped = board_channel(cfg, s->ch[c].is_emg, sc->angle_deg, bl_recording_data(rec, c), frames);
+        size_t clipped = board_channel(cfg, s->ch[c].is_emg, sc->angle_deg, sc->aux ? sc->aux[c] : NULL,
+                                       bl_recording_data(rec, c), frames);
         if (truth)
             truth->clipped[c] = clipped;
     }

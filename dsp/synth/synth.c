@@ -280,6 +280,7 @@ bl_synth_truth *bli_synth_truth_alloc(size_t nch, size_t nreps)
         return NULL;
     t->nch = nch;
     t->nreps = nreps;
+    t->gait_task = t->gait_variant = -1;
     size_t cells = nreps * nch;
     t->reps = calloc(nreps ? nreps : 1, sizeof *t->reps);
     t->level = calloc(cells ? cells : 1, sizeof *t->level);
@@ -306,6 +307,10 @@ void bl_synth_truth_destroy(bl_synth_truth *t)
     free(t->ecg);
     free(t->motion);
     free(t->clipped);
+    free(t->strides);
+    free(t->gait_events);
+    free(t->peak_phase);
+    free(t->phase_mean);
     free(t);
 }
 
@@ -385,4 +390,46 @@ double bl_synth_truth_motion_time(const bl_synth_truth *t, size_t i)
 size_t bl_synth_truth_clipped(const bl_synth_truth *t, size_t channel)
 {
     return (t && channel < t->nch) ? t->clipped[channel] : 0;
+}
+
+size_t bl_synth_truth_strides(const bl_synth_truth *t) { return t ? t->n_strides : 0; }
+
+bl_status bl_synth_truth_get_stride(const bl_synth_truth *t, size_t k, bl_synth_stride *out)
+{
+    if (!t || !out)
+        return BL_EINVAL;
+    if (k >= t->n_strides)
+        return BL_ERANGE;
+    *out = t->strides[k];
+    return BL_OK;
+}
+
+size_t bl_synth_truth_gait_events(const bl_synth_truth *t) { return t ? t->n_gait_events : 0; }
+
+bl_status bl_synth_truth_get_gait_event(const bl_synth_truth *t, size_t i, double *time_s, bl_side *side,
+                                        int *touchdown)
+{
+    if (!t || !time_s || !side || !touchdown)
+        return BL_EINVAL;
+    if (i >= t->n_gait_events)
+        return BL_ERANGE;
+    *time_s = t->gait_events[3 * i];
+    *side = (bl_side)(int)t->gait_events[3 * i + 1];
+    *touchdown = t->gait_events[3 * i + 2] != 0.0;
+    return BL_OK;
+}
+
+int bl_synth_truth_gait_task(const bl_synth_truth *t) { return t ? t->gait_task : -1; }
+int bl_synth_truth_gait_variant(const bl_synth_truth *t) { return t ? t->gait_variant : -1; }
+
+double bl_synth_truth_peak_phase(const bl_synth_truth *t, size_t channel)
+{
+    return t && t->peak_phase && channel < t->nch ? t->peak_phase[channel] : NAN;
+}
+
+double bl_synth_truth_phase_mean(const bl_synth_truth *t, size_t channel, bl_gait_phase phase)
+{
+    if (!t || !t->phase_mean || channel >= t->nch || (int)phase < 0 || phase >= BL_GAIT_PHASES)
+        return NAN;
+    return t->phase_mean[channel * BL_GAIT_PHASES + phase];
 }

@@ -24,7 +24,7 @@ double bli_synth_rng_normal(synth_rng *r);
 
 /* Stream identifiers. */
 enum {
-    SYNTH_SCN_ELECTRODES = 1, SYNTH_SCN_HINGE = 2, SYNTH_SCN_REST = 3, SYNTH_SCN_MVC = 16
+    SYNTH_SCN_ELECTRODES = 1, SYNTH_SCN_HINGE = 2, SYNTH_SCN_REST = 3, SYNTH_SCN_GAIT = 4, SYNTH_SCN_MVC = 16
 };
 enum { SYNTH_SUB_TIMELINE = 0, SYNTH_SUB_ARTEFACT = 1, SYNTH_SUB_NOISE = 2, SYNTH_SUB_EMG = 100 };
 
@@ -94,6 +94,14 @@ struct bl_synth_truth {
     size_t n_motion;
     size_t *clipped;                   /* nch */
     double hr_rest_bpm;                /* resting heart rate used */
+    /* gait sets (gait.c); task and variant -1 otherwise */
+    int gait_task, gait_variant;
+    bl_synth_stride *strides;
+    size_t n_strides;
+    double *gait_events;               /* n_gait_events x (time, side, touchdown) */
+    size_t n_gait_events;
+    double *peak_phase;                /* nch */
+    double *phase_mean;                /* nch x BL_GAIT_PHASES */
 };
 
 bl_synth_truth *bli_synth_truth_alloc(size_t nch, size_t nreps);
@@ -105,6 +113,8 @@ typedef struct synth_scene {
     float **act;          /* nch arrays of frames */
     float *mf;            /* frames */
     float *angle_deg;     /* frames */
+    float **aux;          /* NULL, or nch arrays (NULL for a channel that shows the hip
+                           * angle): what an AUX channel carries, in full-scale units */
     const double *transitions;
     size_t n_transitions;
     double motion_scale;  /* 0..1 multiplier of cfg.motion_uV */
@@ -121,6 +131,14 @@ void bli_synth_scene_free(synth_scene *sc, size_t nch);
 
 /* EMG, crosstalk, noise, mains, ECG, motion, board path; fills the truth's
  * artefact lists and clip counts (truth may be NULL). */
+/* ---- gait profiles (gait_profiles.c) ---- */
+/* Activation (%MVC above rest) of muscle m at event-relative phase u (%,
+ * 0-100: stance mapped to [0, bli_synth_gait_stance_ref(task)), swing to
+ * the rest), for the task and variant. */
+double bli_synth_gait_activation(bl_muscle m, bl_synth_gait_task task, bl_synth_gait_variant variant, double u);
+/* Where stance ends in the profiles' phase, %: walk 60, run 40. */
+double bli_synth_gait_stance_ref(bl_synth_gait_task task);
+
 bl_status bli_synth_render(const bl_synth *s, const synth_scene *sc, bl_recording **out,
                            bl_synth_truth *truth);
 

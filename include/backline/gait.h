@@ -83,6 +83,7 @@
 #include "backline/chanmap.h"
 #include "backline/doc.h"
 #include "backline/envelope.h"
+#include "backline/gait_phases.h"
 #include "backline/normalise.h"
 #include "backline/quality.h"
 #include "backline/recording.h"
@@ -283,17 +284,7 @@ typedef enum bl_gait_normalise { BL_GAIT_NORM_PHASES = 0, BL_GAIT_NORM_CYCLE } b
 BL_API const char *bl_gait_normalise_name(bl_gait_normalise m);
 BL_API int bl_gait_normalise_from_name(const char *name);
 
-/* Perry's seven phases, in cycle order. */
-typedef enum bl_gait_phase {
-    BL_GAIT_LOADING_RESPONSE = 0, BL_GAIT_MID_STANCE, BL_GAIT_TERMINAL_STANCE, BL_GAIT_PRE_SWING,
-    BL_GAIT_INITIAL_SWING, BL_GAIT_MID_SWING, BL_GAIT_TERMINAL_SWING, BL_GAIT_PHASES
-} bl_gait_phase;
-
-/* "loading_response" ... "terminal_swing"; NULL out of range. */
-BL_API const char *bl_gait_phase_name(bl_gait_phase p);
-/* The phase's bounds in % of a normal cycle (Perry), stance ending at 60.
- * BL_ERANGE out of range, BL_EINVAL NULL. */
-BL_API bl_status bl_gait_phase_bounds(bl_gait_phase p, double *lo_pct, double *hi_pct);
+/* Perry's phases (bl_gait_phase, their names and bounds): gait_phases.h. */
 
 /* Muscle synergies: non-negative matrix factorisation V ~ W H of the
  * time-normalised envelopes of one side (rows: its muscles, each scaled to
@@ -357,6 +348,12 @@ typedef struct bl_gait_config {
     double active_pct;               /* a hamstring share at or above this % of the peak is
                                         "active"; 30 */
     double recovery_high_pct;        /* running: a recovery share at or above this is flagged; 30 */
+    double gh_dormant_walk;          /* pattern: "dormant-glute" when G:H in stance is below
+                                        this walking ...; 0.6 */
+    double gh_dormant_run;           /* ... or this running; 1.0 */
+    double qh_dominant_walk;         /* pattern: "quad-dominant" when Q:H in stance is above
+                                        this walking ...; 2.0 */
+    double qh_dominant_run;          /* ... or this running; 4.0 */
     double lead_before;              /* glute/hamstring onsets searched from this fraction of
                                         the cycle before touchdown ...; 0.35 */
     double lead_after;               /* ... to this fraction after it; 0.2 */
@@ -472,6 +469,21 @@ BL_API bl_status bl_gait_get_burst(const bl_gait *g, size_t c, size_t b, double 
  *               %MVC (comparable = 1); in uV or peak units they are given
  *               but said to be relative.
  *   running     task RUN, or AUTO with mean stance under run_stance_pct.
+ *   pattern     what the numbers add up to, named as backline-synth names
+ *               its variants: "dormant-glute" when G:H in stance is below
+ *               gh_dormant_walk (running: gh_dormant_run), the hamstrings
+ *               doing the glute's work; "quad-dominant" when Q:H in stance
+ *               is above qh_dominant_walk (qh_dominant_run); running,
+ *               "active-recovery" when the recovery share is flagged; the
+ *               names joined by "+" when several hold; "normal" when none
+ *               does and every one could be decided; else "unknown" (a
+ *               group missing, or levels not in %MVC, as G:H and Q:H
+ *               compare different muscles). The limits are backline's
+ *               rules of thumb, not published cut-offs: they lie between
+ *               the normative profiles of walking and running
+ *               (bl_synth_gait, after Winter 1991 and Novacheck 1998) and
+ *               their variants, running's higher as its quads and glutes
+ *               work harder at touchdown.
  * Each answer is also a statement with its numbers and the rule in words
  * (bl_gait_get_statement). */
 typedef struct bl_gait_chain {
@@ -493,6 +505,10 @@ typedef struct bl_gait_chain {
     double ml_ratio[BL_GAIT_PHASES];     /* medial / lateral per phase; NAN */
     double ml_balance[BL_GAIT_PHASES];   /* (M - L) / (M + L) per phase; NAN */
     int comparable;                      /* 1 in %MVC */
+    int glute_dormant, quad_dominant;    /* 1, 0, or -1 unknown (a group missing, or not %MVC) */
+    char pattern[64];                    /* "normal", "dormant-glute", "quad-dominant",
+                                            "active-recovery" (several joined by "+"),
+                                            or "unknown" */
 } bl_gait_chain;
 
 /* Sides answered (those with kept cycles and a hamstring channel), and
@@ -505,7 +521,8 @@ BL_API double bl_gait_cycle_glute_lead_s(const bl_gait *g, size_t k);
 typedef struct bl_gait_statement {
     bl_side side;
     const char *key;   /* "task", "braking", "propulsion", "knee_flexion", "glute_lead",
-                          "glute_hamstring", "quad_hamstring", "medial_lateral", "recovery" */
+                          "glute_hamstring", "quad_hamstring", "medial_lateral", "recovery",
+                          "pattern" */
     const char *text;  /* the answer with its numbers (owned by g) */
     const char *rule;  /* the rule that produced it */
 } bl_gait_statement;

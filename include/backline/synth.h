@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include "backline/backline.h"
 #include "backline/chanmap.h"
+#include "backline/gait_phases.h"
 #include "backline/recording.h"
 
 #ifdef __cplusplus
@@ -129,6 +130,44 @@ typedef struct bl_synth_mvc_config {
 
 BL_API void bl_synth_mvc_config_default(bl_synth_mvc_config *cfg);
 
+/* Gait (bl_synth_gait): walking or running on a treadmill, one stride
+ * after another, with a footswitch on every AUX channel. */
+typedef enum bl_synth_gait_task { BL_SYNTH_WALK = 0, BL_SYNTH_RUN } bl_synth_gait_task;
+
+typedef enum bl_synth_gait_variant {
+    BL_SYNTH_GAIT_NORMAL = 0,        /* the normative profiles */
+    BL_SYNTH_GAIT_DORMANT_GLUTE,     /* gluteus maximus at 0.3 of normal and 3 % of the
+                                      * cycle late; the hamstrings do its stance work
+                                      * (their stance activity x 2, terminal swing x 1.15) */
+    BL_SYNTH_GAIT_QUAD_DOMINANT,     /* quadriceps x 1.8, hamstrings x 0.55 */
+    BL_SYNTH_GAIT_ACTIVE_RECOVERY    /* running only: the hamstrings also work through
+                                      * leg recovery (a burst centred in early swing) */
+} bl_synth_gait_variant;
+
+/* "walk", "run"; "normal", "dormant-glute", "quad-dominant",
+ * "active-recovery"; NULL / -1 for unknown. */
+BL_API const char *bl_synth_gait_task_name(bl_synth_gait_task t);
+BL_API int bl_synth_gait_task_from_name(const char *name);
+BL_API const char *bl_synth_gait_variant_name(bl_synth_gait_variant v);
+BL_API int bl_synth_gait_variant_from_name(const char *name);
+
+/* Default map of a gait set: one right leg and its footswitch. */
+#define BL_SYNTH_GAIT_DEFAULT_MAP "R.ST,R.BF,R.GMAX,R.GMED,R.VL,R.RF,R.TA,R.MG,R.AUX"
+
+typedef struct bl_synth_gait_config {
+    bl_synth_gait_task task;       /* walk */
+    bl_synth_gait_variant variant; /* normal */
+    int strides;                   /* complete strides of the right (or only) leg, 3-2000; 20 */
+    double stride_s;               /* mean stride (cycle) time, s, 0.4-3; 0 = the task's
+                                    * (walk 1.10, run 0.72) */
+    double stance_pct;             /* mean stance, % of the stride, 20-80; 0 = the task's
+                                    * (walk 61, run 38) */
+    double variation;              /* stride-to-stride coefficient of variation of the
+                                    * stride time, 0-0.1 (stance x 0.5, levels x 3); 0.025 */
+} bl_synth_gait_config;
+
+BL_API void bl_synth_gait_config_default(bl_synth_gait_config *cfg);
+
 typedef struct bl_synth bl_synth;
 
 /* Validate the configuration, parse the map and draw the per-electrode
@@ -181,6 +220,25 @@ BL_API bl_status bl_synth_mvc(bl_synth *s, const bl_synth_mvc_config *cfg, size_
 /* Quiet standing for duration_s seconds (0.5–3600). */
 BL_API bl_status bl_synth_rest(bl_synth *s, double duration_s, bl_recording **out, bl_synth_truth **truth);
 
+/* A walk or a run (the variant changes the profiles as
+ * bl_synth_gait_variant says). Each EMG channel follows its muscle's
+ * normative profile over the stride: walking after Winter (1991, The
+ * Biomechanics and Motor Control of Human Gait, 2nd ed.: normal-cadence
+ * ensemble averages) with Perry & Burnfield's timing (2010), running after
+ * Novacheck (1998, Gait Posture 7:77) and Cappellini et al. (2006, J
+ * Neurophysiol 95:3426); each profile is a few smooth bursts placed by the
+ * stride's own events (stance and swing stretched separately), their
+ * levels varying from stride to stride. The left leg (channels of side L)
+ * runs half a stride after the right; channels without a side follow the
+ * right leg's timing. Every AUX channel is a footswitch (0.5 of full
+ * scale in contact, 0.02 off, 10 ms edges) of its side, or of the right
+ * leg. Heel strikes make small motion artefacts; trunk channels carry ECG
+ * at 1.25 (walk) or 1.6 (run) times the resting rate. The recording starts
+ * and ends mid-stride. BL_EINVAL for bad config values (active-recovery
+ * when walking included), BL_ENOMEM. */
+BL_API bl_status bl_synth_gait(bl_synth *s, const bl_synth_gait_config *cfg, bl_recording **out,
+                               bl_synth_truth **truth);
+
 BL_API void bl_synth_truth_destroy(bl_synth_truth *t);
 BL_API size_t bl_synth_truth_channels(const bl_synth_truth *t);
 BL_API double bl_synth_truth_duration(const bl_synth_truth *t);   /* s */
@@ -207,6 +265,31 @@ BL_API double bl_synth_truth_mean_heart_rate(const bl_synth_truth *t);
 BL_API double bl_synth_truth_ecg_time(const bl_synth_truth *t, size_t i);
 BL_API size_t bl_synth_truth_motion_count(const bl_synth_truth *t);
 BL_API double bl_synth_truth_motion_time(const bl_synth_truth *t, size_t i);
+/* Gait sets: the complete strides of each leg (touchdown, lift-off, the
+ * next touchdown; sides as in the map, right first), in time order per
+ * side. BL_EINVAL for NULL, BL_ERANGE out of range (*out unchanged). */
+typedef struct bl_synth_stride {
+    double start_s, liftoff_s, end_s;
+    bl_side side;
+} bl_synth_stride;
+
+BL_API size_t bl_synth_truth_strides(const bl_synth_truth *t);
+BL_API bl_status bl_synth_truth_get_stride(const bl_synth_truth *t, size_t k, bl_synth_stride *out);
+/* Every touchdown and lift-off inside the recording (also those of
+ * strides cut by its ends), in time order: time (s), side, 1 for a
+ * touchdown and 0 for a lift-off. */
+BL_API size_t bl_synth_truth_gait_events(const bl_synth_truth *t);
+BL_API bl_status bl_synth_truth_get_gait_event(const bl_synth_truth *t, size_t i, double *time_s, bl_side *side,
+                                               int *touchdown);
+/* The task and variant generated (-1 for other scenarios). */
+BL_API int bl_synth_truth_gait_task(const bl_synth_truth *t);
+BL_API int bl_synth_truth_gait_variant(const bl_synth_truth *t);
+/* Per EMG channel, over its leg's complete strides: the phase (% of the
+ * cycle, real time) at which the mean activation peaks, and the mean
+ * activation (%MVC) in each of Perry's phases, each stride cut by its own
+ * events (gait_phases.h). NAN for AUX, out of range or other scenarios. */
+BL_API double bl_synth_truth_peak_phase(const bl_synth_truth *t, size_t channel);
+BL_API double bl_synth_truth_phase_mean(const bl_synth_truth *t, size_t channel, bl_gait_phase phase);
 /* Samples clipped at full scale, per channel. */
 BL_API size_t bl_synth_truth_clipped(const bl_synth_truth *t, size_t channel);
 

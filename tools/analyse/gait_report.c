@@ -86,6 +86,10 @@ static cJSON *chain_json(const bl_gait *g, const bl_gait_chain *ch)
     cJSON_AddNumberToObject(o, "stance_pct", r4(ch->stance_pct));
     cJSON_AddBoolToObject(o, "running", ch->running);
     cJSON_AddBoolToObject(o, "comparable_levels", ch->comparable);
+    cJSON_AddStringToObject(o, "pattern", ch->pattern);
+    static const char *const tri[] = {"unknown", "no", "yes"};
+    cJSON_AddStringToObject(o, "glute_dormant", tri[ch->glute_dormant + 1]);
+    cJSON_AddStringToObject(o, "quad_dominant", tri[ch->quad_dominant + 1]);
     cJSON *h = cJSON_AddObjectToObject(o, "hamstrings_pct_of_peak");
     hinge_json_number(h, "terminal_swing_braking", r4(ch->braking_pct));
     hinge_json_number(h, "terminal_stance_pre_swing_propulsion", r4(ch->propulsion_pct));
