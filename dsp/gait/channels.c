@@ -100,6 +100,7 @@ bl_status bli_gait_envelopes(bl_gait *g, const bl_recording *session, const bl_r
     }
     if ((st = gate(g, session, why, why_len)) != BL_OK) return st;
     const char *unit = bl_recording_unit(session);
+    snprintf(g->signal_unit, sizeof g->signal_unit, "%s", unit);
     if (n_mvc) {
         snprintf(g->unit, sizeof g->unit, "%%MVC");
         snprintf(g->unit_method, sizeof g->unit_method, "%%MVC: largest %g s moving average of each channel's "

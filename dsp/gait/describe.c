@@ -163,7 +163,7 @@ static void parameters(const bl_gait *g, bl_doc *p)
 {
     bl_doc_add_string(p, "standard", "ISEK reporting standard for EMG (Merletti & Di Torino 1999; Besomi et al. "
                                      "2019 CEDE): every filter, rate and normalisation");
-    bl_condition_describe(&g->cfg.envelope, &g->crep, g->unit, 1, bl_doc_add_object(p, "conditioning"), NULL);
+    bl_condition_describe(&g->cfg.envelope, &g->crep, g->signal_unit, 1, bl_doc_add_object(p, "conditioning"), NULL);
     bl_gait_events_describe(g->events, bl_doc_add_object(p, "events"));
     cycles(g, bl_doc_add_object(p, "cycles"));
     bl_doc *n = bl_doc_add_object(p, "normalisation");
@@ -217,7 +217,7 @@ bl_status bl_gait_describe(const bl_gait *g, bl_doc *params, bl_doc *summary)
     if (!g) return BL_EINVAL;
     if (params) parameters(g, params);
     if (summary) {
-        bl_condition_describe(&g->cfg.envelope, &g->crep, g->unit, 1, NULL, summary);
+        bl_condition_describe(&g->cfg.envelope, &g->crep, g->signal_unit, 1, NULL, summary);
         bl_doc_add_string(summary, "normalisation", g->unit_method);
         if (g->cfg.normalise == BL_GAIT_NORM_PHASES)
             bl_doc_add_stringf(summary, "time", "stance to %zu and swing to %zu points per cycle (%zu of %zu cycles "

@@ -122,7 +122,8 @@ typedef struct bli_gait_syn {
 struct bl_gait {
     bl_gait_config cfg;
     bl_condition_report crep;
-    char unit[24];
+    char unit[24];                /* of the curves: "%MVC", "uV", "% of session peak" */
+    char signal_unit[8];          /* of the session's samples: "uV" or "FS" */
     char unit_method[160];        /* how the amplitude was normalised, in words */
     size_t n_mvc;
     int session_peak;             /* 1: peak-normalised */

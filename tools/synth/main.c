@@ -1,6 +1,8 @@
 /* backline-synth: synthetic multi-channel sEMG with ground truth.
  *
  *   backline-synth hinge -o DIR [options]   DIR/session.wav, DIR/mvc_<CODE>.wav, DIR/truth.json
+ *   backline-synth gait  -o DIR [options]   DIR/session.wav, DIR/mvc_<CODE>.wav, DIR/events.csv,
+ *                                           DIR/truth.json
  *   backline-synth mvc   -o DIR [options]   DIR/mvc_<CODE>.wav, DIR/mvc.json
  *   backline-synth rest  -o DIR [options]   DIR/rest.wav, DIR/rest.json
  *
@@ -32,6 +34,10 @@ static const char *const help_text =
     "  hinge   a set of hip hinges: DIR/session.wav, DIR/mvc_<CODE>.wav per EMG\n"
     "          channel, DIR/truth.json (map, reps with chain labels, levels, onsets,\n"
     "          artefacts)\n"
+    "  gait    walking or running: DIR/session.wav (a footswitch on every AUX\n"
+    "          channel), DIR/mvc_<CODE>.wav, DIR/events.csv (the true touchdowns and\n"
+    "          lift-offs, as backline-analyse gait --events reads them), DIR/truth.json\n"
+    "          (strides, events, peak phases and Perry phase means per muscle, variant)\n"
     "  mvc     only the MVC trials: DIR/mvc_<CODE>.wav and DIR/mvc.json\n"
     "  rest    quiet standing: DIR/rest.wav and DIR/rest.json\n"
     "\n"
@@ -39,7 +45,8 @@ static const char *const help_text =
     "  -o DIR              output folder (created if missing)\n"
     "  --seed N            random seed, 0..2^64-1 (default 1); same seed, same files\n"
     "  --rate HZ           output sample rate, 1000..384000 (default 2000)\n"
-    "  --map MAP           channel map (default " BL_SYNTH_DEFAULT_MAP ")\n"
+    "  --map MAP           channel map (default " BL_SYNTH_DEFAULT_MAP ";\n"
+    "                      gait: " BL_SYNTH_GAIT_DEFAULT_MAP ")\n"
     "  --format F          pcm16 | pcm24 | float (default pcm16)\n"
     "  --noise LEVEL       baseline noise, uV RMS in 10-500 Hz, or none|low|medium|high\n"
     "                      (0, 1, 3, 8; default 3)\n"
@@ -62,7 +69,19 @@ static const char *const help_text =
     "  --lead S, --tail S  quiet standing before/after the set (default 1.5)\n"
     "  --shape S           plateau | torque (bursts follow the hip torque; default\n"
     "                      plateau)\n"
-    "  --no-mvc            do not write the MVC trials\n"
+    "  --no-mvc            do not write the MVC trials (hinge, gait)\n"
+    "\n"
+    "gait options (profiles after Winter 1991 for walking, Novacheck 1998 and\n"
+    "Cappellini et al. 2006 for running):\n"
+    "  --task T            walk | run (default walk)\n"
+    "  --variant V         normal | dormant-glute | quad-dominant | active-recovery\n"
+    "                      (running only) (default normal)\n"
+    "  --strides N         complete strides of the right (or only) leg, 3..1000\n"
+    "                      (default 20)\n"
+    "  --stride-s S        mean stride time, 0.4..3 s (default walk 1.10, run 0.72)\n"
+    "  --stance PCT        mean stance, 20..80 %% of the stride (default walk 61,\n"
+    "                      run 38)\n"
+    "  --variation CV      stride-to-stride variation, 0..0.1 (default 0.025)\n"
     "\n"
     "mvc options:\n"
     "  --mvc-hold S        hold at 100 %MVC (default 3), --mvc-ramp S (default 0.5)\n"
@@ -278,6 +297,38 @@ static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, siz
     return rc;
 }
 
+/* gait: DIR/session.wav, the MVC trials (unless --no-mvc), DIR/events.csv,
+ * DIR/truth.json: outs holds them in that order. */
+static int run_gait(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t n_mvc, synth_truth_doc *doc,
+                    synth_outputs *outs)
+{
+    bl_recording *rec = NULL;
+    bl_synth_truth *t = NULL;
+    bl_status st = bl_synth_gait(s, &r->gait, &rec, &t);
+    int rc = st != BL_OK ? tool_error("gait set: %s", bl_strerror(st)) : save(rec, &outs->out[0], r);
+    if (!rc)
+        rc = write_mvcs(s, r, files, n_mvc, outs->out + 1);
+    if (!rc)
+        rc = synth_write_events(&outs->out[outs->n - 2], t);
+    if (!rc) {
+        doc->file = "session.wav";
+        doc->gait = &r->gait;
+        doc->truth = t;
+        doc->mvc = files;
+        doc->n_mvc = n_mvc;
+        rc = synth_write_truth(&outs->out[outs->n - 1], doc);
+    }
+    if (!rc)
+        rc = tool_outputs_commit(outs->out, outs->n);
+    if (!rc)
+        printf("%s: %s, %s, %zu complete strides, %.1f s at %g Hz, %zu MVC trials, seed %" PRIu64 "\n", r->dir,
+               bl_synth_gait_task_name(r->gait.task), bl_synth_gait_variant_name(r->gait.variant),
+               bl_synth_truth_strides(t), bl_synth_truth_duration(t), r->cfg.rate_hz, n_mvc, r->cfg.seed);
+    bl_recording_destroy(rec);
+    bl_synth_truth_destroy(t);
+    return rc;
+}
+
 /* mvc: DIR/mvc_<CODE>.wav for every EMG channel (or only one), DIR/mvc.json. */
 static int run_mvc(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t n_mvc, synth_truth_doc *doc,
                    synth_outputs *outs)
@@ -316,15 +367,18 @@ static int run_rest(bl_synth *s, const synth_run *r, synth_truth_doc *doc, synth
 }
 
 /* Every file of the command, in the order written: the recording (hinge,
- * rest), the MVC trials (hinge unless --no-mvc, mvc), the truth. */
+ * gait, rest), the MVC trials (hinge and gait unless --no-mvc, mvc), the
+ * events (gait), the truth. */
 static int plan_outputs(const synth_run *r, const synth_mvc_file *files, size_t n_mvc, synth_outputs *outs)
 {
-    int hinge = !strcmp(r->cmd, "hinge"), rest = !strcmp(r->cmd, "rest");
-    int rc = hinge || rest ? plan_output(outs, r->dir, hinge ? "session.wav" : "rest.wav") : 0;
+    int set = !strcmp(r->cmd, "hinge") || !strcmp(r->cmd, "gait"), rest = !strcmp(r->cmd, "rest");
+    int rc = set || rest ? plan_output(outs, r->dir, set ? "session.wav" : "rest.wav") : 0;
     for (size_t k = 0; !rc && k < n_mvc; k++)
         rc = plan_output(outs, r->dir, files[k].name);
+    if (!rc && !strcmp(r->cmd, "gait"))
+        rc = plan_output(outs, r->dir, "events.csv");
     if (!rc)
-        rc = plan_output(outs, r->dir, hinge ? "truth.json" : rest ? "rest.json" : "mvc.json");
+        rc = plan_output(outs, r->dir, set ? "truth.json" : rest ? "rest.json" : "mvc.json");
     /* Two names that are one file (a link left in DIR) would lose one. */
     return rc ? rc : tool_outputs_distinct(NULL, 0, outs->out, outs->n);
 }
@@ -338,6 +392,8 @@ static int run_planned(bl_synth *s, synth_run *r, synth_mvc_file *files, size_t 
     doc.scenario = r->cmd;
     if (!strcmp(r->cmd, "hinge"))
         return run_hinge(s, r, files, n_mvc, &doc, outs);
+    if (!strcmp(r->cmd, "gait"))
+        return run_gait(s, r, files, n_mvc, &doc, outs);
     if (!strcmp(r->cmd, "mvc"))
         return run_mvc(s, r, files, n_mvc, &doc, outs);
     return run_rest(s, r, &doc, outs);
@@ -362,9 +418,9 @@ static int run_command(synth_run *r)
     synth_mvc_file *files = NULL;
     synth_outputs outs = {NULL, 0};
     if (!rc && (!(files = calloc(bl_synth_channels(s), sizeof *files)) ||
-                !(outs.out = calloc(bl_synth_channels(s) + 2, sizeof *outs.out))))
+                !(outs.out = calloc(bl_synth_channels(s) + 3, sizeof *outs.out))))
         rc = tool_error("out of memory");
-    if (!rc && strcmp(r->cmd, "rest") && !(r->no_mvc && !strcmp(r->cmd, "hinge")))
+    if (!rc && strcmp(r->cmd, "rest") && !r->no_mvc)
         plan_mvcs(s, only, files, &n_mvc);
     if (!rc)
         rc = plan_outputs(r, files, n_mvc, &outs);
@@ -386,7 +442,7 @@ static int run_command(synth_run *r)
 static int run(int argc, char **argv)
 {
     if (argc < 2)
-        return tool_usage_error("missing command: hinge, mvc or rest (try --help)");
+        return tool_usage_error("missing command: hinge, gait, mvc or rest (try --help)");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(help_text, stdout);
         return 0;
@@ -395,8 +451,8 @@ static int run(int argc, char **argv)
         printf("%s\n", bl_version());
         return 0;
     }
-    if (strcmp(argv[1], "hinge") && strcmp(argv[1], "mvc") && strcmp(argv[1], "rest"))
-        return tool_usage_error("unknown command \"%s\": expected hinge, mvc or rest (try --help)", argv[1]);
+    if (strcmp(argv[1], "hinge") && strcmp(argv[1], "gait") && strcmp(argv[1], "mvc") && strcmp(argv[1], "rest"))
+        return tool_usage_error("unknown command \"%s\": expected hinge, gait, mvc or rest (try --help)", argv[1]);
     synth_run r;
     memset(&r, 0, sizeof r);
     r.cmd = argv[1];

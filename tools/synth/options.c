@@ -17,7 +17,9 @@ static const tool_opt_spec spec[] = {
     {"--full-scale", 1, 0}, {"--ac-coupling", 1, 0}, {"--reps", 1, 0}, {"--pattern", 1, 0},
     {"--order", 1, 0}, {"--fatigue", 1, 0}, {"--lead", 1, 0}, {"--tail", 1, 0},
     {"--no-mvc", 0, 0}, {"--mvc-hold", 1, 0}, {"--mvc-ramp", 1, 0}, {"--muscle", 1, 0},
-    {"--duration", 1, 0}, {"--shape", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0},
+    {"--duration", 1, 0}, {"--shape", 1, 0}, {"--task", 1, 0}, {"--variant", 1, 0}, {"--strides", 1, 0},
+    {"--stride-s", 1, 0}, {"--stance", 1, 0}, {"--variation", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0},
+    {NULL, 0, 0},
 };
 
 /* Samples (frames x channels) one run may render: each takes ~20 bytes of
@@ -159,16 +161,53 @@ static int parse_hinge_choices(const tool_args *a, synth_run *r)
     return 0;
 }
 
+/* The gait set's choices: task, variant, strides and their timing. */
+static int parse_gait_choices(const tool_args *a, synth_run *r)
+{
+    const char *v;
+    int rc;
+    if ((v = tool_args_get(a, "--task"))) {
+        int t = bl_synth_gait_task_from_name(v);
+        if (t < 0)
+            return tool_usage_error("--task: expected walk or run, got \"%s\"", v);
+        r->gait.task = (bl_synth_gait_task)t;
+    }
+    if ((v = tool_args_get(a, "--variant"))) {
+        int var = bl_synth_gait_variant_from_name(v);
+        if (var < 0)
+            return tool_usage_error("--variant: expected normal, dormant-glute, quad-dominant or active-recovery, "
+                                    "got \"%s\"", v);
+        r->gait.variant = (bl_synth_gait_variant)var;
+    }
+    if (r->gait.variant == BL_SYNTH_GAIT_ACTIVE_RECOVERY && r->gait.task != BL_SYNTH_RUN)
+        return tool_usage_error("--variant active-recovery is a running variant: add --task run");
+    if ((v = tool_args_get(a, "--strides")) &&
+        (tool_parse_int(v, &r->gait.strides) || r->gait.strides < 3 || r->gait.strides > 1000))
+        return tool_usage_error("--strides: expected a whole number 3..1000, got \"%s\"", v);
+    if ((rc = opt_num(a, "--stride-s", 0.4, 3.0, &r->gait.stride_s)) ||
+        (rc = opt_num(a, "--stance", 20, 80, &r->gait.stance_pct)) ||
+        (rc = opt_num(a, "--variation", 0, 0.1, &r->gait.variation)))
+        return rc;
+    return 0;
+}
+
 /* Options that do not apply to the command are mistakes, not no-ops. */
 static int check_applicable(const tool_args *a, const synth_run *r)
 {
-    static const char *const hinge_only[] = {"--reps", "--pattern", "--order", "--fatigue", "--lead", "--tail", "--no-mvc",
+    static const char *const hinge_only[] = {"--reps", "--pattern", "--order", "--fatigue", "--lead", "--tail",
                                              "--shape"};
+    static const char *const gait_only[] = {"--task", "--variant", "--strides", "--stride-s", "--stance", "--variation"};
     static const char *const mvc_opts[] = {"--mvc-hold", "--mvc-ramp"};
     if (strcmp(r->cmd, "hinge"))
         for (size_t i = 0; i < sizeof hinge_only / sizeof *hinge_only; i++)
             if (tool_args_has(a, hinge_only[i]))
                 return tool_usage_error("%s applies to the hinge command only", hinge_only[i]);
+    if (strcmp(r->cmd, "gait"))
+        for (size_t i = 0; i < sizeof gait_only / sizeof *gait_only; i++)
+            if (tool_args_has(a, gait_only[i]))
+                return tool_usage_error("%s applies to the gait command only", gait_only[i]);
+    if (tool_args_has(a, "--no-mvc") && strcmp(r->cmd, "hinge") && strcmp(r->cmd, "gait"))
+        return tool_usage_error("--no-mvc applies to the hinge and gait commands only");
     if (!strcmp(r->cmd, "rest"))
         for (size_t i = 0; i < 2; i++)
             if (tool_args_has(a, mvc_opts[i]))
@@ -187,14 +226,17 @@ static int check_applicable(const tool_args *a, const synth_run *r)
 /* Each option is in range on its own, but their product can outgrow the
  * machine (384 kHz for an hour): refuse before anything is made, rather
  * than be killed half-way. Longest case per command: a hinge rep lasts at
- * most 2.5 + 1.5 s with up to 4 s of rest. */
+ * most 2.5 + 1.5 s with up to 4 s of rest; a stride up to 1.3 x its mean
+ * (3 s at most), two more cut by the ends. */
 static int check_run_size(const synth_run *r)
 {
     size_t channels = 1;
-    for (const char *p = r->cfg.map ? r->cfg.map : BL_SYNTH_DEFAULT_MAP; *p; p++) channels += *p == ',';
-    double seconds = !strcmp(r->cmd, "rest")  ? r->rest_s
-                     : !strcmp(r->cmd, "mvc") ? 2 * (r->mvc.rest_s + r->mvc.ramp_s) + r->mvc.hold_s
-                                              : r->hinge.lead_s + r->hinge.tail_s + 8.0 * r->hinge.reps;
+    for (const char *p = r->cfg.map; *p; p++) channels += *p == ',';
+    double stride = r->gait.stride_s > 0 ? r->gait.stride_s : 1.1;
+    double seconds = !strcmp(r->cmd, "rest")   ? r->rest_s
+                     : !strcmp(r->cmd, "mvc")  ? 2 * (r->mvc.rest_s + r->mvc.ramp_s) + r->mvc.hold_s
+                     : !strcmp(r->cmd, "gait") ? 1.3 * stride * (r->gait.strides + 2)
+                                               : r->hinge.lead_s + r->hinge.tail_s + 8.0 * r->hinge.reps;
     double samples = seconds * r->cfg.rate_hz * (double)channels;
     if (samples > SYNTH_MAX_SAMPLES)
         return tool_usage_error("%.0f s x %g Hz x %zu channels is %.2g samples, more than the %.2g one run may "
@@ -220,12 +262,16 @@ int synth_parse_options(int argc, char **argv, synth_run *r, int *help)
 
     bl_synth_config_default(&r->cfg);
     bl_synth_hinge_config_default(&r->hinge);
+    bl_synth_gait_config_default(&r->gait);
+    if (!strcmp(r->cmd, "gait"))
+        r->cfg.map = BL_SYNTH_GAIT_DEFAULT_MAP;
     bl_synth_mvc_config_default(&r->mvc);
     r->format = BL_FORMAT_PCM16;
     r->format_name = "pcm16";
     r->rest_s = 30.0;
 
-    if ((rc = parse_generator(&a, r)) || (rc = parse_numbers(&a, r)) || (rc = parse_hinge_choices(&a, r)))
+    if ((rc = parse_generator(&a, r)) || (rc = parse_numbers(&a, r)) || (rc = parse_hinge_choices(&a, r)) ||
+        (rc = parse_gait_choices(&a, r)))
         return rc;
     r->no_mvc = tool_args_has(&a, "--no-mvc");
     r->muscle = tool_args_get(&a, "--muscle");

@@ -15,6 +15,7 @@ typedef struct synth_run {
     const char *dir;
     bl_synth_config cfg;
     bl_synth_hinge_config hinge;
+    bl_synth_gait_config gait;
     bl_synth_mvc_config mvc;
     bl_sample_format format;
     const char *format_name;
@@ -38,11 +39,12 @@ typedef struct synth_mvc_file {
 
 /* Everything truth.json reports. */
 typedef struct synth_truth_doc {
-    const char *scenario;         /* "hinge", "mvc", "rest" */
+    const char *scenario;         /* "hinge", "gait", "mvc", "rest" */
     const char *file;             /* "session.wav" or NULL */
     const bl_synth *synth;
     const bl_synth_config *cfg;
     const bl_synth_hinge_config *hinge; /* NULL unless hinge */
+    const bl_synth_gait_config *gait;   /* NULL unless gait */
     double fatigue;               /* effective */
     const char *format;           /* "pcm16" ... */
     const bl_synth_truth *truth;  /* of the main file; may be NULL */
@@ -54,5 +56,8 @@ typedef struct synth_truth_doc {
  * not in place: the run commits all its files together); on failure print
  * one error line, return 1 (the caller aborts the run's outputs). */
 int synth_write_truth(tool_output *o, const synth_truth_doc *doc);
+/* A gait set's events as the events CSV `backline-analyse gait --events`
+ * reads (`time_s,side,event`), into the output as synth_write_truth. */
+int synth_write_events(tool_output *o, const bl_synth_truth *truth);
 
 #endif

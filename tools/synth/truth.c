@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "backline/gait.h"
 #include "synth_tool.h"
 #include "tool.h"
 
@@ -170,6 +171,65 @@ static cJSON *rep_object(const synth_truth_doc *d, size_t r)
     return o;
 }
 
+/* A gait set: its settings, strides and events, and per channel the peak
+ * phase and Perry phase means of the activation rendered. */
+static void add_gait(cJSON *root, const synth_truth_doc *d)
+{
+    const bl_synth_truth *t = d->truth;
+    const bl_chanmap *map = bl_synth_chanmap(d->synth);
+    cJSON_AddStringToObject(root, "task", bl_synth_gait_task_name(d->gait->task));
+    cJSON_AddStringToObject(root, "variant", bl_synth_gait_variant_name(d->gait->variant));
+    cJSON_AddStringToObject(root, "profiles", d->gait->task == BL_SYNTH_RUN
+                                                  ? "after Novacheck 1998 and Cappellini et al. 2006 (running)"
+                                                  : "after Winter 1991 (normal cadence), timing of Perry & "
+                                                    "Burnfield 2010 (walking)");
+    cJSON_AddNumberToObject(root, "variation", d->gait->variation);
+    cJSON *strides = cJSON_AddArrayToObject(root, "strides");
+    for (size_t k = 0; k < bl_synth_truth_strides(t); k++) {
+        bl_synth_stride st;
+        bl_synth_truth_get_stride(t, k, &st);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "side", bl_gait_side_name(st.side));
+        cJSON_AddNumberToObject(o, "start_s", r6(st.start_s));
+        cJSON_AddNumberToObject(o, "liftoff_s", r6(st.liftoff_s));
+        cJSON_AddNumberToObject(o, "end_s", r6(st.end_s));
+        cJSON_AddNumberToObject(o, "stance_pct", r6(100.0 * (st.liftoff_s - st.start_s) / (st.end_s - st.start_s)));
+        cJSON_AddItemToArray(strides, o);
+    }
+    cJSON *peak = cJSON_AddArrayToObject(root, "peak_phase_pct");
+    cJSON *phases = cJSON_AddArrayToObject(root, "phase_mean_pct_mvc");
+    for (size_t c = 0; c < bl_synth_channels(d->synth); c++) {
+        cJSON_AddItemToArray(peak, num_or_null(bl_synth_truth_peak_phase(t, c)));
+        if (bl_chanmap_muscle(map, c) == BL_MUSCLE_AUX) {
+            cJSON_AddItemToArray(phases, cJSON_CreateNull());
+            continue;
+        }
+        cJSON *o = cJSON_CreateObject();
+        for (int p = 0; p < BL_GAIT_PHASES; p++)
+            cJSON_AddItemToObject(o, bl_gait_phase_name((bl_gait_phase)p),
+                                  num_or_null(bl_synth_truth_phase_mean(t, c, (bl_gait_phase)p)));
+        cJSON_AddItemToArray(phases, o);
+    }
+}
+
+int synth_write_events(tool_output *o, const bl_synth_truth *t)
+{
+    FILE *f = tool_output_open(o);
+    if (!f)
+        return tool_error("%s: cannot write", o->path);
+    int bad = fputs("time_s,side,event\n", f) < 0;
+    for (size_t i = 0; !bad && i < bl_synth_truth_gait_events(t); i++) {
+        double time_s;
+        bl_side side;
+        int touchdown;
+        bl_synth_truth_get_gait_event(t, i, &time_s, &side, &touchdown);
+        bad = fprintf(f, "%.6f,%s,%s\n", time_s, bl_gait_side_name(side),
+                      bl_gait_event_kind_name(touchdown ? BL_GAIT_TOUCHDOWN : BL_GAIT_LIFTOFF)) < 0;
+    }
+    bad |= tool_output_close(o) != 0;
+    return bad ? tool_error("%s: write failed", o->path) : 0;
+}
+
 /* The MVC trials written beside the main file (names, then details). */
 static void add_mvc_trials(cJSON *root, const synth_truth_doc *d)
 {
@@ -248,6 +308,8 @@ int synth_write_truth(tool_output *o, const synth_truth_doc *d)
         for (size_t r = 0; r < bl_synth_truth_reps(d->truth); r++)
             cJSON_AddItemToArray(reps, rep_object(d, r));
     }
+    if (d->truth && d->gait)
+        add_gait(root, d);
     if (d->truth && !strcmp(d->scenario, "mvc")) {
         double a, b;
         bl_synth_truth_get_hold(d->truth, &a, &b);
