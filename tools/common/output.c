@@ -165,6 +165,9 @@ static size_t format_time(char *p, size_t i, double rate)
 
 /* ---- Envelopes written block by block (bl_envelope_spool's sink). */
 
+/* Frames per WAV write: 512 kB of 8 float channels. */
+#define TOOL_WAV_CHUNK 16384
+
 int tool_block_writer_begin(tool_block_writer *w, tool_output *o, tool_output_kind kind, const bl_recording *desc)
 {
     memset(w, 0, sizeof *w);
@@ -215,10 +218,14 @@ static int open_output(tool_block_writer *w, const bl_recording *env)
         return 0;
     }
     if (tool_output_begin(o) != 0) return tool_error("%s %s: cannot create: %s", o->option, o->path, strerror(errno));
-    if (!(w->frame_buf = malloc((size_t)4096 * w->view.count * sizeof *w->frame_buf))) return tool_error("out of memory");
-    bl_recording *desc = NULL;
+    if (!(w->frame_buf = malloc((size_t)TOOL_WAV_CHUNK * w->view.count * sizeof *w->frame_buf))) return tool_error("out of memory");
+    bl_recording *like = NULL, *desc = NULL;
     char why[512] = "";
-    bl_status st = bl_recording_select(env, w->view.index, w->view.count, &desc);
+    /* The description without the samples: a copy of the block's would
+     * cost more than the header it makes. */
+    bl_status st = bl_recording_create_like(env, 0, w->rate, &like);
+    if (st == BL_OK) st = bl_recording_select(like, w->view.index, w->view.count, &desc);
+    bl_recording_destroy(like);
     if (st == BL_OK) st = bl_recording_set_meta(desc, "content", TOOL_ENVELOPE_CONTENT);
     if (st == BL_OK)
         st = bl_writer_open(tool_output_file(o), w->view.count, w->rate, BL_FORMAT_FLOAT32, desc, &w->wav, why,
@@ -247,13 +254,55 @@ static int add_csv(tool_block_writer *w, const float *const *ch, size_t frames, 
     return 0;
 }
 
+/* The summary of one channel's block: sum in frame order (the mean), the
+ * peak and where (the first of equal peaks). */
+static void add_stats(tool_block_writer *w, size_t k, const float *x, size_t frames)
+{
+    double sum = w->sum[k];
+    float peak = w->peak[k];
+    size_t at = w->at[k];
+    if (w->frames == 0 && frames) {
+        peak = x[0];
+        at = 0;
+    }
+    for (size_t i = 0; i < frames; i++) {
+        sum += x[i];
+        if (x[i] > peak) {
+            peak = x[i];
+            at = w->frames + i;
+        }
+    }
+    w->sum[k] = sum;
+    w->peak[k] = peak;
+    w->at[k] = at;
+}
+
+/* Interleaved into the frame buffer, TOOL_WAV_CHUNK frames a write, with
+ * the summary taken on the way: frame by frame, so the channels' sums are
+ * independent chains in one pass over the samples (each still in frame
+ * order, so the mean is the same to the bit). */
 static int add_wav(tool_block_writer *w, const float *const *ch, size_t frames)
 {
     const size_t n = w->view.count;
-    for (size_t pos = 0; pos < frames; pos += 4096) {
-        size_t m = frames - pos < 4096 ? frames - pos : 4096;
-        for (size_t k = 0; k < n; k++)
-            for (size_t i = 0; i < m; i++) w->frame_buf[i * n + k] = ch[k][pos + i];
+    for (size_t k = 0; k < n && w->frames == 0 && frames; k++) {
+        w->peak[k] = ch[k][0];
+        w->at[k] = 0;
+    }
+    for (size_t pos = 0; pos < frames; pos += TOOL_WAV_CHUNK) {
+        size_t m = frames - pos < TOOL_WAV_CHUNK ? frames - pos : TOOL_WAV_CHUNK;
+        float *restrict out = w->frame_buf;
+        for (size_t i = 0; i < m; i++, out += n) {
+            const size_t frame = w->frames + pos + i;
+            for (size_t k = 0; k < n; k++) {
+                const float v = ch[k][pos + i];
+                out[k] = v;
+                w->sum[k] += v;
+                if (v > w->peak[k]) {
+                    w->peak[k] = v;
+                    w->at[k] = frame;
+                }
+            }
+        }
         char why[512] = "";
         if (bl_writer_write(w->wav, w->frame_buf, m, why, sizeof why) != BL_OK) {
             w->failed = 1;
@@ -278,17 +327,8 @@ int tool_block_writer_add(tool_block_writer *w, const bl_recording *env, size_t 
         return tool_error("out of memory");
     }
     for (size_t k = 0; k < w->view.count; k++) {
-        const float *x = p[k] = bl_recording_cdata(env, w->view.index[k]) + offset;
-        /* The summary: mean, peak and where (the first of equal peaks). */
-        double sum = w->sum[k];
-        for (size_t i = 0; i < frames; i++) {
-            sum += x[i];
-            if (w->frames + i == 0 || x[i] > w->peak[k]) {
-                w->peak[k] = x[i];
-                w->at[k] = w->frames + i;
-            }
-        }
-        w->sum[k] = sum;
+        p[k] = bl_recording_cdata(env, w->view.index[k]) + offset;
+        if (w->kind == TOOL_OUTPUT_CSV) add_stats(w, k, p[k], frames); /* WAV: while interleaving */
     }
     int rc = w->kind == TOOL_OUTPUT_CSV ? add_csv(w, p, frames, first_frame) : add_wav(w, p, frames);
     if (p != ch) free(p);
