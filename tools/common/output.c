@@ -277,10 +277,44 @@ static void add_stats(tool_block_writer *w, size_t k, const float *x, size_t fra
     w->at[k] = at;
 }
 
+typedef float tool_v4f __attribute__((vector_size(16)));
+typedef int tool_v4i __attribute__((vector_size(16)));
+typedef double tool_v4d __attribute__((vector_size(32)));
+
+/* Frames [i0, i0+m) (m a multiple of 4) of channels g..g+3 into their
+ * places in `out` (n floats a frame), four frames at a time, with each
+ * channel's sum and running peak carried in a lane: lane k adds channel
+ * k's samples in frame order and keeps its peak by the scalar rule (a
+ * sample replaces it only when greater), so both are the scalar loop's
+ * to the bit. */
+static void interleave4(const float *const *ch, size_t g, size_t n, size_t i0, size_t m, float *out, double *sum,
+                        float *peak)
+{
+    tool_v4d s;
+    tool_v4f pk;
+    memcpy(&s, sum + g, sizeof s);
+    memcpy(&pk, peak + g, sizeof pk);
+    for (size_t i = 0; i < m; i += 4) {
+        tool_v4f r[4];
+        for (size_t k = 0; k < 4; k++) memcpy(&r[k], ch[g + k] + i0 + i, sizeof r[k]);
+        for (size_t j = 0; j < 4; j++) {
+            tool_v4f f = {r[0][j], r[1][j], r[2][j], r[3][j]};
+            memcpy(out + (i + j) * n + g, &f, sizeof f);
+            s += __builtin_convertvector(f, tool_v4d);
+            tool_v4i gt = f > pk;
+            pk = (tool_v4f)(((tool_v4i)f & gt) | ((tool_v4i)pk & ~gt));
+        }
+    }
+    memcpy(sum + g, &s, sizeof s);
+    memcpy(peak + g, &pk, sizeof pk);
+}
+
 /* Interleaved into the frame buffer, TOOL_WAV_CHUNK frames a write, with
- * the summary taken on the way: frame by frame, so the channels' sums are
- * independent chains in one pass over the samples (each still in frame
- * order, so the mean is the same to the bit). */
+ * the summary taken on the way, tile by tile: channels four at a time in
+ * vector lanes (interleave4), the rest and the tile's last frames one by
+ * one; where a tile raised a channel's peak, its frame is the first of the
+ * tile equal to the new peak (the scalar loop's last update). */
+#define TOOL_TILE 1024
 static int add_wav(tool_block_writer *w, const float *const *ch, size_t frames)
 {
     const size_t n = w->view.count;
@@ -288,18 +322,31 @@ static int add_wav(tool_block_writer *w, const float *const *ch, size_t frames)
         w->peak[k] = ch[k][0];
         w->at[k] = 0;
     }
+    float before[TOOL_BLOCK_MAX_CHANNELS];
     for (size_t pos = 0; pos < frames; pos += TOOL_WAV_CHUNK) {
         size_t m = frames - pos < TOOL_WAV_CHUNK ? frames - pos : TOOL_WAV_CHUNK;
-        float *restrict out = w->frame_buf;
-        for (size_t i = 0; i < m; i++, out += n) {
-            const size_t frame = w->frames + pos + i;
-            for (size_t k = 0; k < n; k++) {
-                const float v = ch[k][pos + i];
-                out[k] = v;
-                w->sum[k] += v;
-                if (v > w->peak[k]) {
-                    w->peak[k] = v;
-                    w->at[k] = frame;
+        for (size_t t0 = 0; t0 < m; t0 += TOOL_TILE) {
+            const size_t tm = m - t0 < TOOL_TILE ? m - t0 : TOOL_TILE, i0 = pos + t0, vm = n <= TOOL_BLOCK_MAX_CHANNELS ? tm & ~(size_t)3 : 0;
+            const size_t lanes = vm ? n & ~(size_t)3 : 0;
+            for (size_t k = 0; k < lanes; k++) before[k] = w->peak[k];
+            for (size_t g = 0; g < lanes; g += 4)
+                interleave4(ch, g, n, i0, vm, w->frame_buf + t0 * n, w->sum, w->peak);
+            for (size_t k = 0; k < lanes; k++)
+                if (w->peak[k] > before[k]) {
+                    size_t i = 0;
+                    while (ch[k][i0 + i] != w->peak[k]) i++;
+                    w->at[k] = w->frames + i0 + i;
+                }
+            for (size_t i = 0; i < tm; i++) { /* the rest: channels past the lanes, frames past vm */
+                float *restrict out = w->frame_buf + (t0 + i) * n;
+                for (size_t k = i < vm ? lanes : 0; k < n; k++) {
+                    const float v = ch[k][i0 + i];
+                    out[k] = v;
+                    w->sum[k] += v;
+                    if (v > w->peak[k]) {
+                        w->peak[k] = v;
+                        w->at[k] = w->frames + i0 + i;
+                    }
                 }
             }
         }
