@@ -3,7 +3,9 @@
  * for bit; split into blocks it agrees to 1e-6 of each limb channel's peak
  * (trunk channels, whose ECG is removed per block, within 3 % RMS); the
  * mains choice is the same; a spool beyond memory goes to TMPDIR and reads
- * back the file's samples; a TMPDIR that cannot hold it is one error. */
+ * back the file's samples (a float32 WAV at the analysis rate is read back
+ * from itself), also into a reused recording; a TMPDIR that cannot hold it
+ * is one error. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -139,37 +141,74 @@ static bl_recording *saved_rec(const char *path, size_t channels, size_t frames,
     return rec;
 }
 
-/* 8 channels x 10 minutes at 2 kHz (38 MB of float32): beyond memory. */
+/* Ranges of the spool against `want`'s frames, by bl_spool_read and by
+ * bl_spool_read_into (into one recording reused across lengths); past
+ * the end and another channel count are refused. */
+static void check_ranges(bl_spool *sp, const bl_recording *want, const char *what)
+{
+    const size_t n = bl_recording_frames(want), nch = bl_recording_channels(want);
+    const size_t starts[] = {0, 123457, n - 4097}, lens[] = {4097, 70001, 4097};
+    bl_recording *into = NULL, *other = NULL;
+    CHECK_EQ_INT(bl_spool_read(sp, 0, 100, &into), BL_OK);
+    for (size_t k = 0; sp && into && k < 3; k++) {
+        bl_recording *part = NULL;
+        CHECK_EQ_INT(bl_spool_read(sp, starts[k], lens[k], &part), BL_OK);
+        CHECK_EQ_INT(bl_spool_read_into(sp, starts[k], lens[k], into), BL_OK);
+        CHECK(bl_recording_frames(into) == lens[k]);
+        for (size_t c = 0; part && c < nch; c++) {
+            const float *x = bl_recording_cdata(want, c) + starts[k];
+            CHECK_MSG(memcmp(bl_recording_cdata(part, c), x, lens[k] * sizeof(float)) == 0,
+                      "%s: spooled frames from %zu, channel %zu differ", what, starts[k], c);
+            CHECK_MSG(memcmp(bl_recording_cdata(into, c), x, lens[k] * sizeof(float)) == 0,
+                      "%s: frames read into a reused recording from %zu, channel %zu differ", what, starts[k], c);
+        }
+        bl_recording_destroy(part);
+    }
+    bl_recording *past = NULL;
+    CHECK_EQ_INT(bl_spool_read(sp, n - 10, 11, &past), BL_ERANGE);
+    CHECK_EQ_INT(bl_spool_read_into(sp, n - 10, 11, into), BL_ERANGE);
+    CHECK_EQ_INT(bl_recording_create(nch + 1, 10, 2000, &other), BL_OK);
+    CHECK_EQ_INT(bl_spool_read_into(sp, 0, 10, other), BL_EINVAL);
+    CHECK_EQ_INT(bl_spool_read_into(sp, 0, 10, NULL), BL_EINVAL);
+    bl_recording_destroy(other);
+    bl_recording_destroy(into);
+}
+
+/* 8 channels x 10 minutes at 2 kHz (38 MB of float32, 29 MB of 24-bit):
+ * beyond memory. A float32 WAV at the analysis rate is its own spool (no
+ * TMPDIR needed); a 24-bit one goes to TMPDIR. */
 static void check_spill(void)
 {
-    const char *path = test_tmp("long.wav");
+    const char *path = test_tmp("long.wav"), *path24 = test_tmp("long24.wav");
     bl_recording *rec = saved_rec(path, 8, 2000 * 600, 2000, SIZE_MAX, 0, NULL);
     char why[512] = "";
+    if (bl_recording_save(rec, path24, BL_FORMAT_PCM24, why, sizeof why) != BL_OK) test_fail(why);
+    bl_recording *rec24 = NULL;
+    if (bl_recording_load(path24, &rec24, why, sizeof why) != BL_OK) test_fail(why);
     setenv("TMPDIR", test_tmpdir(), 1);
     bl_spool *sp = NULL;
     CHECK_EQ_INT(bl_spool_load_at(path, 2000, NULL, NULL, &sp, why, sizeof why), BL_OK);
     CHECK_EQ_INT(bl_spool_frames(sp), bl_recording_frames(rec));
-    size_t starts[] = {0, 123457, 2000 * 600 - 4097};
-    for (size_t k = 0; sp && k < 3; k++) {
-        bl_recording *part = NULL;
-        CHECK_EQ_INT(bl_spool_read(sp, starts[k], 4097, &part), BL_OK);
-        for (size_t c = 0; part && c < 8; c++)
-            CHECK_MSG(memcmp(bl_recording_cdata(part, c), bl_recording_cdata(rec, c) + starts[k], 4097 * sizeof(float)) == 0,
-                      "spooled frames from %zu, channel %zu differ", starts[k], c);
-        bl_recording_destroy(part);
-    }
-    bl_recording *past = NULL;
-    CHECK_EQ_INT(bl_spool_read(sp, 2000 * 600 - 10, 11, &past), BL_ERANGE);
+    check_ranges(sp, rec, "float32");
+    bl_spool_destroy(sp);
+    sp = NULL;
+    CHECK_EQ_INT(bl_spool_load_at(path24, 2000, NULL, NULL, &sp, why, sizeof why), BL_OK);
+    CHECK_EQ_INT(bl_spool_frames(sp), bl_recording_frames(rec24));
+    check_ranges(sp, rec24, "24-bit");
     bl_spool_destroy(sp);
 
     setenv("TMPDIR", "/nonexistent-backline-dir", 1);
     sp = NULL;
     why[0] = '\0';
-    CHECK_EQ_INT(bl_spool_load_at(path, 2000, NULL, NULL, &sp, why, sizeof why), BL_EIO);
+    CHECK_EQ_INT(bl_spool_load_at(path24, 2000, NULL, NULL, &sp, why, sizeof why), BL_EIO);
     CHECK_MSG(strstr(why, "/nonexistent-backline-dir") && !strchr(why, '\n'), "why: %s", why);
     CHECK(sp == NULL);
+    CHECK_EQ_INT(bl_spool_load_at(path, 2000, NULL, NULL, &sp, why, sizeof why), BL_OK); /* its own spool */
+    if (sp) check_ranges(sp, rec, "float32 without TMPDIR");
+    bl_spool_destroy(sp);
     unsetenv("TMPDIR");
     bl_recording_destroy(rec);
+    bl_recording_destroy(rec24);
 }
 
 /* Rates the decimator does not cover are loaded whole and resampled, and

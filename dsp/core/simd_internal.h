@@ -11,8 +11,12 @@
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(BL_NO_CLONES) &&         \
     !defined(__SANITIZE_THREAD__)
 #define BL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+/* Whether the CPU has AVX-512F, where code chooses between forms by hand
+ * (libgcc's CPU model, filled before main). 0 without clones. */
+#define BLI_CPU_AVX512F() __builtin_cpu_supports("avx512f")
 #else
 #define BL_CLONES
+#define BLI_CPU_AVX512F() 0
 #endif
 
 /* Loads and stores through memcpy: no alignment or aliasing assumptions,

@@ -54,69 +54,79 @@ typedef double v8d __attribute__((vector_size(64)));
 /* Coefficients as used by the kernel: b0 b1 b2 a1 a2 per section. */
 typedef struct { double c[5]; } section;
 
-/* Runs `frames` frames of W interleaved lanes (one vector of type VT)
+/* Runs `frames` frames of W interleaved lanes (H vectors of type VT)
  * through NS sections, in place. `step` is +1 (forward) or -1 (backward):
  * the kernel walks buf[0], buf[step*W], ... State z: per section, z0
- * lanes then z1 lanes. With NS a constant the loops unroll and the state
- * stays in registers. Eight lanes are one 64-byte vector: a single zmm
- * register in the AVX-512 clone, split into halves by the compiler
- * elsewhere. */
-#define KERNEL_BODY(NAME, VT, SYM)                                                                 \
+ * lanes then z1 lanes. With NS and H constants the loops unroll and the
+ * state stays in registers. */
+#define KERNEL_BODY(NAME, VT, H, SYM)                                                              \
     static inline __attribute__((always_inline)) void NAME(const section *restrict sec, size_t ns, \
                                                            double *restrict z,                      \
                                                            double *restrict buf, size_t frames,     \
                                                            ptrdiff_t step)                          \
     {                                                                                              \
-        enum { W = sizeof(VT) / sizeof(double) };                                                  \
-        VT zl[2 * SPECIALISED_SECTIONS];                                                           \
-        for (size_t s = 0; s < 2 * ns; s++) memcpy(&zl[s], z + W * s, sizeof(VT));                \
+        enum { L = sizeof(VT) / sizeof(double), W = L * H };                                       \
+        VT zl[2 * SPECIALISED_SECTIONS][H];                                                        \
+        for (size_t s = 0; s < 2 * ns; s++)                                                        \
+            for (size_t h = 0; h < H; h++) memcpy(&zl[s][h], z + W * s + L * h, sizeof(VT));      \
         double *p = buf;                                                                           \
         const ptrdiff_t adv = step * (ptrdiff_t)W;                                                 \
         for (size_t n = 0; n < frames; n++, p += adv) {                                            \
-            VT x;                                                                                  \
-            memcpy(&x, p, sizeof x);                                                               \
+            VT x[H];                                                                               \
+            for (size_t h = 0; h < H; h++) memcpy(&x[h], p + L * h, sizeof(VT));                   \
             for (size_t s = 0; s < ns; s++) {                                                      \
                 const double b0 = sec[s].c[0], b1 = sec[s].c[1], b2 = sec[s].c[2];                 \
                 const double a1 = sec[s].c[3], a2 = sec[s].c[4];                                   \
-                VT t = b0 * x;                                                                     \
-                VT y = t + zl[2 * s];                                                              \
-                zl[2 * s] = (b1 * x - a1 * y) + zl[2 * s + 1];                                     \
-                zl[2 * s + 1] = (SYM ? t : b2 * x) - a2 * y;                                       \
-                x = y;                                                                             \
+                for (size_t h = 0; h < H; h++) {                                                   \
+                    VT t = b0 * x[h];                                                              \
+                    VT y = t + zl[2 * s][h];                                                       \
+                    zl[2 * s][h] = (b1 * x[h] - a1 * y) + zl[2 * s + 1][h];                        \
+                    zl[2 * s + 1][h] = (SYM ? t : b2 * x[h]) - a2 * y;                             \
+                    x[h] = y;                                                                      \
+                }                                                                                  \
             }                                                                                      \
-            memcpy(p, &x, sizeof x);                                                               \
+            for (size_t h = 0; h < H; h++) memcpy(p + L * h, &x[h], sizeof(VT));                   \
         }                                                                                          \
-        for (size_t s = 0; s < 2 * ns; s++) memcpy(z + W * s, &zl[s], sizeof(VT));                \
+        for (size_t s = 0; s < 2 * ns; s++)                                                        \
+            for (size_t h = 0; h < H; h++) memcpy(z + W * s + L * h, &zl[s][h], sizeof(VT));      \
     }
 /* SYM: every section has b2 == b0 (all of backline's Butterworth and notch
  * sections but odd orders' first-order one), so b2*x is b0*x exactly and
- * one multiplication per section goes. */
-KERNEL_BODY(kernel_body4, v4d, 0)
-KERNEL_BODY(kernel_body8, v8d, 0)
-KERNEL_BODY(kernel_body4s, v4d, 1)
-KERNEL_BODY(kernel_body8s, v8d, 1)
+ * one multiplication per section goes. Eight lanes come in two forms: one
+ * v8d (a zmm register, for AVX-512) and a pair of v4d, the same operations
+ * lane for lane. GCC 12 compiles the v8d form for AVX2 through the stack,
+ * 128 bits at a time (measured: twice the time of the pair there), so
+ * only AVX-512 machines run it (KERNEL_WIDE). */
+KERNEL_BODY(kernel_body4, v4d, 1, 0)
+KERNEL_BODY(kernel_body8, v8d, 1, 0)
+KERNEL_BODY(kernel_body8p, v4d, 2, 0)
+KERNEL_BODY(kernel_body4s, v4d, 1, 1)
+KERNEL_BODY(kernel_body8s, v8d, 1, 1)
+KERNEL_BODY(kernel_body8ps, v4d, 2, 1)
 
-#define KERNEL(NS)                                                                                 \
-    BL_CLONES static void kernel_##NS##_1(const section *restrict sec, double *restrict z,         \
-                                          double *restrict buf, size_t frames, ptrdiff_t step)     \
+#define KERNEL_FN(NAME, BODY, NS)                                                                  \
+    BL_CLONES static void NAME(const section *restrict sec, double *restrict z, double *restrict buf, \
+                               size_t frames, ptrdiff_t step)                                      \
     {                                                                                              \
-        kernel_body4(sec, NS, z, buf, frames, step);                                               \
-    }                                                                                              \
-    BL_CLONES static void kernel_##NS##_2(const section *restrict sec, double *restrict z,         \
-                                          double *restrict buf, size_t frames, ptrdiff_t step)     \
-    {                                                                                              \
-        kernel_body8(sec, NS, z, buf, frames, step);                                               \
-    }                                                                                              \
-    BL_CLONES static void kernel_##NS##_1s(const section *restrict sec, double *restrict z,        \
-                                           double *restrict buf, size_t frames, ptrdiff_t step)    \
-    {                                                                                              \
-        kernel_body4s(sec, NS, z, buf, frames, step);                                              \
-    }                                                                                              \
-    BL_CLONES static void kernel_##NS##_2s(const section *restrict sec, double *restrict z,        \
-                                           double *restrict buf, size_t frames, ptrdiff_t step)    \
-    {                                                                                              \
-        kernel_body8s(sec, NS, z, buf, frames, step);                                              \
+        BODY(sec, NS, z, buf, frames, step);                                                       \
     }
+/* Eight lanes: the v8d form where the CPU has AVX-512, else the pair. */
+#define KERNEL_8(NAME, WIDE, PAIR)                                                                 \
+    static void NAME(const section *restrict sec, double *restrict z, double *restrict buf,        \
+                     size_t frames, ptrdiff_t step)                                                \
+    {                                                                                              \
+        if (BLI_CPU_AVX512F()) WIDE(sec, z, buf, frames, step);                                    \
+        else PAIR(sec, z, buf, frames, step);                                                      \
+    }
+#define KERNEL(NS)                                                                                 \
+    KERNEL_FN(kernel_##NS##_1, kernel_body4, NS)                                                   \
+    KERNEL_FN(kernel_##NS##_1s, kernel_body4s, NS)                                                 \
+    KERNEL_FN(kernel_##NS##_2w, kernel_body8, NS)                                                  \
+    KERNEL_FN(kernel_##NS##_2p, kernel_body8p, NS)                                                 \
+    KERNEL_FN(kernel_##NS##_2sw, kernel_body8s, NS)                                                \
+    KERNEL_FN(kernel_##NS##_2sp, kernel_body8ps, NS)                                               \
+    KERNEL_8(kernel_##NS##_2, kernel_##NS##_2w, kernel_##NS##_2p)                                  \
+    KERNEL_8(kernel_##NS##_2s, kernel_##NS##_2sw, kernel_##NS##_2sp)
 KERNEL(1) KERNEL(2) KERNEL(3) KERNEL(4) KERNEL(5) KERNEL(6) KERNEL(7) KERNEL(8)
 
 typedef void (*kernel_fn)(const section *restrict, double *restrict, double *restrict, size_t,
@@ -392,6 +402,15 @@ static void scatter(const double *blk, size_t nc, size_t W, size_t f0, size_t nf
     }
 }
 
+/* The lines of frames [f0, f0+nf) of each channel into the cache while
+ * the kernel works on the block before: a block's filtering is long enough
+ * for them to arrive, and the transposes then find them there. */
+static void prefetch_block(float *const *ch, size_t nc, size_t f0, size_t nf)
+{
+    for (size_t c = 0; c < nc; c++)
+        for (size_t i = 0; i < nf; i += 64 / sizeof(float)) __builtin_prefetch(ch[c] + f0 + i, 1, 3);
+}
+
 static void set_state(const double *zi, size_t ns, size_t W, const double *x0, double *z)
 {
     for (size_t s = 0; s < ns; s++)
@@ -478,6 +497,7 @@ static bl_status filtfilt_range(const section *sec, const double *zi, size_t n_s
         for (size_t f0 = 0; f0 < frames; f0 += B) {
             size_t nf = frames - f0 < B ? frames - f0 : B;
             gather(ch, nc, W, f0, nf, zeros, blk);
+            if (f0 + nf < frames) prefetch_block(ch, nc, f0 + nf, frames - f0 - nf < B ? frames - f0 - nf : B);
             run(sec, n_sections, nv, z, blk, nf, 1);
             scatter(blk, nc, W, f0, nf, junk, ch);
         }
@@ -491,6 +511,7 @@ static bl_status filtfilt_range(const section *sec, const double *zi, size_t n_s
             size_t nf = end < B ? end : B;
             size_t f0 = end - nf;
             gather(ch, nc, W, f0, nf, zeros, blk);
+            if (f0) prefetch_block(ch, nc, f0 > B ? f0 - B : 0, f0 > B ? B : f0);
             run(sec, n_sections, nv, z, blk + (nf - 1) * W, nf, -1);
             scatter(blk, nc, W, f0, nf, junk, ch);
             end = f0;

@@ -125,12 +125,12 @@ bl_status bl_envelope_spool(const bl_spool *s, const bl_envelope_config *cfg, si
     rep.block_s = (double)block / cfg->rate_hz;
     rep.context_s = (double)context / cfg->rate_hz;
     size_t hr_beats = 0;
+    bl_recording *blk = NULL; /* one block's arrays, reused: no fresh pages per block */
     for (size_t k = 0, end; st == BL_OK && k < frames; k = end) {
         rep.blocks++;
         end = frames - k <= block + block / 2 ? frames : k + block; /* no short last block */
         size_t a = k > context ? k - context : 0, b = frames - end > context ? end + context : frames;
-        bl_recording *blk = NULL;
-        if ((st = bl_spool_read(s, a, b - a, &blk)) != BL_OK) break;
+        if ((st = blk ? bl_spool_read_into(s, a, b - a, blk) : bl_spool_read(s, a, b - a, &blk)) != BL_OK) break;
         bl_condition_report br = rep;
         br.ecg_treated = br.ecg_beats = 0;
         br.ecg_heart_rate_bpm = br.ecg_residual_db = NAN;
@@ -138,8 +138,8 @@ bl_status bl_envelope_spool(const bl_spool *s, const bl_envelope_config *cfg, si
         if ((st = bli_condition_filter(blk, cfg, window, &br)) == BL_OK && (st = bl_linear_envelope(blk, cfg)) == BL_OK)
             st = sink(user, blk, k - a, end - k, k);
         add_block_ecg(&rep, &br, &hr_beats);
-        bl_recording_destroy(blk);
     }
+    bl_recording_destroy(blk);
     if (st == BL_OK && report) *report = rep;
     return st;
 }

@@ -170,6 +170,8 @@ static bl_status load(const char *path, double rate_hz, bl_progress_fn progress,
     int check = dec || spool;
     if (spool && !dec && rate != rate_hz)
         spool = NULL;
+    if (st == BL_OK && spool && !dec)
+        bli_spool_use_file(spool, bli_reader_fd(r), info->channels);
     bl_recording *rec = NULL;
     if (st == BL_OK) {
         rec = bli_recording_alloc(info->channels,

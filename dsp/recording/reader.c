@@ -146,6 +146,11 @@ size_t bl_reader_declared_frames(const bl_reader *r)
     return r ? r->declared : 0;
 }
 
+int bli_reader_fd(const bl_reader *r)
+{
+    return r ? r->fd : -1;
+}
+
 size_t bl_reader_frames_read(const bl_reader *r)
 {
     return r ? r->frames_read : 0;

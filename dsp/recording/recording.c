@@ -147,6 +147,40 @@ bl_status bl_recording_create_like(const bl_recording *like, size_t frames, doub
     return st;
 }
 
+bl_status bli_recording_reuse_like(bl_recording *r, const bl_recording *like, size_t frames, double rate_hz)
+{
+    if (r->channels != like->channels || frames > SIZE_MAX / sizeof(float))
+        return BL_EINVAL;
+    if (frames > r->capacity) { /* exactly: blocks come in a few lengths */
+        for (size_t c = 0; c < r->channels; c++) {
+            float *p = realloc(r->ch[c], frames * sizeof(float));
+            if (!p)
+                return BL_ENOMEM;
+            r->ch[c] = p;
+        }
+        r->capacity = frames;
+    }
+    r->frames = frames;
+    r->rate_hz = rate_hz;
+    memcpy(r->in_uv, like->in_uv, like->channels);
+    r->source_rate_hz = bl_recording_source_rate(like);
+    free(r->raw_clipped);
+    r->raw_clipped = NULL;
+    if (like->raw_clipped) {
+        if (!(r->raw_clipped = malloc(like->channels * sizeof *r->raw_clipped)))
+            return BL_ENOMEM;
+        memcpy(r->raw_clipped, like->raw_clipped, like->channels * sizeof *r->raw_clipped);
+    }
+    for (size_t i = 0; i < r->meta_count; i++) {
+        free(r->meta[i].key);
+        free(r->meta[i].value);
+    }
+    r->meta_count = 0;
+    bli_recording_free_warnings(r);
+    snprintf(r->format_name, sizeof r->format_name, "float32 (in memory)");
+    return bli_recording_copy_description(r, like);
+}
+
 bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size_t n, bl_recording **out)
 {
     if (out)

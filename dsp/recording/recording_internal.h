@@ -60,6 +60,12 @@ bl_recording *bli_recording_alloc(size_t channels, size_t capacity, double rate_
 int bli_recording_grow(bl_recording *r, size_t need);
 /* Give back what growing over-allocated (a failed shrink keeps more). */
 void bli_recording_shrink(bl_recording *r);
+/* `r` (channels as `like`) made what bl_recording_create_like(like,
+ * frames, rate_hz) makes, but for its samples: its arrays are kept (grown
+ * to exactly `frames` when shorter) and their contents are left for the
+ * caller to overwrite. BL_EINVAL (channel counts differ), BL_ENOMEM (then
+ * valid, to be destroyed or reused). */
+bl_status bli_recording_reuse_like(bl_recording *r, const bl_recording *like, size_t frames, double rate_hz);
 /* Everything `src` says about itself but its samples, units and rate:
  * map, gains, full scale and metadata keys. BL_ENOMEM. */
 bl_status bli_recording_copy_description(bl_recording *dst, const bl_recording *src);
@@ -119,6 +125,13 @@ bl_status bli_recording_copy_warnings(bl_recording *dst, const bl_recording *src
  * frames. */
 bl_status bli_spool_append(bl_spool *s, const float *buf, size_t n, size_t channels, const char *path, char *why,
                            size_t why_len);
+/* Before the first frame: a spool whose file `fd` (an open input at the
+ * spool's rate) is a float32 WAV of `channels` reads its frames from the
+ * file (a duplicate descriptor) instead of keeping them; otherwise, or
+ * when the file cannot be duplicated, nothing changes. */
+void bli_spool_use_file(bl_spool *s, int fd, size_t channels);
+/* The descriptor a reader keeps beside libsndfile's (for pread). */
+int bli_reader_fd(const bl_reader *r);
 bl_status bli_recording_spool_load(const char *path, double rate_hz, bl_progress_fn progress, void *user,
                                    bl_spool *spool, bl_recording **desc, char *why, size_t why_len);
 void bli_recording_free_warnings(bl_recording *rec);

@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,12 +148,29 @@ int bli_sf_supports_strings(int major)
     return major != SF_FORMAT_W64;
 }
 
-/* WAV only: does the data chunk declare more bytes than the file holds?
- * libsndfile shortens the frame count silently in that case. Returns 1 and
- * fills declared/present when truncated, 0 otherwise (including any file we
- * cannot parse: libsndfile already accepted it). */
-int bli_wav_truncated(int fd, unsigned long long *declared, unsigned long long *present)
+/* The RIFF WAVE chunks up to the first data chunk: where it starts, what
+ * it declares and what the file holds after its header, and the format
+ * chunk's fields when it came first. 0 for anything else (not a regular
+ * file, not RIFF/RIFX WAVE, no data chunk). */
+typedef struct {
+    int big;                    /* RIFX */
+    int have_fmt;               /* a fmt chunk before the data */
+    unsigned tag, channels, block_align, bits, sub_tag; /* sub_tag: WAVE_FORMAT_EXTENSIBLE's */
+    unsigned long long data_pos; /* the data chunk's first sample byte */
+    unsigned long long declared, present;
+} wav_layout;
+
+static unsigned long long wav_u(const unsigned char *c, int n, int big)
 {
+    unsigned long long v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (unsigned long long)c[big ? n - 1 - i : i] << (8 * i);
+    return v;
+}
+
+static int wav_walk(int fd, wav_layout *w)
+{
+    memset(w, 0, sizeof *w);
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
         return 0; /* a pipe has no end to compare with */
@@ -160,29 +178,64 @@ int bli_wav_truncated(int fd, unsigned long long *declared, unsigned long long *
     if (pread(fd, h, 12, 0) != 12 || memcmp(h + 8, "WAVE", 4) != 0 ||
         (memcmp(h, "RIFF", 4) != 0 && memcmp(h, "RIFX", 4) != 0))
         return 0;
-    int big = memcmp(h, "RIFX", 4) == 0;
+    w->big = memcmp(h, "RIFX", 4) == 0;
     unsigned long long size = (unsigned long long)sb.st_size, pos = 12;
     while (pos + 8 <= size) {
         unsigned char c[8];
         if (pread(fd, c, 8, (off_t)pos) != 8)
             break;
-        unsigned long long len = big
-            ? ((unsigned long long)c[4] << 24 | (unsigned long long)c[5] << 16 |
-               (unsigned long long)c[6] << 8 | c[7])
-            : ((unsigned long long)c[7] << 24 | (unsigned long long)c[6] << 16 |
-               (unsigned long long)c[5] << 8 | c[4]);
+        unsigned long long len = wav_u(c + 4, 4, w->big);
         if (memcmp(c, "data", 4) == 0) {
-            unsigned long long avail = size - pos - 8;
-            if (len != 0xFFFFFFFFull && len > avail) {
-                *declared = len;
-                *present = avail;
-                return 1;
+            w->data_pos = pos + 8;
+            w->declared = len;
+            w->present = size - pos - 8;
+            return 1;
+        }
+        unsigned char f[26];
+        if (memcmp(c, "fmt ", 4) == 0 && len >= 16 && !w->have_fmt) {
+            size_t want = len >= 26 ? 26 : 16;
+            if (pread(fd, f, want, (off_t)(pos + 8)) == (ssize_t)want) {
+                w->have_fmt = 1;
+                w->tag = (unsigned)wav_u(f, 2, w->big);
+                w->channels = (unsigned)wav_u(f + 2, 2, w->big);
+                w->block_align = (unsigned)wav_u(f + 12, 2, w->big);
+                w->bits = (unsigned)wav_u(f + 14, 2, w->big);
+                w->sub_tag = want == 26 ? (unsigned)wav_u(f + 24, 2, w->big) : 0;
             }
-            return 0;
         }
         pos += 8 + len + (len & 1);
     }
     return 0;
+}
+
+/* WAV only: does the data chunk declare more bytes than the file holds?
+ * libsndfile shortens the frame count silently in that case. Returns 1 and
+ * fills declared/present when truncated, 0 otherwise (including any file we
+ * cannot parse: libsndfile already accepted it). */
+int bli_wav_truncated(int fd, unsigned long long *declared, unsigned long long *present)
+{
+    wav_layout w;
+    if (!wav_walk(fd, &w))
+        return 0;
+    if (w.declared != 0xFFFFFFFFull && w.declared > w.present) {
+        *declared = w.declared;
+        *present = w.present;
+        return 1;
+    }
+    return 0;
+}
+
+int bli_wav_float32_data(int fd, size_t channels, unsigned long long *offset)
+{
+    const union { uint16_t u; unsigned char c[2]; } one = {1};
+    wav_layout w;
+    if (!one.c[0] || !wav_walk(fd, &w) || w.big || !w.have_fmt)
+        return 0; /* our floats are little-endian: RIFF only */
+    int is_float = w.tag == 3 || (w.tag == 0xFFFE && w.sub_tag == 3); /* WAVE_FORMAT_IEEE_FLOAT */
+    if (!is_float || w.bits != 32 || w.channels != channels || w.block_align != 4 * channels)
+        return 0;
+    *offset = w.data_pos;
+    return 1;
 }
 
 bl_status bli_sf_open_write(const char *path, int sf_format, size_t channels, double rate_hz,

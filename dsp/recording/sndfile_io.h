@@ -28,6 +28,11 @@ int bli_sf_late_strings_ok(int major);
  * (including anything we cannot parse, and pipes). Reads with pread, so
  * the descriptor's position is untouched. */
 int bli_wav_truncated(int fd, unsigned long long *declared, unsigned long long *present);
+/* WAV only, on an open regular file: is the data interleaved little-endian
+ * float32 of `channels` channels on a little-endian host, i.e. what
+ * sf_readf_float returns, byte for byte? 1 and the offset of the data's
+ * first byte when it is; 0 otherwise. Reads with pread. */
+int bli_wav_float32_data(int fd, size_t channels, unsigned long long *offset);
 
 /* meta_io.c: where the metadata text goes in a file, and reading it back. */
 struct bli_meta_plan {

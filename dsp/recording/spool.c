@@ -4,7 +4,10 @@
  * recording never touches the disk); beyond, it goes to a temporary file,
  * unlinked as soon as it is made (nothing is left behind, whatever happens
  * to the process). Either holds interleaved float32 frames, so a range is
- * one copy or one pread. */
+ * one copy or one pread. A float32 WAV at the analysis rate holds exactly
+ * those frames already: its spool is the file itself (its data chunk read
+ * with pread through a descriptor of its own), checked against what
+ * libsndfile read on the first block, and nothing is copied. */
 #define _FILE_OFFSET_BITS 64 /* an hour of 64 channels passes 2 GB */
 #include <errno.h>
 #include <stdio.h>
@@ -23,9 +26,56 @@ struct bl_spool {
     size_t frames, channels;
     float *mem;         /* the frames while they fit in memory */
     size_t mem_cap;     /* floats */
-    int fd;             /* >= 0 once spilled to the file */
+    int fd;             /* >= 0 once spilled to the file, or the input itself (direct) */
+    int direct;         /* fd is the input's float32 data, from byte `base` */
+    off_t base;
     int to_uv;          /* blocks come in µV (bl_spool_to_microvolts) */
 };
+
+/* Reads `bytes` at `at` of the spool's file; -1 on an error or a short file. */
+static int read_all_at(int fd, void *buf, size_t bytes, off_t at)
+{
+    size_t done = 0;
+    while (done < bytes) {
+        ssize_t got = pread(fd, (char *)buf + done, bytes - done, at + (off_t)done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return -1;
+        done += (size_t)got;
+    }
+    return 0;
+}
+
+void bli_spool_use_file(bl_spool *s, int fd, size_t channels)
+{
+    unsigned long long offset = 0;
+    if (s->frames || s->fd >= 0 || !bli_wav_float32_data(fd, channels, &offset) || (off_t)offset < 0)
+        return;
+    int own = dup(fd);
+    if (own < 0)
+        return; /* spooled as any other file */
+    s->fd = own;
+    s->direct = 1;
+    s->base = (off_t)offset;
+    s->channels = channels;
+}
+
+/* The first block the reader gave against the file's bytes at the data
+ * chunk: when they differ (a layout we misread), the spool stops reading
+ * the file and takes the frames as any other file's. */
+static void check_direct(bl_spool *s, const float *buf, size_t n, size_t channels)
+{
+    size_t bytes = n * channels * sizeof *buf;
+    float *mine = malloc(bytes ? bytes : 1);
+    int same = mine && read_all_at(s->fd, mine, bytes, s->base) == 0 && memcmp(mine, buf, bytes) == 0;
+    free(mine);
+    if (!same) {
+        close(s->fd);
+        s->fd = -1;
+        s->direct = 0;
+    }
+}
 
 static int write_all(int fd, const float *buf, size_t count)
 {
@@ -114,6 +164,12 @@ static bl_status spool_resampled(bl_spool *s, bl_recording *desc, double rate_hz
 bl_status bli_spool_append(bl_spool *s, const float *buf, size_t n, size_t channels, const char *path, char *why,
                            size_t why_len)
 {
+    if (s->direct && s->frames == 0)
+        check_direct(s, buf, n, channels);
+    if (s->direct) { /* the frames are in the file already */
+        s->frames += n;
+        return BL_OK;
+    }
     s->channels = channels;
     size_t have = s->frames * channels, add = n * channels;
     if (s->fd < 0 && (have + add) * sizeof(float) <= SPOOL_MEMORY_BYTES) {
@@ -203,53 +259,89 @@ bl_status bl_spool_to_microvolts(bl_spool *s)
     return st;
 }
 
-bl_status bl_spool_read(const bl_spool *s, size_t first, size_t frames, bl_recording **out)
+typedef float spool_v4f __attribute__((vector_size(16)));
+
+/* n interleaved frames of nch channels into the planar arrays at `pos`:
+ * channels four at a time, four frames at a time (a 4 x 4 transpose in
+ * registers), the rest one by one. */
+static void deinterleave(const float *buf, size_t n, size_t nch, float *const *ch, size_t pos)
 {
-    if (out)
-        *out = NULL;
-    if (!s || !out || frames == 0)
-        return BL_EINVAL;
-    if (first > s->frames || frames > s->frames - first)
-        return BL_ERANGE;
+    const size_t lanes = nch & ~(size_t)3, vn = n & ~(size_t)3;
+    for (size_t g = 0; g < lanes; g += 4)
+        for (size_t i = 0; i < vn; i += 4) {
+            spool_v4f r[4];
+            for (size_t j = 0; j < 4; j++) memcpy(&r[j], buf + (i + j) * nch + g, sizeof r[j]);
+            for (size_t k = 0; k < 4; k++) {
+                spool_v4f c = {r[0][k], r[1][k], r[2][k], r[3][k]};
+                memcpy(ch[g + k] + pos + i, &c, sizeof c);
+            }
+        }
+    for (size_t c = 0; c < nch; c++)
+        for (size_t i = c < lanes ? vn : 0; i < n; i++)
+            ch[c][pos + i] = buf[i * nch + c];
+}
+
+/* Frames [first, first+frames) into rec's channels (which hold at least
+ * that many), de-interleaved, then in µV if asked. */
+static bl_status fill(const bl_spool *s, size_t first, size_t frames, bl_recording *rec)
+{
     const size_t nch = s->info->channels;
-    bl_recording *rec = NULL;
-    bl_status st = bl_recording_create_like(s->info, frames, s->info->rate_hz, &rec);
-    if (st != BL_OK)
-        return st;
+    bl_status st = BL_OK;
     float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * nch * sizeof *buf);
     if (!buf)
         st = BL_ENOMEM;
     for (size_t pos = 0; st == BL_OK && pos < frames; pos += BLI_IO_CHUNK_FRAMES) {
         size_t n = frames - pos < BLI_IO_CHUNK_FRAMES ? frames - pos : BLI_IO_CHUNK_FRAMES;
-        size_t bytes = n * nch * sizeof *buf, done = 0;
-        off_t at = (off_t)(first + pos) * (off_t)nch * (off_t)sizeof *buf;
-        if (s->fd < 0) {
+        size_t bytes = n * nch * sizeof *buf;
+        off_t at = s->base + (off_t)(first + pos) * (off_t)nch * (off_t)sizeof *buf;
+        if (s->fd < 0)
             memcpy(buf, s->mem + (first + pos) * nch, bytes);
-            done = bytes;
-        }
-        while (done < bytes) {
-            ssize_t got = pread(s->fd, (char *)buf + done, bytes - done, at + (off_t)done);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got <= 0) {
-                st = BL_EIO;
-                break;
-            }
-            done += (size_t)got;
-        }
-        for (size_t c = 0; st == BL_OK && c < nch; c++)
-            for (size_t i = 0; i < n; i++)
-                rec->ch[c][pos + i] = buf[i * nch + c];
+        else if (read_all_at(s->fd, buf, bytes, at) != 0)
+            st = BL_EIO;
+        if (st == BL_OK)
+            deinterleave(buf, n, nch, rec->ch, pos);
     }
     free(buf);
     if (st == BL_OK && s->to_uv)
         st = bl_recording_to_microvolts(rec);
-    if (st != BL_OK) {
+    return st;
+}
+
+static bl_status check_range(const bl_spool *s, size_t first, size_t frames)
+{
+    if (!s || frames == 0)
+        return BL_EINVAL;
+    if (first > s->frames || frames > s->frames - first)
+        return BL_ERANGE;
+    return BL_OK;
+}
+
+bl_status bl_spool_read(const bl_spool *s, size_t first, size_t frames, bl_recording **out)
+{
+    if (out)
+        *out = NULL;
+    bl_status st = out ? check_range(s, first, frames) : BL_EINVAL;
+    if (st != BL_OK)
+        return st;
+    bl_recording *rec = NULL;
+    if ((st = bl_recording_create_like(s->info, frames, s->info->rate_hz, &rec)) != BL_OK)
+        return st;
+    if ((st = fill(s, first, frames, rec)) != BL_OK) {
         bl_recording_destroy(rec);
         return st;
     }
     *out = rec;
     return BL_OK;
+}
+
+bl_status bl_spool_read_into(const bl_spool *s, size_t first, size_t frames, bl_recording *rec)
+{
+    bl_status st = rec ? check_range(s, first, frames) : BL_EINVAL;
+    if (st == BL_OK && rec->channels != s->info->channels)
+        st = BL_EINVAL;
+    if (st == BL_OK)
+        st = bli_recording_reuse_like(rec, s->info, frames, s->info->rate_hz);
+    return st == BL_OK ? fill(s, first, frames, rec) : st;
 }
 
 void bl_spool_destroy(bl_spool *s)

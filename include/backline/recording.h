@@ -141,7 +141,13 @@ BL_API bl_status bl_recording_load_at_progress(const char *path, double rate_hz,
  * blocks read afterwards carry it. to_microvolts: blocks read afterwards
  * are converted as bl_recording_to_microvolts converts (its errors).
  * read: frames [first, first+frames) as a recording like info (BL_EINVAL,
- * BL_ERANGE past the end, BL_ENOMEM, BL_EIO). destroy(NULL) is a no-op. */
+ * BL_ERANGE past the end, BL_ENOMEM, BL_EIO). read_into: the same into
+ * `rec`, a recording with the spool's channel count (one bl_spool_read
+ * made, say), which becomes what read would return, reusing its sample
+ * arrays (grown when shorter): no allocation and no fresh pages per block
+ * of the same length. BL_EINVAL also for another channel count; after an
+ * error `rec` holds no meaningful samples but may be read into again or
+ * destroyed. destroy(NULL) is a no-op. */
 typedef struct bl_spool bl_spool;
 BL_API bl_status bl_spool_load_at(const char *path, double rate_hz, bl_progress_fn progress, void *user,
                                   bl_spool **out, char *why, size_t why_len);
@@ -149,6 +155,7 @@ BL_API bl_recording *bl_spool_info(bl_spool *s);
 BL_API size_t bl_spool_frames(const bl_spool *s);
 BL_API bl_status bl_spool_to_microvolts(bl_spool *s);
 BL_API bl_status bl_spool_read(const bl_spool *s, size_t first, size_t frames, bl_recording **out);
+BL_API bl_status bl_spool_read_into(const bl_spool *s, size_t first, size_t frames, bl_recording *rec);
 BL_API void bl_spool_destroy(bl_spool *s);
 /* The rate of the file the samples came from (before bl_recording_load_at
  * or bl_recording_resample changed it); the recording's own rate when it

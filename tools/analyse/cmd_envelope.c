@@ -2,6 +2,7 @@
  * The flag names are a contract other tools rely on (issue 2). */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,19 @@ static const char envelope_help[] =
     "\n"
     "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n";
 
+/* Whether every sample is finite: the exponent bits of each, ORed, with
+ * no early exit, so the loop vectorises. */
+static int tool_all_finite(const float *x, size_t n)
+{
+    uint32_t any = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t b;
+        memcpy(&b, x + i, sizeof b);
+        any |= (uint32_t)((b & 0x7f800000u) == 0x7f800000u);
+    }
+    return !any;
+}
+
 /* bl_envelope_spool's sink: a non-finite envelope (a filter that
  * diverged) is refused before it is written. */
 typedef struct {
@@ -51,6 +65,7 @@ static bl_status write_block(void *user, const bl_recording *env, size_t offset,
     tool_block_writer *w = &e->w;
     for (size_t k = 0; k < w->view.count; k++) {
         const float *x = bl_recording_cdata(env, w->view.index[k]) + offset;
+        if (tool_all_finite(x, frames)) continue; /* the usual case, in one vectorised pass */
         for (size_t i = 0; i < frames; i++)
             if (!isfinite(x[i])) {
                 w->failed = 1;

@@ -165,6 +165,9 @@ static size_t format_time(char *p, size_t i, double rate)
 
 /* ---- Envelopes written block by block (bl_envelope_spool's sink). */
 
+/* Frames per WAV write: 512 kB of 8 float channels. */
+#define TOOL_WAV_CHUNK 16384
+
 int tool_block_writer_begin(tool_block_writer *w, tool_output *o, tool_output_kind kind, const bl_recording *desc)
 {
     memset(w, 0, sizeof *w);
@@ -215,10 +218,14 @@ static int open_output(tool_block_writer *w, const bl_recording *env)
         return 0;
     }
     if (tool_output_begin(o) != 0) return tool_error("%s %s: cannot create: %s", o->option, o->path, strerror(errno));
-    if (!(w->frame_buf = malloc((size_t)4096 * w->view.count * sizeof *w->frame_buf))) return tool_error("out of memory");
-    bl_recording *desc = NULL;
+    if (!(w->frame_buf = malloc((size_t)TOOL_WAV_CHUNK * w->view.count * sizeof *w->frame_buf))) return tool_error("out of memory");
+    bl_recording *like = NULL, *desc = NULL;
     char why[512] = "";
-    bl_status st = bl_recording_select(env, w->view.index, w->view.count, &desc);
+    /* The description without the samples: a copy of the block's would
+     * cost more than the header it makes. */
+    bl_status st = bl_recording_create_like(env, 0, w->rate, &like);
+    if (st == BL_OK) st = bl_recording_select(like, w->view.index, w->view.count, &desc);
+    bl_recording_destroy(like);
     if (st == BL_OK) st = bl_recording_set_meta(desc, "content", TOOL_ENVELOPE_CONTENT);
     if (st == BL_OK)
         st = bl_writer_open(tool_output_file(o), w->view.count, w->rate, BL_FORMAT_FLOAT32, desc, &w->wav, why,
@@ -247,13 +254,102 @@ static int add_csv(tool_block_writer *w, const float *const *ch, size_t frames, 
     return 0;
 }
 
+/* The summary of one channel's block: sum in frame order (the mean), the
+ * peak and where (the first of equal peaks). */
+static void add_stats(tool_block_writer *w, size_t k, const float *x, size_t frames)
+{
+    double sum = w->sum[k];
+    float peak = w->peak[k];
+    size_t at = w->at[k];
+    if (w->frames == 0 && frames) {
+        peak = x[0];
+        at = 0;
+    }
+    for (size_t i = 0; i < frames; i++) {
+        sum += x[i];
+        if (x[i] > peak) {
+            peak = x[i];
+            at = w->frames + i;
+        }
+    }
+    w->sum[k] = sum;
+    w->peak[k] = peak;
+    w->at[k] = at;
+}
+
+typedef float tool_v4f __attribute__((vector_size(16)));
+typedef int tool_v4i __attribute__((vector_size(16)));
+typedef double tool_v4d __attribute__((vector_size(32)));
+
+/* Frames [i0, i0+m) (m a multiple of 4) of channels g..g+3 into their
+ * places in `out` (n floats a frame), four frames at a time, with each
+ * channel's sum and running peak carried in a lane: lane k adds channel
+ * k's samples in frame order and keeps its peak by the scalar rule (a
+ * sample replaces it only when greater), so both are the scalar loop's
+ * to the bit. */
+static void interleave4(const float *const *ch, size_t g, size_t n, size_t i0, size_t m, float *out, double *sum,
+                        float *peak)
+{
+    tool_v4d s;
+    tool_v4f pk;
+    memcpy(&s, sum + g, sizeof s);
+    memcpy(&pk, peak + g, sizeof pk);
+    for (size_t i = 0; i < m; i += 4) {
+        tool_v4f r[4];
+        for (size_t k = 0; k < 4; k++) memcpy(&r[k], ch[g + k] + i0 + i, sizeof r[k]);
+        for (size_t j = 0; j < 4; j++) {
+            tool_v4f f = {r[0][j], r[1][j], r[2][j], r[3][j]};
+            memcpy(out + (i + j) * n + g, &f, sizeof f);
+            s += __builtin_convertvector(f, tool_v4d);
+            tool_v4i gt = f > pk;
+            pk = (tool_v4f)(((tool_v4i)f & gt) | ((tool_v4i)pk & ~gt));
+        }
+    }
+    memcpy(sum + g, &s, sizeof s);
+    memcpy(peak + g, &pk, sizeof pk);
+}
+
+/* Interleaved into the frame buffer, TOOL_WAV_CHUNK frames a write, with
+ * the summary taken on the way, tile by tile: channels four at a time in
+ * vector lanes (interleave4), the rest and the tile's last frames one by
+ * one; where a tile raised a channel's peak, its frame is the first of the
+ * tile equal to the new peak (the scalar loop's last update). */
+#define TOOL_TILE 1024
 static int add_wav(tool_block_writer *w, const float *const *ch, size_t frames)
 {
     const size_t n = w->view.count;
-    for (size_t pos = 0; pos < frames; pos += 4096) {
-        size_t m = frames - pos < 4096 ? frames - pos : 4096;
-        for (size_t k = 0; k < n; k++)
-            for (size_t i = 0; i < m; i++) w->frame_buf[i * n + k] = ch[k][pos + i];
+    for (size_t k = 0; k < n && w->frames == 0 && frames; k++) {
+        w->peak[k] = ch[k][0];
+        w->at[k] = 0;
+    }
+    float before[TOOL_BLOCK_MAX_CHANNELS];
+    for (size_t pos = 0; pos < frames; pos += TOOL_WAV_CHUNK) {
+        size_t m = frames - pos < TOOL_WAV_CHUNK ? frames - pos : TOOL_WAV_CHUNK;
+        for (size_t t0 = 0; t0 < m; t0 += TOOL_TILE) {
+            const size_t tm = m - t0 < TOOL_TILE ? m - t0 : TOOL_TILE, i0 = pos + t0, vm = n <= TOOL_BLOCK_MAX_CHANNELS ? tm & ~(size_t)3 : 0;
+            const size_t lanes = vm ? n & ~(size_t)3 : 0;
+            for (size_t k = 0; k < lanes; k++) before[k] = w->peak[k];
+            for (size_t g = 0; g < lanes; g += 4)
+                interleave4(ch, g, n, i0, vm, w->frame_buf + t0 * n, w->sum, w->peak);
+            for (size_t k = 0; k < lanes; k++)
+                if (w->peak[k] > before[k]) {
+                    size_t i = 0;
+                    while (ch[k][i0 + i] != w->peak[k]) i++;
+                    w->at[k] = w->frames + i0 + i;
+                }
+            for (size_t i = 0; i < tm; i++) { /* the rest: channels past the lanes, frames past vm */
+                float *restrict out = w->frame_buf + (t0 + i) * n;
+                for (size_t k = i < vm ? lanes : 0; k < n; k++) {
+                    const float v = ch[k][i0 + i];
+                    out[k] = v;
+                    w->sum[k] += v;
+                    if (v > w->peak[k]) {
+                        w->peak[k] = v;
+                        w->at[k] = w->frames + i0 + i;
+                    }
+                }
+            }
+        }
         char why[512] = "";
         if (bl_writer_write(w->wav, w->frame_buf, m, why, sizeof why) != BL_OK) {
             w->failed = 1;
@@ -278,17 +374,8 @@ int tool_block_writer_add(tool_block_writer *w, const bl_recording *env, size_t 
         return tool_error("out of memory");
     }
     for (size_t k = 0; k < w->view.count; k++) {
-        const float *x = p[k] = bl_recording_cdata(env, w->view.index[k]) + offset;
-        /* The summary: mean, peak and where (the first of equal peaks). */
-        double sum = w->sum[k];
-        for (size_t i = 0; i < frames; i++) {
-            sum += x[i];
-            if (w->frames + i == 0 || x[i] > w->peak[k]) {
-                w->peak[k] = x[i];
-                w->at[k] = w->frames + i;
-            }
-        }
-        w->sum[k] = sum;
+        p[k] = bl_recording_cdata(env, w->view.index[k]) + offset;
+        if (w->kind == TOOL_OUTPUT_CSV) add_stats(w, k, p[k], frames); /* WAV: while interleaving */
     }
     int rc = w->kind == TOOL_OUTPUT_CSV ? add_csv(w, p, frames, first_frame) : add_wav(w, p, frames);
     if (p != ch) free(p);
