@@ -58,6 +58,9 @@ struct bl_recording {
 bl_recording *bli_recording_alloc(size_t channels, size_t capacity, double rate_hz);
 /* Room for `need` frames per channel (doubling); 0, or -1 out of memory. */
 int bli_recording_grow(bl_recording *r, size_t need);
+/* n interleaved frames of nch channels into the planar arrays ch[c] from
+ * index pos (load.c; vectorised four channels by four frames). */
+void bli_deinterleave(const float *buf, size_t n, size_t nch, float *const *ch, size_t pos);
 /* Give back what growing over-allocated (a failed shrink keeps more). */
 void bli_recording_shrink(bl_recording *r);
 /* `r` (channels as `like`) made what bl_recording_create_like(like,

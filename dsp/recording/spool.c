@@ -259,28 +259,6 @@ bl_status bl_spool_to_microvolts(bl_spool *s)
     return st;
 }
 
-typedef float spool_v4f __attribute__((vector_size(16)));
-
-/* n interleaved frames of nch channels into the planar arrays at `pos`:
- * channels four at a time, four frames at a time (a 4 x 4 transpose in
- * registers), the rest one by one. */
-static void deinterleave(const float *buf, size_t n, size_t nch, float *const *ch, size_t pos)
-{
-    const size_t lanes = nch & ~(size_t)3, vn = n & ~(size_t)3;
-    for (size_t g = 0; g < lanes; g += 4)
-        for (size_t i = 0; i < vn; i += 4) {
-            spool_v4f r[4];
-            for (size_t j = 0; j < 4; j++) memcpy(&r[j], buf + (i + j) * nch + g, sizeof r[j]);
-            for (size_t k = 0; k < 4; k++) {
-                spool_v4f c = {r[0][k], r[1][k], r[2][k], r[3][k]};
-                memcpy(ch[g + k] + pos + i, &c, sizeof c);
-            }
-        }
-    for (size_t c = 0; c < nch; c++)
-        for (size_t i = c < lanes ? vn : 0; i < n; i++)
-            ch[c][pos + i] = buf[i * nch + c];
-}
-
 /* Frames [first, first+frames) into rec's channels (which hold at least
  * that many), de-interleaved, then in µV if asked. */
 static bl_status fill(const bl_spool *s, size_t first, size_t frames, bl_recording *rec)
@@ -299,7 +277,7 @@ static bl_status fill(const bl_spool *s, size_t first, size_t frames, bl_recordi
         else if (read_all_at(s->fd, buf, bytes, at) != 0)
             st = BL_EIO;
         if (st == BL_OK)
-            deinterleave(buf, n, nch, rec->ch, pos);
+            bli_deinterleave(buf, n, nch, rec->ch, pos);
     }
     free(buf);
     if (st == BL_OK && s->to_uv)
