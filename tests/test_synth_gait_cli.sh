@@ -40,7 +40,7 @@ for m in a["muscles"]:
     d = abs((m["peak_phase_pct"] - t["peak_phase_pct"][i] + 150) % 100 - 50)
     if d > 5:
         bad.append("%s peaks at %.1f %%, truth %.1f %%" % (m["name"], m["peak_phase_pct"], t["peak_phase_pct"][i]))
-for k in ("task", "variant", "strides", "peak_phase_pct", "phase_mean_pct_mvc", "profiles"):
+for k in ("task", "variant", "strides", "events", "peak_phase_pct", "phase_mean_pct_mvc", "profiles"):
     if k not in t: bad.append("truth.json has no " + k)
 print("  %s: pattern %s, %d cycles%s" % (name, chains[0]["pattern"] if chains else "-", len(a["cycles"]),
       "" if not bad else ": " + "; ".join(bad)))
@@ -81,6 +81,10 @@ bad_option --task jog
 bad_option --variant lazy-glute
 bad_option --strides 2
 bad_option --stance 95
+bad_option --stance 40
+bad_option --task run --stance 60
+bad_option --stride-s 5
+bad_option --variation 0.5
 bad_option --reps 5
 "$synth" hinge -o "$tmp/bad" --task run >/dev/null 2>"$tmp/bad.err"
 [ $? -eq 2 ] && [ ! -e "$tmp/bad" ] || fail "hinge --task: not refused"

@@ -67,8 +67,9 @@ static int gait_config_valid(const bl_synth_gait_config *c)
     if (c->variant == BL_SYNTH_GAIT_ACTIVE_RECOVERY && c->task != BL_SYNTH_RUN)
         return 0;
     return c->strides >= 3 && c->strides <= 1000 && (c->stride_s == 0.0 || (c->stride_s >= 0.4 && c->stride_s <= 3.0)) &&
-           (c->stance_pct == 0.0 || (c->stance_pct >= 20.0 && c->stance_pct <= 80.0)) && c->variation >= 0.0 &&
-           c->variation <= 0.1;
+           (c->stance_pct == 0.0 || (c->task == BL_SYNTH_RUN ? c->stance_pct >= 20.0 && c->stance_pct <= 50.0
+                                                             : c->stance_pct >= 50.0 && c->stance_pct <= 80.0)) &&
+           c->variation >= 0.0 && c->variation <= 0.1;
 }
 
 /* Raised-cosine step from 0 to 1 over u in [0, 1]. */
@@ -133,13 +134,46 @@ static void leg_fill(leg *l, const bl_synth_gait_config *cfg, double stance, siz
         l->gain[i] = 1.0 + 3.0 * cfg->variation * normal3(rng);
 }
 
-/* The right leg's touchdowns: one before the start, `strides` complete
- * strides from a first touchdown 0.2-0.6 stride in, one after the end
- * (which falls 0.3-0.6 stride after the last complete stride). The left
- * leg's lie halfway between the right's, one more at each end. */
+/* Events this close to the recording's start or end are moved away from
+ * it: a footswitch edge cut by the file's end is not an event a detector
+ * can see, and the truth would hold a stride no analysis can find. */
+#define EDGE_CLEAR_S 0.05
+
+/* 1 when no event of any leg lies within EDGE_CLEAR_S of t. */
+static int clear_of(const gait_plan *p, double t)
+{
+    for (size_t i = 0; i < p->n_legs; i++)
+        for (size_t k = 0; k < p->legs[i].n; k++)
+            if (fabs(p->legs[i].td[k] - t) < EDGE_CLEAR_S ||
+                (k + 1 < p->legs[i].n && fabs(p->legs[i].lo[k] - t) < EDGE_CLEAR_S))
+                return 0;
+    return 1;
+}
+
+/* Every event later, or the end later, until both ends are clear. */
+static bl_status clear_ends(gait_plan *p)
+{
+    for (int tries = 0; !clear_of(p, 0.0) && tries < 20; tries++)
+        for (size_t i = 0; i < p->n_legs; i++)
+            for (size_t k = 0; k < p->legs[i].n; k++) {
+                p->legs[i].td[k] += EDGE_CLEAR_S;
+                p->legs[i].lo[k] += EDGE_CLEAR_S;
+            }
+    for (int tries = 0; !clear_of(p, p->duration_s) && tries < 20; tries++)
+        p->duration_s += EDGE_CLEAR_S;
+    return BL_OK;
+}
+
+/* The first leg's touchdowns: one before the start, `strides` complete
+ * strides from a first touchdown 0.2-0.6 stride in, two after the end
+ * (which falls 0.3-0.6 stride after the last complete stride). The
+ * second leg's (when the map has both sides) lie halfway between the
+ * first's, each moved by half the stride variation, one more at each end.
+ * The first leg is R when any channel is R, else L when any is L, else
+ * one without a side; channels without a side follow it. */
 static bl_status plan_legs(const bl_synth *s, const bl_synth_gait_config *cfg, gait_plan *p)
 {
-    size_t nch = s->nch, n = (size_t)cfg->strides + 3;
+    size_t nch = s->nch, n = (size_t)cfg->strides + 4;
     synth_rng rng;
     bli_synth_rng_seed(&rng, s->cfg.seed, SYNTH_SCN_GAIT, SYNTH_SUB_TIMELINE);
     int has_left = 0, has_right = 0;
@@ -149,7 +183,7 @@ static bl_status plan_legs(const bl_synth *s, const bl_synth_gait_config *cfg, g
     }
     leg *r = &p->legs[0];
     p->n_legs = 1;
-    r->side = has_right || has_left ? BL_SIDE_RIGHT : BL_SIDE_NONE;
+    r->side = has_right ? BL_SIDE_RIGHT : has_left ? BL_SIDE_LEFT : BL_SIDE_NONE;
     if (leg_alloc(r, n, nch) != BL_OK)
         return BL_ENOMEM;
     double T = p->stride_s;
@@ -157,26 +191,29 @@ static bl_status plan_legs(const bl_synth *s, const bl_synth_gait_config *cfg, g
     r->td[0] = r->td[1] - T;
     for (size_t k = 2; k < n; k++)
         r->td[k] = r->td[k - 1] + T * (1.0 + cfg->variation * normal3(&rng));
-    p->duration_s = r->td[n - 2] + bli_synth_rng_range(&rng, 0.3, 0.6) * (r->td[n - 1] - r->td[n - 2]);
+    p->duration_s = r->td[n - 3] + bli_synth_rng_range(&rng, 0.3, 0.6) * (r->td[n - 2] - r->td[n - 3]);
     leg_fill(r, cfg, p->stance, nch, &rng);
-    if (!has_left)
-        return BL_OK;
+    if (!(has_left && has_right))
+        return clear_ends(p);
     leg *l = &p->legs[p->n_legs++];
     l->side = BL_SIDE_LEFT;
     if (leg_alloc(l, n + 1, nch) != BL_OK)
         return BL_ENOMEM;
     for (size_t k = 0; k + 1 < n; k++)
-        l->td[k + 1] = 0.5 * (r->td[k] + r->td[k + 1]);
+        l->td[k + 1] = 0.5 * (r->td[k] + r->td[k + 1]) + 0.5 * cfg->variation * T * normal3(&rng);
     l->td[0] = l->td[1] - T;
     l->td[n] = l->td[n - 1] + T;
     leg_fill(l, cfg, p->stance, nch, &rng);
-    return BL_OK;
+    return clear_ends(p);
 }
 
-/* The leg a channel follows: the left one for side L, else the right. */
+/* The leg a channel follows: its side's, else (no side) the first. */
 static const leg *leg_of(const gait_plan *p, const synth_channel *ch)
 {
-    return ch->side == BL_SIDE_LEFT && p->n_legs > 1 ? &p->legs[1] : &p->legs[0];
+    for (size_t i = 0; i < p->n_legs; i++)
+        if (ch->side != BL_SIDE_NONE && p->legs[i].side == ch->side)
+            return &p->legs[i];
+    return &p->legs[0];
 }
 
 /* Event-relative phase of time t in stride k of the leg, % (stance to
@@ -317,7 +354,10 @@ static void truth_channel(const bl_synth *s, const bl_synth_gait_config *cfg, co
                                 bl_gait_phase_bound_time(b + 1, st->start_s, st->liftoff_s, st->end_s));
     }
     stance = 100.0 * stance / (double)used;
-    t->peak_phase[c] = u_peak < ref ? u_peak / ref * stance : stance + (u_peak - ref) / (100.0 - ref) * (100.0 - stance);
+    if (best <= 0.0) { /* a muscle without a profile (EMG): rest only, no peak */
+        t->peak_phase[c] = NAN;
+    } else
+        t->peak_phase[c] = u_peak < ref ? u_peak / ref * stance : stance + (u_peak - ref) / (100.0 - ref) * (100.0 - stance);
     for (int b = 0; b < BL_GAIT_PHASES; b++)
         t->phase_mean[c * BL_GAIT_PHASES + b] = sum[b] / (double)used;
 }

@@ -4,8 +4,8 @@
  * Each muscle's profile over the stride is a sum of smooth bursts: wrapped
  * Gaussians in the stride's event-relative phase u (%; stance stretched to
  * [0, stance_ref), swing to [stance_ref, 100)), with a centre, a width
- * (SD) and a peak level in %MVC above rest. The bursts are placed and
- * sized after published ensemble averages:
+ * (SD) and a peak level in %MVC above rest. The bursts are PLACED after
+ * published gait EMG:
  *   walking  Winter (1991), The Biomechanics and Motor Control of Human
  *            Gait, 2nd ed. (normal cadence), with the timing of Perry &
  *            Burnfield (2010): hamstrings in terminal swing into loading
@@ -16,10 +16,12 @@
  *   running  Novacheck (1998), Gait Posture 7:77, and Cappellini et al.
  *            (2006), J Neurophysiol 95:3426: everything around touchdown
  *            is larger and earlier, the hamstrings peak late in swing,
- *            the calf in early stance.
- * The levels are round numbers of the size those papers show (walking
- * 10-50 %MVC, running up to 65); the shapes matter more than the last
- * %MVC. Where a muscle has two bursts of about one size (the erectors at
+ *            the calf in mid-stance.
+ * The LEVELS are ours: round %MVC numbers of a plausible size (walking
+ * 10-50, running up to 65), as those sources normalise to the stride mean
+ * or give on/off bars; the timing and the relations between muscles are
+ * what the tests lean on. Running is cut into Perry's walking phases by
+ * the analysis too ("pre-swing" then has no double support). Where a muscle has two bursts of about one size (the erectors at
  * both heel strikes, rectus femoris at loading and in swing), the first is
  * made the larger so that the peak, a ground truth, is one phase. */
 #include <math.h>

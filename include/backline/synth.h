@@ -157,11 +157,13 @@ BL_API int bl_synth_gait_variant_from_name(const char *name);
 typedef struct bl_synth_gait_config {
     bl_synth_gait_task task;       /* walk */
     bl_synth_gait_variant variant; /* normal */
-    int strides;                   /* complete strides of the right (or only) leg, 3-2000; 20 */
+    int strides;                   /* complete strides of the first leg (R if the map has R,
+                                    * else L, else the only one), 3-1000; 20 */
     double stride_s;               /* mean stride (cycle) time, s, 0.4-3; 0 = the task's
                                     * (walk 1.10, run 0.72) */
-    double stance_pct;             /* mean stance, % of the stride, 20-80; 0 = the task's
-                                    * (walk 61, run 38) */
+    double stance_pct;             /* mean stance, % of the stride: walking 50-80 (double
+                                    * support), running 20-50 (a flight phase); 0 = the
+                                    * task's (walk 61, run 38) */
     double variation;              /* stride-to-stride coefficient of variation of the
                                     * stride time, 0-0.1 (stance x 0.5, levels x 3); 0.025 */
 } bl_synth_gait_config;
@@ -222,20 +224,23 @@ BL_API bl_status bl_synth_rest(bl_synth *s, double duration_s, bl_recording **ou
 
 /* A walk or a run (the variant changes the profiles as
  * bl_synth_gait_variant says). Each EMG channel follows its muscle's
- * normative profile over the stride: walking after Winter (1991, The
- * Biomechanics and Motor Control of Human Gait, 2nd ed.: normal-cadence
- * ensemble averages) with Perry & Burnfield's timing (2010), running after
- * Novacheck (1998, Gait Posture 7:77) and Cappellini et al. (2006, J
- * Neurophysiol 95:3426); each profile is a few smooth bursts placed by the
- * stride's own events (stance and swing stretched separately), their
- * levels varying from stride to stride. The left leg (channels of side L)
- * runs half a stride after the right; channels without a side follow the
- * right leg's timing. Every AUX channel is a footswitch (0.5 of full
- * scale in contact, 0.02 off, 10 ms edges) of its side, or of the right
- * leg. Heel strikes make small motion artefacts; trunk channels carry ECG
+ * normative profile over the stride, its TIMING after published gait EMG
+ * (walking: Winter 1991, The Biomechanics and Motor Control of Human Gait,
+ * 2nd ed., normal-cadence ensembles, with Perry & Burnfield 2010; running:
+ * Novacheck 1998, Gait Posture 7:77, and Cappellini et al. 2006, J
+ * Neurophysiol 95:3426), its LEVELS in %MVC chosen by us (those sources
+ * normalise otherwise or give on/off bars): each profile is a few smooth
+ * bursts placed by the stride's own events (stance and swing stretched
+ * separately), their levels varying from stride to stride. The first leg
+ * is R when the map has R channels, else L; when it has both, the left leg
+ * runs half a stride after the right (jittered); channels without a side
+ * follow the first leg. Every AUX channel is a footswitch (0.5 of full
+ * scale in contact, 0.02 off, 10 ms edges) of its side's leg, or of the
+ * first. No event lies within 50 ms of the recording's ends. Heel strikes make small motion artefacts; trunk channels carry ECG
  * at 1.25 (walk) or 1.6 (run) times the resting rate. The recording starts
- * and ends mid-stride. BL_EINVAL for bad config values (active-recovery
- * when walking included), BL_ENOMEM. */
+ * and ends mid-stride. BL_EINVAL for NULL or bad config values
+ * (active-recovery when walking, a stance outside the task's range
+ * included), BL_ENOMEM; *out and *truth are NULL after a failure. */
 BL_API bl_status bl_synth_gait(bl_synth *s, const bl_synth_gait_config *cfg, bl_recording **out,
                                bl_synth_truth **truth);
 
@@ -277,7 +282,8 @@ BL_API size_t bl_synth_truth_strides(const bl_synth_truth *t);
 BL_API bl_status bl_synth_truth_get_stride(const bl_synth_truth *t, size_t k, bl_synth_stride *out);
 /* Every touchdown and lift-off inside the recording (also those of
  * strides cut by its ends), in time order: time (s), side, 1 for a
- * touchdown and 0 for a lift-off. */
+ * touchdown and 0 for a lift-off. get: BL_EINVAL for a NULL argument,
+ * BL_ERANGE out of range (outputs unchanged). */
 BL_API size_t bl_synth_truth_gait_events(const bl_synth_truth *t);
 BL_API bl_status bl_synth_truth_get_gait_event(const bl_synth_truth *t, size_t i, double *time_s, bl_side *side,
                                                int *touchdown);
@@ -285,9 +291,11 @@ BL_API bl_status bl_synth_truth_get_gait_event(const bl_synth_truth *t, size_t i
 BL_API int bl_synth_truth_gait_task(const bl_synth_truth *t);
 BL_API int bl_synth_truth_gait_variant(const bl_synth_truth *t);
 /* Per EMG channel, over its leg's complete strides: the phase (% of the
- * cycle, real time) at which the mean activation peaks, and the mean
- * activation (%MVC) in each of Perry's phases, each stride cut by its own
- * events (gait_phases.h). NAN for AUX, out of range or other scenarios. */
+ * cycle, real time) at which its profile peaks (the profile's peak in the
+ * event-relative phase, placed by the leg's mean stance), and the mean
+ * activation (%MVC) of the rendered signal in each of Perry's phases, each
+ * stride cut by its own events (gait_phases.h). NAN for AUX, a muscle
+ * without a profile (peak only), out of range or other scenarios. */
 BL_API double bl_synth_truth_peak_phase(const bl_synth_truth *t, size_t channel);
 BL_API double bl_synth_truth_phase_mean(const bl_synth_truth *t, size_t channel, bl_gait_phase phase);
 /* Samples clipped at full scale, per channel. */

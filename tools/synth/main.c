@@ -76,11 +76,11 @@ static const char *const help_text =
     "  --task T            walk | run (default walk)\n"
     "  --variant V         normal | dormant-glute | quad-dominant | active-recovery\n"
     "                      (running only) (default normal)\n"
-    "  --strides N         complete strides of the right (or only) leg, 3..1000\n"
+    "  --strides N         complete strides of the first leg (R, else L), 3..1000\n"
     "                      (default 20)\n"
     "  --stride-s S        mean stride time, 0.4..3 s (default walk 1.10, run 0.72)\n"
-    "  --stance PCT        mean stance, 20..80 %% of the stride (default walk 61,\n"
-    "                      run 38)\n"
+    "  --stance PCT        mean stance, % of the stride: walk 50..80 (default 61),\n"
+    "                      run 20..50 (default 38)\n"
     "  --variation CV      stride-to-stride variation, 0..0.1 (default 0.025)\n"
     "\n"
     "mvc options:\n"
@@ -321,9 +321,9 @@ static int run_gait(bl_synth *s, const synth_run *r, synth_mvc_file *files, size
     if (!rc)
         rc = tool_outputs_commit(outs->out, outs->n);
     if (!rc)
-        printf("%s: %s, %s, %zu complete strides, %.1f s at %g Hz, %zu MVC trials, seed %" PRIu64 "\n", r->dir,
-               bl_synth_gait_task_name(r->gait.task), bl_synth_gait_variant_name(r->gait.variant),
-               bl_synth_truth_strides(t), bl_synth_truth_duration(t), r->cfg.rate_hz, n_mvc, r->cfg.seed);
+        printf("%s: %s, %s, %d complete strides a leg, %.1f s at %g Hz, %zu MVC trials, seed %" PRIu64 "\n",
+               r->dir, bl_synth_gait_task_name(r->gait.task), bl_synth_gait_variant_name(r->gait.variant),
+               r->gait.strides, bl_synth_truth_duration(t), r->cfg.rate_hz, n_mvc, r->cfg.seed);
     bl_recording_destroy(rec);
     bl_synth_truth_destroy(t);
     return rc;

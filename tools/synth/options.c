@@ -185,7 +185,8 @@ static int parse_gait_choices(const tool_args *a, synth_run *r)
         (tool_parse_int(v, &r->gait.strides) || r->gait.strides < 3 || r->gait.strides > 1000))
         return tool_usage_error("--strides: expected a whole number 3..1000, got \"%s\"", v);
     if ((rc = opt_num(a, "--stride-s", 0.4, 3.0, &r->gait.stride_s)) ||
-        (rc = opt_num(a, "--stance", 20, 80, &r->gait.stance_pct)) ||
+        (rc = r->gait.task == BL_SYNTH_RUN ? opt_num(a, "--stance", 20, 50, &r->gait.stance_pct)
+                                           : opt_num(a, "--stance", 50, 80, &r->gait.stance_pct)) ||
         (rc = opt_num(a, "--variation", 0, 0.1, &r->gait.variation)))
         return rc;
     return 0;

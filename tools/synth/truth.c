@@ -180,9 +180,10 @@ static void add_gait(cJSON *root, const synth_truth_doc *d)
     cJSON_AddStringToObject(root, "task", bl_synth_gait_task_name(d->gait->task));
     cJSON_AddStringToObject(root, "variant", bl_synth_gait_variant_name(d->gait->variant));
     cJSON_AddStringToObject(root, "profiles", d->gait->task == BL_SYNTH_RUN
-                                                  ? "after Novacheck 1998 and Cappellini et al. 2006 (running)"
-                                                  : "after Winter 1991 (normal cadence), timing of Perry & "
-                                                    "Burnfield 2010 (walking)");
+                                                  ? "timing after Novacheck 1998 and Cappellini et al. 2006 "
+                                                    "(running); levels in %MVC chosen by backline"
+                                                  : "timing after Winter 1991 (normal cadence) and Perry & "
+                                                    "Burnfield 2010 (walking); levels in %MVC chosen by backline");
     cJSON_AddNumberToObject(root, "variation", d->gait->variation);
     cJSON *strides = cJSON_AddArrayToObject(root, "strides");
     for (size_t k = 0; k < bl_synth_truth_strides(t); k++) {
@@ -195,6 +196,18 @@ static void add_gait(cJSON *root, const synth_truth_doc *d)
         cJSON_AddNumberToObject(o, "end_s", r6(st.end_s));
         cJSON_AddNumberToObject(o, "stance_pct", r6(100.0 * (st.liftoff_s - st.start_s) / (st.end_s - st.start_s)));
         cJSON_AddItemToArray(strides, o);
+    }
+    cJSON *events = cJSON_AddArrayToObject(root, "events");
+    for (size_t i = 0; i < bl_synth_truth_gait_events(t); i++) {
+        double time_s;
+        bl_side side;
+        int touchdown;
+        bl_synth_truth_get_gait_event(t, i, &time_s, &side, &touchdown);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "time_s", r6(time_s));
+        cJSON_AddStringToObject(o, "side", bl_gait_side_name(side));
+        cJSON_AddStringToObject(o, "event", bl_gait_event_kind_name(touchdown ? BL_GAIT_TOUCHDOWN : BL_GAIT_LIFTOFF));
+        cJSON_AddItemToArray(events, o);
     }
     cJSON *peak = cJSON_AddArrayToObject(root, "peak_phase_pct");
     cJSON *phases = cJSON_AddArrayToObject(root, "phase_mean_pct_mvc");
