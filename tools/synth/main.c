@@ -258,22 +258,20 @@ static int find_muscle(const bl_synth *s, const char *muscle, long *only)
     return 0;
 }
 
-/* hinge: DIR/session.wav, the MVC trials (unless --no-mvc), DIR/truth.json:
- * outs holds them in that order. */
-static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t n_mvc, synth_truth_doc *doc,
-                     synth_outputs *outs)
+/* The files of a generated set (hinge, gait) once the library made it:
+ * DIR/session.wav, the MVC trials (unless --no-mvc), DIR/events.csv (gait),
+ * DIR/truth.json, all put in place together; then the clipping warning.
+ * outs holds them in that order; doc has the set's own fields. */
+static int write_set(bl_synth *s, const synth_run *r, const bl_recording *rec, const bl_synth_truth *t,
+                     synth_mvc_file *files, size_t n_mvc, synth_truth_doc *doc, synth_outputs *outs)
 {
-    bl_recording *rec = NULL;
-    bl_synth_truth *t = NULL;
-    bl_status st = bl_synth_hinge(s, &r->hinge, &rec, &t);
-    int rc = st != BL_OK ? tool_error("hinge set: %s", bl_strerror(st)) : save(rec, &outs->out[0], r);
+    int rc = save(rec, &outs->out[0], r);
     if (!rc)
         rc = write_mvcs(s, r, files, n_mvc, outs->out + 1);
+    if (!rc && doc->gait)
+        rc = synth_write_events(&outs->out[outs->n - 2], t);
     if (!rc) {
         doc->file = "session.wav";
-        doc->hinge = &r->hinge;
-        doc->fatigue = r->hinge.fatigue >= 0 ? r->hinge.fatigue
-                                             : (r->hinge.pattern == BL_SYNTH_DRIFT ? 0.20 : 0.08);
         doc->truth = t;
         doc->mvc = files;
         doc->n_mvc = n_mvc;
@@ -287,39 +285,41 @@ static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, siz
             clipped += bl_synth_truth_clipped(t, c);
         if (clipped)
             tool_warn("%zu samples clipped at full scale (lower --gain to avoid it)", clipped);
+    }
+    return rc;
+}
+
+/* hinge: the set, its files (write_set) and a line saying what it is. */
+static int run_hinge(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t n_mvc, synth_truth_doc *doc,
+                     synth_outputs *outs)
+{
+    bl_recording *rec = NULL;
+    bl_synth_truth *t = NULL;
+    bl_status st = bl_synth_hinge(s, &r->hinge, &rec, &t);
+    doc->hinge = &r->hinge;
+    doc->fatigue = r->hinge.fatigue >= 0 ? r->hinge.fatigue : (r->hinge.pattern == BL_SYNTH_DRIFT ? 0.20 : 0.08);
+    int rc = st != BL_OK ? tool_error("hinge set: %s", bl_strerror(st))
+                         : write_set(s, r, rec, t, files, n_mvc, doc, outs);
+    if (!rc)
         printf("%s: %s set of %d reps (%s, %s), %.1f s at %g Hz, %zu MVC trials, seed %" PRIu64 "\n",
                r->dir, bl_synth_pattern_name(r->hinge.pattern), r->hinge.reps,
                bl_synth_order_name(r->hinge.order), r->format_name, bl_synth_truth_duration(t),
                r->cfg.rate_hz, n_mvc, r->cfg.seed);
-    }
     bl_recording_destroy(rec);
     bl_synth_truth_destroy(t);
     return rc;
 }
 
-/* gait: DIR/session.wav, the MVC trials (unless --no-mvc), DIR/events.csv,
- * DIR/truth.json: outs holds them in that order. */
+/* gait: the walk or run, its files (write_set) and a line saying what it is. */
 static int run_gait(bl_synth *s, const synth_run *r, synth_mvc_file *files, size_t n_mvc, synth_truth_doc *doc,
                     synth_outputs *outs)
 {
     bl_recording *rec = NULL;
     bl_synth_truth *t = NULL;
     bl_status st = bl_synth_gait(s, &r->gait, &rec, &t);
-    int rc = st != BL_OK ? tool_error("gait set: %s", bl_strerror(st)) : save(rec, &outs->out[0], r);
-    if (!rc)
-        rc = write_mvcs(s, r, files, n_mvc, outs->out + 1);
-    if (!rc)
-        rc = synth_write_events(&outs->out[outs->n - 2], t);
-    if (!rc) {
-        doc->file = "session.wav";
-        doc->gait = &r->gait;
-        doc->truth = t;
-        doc->mvc = files;
-        doc->n_mvc = n_mvc;
-        rc = synth_write_truth(&outs->out[outs->n - 1], doc);
-    }
-    if (!rc)
-        rc = tool_outputs_commit(outs->out, outs->n);
+    doc->gait = &r->gait;
+    int rc = st != BL_OK ? tool_error("gait set: %s", bl_strerror(st))
+                         : write_set(s, r, rec, t, files, n_mvc, doc, outs);
     if (!rc)
         printf("%s: %s, %s, %d complete strides a leg, %.1f s at %g Hz, %zu MVC trials, seed %" PRIu64 "\n",
                r->dir, bl_synth_gait_task_name(r->gait.task), bl_synth_gait_variant_name(r->gait.variant),
