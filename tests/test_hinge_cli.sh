@@ -75,7 +75,7 @@ run_case() { # NAME SYNTH-ARGS...
   check_session "$d" "$d/out.json" 1 || fail "$name: report does not match the truth"
   grep -q "repetitions\?" "$d/stdout" || fail "$name: no table on stdout"
   [ -s "$d/out.csv" ] && [ "$(head -1 "$d/out.csv" | cut -d, -f1)" = rep ] || fail "$name: CSV missing or no header"
-  grep -q 'data-render' "$d/out.html" || fail "$name: HTML report missing"
+  grep -q '<svg [^>]*data-channel=' "$d/out.html" || fail "$name: HTML report missing or without panels"
 }
 
 echo "== synthetic sessions (fresh seeds) =="

@@ -42,6 +42,14 @@ int bl_gait_channel_used(const bl_gait *g, size_t c) { return used(g, c); }
 const char *bl_gait_channel_why(const bl_gait *g, size_t c) { return used(g, c) || !in_range(g, c) ? "" : g->ch[c].why; }
 size_t bl_gait_channel_cycles(const bl_gait *g, size_t c) { return used(g, c) ? g->ch[c].ncyc : 0; }
 
+const float *bl_gait_channel_envelope(const bl_gait *g, size_t c, size_t *frames, double *rate_hz)
+{
+    if (!used(g, c) || !g->env) return NULL;
+    if (frames) *frames = bl_recording_frames(g->env);
+    if (rate_hz) *rate_hz = bl_recording_rate(g->env);
+    return bl_recording_cdata(g->env, c);
+}
+
 size_t bl_gait_channel_cycle(const bl_gait *g, size_t c, size_t k)
 {
     return used(g, c) && k < g->ch[c].ncyc ? g->ch[c].cyc[k] : SIZE_MAX;

@@ -70,6 +70,14 @@ const float *bl_hinge_channel_envelope(const bl_hinge *h, size_t c, size_t *fram
     return bl_recording_cdata(h->env, c);
 }
 
+const float *bl_hinge_channel_signal(const bl_hinge *h, size_t c, size_t *frames, double *rate_hz)
+{
+    if (!h || c >= h->nch || !bli_hinge_usable(h, c)) return NULL;
+    if (frames) *frames = bl_recording_frames(h->cond);
+    if (rate_hz) *rate_hz = bl_recording_rate(h->cond);
+    return bl_recording_cdata(h->cond, c);
+}
+
 size_t bl_hinge_reps(const bl_hinge *h) { return h ? h->nreps : 0; }
 
 bl_status bl_hinge_get_rep(const bl_hinge *h, size_t rep, bl_hinge_rep *out)

@@ -410,6 +410,9 @@ BL_API const char *bl_gait_channel_why(const bl_gait *g, size_t c);  /* "" when 
  * bl_gait_get_cycle (SIZE_MAX out of range). */
 BL_API size_t bl_gait_channel_cycles(const bl_gait *g, size_t c);
 BL_API size_t bl_gait_channel_cycle(const bl_gait *g, size_t c, size_t k);
+/* The channel's normalised envelope over the whole session at the analysis
+ * rate, in bl_gait_unit() (NULL for a channel not used), owned by g. */
+BL_API const float *bl_gait_channel_envelope(const bl_gait *g, size_t c, size_t *frames, double *rate_hz);
 
 typedef struct bl_gait_muscle {
     size_t cycles;                     /* cycles used */

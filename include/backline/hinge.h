@@ -257,6 +257,9 @@ BL_API bl_status bl_hinge_get_channel_reference(const bl_hinge *h, size_t c, bl_
 BL_API double bl_hinge_channel_mf_slope(const bl_hinge *h, size_t c);
 /* The channel's %MVC envelope at the analysis rate (NULL for AUX/dead). */
 BL_API const float *bl_hinge_channel_envelope(const bl_hinge *h, size_t c, size_t *frames, double *rate_hz);
+/* The channel's conditioned signal (band-passed, notched, ECG removed) at
+ * the analysis rate, in bl_hinge_unit() (NULL for AUX/dead), owned by h. */
+BL_API const float *bl_hinge_channel_signal(const bl_hinge *h, size_t c, size_t *frames, double *rate_hz);
 
 /* Repetitions. */
 BL_API size_t bl_hinge_reps(const bl_hinge *h);

@@ -1,116 +1,257 @@
-/* HTML report of `backline-analyse gait`: one self-contained page (inline
- * CSS, SVG drawn by inline JavaScript from the embedded report; nothing
- * fetched, so it opens offline) with a panel per muscle: every cycle's
- * curve faint behind, the mean and its SD band, the stance/swing boundary
- * and Perry's phases; then the posterior-chain statements, left/right
- * symmetry, synergies and the parameters. The page sets
- * data-render="ok" on <body> when its script has finished ("error" and a
- * visible message if anything threw). */
+/* HTML report of `backline-analyse gait`, in the reports' one page design
+ * (html_page.h): the cycles and warnings first, the method in the
+ * library's words, a glossary, then per muscle its cycles over the
+ * normalised cycle and its envelope over time in pages of about
+ * CYCLES_PER_PAGE cycles, the posterior-chain answers with their rules,
+ * left/right symmetry, synergies, and every parameter collapsed. Figures:
+ * gait_figures.c. */
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "gait_figures.h"
 #include "gait_report.h"
-#include "hinge_report.h"
+#include "hinge_figures.h"
+#include "html_page.h"
 #include "tool.h"
 
-static const char page_head[] =
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    "<title>backline gait report</title>\n<style>\n"
-    "body{font:14px system-ui,sans-serif;color:#1d2430;max-width:1200px;margin:20px auto;padding:0 14px}\n"
-    "h1{font-size:21px;margin:0}h2{font-size:16px;margin:26px 0 8px;border-bottom:1px solid #dde2ea}\n"
-    "#sub{color:#5a6577;font-size:13px;margin:4px 0 12px}\n"
-    ".tiles span{display:inline-block;border:1px solid #dde2ea;border-radius:6px;padding:6px 12px;margin:0 8px 8px 0}\n"
-    ".tiles b{font-size:18px;margin-right:6px}\n"
-    ".grid{display:flex;flex-wrap:wrap;gap:12px}.panel{border:1px solid #e6e9ef;border-radius:6px;padding:6px}\n"
-    ".panel h3{font-size:13px;margin:0 0 2px}.panel p{font-size:12px;color:#5a6577;margin:0}\n"
-    "ul.say li{margin:3px 0}ul.say i{color:#5a6577;font-size:12px;display:block}\n"
-    "table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #e6e9ef;padding:3px 8px}\n"
-    ".warn{background:#fff6e0;border:1px solid #f0c36d;border-radius:6px;padding:6px 12px}\n"
-    "#fail{display:none;background:#fde8e8;border:1px solid #e08080;padding:8px}\n"
-    ".tree ul{list-style:none;padding-left:14px;margin:1px 0}.tree .k{color:#5a6577}\n"
-    "</style>\n</head>\n<body data-render=\"pending\">\n<div id=\"fail\"></div>\n"
-    "<h1>Gait EMG report</h1>\n<div id=\"sub\"></div>\n<div class=\"tiles\" id=\"tiles\"></div>\n"
-    "<div id=\"warn\"></div>\n"
-    "<h2>Muscles over the cycle</h2>\n<div class=\"grid\" id=\"muscles\"></div>\n"
-    "<h2>Posterior chain</h2>\n<div id=\"chain\"></div>\n"
-    "<h2>Left/right symmetry</h2>\n<div id=\"sym\"></div>\n"
-    "<h2>Muscle synergies</h2>\n<div class=\"grid\" id=\"syn\"></div>\n"
-    "<h2>Processing parameters (ISEK style)</h2>\n<div class=\"tree\" id=\"par\"></div>\n"
-    "<script>\nwindow.onerror=function(m,s,l){document.body.setAttribute('data-render','error');"
-    "var e=document.getElementById('fail');e.style.display='block';e.textContent='Script error: '+m+' (line '+l+')';};\n"
-    "</script>\n<script type=\"application/json\" id=\"data\">";
+#define CYCLES_PER_PAGE 10
+/* At most this many pages over time: a long walk shows more per page. */
+#define MAX_TIME_PAGES 20
 
-static const char page_tail[] =
-    "</script>\n<script>\n(function(){\n"
-    "var SV='http://www.w3.org/2000/svg',D=JSON.parse(document.getElementById('data').textContent),"
-    "R=D.report,C=D.curves,P=R.points_per_cycle,SP=R.stance_points;\n"
-    "function S(t,a,p){var e=document.createElementNS(SV,t);Object.keys(a).forEach(function(k){"
-    "e.setAttribute(k,a[k]);});p.appendChild(e);return e;}\n"
-    "function E(t,s,p,c){var e=document.createElement(t);if(s!==null)e.textContent=s;if(c)e.className=c;"
-    "p.appendChild(e);return e;}\n"
-    "function N(v,d){return v===null||v===undefined?'\\u2013':Number(v).toFixed(d);}\n"
-    "document.getElementById('sub').textContent=R.session+' \\u2014 '+R.tool+' '+R.version+', events: '+"
-    "(R.events||'footswitch or knee angle')+(R.events_estimated?' \u2014 EVENTS ESTIMATED from the knee angle, "
-    "not measured':'');\n"
-    "var st=R.cycles.reduce(function(a,c){return a+c.stance_pct;},0)/Math.max(1,R.cycles.length);\n"
-    "[[R.cycles.length,'cycles'],[N(st,1)+' %','mean stance'],[R.unit,'amplitude'],[R.normalise+' ('+P+' points)',"
-    "'time normalisation']].concat(R.synergies.map(function(s){return[s.rank,'synergies '+s.side];}))"
-    ".forEach(function(t){var s=E('span',null,document.getElementById('tiles'));E('b',String(t[0]),s);"
-    "s.appendChild(document.createTextNode(t[1]));});\n"
-    "if(R.warnings.length){var w=E('div',null,document.getElementById('warn'),'warn');E('b','Warnings',w);"
-    "var wl=E('ul',null,w);R.warnings.forEach(function(x){E('li',x,wl);});}\n"
-    /* the x position of a point, and of Perry's bounds on the grid */
-    "var PB=R.parameters.phases.bounds_pct,PW=340,PH=170,L=40,T=8,B=22;\n"
-    "function X(i){return L+i/(P-1)*(PW-L-14);}\n"
-    "function grid(b){return b<=60?SP*b/60:SP+(P-1-SP)*(b-60)/40;}\n"
-    "function line(v,Y){return v.map(function(y,i){return X(i).toFixed(1)+','+Y(y).toFixed(1);}).join(' ');}\n"
-    "R.muscles.forEach(function(m){var d=E('div',null,document.getElementById('muscles'),'panel');"
-    "E('h3',m.name+' \\u2014 '+m.muscle_name,d);"
-    "E('p','peak '+N(m.peak_phase_pct,1)+' % of the cycle, CV '+N(m.cv_pct,1)+' %, '+m.cycles+' cycles',d);"
-    "var cyc=C[m.name]||[],top=0;cyc.concat([m.mean.map(function(v,i){return v+(m.sd[i]||0);})])"
-    ".forEach(function(a){a.forEach(function(v){if(v>top)top=v;});});top=top>0?top*1.05:1;\n"
-    "function Y(v){return T+(PH-T-B)*(1-Math.max(0,Math.min(v,top))/top);}\n"
-    "var g=S('svg',{width:PW,height:PH,viewBox:'0 0 '+PW+' '+PH},d);\n"
-    "Object.keys(PB).forEach(function(k,j){var a=X(grid(PB[k][0])),b=X(grid(PB[k][1]));if(j%2)"
-    "S('rect',{x:a,y:T,width:b-a,height:PH-T-B,fill:'#f3f5f8'},g);});\n"
-    "cyc.forEach(function(a){S('polyline',{points:line(a,Y),fill:'none',stroke:'#b9c2cf','stroke-width':0.7},g);});\n"
-    "var up=m.mean.map(function(v,i){return v+(m.sd[i]||0);}),dn=m.mean.map(function(v,i){return v-(m.sd[i]||0);});"
-    "S('polygon',{points:line(up,Y)+' '+line(dn,Y).split(' ').reverse().join(' '),fill:'#2a7fff','fill-opacity':0.2},g);\n"
-    "S('polyline',{points:line(m.mean,Y),fill:'none',stroke:'#1b4f9c','stroke-width':1.8},g);\n"
-    "S('line',{x1:X(SP),x2:X(SP),y1:T,y2:PH-B,stroke:'#c2561a','stroke-dasharray':'4 3'},g);\n"
-    "[0,25,50,75,100].forEach(function(q){var t=S('text',{x:X(q/100*(P-1)),y:PH-6,'font-size':10,"
-    "'text-anchor':'middle',fill:'#5a6577'},g);t.textContent=q;});\n"
-    "var u=S('text',{x:2,y:T+9,'font-size':10,fill:'#5a6577'},g);u.textContent=N(top,0)+' '+R.unit;});\n"
-    /* statements */
-    "var ch=document.getElementById('chain');if(!R.posterior_chain.length)E('p','No side with a hamstring channel.',ch);\n"
-    "R.posterior_chain.forEach(function(c){var ul=E('ul',null,ch,'say');c.statements.forEach(function(s){"
-    "var li=E('li',s.text,ul);E('i',s.rule,li);});});\n"
-    "var sy=document.getElementById('sym');if(!R.symmetry.length)E('p','Needs a muscle mapped on both sides.',sy);"
-    "else{var tb=E('table',null,sy),hd=E('tr',null,tb);['muscle','SI %','r','lag %','peak R\\u2212L %'].forEach("
-    "function(x){E('th',x,hd);});R.symmetry.forEach(function(s){var tr=E('tr',null,tb);[s.muscle,"
-    "N(s.symmetry_index_pct,1),N(s.r,2),N(s.lag_pct,1),N(s.peak_phase_diff_pct,1)].forEach(function(x){"
-    "E('td',x,tr);});});}\n"
-    "R.synergies.forEach(function(s){s.modules.forEach(function(mod,k){var d=E('div',null,"
-    "document.getElementById('syn'),'panel');E('h3','synergy '+(k+1)+' of '+s.rank+' ('+s.side+', R\\u00b2 '+"
-    "N(s.r2[s.rank-1],3)+')',d);var names=Object.keys(mod),g=S('svg',{width:PW,height:PH},d);"
-    "names.forEach(function(n,i){var bw=(PW-L)/names.length,h=mod[n]*(PH/2-20);S('rect',{x:L+i*bw+1,"
-    "y:PH/2-h,width:bw-2,height:h,fill:'#17a673'},g);var t=S('text',{x:L+i*bw+bw/2,y:PH/2+10,'font-size':8,"
-    "'text-anchor':'middle'},g);t.textContent=n.replace(/^[LR]\\./,'');});"
-    "var pr=s.primitives[k],pm=Math.max.apply(null,pr)||1;S('polyline',{points:pr.map(function(v,i){"
-    "return X(i).toFixed(1)+','+(PH-4-(v/pm)*(PH/2-20)).toFixed(1);}).join(' '),fill:'none',stroke:'#9b5de5',"
-    "'stroke-width':1.5},g);});});\n"
-    "function tree(o,p){var ul=E('ul',null,p);Object.keys(o).forEach(function(k){var li=E('li',null,ul),v=o[k];"
-    "E('span',k+': ',li,'k');if(v!==null&&typeof v==='object')tree(v,li);else li.appendChild("
-    "document.createTextNode(v===null?'\\u2013':String(v)));});}\n"
-    "tree(R.parameters,document.getElementById('par'));\n"
-    "document.body.setAttribute('data-render','ok');\n})();\n</script>\n</body>\n</html>\n";
+static const char *const glossary[][2] = {
+    {"cycle", "touchdown to the next touchdown of the same foot; stance until the lift-off, swing after"},
+    {"LR MSt TSt PSw", "Perry's stance phases: loading response, mid stance, terminal stance, pre-swing"},
+    {"ISw MSw TSw", "Perry's swing phases: initial, mid and terminal swing"},
+    {"G:H", "glute:hamstring ratio of the mean levels in stance"},
+    {"Q:H", "quadriceps:hamstring ratio"},
+    {"M:L", "medial:lateral hamstring ratio (ST+SM against BF)"},
+    {"%MVC", "percent of the maximal voluntary contraction reference of that channel"},
+    {"SD", "standard deviation across the cycles, the shaded band about the mean"},
+    {"CV", "cycle-to-cycle coefficient of variation of a muscle's curves, %"},
+    {"SI", "symmetry index of the left and right levels, %; r and lag: correlation of their curves and the "
+           "shift that maximises it"},
+    {"onset", "where a burst of the mean curve begins (\xe2\x96\xbc), in % of the cycle"},
+};
+
+typedef struct gait_page {
+    const gait_report *r;
+    const cJSON *doc;
+} gait_page;
+
+static const cJSON *jget(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *v = jget(o, k);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static void summary_cards(FILE *f, const gait_page *gp)
+{
+    const bl_gait *g = gp->r->g;
+    char v[64], b[32];
+    double stance = 0;
+    size_t n = bl_gait_cycles(g), with = 0;
+    for (size_t k = 0; k < n; k++) {
+        bl_gait_cycle cy;
+        if (bl_gait_get_cycle(g, k, &cy) == BL_OK && isfinite(bl_gait_cycle_stance_pct(&cy))) {
+            stance += bl_gait_cycle_stance_pct(&cy);
+            with++;
+        }
+    }
+    page_cards_begin(f);
+    snprintf(v, sizeof v, "%zu", n);
+    page_card(f, v, "cycles", NULL);
+    snprintf(v, sizeof v, "%s %%", page_num(b, sizeof b, with ? stance / (double)with : NAN, 1));
+    page_card(f, v, "mean stance", NULL);
+    page_card(f, hinge_fig_unit(bl_gait_unit(g)), "amplitude", strcmp(bl_gait_unit(g), "%MVC") ? "v-external" : NULL);
+    page_card(f, jstr(gp->doc, "normalise"), "time normalisation", NULL);
+    page_card(f, gp->r->events_path ? "events file" : bl_gait_estimated(g) ? "knee angle" : "footswitch",
+              "events from", bl_gait_estimated(g) ? "v-external" : NULL);
+    const cJSON *s;
+    cJSON_ArrayForEach(s, jget(gp->doc, "synergies"))
+    {
+        char label[48];
+        snprintf(v, sizeof v, "%d", (int)cJSON_GetNumberValue(jget(s, "rank")));
+        snprintf(label, sizeof label, "synergies %s", jstr(s, "side"));
+        page_card(f, v, label, NULL);
+    }
+    page_cards_end(f);
+    if (bl_gait_estimated(g))
+        page_note(f, "warn", "The cycles rest on events ESTIMATED from the knee angle, not measured.");
+}
+
+static void figure_key(FILE *f)
+{
+    fputs("<div class=\"key\"><span><i class=\"sw\" style=\"background:#b9c2cf\"></i>each cycle</span>"
+          "<span><i class=\"sw\" style=\"background:#1b4f9c\"></i>mean</span><span><i class=\"sw\" "
+          "style=\"background:#2a7fff;opacity:.3\"></i>\xc2\xb1 SD</span><span style=\"color:#c2561a\">- - "
+          "lift-off</span><span style=\"color:#d0417e\">\xe2\x96\xbc onset, bar: burst</span>"
+          "<span><i class=\"sw\" style=\"background:#e9edf2\"></i>stance (over time)</span></div>\n",
+          f);
+}
+
+static void muscle_heading(FILE *f, const bl_gait *g, size_t c)
+{
+    bl_muscle m = bl_gait_channel_muscle(g, c);
+    bl_gait_muscle gm;
+    char b1[32], b2[32];
+    fputs("<h3>", f);
+    page_textf(f, "%s \xe2\x80\x94 %s", bl_gait_channel_name(g, c), bl_muscle_name(m) ? bl_muscle_name(m) : "?");
+    fputs("</h3>\n", f);
+    if (bl_gait_get_muscle(g, c, &gm) != BL_OK) return;
+    fputs("<p>", f);
+    page_textf(f, "peak at %s %% of the cycle, CV %s %%, %zu cycles", page_num(b1, sizeof b1, gm.peak_phase_pct, 1),
+               page_num(b2, sizeof b2, gm.cv_pct, 1), gm.cycles);
+    fputs("</p>\n", f);
+}
+
+static void cycle_panels(FILE *f, const bl_gait *g)
+{
+    page_section(f, "muscles", "Muscles over the gait cycle");
+    figure_key(f);
+    fputs("<div class=\"grid\">\n", f);
+    for (size_t c = 0; c < bl_gait_channels(g); c++) {
+        if (bl_gait_channel_muscle(g, c) == BL_MUSCLE_AUX) continue;
+        fputs("<div class=\"panel muscle\">\n", f);
+        muscle_heading(f, g, c);
+        gait_fig_cycles(f, g, c);
+        fputs("</div>\n", f);
+    }
+    fputs("</div>\n", f);
+}
+
+/* Windows over the kept cycles' span, CYCLES_PER_PAGE median cycles long
+ * (longer when that would make more than MAX_TIME_PAGES). */
+static void time_pages(FILE *f, const bl_gait *g)
+{
+    size_t n = bl_gait_cycles(g);
+    if (!n) return;
+    double first = INFINITY, last = -INFINITY, total = 0;
+    for (size_t k = 0; k < n; k++) {
+        bl_gait_cycle cy;
+        if (bl_gait_get_cycle(g, k, &cy) != BL_OK) continue;
+        first = fmin(first, cy.start_s);
+        last = fmax(last, cy.end_s);
+        total += cy.end_s - cy.start_s;
+    }
+    double win = fmax(total / (double)n * CYCLES_PER_PAGE, (last - first) / MAX_TIME_PAGES);
+    size_t pages = (size_t)fmax(1, ceil((last - first) / win - 1e-9));
+    page_section(f, "time", "Muscles over time, with their cycles");
+    page_nav(f, "page", pages);
+    for (size_t pg = 0; pg < pages; pg++) {
+        double t0 = fmax(0, first + (double)pg * win - 0.5), t1 = fmin(last + 0.5, first + (double)(pg + 1) * win + 0.5);
+        fprintf(f, "<section class=\"page\" id=\"page-%zu\">\n<h3>", pg + 1);
+        page_textf(f, "Page %zu of %zu: %.1f\xe2\x80\x93%.1f s", pg + 1, pages, t0, t1);
+        fputs("</h3>\n<div class=\"grid\">\n", f);
+        for (size_t c = 0; c < bl_gait_channels(g); c++) {
+            if (!bl_gait_channel_used(g, c)) continue;
+            fputs("<div class=\"panel\">\n<h3>", f);
+            page_text(f, bl_gait_channel_name(g, c));
+            fputs("</h3>\n", f);
+            gait_fig_time(f, g, c, t0, t1);
+            fputs("</div>\n", f);
+        }
+        fputs("</div>\n</section>\n", f);
+    }
+}
+
+static void statements(FILE *f, const cJSON *doc)
+{
+    page_section(f, "chain", "Posterior chain");
+    const cJSON *side, *s;
+    if (!cJSON_GetArraySize(jget(doc, "posterior_chain"))) fputs("<p>No side with a hamstring channel.</p>\n", f);
+    cJSON_ArrayForEach(side, jget(doc, "posterior_chain"))
+    {
+        fputs("<ul>\n", f);
+        cJSON_ArrayForEach(s, jget(side, "statements"))
+        {
+            fputs("<li>", f);
+            page_text(f, jstr(s, "text"));
+            fputs("<br><small style=\"color:#5a6577\">rule: ", f);
+            page_text(f, jstr(s, "rule"));
+            fputs("</small></li>\n", f);
+        }
+        fputs("</ul>\n", f);
+    }
+}
+
+static void symmetry(FILE *f, const cJSON *doc)
+{
+    page_section(f, "symmetry", "Left/right symmetry");
+    const cJSON *rows = jget(doc, "symmetry"), *s;
+    if (!cJSON_GetArraySize(rows)) {
+        fputs("<p>Needs a muscle mapped on both sides.</p>\n", f);
+        return;
+    }
+    fputs("<div class=\"tw\"><table>\n<tr><th class=\"l\">muscle</th><th>SI %</th><th>r</th><th>lag %</th>"
+          "<th>peak R\xe2\x88\x92L %</th></tr>\n",
+          f);
+    const char *keys[4] = {"symmetry_index_pct", "r", "lag_pct", "peak_phase_diff_pct"};
+    const int dec[4] = {1, 2, 1, 1};
+    cJSON_ArrayForEach(s, rows)
+    {
+        char b[32];
+        fputs("<tr><td class=\"l\">", f);
+        page_text(f, jstr(s, "muscle"));
+        fputs("</td>", f);
+        for (int i = 0; i < 4; i++) {
+            const cJSON *v = jget(s, keys[i]);
+            fprintf(f, "<td>%s</td>", page_num(b, sizeof b, cJSON_IsNumber(v) ? v->valuedouble : NAN, dec[i]));
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
+}
+
+static void synergies(FILE *f, const cJSON *doc)
+{
+    page_section(f, "synergies", "Muscle synergies");
+    const cJSON *set;
+    if (!cJSON_GetArraySize(jget(doc, "synergies"))) fputs("<p>Needs two or more muscles on a side.</p>\n", f);
+    fputs("<div class=\"grid\">\n", f);
+    cJSON_ArrayForEach(set, jget(doc, "synergies"))
+    {
+        size_t rank = (size_t)cJSON_GetNumberValue(jget(set, "rank"));
+        for (size_t k = 0; k < rank; k++) {
+            fputs("<div class=\"panel\">\n<h3>", f);
+            page_textf(f, "side %s: synergy %zu of %zu", jstr(set, "side"), k + 1, rank);
+            fputs("</h3>\n", f);
+            gait_fig_synergy(f, set, k);
+            fputs("</div>\n", f);
+        }
+    }
+    fputs("</div>\n", f);
+}
+
+static int page_body(FILE *f, void *ctx)
+{
+    const gait_page *gp = ctx;
+    const bl_gait *g = gp->r->g;
+    page_header(f, "Gait EMG report", gp->r->session_path, "backline-analyse gait", jstr(gp->doc, "version"));
+    summary_cards(f, gp);
+    page_warnings(f, jget(gp->doc, "warnings"));
+    bl_doc *summary = NULL;
+    if (bl_doc_create(&summary) != BL_OK || bl_gait_describe(g, NULL, summary) != BL_OK) {
+        bl_doc_destroy(summary);
+        return 1;
+    }
+    page_section(f, "method", "Method");
+    page_method(f, summary);
+    bl_doc_destroy(summary);
+    page_section(f, "glossary", "Abbreviations");
+    page_glossary(f, glossary, sizeof glossary / sizeof glossary[0]);
+    statements(f, gp->doc);
+    cycle_panels(f, g);
+    time_pages(f, g);
+    symmetry(f, gp->doc);
+    synergies(f, gp->doc);
+    page_parameters(f, jget(gp->doc, "parameters"));
+    return 0;
+}
 
 int gait_write_html(tool_output *o, const gait_report *r, const cJSON *doc)
 {
-    cJSON *data = cJSON_CreateObject();
-    if (!data) return tool_error("%s: out of memory", o->path);
-    cJSON_AddItemReferenceToObject(data, "report", (cJSON *)doc);
-    cJSON_AddItemToObject(data, "curves", gait_report_curves_json(r));
-    int rc = hinge_html_write_page(o, page_head, data, page_tail);
-    cJSON_Delete(data);
-    return rc;
+    gait_page gp = {r, doc};
+    return page_write(o, "backline gait report", page_body, &gp);
 }

@@ -223,18 +223,6 @@ cJSON *gait_report_json(const gait_report *r)
     return doc;
 }
 
-cJSON *gait_report_curves_json(const gait_report *r)
-{
-    const bl_gait *g = r->g;
-    cJSON *o = cJSON_CreateObject();
-    for (size_t c = 0; c < bl_gait_channels(g); c++) {
-        if (!bl_gait_channel_used(g, c)) continue;
-        cJSON *a = cJSON_AddArrayToObject(o, bl_gait_channel_name(g, c));
-        for (size_t k = 0; k < bl_gait_channel_cycles(g, c); k++)
-            cJSON_AddItemToArray(a, curve_json(bl_gait_channel_curve(g, c, k), bl_gait_points(g)));
-    }
-    return o;
-}
 
 int gait_write_json(tool_output *o, const cJSON *doc) { return hinge_write_json(o, doc); }
 

@@ -26,7 +26,5 @@ int gait_write_json(tool_output *o, const cJSON *doc);
 int gait_write_csv(tool_output *o, const gait_report *r);
 /* The self-contained page (gait_html.c), the JSON document embedded. */
 int gait_write_html(tool_output *o, const gait_report *r, const cJSON *doc);
-/* Every used muscle's per-cycle curves: {"R.ST": [[...], ...], ...}. */
-cJSON *gait_report_curves_json(const gait_report *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* Report writers of `backline-analyse hinge`: one file each for JSON
- * (report_json.c, also the data model the HTML report embeds), CSV
- * (report_csv.c) and the self-contained HTML page (report_html.c). */
+ * (report_json.c, also what the HTML report's tables read), CSV
+ * (report_csv.c) and the self-contained HTML page (hinge_html.c, in the
+ * reports' design of html_page.h, figures from hinge_figures.c). */
 #ifndef HINGE_REPORT_H
 #define HINGE_REPORT_H
 
@@ -21,9 +22,6 @@ typedef struct hinge_report {
 /* The whole report as a JSON document (caller owns it); NULL when out of
  * memory. NaN values become null. */
 cJSON *hinge_report_json(const hinge_report *r);
-/* Decimated %MVC envelopes for plotting: {"rate_hz": R, "t0_s": 0,
- * "channels": {"L.ST": [..], ...}}. */
-cJSON *hinge_report_envelopes_json(const hinge_report *r, double rate_hz);
 
 /* Each writes its report into an output (begun here, output_file.h),
  * complete and closed but not in place: cmd_hinge commits the reports
@@ -35,10 +33,5 @@ int hinge_write_html(tool_output *o, const hinge_report *r, const cJSON *doc);
 
 /* Helpers shared by the writers (gait's too). */
 void hinge_json_number(cJSON *obj, const char *key, double v); /* null for NaN/inf */
-/* A self-contained page into an output (begun here, closed, not in
- * place): head, `data` as JSON inside the page's <script> element ("</"
- * and "<!" escaped so it cannot end early), tail. One error line, the
- * output aborted and 1 on failure; 0 on success. */
-int hinge_html_write_page(tool_output *o, const char *head, const cJSON *data, const char *tail);
 
 #endif

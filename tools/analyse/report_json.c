@@ -170,29 +170,6 @@ static cJSON *parameters_json(const hinge_report *r)
     return p;
 }
 
-cJSON *hinge_report_envelopes_json(const hinge_report *r, double rate_hz)
-{
-    const bl_hinge *h = r->h;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "rate_hz", rate_hz);
-    cJSON *chs = cJSON_AddObjectToObject(o, "channels");
-    for (size_t c = 0; c < bl_hinge_channels(h); c++) {
-        size_t n = 0;
-        double rate = 0;
-        const float *x = bl_hinge_channel_envelope(h, c, &n, &rate);
-        if (!x || !(rate > 0)) continue;
-        size_t block = (size_t)lround(rate / rate_hz);
-        if (block < 1) block = 1;
-        cJSON *arr = cJSON_AddArrayToObject(chs, bl_hinge_channel_name(h, c));
-        for (size_t i = 0; i + block <= n; i += block) {
-            double s = 0;
-            for (size_t k = 0; k < block; k++) s += x[i + k];
-            cJSON_AddItemToArray(arr, cJSON_CreateNumber(round(s / (double)block * 10.0) / 10.0));
-        }
-    }
-    return o;
-}
-
 cJSON *hinge_report_json(const hinge_report *r)
 {
     const bl_hinge *h = r->h;
