@@ -3,6 +3,9 @@
  * signal's own extremes counted when they recur; a single flat top, a
  * constant and quantisation near zero not counted; the same fraction for
  * any block split and for strided (interleaved) input as for contiguous;
+ * bl_clip_counter_add_frames (eight channels per vector) the same counters,
+ * field for field, as one strided add per channel, for 5, 8, 11 and 16
+ * channels of clipped, clean and full-scale signals in uneven blocks;
  * NULL and empty input harmless. */
 #include <math.h>
 #include <stdlib.h>
@@ -38,8 +41,57 @@ static float *clipped_sine(size_t n, float rail)
     return x;
 }
 
+/* Channels of different kinds interleaved: clipped sines at different
+ * rails, a full-scale square, a clean sine, a constant. */
+static float *mixed_frames(size_t n, size_t channels)
+{
+    float *x = malloc(n * channels * sizeof *x);
+    for (size_t c = 0; c < channels; c++) {
+        float *one = clipped_sine(n, 0.3f + 0.07f * (float)c);
+        for (size_t i = 0; i < n; i++) {
+            float v = one[(i + 37 * c) % n];
+            if (c % 4 == 1) v = (i / 50) % 2 ? 1.0f : -1.0f;
+            if (c % 4 == 2) v = (float)(0.5 * sin((double)i / 31.0 + (double)c));
+            if (c == 3) v = 0.25f;
+            x[i * channels + c] = v;
+        }
+        free(one);
+    }
+    return x;
+}
+
+static int same_counter(const bl_clip_counter *a, const bl_clip_counter *b)
+{
+    return a->n == b->n && a->at_level == b->at_level && a->prev == b->prev && a->step == b->step &&
+           !memcmp(&a->hi, &b->hi, sizeof a->hi) && !memcmp(&a->lo, &b->lo, sizeof a->lo);
+}
+
+static void check_frames(size_t channels)
+{
+    size_t n = 20011;
+    float *x = mixed_frames(n, channels);
+    bl_clip_counter one[16], many[16];
+    for (size_t c = 0; c < channels; c++) {
+        bl_clip_counter_init(&one[c], 1.0);
+        bl_clip_counter_init(&many[c], 1.0);
+    }
+    for (size_t c = 0; c < channels; c++) bl_clip_counter_add(&one[c], x + c, n, channels);
+    const size_t blocks[] = {1, 63, 64, 65, 1000, 4096};
+    for (size_t i = 0, k = 0; i < n; k++) {
+        size_t m = n - i < blocks[k % 6] ? n - i : blocks[k % 6];
+        bl_clip_counter_add_frames(many, x + i * channels, m, channels);
+        i += m;
+    }
+    size_t bad = 0;
+    for (size_t c = 0; c < channels; c++) bad += !same_counter(&one[c], &many[c]);
+    CHECK_MSG(bad == 0, "add_frames, %zu channels: %zu counters differ from per-channel adds", channels, bad);
+    free(x);
+}
+
 int main(void)
 {
+    const size_t widths[] = {5, 8, 11, 16};
+    for (size_t k = 0; k < 4; k++) check_frames(widths[k]);
     size_t n = 100000;
     float *x = clipped_sine(n, 0.6f);
     double whole = fraction(x, n, 1.0, 0, 1);
@@ -84,6 +136,8 @@ int main(void)
     CHECK(bl_clip_counter_fraction(&c) == 0.0);
     bl_clip_counter_add(&c, NULL, 10, 1);
     bl_clip_counter_add(NULL, x, 10, 1);
+    bl_clip_counter_add_frames(NULL, x, 10, 8);
+    bl_clip_counter_add_frames(&c, NULL, 10, 1);
     CHECK(bl_clip_counter_fraction(NULL) == 0.0);
     printf("clipped sine: %.4f of samples; unclipped %.2g\n", whole, free_f);
     free(x);

@@ -1,6 +1,7 @@
 /* Recording files: save/load round trips in every format with their
  * metadata, clipping and float range, broken files, and a deterministic
- * fuzz of the loader. Stored metadata (long, damaged, hostile):
+ * fuzz of the loader. Plain WAVs (16/24-bit PCM, float32), which the
+ * reader decodes itself, load to exactly libsndfile's floats. Stored metadata (long, damaged, hostile):
  * test_recording_meta.c. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -311,10 +312,55 @@ static void test_fuzz_load(void)
     bl_recording_destroy(r);
 }
 
+/* Plain WAVs are read with pread and converted by the reader (reader.c):
+ * over several I/O blocks and at the extremes of the integer range the
+ * channels are exactly what libsndfile's sf_readf_float gives. */
+static void test_plain_wav_shortcut(void)
+{
+    const size_t C = 5, N = 3 * 4096 + 17;
+    bl_recording *r = test_make_rec(C, N, 2000);
+    for (size_t c = 0; c < C; c++) {
+        float *x = bl_recording_data(r, c);
+        x[0] = -1.0f;
+        x[1] = 0.99999f;
+        x[2] = -0.5f / 8388608.0f;
+    }
+    const struct { const char *file; bl_sample_format fmt; } cases[] = {
+        {"plain16.wav", BL_FORMAT_PCM16}, {"plain24.wav", BL_FORMAT_PCM24}, {"plainf.wav", BL_FORMAT_FLOAT32}};
+    char why[512];
+    for (size_t k = 0; k < 3; k++) {
+        const char *path = test_tmp(cases[k].file);
+        CHECK_EQ_INT(bl_recording_save(r, path, cases[k].fmt, why, sizeof why), BL_OK);
+        SF_INFO info = {0};
+        SNDFILE *sf = sf_open(path, SFM_READ, &info);
+        float *ref = malloc(N * C * sizeof *ref);
+        CHECK(sf && ref);
+        if (!sf || !ref) {
+            free(ref);
+            continue;
+        }
+        sf_command(sf, SFC_SET_NORM_FLOAT, NULL, SF_TRUE);
+        CHECK_EQ_INT((int)sf_readf_float(sf, ref, (sf_count_t)N), (int)N);
+        sf_close(sf);
+        bl_recording *l = NULL;
+        CHECK_MSG(bl_recording_load(path, &l, why, sizeof why) == BL_OK, "%s: %s", cases[k].file, why);
+        size_t bad = 0;
+        for (size_t c = 0; l && c < C; c++)
+            for (size_t i = 0; i < N; i++)
+                bad += memcmp(&bl_recording_cdata(l, c)[i], &ref[i * C + c], sizeof(float)) != 0;
+        CHECK_MSG(l && bl_recording_frames(l) == N && bad == 0, "%s: %zu samples differ from libsndfile's",
+                  cases[k].file, bad);
+        bl_recording_destroy(l);
+        free(ref);
+    }
+    bl_recording_destroy(r);
+}
+
 int main(void)
 {
     test_tmpdir_make("bl_test_recording_files");
     test_round_trip();
+    test_plain_wav_shortcut();
     test_clipping_and_float_range();
     test_bad_files();
     test_fuzz_load();

@@ -3,7 +3,7 @@
  * counted at the old one is dropped, so at the end only runs at the final
  * extremes remain, as a two-pass count would find them. */
 #include "backline/clipping.h"
-#include "simd_internal.h"
+#include "internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -113,6 +113,8 @@ BL_CLONES static void scan_block(const float *x, float prev, float *lo, float *h
     *step = st;
 }
 
+static int block_inside(bl_clip_counter *c, float lo, float hi, float step, float last);
+
 void bl_clip_counter_add(bl_clip_counter *c, const float *x, size_t n, size_t stride)
 {
     if (!c || !x || stride == 0) return;
@@ -125,19 +127,88 @@ void bl_clip_counter_add(bl_clip_counter *c, const float *x, size_t n, size_t st
         }
         float lo, hi, step = c->step > 0 ? c->step : INFINITY;
         scan_block(x + i, c->prev, &lo, &hi, &step);
-        int inside = hi < c->hi.value && lo > c->lo.value &&
-                     (c->full_scale == 0 || fmax(fabs((double)hi), fabs((double)lo)) < c->level);
-        if (inside) {
-            rail_sample(&c->hi, 0, 0);
-            rail_sample(&c->lo, 0, 0);
-            c->step = isinf(step) ? 0 : step;
-            c->prev = x[i + BLOCK - 1];
-            c->n += BLOCK;
-        } else {
+        if (!block_inside(c, lo, hi, step, x[i + BLOCK - 1]))
             for (size_t k = 0; k < BLOCK; k++) add_one(c, x[i + k]);
-        }
         i += BLOCK;
     }
+}
+
+/* Eight interleaved channels at once, lane j being channel j: per lane
+ * the minimum, maximum and smallest non-zero neighbour step of BLOCK
+ * frames, prev[] the frame before, step[] in and out. Arrays, not vectors,
+ * cross the call (vector arguments change the ABI between the clones). */
+BL_CLONES static void scan_block8(const float *x, size_t stride, const float *prev, float *lo, float *hi,
+                                  float *step)
+{
+    const v8i absmask = {0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff,
+                         0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff};
+    v8f p, vst, vlo, vhi;
+    BLI_LD(p, prev);
+    BLI_LD(vst, step);
+    BLI_LD(vlo, x);
+    vhi = vlo;
+    for (size_t k = 0; k < BLOCK; k++) {
+        v8f v;
+        BLI_LD(v, x + k * stride);
+        v8f d = (v8f)((v8i)(v - p) & absmask);
+        v8i keep = (d > 0) & (d < vst);
+        vst = (v8f)(((v8i)d & keep) | ((v8i)vst & ~keep));
+        v8i l = v < vlo, h = v > vhi;
+        vlo = (v8f)(((v8i)v & l) | ((v8i)vlo & ~l));
+        vhi = (v8f)(((v8i)v & h) | ((v8i)vhi & ~h));
+        p = v;
+    }
+    BLI_ST(lo, vlo);
+    BLI_ST(hi, vhi);
+    BLI_ST(step, vst);
+}
+
+/* The fast-path decision of bl_clip_counter_add for one channel of a
+ * scanned block; 0 when the block must go sample by sample. */
+static int block_inside(bl_clip_counter *c, float lo, float hi, float step, float last)
+{
+    int inside = hi < c->hi.value && lo > c->lo.value &&
+                 (c->full_scale == 0 || fmax(fabs((double)hi), fabs((double)lo)) < c->level);
+    if (!inside) return 0;
+    rail_sample(&c->hi, 0, 0);
+    rail_sample(&c->lo, 0, 0);
+    c->step = isinf(step) ? 0 : step;
+    c->prev = last;
+    c->n += BLOCK;
+    return 1;
+}
+
+static void add_group8(bl_clip_counter *c, const float *x, size_t n, size_t stride)
+{
+    size_t i = 0;
+    int fresh = 0;
+    for (int j = 0; j < 8; j++) fresh |= c[j].n == 0;
+    if (fresh && n) { /* first samples: every lane one frame by itself */
+        for (int j = 0; j < 8; j++) add_one(&c[j], x[j]);
+        i = 1;
+    }
+    for (; i + BLOCK <= n; i += BLOCK) {
+        float prev[8], lo[8], hi[8], step[8];
+        for (int j = 0; j < 8; j++) {
+            prev[j] = c[j].prev;
+            step[j] = c[j].step > 0 ? c[j].step : INFINITY;
+        }
+        const float *b = x + i * stride;
+        scan_block8(b, stride, prev, lo, hi, step);
+        for (int j = 0; j < 8; j++)
+            if (!block_inside(&c[j], lo[j], hi[j], step[j], b[(BLOCK - 1) * stride + (size_t)j]))
+                for (size_t k = 0; k < BLOCK; k++) add_one(&c[j], b[k * stride + (size_t)j]);
+    }
+    for (; i < n; i++)
+        for (int j = 0; j < 8; j++) add_one(&c[j], x[i * stride + (size_t)j]);
+}
+
+void bl_clip_counter_add_frames(bl_clip_counter *c, const float *x, size_t n, size_t channels)
+{
+    if (!c || !x || channels == 0) return;
+    size_t g8 = channels & ~(size_t)7;
+    for (size_t g = 0; g < g8; g += 8) add_group8(c + g, x + g, n, channels);
+    for (size_t k = g8; k < channels; k++) bl_clip_counter_add(&c[k], x + k, n, channels);
 }
 
 double bl_clip_counter_fraction(const bl_clip_counter *c)

@@ -26,7 +26,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "backline/filter.h"
 #include "channel_threads.h"
-#include "simd_internal.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -112,20 +112,12 @@ static bl_status read_all(bl_reader *r, sink_t *sink, bl_decimator *dec, bl_clip
     size_t channels = sink->rec->channels, cap = dec ? bl_decimator_max_output(dec, BLI_IO_CHUNK_FRAMES) : 0;
     float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * channels * sizeof *buf);
     float *low = dec ? malloc(cap * channels * sizeof *low) : NULL;
-    /* The block de-interleaved for the clipping counters (their fast path
-     * is contiguous), one row per channel. */
-    float *planar = dec ? malloc((size_t)BLI_IO_CHUNK_FRAMES * channels * sizeof *planar) : NULL;
-    float **rows = dec ? malloc(channels * sizeof *rows) : NULL;
-    if (!buf || (dec && (!low || !planar || !rows))) {
+    if (!buf || (dec && !low)) {
         free(buf);
         free(low);
-        free(planar);
-        free(rows);
         bli_set_why(why, why_len, "%s: out of memory", path);
         return BL_ENOMEM;
     }
-    for (size_t c = 0; rows && c < channels; c++)
-        rows[c] = planar + c * (size_t)BLI_IO_CHUNK_FRAMES;
     bl_status st = BL_OK;
     for (size_t read = 0;;) {
         size_t n = 0, got = 0;
@@ -142,9 +134,7 @@ static bl_status read_all(bl_reader *r, sink_t *sink, bl_decimator *dec, bl_clip
                 break;
             continue;
         }
-        bli_deinterleave(buf, n, channels, rows, 0);
-        for (size_t c = 0; c < channels; c++)
-            bl_clip_counter_add(&clip[c], rows[c], n, 1);
+        bl_clip_counter_add_frames(clip, buf, n, channels);
         read += n;
         st = n ? bl_decimator_process(dec, buf, n, low, cap, &got) : bl_decimator_finish(dec, low, cap, &got);
         if (st == BL_OK && got)
@@ -156,8 +146,6 @@ static bl_status read_all(bl_reader *r, sink_t *sink, bl_decimator *dec, bl_clip
     }
     free(buf);
     free(low);
-    free(planar);
-    free(rows);
     return st;
 }
 

@@ -29,10 +29,21 @@ int bli_sf_late_strings_ok(int major);
  * the descriptor's position is untouched. */
 int bli_wav_truncated(int fd, unsigned long long *declared, unsigned long long *present);
 /* WAV only, on an open regular file: is the data interleaved little-endian
- * float32 of `channels` channels on a little-endian host, i.e. what
- * sf_readf_float returns, byte for byte? 1 and the offset of the data's
- * first byte when it is; 0 otherwise. Reads with pread. */
-int bli_wav_float32_data(int fd, size_t channels, unsigned long long *offset);
+ * samples of `channels` channels on a little-endian host, float32 or
+ * 16/24-bit PCM, which we can turn into exactly what sf_readf_float
+ * returns (normalised) without libsndfile? The kind and the offset of the
+ * data's first byte when it is; BLI_WAV_RAW_NONE otherwise. Reads with
+ * pread. */
+typedef enum bli_wav_raw { BLI_WAV_RAW_NONE = 0, BLI_WAV_RAW_FLOAT32, BLI_WAV_RAW_PCM16, BLI_WAV_RAW_PCM24 } bli_wav_raw;
+bli_wav_raw bli_wav_raw_data(int fd, size_t channels, unsigned long long *offset);
+/* Bytes per sample of a raw kind (0 for NONE). */
+size_t bli_wav_raw_bytes(bli_wav_raw kind);
+/* n samples of a raw kind to floats, as sf_readf_float with normalisation
+ * makes them (integers / 2^(bits-1), exactly). */
+void bli_wav_raw_to_float(bli_wav_raw kind, const unsigned char *in, float *out, size_t n);
+/* `bytes` at `at` of fd, whatever pread's short reads and EINTR; -1 on an
+ * error or a file that ends first. */
+int bli_pread_all(int fd, void *buf, size_t bytes, long long at);
 
 /* meta_io.c: where the metadata text goes in a file, and reading it back. */
 struct bli_meta_plan {

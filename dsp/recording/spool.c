@@ -32,25 +32,10 @@ struct bl_spool {
     int to_uv;          /* blocks come in µV (bl_spool_to_microvolts) */
 };
 
-/* Reads `bytes` at `at` of the spool's file; -1 on an error or a short file. */
-static int read_all_at(int fd, void *buf, size_t bytes, off_t at)
-{
-    size_t done = 0;
-    while (done < bytes) {
-        ssize_t got = pread(fd, (char *)buf + done, bytes - done, at + (off_t)done);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return -1;
-        done += (size_t)got;
-    }
-    return 0;
-}
-
 void bli_spool_use_file(bl_spool *s, int fd, size_t channels)
 {
     unsigned long long offset = 0;
-    if (s->frames || s->fd >= 0 || !bli_wav_float32_data(fd, channels, &offset) || (off_t)offset < 0)
+    if (s->frames || s->fd >= 0 || bli_wav_raw_data(fd, channels, &offset) != BLI_WAV_RAW_FLOAT32 || (off_t)offset < 0)
         return;
     int own = dup(fd);
     if (own < 0)
@@ -68,7 +53,7 @@ static void check_direct(bl_spool *s, const float *buf, size_t n, size_t channel
 {
     size_t bytes = n * channels * sizeof *buf;
     float *mine = malloc(bytes ? bytes : 1);
-    int same = mine && read_all_at(s->fd, mine, bytes, s->base) == 0 && memcmp(mine, buf, bytes) == 0;
+    int same = mine && bli_pread_all(s->fd, mine, bytes, s->base) == 0 && memcmp(mine, buf, bytes) == 0;
     free(mine);
     if (!same) {
         close(s->fd);
@@ -274,7 +259,7 @@ static bl_status fill(const bl_spool *s, size_t first, size_t frames, bl_recordi
         off_t at = s->base + (off_t)(first + pos) * (off_t)nch * (off_t)sizeof *buf;
         if (s->fd < 0)
             memcpy(buf, s->mem + (first + pos) * nch, bytes);
-        else if (read_all_at(s->fd, buf, bytes, at) != 0)
+        else if (bli_pread_all(s->fd, buf, bytes, at) != 0)
             st = BL_EIO;
         if (st == BL_OK)
             bli_deinterleave(buf, n, nch, rec->ch, pos);

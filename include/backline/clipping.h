@@ -51,6 +51,10 @@ BL_API void bl_clip_counter_init(bl_clip_counter *c, double full_scale);
 /* n samples x[0], x[stride], ... (stride >= 1: interleaved channels);
  * non-finite samples are the caller's to refuse. NULL c or x: no-op. */
 BL_API void bl_clip_counter_add(bl_clip_counter *c, const float *x, size_t n, size_t stride);
+/* n frames of `channels` interleaved channels into c[0..channels): the
+ * same counts as bl_clip_counter_add(&c[k], x + k, n, channels) for every
+ * k, eight channels at a time in vector lanes. NULL c or x: no-op. */
+BL_API void bl_clip_counter_add_frames(bl_clip_counter *c, const float *x, size_t n, size_t channels);
 /* The fraction of the samples so far that count as clipped, 0..1; 0 for
  * no samples or NULL. */
 BL_API double bl_clip_counter_fraction(const bl_clip_counter *c);
