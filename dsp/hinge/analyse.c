@@ -236,12 +236,14 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     snprintf(h->unit, sizeof h->unit, "%s", bl_recording_unit(session));
     bl_status st = bli_hinge_setup_channels(h, session);
     if (st != BL_OK) goto fail;
+    /* The quality checks first: their own conditioned copy is gone before
+     * ours is made, so at most two copies of the session live at once. */
+    if ((st = bli_hinge_assess_quality(h, session, why, why_len)) != BL_OK) goto fail;
     st = bl_condition(session, &h->cfg.envelope, &h->cond, &h->crep);
     if (st != BL_OK) {
         bli_set_why(why, why_len, "conditioning failed: %s", bl_strerror(st));
         goto fail;
     }
-    if ((st = bli_hinge_assess_quality(h, session, why, why_len)) != BL_OK) goto fail;
     if ((st = copy_recording(h->cond, &h->env)) != BL_OK) goto fail;
     if ((st = bl_linear_envelope(h->env, &h->cfg.envelope)) != BL_OK) {
         bli_set_why(why, why_len, "envelope failed: %s", bl_strerror(st));
