@@ -105,7 +105,7 @@ void gait_fig_cycles(FILE *f, const bl_gait *g, size_t c)
     svg_curve(&p, mean, P, dx, "mean");
     double sx = bl_gait_stance_points(g) * dx;
     svg_vline(&p, sx, "bound");
-    svg_text(&p, sx, p.y1, "start", "small", " lift-off");
+    svg_text(&p, sx, p.y0 + 0.88 * (p.y1 - p.y0), "start", "small", " lift-off"); /* under the phase names */
     for (size_t b = 0; b < bl_gait_channel_bursts(g, c); b++) {
         double on, off;
         if (bl_gait_get_burst(g, c, b, &on, &off) != BL_OK) continue;
