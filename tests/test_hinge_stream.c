@@ -13,10 +13,12 @@
  * repetition, the hamstrings' balance) in and between repetitions; no
  * references (unknown, offline's reason); the queue's overflow; contract
  * errors. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backline/hinge.h"
 #include "backline/synth.h"
@@ -56,7 +58,8 @@ static void make_refs(set *st, const bl_hinge_config *cfg)
     bl_mvc_destroy(m);
 }
 
-static int make_set(const char *label, bl_synth_pattern pattern, unsigned seed, int reps, set *st)
+static int make_set(const char *label, bl_synth_pattern pattern, unsigned seed, int reps, double rate, double lead_s,
+                    set *st)
 {
     memset(st, 0, sizeof *st);
     st->label = label;
@@ -64,6 +67,7 @@ static int make_set(const char *label, bl_synth_pattern pattern, unsigned seed, 
     bl_synth_config_default(&sc);
     sc.seed = seed;
     sc.quantise_bits = 0;
+    sc.rate_hz = rate;
     char why[256];
     if (bl_synth_create(&sc, &st->s, why, sizeof why) != BL_OK) {
         fprintf(stderr, "%s: synth: %s\n", label, why);
@@ -74,6 +78,7 @@ static int make_set(const char *label, bl_synth_pattern pattern, unsigned seed, 
     bl_synth_hinge_config_default(&hc);
     hc.reps = reps;
     hc.pattern = pattern;
+    hc.lead_s = lead_s;
     hc.order = seed % 2 ? BL_SYNTH_GLUTE_FIRST : BL_SYNTH_HAMSTRING_FIRST;
     CHECK_EQ_INT(bl_synth_hinge(st->s, &hc, &st->sess, &st->truth), BL_OK);
     if (!st->sess) return -1;
@@ -114,7 +119,15 @@ typedef struct live {
     bl_hinge_live_rep rep[MAX_REPS];
     double popped_s[MAX_REPS]; /* signal fed when the call that queued it returned */
     bl_hinge_live_state end_state;
+    double cpu_s; /* thread CPU time spent in process */
 } live;
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 /* Feed st's session in blocks of blocks[k % nblocks] frames, popping after
  * every call; refs may be NULL. 0, or -1 when the stream was not made. */
@@ -131,7 +144,9 @@ static int run_stream(const set *st, const bl_hinge_stream_config *cfg, const bl
         size_t len = blocks[k % nblocks];
         if (len > st->frames - at) len = st->frames - at;
         size_t done = 0;
+        double t0 = cpu_now();
         CHECK_EQ_INT(bl_hinge_stream_process(s, st->inter + at * st->nch, len, &done), BL_OK);
+        out->cpu_s += cpu_now() - t0;
         at += len;
         bl_hinge_live_rep r;
         size_t popped = 0;
@@ -156,6 +171,7 @@ typedef struct figures {
     size_t sets, reps, reps_offline, count_ok, verdict_ok, verdict_n;
     double worst_start, worst_end, worst_latency, worst_pop, worst_mean; /* s, s, s, s, %MVC */
     double sum_start, sum_end, sum_latency;
+    double cpu_s, signal_s; /* the stream's CPU time over the signal it processed */
 } figures;
 
 /* One set's stream run against its offline analysis. */
@@ -207,6 +223,57 @@ static void compare(const set *st, const bl_hinge *h, const live *lv, size_t blo
     }
 }
 
+/* One synthetic set analysed offline and streamed in each block size of
+ * blocks[0..nb) (stream_cfg NULL: the defaults), the figures added to
+ * f[0..nb). */
+static void compare_set(const char *label, bl_synth_pattern pattern, unsigned seed, int reps, double rate,
+                        double lead_s, const bl_hinge_stream_config *stream_cfg, const size_t *blocks, size_t nb,
+                        figures *f)
+{
+    set st;
+    if (make_set(label, pattern, seed, reps, rate, lead_s, &st) == 0) {
+        bl_hinge_config cfg;
+        bl_hinge_config_default(&cfg);
+        bl_hinge *h = NULL;
+        char why[256];
+        bl_status rc = bl_hinge_analyse(st.sess, (const bl_recording *const *)st.mvc, st.n_mvc, &cfg, &h, why,
+                                        sizeof why);
+        CHECK_MSG(rc == BL_OK, "%s: analyse: %s", label, why);
+        for (size_t c = 0; h && c < st.nch; c++) { /* the same references offline */
+            bl_mvc_reference r;
+            bl_hinge_get_channel_reference(h, c, &r);
+            CHECK_NEAR(r.value, st.ref[c].value, 1e-6 * fabs(r.value));
+        }
+        bl_hinge_stream_config sc;
+        bl_hinge_stream_config_default(&sc);
+        if (stream_cfg) sc = *stream_cfg;
+        for (size_t b = 0; h && b < nb; b++) {
+            live *lv = malloc(sizeof *lv);
+            if (lv && run_stream(&st, &sc, st.ref, &blocks[b], 1, lv) == 0) {
+                f[b].sets++;
+                f[b].cpu_s += lv->cpu_s;
+                f[b].signal_s += (double)st.frames / st.rate;
+                compare(&st, h, lv, blocks[b], &f[b]);
+            }
+            free(lv);
+        }
+        bl_hinge_destroy(h);
+    }
+    free_set(&st);
+}
+
+static void print_figures(const char *what, size_t block, const figures *f)
+{
+    double n = f->verdict_n ? (double)f->verdict_n : 1;
+    printf("%s, blocks of %4zu: %zu sets, count equal in %zu, reps %zu live / %zu offline, verdict %zu/%zu; "
+           "|start| mean %.3f worst %.3f s, |end| mean %.3f worst %.3f s; verdict after offline end mean %.3f "
+           "worst %.3f s (popped worst %.3f s); worst |mean %%MVC| difference %.2f; stream CPU %.1f ms per s of "
+           "signal (%zu channels)\n",
+           what, block, f->sets, f->count_ok, f->reps, f->reps_offline, f->verdict_ok, f->verdict_n,
+           f->sum_start / n, f->worst_start, f->sum_end / n, f->worst_end, f->sum_latency / n, f->worst_latency,
+           f->worst_pop, f->worst_mean, f->signal_s > 0 ? 1e3 * f->cpu_s / f->signal_s : 0.0, (size_t)6);
+}
+
 static void check_against_offline(void)
 {
     static const struct {
@@ -223,43 +290,67 @@ static void check_against_offline(void)
         for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
             char label[64];
             snprintf(label, sizeof label, "%s seed %u", patterns[p].name, seeds[k]);
-            set st;
-            if (make_set(label, patterns[p].p, seeds[k], patterns[p].reps, &st) == 0) {
-                bl_hinge_config cfg;
-                bl_hinge_config_default(&cfg);
-                bl_hinge *h = NULL;
-                char why[256];
-                bl_status rc = bl_hinge_analyse(st.sess, (const bl_recording *const *)st.mvc, st.n_mvc, &cfg, &h,
-                                                why, sizeof why);
-                CHECK_MSG(rc == BL_OK, "%s: analyse: %s", label, why);
-                for (size_t c = 0; h && c < st.nch; c++) { /* the same references offline */
-                    bl_mvc_reference r;
-                    bl_hinge_get_channel_reference(h, c, &r);
-                    CHECK_NEAR(r.value, st.ref[c].value, 1e-6 * fabs(r.value));
-                }
-                bl_hinge_stream_config sc;
-                bl_hinge_stream_config_default(&sc);
-                for (size_t b = 0; h && b < sizeof blocks / sizeof *blocks; b++) {
-                    live lv;
-                    if (run_stream(&st, &sc, st.ref, &blocks[b], 1, &lv) != 0) continue;
-                    all[b].sets++;
-                    compare(&st, h, &lv, blocks[b], &all[b]);
-                }
-                bl_hinge_destroy(h);
-            }
-            free_set(&st);
+            compare_set(label, patterns[p].p, seeds[k], patterns[p].reps, 2000, 1.5, NULL, blocks, 3, all);
         }
     }
     for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++) {
-        const figures *f = &all[b];
-        double n = f->verdict_n ? (double)f->verdict_n : 1;
-        printf("blocks of %4zu: %zu sets, count equal in %zu, reps %zu live / %zu offline, verdict %zu/%zu; "
-               "|start| mean %.3f worst %.3f s, |end| mean %.3f worst %.3f s; verdict after offline end mean %.3f "
-               "worst %.3f s (popped worst %.3f s); worst |mean %%MVC| difference %.2f\n",
-               blocks[b], f->sets, f->count_ok, f->reps, f->reps_offline, f->verdict_ok, f->verdict_n,
-               f->sum_start / n, f->worst_start, f->sum_end / n, f->worst_end, f->sum_latency / n, f->worst_latency,
-               f->worst_pop, f->worst_mean);
-        CHECK(f->sets == 12);
+        print_figures("2 kHz", blocks[b], &all[b]);
+        CHECK(all[b].sets == 12);
+    }
+    /* A sound card's rate: offline decimates to 2 kHz, the stream runs at
+     * 48 kHz (its grid point is 960 samples). */
+    static const size_t b48[] = {1024};
+    figures f48[1];
+    memset(f48, 0, sizeof f48);
+    compare_set("internal 48 kHz seed 3001", BL_SYNTH_INTERNAL, 3001, 5, 48000, 1.5, NULL, b48, 1, f48);
+    compare_set("alternating 48 kHz seed 3002", BL_SYNTH_ALTERNATING, 3002, 8, 48000, 1.5, NULL, b48, 1, f48);
+    print_figures("48 kHz", b48[0], &f48[0]);
+    CHECK(f48[0].sets == 2);
+}
+
+/* The first repetition 0.3 s after the stream starts: with the mains
+ * family given the stream's history starts at once and it must still
+ * agree; with an automatic notch it drops the detection second, so the
+ * first repetition's start is lost (the limit hinge.h states: measured
+ * and printed here, not asserted). */
+static void check_short_lead(void)
+{
+    static const size_t b256[] = {256};
+    bl_hinge_stream_config given;
+    bl_hinge_stream_config_default(&given);
+    given.hinge.envelope.notch = BL_NOTCH_50;
+    figures f[1];
+    memset(f, 0, sizeof f);
+    compare_set("alternating lead 0.3 s seed 3001", BL_SYNTH_ALTERNATING, 3001, 6, 2000, 0.3, &given, b256, 1, f);
+    compare_set("alternating lead 0.3 s seed 3002", BL_SYNTH_ALTERNATING, 3002, 6, 2000, 0.3, &given, b256, 1, f);
+    print_figures("lead 0.3 s, notch 50 Hz given", b256[0], &f[0]);
+    CHECK(f[0].sets == 2);
+    for (int seed = 3001; seed <= 3002; seed++) {
+        set st;
+        char label[64];
+        snprintf(label, sizeof label, "alternating lead 0.3 s seed %d", seed);
+        if (make_set(label, BL_SYNTH_ALTERNATING, (unsigned)seed, 6, 2000, 0.3, &st) == 0) {
+            bl_hinge_config cfg;
+            bl_hinge_config_default(&cfg);
+            bl_hinge *h = NULL;
+            char why[256];
+            bl_hinge_stream_config sc;
+            bl_hinge_stream_config_default(&sc);
+            live *lv = malloc(sizeof *lv);
+            if (bl_hinge_analyse(st.sess, (const bl_recording *const *)st.mvc, st.n_mvc, &cfg, &h, why,
+                                 sizeof why) == BL_OK &&
+                lv && run_stream(&st, &sc, st.ref, b256, 1, lv) == 0 && lv->n && bl_hinge_reps(h)) {
+                bl_hinge_rep r;
+                bl_hinge_get_rep(h, 0, &r);
+                printf("%s, automatic notch (known limit): first repetition live [%.2f, %.2f] s %s, offline "
+                       "[%.2f, %.2f] s %s; %zu live / %zu offline (live: %s)\n", label, lv->rep[0].start_s,
+                       lv->rep[0].end_s, bl_hinge_verdict_name(lv->rep[0].verdict), r.start_s, r.end_s,
+                       bl_hinge_verdict_name(r.verdict), lv->n, bl_hinge_reps(h), lv->rep[0].reason);
+            }
+            free(lv);
+            bl_hinge_destroy(h);
+        }
+        free_set(&st);
     }
 }
 
@@ -446,7 +537,7 @@ static void check_references(const set *st, const live *with)
 static void check_queue(void)
 {
     set st;
-    if (make_set("20 reps", BL_SYNTH_INTERNAL, 3100, 20, &st) != 0) {
+    if (make_set("20 reps", BL_SYNTH_INTERNAL, 3100, 20, 2000, 1.5, &st) != 0) {
         free_set(&st);
         return;
     }
@@ -455,7 +546,11 @@ static void check_queue(void)
     bl_hinge_stream *s = NULL;
     CHECK_EQ_INT(bl_hinge_stream_create(&sc, bl_synth_chanmap(st.s), st.rate, st.ref, &s), BL_OK);
     size_t completed = 0;
+    double t0 = cpu_now();
     CHECK_EQ_INT(bl_hinge_stream_process(s, st.inter, st.frames, &completed), BL_OK);
+    double secs = (double)st.frames / st.rate;
+    printf("20 reps, %.0f s at 2 kHz (the 60 s window full after a minute): stream CPU %.1f ms per s of signal\n",
+           secs, 1e3 * (cpu_now() - t0) / secs);
     size_t found = bl_hinge_stream_reps(s);
     CHECK_MSG(found == 20, "%zu repetitions of 20", found);
     CHECK_EQ_INT(completed, found);
@@ -512,8 +607,9 @@ static void check_contract(const set *st)
 int main(void)
 {
     check_against_offline();
+    check_short_lead();
     set st;
-    if (make_set("internal seed 3004", BL_SYNTH_INTERNAL, 3004, 5, &st) == 0) {
+    if (make_set("internal seed 3004", BL_SYNTH_INTERNAL, 3004, 5, 2000, 1.5, &st) == 0) {
         check_block_invariance(&st);
         check_refusal_and_reset(&st);
         check_live_state(&st, BL_SYNTH_INTERNAL);
@@ -526,7 +622,8 @@ int main(void)
         check_contract(&st);
     }
     free_set(&st);
-    if (make_set("external seed 3005", BL_SYNTH_EXTERNAL, 3005, 5, &st) == 0) check_live_state(&st, BL_SYNTH_EXTERNAL);
+    if (make_set("external seed 3005", BL_SYNTH_EXTERNAL, 3005, 5, 2000, 1.5, &st) == 0)
+        check_live_state(&st, BL_SYNTH_EXTERNAL);
     free_set(&st);
     check_queue();
     return test_finish("test_hinge_stream");
