@@ -24,6 +24,33 @@
 #include "backline/synth.h"
 #include "check.h"
 
+/* Allocation counting for the real-time check: glibc lets a program
+ * replace malloc; these forward to it and count while `counting` is set.
+ * Not under AddressSanitizer, which owns malloc itself. */
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#define TEST_COUNT_ALLOCATIONS 1
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static int counting;
+static size_t allocations;
+void *malloc(size_t n)
+{
+    allocations += counting;
+    return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t m)
+{
+    allocations += counting;
+    return __libc_calloc(n, m);
+}
+void *realloc(void *p, size_t n)
+{
+    allocations += counting;
+    return __libc_realloc(p, n);
+}
+#endif
+
 #define BOUNDARY_TOL_S 0.3
 #define LATENCY_MAX_S 0.5
 #define MAX_REPS 64
@@ -564,6 +591,42 @@ static void check_queue(void)
     free_set(&st);
 }
 
+/* process (the automatic notch's detection included), next_rep, the
+ * getters and reset allocate nothing. */
+static void check_no_allocation(const set *st)
+{
+#ifdef TEST_COUNT_ALLOCATIONS
+    bl_hinge_stream_config sc;
+    bl_hinge_stream_config_default(&sc);
+    bl_hinge_stream *s = NULL;
+    CHECK_EQ_INT(bl_hinge_stream_create(&sc, bl_synth_chanmap(st->s), st->rate, st->ref, &s), BL_OK);
+    if (!s) return;
+    bl_hinge_live_rep *r = malloc(sizeof *r);
+    size_t reps = 0;
+    allocations = 0;
+    counting = 1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t at = 0; r && at < st->frames; at += 256) {
+            size_t len = st->frames - at < 256 ? st->frames - at : 256;
+            bl_hinge_stream_process(s, st->inter + at * st->nch, len, NULL);
+            while (bl_hinge_stream_next_rep(s, r) == BL_OK) reps++;
+            bl_hinge_live_state ls;
+            bl_hinge_stream_get_state(s, &ls);
+        }
+        bl_hinge_stream_reset(s);
+    }
+    counting = 0;
+    printf("%s: %zu repetitions over two passes with a reset: %zu allocations in process, next_rep, get_state, "
+           "reset\n", st->label, reps, allocations);
+    CHECK_MSG(allocations == 0 && reps > 0, "%zu allocations, %zu repetitions", allocations, reps);
+    free(r);
+    bl_hinge_stream_destroy(s);
+#else
+    (void)st;
+    printf("allocation count not checked (no glibc malloc to replace, or AddressSanitizer)\n");
+#endif
+}
+
 static void check_contract(const set *st)
 {
     bl_hinge_stream_config sc;
@@ -620,6 +683,7 @@ int main(void)
         if (with && run_stream(&st, &sc, st.ref, b256, 1, with) == 0) check_references(&st, with);
         free(with);
         check_contract(&st);
+        check_no_allocation(&st);
     }
     free_set(&st);
     if (make_set("external seed 3005", BL_SYNTH_EXTERNAL, 3005, 5, 2000, 1.5, &st) == 0)

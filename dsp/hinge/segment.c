@@ -46,10 +46,31 @@ double bl_hinge_segment_weight(bl_muscle m)
     }
 }
 
-static int cmp_float(const void *a, const void *b)
+/* In-place heapsort of finite floats: no allocation (glibc's qsort may
+ * allocate, and the stream sorts in _process), the same sorted values. */
+static void sift_down(float *x, size_t root, size_t n)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && x[child] < x[child + 1]) child++;
+        if (!(x[root] < x[child])) return;
+        float t = x[root];
+        x[root] = x[child];
+        x[child] = t;
+        root = child;
+    }
+}
+
+static void sort_floats(float *x, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;) sift_down(x, i, n);
+    for (size_t end = n; end > 1; end--) {
+        float t = x[0];
+        x[0] = x[end - 1];
+        x[end - 1] = t;
+        sift_down(x, 0, end - 1);
+    }
 }
 
 float bli_seg_percentile_sorted(const float *sorted, size_t n, double p)
@@ -65,7 +86,7 @@ float bli_seg_percentile_sorted(const float *sorted, size_t n, double p)
 static void sorted_copy(const float *x, size_t n, float *scratch)
 {
     memcpy(scratch, x, n * sizeof *x);
-    qsort(scratch, n, sizeof *scratch, cmp_float);
+    sort_floats(scratch, n);
 }
 
 static int config_ok(const bl_hinge_segment_config *c)
