@@ -199,6 +199,9 @@ typedef struct figures {
     double worst_start, worst_end, worst_latency, worst_pop, worst_mean; /* s, s, s, s, %MVC */
     double sum_start, sum_end, sum_latency;
     double cpu_s, signal_s; /* the stream's CPU time over the signal it processed */
+    size_t turn_both, turn_offline; /* turns resolved live and offline / offline */
+    double worst_turn;
+    double worst_index, closest_margin; /* |live - offline index|; offline's nearest ||index| - margin| */
 } figures;
 
 /* One set's stream run against its offline analysis. */
@@ -239,6 +242,22 @@ static void compare(const set *st, const bl_hinge *h, const live *lv, size_t blo
             if (bl_hinge_get_rep_channel(h, k, c, &rc) != BL_OK || !isfinite(rc.mean_pct)) continue;
             double d = fabs(l->mean_pct[c] - rc.mean_pct);
             if (d > f->worst_mean) f->worst_mean = d;
+        }
+        CHECK_MSG(!isfinite(r.turn_s) || (isfinite(l->turn_s) && fabs(l->turn_s - r.turn_s) <= BOUNDARY_TOL_S),
+                  "%s rep %zu: turn live %.2f s, offline %.2f s", st->label, k, l->turn_s, r.turn_s);
+        if (isfinite(r.chain_index) && isfinite(l->chain_index)) {
+            bl_hinge_config hc;
+            bl_hinge_get_config(h, &hc);
+            f->worst_index = fmax(f->worst_index, fabs(l->chain_index - r.chain_index));
+            double m = fabs(fabs(r.chain_index) - hc.verdict_margin);
+            if (!(f->closest_margin <= m)) f->closest_margin = m;
+        }
+        if (isfinite(r.turn_s)) {
+            f->turn_offline++;
+            if (isfinite(l->turn_s)) {
+                f->turn_both++;
+                f->worst_turn = fmax(f->worst_turn, fabs(l->turn_s - r.turn_s));
+            }
         }
         f->worst_start = fmax(f->worst_start, ds);
         f->worst_end = fmax(f->worst_end, de);
@@ -294,11 +313,14 @@ static void print_figures(const char *what, size_t block, const figures *f)
     double n = f->verdict_n ? (double)f->verdict_n : 1;
     printf("%s, blocks of %4zu: %zu sets, count equal in %zu, reps %zu live / %zu offline, verdict %zu/%zu; "
            "|start| mean %.3f worst %.3f s, |end| mean %.3f worst %.3f s; verdict after offline end mean %.3f "
-           "worst %.3f s (popped worst %.3f s); worst |mean %%MVC| difference %.2f; stream CPU %.1f ms per s of "
-           "signal (%zu channels)\n",
+           "worst %.3f s (popped worst %.3f s); worst |mean %%MVC| difference %.2f; turn resolved live in %zu of "
+           "the %zu resolved offline, worst |turn| difference %.3f s; worst |index| difference %.3f (offline indices "
+           "at least %.3f from the verdict margin); stream CPU %.1f ms per s of signal (%zu "
+           "channels)\n",
            what, block, f->sets, f->count_ok, f->reps, f->reps_offline, f->verdict_ok, f->verdict_n,
            f->sum_start / n, f->worst_start, f->sum_end / n, f->worst_end, f->sum_latency / n, f->worst_latency,
-           f->worst_pop, f->worst_mean, f->signal_s > 0 ? 1e3 * f->cpu_s / f->signal_s : 0.0, (size_t)6);
+           f->worst_pop, f->worst_mean, f->turn_both, f->turn_offline, f->worst_turn, f->worst_index,
+           f->closest_margin, f->signal_s > 0 ? 1e3 * f->cpu_s / f->signal_s : 0.0, (size_t)6);
 }
 
 static void check_against_offline(void)
@@ -313,6 +335,7 @@ static void check_against_offline(void)
     static const size_t blocks[] = {64, 256, 1000};
     figures all[3];
     memset(all, 0, sizeof all);
+    for (int b = 0; b < 3; b++) all[b].closest_margin = NAN;
     for (size_t p = 0; p < sizeof patterns / sizeof *patterns; p++) {
         for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
             char label[64];
@@ -329,6 +352,7 @@ static void check_against_offline(void)
     static const size_t b48[] = {1024};
     figures f48[1];
     memset(f48, 0, sizeof f48);
+    f48[0].closest_margin = NAN;
     compare_set("internal 48 kHz seed 3001", BL_SYNTH_INTERNAL, 3001, 5, 48000, 1.5, NULL, b48, 1, f48);
     compare_set("alternating 48 kHz seed 3002", BL_SYNTH_ALTERNATING, 3002, 8, 48000, 1.5, NULL, b48, 1, f48);
     print_figures("48 kHz", b48[0], &f48[0]);
@@ -348,6 +372,7 @@ static void check_short_lead(void)
     given.hinge.envelope.notch = BL_NOTCH_50;
     figures f[1];
     memset(f, 0, sizeof f);
+    f[0].closest_margin = NAN;
     compare_set("alternating lead 0.3 s seed 3001", BL_SYNTH_ALTERNATING, 3001, 6, 2000, 0.3, &given, b256, 1, f);
     compare_set("alternating lead 0.3 s seed 3002", BL_SYNTH_ALTERNATING, 3002, 6, 2000, 0.3, &given, b256, 1, f);
     print_figures("lead 0.3 s, notch 50 Hz given", b256[0], &f[0]);

@@ -375,8 +375,12 @@ BL_API const char *bl_hinge_warning(const bl_hinge *h, size_t i); /* NULL out of
  * and 48 kHz, 1.5 s quiet lead: 91 of 91 repetitions and verdicts as
  * offline, starts within 0.02 s, ends within 0.04 s, channel means within
  * 2.1 %MVC, each ready at most 0.38 s (mean 0.35 s) of signal after the
- * offline end; about 2.4 ms of CPU per second of 2 kHz signal, 6 ms with
- * the 60 s window full, 5 ms at 48 kHz, 6 channels):
+ * offline end; turns within 0.04 s; chain index within 0.013 of the
+ * offline one, so a repetition whose index lies that close to
+ * +/-verdict_margin may get the other label (none did: the offline
+ * indices were at least 0.036 from it); about 2.5 ms of CPU per second of
+ * 2 kHz signal, 6 ms with the 60 s window full, 5 ms at 48 kHz, 6
+ * channels):
  * - percentiles over the window so far, not the whole session: the first
  *   repetition's thresholds and channel ranges come from the quiet before
  *   it and itself. It needs some quiet in the history first: with the
