@@ -86,6 +86,22 @@ static void make_refs(set *st, const bl_hinge_config *cfg)
 }
 
 static int make_set(const char *label, bl_synth_pattern pattern, unsigned seed, int reps, double rate, double lead_s,
+                    set *st);
+
+/* Electrode off on channel c: uniform noise of 0.01 full scale peak (about
+ * 20 uV at the default gain) instead of the signal. */
+static void electrode_off(set *st, size_t c)
+{
+    float *x = bl_recording_data(st->sess, c);
+    uint32_t r = 12345u;
+    for (size_t i = 0; i < st->frames; i++) {
+        r = r * 1664525u + 1013904223u;
+        x[i] = (float)((double)(r >> 8) / 16777216.0 - 0.5) * 0.02f;
+        st->inter[i * st->nch + c] = x[i];
+    }
+}
+
+static int make_set(const char *label, bl_synth_pattern pattern, unsigned seed, int reps, double rate, double lead_s,
                     set *st)
 {
     memset(st, 0, sizeof *st);
@@ -202,6 +218,7 @@ typedef struct figures {
     size_t turn_both, turn_offline; /* turns resolved live and offline / offline */
     double worst_turn;
     double worst_index, closest_margin; /* |live - offline index|; offline's nearest ||index| - margin| */
+    size_t reason_same;                 /* reps whose reason reads as offline's */
 } figures;
 
 /* One set's stream run against its offline analysis. */
@@ -230,6 +247,7 @@ static void compare(const set *st, const bl_hinge *h, const live *lv, size_t blo
                   "%s rep %zu: confirmed at %.3f s, popped at %.3f s (blocks of %zu)", st->label, k, l->confirmed_s,
                   lv->popped_s[k], block);
         f->verdict_n++;
+        f->reason_same += strcmp(l->reason, r.reason) == 0;
         if (l->verdict == r.verdict) f->verdict_ok++;
         else
             fprintf(stderr, "  %s rep %zu: live %s (index %+.3f: %s), offline %s (index %+.3f)\n", st->label, k,
@@ -269,15 +287,17 @@ static void compare(const set *st, const bl_hinge *h, const live *lv, size_t blo
     }
 }
 
-/* One synthetic set analysed offline and streamed in each block size of
+/* One synthetic set (channel `off` with its electrode off, (size_t)-1
+ * none) analysed offline and streamed in each block size of
  * blocks[0..nb) (stream_cfg NULL: the defaults), the figures added to
  * f[0..nb). */
-static void compare_set(const char *label, bl_synth_pattern pattern, unsigned seed, int reps, double rate,
-                        double lead_s, const bl_hinge_stream_config *stream_cfg, const size_t *blocks, size_t nb,
-                        figures *f)
+static void compare_set_off(const char *label, bl_synth_pattern pattern, unsigned seed, int reps, double rate,
+                            double lead_s, const bl_hinge_stream_config *stream_cfg, const size_t *blocks, size_t nb,
+                            figures *f, size_t off)
 {
     set st;
     if (make_set(label, pattern, seed, reps, rate, lead_s, &st) == 0) {
+        if (off < st.nch) electrode_off(&st, off);
         bl_hinge_config cfg;
         bl_hinge_config_default(&cfg);
         bl_hinge *h = NULL;
@@ -306,6 +326,13 @@ static void compare_set(const char *label, bl_synth_pattern pattern, unsigned se
         bl_hinge_destroy(h);
     }
     free_set(&st);
+}
+
+static void compare_set(const char *label, bl_synth_pattern pattern, unsigned seed, int reps, double rate,
+                        double lead_s, const bl_hinge_stream_config *stream_cfg, const size_t *blocks, size_t nb,
+                        figures *f)
+{
+    compare_set_off(label, pattern, seed, reps, rate, lead_s, stream_cfg, blocks, nb, f, (size_t)-1);
 }
 
 static void print_figures(const char *what, size_t block, const figures *f)
@@ -357,6 +384,18 @@ static void check_against_offline(void)
     compare_set("alternating 48 kHz seed 3002", BL_SYNTH_ALTERNATING, 3002, 8, 48000, 1.5, NULL, b48, 1, f48);
     print_figures("48 kHz", b48[0], &f48[0]);
     CHECK(f48[0].sets == 2);
+    /* L.BF's electrode off (noise only): offline finds it dead, the stream
+     * finds it not modulating; both leave every label unknown, for the same
+ * reason in the same words. */
+    static const size_t b256[] = {256};
+    figures fo[1];
+    memset(fo, 0, sizeof fo);
+    fo[0].closest_margin = NAN;
+    compare_set_off("alternating, L.BF off, seed 3001", BL_SYNTH_ALTERNATING, 3001, 6, 2000, 1.5, NULL, b256, 1, fo,
+                    1);
+    print_figures("electrode off", b256[0], &fo[0]);
+    CHECK(fo[0].sets == 1 && fo[0].verdict_n == 6 && fo[0].verdict_ok == 6);
+    CHECK_MSG(fo[0].reason_same == 6, "%zu of 6 reasons as offline's", fo[0].reason_same);
 }
 
 /* The first repetition 0.3 s after the stream starts: with the mains

@@ -35,6 +35,10 @@
 #define BLI_SEG_LEVEL_LO_PCT 5.0
 #define BLI_SEG_LEVEL_HI_PCT 95.0
 
+/* Why a weighted channel that does not modulate while repetitions are
+ * found is dead (the analysis and the stream). */
+#define BLI_HINGE_NO_MODULATION_WHY "shows no modulation while the others do (electrode off?)"
+
 /* Limb onsets: the trough is searched from the previous repetition's end,
  * at most this long before the repetition starts, to this far into it. */
 #define BLI_ONSET_SEARCH_BEFORE_S 1.0

@@ -138,7 +138,7 @@ static void setup_channels(bl_hinge_stream *s, const bl_mvc_reference *refs)
     for (size_t c = 0; c < s->nch; c++) {
         /* Read only if a repetition finds the channel dead. */
         if (s->state[c] == BL_HINGE_CH_OK)
-            snprintf(s->why[c], BLI_HINGE_REASON_LEN, "shows no modulation while the others do (electrode off?)");
+            snprintf(s->why[c], BLI_HINGE_REASON_LEN, "%s", BLI_HINGE_NO_MODULATION_WHY);
         s->weight[c] = s->state[c] == BL_HINGE_CH_OK ? bl_hinge_segment_weight(s->muscle[c]) : 0.0;
         wsum += s->weight[c];
     }
