@@ -361,12 +361,14 @@ BL_API const char *bl_hinge_warning(const bl_hinge *h, size_t i); /* NULL out of
  *              10th-99th percentile range within that window, combined,
  *              smoothed, thresholded against the window's own percentiles,
  *              merged, dropped, split and extended (bl_hinge_segment_find's
- *              code). A repetition is handed out once its end is confirmed:
- *              the activity has stayed below the off threshold for
- *              min_gap_s (it can no longer merge with a next one) and the
- *              smoothing no longer reaches past the window's end. A
- *              repetition is handed out once; a later window does not
- *              revise it.
+ *              code). A repetition is handed out once its end is final:
+ *              the smoothed activity has been at or below the off
+ *              threshold at a point at least min_gap_s after the end (so
+ *              a later rise can no longer merge with it), at a point whose
+ *              smoothing window no longer reaches past the newest sample.
+ *              It is handed out once; a later window does not revise it
+ *              (one found again there, less than min_rep_s of it after the
+ *              last one handed out, is not new).
  *   verdict    bli_hinge_verdict, the offline verdict, on each channel's
  *              mean %MVC over the repetition.
  *
@@ -444,9 +446,10 @@ BL_API void bl_hinge_stream_destroy(bl_hinge_stream *s);
  * included). Repetitions confirmed on the way are queued for
  * bl_hinge_stream_next_rep; *completed (may be NULL) gets how many this
  * call queued. Errors, with the stream unchanged: BL_EINVAL (NULL s, or
- * NULL in with frames > 0), BL_ENONFINITE (a NaN or infinity in the block:
- * the block is refused whole). BL_ENOMEM only if the segmentation's lists
- * (sized at create for the window) overflow, which the sizes rule out. */
+ * NULL in with frames > 0, or frames x channels overflowing size_t),
+ * BL_ENONFINITE (a NaN or infinity in the block: the block is refused
+ * whole). No other error can occur: every list is sized at create for the
+ * window. `in` is not kept. */
 BL_API bl_status bl_hinge_stream_process(bl_hinge_stream *s, const float *in, size_t frames, size_t *completed);
 
 /* Room in the queue: when it is full, the oldest repetition is dropped
