@@ -381,7 +381,7 @@ BL_API const char *bl_hinge_warning(const bl_hinge *h, size_t i); /* NULL out of
  * offline one, so a repetition whose index lies that close to
  * +/-verdict_margin may get the other label (none did: the offline
  * indices were at least 0.036 from it); about 2.5 ms of CPU per second of
- * 2 kHz signal, 6 ms with the 60 s window full, 5 ms at 48 kHz, 6
+ * 2 kHz signal, 6-8 ms with the 60 s window full, 5 ms at 48 kHz, 6
  * channels):
  * - percentiles over the window so far, not the whole session: the first
  *   repetition's thresholds and channel ranges come from the quiet before
