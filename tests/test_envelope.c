@@ -198,6 +198,16 @@ static void check_rms_tkeo(void)
     CHECK_NEAR(y[2000], a / sqrt(2), 2e-3);
     CHECK_EQ_INT(bl_moving_average(x, n, rate, 0.1, y), BL_OK);
     CHECK_NEAR(y[2000], 0, 2e-3);
+    /* The caller's scratch gives the same bits, and NULL scratch is refused. */
+    {
+        float *z = malloc(n * sizeof *z);
+        double *cum = malloc((n + 1) * sizeof *cum);
+        CHECK_EQ_INT(bl_moving_average_scratch(x, n, rate, 0.1, z, cum), BL_OK);
+        CHECK(memcmp(y, z, n * sizeof *z) == 0);
+        CHECK_EQ_INT(bl_moving_average_scratch(x, n, rate, 0.1, z, NULL), BL_EINVAL);
+        free(z);
+        free(cum);
+    }
     /* TKEO of A sin(wn) is A² sin²(w), constant. */
     CHECK_EQ_INT(bl_tkeo(x, n, y), BL_OK);
     double w = 2 * M_PI * f / rate, expect = a * a * sin(w) * sin(w);
@@ -253,6 +263,7 @@ static void check_stream(void)
         CHECK_EQ_INT(bl_envelope_stream_create(&hc, 1, 48000, &s), BL_OK);
         if (!s) break;
         CHECK_NEAR(bl_envelope_stream_mains(s), modes[k] == BL_NOTCH_AUTO ? -1 : modes[k] == BL_NOTCH_50 ? 50 : 0, 0);
+        if (modes[k] != BL_NOTCH_AUTO) CHECK_EQ_INT((long)bl_envelope_stream_warmup(s), 0);
         CHECK_EQ_INT(bl_envelope_stream_process(s, hum, he, nh), BL_OK);
         level[k] = rms(he, nh / 2, nh);
         if (modes[k] == BL_NOTCH_AUTO) {
@@ -260,6 +271,10 @@ static void check_stream(void)
             size_t nonzero = 0;
             for (size_t i = 0; i < 48000; i++) nonzero += he[i] != 0;
             CHECK_MSG(nonzero == 0, "%zu samples of the detection second are not zero", nonzero);
+            /* The held frames are what the stream says they are, and the
+             * first after them is not held. */
+            CHECK_EQ_INT((long)bl_envelope_stream_warmup(s), 48000);
+            CHECK(he[48000] != 0);
             /* The detection does not depend on the block split either. */
             bl_envelope_stream_reset(s);
             CHECK_NEAR(bl_envelope_stream_mains(s), -1, 0);

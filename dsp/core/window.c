@@ -8,14 +8,15 @@
 
 /* Centred window of an odd number of samples; edges average what exists.
  * Running sums in double keep hour-long recordings exact enough. */
-static bl_status moving_mean(const float *x, size_t n, double rate_hz, double window_s, float *out, int squared)
+static bl_status moving_mean(const float *x, size_t n, double rate_hz, double window_s, float *out, int squared,
+                             double *scratch)
 {
     if (!x || !out || n == 0) return BL_EINVAL;
     if (!(rate_hz > 0) || !isfinite(rate_hz) || !(window_s > 0) || !isfinite(window_s)) return BL_ERANGE;
     double w = window_s * rate_hz;
     if (w > (double)n * 4 + 1) w = (double)n * 4 + 1;
     size_t half = (size_t)llround(w) / 2;
-    double *cum = malloc((n + 1) * sizeof *cum);
+    double *cum = scratch ? scratch : malloc((n + 1) * sizeof *cum);
     if (!cum) return BL_ENOMEM;
     cum[0] = 0;
     for (size_t i = 0; i < n; i++) cum[i + 1] = cum[i] + (squared ? (double)x[i] * x[i] : (double)x[i]);
@@ -25,18 +26,25 @@ static bl_status moving_mean(const float *x, size_t n, double rate_hz, double wi
         double m = (cum[hi] - cum[lo]) / (double)(hi - lo);
         out[i] = (float)(squared ? sqrt(m > 0 ? m : 0) : m);
     }
-    free(cum);
+    if (cum != scratch) free(cum);
     return BL_OK;
 }
 
 bl_status bl_moving_rms(const float *x, size_t n, double rate_hz, double window_s, float *out)
 {
-    return moving_mean(x, n, rate_hz, window_s, out, 1);
+    return moving_mean(x, n, rate_hz, window_s, out, 1, NULL);
 }
 
 bl_status bl_moving_average(const float *x, size_t n, double rate_hz, double window_s, float *out)
 {
-    return moving_mean(x, n, rate_hz, window_s, out, 0);
+    return moving_mean(x, n, rate_hz, window_s, out, 0, NULL);
+}
+
+bl_status bl_moving_average_scratch(const float *x, size_t n, double rate_hz, double window_s, float *out,
+                                    double *scratch)
+{
+    if (!scratch) return BL_EINVAL;
+    return moving_mean(x, n, rate_hz, window_s, out, 0, scratch);
 }
 
 bl_status bl_tkeo(const float *x, size_t n, float *out)

@@ -187,6 +187,11 @@ double bl_envelope_stream_mains(const bl_envelope_stream *s)
     return s->chosen < 0 ? -1.0 : cascade_mains_hz[s->chosen];
 }
 
+size_t bl_envelope_stream_warmup(const bl_envelope_stream *s)
+{
+    return s && s->automatic && s->detector ? s->probe_frames : 0;
+}
+
 void bl_envelope_stream_destroy(bl_envelope_stream *s)
 {
     if (!s) return;

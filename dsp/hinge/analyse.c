@@ -187,8 +187,9 @@ static bl_status segment(bl_hinge *h, bl_hinge_segment **segs_out, size_t *n_out
              * that does not while the others do is an electrode that is
              * off or shorted, and its %MVC would fake a chain balance. */
             h->state[c] = BL_HINGE_CH_DEAD;
-            st = bli_hinge_warn(h, "channel %s shows no modulation while the others do (electrode off?): left "
-                             "out of segmentation, metrics and the verdict", h->name[c]);
+            snprintf(h->why[c], BLI_HINGE_REASON_LEN, "%s", BLI_HINGE_NO_MODULATION_WHY);
+            st = bli_hinge_warn(h, "channel %s %s: left out of segmentation, metrics and the verdict", h->name[c],
+                                h->why[c]);
         } else if (w[c] > 0 && ign[c]) {
             st = bli_hinge_warn(h, "channel %s shows no modulation (flat or noise only): not used to find "
                              "repetitions", h->name[c]);

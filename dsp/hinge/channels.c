@@ -24,6 +24,15 @@ bl_status bli_hinge_leave_out(bl_hinge *h, size_t c, bl_hinge_ch_state state, co
                           h->why[c]);
 }
 
+void bli_hinge_channel_identity(const bl_chanmap *map, size_t c, const bl_chain *table, char *name,
+                                bl_muscle *muscle, bl_chain *chain)
+{
+    *muscle = map ? bl_chanmap_muscle(map, c) : BL_MUSCLE_EMG;
+    if (!map || bl_chanmap_get_entry_name(map, c, name, BLI_HINGE_NAME_LEN) != BL_OK)
+        snprintf(name, BLI_HINGE_NAME_LEN, "ch%zu", c + 1);
+    *chain = *muscle == BL_MUSCLE_AUX ? BL_CHAIN_NONE : table[*muscle];
+}
+
 bl_status bli_hinge_setup_channels(bl_hinge *h, const bl_recording *session)
 {
     size_t nch = h->nch;
@@ -38,15 +47,7 @@ bl_status bli_hinge_setup_channels(bl_hinge *h, const bl_recording *session)
     const bl_chanmap *map = bl_recording_chanmap(session);
     if (map && bl_chanmap_copy(map, &h->map) != BL_OK) return BL_ENOMEM;
     for (size_t c = 0; c < nch; c++) {
-        if (map) {
-            h->muscle[c] = bl_chanmap_muscle(map, c);
-            if (bl_chanmap_get_entry_name(map, c, h->name[c], BLI_HINGE_NAME_LEN) != BL_OK)
-                snprintf(h->name[c], BLI_HINGE_NAME_LEN, "ch%zu", c + 1);
-        } else {
-            h->muscle[c] = BL_MUSCLE_EMG;
-            snprintf(h->name[c], BLI_HINGE_NAME_LEN, "ch%zu", c + 1);
-        }
-        h->chain[c] = h->muscle[c] == BL_MUSCLE_AUX ? BL_CHAIN_NONE : h->cfg.chain[h->muscle[c]];
+        bli_hinge_channel_identity(map, c, h->cfg.chain, h->name[c], &h->muscle[c], &h->chain[c]);
         h->state[c] = h->muscle[c] == BL_MUSCLE_AUX ? BL_HINGE_CH_AUX : BL_HINGE_CH_OK;
         h->mf_slope[c] = NAN;
     }

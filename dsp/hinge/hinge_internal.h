@@ -5,7 +5,9 @@
  *   %MVC normalisation (analyse.c) -> repetitions (segment.c) ->
  *   per-repetition metrics (metrics.c, onsets from onsets.c) -> balances
  *   and verdict, then each repetition against the set (verdict.c);
- * results.c reads the object, describe.c says what was done. */
+ * results.c reads the object, describe.c says what was done. The live
+ * form (stream.c, history in stream_levels.c) runs the same segmentation
+ * stages on a look-behind window and the same verdict. */
 #ifndef BLI_HINGE_INTERNAL_H
 #define BLI_HINGE_INTERNAL_H
 
@@ -14,7 +16,7 @@
 #include "backline/hinge.h"
 #include "backline/quality.h"
 
-#define BLI_HINGE_REASON_LEN 512
+#define BLI_HINGE_REASON_LEN BL_HINGE_REASON_MAX
 #define BLI_HINGE_NAME_LEN 32
 #define BLI_HINGE_RELATIVE_LEN 600
 /* Slopes across the set (the median frequency's, the index's drift) need
@@ -32,6 +34,10 @@
 #define BLI_SEG_CHANNEL_HI_PCT 99.0
 #define BLI_SEG_LEVEL_LO_PCT 5.0
 #define BLI_SEG_LEVEL_HI_PCT 95.0
+
+/* Why a weighted channel that does not modulate while repetitions are
+ * found is dead (the analysis and the stream). */
+#define BLI_HINGE_NO_MODULATION_WHY "shows no modulation while the others do (electrode off?)"
 
 /* Limb onsets: the trough is searched from the previous repetition's end,
  * at most this long before the repetition starts, to this far into it. */
@@ -66,6 +72,26 @@ struct bl_hinge {
     char relative[BLI_HINGE_RELATIVE_LEN];
 };
 
+/* What the verdict needs to know of the channels: the analysis's (from
+ * bl_hinge, bli_hinge_chans_of) or the live stream's. */
+typedef struct bli_hinge_chans {
+    const bl_hinge_config *cfg;
+    size_t nch;
+    size_t n_mvc;                      /* 0: no MVC trials, no absolute verdict */
+    char (*name)[BLI_HINGE_NAME_LEN];
+    const bl_muscle *muscle;
+    const bl_chain *chain;
+    const bl_hinge_ch_state *state;
+    char (*why)[BLI_HINGE_REASON_LEN];
+    const bl_chanmap *map;             /* NULL: no medial:lateral ratio */
+} bli_hinge_chans;
+
+static inline bli_hinge_chans bli_hinge_chans_of(const bl_hinge *h)
+{
+    bli_hinge_chans v = {&h->cfg, h->nch, h->n_mvc, h->name, h->muscle, h->chain, h->state, h->why, h->map};
+    return v;
+}
+
 /* config.c */
 int bli_hinge_config_ok(const bl_hinge_config *c);
 
@@ -80,6 +106,10 @@ static inline int bli_hinge_usable(const bl_hinge *h, size_t c) { return h->stat
  * normalisation), left out when unsound. Leaving a channel out sets its
  * state and why and says so in a warning ("channel NAME ...: left out"). */
 bl_status bli_hinge_setup_channels(bl_hinge *h, const bl_recording *session);
+/* channels.c too: the name (as the map spells it, "chN" without a map or
+ * entry), muscle and chain (from `table`; none for AUX) of channel c. */
+void bli_hinge_channel_identity(const bl_chanmap *map, size_t c, const bl_chain *table, char *name,
+                                bl_muscle *muscle, bl_chain *chain);
 bl_status bli_hinge_assess_quality(bl_hinge *h, const bl_recording *session, char *why, size_t why_len);
 int bli_hinge_any_activity(const bl_hinge *h, const double *w);
 bl_status bli_hinge_check_reference(bl_hinge *h, size_t c, const float *env, size_t n);
@@ -99,11 +129,56 @@ bl_status bli_hinge_rep_metrics(bl_hinge *h, const bl_hinge_segment *segs, size_
 double bli_hinge_slope(const double *y, size_t n);
 
 /* verdict.c: the balances, ratios, index, verdict and reason of one
- * repetition from its per-channel metrics rc[0..nch). */
-void bli_hinge_verdict(const bl_hinge *h, bl_hinge_rep *r, const bl_hinge_rep_channel *rc, char *reason,
+ * repetition from its per-channel metrics rc[0..nch) (only mean_pct is
+ * read). */
+void bli_hinge_verdict(const bli_hinge_chans *h, bl_hinge_rep *r, const bl_hinge_rep_channel *rc, char *reason,
                        int session_peak);
 /* Every repetition's lean against the set's median index, the drift of
  * the index across the set, and both in words (h->relative). */
 void bli_hinge_relative(bl_hinge *h);
+
+/* segment.c: the stages of bl_hinge_segment_find on a grid of decimated
+ * envelopes, shared with the stream. A segment is grid points [a, b). */
+typedef struct bli_seg {
+    size_t a, b;
+} bli_seg;
+
+typedef struct bli_segs {
+    bli_seg *v;
+    size_t n, cap;
+    int fixed;      /* 1: cap was sized by the caller and never grows (a push fails when full) */
+} bli_segs;
+
+typedef struct bli_seg_work {
+    float *A;       /* nd: the weighted sum of scaled channels (bli_seg_add_channel), then their mean */
+    float *As;      /* nd: A smoothed */
+    float *scratch; /* nd: sorting */
+    double *cum;    /* nd + 1: the moving average's sums */
+    size_t *len;    /* nd: segment lengths (the median for splitting) */
+    bli_segs raw, merged, split; /* after hysteresis, merging/dropping, splitting; split is the result,
+                                    its edges extended */
+    double base, range;          /* thresholds are base + fraction x range (range 0: no modulation) */
+    int open_at_end;             /* the activity is above the hysteresis at the last point */
+} bli_seg_work;
+
+int bli_seg_config_ok(const bl_hinge_segment_config *c);
+/* Envelope samples per grid point at rate_hz. */
+size_t bli_seg_block(double rate_hz, const bl_hinge_segment_config *cfg);
+/* p-th percentile (0..100) of sorted[0..n), linear between order statistics. */
+float bli_seg_percentile_sorted(const float *sorted, size_t n, double p);
+/* A channel's scaling range (its BLI_SEG_CHANNEL_LO/HI_PCT percentiles) from
+ * its sorted grid values; 0 when it does not modulate (flat, noise only,
+ * or spanning less than 2:1), so segmentation leaves it out. */
+int bli_seg_channel_range(const float *sorted, size_t n, float *lo, float *hi);
+/* A[i] += w x clip((dec[i] - lo) / (hi - lo), 0, clip). */
+void bli_seg_add_channel(const float *dec, size_t nd, float lo, float hi, double w, double clip, float *A);
+/* From A (the weighted sum over channels of weight wsum > 0) to the
+ * repetitions in w->split: mean, smoothing, thresholds from As's own
+ * percentiles, hysteresis, merging and dropping, splitting, edges.
+ * BL_ENOMEM when a list cannot grow (or a fixed one is full). */
+bl_status bli_seg_run(bli_seg_work *w, size_t nd, double fd, double wsum, const bl_hinge_segment_config *cfg);
+/* The eccentric/concentric change point of A over [a, b), in seconds from
+ * A[0] (grid_s per point); NAN when the step is not clear. */
+double bli_seg_turn(const float *A, size_t a, size_t b, double grid_s);
 
 #endif

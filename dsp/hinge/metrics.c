@@ -90,7 +90,8 @@ bl_status bli_hinge_rep_metrics(bl_hinge *h, const bl_hinge_segment *segs, size_
             o->median_hz = median_freq(sp, seg, psd, bl_recording_cdata(h->cond, c) + a, b - a, rate,
                                        &h->cfg.envelope);
         }
-        bli_hinge_verdict(h, r, rc, h->reason[k], session_peak);
+        bli_hinge_chans view = bli_hinge_chans_of(h);
+        bli_hinge_verdict(&view, r, rc, h->reason[k], session_peak);
         r->reason = h->reason[k];
         /* Firing order: insertion sort of the channels with an onset. */
         size_t *ord = &h->order[k * nch], m = 0;

@@ -46,22 +46,47 @@ double bl_hinge_segment_weight(bl_muscle m)
     }
 }
 
-static int cmp_float(const void *a, const void *b)
+/* In-place heapsort of finite floats: no allocation (glibc's qsort may
+ * allocate, and the stream sorts in _process), the same sorted values. */
+static void sift_down(float *x, size_t root, size_t n)
 {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && x[child] < x[child + 1]) child++;
+        if (!(x[root] < x[child])) return;
+        float t = x[root];
+        x[root] = x[child];
+        x[child] = t;
+        root = child;
+    }
 }
 
-/* p-th percentile (0..100) of x[0..n) using scratch (n floats). */
-static float percentile(const float *x, size_t n, double p, float *scratch)
+static void sort_floats(float *x, size_t n)
 {
-    memcpy(scratch, x, n * sizeof *x);
-    qsort(scratch, n, sizeof *scratch, cmp_float);
+    for (size_t i = n / 2; i-- > 0;) sift_down(x, i, n);
+    for (size_t end = n; end > 1; end--) {
+        float t = x[0];
+        x[0] = x[end - 1];
+        x[end - 1] = t;
+        sift_down(x, 0, end - 1);
+    }
+}
+
+float bli_seg_percentile_sorted(const float *sorted, size_t n, double p)
+{
     double pos = p / 100.0 * (double)(n - 1);
     size_t i = (size_t)pos;
-    if (i + 1 >= n) return scratch[n - 1];
+    if (i + 1 >= n) return sorted[n - 1];
     double f = pos - (double)i;
-    return (float)((1.0 - f) * scratch[i] + f * scratch[i + 1]);
+    return (float)((1.0 - f) * sorted[i] + f * sorted[i + 1]);
+}
+
+/* x[0..n) sorted into scratch. */
+static void sorted_copy(const float *x, size_t n, float *scratch)
+{
+    memcpy(scratch, x, n * sizeof *x);
+    sort_floats(scratch, n);
 }
 
 static int config_ok(const bl_hinge_segment_config *c)
@@ -74,21 +99,16 @@ static int config_ok(const bl_hinge_segment_config *c)
            c->min_used_weight >= 0 && c->min_used_weight <= 1;
 }
 
-/* Working segment in frames of the decimated grid: [a, b). */
-typedef struct seg {
-    size_t a, b;
-} seg;
+int bli_seg_config_ok(const bl_hinge_segment_config *c) { return c && config_ok(c); }
 
-typedef struct segs {
-    seg *v;
-    size_t n, cap;
-} segs;
-
-static int segs_push(segs *s, size_t a, size_t b)
+/* A fixed list (the stream's, sized at create) fails when full instead of
+ * growing. */
+static int segs_push(bli_segs *s, size_t a, size_t b)
 {
     if (s->n == s->cap) {
+        if (s->fixed) return -1;
         size_t cap = s->cap ? 2 * s->cap : 32;
-        seg *p = realloc(s->v, cap * sizeof *p);
+        bli_seg *p = realloc(s->v, cap * sizeof *p);
         if (!p) return -1;
         s->v = p;
         s->cap = cap;
@@ -111,7 +131,7 @@ static size_t argmax(const float *x, size_t a, size_t b)
  * depth × the lower of the two flanking peaks and both halves last at least
  * min_len frames; recursive. Interior minima only: the edges of a segment
  * are low by construction. */
-static int split_at_valleys(const float *A, size_t a, size_t b, size_t min_len, double depth, segs *out)
+static int split_at_valleys(const float *A, size_t a, size_t b, size_t min_len, double depth, bli_segs *out)
 {
     size_t best = 0;
     double best_ratio = depth;
@@ -172,6 +192,32 @@ typedef struct grid {
     double fd;     /* grid rate, Hz */
 } grid;
 
+size_t bli_seg_block(double rate_hz, const bl_hinge_segment_config *cfg)
+{
+    size_t block = (size_t)lround(rate_hz / cfg->frame_rate_hz);
+    return block < 1 ? 1 : block;
+}
+
+int bli_seg_channel_range(const float *sorted, size_t n, float *lo, float *hi)
+{
+    *lo = bli_seg_percentile_sorted(sorted, n, BLI_SEG_CHANNEL_LO_PCT);
+    *hi = bli_seg_percentile_sorted(sorted, n, BLI_SEG_CHANNEL_HI_PCT);
+    /* A dead electrode or one that only sees noise: no modulation worth
+     * the name (a working muscle in a hinge spans > 2:1). */
+    return *hi > 0 && *hi - *lo > 1e-12f && !(*hi < 2.0f * (*lo > 0 ? *lo : 0));
+}
+
+void bli_seg_add_channel(const float *dec, size_t nd, float lo, float hi, double w, double clip, float *A)
+{
+    float inv = 1.0f / (hi - lo);
+    for (size_t i = 0; i < nd; i++) {
+        float v = (dec[i] - lo) * inv;
+        if (v < 0) v = 0;
+        if (v > (float)clip) v = (float)clip;
+        A[i] += (float)w * v;
+    }
+}
+
 /* Each usable channel block-averaged, scaled to its own robust range,
  * clipped, and added with its weight into A; *wsum and *wtotal get the
  * weight used and the weight offered. */
@@ -192,30 +238,22 @@ static void combine_channels(const float *const *env, const double *weights, siz
                 if (!isfinite(dec[i])) skip = 1;
             }
         }
-        float p10 = 0, p99 = 0;
+        float lo = 0, hi = 0;
         if (!skip) {
-            p10 = percentile(dec, g->nd, BLI_SEG_CHANNEL_LO_PCT, scratch);
-            p99 = percentile(dec, g->nd, BLI_SEG_CHANNEL_HI_PCT, scratch);
-            /* A dead electrode or one that only sees noise: no modulation
-             * worth the name (a working muscle in a hinge spans > 2:1). */
-            if (!(p99 > 0) || !(p99 - p10 > 1e-12f) || p99 < 2.0f * (p10 > 0 ? p10 : 0)) skip = 1;
+            sorted_copy(dec, g->nd, scratch);
+            skip = !bli_seg_channel_range(scratch, g->nd, &lo, &hi);
         }
         if (ignored) ignored[c] = (unsigned char)skip;
         if (skip) continue;
-        float inv = 1.0f / (p99 - p10);
-        for (size_t i = 0; i < g->nd; i++) {
-            float v = (dec[i] - p10) * inv;
-            if (v < 0) v = 0;
-            if (v > (float)cfg->clip) v = (float)cfg->clip;
-            A[i] += (float)w * v;
-        }
+        bli_seg_add_channel(dec, g->nd, lo, hi, w, cfg->clip, A);
         *wsum += w;
     }
 }
 
 /* Hysteresis on the smoothed activity As: segments above `on`, extended
- * back while above `off`, ended below `off`. -1 when out of memory. */
-static int hysteresis(const float *As, size_t nd, double on, double off, segs *raw)
+ * back while above `off`, ended below `off`; *open_at_end says whether the
+ * last one is still going at the end. -1 when out of room. */
+static int hysteresis(const float *As, size_t nd, double on, double off, bli_segs *raw, int *open_at_end)
 {
     int active = 0;
     size_t start = 0;
@@ -229,12 +267,13 @@ static int hysteresis(const float *As, size_t nd, double on, double off, segs *r
             if (segs_push(raw, start, i)) return -1;
         }
     }
+    *open_at_end = active;
     return active && segs_push(raw, start, nd) ? -1 : 0;
 }
 
 /* Merge gaps shorter than min_gap, then drop segments shorter than
- * min_len (grid points). -1 when out of memory. */
-static int merge_and_drop(const segs *raw, size_t min_gap, size_t min_len, segs *merged)
+ * min_len (grid points). -1 when out of room. */
+static int merge_and_drop(const bli_segs *raw, size_t min_gap, size_t min_len, bli_segs *merged)
 {
     for (size_t k = 0; k < raw->n; k++) {
         if (merged->n && raw->v[k].a - merged->v[merged->n - 1].b < min_gap)
@@ -251,14 +290,12 @@ static int merge_and_drop(const segs *raw, size_t min_gap, size_t min_len, segs 
 
 /* Split runs of repetitions that never fell back to baseline: at deep
  * valleys anywhere (below half the valley_depth criterion), and at
- * ordinary valleys in segments much longer than the typical one. -1 when
- * out of memory. */
-static int split_long(const float *As, const segs *merged, size_t min_len, const bl_hinge_segment_config *cfg,
-                      segs *split)
+ * ordinary valleys in segments much longer than the typical one (the
+ * median of merged->n lengths, sorted in len). -1 when out of room. */
+static int split_long(const float *As, const bli_segs *merged, size_t min_len, const bl_hinge_segment_config *cfg,
+                      size_t *len, bli_segs *split)
 {
     if (!merged->n) return 0;
-    size_t *len = malloc(merged->n * sizeof *len);
-    if (!len) return -1;
     for (size_t k = 0; k < merged->n; k++) len[k] = merged->v[k].b - merged->v[k].a;
     for (size_t i = 1; i < merged->n; i++) /* insertion sort: few segments */
         for (size_t j = i; j > 0 && len[j - 1] > len[j]; j--) {
@@ -268,7 +305,6 @@ static int split_long(const float *As, const segs *merged, size_t min_len, const
         }
     double median = merged->n % 2 ? (double)len[merged->n / 2]
                                    : 0.5 * (double)(len[merged->n / 2 - 1] + len[merged->n / 2]);
-    free(len);
     for (size_t k = 0; k < merged->n; k++) {
         double d = (double)(merged->v[k].b - merged->v[k].a);
         double depth = d > cfg->split_factor * median ? cfg->valley_depth : 0.5 * cfg->valley_depth;
@@ -280,7 +316,7 @@ static int split_long(const float *As, const segs *merged, size_t min_len, const
 /* Extend the boundaries outward down the flanks to the edge level (the
  * movement starts before the activity reaches the on threshold), never
  * past a local minimum or a neighbour. */
-static void extend_edges(const float *As, size_t nd, double edge, segs *split)
+static void extend_edges(const float *As, size_t nd, double edge, bli_segs *split)
 {
     for (size_t k = 0; k < split->n; k++) {
         size_t lo_lim = k ? split->v[k - 1].b : 0, hi_lim = k + 1 < split->n ? split->v[k + 1].a : nd;
@@ -290,6 +326,42 @@ static void extend_edges(const float *As, size_t nd, double edge, segs *split)
         split->v[k].a = a;
         split->v[k].b = b;
     }
+}
+
+bl_status bli_seg_run(bli_seg_work *w, size_t nd, double fd, double wsum, const bl_hinge_segment_config *cfg)
+{
+    w->raw.n = w->merged.n = w->split.n = 0;
+    w->open_at_end = 0;
+    w->range = 0;
+    float *A = w->A, *As = w->As;
+    for (size_t i = 0; i < nd; i++) A[i] = (float)(A[i] / wsum);
+    if (cfg->smooth_s > 0) {
+        bl_status st = bl_moving_average_scratch(A, nd, fd, cfg->smooth_s, As, w->cum);
+        if (st != BL_OK) return st;
+    } else {
+        memcpy(As, A, nd * sizeof *A);
+    }
+    sorted_copy(As, nd, w->scratch);
+    w->base = bli_seg_percentile_sorted(w->scratch, nd, BLI_SEG_LEVEL_LO_PCT);
+    double range = (double)bli_seg_percentile_sorted(w->scratch, nd, BLI_SEG_LEVEL_HI_PCT) - w->base;
+    if (!(range > 1e-6)) return BL_OK; /* no modulation at all: no repetitions */
+    w->range = range;
+    size_t min_gap = (size_t)lround(cfg->min_gap_s * fd);
+    size_t min_len = (size_t)lround(cfg->min_rep_s * fd);
+    if (min_len < 1) min_len = 1;
+    if (hysteresis(As, nd, w->base + cfg->on_fraction * range, w->base + cfg->off_fraction * range, &w->raw,
+                   &w->open_at_end) ||
+        merge_and_drop(&w->raw, min_gap, min_len, &w->merged) ||
+        split_long(As, &w->merged, min_len, cfg, w->len, &w->split))
+        return BL_ENOMEM;
+    extend_edges(As, nd, w->base + cfg->edge_fraction * range, &w->split);
+    return BL_OK;
+}
+
+double bli_seg_turn(const float *A, size_t a, size_t b, double grid_s)
+{
+    size_t cp = change_point(A, a, b);
+    return cp != (size_t)-1 ? ((double)cp + 0.5) * grid_s : NAN;
 }
 
 /* The eccentric/concentric turn of grid segment [a, b): the hip angle's
@@ -310,8 +382,7 @@ static double turn_of(const float *A, const float *aux, size_t a, size_t b, cons
         }
         return bestd > 0 && best > fa && best + 1 < fb ? (double)best / rate_hz : NAN;
     }
-    size_t cp = change_point(A, a, b);
-    return cp != (size_t)-1 ? ((double)cp + 0.5) * (double)g->block / rate_hz : NAN;
+    return bli_seg_turn(A, a, b, (double)g->block / rate_hz);
 }
 
 bl_status bl_hinge_segment_find(const float *const *env, const double *weights, size_t channels,
@@ -328,21 +399,24 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
     if ((double)frames / rate_hz < 1.0) return BL_ENODATA;
 
     grid g;
-    g.block = (size_t)lround(rate_hz / cfg->frame_rate_hz);
-    if (g.block < 1) g.block = 1;
+    g.block = bli_seg_block(rate_hz, cfg);
     g.nd = frames / g.block;
     if (g.nd < 8) return BL_ENODATA;
     g.fd = rate_hz / (double)g.block;
     const size_t nd = g.nd;
 
     bl_status st = BL_ENOMEM;
-    float *dec = malloc(nd * sizeof *dec), *scratch = malloc(nd * sizeof *scratch);
-    float *A = calloc(nd, sizeof *A), *As = malloc(nd * sizeof *As);
-    segs raw = {0}, merged = {0}, split = {0};
-    if (!dec || !scratch || !A || !As) goto done;
+    bli_seg_work w = {0};
+    float *dec = malloc(nd * sizeof *dec);
+    w.scratch = malloc(nd * sizeof *w.scratch);
+    w.A = calloc(nd, sizeof *w.A);
+    w.As = malloc(nd * sizeof *w.As);
+    w.cum = malloc((nd + 1) * sizeof *w.cum);
+    w.len = malloc(nd * sizeof *w.len);
+    if (!dec || !w.scratch || !w.A || !w.As || !w.cum || !w.len) goto done;
 
     double wsum, wtotal;
-    combine_channels(env, weights, channels, &g, cfg, dec, scratch, A, ignored, &wsum, &wtotal);
+    combine_channels(env, weights, channels, &g, cfg, dec, w.scratch, w.A, ignored, &wsum, &wtotal);
     if (!(wsum > 0)) {
         /* No weight at all is a caller problem; weight on channels that
          * are all flat is a finding: no repetitions. */
@@ -353,46 +427,27 @@ bl_status bl_hinge_segment_find(const float *const *env, const double *weights, 
         st = BL_OK; /* what still moves is too little of the chain to be a set */
         goto done;
     }
-    for (size_t i = 0; i < nd; i++) A[i] = (float)(A[i] / wsum);
-    if (cfg->smooth_s > 0) {
-        if ((st = bl_moving_average(A, nd, g.fd, cfg->smooth_s, As)) != BL_OK) goto done;
-    } else {
-        memcpy(As, A, nd * sizeof *A);
-    }
-    st = BL_ENOMEM;
+    if ((st = bli_seg_run(&w, nd, g.fd, wsum, cfg)) != BL_OK) goto done;
 
-    float base = percentile(As, nd, BLI_SEG_LEVEL_LO_PCT, scratch);
-    float top = percentile(As, nd, BLI_SEG_LEVEL_HI_PCT, scratch);
-    double range = (double)top - (double)base;
-    if (!(range > 1e-6)) {
-        st = BL_OK; /* no modulation at all: no repetitions */
-        goto done;
-    }
-    size_t min_gap = (size_t)lround(cfg->min_gap_s * g.fd);
-    size_t min_len = (size_t)lround(cfg->min_rep_s * g.fd);
-    if (min_len < 1) min_len = 1;
-    if (hysteresis(As, nd, base + cfg->on_fraction * range, base + cfg->off_fraction * range, &raw) ||
-        merge_and_drop(&raw, min_gap, min_len, &merged) || split_long(As, &merged, min_len, cfg, &split))
-        goto done;
-    extend_edges(As, nd, base + cfg->edge_fraction * range, &split);
-
-    *n_segments = split.n;
-    for (size_t k = 0; k < split.n && k < max_segments; k++) {
-        size_t a = split.v[k].a, b = split.v[k].b;
+    *n_segments = w.split.n;
+    for (size_t k = 0; k < w.split.n && k < max_segments; k++) {
+        size_t a = w.split.v[k].a, b = w.split.v[k].b;
         bl_hinge_segment *o = &segs_out[k];
         o->start_s = (double)(a * g.block) / rate_hz;
         o->end_s = (double)(b * g.block) / rate_hz;
-        o->peak = As[argmax(As, a, b)];
-        o->turn_s = turn_of(A, aux, a, b, &g, frames, rate_hz);
+        o->peak = w.As[argmax(w.As, a, b)];
+        o->turn_s = turn_of(w.A, aux, a, b, &g, frames, rate_hz);
     }
     st = BL_OK;
 done:
     free(dec);
-    free(scratch);
-    free(A);
-    free(As);
-    free(raw.v);
-    free(merged.v);
-    free(split.v);
+    free(w.scratch);
+    free(w.A);
+    free(w.As);
+    free(w.cum);
+    free(w.len);
+    free(w.raw.v);
+    free(w.merged.v);
+    free(w.split.v);
     return st;
 }

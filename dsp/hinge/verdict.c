@@ -10,13 +10,15 @@
 #include "backline/balance.h"
 #include "hinge_internal.h"
 
-static double group_mean(const bl_hinge *h, const bl_hinge_rep_channel *rc, int (*pick)(bl_muscle, bl_chain, void *),
+static int usable(const bli_hinge_chans *h, size_t c) { return h->state[c] == BL_HINGE_CH_OK; }
+
+static double group_mean(const bli_hinge_chans *h, const bl_hinge_rep_channel *rc, int (*pick)(bl_muscle, bl_chain, void *),
                          void *arg)
 {
     double s = 0;
     size_t k = 0;
     for (size_t c = 0; c < h->nch; c++) {
-        if (!bli_hinge_usable(h, c) || !pick(h->muscle[c], h->chain[c], arg) || !isfinite(rc[c].mean_pct)) continue;
+        if (!usable(h, c) || !pick(h->muscle[c], h->chain[c], arg) || !isfinite(rc[c].mean_pct)) continue;
         s += rc[c].mean_pct;
         k++;
     }
@@ -42,7 +44,7 @@ static int pick(bl_muscle m, bl_chain ch, void *v)
 #define G(x) (1 << (x))
 #define HAM (G(BL_GROUP_MEDIAL_HAMSTRING) | G(BL_GROUP_LATERAL_HAMSTRING))
 
-static double mean_of(const bl_hinge *h, const bl_hinge_rep_channel *rc, int groups, int chain, int muscle)
+static double mean_of(const bli_hinge_chans *h, const bl_hinge_rep_channel *rc, int groups, int chain, int muscle)
 {
     pick_arg a = {groups, chain, muscle};
     return group_mean(h, rc, pick, &a);
@@ -51,20 +53,20 @@ static double mean_of(const bl_hinge *h, const bl_hinge_rep_channel *rc, int gro
 static double ratio(double a, double b) { return isfinite(a) && isfinite(b) && b > 0 ? a / b : NAN; }
 
 /* The chain balance within a group: internal against external channels. */
-static double balance(const bl_hinge *h, const bl_hinge_rep_channel *rc, int groups)
+static double balance(const bli_hinge_chans *h, const bl_hinge_rep_channel *rc, int groups)
 {
     return bl_balance(mean_of(h, rc, groups, BL_CHAIN_INTERNAL, -1), mean_of(h, rc, groups, BL_CHAIN_EXTERNAL, -1));
 }
 
 /* Medial (ST, SM) against lateral (BF) hamstrings, the library's one
  * definition (balance.h), over the usable channels. */
-static double medial_lateral(const bl_hinge *h, const bl_hinge_rep_channel *rc)
+static double medial_lateral(const bli_hinge_chans *h, const bl_hinge_rep_channel *rc)
 {
     double level[BL_CHANMAP_MAX_ENTRIES];
     unsigned char use[BL_CHANMAP_MAX_ENTRIES];
     for (size_t c = 0; c < h->nch; c++) {
         level[c] = rc[c].mean_pct;
-        use[c] = (unsigned char)bli_hinge_usable(h, c);
+        use[c] = (unsigned char)usable(h, c);
     }
     bl_hamstring_balance hb;
     if (!h->map || h->nch > BL_CHANMAP_MAX_ENTRIES || bl_hamstring_balance_of(h->map, level, use, BL_ANY_SIDE, &hb) != BL_OK) return NAN;
@@ -72,23 +74,23 @@ static double medial_lateral(const bl_hinge *h, const bl_hinge_rep_channel *rc)
 }
 
 /* Is there a mapped (any state) / usable hamstring channel of this chain? */
-static int has_hamstring(const bl_hinge *h, bl_chain chain, int need_usable)
+static int has_hamstring(const bli_hinge_chans *h, bl_chain chain, int need_usable)
 {
     for (size_t c = 0; c < h->nch; c++) {
         if (h->state[c] == BL_HINGE_CH_AUX || h->chain[c] != chain) continue;
         bl_group g = bl_muscle_group(h->muscle[c]);
         if (g != BL_GROUP_MEDIAL_HAMSTRING && g != BL_GROUP_LATERAL_HAMSTRING) continue;
-        if (!need_usable || bli_hinge_usable(h, c)) return 1;
+        if (!need_usable || usable(h, c)) return 1;
     }
     return 0;
 }
 
 /* The first hamstring channel of this chain that is left out, and why. */
-static size_t left_out_hamstring(const bl_hinge *h, bl_chain chain)
+static size_t left_out_hamstring(const bli_hinge_chans *h, bl_chain chain)
 {
     for (size_t c = 0; c < h->nch; c++) {
         bl_group g = bl_muscle_group(h->muscle[c]);
-        if (h->chain[c] == chain && h->state[c] != BL_HINGE_CH_AUX && !bli_hinge_usable(h, c) &&
+        if (h->chain[c] == chain && h->state[c] != BL_HINGE_CH_AUX && !usable(h, c) &&
             (g == BL_GROUP_MEDIAL_HAMSTRING || g == BL_GROUP_LATERAL_HAMSTRING))
             return c;
     }
@@ -98,17 +100,17 @@ static size_t left_out_hamstring(const bl_hinge *h, bl_chain chain)
 /* The first channel the index would weigh (a muscle on a chain) that is
  * left out: without it the index rests on a different basis than the
  * chain table describes, so no label. */
-static size_t left_out_deciding(const bl_hinge *h)
+static size_t left_out_deciding(const bli_hinge_chans *h)
 {
     for (size_t c = 0; c < h->nch; c++)
-        if (h->state[c] != BL_HINGE_CH_AUX && h->chain[c] != BL_CHAIN_NONE && !bli_hinge_usable(h, c)) return c;
+        if (h->state[c] != BL_HINGE_CH_AUX && h->chain[c] != BL_CHAIN_NONE && !usable(h, c)) return c;
     return h->nch;
 }
 
-void bli_hinge_verdict(const bl_hinge *h, bl_hinge_rep *r, const bl_hinge_rep_channel *rc, char *reason,
+void bli_hinge_verdict(const bli_hinge_chans *h, bl_hinge_rep *r, const bl_hinge_rep_channel *rc, char *reason,
                        int session_peak)
 {
-    const bl_hinge_config *cfg = &h->cfg;
+    const bl_hinge_config *cfg = h->cfg;
     r->hamstring_balance = balance(h, rc, HAM);
     r->trunk_balance = balance(h, rc, G(BL_GROUP_TRUNK));
     double ob[3] = {balance(h, rc, G(BL_GROUP_GLUTE)), balance(h, rc, G(BL_GROUP_QUAD)),

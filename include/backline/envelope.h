@@ -178,6 +178,10 @@ BL_API double bl_envelope_stream_latency(const bl_envelope_stream *s);
 /* The mains family notched: 50, 60, 0 (none), or -1 while an automatic
  * stream is still detecting. */
 BL_API double bl_envelope_stream_mains(const bl_envelope_stream *s);
+/* Frames at the start (and again after a reset) whose output is 0 because
+ * an automatic stream holds them to detect the hum; 0 for a given family
+ * or none (and for NULL). Known from create on. */
+BL_API size_t bl_envelope_stream_warmup(const bl_envelope_stream *s);
 BL_API void bl_envelope_stream_destroy(bl_envelope_stream *s);
 
 #ifdef __cplusplus

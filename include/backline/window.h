@@ -21,6 +21,11 @@ extern "C" {
 BL_API bl_status bl_moving_rms(const float *x, size_t n, double rate_hz, double window_s, float *out);
 /* Centred moving average, same window, edges, aliasing and errors. */
 BL_API bl_status bl_moving_average(const float *x, size_t n, double rate_hz, double window_s, float *out);
+/* bl_moving_average without allocating: the caller's scratch holds n + 1
+ * doubles (BL_EINVAL when NULL), so it may run where no allocation may
+ * (a streaming _process). Same result, bit for bit. */
+BL_API bl_status bl_moving_average_scratch(const float *x, size_t n, double rate_hz, double window_s, float *out,
+                                           double *scratch);
 /* Teager-Kaiser energy: y[i] = x[i]² − x[i−1]·x[i+1]; the ends copy their
  * neighbours (n < 3: x²). out must not alias x (BL_EINVAL, like NULL or
  * n 0). No allocation. */
