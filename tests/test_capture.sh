@@ -7,7 +7,9 @@
 # SIGINT/SIGTERM/SIGHUP/SIGQUIT end it cleanly (summary, valid file); a
 # SIGKILLed WAV capture loads with every frame its header declares (kept
 # current after each block); a SIGKILLed FLAC capture is finished by
-# --recover with its frames and metadata, never over an existing file; a size-limited file (ulimit -f) and a
+# --recover with its frames and metadata, never over an existing file; an
+# existing output is refused unless --force, which replaces it whole at the
+# end (the old file intact meanwhile); a size-limited file (ulimit -f) and a
 # full tmpfs give one error line, a non-zero exit and a valid file with
 # everything written before; bad maps, gains and devices give one line.
 #
@@ -133,6 +135,63 @@ info_field "$WORK/exact.flac" format | grep -q 'FLAC.*24' || fail "FLAC capture 
 [ ! -e "$WORK/exact.flac.partial.wav" ] || fail "FLAC: the temporary WAV was left behind"
 [ "$(wc -l < "$WORK/flac.err")" = 1 ] || { cat "$WORK/flac.err"; fail "FLAC: unexpected warnings"; }
 note "FLAC: $(info_field "$WORK/exact.flac" format), 96000 frames equal to the source, map and counts stored"
+
+# ---- no silent overwrite ----------------------------------------------------
+# An existing output is refused before the device is opened (a device that
+# does not exist is never looked up); --force replaces it, and the old file
+# stays whole until the new one takes its place at the end.
+cp "$WORK/exact.wav" "$WORK/old.wav"
+OLD_SUM=$(md5sum < "$WORK/old.wav")
+run 1 exists "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --map $MAP -o "$WORK/old.wav"
+one_line exists 'old\.wav exists; not overwritten \(give --force to replace it\)'
+run 1 exists_nodev "$CAP" --device nosuchboard --channels $CH -o "$WORK/old.wav"
+one_line exists_nodev 'old\.wav exists; not overwritten'
+run 1 exists_flac "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --map $MAP -o "$WORK/exact.flac"
+one_line exists_flac 'exact\.flac exists; not overwritten'
+[ "$(md5sum < "$WORK/old.wav")" = "$OLD_SUM" ] || fail "a refused capture changed the existing file"
+run 0 force "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --map $MAP --force -o "$WORK/old.wav"
+[ "$(sed -n 1p "$WORK/force.err")" = "backline-capture: replacing $WORK/old.wav" ] \
+    || { cat "$WORK/force.err"; fail "--force: no 'replacing' line first"; }
+grep -q '24000 frames (0.500 s)' "$WORK/force.err" || { cat "$WORK/force.err"; fail "--force: no summary"; }
+[ "$(wc -l < "$WORK/force.err")" = 2 ] || { cat "$WORK/force.err"; fail "--force: unexpected output"; }
+"$PY" "$SRC_PY" compare "$WORK/old.wav" "$WORK/src.raw" $CH 24000 || fail "--force: the file is not the new capture"
+[ ! -e "$WORK/old.wav.partial.wav" ] || fail "--force: the temporary WAV was left behind"
+run 0 force_quiet "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.25 --map $MAP --force --quiet \
+    -o "$WORK/old.wav"
+[ ! -s "$WORK/force_quiet.err" ] || { cat "$WORK/force_quiet.err"; fail "--force --quiet printed"; }
+[ "$(info_field "$WORK/old.wav" frames)" = 12000 ] || fail "--force --quiet did not replace the file"
+cp "$WORK/exact.flac" "$WORK/old.flac"
+run 0 force_flac "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --map $MAP --force -o "$WORK/old.flac"
+grep -qx "backline-capture: replacing $WORK/old.flac" "$WORK/force_flac.err" || { cat "$WORK/force_flac.err"; fail "FLAC --force: no 'replacing' line"; }
+"$PY" "$SRC_PY" compare "$WORK/old.flac" "$WORK/src.raw" $CH 24000 || fail "FLAC --force: the file is not the new capture"
+[ -z "$(ls -A "$WORK" | grep -E 'old\.(tmp|flac\.partial)')" ] || fail "FLAC --force left a temporary: $(ls -A "$WORK")"
+# While a --force capture runs, the old file is still there, whole.
+cp "$WORK/exact.wav" "$WORK/old.wav"
+OLD_SUM=$(md5sum < "$WORK/old.wav")
+( ulimit -f 262144; exec "$CAP" --device blfile --channels $CH --rate $RATE --map $MAP --force -o "$WORK/old.wav" ) \
+    > "$WORK/force_run.out" 2> "$WORK/force_run.err" &
+BG=$!
+i=0
+while ! { [ -f "$WORK/old.wav.partial.wav" ] && [ "$(stat -c %s "$WORK/old.wav.partial.wav")" -gt 4000000 ]; }; do
+    kill -0 $BG 2>/dev/null || { cat "$WORK/force_run.err"; fail "--force run ended early"; }
+    [ $i -lt 3000 ] || { kill -KILL $BG; fail "--force run: the temporary did not grow within 30 s"; }
+    sleep 0.01
+    i=$((i + 1))
+done
+[ "$(md5sum < "$WORK/old.wav")" = "$OLD_SUM" ] || { kill -KILL $BG; fail "--force: the old file changed while recording"; }
+kill -INT $BG
+wait $BG || { cat "$WORK/force_run.err"; fail "--force run: non-zero exit after SIGINT"; }
+[ "$(info_field "$WORK/old.wav" frames)" -gt 96000 ] || fail "--force run: the new capture did not take the old one's place"
+[ ! -e "$WORK/old.wav.partial.wav" ] || fail "--force run: temporary left"
+# A FILE.partial.wav is what a killed capture leaves: never overwritten,
+# --force or not.
+echo keep > "$WORK/new.wav.partial.wav"
+run 1 partial_exists "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --force -o "$WORK/new.wav"
+one_line partial_exists 'new\.wav\.partial\.wav exists: the frames of a capture that did not finish\? move it first'
+[ "$(cat "$WORK/new.wav.partial.wav")" = keep ] || fail "the partial WAV was touched"
+[ ! -e "$WORK/new.wav" ] || fail "a refused capture made its output"
+rm -f "$WORK/new.wav.partial.wav" "$WORK/old.wav" "$WORK/old.flac"
+note "no silent overwrite: existing output refused before the device, --force replaces it whole at the end"
 
 # ---- SIGINT, SIGTERM, SIGHUP and SIGQUIT end a capture cleanly --------------
 # SIGHUP is what a dropped SSH session sends; SIGQUIT is Ctrl-\. Each must

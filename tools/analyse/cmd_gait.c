@@ -184,8 +184,11 @@ int cmd_gait(int argc, char **argv)
     tool_output outs[3];
     size_t n_outs = 0;
     static const char *const options[3] = {"--json", "--csv", "--html"};
-    for (int i = 0; i < 3; i++)
-        if (tool_args_get(&a, options[i])) tool_output_init(&outs[n_outs++], options[i], tool_args_get(&a, options[i]));
+    for (int i = 0; i < 3; i++) {
+        if (!tool_args_get(&a, options[i])) continue;
+        tool_output_init(&outs[n_outs], options[i], tool_args_get(&a, options[i]));
+        outs[n_outs++].quiet = tool_args_has(&a, "--quiet");
+    }
     if ((rc = tool_outputs_distinct(inputs, n_in, outs, n_outs)) != 0) return rc;
     tool_progress_start("gait", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz), *mvc[MAX_MVC] = {0};

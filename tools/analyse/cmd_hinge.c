@@ -46,7 +46,8 @@ static const char hinge_help[] =
     "  --ecg MODE         ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                     (every EMG channel where one is found) or off (default auto)\n"
     "  --threads N        worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
-    "  --quiet            no progress line (shown on a terminal for work over 2 s)\n";
+    "  --quiet            no progress line (shown on a terminal for work over 2 s), no \"replacing\n"
+    "                     OUT\" line for a report that existed (reports are replaced whole)\n";
 
 /* "normalised to MVC trials", and how many channels are left out. */
 static void print_header(FILE *out, const hinge_report *r, const bl_hinge_summary *s)
@@ -127,7 +128,9 @@ static int plan_reports(const tool_args *a, const char *session, const char *con
     *n_outs = 0;
     for (int i = 0; i < 3; i++) {
         const char *p = tool_args_get(a, options[i]);
-        if (p) tool_output_init(&outs[(*n_outs)++], options[i], p);
+        if (!p) continue;
+        tool_output_init(&outs[*n_outs], options[i], p);
+        outs[(*n_outs)++].quiet = tool_args_has(a, "--quiet");
     }
     const char *inputs[MAX_MVC + 1] = {session};
     for (size_t i = 0; i < n_mvc; i++) inputs[i + 1] = mvc_paths[i];

@@ -51,6 +51,7 @@ typedef struct cap_options {
     const char *gain_text;
     double full_scale;
     int quiet;
+    int force;             /* --force: an existing output is replaced at the end */
     int mains;             /* meters: 50, 60, 0 = off, -1 = auto */
     const char *out;
     bl_sample_format format;
@@ -160,6 +161,7 @@ typedef struct cap_session {
     int portaudio_ready;               /* cap_pa_init succeeded: terminate at teardown */
     char label[300];                   /* "NAME (HOST API)", made one clean line for the file */
     double rate;                       /* Hz */
+    int replace;                       /* the output exists and --force replaces it at the end */
     PaStreamParameters in;
     /* Open resources; teardown releases those that are set. */
     cap_shared shared;                 /* the ring and the callback's counters */
@@ -167,7 +169,7 @@ typedef struct cap_session {
     PaStream *stream;
     bl_recording *meta;                /* the file's metadata; the FLAC copy takes it too */
     bl_writer *writer;                 /* NULL once closed */
-    char write_path[4096];             /* the output, or "<out>.partial.wav" for FLAC */
+    char write_path[4096];             /* the output, or "<out>.partial.wav" (FLAC, or --force over a file) */
     cap_meters *meters;
     int live;                          /* the live view is drawn on the terminal */
     cap_writer_thread wt;
@@ -182,7 +184,8 @@ typedef struct cap_session {
     int counts_stored;                 /* the counts reached the file's metadata */
     bl_status close_status;
     char close_why[512];
-    int kept_partial;                  /* FLAC: no transcode; the frames stay in the temporary WAV */
+    int kept_partial;                  /* no transcode or rename: the frames stay in the temporary WAV */
+    int replaced;                      /* --force: the new file took the old one's place */
     char transcode_why[600];
     char result_path[4200];            /* where the frames are, for the messages */
 } cap_session;
@@ -230,10 +233,13 @@ int cap_recover(const cap_options *o);
 /* ---- transcode.c -------------------------------------------------------- */
 
 /* Copy the finished temporary WAV `wav_path` into `out_path` (FLAC) with
- * the metadata of `meta` (NULL: the metadata the WAV holds), then remove
- * the WAV. 0 on success; -1 with `why` set, the WAV kept and no partial
+ * the metadata of `meta` (NULL: the metadata the WAV holds). The copy is
+ * made in a temporary beside `out_path` and put in place once complete:
+ * over an existing file when `replace`, else only where none exists (a
+ * link, never over a file that appeared meanwhile); then the WAV is
+ * removed. 0 on success; -1 with `why` set, the WAV kept and no partial
  * output left behind. */
-int cap_transcode(const char *wav_path, const char *out_path, bl_sample_format format,
+int cap_transcode(const char *wav_path, const char *out_path, int replace, bl_sample_format format,
                   const bl_recording *meta, size_t *frames_out, char *why, size_t why_len);
 
 #endif

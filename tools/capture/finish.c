@@ -2,6 +2,8 @@
  * transcoded from its temporary WAV, and the session's final messages. */
 #include "capture.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tool.h"
@@ -38,17 +40,28 @@ void cap_finalise_file(cap_session *s)
     s->writer = NULL;
 
     /* FLAC: now that every count is known, copy the temporary WAV into the
-     * FLAC with the complete metadata (transcode.c says why). */
+     * FLAC with the complete metadata (transcode.c says why). A WAV that
+     * replaces a file (--force) takes its place now that it is complete. */
     if (o->flac && s->close_status == BL_OK) {
         size_t copied = 0;
-        if (cap_transcode(s->write_path, o->out, o->format, s->meta, &copied, s->transcode_why,
+        if (cap_transcode(s->write_path, o->out, s->replace, o->format, s->meta, &copied, s->transcode_why,
                           sizeof s->transcode_why) != 0)
             s->kept_partial = 1;
+        else
+            s->replaced = s->replace;
     } else if (o->flac) {
         s->kept_partial = 1;
+    } else if (s->replace && s->close_status == BL_OK) {
+        if (rename(s->write_path, o->out) != 0) {
+            snprintf(s->transcode_why, sizeof s->transcode_why, "%s: cannot put in place: %s", o->out,
+                     strerror(errno));
+            s->kept_partial = 1;
+        } else {
+            s->replaced = 1;
+        }
     }
     /* Where the frames are, for the messages. */
-    if (s->kept_partial) snprintf(s->result_path, sizeof s->result_path, "%s", s->write_path);
+    if (s->kept_partial || (s->replace && !s->replaced)) snprintf(s->result_path, sizeof s->result_path, "%s", s->write_path);
     else if (o->flac) snprintf(s->result_path, sizeof s->result_path, "%s", o->out);
     else snprintf(s->result_path, sizeof s->result_path, "the file");
 }
@@ -90,6 +103,7 @@ int cap_report(cap_session *s)
     size_t worst = 0;
     uint64_t clipped = cap_meters_clipped(s->meters, &worst);
     double dur = (double)s->written / s->rate;
+    if (s->replaced && !o->quiet) fprintf(stderr, "backline-capture: replacing %s\n", o->out);
     if (!o->quiet)
         fprintf(stderr, "backline-capture: %s: %zu frames (%.3f s) at %.0f Hz x %zu channels%s%s%s; "
                 "overruns %llu, ring overflows %llu frames\n",

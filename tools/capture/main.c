@@ -25,7 +25,7 @@ static void usage(FILE *out)
             "       backline-capture [--device INDEX|NAME] [--channels N] [--rate HZ] [--seconds S]\n"
             "                        [--map MAP] [--gain G | --gain G1,G2,...] [--full-scale VOLTS]\n"
             "                        [--format float32|pcm24] [--mains auto|50|60|off] [--quiet]\n"
-            "                        -o FILE.wav|FILE.flac\n"
+            "                        [--force] -o FILE.wav|FILE.flac\n"
             "       backline-capture --recover FILE.flac.partial.wav [-o FILE.flac] [--quiet]\n"
             "\n"
             "Records from an audio input (an EMG board on a sound card) into WAV or FLAC.\n"
@@ -42,6 +42,11 @@ static void usage(FILE *out)
             "  --mains M         notch the live meters at 50 or 60 Hz and harmonics; auto detects\n"
             "                    the hum in the first second (default auto); the file is never filtered\n"
             "  --quiet           no live meters, no summary (warnings and errors still shown)\n"
+            "  --force           replace FILE if it exists (without it an existing FILE is refused\n"
+            "                    before the device is opened); the old FILE stays whole until the\n"
+            "                    capture ends: the new one is recorded into FILE.partial.wav and\n"
+            "                    takes FILE's place at the end (\"replacing FILE\" says so). A\n"
+            "                    FILE.partial.wav left by a killed capture is never overwritten\n"
             "  --recover W       finish the FLAC of a capture that was killed (SIGKILL, crash, power\n"
             "                    cut): copy its FILE.flac.partial.wav W, with the metadata it holds,\n"
             "                    into FILE.flac (or -o), then remove W; an existing output is never\n"
@@ -95,7 +100,7 @@ static int parse_options(int argc, char **argv, cap_options *o)
     static const tool_opt_spec spec[] = {
         {"--list", 0, 0}, {"--device", 1, 0}, {"--channels", 1, 0}, {"--rate", 1, 0},
         {"--seconds", 1, 0}, {"--map", 1, 0}, {"--gain", 1, 0}, {"--full-scale", 1, 0},
-        {"--format", 1, 0}, {"--mains", 1, 0}, {"--quiet", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
+        {"--format", 1, 0}, {"--mains", 1, 0}, {"--quiet", 0, 0}, {"--force", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
         {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {"--recover", 1, 0}, {NULL, 0, 0}};
     tool_args a;
     int r = tool_args_parse(argc, argv, spec, &a);
@@ -113,6 +118,7 @@ static int parse_options(int argc, char **argv, cap_options *o)
     o->list = tool_args_has(&a, "--list");
     o->device = tool_args_get(&a, "--device");
     o->quiet = tool_args_has(&a, "--quiet") || tool_args_has(&a, "-q");
+    o->force = tool_args_has(&a, "--force");
     o->map_text = tool_args_get(&a, "--map");
     o->gain_text = tool_args_get(&a, "--gain");
     o->full_scale = 1.0;

@@ -10,9 +10,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "capture.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backline/backline.h"
@@ -69,6 +72,26 @@ static int check_map(cap_session *s)
         if (bl_chanmap_validate(s->map, s->channels, why, sizeof why) != BL_OK)
             return tool_usage_error("--map does not fit --channels %zu: %s", s->channels, why);
     }
+    return 0;
+}
+
+/* The output is new unless --force, which replaces a regular file at the
+ * end; "<out>.partial.wav" is never taken: a capture that was killed left
+ * its frames there. Before the device, so a refused file costs nothing. */
+static int check_output(cap_session *s)
+{
+    const cap_options *o = s->opt;
+    if (o->list) return 0;
+    char partial[4200];
+    snprintf(partial, sizeof partial, "%s.partial.wav", o->out);
+    if (access(partial, F_OK) == 0)
+        return tool_error("%s exists: the frames of a capture that did not finish? move it%s first", partial,
+                          o->flac ? " or finish it with --recover" : "");
+    struct stat st;
+    if (stat(o->out, &st) != 0) return 0;
+    if (!o->force) return tool_error("%s exists; not overwritten (give --force to replace it)", o->out);
+    if (!S_ISREG(st.st_mode)) return tool_error("%s exists and is not a regular file; not replaced", o->out);
+    s->replace = 1;
     return 0;
 }
 
@@ -187,13 +210,23 @@ static int describe_recording(cap_session *s)
 static int open_file(cap_session *s)
 {
     const cap_options *o = s->opt;
-    /* FLAC goes through a temporary float WAV (see transcode.c). */
-    if (o->flac) snprintf(s->write_path, sizeof s->write_path, "%s.partial.wav", o->out);
+    /* FLAC goes through a temporary float WAV (see transcode.c); so does a
+     * WAV that replaces a file, which keeps the old one whole until the end. */
+    if (o->flac || s->replace) snprintf(s->write_path, sizeof s->write_path, "%s.partial.wav", o->out);
     else snprintf(s->write_path, sizeof s->write_path, "%s", o->out);
+    /* Created exclusively: a file that appeared since check_output is not
+     * truncated (the writer then opens our empty file). */
+    int fd = open(s->write_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        int e = errno;
+        return tool_error("%s: cannot create: %s", s->write_path, e == EEXIST ? "it appeared meanwhile" : strerror(e));
+    }
+    close(fd);
     char why[512];
     if (bl_writer_open(s->write_path, s->channels, s->rate, o->flac ? BL_FORMAT_FLOAT32 : o->format, s->meta,
                        &s->writer, why, sizeof why) != BL_OK) {
         s->writer = NULL;
+        unlink(s->write_path);
         return tool_error("%s", why);
     }
     return 0;
@@ -265,6 +298,7 @@ int cap_record(const cap_options *o)
     /* First, so that a Ctrl-C while the device is being opened is not lost. */
     cap_catch_stop_signals();
     int status = check_map(&s);
+    if (!status) status = check_output(&s);
     if (!status) status = start_portaudio(&s);
     if (!status) status = o->list ? cap_list_devices() : capture(&s);
     return session_teardown(&s, status);
