@@ -12,6 +12,7 @@
  *   stream.c     the PortAudio callback (ring buffer producer) and its counters
  *   writer.c     the writer thread (ring consumer → bl_writer, meters)
  *   meters.c     envelopes, clipping and the live view on the terminal
+ *   keys.c       marker keys: the terminal in non-canonical mode, --marker-fifo
  *   transcode.c  the temporary WAV of a FLAC capture copied into the FLAC
  *   recover.c    --recover: that copy for a capture that was killed
  *   ring.h       the lock-free SPSC ring buffer
@@ -57,6 +58,7 @@ typedef struct cap_options {
     bl_sample_format format;
     int flac;
     const char *recover;   /* --recover FILE.flac.partial.wav */
+    const char *marker_fifo; /* --marker-fifo PATH: marker keys read from PATH */
 } cap_options;
 
 /* Whether `s` ends with `suffix`, ignoring ASCII case. */
@@ -82,6 +84,27 @@ int cap_list_devices(void);
 int cap_find_device(const char *spec);
 /* "NAME (HOST API)" of a device, for messages and the file's metadata. */
 void cap_device_label(int index, char *buf, size_t len);
+
+/* ---- keys.c ------------------------------------------------------------- */
+
+/* Where marker keys come from (main thread only). */
+typedef struct cap_keys {
+    int tty;   /* the terminal in our mode, or -1 */
+    int fifo;  /* --marker-fifo, or -1 */
+} cap_keys;
+/* Nothing open. */
+void cap_keys_init(cap_keys *k);
+/* --marker-fifo PATH (a FIFO or a file) opened without blocking. Prints
+ * the error line itself; 0 or 1. */
+int cap_keys_open_fifo(cap_keys *k, const char *path);
+/* Read keys from the terminal on stdin, if it is one: non-canonical, no
+ * echo, restored by cap_keys_close and on fatal signals and Ctrl-Z. */
+void cap_keys_start_terminal(cap_keys *k);
+/* The marker labels of the keys typed since the last call ("mark",
+ * "1".."9"; static strings), at most `max`. Never blocks. */
+size_t cap_keys_poll(cap_keys *k, const char **labels, size_t max);
+/* The terminal restored, the FIFO closed; safe to call twice. */
+void cap_keys_close(cap_keys *k);
 
 /* ---- stream.c ----------------------------------------------------------- */
 
@@ -114,9 +137,10 @@ cap_meters *cap_meters_create(size_t channels, double rate_hz, const bl_chanmap 
                               const double *gains, double full_scale, int live, int mains, size_t max_block);
 /* Writer thread: feed a block of interleaved frames. */
 void cap_meters_process(cap_meters *m, const float *in, size_t frames);
-/* Main thread: draw the live view (redraws in place after the first call). */
+/* Main thread: draw the live view (redraws in place after the first call);
+ * `note` is a line of its own under the status line ("" for none). */
 void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t overruns,
-                       uint64_t ring_overflows);
+                       uint64_t ring_overflows, const char *note);
 /* Mains frequency the meters notch: 50, 60, 0 (none), -1 (still detecting). */
 int cap_meters_mains(cap_meters *m);
 /* Clipped samples (|x| >= 0.999 full scale) so far, all channels. */
@@ -173,6 +197,13 @@ typedef struct cap_session {
     cap_meters *meters;
     int live;                          /* the live view is drawn on the terminal */
     cap_writer_thread wt;
+    cap_keys keys;                     /* marker keys */
+    struct cap_marker {
+        uint64_t frame;                /* frames the device had delivered when the key came */
+        const char *label;
+        int stored;                    /* reached the file's metadata */
+    } *markers;
+    size_t n_markers, cap_markers;
     /* How it ended. */
     enum cap_ending ending;
     PaError stream_error;              /* < 0: the host API reported the failure */
@@ -182,6 +213,7 @@ typedef struct cap_session {
     uint64_t overruns, ring_overflows;
     size_t written;                    /* frames in the file */
     int counts_stored;                 /* the counts reached the file's metadata */
+    size_t markers_lost;               /* markers the file's metadata could not take (listed at the end) */
     bl_status close_status;
     char close_why[512];
     int kept_partial;                  /* no transcode or rename: the frames stay in the temporary WAV */

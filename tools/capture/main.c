@@ -25,7 +25,7 @@ static void usage(FILE *out)
             "       backline-capture [--device INDEX|NAME] [--channels N] [--rate HZ] [--seconds S]\n"
             "                        [--map MAP] [--gain G | --gain G1,G2,...] [--full-scale VOLTS]\n"
             "                        [--format float32|pcm24] [--mains auto|50|60|off] [--quiet]\n"
-            "                        [--force] -o FILE.wav|FILE.flac\n"
+            "                        [--force] [--marker-fifo PATH] -o FILE.wav|FILE.flac\n"
             "       backline-capture --recover FILE.flac.partial.wav [-o FILE.flac] [--quiet]\n"
             "\n"
             "Records from an audio input (an EMG board on a sound card) into WAV or FLAC.\n"
@@ -47,10 +47,18 @@ static void usage(FILE *out)
             "                    capture ends: the new one is recorded into FILE.partial.wav and\n"
             "                    takes FILE's place at the end (\"replacing FILE\" says so). A\n"
             "                    FILE.partial.wav left by a killed capture is never overwritten\n"
+            "  --marker-fifo P   also read marker keys from P (a FIFO or a file) as if typed, with or\n"
+            "                    without a terminal (scripts, tests; see Markers below)\n"
             "  --recover W       finish the FLAC of a capture that was killed (SIGKILL, crash, power\n"
             "                    cut): copy its FILE.flac.partial.wav W, with the metadata it holds,\n"
             "                    into FILE.flac (or -o), then remove W; an existing output is never\n"
             "                    overwritten\n"
+            "Markers: while the live meters run on a terminal, the space bar stores a marker \"mark\"\n"
+            "and the digits 1-9 a marker \"1\"..\"9\" at the frame the device has delivered (the\n"
+            "terminal is read without echo and restored at the end); they go into the file's\n"
+            "metadata (markers=SECONDS:LABEL,...; backline-analyse info lists them) at the end, so\n"
+            "a killed capture loses them. About 100 fit a WAV (FLAC: any number); any that do not\n"
+            "fit are listed on stderr.\n"
             "Overruns and ring-buffer overflows are counted, reported and stored in the file.\n"
             "SIGINT (Ctrl-C), SIGTERM, SIGHUP (the terminal or SSH session closed) and SIGQUIT\n"
             "stop a capture cleanly: the summary, then a file holding every frame.\n");
@@ -101,7 +109,7 @@ static int parse_options(int argc, char **argv, cap_options *o)
         {"--list", 0, 0}, {"--device", 1, 0}, {"--channels", 1, 0}, {"--rate", 1, 0},
         {"--seconds", 1, 0}, {"--map", 1, 0}, {"--gain", 1, 0}, {"--full-scale", 1, 0},
         {"--format", 1, 0}, {"--mains", 1, 0}, {"--quiet", 0, 0}, {"--force", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
-        {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {"--recover", 1, 0}, {NULL, 0, 0}};
+        {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {"--recover", 1, 0}, {"--marker-fifo", 1, 0}, {NULL, 0, 0}};
     tool_args a;
     int r = tool_args_parse(argc, argv, spec, &a);
     if (r) return r;
@@ -119,6 +127,7 @@ static int parse_options(int argc, char **argv, cap_options *o)
     o->device = tool_args_get(&a, "--device");
     o->quiet = tool_args_has(&a, "--quiet") || tool_args_has(&a, "-q");
     o->force = tool_args_has(&a, "--force");
+    o->marker_fifo = tool_args_get(&a, "--marker-fifo");
     o->map_text = tool_args_get(&a, "--map");
     o->gain_text = tool_args_get(&a, "--gain");
     o->full_scale = 1.0;

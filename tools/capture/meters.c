@@ -228,7 +228,7 @@ static size_t render_balance(const cap_meters *m, FILE *out, const float *level,
 }
 
 void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t overruns,
-                       uint64_t ring_overflows)
+                       uint64_t ring_overflows, const char *note)
 {
     size_t ch = m->channels;
     float level[64], peak[64];
@@ -256,6 +256,10 @@ void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t over
     fprintf(out, "\r recording %02d:%04.1f   overruns %llu   ring overflows %llu   %s   (Ctrl-C stops)\033[K\n",
             minutes, seconds, (unsigned long long)overruns, (unsigned long long)ring_overflows, hum);
     lines++;
+    if (note && *note) {
+        fprintf(out, " %s\033[K\n", note);
+        lines++;
+    }
     for (size_t c = 0; c < shown; c++) {
         char bar[CAP_BAR_WIDTH + 1];
         /* Bar relative to the channel's own peak so far: biofeedback wants

@@ -95,6 +95,12 @@ static int check_output(cap_session *s)
     return 0;
 }
 
+/* --marker-fifo, before the device like every other input. */
+static int open_marker_fifo(cap_session *s)
+{
+    return s->opt->marker_fifo && !s->opt->list ? cap_keys_open_fifo(&s->keys, s->opt->marker_fifo) : 0;
+}
+
 static int start_portaudio(cap_session *s)
 {
     if (cap_pa_init()) return 1;
@@ -240,6 +246,8 @@ static int create_meters(cap_session *s)
     s->live = !o->quiet && isatty(STDERR_FILENO);
     s->meters = cap_meters_create(s->channels, s->rate, s->map, s->gains, o->full_scale, s->live, o->mains, CAP_BLOCK_FRAMES);
     if (!s->meters) return tool_error("out of memory");
+    /* Marker keys from the terminal go with the live view. */
+    if (s->live) cap_keys_start_terminal(&s->keys);
     return 0;
 }
 
@@ -248,6 +256,7 @@ static int create_meters(cap_session *s)
 /* Release what the phases set up. */
 static int session_teardown(cap_session *s, int status)
 {
+    cap_keys_close(&s->keys); /* the terminal first, whatever happens next */
     if (s->writer) {
         /* Failed before recording anything: leave no empty file behind. */
         char why[512];
@@ -267,6 +276,7 @@ static int session_teardown(cap_session *s, int status)
     free(s->gains);
     if (s->ring_ready) cap_ring_free(&s->shared.ring);
     bl_chanmap_destroy(s->map);
+    free(s->markers);
     if (s->portaudio_ready) cap_pa_terminate();
     return status;
 }
@@ -295,10 +305,12 @@ int cap_record(const cap_options *o)
     cap_session s;
     memset(&s, 0, sizeof s);
     s.opt = o;
+    cap_keys_init(&s.keys);
     /* First, so that a Ctrl-C while the device is being opened is not lost. */
     cap_catch_stop_signals();
     int status = check_map(&s);
     if (!status) status = check_output(&s);
+    if (!status) status = open_marker_fifo(&s);
     if (!status) status = start_portaudio(&s);
     if (!status) status = o->list ? cap_list_devices() : capture(&s);
     return session_teardown(&s, status);
