@@ -486,12 +486,14 @@ note "markers: sent through the FIFO, stored at their frames, listed by info, hi
 
 # ---- live view on a terminal ------------------------------------------------------
 # `script` gives the tool a pseudo-terminal; the view must show the meters,
-# the elapsed time and the hamstring balance (both sides are mapped).
+# the elapsed time, the scale and each side's balance line (both mapped).
 if command -v script > /dev/null; then
     script -qec "$CAP --device blfile --channels $CH --rate $RATE --seconds 2 --map $MAP --gain 1000 -o $WORK/live.wav" \
         /dev/null > "$WORK/live.tty" 2>&1 || { cat "$WORK/live.tty"; fail "live view run failed"; }
-    for want in 'recording 00:02.0' '1 L.ST +\[[#.]{30}\] +[0-9.]+ uV' '4 R.BF' \
-                'hamstrings L medial:lateral +[0-9]+:[0-9]+' 'hamstrings R medial:lateral' \
+    # No references: bars in uV on the fixed scale, no balance (it needs
+    # %MVC); tests/test_capture_meters.sh checks the %MVC view in tmux.
+    for want in 'recording 00:02.0' ' scale uV +0 +125 +250 +375 +500' '1 L.ST +\[[#.:>]{40}\] +[0-9.]+ uV' '4 R.BF' \
+                'hamstrings L M:L balance: needs --mvc or --reference' 'hamstrings R M:L balance: needs' \
                 'no mains notch|mains [56]0 Hz notched'; do
         grep -Eq -e "$want" "$WORK/live.tty" || { cat -v "$WORK/live.tty"; fail "live view lacks /$want/"; }
     done
@@ -524,6 +526,19 @@ if command -v script > /dev/null; then
         "$ANA" info "$WORK/keys_$ending.wav" | grep -Eq '^ +2 +[0-9.]+ s +frame [0-9]+ +7$' || fail "keys ($ending): marker 2 is not \"7\""
     done
     note "keys on the terminal: space and 7 stored as markers, the terminal restored after --seconds and SIGINT"
+    # --reference: the references the hinge report above stored: bars in %MVC.
+    rm -f "$WORK/audio.fifo"; mkfifo "$WORK/audio.fifo"
+    "$PY" "$SRC_PY" pace "$WORK/audio.fifo" "$WORK/syn.raw" 2000 6 170 &
+    PACER=$!
+    ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$WORK/paced.conf script -qec "$CAP --device blfile --channels 6 \
+        --rate 2000 --seconds 3 --map $SYN_MAP --gain 500 --reference $WORK/all.json -o $WORK/ref.wav" /dev/null \
+        > "$WORK/ref.tty" 2>&1
+    kill $PACER 2>/dev/null
+    wait $PACER 2>/dev/null
+    for want in ' scale %MVC +0 +25 +50 +75 +100' '1 L.ST +\[[#.:>]{40}\] +[0-9.]+ %MVC' 'hamstrings L (at rest|M:L [+-])'; do
+        grep -aEq -e "$want" "$WORK/ref.tty" || { cat -v "$WORK/ref.tty"; fail "--reference: the live view lacks /$want/"; }
+    done
+    note "--reference REPORT.json: the live view in %MVC"
 
 else
     note "no 'script' command: live view not exercised"
@@ -554,6 +569,22 @@ run 2 low_rate "$CAP" --device blfile --rate 100 -o "$WORK/x.wav"
 one_line low_rate 'too low'
 run 1 unwritable "$CAP" --device blfile --channels 4 --seconds 1 -o "$WORK/no/such/dir/x.wav"
 one_line unwritable 'x\.wav'
+run 2 target_alone "$CAP" --device blfile --channels $CH --target internal -o "$WORK/x.wav"
+one_line target_alone '--target needs --mvc or --reference'
+run 2 bad_target "$CAP" --device blfile --channels $CH --target sideways --mvc "$WORK/syn/mvc_ST.wav" -o "$WORK/x.wav"
+one_line bad_target '--target: "sideways" is not internal or external'
+run 2 mvc_no_map "$CAP" --device blfile --channels 6 --mvc "$WORK/syn/mvc_ST.wav" -o "$WORK/x.wav"
+one_line mvc_no_map '--mvc needs --map'
+run 1 mvc_missing "$CAP" --device blfile --map "$SYN_MAP" --gain 500 --mvc "$WORK/none.wav" -o "$WORK/x.wav"
+one_line mvc_missing 'none\.wav'
+run 1 ref_unit "$CAP" --device blfile --map "$SYN_MAP" --reference "$WORK/all.json" -o "$WORK/x.wav"
+one_line ref_unit "reference .*all\.json: L\.ST's reference is in uV, the capture in full scale"
+run 1 ref_bad "$CAP" --device blfile --map "$SYN_MAP" --gain 500 --reference "$WORK/src.raw" -o "$WORK/x.wav"
+one_line ref_bad 'not a backline-analyse hinge --json report'
+run 2 ref_and_mvc "$CAP" --device blfile --map "$SYN_MAP" --reference "$WORK/all.json" --mvc "$WORK/syn/mvc_ST.wav" -o "$WORK/x.wav"
+one_line ref_and_mvc 'not both'
+run 2 bad_scale "$CAP" --device blfile --channels $CH --scale -3 -o "$WORK/x.wav"
+one_line bad_scale '--scale: "-3" is not a positive number of uV'
 [ ! -e "$WORK/x.wav" ] || fail "a rejected command created its output file"
 
 note "all capture checks passed"

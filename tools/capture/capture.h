@@ -11,7 +11,9 @@
  *   devices.c    PortAudio start-up, --list, --device matching
  *   stream.c     the PortAudio callback (ring buffer producer) and its counters
  *   writer.c     the writer thread (ring consumer → bl_writer, meters)
- *   meters.c     envelopes, clipping and the live view on the terminal
+ *   meters.c     the meters' levels: envelopes, clipping, NaN and flat channels
+ *   meters_view.c the live view on the terminal: bars on a fixed scale, balance
+ *   refs.c       the meters' %MVC references (--mvc trials, --reference report)
  *   keys.c       marker keys: the terminal in non-canonical mode, --marker-fifo
  *   transcode.c  the temporary WAV of a FLAC capture copied into the FLAC
  *   recover.c    --recover: that copy for a capture that was killed
@@ -59,6 +61,11 @@ typedef struct cap_options {
     int flac;
     const char *recover;   /* --recover FILE.flac.partial.wav */
     const char *marker_fifo; /* --marker-fifo PATH: marker keys read from PATH */
+    const char *mvc[32];   /* --mvc FILE...: MVC trials for the meters' %MVC */
+    size_t n_mvc;
+    const char *reference; /* --reference REPORT.json: the references a hinge report stored */
+    int target;            /* --target: +1 internal, -1 external, 0 none */
+    double scale_uv;       /* --scale UV: the bars' full scale without references (500) */
 } cap_options;
 
 /* Whether `s` ends with `suffix`, ignoring ASCII case. */
@@ -129,12 +136,21 @@ int cap_callback(const void *input, void *output, unsigned long frames,
 /* ---- meters.c ----------------------------------------------------------- */
 
 typedef struct cap_meters cap_meters;
-/* `live` = compute envelopes for the live view (clipping is counted
- * always). `mains`: 50 or 60 notches the meters, 0 does not, -1 detects the
- * hum in the first second of signal before the meters start. `map` may be NULL; `gains` (channels values, 0 = unknown) may be
- * NULL. max_block = largest block passed to cap_meters_process. */
-cap_meters *cap_meters_create(size_t channels, double rate_hz, const bl_chanmap *map,
-                              const double *gains, double full_scale, int live, int mains, size_t max_block);
+typedef struct bl_mvc bl_mvc;
+/* What the meters show and how. */
+typedef struct cap_meters_setup {
+    size_t channels;
+    double rate_hz;
+    const bl_chanmap *map;     /* may be NULL (copied) */
+    const bl_recording *layout; /* the capture's description (cap_make_layout): each channel's unit; NULL = full scale */
+    const bl_mvc *mvc;         /* %MVC references (kept, not owned; outlives the meters), or NULL */
+    int live;                  /* compute envelopes for the live view (clipping is counted always) */
+    int mains;                 /* 50 or 60 notches the meters, 0 does not, -1 detects it in the first second */
+    size_t max_block;          /* largest block passed to cap_meters_process */
+    int target;                /* --target: +1 internal, -1 external, 0 none */
+    double scale_uv;           /* bars' full scale in uV without references */
+} cap_meters_setup;
+cap_meters *cap_meters_create(const cap_meters_setup *setup);
 /* Writer thread: feed a block of interleaved frames. */
 void cap_meters_process(cap_meters *m, const float *in, size_t frames);
 /* Main thread: draw the live view (redraws in place after the first call);
@@ -143,6 +159,10 @@ void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t over
                        uint64_t ring_overflows, const char *note);
 /* Mains frequency the meters notch: 50, 60, 0 (none), -1 (still detecting). */
 int cap_meters_mains(cap_meters *m);
+/* VERDICT SLOT: the per-repetition verdict line under the balance
+ * ("last rep: internal (+0.27)"), for the streaming segmenter to fill from
+ * the main thread; NULL or "" hides it. Nothing calls it yet. */
+void cap_meters_set_verdict(cap_meters *m, const char *line);
 /* Clipped samples (|x| >= 0.999 full scale) so far, all channels. */
 uint64_t cap_meters_clipped(cap_meters *m, size_t *worst_channel);
 void cap_meters_destroy(cap_meters *m);
@@ -195,6 +215,8 @@ typedef struct cap_session {
     bl_writer *writer;                 /* NULL once closed */
     char write_path[4096];             /* the output, or "<out>.partial.wav" (FLAC, or --force over a file) */
     cap_meters *meters;
+    bl_recording *layout;              /* the capture's description for units and references (refs.c) */
+    bl_mvc *mvc;                       /* the meters' %MVC references, NULL without --mvc/--reference */
     int live;                          /* the live view is drawn on the terminal */
     cap_writer_thread wt;
     cap_keys keys;                     /* marker keys */
@@ -225,6 +247,17 @@ typedef struct cap_session {
 /* Record as `o` asks (or list the devices): the whole session. Returns the
  * exit status; does not return when the device hung (see cap_stop_recording). */
 int cap_record(const cap_options *o);
+
+/* ---- refs.c -------------------------------------------------------------- */
+
+/* The capture's description with no frames (map, gains, full scale), in
+ * uV when every EMG channel has a gain. strict: mixed gains are a usage
+ * error (references need one unit); else the layout stays in full-scale
+ * units. NULL after one error line. */
+bl_recording *cap_make_layout(const cap_session *s, int strict);
+/* --mvc / --reference into s->mvc (and s->layout), before the device. 0,
+ * or the status after one error line. */
+int cap_load_references(cap_session *s);
 
 /* ---- run.c -------------------------------------------------------------- */
 

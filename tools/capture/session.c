@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "backline/backline.h"
+#include "backline/normalise.h"
 #include "tool.h"
 
 /* Seconds of audio the ring holds: the writer may stall this long (slow
@@ -244,7 +245,10 @@ static int create_meters(cap_session *s)
 {
     const cap_options *o = s->opt;
     s->live = !o->quiet && isatty(STDERR_FILENO);
-    s->meters = cap_meters_create(s->channels, s->rate, s->map, s->gains, o->full_scale, s->live, o->mains, CAP_BLOCK_FRAMES);
+    if (!s->layout && !(s->layout = cap_make_layout(s, 0))) return 1;
+    cap_meters_setup su = {s->channels, s->rate, s->map, s->layout, s->mvc, s->live, o->mains, CAP_BLOCK_FRAMES,
+                           o->target, o->scale_uv};
+    s->meters = cap_meters_create(&su);
     if (!s->meters) return tool_error("out of memory");
     /* Marker keys from the terminal go with the live view. */
     if (s->live) cap_keys_start_terminal(&s->keys);
@@ -272,6 +276,8 @@ static int session_teardown(cap_session *s, int status)
     }
     if (s->stream) cap_quietly(do_close, s->stream);
     cap_meters_destroy(s->meters);
+    bl_mvc_destroy(s->mvc);
+    bl_recording_destroy(s->layout);
     bl_recording_destroy(s->meta);
     free(s->gains);
     if (s->ring_ready) cap_ring_free(&s->shared.ring);
@@ -311,6 +317,9 @@ int cap_record(const cap_options *o)
     int status = check_map(&s);
     if (!status) status = check_output(&s);
     if (!status) status = open_marker_fifo(&s);
+    /* References need the map (so the channel count) and the gains. */
+    if (!status && !o->list && (o->n_mvc || o->reference)) status = settle_gains(&s);
+    if (!status && !o->list) status = cap_load_references(&s);
     if (!status) status = start_portaudio(&s);
     if (!status) status = o->list ? cap_list_devices() : capture(&s);
     return session_teardown(&s, status);
