@@ -30,7 +30,9 @@ PCM plays into the capture, and compare a captured WAV with it.
       bytes), as long as its reads are a divisor of CHUNK frames (17 frames
       here; test_capture checks every frame against the source). MARKS
       "FRAME:KEY,..." writes KEY (a character; "space" for ' ') into
-      MARKER_FIFO once the frames before FRAME have been written. Starts
+      MARKER_FIFO once the frames before FRAME have been written, then
+      waits 50 ms (a late pacer goes on at real time, never catching up in
+      a burst, so a key is read within a few blocks of its frame). Starts
       over when the reader goes away before the first second (PortAudio
       opens the device more than once); ends when the reader goes away
       later or the source is done (then holds the FIFO open 2 s).
@@ -192,6 +194,8 @@ def pace(fifo, source, rate, channels, chunk, marker_fifo=None, marks=''):
                 wait = start + (sent + n) / rate - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
+                elif wait < -0.02:
+                    start -= wait  # late (a busy machine): go on at real time, never in a burst
                 os.write(fd, data[sent * frame_bytes:(sent + n) * frame_bytes])
                 sent += n
                 while pending and pending[0][0] <= sent:
@@ -201,6 +205,9 @@ def pace(fifo, source, rate, channels, chunk, marker_fifo=None, marks=''):
                         except OSError:
                             time.sleep(0.005)  # no reader yet
                     os.write(mfd, pending.pop(0)[1].encode())
+                    # Let the capture read the key before more frames come.
+                    time.sleep(0.05)
+                    start += 0.05
         except OSError as e:
             if e.errno != errno.EPIPE:
                 raise
