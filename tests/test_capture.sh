@@ -13,7 +13,11 @@
 # full tmpfs give one error line, a non-zero exit and a valid file with
 # everything written before; bad maps, gains and devices give one line;
 # markers sent while a synthetic session plays at real time are stored at
-# their frames, listed by info and bound hinge --between-markers.
+# their frames, listed by info and bound hinge --between-markers; keys on
+# a pseudo-terminal become markers and the terminal is restored; the live
+# view is in uV without references and in %MVC with --reference; bad meter
+# options (--target alone, --mvc without --map, a missing trial, a report
+# in another unit or not a report) give one line before the device.
 #
 # Skips (exit 77) only when PortAudio has no ALSA host API here; everything
 # else that goes wrong fails.
