@@ -214,6 +214,14 @@ fi
 "$tool" gait "$walk" --map "$map" --events markers > /dev/null 2> "$tmp/err" && fail "--events markers on a file without markers accepted"
 grep -q "none of its 0 markers" "$tmp/err" || { fail "no markers: wrong line"; cat "$tmp/err" >&2; }
 
+echo "== an existing report is replaced, and said so unless --quiet =="
+"$tool" gait "$tmp/marked.wav" --map "$map" --events markers --json "$tmp/k.json" > /dev/null 2> "$tmp/err" ||
+  fail "gait over its own report failed"
+grep -qx "backline-analyse: replacing $tmp/k.json" "$tmp/err" || { fail "gait: no 'replacing' line"; cat "$tmp/err" >&2; }
+"$tool" gait "$tmp/marked.wav" --map "$map" --events markers --json "$tmp/k.json" --quiet > /dev/null 2> "$tmp/err" ||
+  fail "gait --quiet over its own report failed"
+! grep -q replacing "$tmp/err" || { fail "gait --quiet still said replacing"; cat "$tmp/err" >&2; }
+
 echo "== bad events: one line, non-zero exit, no report =="
 bad() { # NAME PATTERN CONTENT
   printf '%b' "$3" > "$tmp/$1.csv"
