@@ -7,9 +7,17 @@
 # SIGINT/SIGTERM/SIGHUP/SIGQUIT end it cleanly (summary, valid file); a
 # SIGKILLed WAV capture loads with every frame its header declares (kept
 # current after each block); a SIGKILLed FLAC capture is finished by
-# --recover with its frames and metadata, never over an existing file; a size-limited file (ulimit -f) and a
+# --recover with its frames and metadata, never over an existing file; an
+# existing output is refused unless --force, which replaces it whole at the
+# end (the old file intact meanwhile); a size-limited file (ulimit -f) and a
 # full tmpfs give one error line, a non-zero exit and a valid file with
-# everything written before; bad maps, gains and devices give one line.
+# everything written before; bad maps, gains and devices give one line;
+# markers sent while a synthetic session plays at real time are stored at
+# their frames, listed by info and bound hinge --between-markers; keys on
+# a pseudo-terminal become markers and the terminal is restored; the live
+# view is in uV without references and in %MVC with --reference; bad meter
+# options (--target alone, --mvc without --map, a missing trial, a report
+# in another unit or not a report) give one line before the device.
 #
 # Skips (exit 77) only when PortAudio has no ALSA host API here; everything
 # else that goes wrong fails.
@@ -133,6 +141,63 @@ info_field "$WORK/exact.flac" format | grep -q 'FLAC.*24' || fail "FLAC capture 
 [ ! -e "$WORK/exact.flac.partial.wav" ] || fail "FLAC: the temporary WAV was left behind"
 [ "$(wc -l < "$WORK/flac.err")" = 1 ] || { cat "$WORK/flac.err"; fail "FLAC: unexpected warnings"; }
 note "FLAC: $(info_field "$WORK/exact.flac" format), 96000 frames equal to the source, map and counts stored"
+
+# ---- no silent overwrite ----------------------------------------------------
+# An existing output is refused before the device is opened (a device that
+# does not exist is never looked up); --force replaces it, and the old file
+# stays whole until the new one takes its place at the end.
+cp "$WORK/exact.wav" "$WORK/old.wav"
+OLD_SUM=$(md5sum < "$WORK/old.wav")
+run 1 exists "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --map $MAP -o "$WORK/old.wav"
+one_line exists 'old\.wav exists; not overwritten \(give --force to replace it\)'
+run 1 exists_nodev "$CAP" --device nosuchboard --channels $CH -o "$WORK/old.wav"
+one_line exists_nodev 'old\.wav exists; not overwritten'
+run 1 exists_flac "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --map $MAP -o "$WORK/exact.flac"
+one_line exists_flac 'exact\.flac exists; not overwritten'
+[ "$(md5sum < "$WORK/old.wav")" = "$OLD_SUM" ] || fail "a refused capture changed the existing file"
+run 0 force "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --map $MAP --force -o "$WORK/old.wav"
+[ "$(sed -n 1p "$WORK/force.err")" = "backline-capture: replacing $WORK/old.wav" ] \
+    || { cat "$WORK/force.err"; fail "--force: no 'replacing' line first"; }
+grep -q '24000 frames (0.500 s)' "$WORK/force.err" || { cat "$WORK/force.err"; fail "--force: no summary"; }
+[ "$(wc -l < "$WORK/force.err")" = 2 ] || { cat "$WORK/force.err"; fail "--force: unexpected output"; }
+"$PY" "$SRC_PY" compare "$WORK/old.wav" "$WORK/src.raw" $CH 24000 || fail "--force: the file is not the new capture"
+[ ! -e "$WORK/old.wav.partial.wav" ] || fail "--force: the temporary WAV was left behind"
+run 0 force_quiet "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.25 --map $MAP --force --quiet \
+    -o "$WORK/old.wav"
+[ ! -s "$WORK/force_quiet.err" ] || { cat "$WORK/force_quiet.err"; fail "--force --quiet printed"; }
+[ "$(info_field "$WORK/old.wav" frames)" = 12000 ] || fail "--force --quiet did not replace the file"
+cp "$WORK/exact.flac" "$WORK/old.flac"
+run 0 force_flac "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --map $MAP --force -o "$WORK/old.flac"
+grep -qx "backline-capture: replacing $WORK/old.flac" "$WORK/force_flac.err" || { cat "$WORK/force_flac.err"; fail "FLAC --force: no 'replacing' line"; }
+"$PY" "$SRC_PY" compare "$WORK/old.flac" "$WORK/src.raw" $CH 24000 || fail "FLAC --force: the file is not the new capture"
+[ -z "$(ls -A "$WORK" | grep -E 'old\.(tmp|flac\.partial)')" ] || fail "FLAC --force left a temporary: $(ls -A "$WORK")"
+# While a --force capture runs, the old file is still there, whole.
+cp "$WORK/exact.wav" "$WORK/old.wav"
+OLD_SUM=$(md5sum < "$WORK/old.wav")
+( ulimit -f 262144; exec "$CAP" --device blfile --channels $CH --rate $RATE --map $MAP --force -o "$WORK/old.wav" ) \
+    > "$WORK/force_run.out" 2> "$WORK/force_run.err" &
+BG=$!
+i=0
+while ! { [ -f "$WORK/old.wav.partial.wav" ] && [ "$(stat -c %s "$WORK/old.wav.partial.wav")" -gt 4000000 ]; }; do
+    kill -0 $BG 2>/dev/null || { cat "$WORK/force_run.err"; fail "--force run ended early"; }
+    [ $i -lt 3000 ] || { kill -KILL $BG; fail "--force run: the temporary did not grow within 30 s"; }
+    sleep 0.01
+    i=$((i + 1))
+done
+[ "$(md5sum < "$WORK/old.wav")" = "$OLD_SUM" ] || { kill -KILL $BG; fail "--force: the old file changed while recording"; }
+kill -INT $BG
+wait $BG || { cat "$WORK/force_run.err"; fail "--force run: non-zero exit after SIGINT"; }
+[ "$(info_field "$WORK/old.wav" frames)" -gt 96000 ] || fail "--force run: the new capture did not take the old one's place"
+[ ! -e "$WORK/old.wav.partial.wav" ] || fail "--force run: temporary left"
+# A FILE.partial.wav is what a killed capture leaves: never overwritten,
+# --force or not.
+echo keep > "$WORK/new.wav.partial.wav"
+run 1 partial_exists "$CAP" --device blfile --channels $CH --rate $RATE --seconds 0.5 --force -o "$WORK/new.wav"
+one_line partial_exists 'new\.wav\.partial\.wav exists: the frames of a capture that did not finish\? move it first'
+[ "$(cat "$WORK/new.wav.partial.wav")" = keep ] || fail "the partial WAV was touched"
+[ ! -e "$WORK/new.wav" ] || fail "a refused capture made its output"
+rm -f "$WORK/new.wav.partial.wav" "$WORK/old.wav" "$WORK/old.flac"
+note "no silent overwrite: existing output refused before the device, --force replaces it whole at the end"
 
 # ---- SIGINT, SIGTERM, SIGHUP and SIGQUIT end a capture cleanly --------------
 # SIGHUP is what a dropped SSH session sends; SIGQUIT is Ctrl-\. Each must
@@ -341,14 +406,98 @@ F=$(info_field "$WORK/full.flac" frames)
 "$PY" "$SRC_PY" compare "$WORK/full.flac" "$WORK/src.raw" $CH "$F" || fail "full disk (FLAC): frames differ"
 [ "$(info_field "$WORK/full.flac" ring_overflows)" = 0 ] || fail "full disk (FLAC): counts not stored"
 
+# ---- markers: keys sent through --marker-fifo while a session plays at real time
+# A synthetic hinge set (3 repetitions, alternating) plays through the ALSA
+# file device from a FIFO at real time (blsource.py pace: whole chunks, so
+# every frame arrives intact); the pacer sends a key into the marker FIFO
+# once it has written the frames before a chosen one: space before rep 2,
+# "3" between reps 2 and 3, and "1" after 1 s. info must list the three
+# at their frames (within a block: the key is read every 20 ms, the frames
+# come 170 at a time), and hinge --between-markers 2,3 must analyse the
+# span: rep 2 alone, at the times the whole-file analysis gives it.
+SYN=$TOOLS/backline-synth
+[ -x "$SYN" ] || fail "backline-synth is not built ($SYN)"
+"$SYN" hinge -o "$WORK/syn" --reps 3 --pattern alternating --seed 5 > "$WORK/syn.out" 2>&1 \
+    || { cat "$WORK/syn.out"; fail "backline-synth hinge failed"; }
+"$PY" "$SRC_PY" raw "$WORK/syn/session.wav" "$WORK/syn.raw" || fail "cannot convert the synthetic session"
+read -r MK1 MK2 SYN_SECONDS <<< "$("$PY" -c '
+import json, sys
+t = json.load(open(sys.argv[1])); r = t["reps"]
+m1 = (r[0]["end_s"] + r[1]["start_s"]) / 2; m2 = (r[1]["end_s"] + r[2]["start_s"]) / 2
+n = len(open(sys.argv[2], "rb").read()) // 24
+print(int(m1 * 2000), int(m2 * 2000), (n - 1000) / 2000)
+' "$WORK/syn/truth.json" "$WORK/syn.raw")"
+[ -n "$SYN_SECONDS" ] || fail "cannot read the synthetic truth"
+SYN_MAP=$(info_field "$WORK/syn/session.wav" 'channel map')
+rm -f "$WORK/audio.fifo" "$WORK/marks.fifo"
+mkfifo "$WORK/audio.fifo" "$WORK/marks.fifo" || fail "cannot make the FIFOs"
+sed "s|@INFILE@|$WORK/audio.fifo|" "$HERE/alsa/blfile.conf.in" > "$WORK/paced.conf"
+"$PY" "$SRC_PY" pace "$WORK/audio.fifo" "$WORK/syn.raw" 2000 6 170 "$WORK/marks.fifo" \
+    "2000:1,$MK1:space,$MK2:3" &
+PACER=$!
+ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$WORK/paced.conf run 0 marked \
+    timeout -s KILL 60 "$CAP" --device blfile --channels 6 --rate 2000 --seconds "$SYN_SECONDS" --map "$SYN_MAP" \
+    --gain 500 --marker-fifo "$WORK/marks.fifo" -o "$WORK/marked.wav"
+kill $PACER 2>/dev/null
+wait $PACER 2>/dev/null
+grep -q '; 3 markers$' "$WORK/marked.err" || { cat "$WORK/marked.err"; fail "markers: the summary does not count 3 markers"; }
+"$PY" "$SRC_PY" compare "$WORK/marked.wav" "$WORK/syn.raw" 6 any > /dev/null \
+    || fail "markers: the paced capture differs from the session (the pacing corrupted frames)"
+run 0 marked_info "$ANA" info "$WORK/marked.wav"
+note "info of the marked capture:"; sed -n '/^markers:/,$p' "$WORK/marked_info.out" | sed 's/^/    /'
+grep -q '^markers: *3 ' "$WORK/marked_info.out" || fail "markers: info does not list 3 markers"
+check_marker() { # NUMBER LABEL FRAME_SENT
+    local line frame
+    line=$(grep -E "^ +$1 +[0-9.]+ s +frame [0-9]+ +$2\$" "$WORK/marked_info.out") \
+        || fail "markers: no marker $1 labelled '$2' in info"
+    frame=$(echo "$line" | sed 's/.*frame \([0-9]*\).*/\1/')
+    [ "$frame" -ge "$3" ] && [ "$frame" -le $(($3 + 1024)) ] \
+        || fail "markers: marker $1 ($2) at frame $frame, sent after frame $3 (wanted within a 1024-frame block)"
+    note "marker $1 \"$2\": sent after frame $3, stored at frame $frame"
+}
+check_marker 1 1 2000
+check_marker 2 mark "$MK1"
+check_marker 3 3 "$MK2"
+MVCS=()
+for f in "$WORK"/syn/mvc_*.wav; do MVCS+=(--mvc "$f"); done
+run 0 hinge_all "$ANA" hinge "$WORK/marked.wav" "${MVCS[@]}" --json "$WORK/all.json"
+run 0 hinge_span "$ANA" hinge "$WORK/marked.wav" "${MVCS[@]}" --between-markers 2,3 --json "$WORK/span.json" \
+    --csv "$WORK/span.csv"
+"$PY" - "$WORK/all.json" "$WORK/span.json" "$WORK/span.csv" "$WORK/syn/truth.json" <<'PY' || fail "markers: hinge --between-markers 2,3 did not analyse rep 2 alone at its file times"
+import csv, json, sys
+full, span, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), json.load(open(sys.argv[4]))
+rows = list(csv.DictReader(open(sys.argv[3])))
+fr, sr = full["reps"], span["reps"]
+print(f"  whole file: {len(fr)} reps; span {span['between_markers']['start_s']:.3f} s on: {len(sr)} rep(s)",
+      [(r["start_s"], r["end_s"], r["chain"]) for r in sr], "truth rep 2:",
+      (round(truth["reps"][1]["start_s"], 3), round(truth["reps"][1]["end_s"], 3)))
+ok = len(fr) == 3 and len(sr) == 1
+ok = ok and abs(sr[0]["start_s"] - fr[1]["start_s"]) < 0.15 and abs(sr[0]["end_s"] - fr[1]["end_s"]) < 0.15
+ok = ok and sr[0]["chain"] == fr[1]["chain"]
+ok = ok and span["between_markers"]["from"]["number"] == 2 and span["between_markers"]["to"]["label"] == "3"
+ok = ok and rows and abs(float(rows[0]["start_s"]) - sr[0]["start_s"]) < 1e-3
+sys.exit(0 if ok else 1)
+PY
+run 2 span_order "$ANA" hinge "$WORK/marked.wav" --between-markers 3,2 --json "$WORK/x.json"
+one_line span_order 'between-markers 3,2: expected A,B, marker numbers with 1 <= A < B'
+run 1 span_missing "$ANA" hinge "$WORK/marked.wav" --between-markers 2,9 --json "$WORK/x.json"
+one_line span_missing 'the file has 3 markers'
+run 2 span_html "$ANA" hinge "$WORK/marked.wav" --between-markers 2,3 --json "$WORK/x.json" --html "$WORK/x.html"
+one_line span_html 'between-markers cannot go with --html'
+run 1 bad_marker_fifo "$CAP" --device blfile --channels $CH --marker-fifo "$WORK/no/such/fifo" -o "$WORK/x.wav"
+one_line bad_marker_fifo 'marker-fifo .*cannot open'
+note "markers: sent through the FIFO, stored at their frames, listed by info, hinge analyses the span"
+
 # ---- live view on a terminal ------------------------------------------------------
 # `script` gives the tool a pseudo-terminal; the view must show the meters,
-# the elapsed time and the hamstring balance (both sides are mapped).
+# the elapsed time, the scale and each side's balance line (both mapped).
 if command -v script > /dev/null; then
     script -qec "$CAP --device blfile --channels $CH --rate $RATE --seconds 2 --map $MAP --gain 1000 -o $WORK/live.wav" \
         /dev/null > "$WORK/live.tty" 2>&1 || { cat "$WORK/live.tty"; fail "live view run failed"; }
-    for want in 'recording 00:02.0' '1 L.ST +\[[#.]{30}\] +[0-9.]+ uV' '4 R.BF' \
-                'hamstrings L medial:lateral +[0-9]+:[0-9]+' 'hamstrings R medial:lateral' \
+    # No references: bars in uV on the fixed scale, no balance (it needs
+    # %MVC); tests/test_capture_meters.sh checks the %MVC view in tmux.
+    for want in 'recording 00:02.0' ' scale uV +0 +125 +250 +375 +500' '1 L.ST +\[[#.:>]{40}\] +[0-9.]+ uV' '4 R.BF' \
+                'hamstrings L M:L balance: needs --mvc or --reference' 'hamstrings R M:L balance: needs' \
                 'no mains notch|mains [56]0 Hz notched'; do
         grep -Eq -e "$want" "$WORK/live.tty" || { cat -v "$WORK/live.tty"; fail "live view lacks /$want/"; }
     done
@@ -357,6 +506,44 @@ if command -v script > /dev/null; then
         /dev/null > "$WORK/live60.tty" 2>&1 || { cat "$WORK/live60.tty"; fail "live view run (--mains 60) failed"; }
     grep -q 'mains 60 Hz notched' "$WORK/live60.tty" || { cat -v "$WORK/live60.tty"; fail "--mains 60 not shown"; }
     note "live view on a pseudo-terminal: meters, elapsed time and balance shown"
+    # Keys typed on the terminal (script's stdin feeds the pseudo-terminal)
+    # become markers; the terminal is back in canonical mode with echo
+    # after the capture, whether it ran out (--seconds) or was stopped by
+    # SIGINT (stty -a runs in the same pseudo-terminal afterwards).
+    for ending in seconds sigint; do
+        rm -f "$WORK/audio.fifo"; mkfifo "$WORK/audio.fifo"
+        "$PY" "$SRC_PY" pace "$WORK/audio.fifo" "$WORK/syn.raw" 2000 6 170 &
+        PACER=$!
+        if [ $ending = seconds ]; then
+            cmd="$CAP --device blfile --channels 6 --rate 2000 --seconds 4 --map $SYN_MAP -o $WORK/keys_$ending.wav"
+        else
+            cmd="timeout --foreground -s INT 4 $CAP --device blfile --channels 6 --rate 2000 --map $SYN_MAP -o $WORK/keys_$ending.wav"
+        fi
+        ( sleep 2; printf ' 7x'; sleep 4 ) | ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$WORK/paced.conf \
+            script -qec "$cmd; stty -a" /dev/null > "$WORK/keys.tty" 2>&1
+        kill $PACER 2>/dev/null
+        wait $PACER 2>/dev/null
+        grep -aq 'markers 2, last "7" at 00:0' "$WORK/keys.tty" || { cat -v "$WORK/keys.tty"; fail "keys ($ending): the live view does not show the markers"; }
+        grep -aqE '(^| )icanon( |$)' "$WORK/keys.tty" && grep -aqE '(^| )echo( |$)' "$WORK/keys.tty" \
+            || { cat -v "$WORK/keys.tty"; fail "keys ($ending): the terminal was not restored (stty -a after the capture)"; }
+        info_field "$WORK/keys_$ending.wav" markers | grep -q '^2 ' || fail "keys ($ending): the file lacks the 2 markers"
+        "$ANA" info "$WORK/keys_$ending.wav" | grep -Eq '^ +2 +[0-9.]+ s +frame [0-9]+ +7$' || fail "keys ($ending): marker 2 is not \"7\""
+    done
+    note "keys on the terminal: space and 7 stored as markers, the terminal restored after --seconds and SIGINT"
+    # --reference: the references the hinge report above stored: bars in %MVC.
+    rm -f "$WORK/audio.fifo"; mkfifo "$WORK/audio.fifo"
+    "$PY" "$SRC_PY" pace "$WORK/audio.fifo" "$WORK/syn.raw" 2000 6 170 &
+    PACER=$!
+    ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$WORK/paced.conf script -qec "$CAP --device blfile --channels 6 \
+        --rate 2000 --seconds 3 --map $SYN_MAP --gain 500 --reference $WORK/all.json -o $WORK/ref.wav" /dev/null \
+        > "$WORK/ref.tty" 2>&1
+    kill $PACER 2>/dev/null
+    wait $PACER 2>/dev/null
+    for want in ' scale %MVC +0 +25 +50 +75 +100' '1 L.ST +\[[#.:>]{40}\] +[0-9.]+ %MVC' 'hamstrings L (at rest|M:L [+-])'; do
+        grep -aEq -e "$want" "$WORK/ref.tty" || { cat -v "$WORK/ref.tty"; fail "--reference: the live view lacks /$want/"; }
+    done
+    note "--reference REPORT.json: the live view in %MVC"
+
 else
     note "no 'script' command: live view not exercised"
 fi
@@ -386,6 +573,22 @@ run 2 low_rate "$CAP" --device blfile --rate 100 -o "$WORK/x.wav"
 one_line low_rate 'too low'
 run 1 unwritable "$CAP" --device blfile --channels 4 --seconds 1 -o "$WORK/no/such/dir/x.wav"
 one_line unwritable 'x\.wav'
+run 2 target_alone "$CAP" --device blfile --channels $CH --target internal -o "$WORK/x.wav"
+one_line target_alone '--target needs --mvc or --reference'
+run 2 bad_target "$CAP" --device blfile --channels $CH --target sideways --mvc "$WORK/syn/mvc_ST.wav" -o "$WORK/x.wav"
+one_line bad_target '--target: "sideways" is not internal or external'
+run 2 mvc_no_map "$CAP" --device blfile --channels 6 --mvc "$WORK/syn/mvc_ST.wav" -o "$WORK/x.wav"
+one_line mvc_no_map '--mvc needs --map'
+run 1 mvc_missing "$CAP" --device blfile --map "$SYN_MAP" --gain 500 --mvc "$WORK/none.wav" -o "$WORK/x.wav"
+one_line mvc_missing 'none\.wav'
+run 1 ref_unit "$CAP" --device blfile --map "$SYN_MAP" --reference "$WORK/all.json" -o "$WORK/x.wav"
+one_line ref_unit "reference .*all\.json: L\.ST's reference is in uV, the capture in full scale"
+run 1 ref_bad "$CAP" --device blfile --map "$SYN_MAP" --gain 500 --reference "$WORK/src.raw" -o "$WORK/x.wav"
+one_line ref_bad 'not a backline-analyse hinge --json report'
+run 2 ref_and_mvc "$CAP" --device blfile --map "$SYN_MAP" --reference "$WORK/all.json" --mvc "$WORK/syn/mvc_ST.wav" -o "$WORK/x.wav"
+one_line ref_and_mvc 'not both'
+run 2 bad_scale "$CAP" --device blfile --channels $CH --scale -3 -o "$WORK/x.wav"
+one_line bad_scale '--scale: "-3" is not a positive number of uV'
 [ ! -e "$WORK/x.wav" ] || fail "a rejected command created its output file"
 
 note "all capture checks passed"

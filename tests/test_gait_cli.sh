@@ -9,7 +9,7 @@
 # exit and no report; good runs must write the JSON with the documented
 # keys (checked with python3 -c json) and a tidy CSV with one row per
 # cycle x muscle x point; the footswitch must give the events file's
-# cycles.
+# cycles, and so must the same events stored as markers (--events markers).
 set -uo pipefail
 tool="$BL_TOOLS/backline-analyse"
 py=${BL_PYTHON:-/usr/bin/python3}
@@ -172,6 +172,50 @@ sys.exit(0 if ok else 1)
 else
   fail "gait --footswitch exited non-zero"; cat "$tmp/f.err" >&2
 fi
+
+echo "== --events markers (a capture's digit keys: 1 touchdown, 2 lift-off of the right leg) =="
+# The walk with its events stored as markers in its metadata (a LIST/INFO
+# comment, as backline writes it), plus markers that are not events.
+"$py" - "$walk" "$tmp/walk.csv" "$tmp/marked.wav" "$tmp/unmarked.wav" <<'PY' || fail "cannot write the marked walk"
+import struct, sys
+raw = open(sys.argv[1], "rb").read()
+ev = [l.split(",") for l in open(sys.argv[2]).read().split()[1:]]
+marks = ["0.100000:mark"] + [f"{float(t):.6f}:{'1' if e == 'touchdown' else '2'}" for t, _, e in ev] + ["9.000000:7"]
+def with_comment(text):
+    meta = text.encode() + b"\0"
+    icmt = b"ICMT" + struct.pack("<I", len(meta)) + meta + (b"\0" if len(meta) % 2 else b"")
+    lst = b"LIST" + struct.pack("<I", 4 + len(icmt)) + b"INFO" + icmt
+    body = raw[12:] + lst
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body
+open(sys.argv[3], "wb").write(with_comment("backline-meta 1\nmarkers=" + ",".join(marks)))
+open(sys.argv[4], "wb").write(with_comment("backline-meta 1\nmarkers=1.000000:mark,2.000000:5"))
+PY
+if "$tool" gait "$tmp/marked.wav" --map "$map" --events markers --json "$tmp/k.json" > /dev/null 2> "$tmp/k.err"; then
+  "$py" -c '
+import json, sys
+a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+print("  markers: %d cycles, events file: %d; events: %s" % (len(b["cycles"]), len(a["cycles"]), b.get("events")))
+ok = len(a["cycles"]) == len(b["cycles"]) > 10 and b.get("events") == "markers" and all(
+    abs(x[k] - y[k]) <= 1e-3 for x, y in zip(a["cycles"], b["cycles"]) for k in ("start_s", "liftoff_s", "end_s"))
+sys.exit(0 if ok else 1)
+' "$tmp/w.json" "$tmp/k.json" || fail "--events markers: the cycles differ from the events file's"
+else
+  fail "gait --events markers exited non-zero"; cat "$tmp/k.err" >&2
+fi
+"$tool" gait "$tmp/unmarked.wav" --map "$map" --events markers --json "$tmp/bad.json" > /dev/null 2> "$tmp/err" &&
+  fail "--events markers without event markers accepted"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "none of its 2 markers is 1-4" "$tmp/err" && [ ! -e "$tmp/bad.json" ] ||
+  { fail "--events markers without event markers: not one line saying so"; cat "$tmp/err" >&2; }
+"$tool" gait "$walk" --map "$map" --events markers > /dev/null 2> "$tmp/err" && fail "--events markers on a file without markers accepted"
+grep -q "none of its 0 markers" "$tmp/err" || { fail "no markers: wrong line"; cat "$tmp/err" >&2; }
+
+echo "== an existing report is replaced, and said so unless --quiet =="
+"$tool" gait "$tmp/marked.wav" --map "$map" --events markers --json "$tmp/k.json" > /dev/null 2> "$tmp/err" ||
+  fail "gait over its own report failed"
+grep -qx "backline-analyse: replacing $tmp/k.json" "$tmp/err" || { fail "gait: no 'replacing' line"; cat "$tmp/err" >&2; }
+"$tool" gait "$tmp/marked.wav" --map "$map" --events markers --json "$tmp/k.json" --quiet > /dev/null 2> "$tmp/err" ||
+  fail "gait --quiet over its own report failed"
+! grep -q replacing "$tmp/err" || { fail "gait --quiet still said replacing"; cat "$tmp/err" >&2; }
 
 echo "== bad events: one line, non-zero exit, no report =="
 bad() { # NAME PATTERN CONTENT

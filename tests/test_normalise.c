@@ -270,9 +270,42 @@ static void test_fallback(void)
     bl_mvc_destroy(m);
 }
 
+/* A reference set from a stored value: applied like a trial's; refused
+ * for bad values, sources, AUX channels. */
+static void test_set_reference(void)
+{
+    bl_mvc *m = NULL;
+    char why[256] = "";
+    bl_recording *layout = make(3, 1.0, 1000, "L.ST,L.BF,L.AUX");
+    CHECK_EQ_INT(bl_mvc_create(layout, NULL, &m, why, sizeof why), BL_OK);
+    bl_recording_destroy(layout);
+    if (!m) return;
+    CHECK_EQ_INT(bl_mvc_set_reference(m, 0, 40.0, BL_MVC_TRIALS), BL_OK);
+    CHECK_EQ_INT(bl_mvc_set_reference(m, 1, 0.0, BL_MVC_TRIALS), BL_EINVAL);
+    CHECK_EQ_INT(bl_mvc_set_reference(m, 1, NAN, BL_MVC_TRIALS), BL_EINVAL);
+    CHECK_EQ_INT(bl_mvc_set_reference(m, 1, 10.0, BL_MVC_NONE), BL_EINVAL);
+    CHECK_EQ_INT(bl_mvc_set_reference(m, 2, 10.0, BL_MVC_TRIALS), BL_EINVAL); /* AUX */
+    CHECK_EQ_INT(bl_mvc_set_reference(m, 3, 10.0, BL_MVC_TRIALS), BL_ERANGE);
+    CHECK_EQ_INT(bl_mvc_set_reference(NULL, 0, 10.0, BL_MVC_TRIALS), BL_EINVAL);
+    bl_mvc_reference ref;
+    CHECK_EQ_INT(bl_mvc_get_reference(m, 1, &ref), BL_OK);
+    CHECK_EQ_INT(ref.source, BL_MVC_NONE); /* unchanged after the refusals */
+    CHECK_EQ_INT(bl_mvc_get_reference(m, 0, &ref), BL_OK);
+    CHECK(ref.value == 40.0 && ref.source == BL_MVC_TRIALS && ref.trials_used == 1);
+    float x[2] = {20.0f, 60.0f}, y[2];
+    CHECK_EQ_INT(bl_mvc_apply_channel(m, 0, x, y, 2), BL_OK);
+    CHECK_NEAR(y[0], 50.0, 1e-5);
+    CHECK_NEAR(y[1], 150.0, 1e-5);
+    CHECK_EQ_INT(bl_mvc_apply_channel(m, 1, x, y, 2), BL_ENODATA);
+    CHECK_EQ_INT(bl_mvc_set_reference(m, 1, 30.0, BL_MVC_SESSION_PEAK), BL_OK);
+    CHECK(!bl_mvc_all_from_trials(m));
+    bl_mvc_destroy(m);
+}
+
 int main(void)
 {
     test_peak_average();
+    test_set_reference();
     test_contract();
     test_across_trials();
     test_fallback();

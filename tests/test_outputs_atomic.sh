@@ -87,13 +87,42 @@ echo "old report" > "$tmp/w/h.json"; chmod 640 "$tmp/w/h.json"
 expect_fail "$tmp/w" "h.json " "nodir/h.csv: cannot write" \
   "$analyse" hinge "$demo/session.wav" --json h.json --csv nodir/h.csv
 [ "$(cat "$tmp/w/h.json")" = "old report" ] || fail "a failed run changed the existing h.json"
-if (cd "$tmp/w" && "$analyse" hinge "$demo/session.wav" --json h.json --csv h.csv --html h.html) >/dev/null 2>&1; then
+if (cd "$tmp/w" && "$analyse" hinge "$demo/session.wav" --json h.json --csv h.csv --html h.html) >/dev/null 2>"$tmp/err"; then
   [ "$(listing "$tmp/w")" = "h.csv h.html h.json " ] || fail "success left [$(listing "$tmp/w")]"
   head -c1 "$tmp/w/h.json" | grep -q '{' || fail "h.json was not replaced by the report"
   [ "$(stat -c %a "$tmp/w/h.json")" = 640 ] || fail "h.json lost its mode: $(stat -c %a "$tmp/w/h.json")"
+  # Replacing is never silent: one line for h.json, none for the new files.
+  [ "$(grep -c 'replacing' "$tmp/err")" = 1 ] && grep -qx 'backline-analyse: replacing h.json' "$tmp/err" \
+    || fail "replacing h.json: wanted exactly the line 'backline-analyse: replacing h.json', got: $(cat "$tmp/err")"
 else
   fail "hinge into an existing h.json failed"
 fi
+# Again: all three exist now, three lines; --quiet says nothing.
+(cd "$tmp/w" && "$analyse" hinge "$demo/session.wav" --json h.json --csv h.csv --html h.html) >/dev/null 2>"$tmp/err" \
+  || fail "hinge over its own reports failed"
+for f in h.json h.csv h.html; do
+  grep -qx "backline-analyse: replacing $f" "$tmp/err" || fail "no 'replacing $f' line: $(cat "$tmp/err")"
+done
+(cd "$tmp/w" && "$analyse" hinge "$demo/session.wav" --json h.json --csv h.csv --quiet) >/dev/null 2>"$tmp/err" \
+  || fail "hinge --quiet over its reports failed"
+! grep -q replacing "$tmp/err" || fail "--quiet still said: $(cat "$tmp/err")"
+# The other subcommands that write: envelope, onsets and gait (through
+# the same output code), each one line, none under --quiet.
+for cmd in "envelope $demo/session.wav -o x.csv" "onsets $demo/session.wav --json x.json"; do
+  set -- $cmd
+  out=${*: -1}
+  fresh; echo old > "$tmp/w/$out"
+  (cd "$tmp/w" && "$analyse" "$@") >/dev/null 2>"$tmp/err" || fail "$cmd over an existing file failed"
+  [ "$(grep -c . "$tmp/err")" = 1 ] && grep -qx "backline-analyse: replacing $out" "$tmp/err" \
+    || fail "$cmd: wanted the one line 'replacing $out', got: $(cat "$tmp/err")"
+  (cd "$tmp/w" && "$analyse" "$@" --quiet) >/dev/null 2>"$tmp/err" || fail "$cmd --quiet failed"
+  ! grep -q replacing "$tmp/err" || fail "$cmd --quiet still said: $(cat "$tmp/err")"
+  echo "ok: $cmd over an existing $out says so once, --quiet not"
+done
+# A device written in place (a link to /dev/null) is not "replaced".
+fresh; ln -s /dev/null "$tmp/w/null.json"
+(cd "$tmp/w" && "$analyse" onsets "$demo/session.wav" --json null.json) >/dev/null 2>"$tmp/err" || fail "onsets into /dev/null failed"
+! grep -q replacing "$tmp/err" || fail "--json to /dev/null said: $(cat "$tmp/err")"
 # An output that is a symlink to a file: the file is written, the link kept.
 fresh
 echo old > "$tmp/w/real.csv"; ln -s real.csv "$tmp/w/link.csv"

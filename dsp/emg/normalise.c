@@ -83,6 +83,18 @@ bl_status bl_mvc_get_reference(const bl_mvc *m, size_t channel, bl_mvc_reference
     return BL_OK;
 }
 
+bl_status bl_mvc_set_reference(bl_mvc *m, size_t channel, double value, bl_mvc_source source)
+{
+    if (!m) return BL_EINVAL;
+    if (channel >= m->channels) return BL_ERANGE;
+    if (!m->is_emg[channel] || !(value > 0.0) || !isfinite(value) ||
+        (source != BL_MVC_TRIALS && source != BL_MVC_SESSION_PEAK))
+        return BL_EINVAL;
+    bl_mvc_reference r = {value, source, 0, NAN, source == BL_MVC_TRIALS ? 1 : 0};
+    m->refs[channel] = r;
+    return BL_OK;
+}
+
 int bl_mvc_all_from_trials(const bl_mvc *m)
 {
     if (!m) return 0;

@@ -449,6 +449,8 @@ static bl_status apply_line(struct parse *ps, char *line, size_t lineno, const s
         return apply_unit(ps, value);
     if (strcmp(key, "meta_chunk") == 0)
         return check_pointer(ps, value, src);
+    if (strcmp(key, "markers") == 0)
+        return bli_markers_apply(ps->rec, value);
     return apply_free_key(ps, key, value);
 }
 

@@ -19,9 +19,10 @@ struct strbuf {
     int failed;
 };
 
-/* The fields of the recording, and meta_chunk (the comment's pointer to
- * our chunk, see meta_io.c). */
-static const char *const reserved_keys[] = {"map", "gain", "full_scale_v", "unit", "meta_chunk"};
+/* The fields of the recording, meta_chunk (the comment's pointer to our
+ * chunk, see meta_io.c) and markers (markers.c: kept as an entry, set only
+ * through the markers API). */
+static const char *const reserved_keys[] = {"map", "gain", "full_scale_v", "unit", "meta_chunk", "markers"};
 
 /* Keys whose values are counts: a whole number >= 0 (what the capture and
  * the generator write), and the loader's 0/1 flag. */

@@ -220,6 +220,42 @@ bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size
     return st;
 }
 
+bl_status bl_recording_slice(const bl_recording *rec, size_t first, size_t frames, bl_recording **out)
+{
+    if (out)
+        *out = NULL;
+    if (!rec || !out || frames == 0)
+        return BL_EINVAL;
+    if (first > rec->frames || frames > rec->frames - first)
+        return BL_ERANGE;
+    bl_status st = bl_recording_create_like(rec, frames, rec->rate_hz, out);
+    if (st != BL_OK)
+        return st;
+    bl_recording *r = *out;
+    r->source_rate_hz = rec->source_rate_hz;
+    if (rec->raw_clipped && !(r->raw_clipped = malloc(rec->channels * sizeof *r->raw_clipped)))
+        st = BL_ENOMEM;
+    for (size_t c = 0; st == BL_OK && c < rec->channels; c++) {
+        memcpy(r->ch[c], rec->ch[c] + first, frames * sizeof(float));
+        if (rec->raw_clipped)
+            r->raw_clipped[c] = rec->raw_clipped[c];
+    }
+    /* The markers inside the slice, on its own clock. */
+    double t0 = (double)first / rec->rate_hz, t1 = (double)(first + frames) / rec->rate_hz;
+    if (st == BL_OK)
+        st = bli_meta_store(r, "markers", NULL);
+    for (size_t i = 0; st == BL_OK && i < bl_recording_marker_count(rec); i++) {
+        bl_marker m;
+        if (bl_recording_get_marker(rec, i, &m) == BL_OK && m.time_s >= t0 && m.time_s <= t1)
+            st = bl_recording_add_marker(r, m.time_s - t0 > 0 ? m.time_s - t0 : 0, m.label);
+    }
+    if (st != BL_OK) {
+        bl_recording_destroy(r);
+        *out = NULL;
+    }
+    return st;
+}
+
 void bl_recording_swap(bl_recording *a, bl_recording *b)
 {
     if (!a || !b)

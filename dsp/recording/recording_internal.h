@@ -114,6 +114,12 @@ struct bli_meta_sources {
  * cannot be used, or only in part, adds a warning (bli_warn). BL_ENOMEM
  * only. */
 bl_status bli_meta_apply(bl_recording *rec, const struct bli_meta_sources *src);
+/* markers.c: the stored line markers=... applied (entries that parse
+ * kept in canonical form, one warning for the rest; BL_ENOMEM only), and
+ * the canonical text of `text` (canonical or NULL) with one more marker
+ * (caller frees; BL_EINVAL for a bad time or label or text, BL_ENOMEM). */
+bl_status bli_markers_apply(bl_recording *rec, const char *value);
+bl_status bli_markers_with(const char *text, double time_s, const char *label, char **out);
 /* Add a warning about `key` (NULL or "" for none); BL_ENOMEM. Past
  * BLI_META_WARNINGS_MAX only counted. */
 bl_status bli_warn(bl_recording *rec, const char *key, const char *fmt, ...)

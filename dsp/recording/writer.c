@@ -177,10 +177,9 @@ bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames,
     return BL_OK;
 }
 
-bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value)
+/* Set a key already checked (free-form, or the markers' text). */
+static bl_status writer_store(bl_writer *w, const char *key, const char *value)
 {
-    if (!w || !bli_meta_entry_ok(key, value))
-        return BL_EINVAL;
     if (!bli_sf_supports_strings(w->major) ||
         (w->comment_stored && (!bli_sf_late_strings_ok(w->major) || w->failed)))
         return BL_ESTATE;
@@ -207,6 +206,25 @@ bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value)
     free(saved);
     if (st == BL_OK)
         w->meta_dirty = 1;
+    return st;
+}
+
+bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value)
+{
+    if (!w || !bli_meta_entry_ok(key, value))
+        return BL_EINVAL;
+    return writer_store(w, key, value);
+}
+
+bl_status bl_writer_add_marker(bl_writer *w, double time_s, const char *label)
+{
+    if (!w)
+        return BL_EINVAL;
+    char *text = NULL;
+    bl_status st = bli_markers_with(bl_recording_meta(w->meta, "markers"), time_s, label, &text);
+    if (st == BL_OK)
+        st = writer_store(w, "markers", text);
+    free(text);
     return st;
 }
 

@@ -94,6 +94,13 @@ BL_API size_t bl_mvc_trials(const bl_mvc *m);
 /* The reference of one channel. BL_EINVAL for NULL, BL_ERANGE for a
  * channel out of range (*out unchanged). */
 BL_API bl_status bl_mvc_get_reference(const bl_mvc *m, size_t channel, bl_mvc_reference *out);
+/* Set one EMG channel's reference to a value found before (a report's:
+ * `backline-analyse hinge --json` stores each channel's under
+ * channels[].mvc_reference), in the layout's unit, with where it came
+ * from (TRIALS or SESSION_PEAK); trial 0, time_s NAN, trials_used 1 for
+ * TRIALS. BL_EINVAL (NULL, an AUX channel, a value that is not finite and
+ * positive, another source), BL_ERANGE (channel); unchanged on failure. */
+BL_API bl_status bl_mvc_set_reference(bl_mvc *m, size_t channel, double value, bl_mvc_source source);
 /* 1 when every EMG channel has a reference and all come from trials. */
 BL_API int bl_mvc_all_from_trials(const bl_mvc *m);
 

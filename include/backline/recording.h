@@ -84,6 +84,12 @@ BL_API bl_status bl_recording_create_like(const bl_recording *like, size_t frame
  * BL_CHANMAP_MAX_ENTRIES channels with a map), BL_ENOMEM; *out NULL on
  * failure. */
 BL_API bl_status bl_recording_select(const bl_recording *rec, const size_t *index, size_t n, bl_recording **out);
+/* A copy of frames [first, first + frames) of every channel with all the
+ * recording says about itself; its markers are those inside the slice,
+ * their times from the slice's first frame (the clipping counted at load
+ * stays the whole file's). BL_EINVAL (NULL, frames 0), BL_ERANGE (past the
+ * end), BL_ENOMEM; *out NULL on failure. */
+BL_API bl_status bl_recording_slice(const bl_recording *rec, size_t first, size_t frames, bl_recording **out);
 /* Exchange everything two recordings hold (samples, rate, map, gains,
  * metadata): how an in-place operation adopts a resampled copy. */
 BL_API void bl_recording_swap(bl_recording *a, bl_recording *b);
@@ -250,13 +256,38 @@ BL_API bl_status bl_recording_check_same_unit(const bl_recording *rec, const bl_
  * and truncated takes 0 or 1: other values are BL_EINVAL here, and a file
  * that stores one gives a warning at load and no value for the key. The
  * keys map, gain, full_scale_v, unit and meta_chunk are reserved for the
- * fields above and the file format (BL_EINVAL). A NULL value removes the
- * key. */
+ * fields above and the file format, and markers for the markers below
+ * (BL_EINVAL). A NULL value removes the key. */
 BL_API const char *bl_recording_meta(const bl_recording *rec, const char *key);
 BL_API bl_status bl_recording_set_meta(bl_recording *rec, const char *key, const char *value);
-/* Number of extra metadata entries and their keys, for listing. */
+/* Number of extra metadata entries and their keys, for listing ("markers"
+ * among them when the recording has markers: its value is their stored
+ * text, read them with the functions below). */
 BL_API size_t bl_recording_meta_count(const bl_recording *rec);
 BL_API const char *bl_recording_meta_key(const bl_recording *rec, size_t index);
+
+/* Markers: time-stamped labels (a capture stores one per key press: "mark"
+ * for the space bar, "1" to "9" for the digits). Stored as the metadata
+ * line markers=T:LABEL,... (T in seconds from the first frame, six
+ * decimals; in time order), so they survive resampling and selection like
+ * the other keys. A label is 1 to BL_MARKER_LABEL_MAX characters of
+ * A-Z a-z 0-9 _ -. At load, entries that do not parse are left out with
+ * one warning (key "markers") and the others kept; a marker past the end
+ * of the recording is kept (the analyses that use markers check it). */
+#define BL_MARKER_LABEL_MAX 16
+typedef struct bl_marker {
+    double time_s;                        /* seconds from the first frame */
+    char label[BL_MARKER_LABEL_MAX + 1];
+} bl_marker;
+/* Number of markers (0 for NULL). */
+BL_API size_t bl_recording_marker_count(const bl_recording *rec);
+/* Marker `index` in time order (equal times in the order added). BL_EINVAL
+ * (NULL), BL_ERANGE (no such marker); *out unchanged on failure. */
+BL_API bl_status bl_recording_get_marker(const bl_recording *rec, size_t index, bl_marker *out);
+/* Add a marker at time_s (>= 0, < 1e9; kept to the microsecond, as it is
+ * stored). BL_EINVAL (NULL, a bad time or label), BL_ENOMEM; the
+ * recording is unchanged on failure. */
+BL_API bl_status bl_recording_add_marker(bl_recording *rec, double time_s, const char *label);
 
 /* What the load found wrong with the stored metadata: one line per problem
  * (up to 32, then one line counting the rest), e.g.
@@ -312,6 +343,12 @@ BL_API bl_status bl_writer_open(const char *path, size_t channels, double rate_h
                                 const bl_recording *meta, bl_writer **out, char *why, size_t why_len);
 BL_API bl_status bl_writer_write(bl_writer *w, const float *interleaved, size_t frames, char *why, size_t why_len);
 BL_API bl_status bl_writer_set_meta(bl_writer *w, const char *key, const char *value);
+/* A marker (see bl_recording_add_marker) added to the file's metadata: a
+ * late key like the counts, so the same formats and limits apply (WAV and
+ * CAF after the first block, within the 2000-byte comment: BL_ERANGE when
+ * it would not fit, the markers stored so far kept). BL_EINVAL for a bad
+ * time or label. */
+BL_API bl_status bl_writer_add_marker(bl_writer *w, double time_s, const char *label);
 BL_API size_t bl_writer_frames(const bl_writer *w);
 /* Finishes the header and closes; BL_EIO if that fails. w is freed always;
  * NULL is a no-op (BL_OK). */

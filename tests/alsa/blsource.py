@@ -19,6 +19,23 @@ PCM plays into the capture, and compare a captured WAV with it.
       delivers that much and then hangs, like an interface that stops
       (PortAudio opens the device several times while enumerating; each
       reader that goes away without reading makes us start over).
+  blsource.py raw IN.wav OUT.raw
+      A WAV (float32, PCM 16 or 24-bit) as the raw FLOAT_LE interleaved
+      frames the ALSA file device plays (exact: float32 holds them all).
+  blsource.py pace FIFO SOURCE.raw RATE CHANNELS CHUNK [MARKER_FIFO MARKS]
+      Feed the source into a FIFO at real time, CHUNK frames a write, so a
+      capture from the device sees the frames as a board would deliver
+      them. Each write is one atomic pipe write of whole chunks: the file
+      plugin then never reads a short chunk (which it would pad with stale
+      bytes), as long as its reads are a divisor of CHUNK frames (17 frames
+      here; test_capture checks every frame against the source). MARKS
+      "FRAME:KEY,..." writes KEY (a character; "space" for ' ') into
+      MARKER_FIFO once the frames before FRAME have been written, then
+      waits 50 ms (a late pacer goes on at real time, never catching up in
+      a burst, so a key is read within a few blocks of its frame). Starts
+      over when the reader goes away before the first second (PortAudio
+      opens the device more than once); ends when the reader goes away
+      later or the source is done (then holds the FIFO open 2 s).
 """
 import errno
 import os
@@ -62,6 +79,8 @@ def read_wav(path):
     tag, channels, rate, bits = fmt
     if tag == 3 and bits == 32:
         x = np.frombuffer(samples, '<f4').astype(np.float64)
+    elif tag == 1 and bits == 16:
+        x = np.frombuffer(samples, '<i2').astype(np.float64) / 32768.0
     elif tag == 1 and bits == 24:
         b = np.frombuffer(samples, np.uint8).reshape(-1, 3).astype(np.int32)
         v = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
@@ -150,11 +169,68 @@ def feed(fifo, source, nbytes, hold):
     sys.exit('feed: no reader took the data')
 
 
+def raw(inp, out):
+    x, _ = read_wav(inp)
+    x.astype('<f4').tofile(out)
+
+
+def pace(fifo, source, rate, channels, chunk, marker_fifo=None, marks=''):
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    data = open(source, 'rb').read()
+    frame_bytes = 4 * channels
+    todo = []
+    for item in filter(None, marks.split(',')):
+        f, k = item.split(':')
+        todo.append((int(f), ' ' if k == 'space' else k))
+    todo.sort()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        fd = os.open(fifo, os.O_WRONLY)  # blocks until a reader opens
+        start = time.monotonic()
+        sent, pending, mfd = 0, list(todo), None
+        try:
+            while sent * frame_bytes < len(data):
+                n = min(chunk, len(data) // frame_bytes - sent)
+                wait = start + (sent + n) / rate - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                elif wait < -0.02:
+                    start -= wait  # late (a busy machine): go on at real time, never in a burst
+                os.write(fd, data[sent * frame_bytes:(sent + n) * frame_bytes])
+                sent += n
+                while pending and pending[0][0] <= sent:
+                    while mfd is None:
+                        try:
+                            mfd = os.open(marker_fifo, os.O_WRONLY | os.O_NONBLOCK)
+                        except OSError:
+                            time.sleep(0.005)  # no reader yet
+                    os.write(mfd, pending.pop(0)[1].encode())
+                    # Let the capture read the key before more frames come.
+                    time.sleep(0.05)
+                    start += 0.05
+        except OSError as e:
+            if e.errno != errno.EPIPE:
+                raise
+            os.close(fd)
+            if time.monotonic() - start < 1.0:
+                continue  # an enumerating open: start over
+            return
+        time.sleep(2)
+        os.close(fd)
+        return
+    sys.exit('pace: no reader took the data')
+
+
 if __name__ == '__main__':
     if len(sys.argv) == 6 and sys.argv[1] == 'gen':
         gen(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     elif len(sys.argv) == 6 and sys.argv[1] == 'feed':
         feed(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
+    elif len(sys.argv) == 4 and sys.argv[1] == 'raw':
+        raw(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) in (7, 9) and sys.argv[1] == 'pace':
+        pace(sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]),
+             *(sys.argv[7:9]))
     elif len(sys.argv) == 6 and sys.argv[1] == 'compare':
         compare(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     else:

@@ -32,7 +32,8 @@ static const char envelope_help[] =
     "  --ecg MODE       ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                   (every EMG channel where one is found) or off (default auto)\n"
     "  --threads N      worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
-    "  --quiet          no progress line (shown on a terminal for work over 2 s)\n"
+    "  --quiet          no progress line (shown on a terminal for work over 2 s), no\n"
+    "                   \"replacing OUT\" line when OUT existed (it is replaced whole)\n"
     "  --lowpass HZ     envelope low-pass corner in Hz, 4th order (default 6)\n"
     "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
     "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"
@@ -106,6 +107,7 @@ int cmd_envelope(int argc, char **argv)
     const char *path = a.pos[0];
     tool_output out;
     tool_output_init(&out, "-o", out_path);
+    out.quiet = tool_args_has(&a, "--quiet");
     if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     tool_progress_start("envelope", tool_args_has(&a, "--quiet"));
     /* Spooled at the analysis rate and enveloped block by block: memory

@@ -37,6 +37,9 @@ static const char gait_help[] =
     "hamstring braking and propulsion, glute-before-hamstring timing, G:H, Q:H, M:L, and the\n"
     "pattern they add up to (normal, dormant-glute, quad-dominant, active-recovery or unknown).\n"
     "\n"
+    "  --events markers   events from the markers stored in FILE (a capture's digit keys): 1\n"
+    "                     touchdown, 2 lift-off of the right leg; 3 and 4 of the left; other\n"
+    "                     markers are ignored (a CSV named markers: give ./markers)\n"
     "  --events FILE      CSV with the header time_s,side,event; side L, R or blank; event\n"
     "                     touchdown or liftoff; times in seconds from the first sample\n"
     "  --footswitch CH[:SIDE]  events from an AUX footswitch/force channel (its 1-based number or\n"
@@ -176,7 +179,8 @@ int cmd_gait(int argc, char **argv)
     const char *path = a.pos[0], *events_path = tool_args_get(&a, "--events"), *map_text = tool_args_get(&a, "--map");
     const char *inputs[MAX_MVC + 2] = {path};
     size_t n_in = 1, n_mvc = 0;
-    if (events_path) inputs[n_in++] = events_path;
+    int from_markers = events_path && !strcmp(events_path, "markers");
+    if (events_path && !from_markers) inputs[n_in++] = events_path;
     for (const char *p; (p = tool_args_get_nth(&a, "--mvc", n_mvc)) != NULL; n_mvc++) {
         if (n_mvc == MAX_MVC) return tool_usage_error("--mvc: at most %d trials", MAX_MVC);
         inputs[n_in++] = p;
@@ -184,13 +188,17 @@ int cmd_gait(int argc, char **argv)
     tool_output outs[3];
     size_t n_outs = 0;
     static const char *const options[3] = {"--json", "--csv", "--html"};
-    for (int i = 0; i < 3; i++)
-        if (tool_args_get(&a, options[i])) tool_output_init(&outs[n_outs++], options[i], tool_args_get(&a, options[i]));
+    for (int i = 0; i < 3; i++) {
+        if (!tool_args_get(&a, options[i])) continue;
+        tool_output_init(&outs[n_outs], options[i], tool_args_get(&a, options[i]));
+        outs[n_outs++].quiet = tool_args_has(&a, "--quiet");
+    }
     if ((rc = tool_outputs_distinct(inputs, n_in, outs, n_outs)) != 0) return rc;
     tool_progress_start("gait", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz), *mvc[MAX_MVC] = {0};
     if (!rec) return 1;
-    bl_gait_events *ev = events_path                        ? gait_events_from_file(events_path, rec)
+    bl_gait_events *ev = from_markers                       ? gait_events_from_markers(path, rec)
+                         : events_path                      ? gait_events_from_file(events_path, rec)
                          : tool_args_get(&a, "--footswitch") ? gait_events_from_aux(&a, "--footswitch", rec, &rc)
                                                              : gait_events_from_aux(&a, "--knee", rec, &rc);
     bl_gait *g = NULL;

@@ -13,6 +13,7 @@
 #include "conditioning_args.h"
 #include "doc_render.h"
 #include "hinge_report.h"
+#include "hinge_span.h"
 #include "output.h"
 #include "progress.h"
 #include "tool.h"
@@ -23,7 +24,7 @@ static const char hinge_help[] =
     "usage: backline-analyse hinge SESSION [--map MAP] [--mvc FILE]... --json OUT\n"
     "                              [--csv OUT] [--html OUT] [--chain CODE=CHAIN,...]\n"
     "                              [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
-    "                              [--ecg auto|remove|off]\n"
+    "                              [--ecg auto|remove|off] [--between-markers A,B]\n"
     "\n"
     "Finds the repetitions of a hip-hinge set and, per repetition, the mean and peak\n"
     "%MVC, iEMG, onset and median frequency of every channel, the medial:lateral\n"
@@ -39,6 +40,11 @@ static const char hinge_help[] =
     "  --csv OUT          one row per repetition and channel\n"
     "  --html OUT         self-contained HTML report (opens offline)\n"
     "  --chain LIST       override the chain table, e.g. ST=internal,BF=external,GMED=none\n"
+    "  --between-markers A,B  analyse only the span from marker A to marker B of SESSION (numbers\n"
+    "                     as `backline-analyse info` lists them, A < B): the span is conditioned\n"
+    "                     and segmented on its own; every time reported stays from the file's first\n"
+    "                     frame, and the JSON says which markers (between_markers). Not with --html\n"
+    "                     (its plot would be on the span's clock)\n"
     "  --rate HZ          analysis rate in Hz (default 2000)\n"
     "  --bandpass LO:HI   band-pass corners in Hz (default 20:450)\n"
     "  --order N          Butterworth order of the band-pass, SciPy's N (default 4)\n"
@@ -46,7 +52,8 @@ static const char hinge_help[] =
     "  --ecg MODE         ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                     (every EMG channel where one is found) or off (default auto)\n"
     "  --threads N        worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
-    "  --quiet            no progress line (shown on a terminal for work over 2 s)\n";
+    "  --quiet            no progress line (shown on a terminal for work over 2 s), no \"replacing\n"
+    "                     OUT\" line for a report that existed (reports are replaced whole)\n";
 
 /* "normalised to MVC trials", and how many channels are left out. */
 static void print_header(FILE *out, const hinge_report *r, const bl_hinge_summary *s)
@@ -81,7 +88,7 @@ static void print_table(FILE *out, const hinge_report *r)
             else snprintf(idx, sizeof idx, "-");
             if (isfinite(rep.hamstring_balance)) snprintf(hb, sizeof hb, "%+.2f", rep.hamstring_balance);
             else snprintf(hb, sizeof hb, "-");
-            fprintf(out, "  %3zu %7.2f %7.2f   %-9s %5s  %-13s %6s", k + 1, rep.start_s, rep.end_s,
+            fprintf(out, "  %3zu %7.2f %7.2f   %-9s %5s  %-13s %6s", k + 1, rep.start_s + r->t0_s, rep.end_s + r->t0_s,
                     bl_hinge_verdict_name(rep.verdict), idx, rep.lean == BL_LEAN_NONE ? "-" : bl_hinge_lean_name(rep.lean),
                     hb);
             double vals[4] = {rep.medial_lateral, rep.glute_hamstring, 100.0 * rep.erector_share, rep.hamstring_quad};
@@ -117,6 +124,25 @@ static void print_table(FILE *out, const hinge_report *r)
     bl_doc_destroy(lines);
 }
 
+/* The report options' names (and --between-markers without --html); 0 or
+ * 2 after a usage line. */
+static int check_report_names(const tool_args *a)
+{
+    const char *json_path = tool_args_get(a, "--json"), *csv_path = tool_args_get(a, "--csv"),
+               *html_path = tool_args_get(a, "--html");
+    if (!json_path) return tool_usage_error("hinge needs --json OUT");
+    if (tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+        return tool_usage_error("--json %s: the file name must end in .json", json_path);
+    if (csv_path && tool_output_kind_of(csv_path) != TOOL_OUTPUT_CSV)
+        return tool_usage_error("--csv %s: the file name must end in .csv", csv_path);
+    if (html_path && tool_output_kind_of(html_path) != TOOL_OUTPUT_HTML)
+        return tool_usage_error("--html %s: the file name must end in .html", html_path);
+    if (tool_args_get(a, "--between-markers") && html_path)
+        return tool_usage_error("--between-markers cannot go with --html yet (the page would plot the span on its "
+                                "own clock); use --json and --csv");
+    return 0;
+}
+
 /* The reports in the order written (JSON, then CSV and HTML when asked),
  * none the same file as the session, a trial or each other. 0, or 2
  * after a usage line. */
@@ -127,7 +153,9 @@ static int plan_reports(const tool_args *a, const char *session, const char *con
     *n_outs = 0;
     for (int i = 0; i < 3; i++) {
         const char *p = tool_args_get(a, options[i]);
-        if (p) tool_output_init(&outs[(*n_outs)++], options[i], p);
+        if (!p) continue;
+        tool_output_init(&outs[*n_outs], options[i], p);
+        outs[(*n_outs)++].quiet = tool_args_has(a, "--quiet");
     }
     const char *inputs[MAX_MVC + 1] = {session};
     for (size_t i = 0; i < n_mvc; i++) inputs[i + 1] = mvc_paths[i];
@@ -149,7 +177,8 @@ static int write_reports(tool_output *outs, size_t n_outs, const hinge_report *r
 int cmd_hinge(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
-                                       {"--html", 1, 0}, {"--chain", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0},
+                                       {"--html", 1, 0}, {"--chain", 1, 0}, {"--between-markers", 1, 0},
+                                       {"--help", 0, 0}, {"-h", 0, 0},
                                        {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
@@ -159,15 +188,8 @@ int cmd_hinge(int argc, char **argv)
         return 0;
     }
     if (a.n_pos != 1) return tool_usage_error("hinge needs exactly one SESSION file (see hinge --help)");
-    const char *json_path = tool_args_get(&a, "--json"), *csv_path = tool_args_get(&a, "--csv"),
-               *html_path = tool_args_get(&a, "--html"), *chain_text = tool_args_get(&a, "--chain");
-    if (!json_path) return tool_usage_error("hinge needs --json OUT");
-    if (tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
-        return tool_usage_error("--json %s: the file name must end in .json", json_path);
-    if (csv_path && tool_output_kind_of(csv_path) != TOOL_OUTPUT_CSV)
-        return tool_usage_error("--csv %s: the file name must end in .csv", csv_path);
-    if (html_path && tool_output_kind_of(html_path) != TOOL_OUTPUT_HTML)
-        return tool_usage_error("--html %s: the file name must end in .html", html_path);
+    const char *chain_text = tool_args_get(&a, "--chain"), *span_spec = tool_args_get(&a, "--between-markers");
+    if ((rc = check_report_names(&a)) != 0) return rc;
 
     bl_hinge_config cfg;
     bl_hinge_config_default(&cfg);
@@ -196,6 +218,12 @@ int cmd_hinge(int argc, char **argv)
     tool_progress_start("hinge", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz);
     if (!rec) return 1;
+    hinge_span span = {0};
+    if (span_spec && (rc = hinge_span_cut(span_spec, path, &rec, &span)) != 0) {
+        tool_progress_end();
+        bl_recording_destroy(rec);
+        return rc;
+    }
     bl_recording *mvc[MAX_MVC] = {0};
     bl_hinge *h = NULL;
     cJSON *doc = NULL;
@@ -221,18 +249,22 @@ int cmd_hinge(int argc, char **argv)
             rc = (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         goto done;
     }
-    hinge_report rep = {path, mvc_paths, n_mvc, h};
+    hinge_report rep = {path, mvc_paths, n_mvc, h, span.t0_s};
     doc = hinge_report_json(&rep);
     if (!doc) {
         rc = tool_error("out of memory building the report");
         goto done;
     }
+    if (span_spec && (rc = hinge_span_apply(doc, &span)) != 0) goto done;
     tool_progress_stage("writing");
     if ((rc = write_reports(outs, n_outs, &rep, doc)) != 0) goto done;
     tool_progress_end();
     /* Warnings only once the reports exist, so a failure stays one line.
      * The session-peak fallback is among them when there are no trials. */
     for (size_t i = 0; i < bl_hinge_warnings(h); i++) tool_warn("%s", bl_hinge_warning(h, i));
+    if (span_spec)
+        printf("between markers %zu (\"%s\", %.3f s) and %zu (\"%s\", %.3f s); times from the file's first frame\n",
+               span.from, span.a.label, span.a.time_s, span.to, span.b.label, span.b.time_s);
     print_table(stdout, &rep);
     rc = 0;
 done:

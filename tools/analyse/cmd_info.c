@@ -1,5 +1,6 @@
 /* `backline-analyse info FILE`: what the file is and what it says about
  * itself (channel map, gains, capture metadata). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,13 +35,30 @@ static void print_invalid_keys(const bl_recording *rec)
     }
 }
 
+/* The markers, one a line: number, seconds from the first frame, the
+ * frame at the file's rate, label. */
+static void print_markers(const bl_recording *rec)
+{
+    size_t n = bl_recording_marker_count(rec);
+    if (!n) return;
+    printf("markers:      %zu (number, seconds from the first frame, frame, label)\n", n);
+    for (size_t i = 0; i < n; i++) {
+        bl_marker m;
+        if (bl_recording_get_marker(rec, i, &m) != BL_OK) continue;
+        printf("  %3zu %14.6f s  frame %-10lld %s\n", i + 1, m.time_s, (long long)llround(m.time_s * bl_recording_rate(rec)),
+               m.label);
+    }
+}
+
 static const char info_help[] =
     "usage: backline-analyse info FILE\n"
     "\n"
     "Print the sample rate (Hz), channels, frames, duration (s), sample format,\n"
     "and the channel map, gains and capture metadata stored in the file. Stored\n"
     "metadata that cannot be used gets a warning on stderr; a key whose value is\n"
-    "invalid (e.g. overruns=-5) is listed as \"(invalid; see the warning)\".\n";
+    "invalid (e.g. overruns=-5) is listed as \"(invalid; see the warning)\".\n"
+    "Markers (a capture's key presses) are listed one a line: number (what\n"
+    "hinge --between-markers takes), seconds from the first frame, frame, label.\n";
 
 int cmd_info(int argc, char **argv)
 {
@@ -84,9 +102,11 @@ int cmd_info(int argc, char **argv)
     size_t n_meta = bl_recording_meta_count(rec);
     for (size_t i = 0; i < n_meta; i++) {
         const char *key = bl_recording_meta_key(rec, i);
+        if (!strcmp(key, "markers")) continue; /* listed below */
         printf("%s:%*s %s\n", key, (int)(strlen(key) < 12 ? 12 - strlen(key) : 0), "", bl_recording_meta(rec, key));
     }
     print_invalid_keys(rec);
+    print_markers(rec);
     size_t bad_ch, bad_frame;
     if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK)
         tool_warn("%s: non-finite sample in channel %zu at frame %zu", path, bad_ch + 1, bad_frame);

@@ -50,7 +50,8 @@ static const char onsets_help[] =
     "  --ecg MODE           ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
     "                       (every EMG channel where one is found) or off (default auto)\n"
     "  --threads N          worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
-    "  --quiet              no progress line (shown on a terminal for work over 2 s)\n"
+    "  --quiet              no progress line (shown on a terminal for work over 2 s), no\n"
+    "                       \"replacing OUT\" line when the --json file existed\n"
     "  --lowpass HZ         envelope low-pass for the baseline method (default 6)\n"
     "  --k K                threshold = baseline mean + K * baseline SD (default per method)\n"
     "  --baseline START:END quiet period in seconds (default: the quietest window)\n"
@@ -341,6 +342,7 @@ int cmd_onsets(int argc, char **argv)
     const char *path = a.pos[0], *json_path = tool_args_get(&a, "--json");
     tool_output out;
     tool_output_init(&out, "--json", json_path ? json_path : "");
+    out.quiet = tool_args_has(&a, "--quiet");
     if (json_path && (rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     tool_progress_start("onsets", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);

@@ -63,6 +63,42 @@ bl_gait_events *gait_events_from_file(const char *path, const bl_recording *rec)
     return ev;
 }
 
+bl_gait_events *gait_events_from_markers(const char *path, const bl_recording *rec)
+{
+    bl_gait_events *ev = NULL;
+    if (bl_gait_events_create(&ev) != BL_OK) {
+        tool_error("out of memory");
+        return NULL;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < bl_recording_marker_count(rec); i++) {
+        bl_marker m;
+        if (bl_recording_get_marker(rec, i, &m) != BL_OK || strlen(m.label) != 1 || m.label[0] < '1' ||
+            m.label[0] > '4')
+            continue;
+        int k = m.label[0] - '1';
+        if (bl_gait_events_add(ev, m.time_s, k < 2 ? BL_SIDE_RIGHT : BL_SIDE_LEFT,
+                               k % 2 ? BL_GAIT_LIFTOFF : BL_GAIT_TOUCHDOWN) != BL_OK) {
+            bl_gait_events_destroy(ev);
+            tool_error("out of memory");
+            return NULL;
+        }
+        used++;
+    }
+    char why[512] = "";
+    bl_status st = used ? bl_gait_events_validate(ev, bl_recording_duration(rec), why, sizeof why) : BL_ENODATA;
+    if (st != BL_OK) {
+        if (!used)
+            tool_error("%s: --events markers: none of its %zu markers is 1-4 (touchdown/lift-off, right then left "
+                       "leg; backline-analyse info lists them)", path, bl_recording_marker_count(rec));
+        else
+            tool_error("%s: --events markers: %s", path, why[0] ? why : bl_strerror(st));
+        bl_gait_events_destroy(ev);
+        return NULL;
+    }
+    return ev;
+}
+
 /* "14", "R.AUX", "14:L": the channel (0-based) and side; 2 after a usage
  * line. */
 static int parse_aux(const char *option, const char *spec, const bl_recording *rec, size_t *channel, bl_side *side)

@@ -17,6 +17,7 @@ typedef struct hinge_report {
     const char *const *mvc_paths; /* n_mvc paths, in the order given */
     size_t n_mvc;
     const bl_hinge *h;
+    double t0_s;                  /* the analysed span's start in the file (--between-markers); 0 */
 } hinge_report;
 
 /* The whole report as a JSON document (caller owns it); NULL when out of

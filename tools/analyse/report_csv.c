@@ -42,9 +42,10 @@ int hinge_write_csv(tool_output *o, const hinge_report *r)
             bl_hinge_rep_channel rc;
             if (bl_hinge_get_rep_channel(h, k, c, &rc) != BL_OK) continue;
             fprintf(f, "%zu", k + 1);
-            cell(f, rep.start_s);
-            cell(f, rep.end_s);
-            cell(f, rep.turn_s);
+            /* Times from the file's first frame (t0_s: where an analysed span starts). */
+            cell(f, rep.start_s + r->t0_s);
+            cell(f, rep.end_s + r->t0_s);
+            cell(f, rep.turn_s + r->t0_s);
             fprintf(f, ",%s", bl_hinge_verdict_name(rep.verdict));
             cell(f, rep.chain_index);
             cell(f, rep.hamstring_balance);
@@ -59,7 +60,7 @@ int hinge_write_csv(tool_output *o, const hinge_report *r)
             cell(f, rc.mean_pct);
             cell(f, rc.peak_pct);
             cell(f, rc.iemg);
-            cell(f, rc.onset_s);
+            cell(f, rc.onset_s + r->t0_s);
             cell(f, rc.median_hz);
             text_cell(f, rep.reason);
             fputc('\n', f);

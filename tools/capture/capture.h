@@ -11,7 +11,10 @@
  *   devices.c    PortAudio start-up, --list, --device matching
  *   stream.c     the PortAudio callback (ring buffer producer) and its counters
  *   writer.c     the writer thread (ring consumer → bl_writer, meters)
- *   meters.c     envelopes, clipping and the live view on the terminal
+ *   meters.c     the meters' levels: envelopes, clipping, NaN and flat channels
+ *   meters_view.c the live view on the terminal: bars on a fixed scale, balance
+ *   refs.c       the meters' %MVC references (--mvc trials, --reference report)
+ *   keys.c       marker keys: the terminal in non-canonical mode, --marker-fifo
  *   transcode.c  the temporary WAV of a FLAC capture copied into the FLAC
  *   recover.c    --recover: that copy for a capture that was killed
  *   ring.h       the lock-free SPSC ring buffer
@@ -51,11 +54,18 @@ typedef struct cap_options {
     const char *gain_text;
     double full_scale;
     int quiet;
+    int force;             /* --force: an existing output is replaced at the end */
     int mains;             /* meters: 50, 60, 0 = off, -1 = auto */
     const char *out;
     bl_sample_format format;
     int flac;
     const char *recover;   /* --recover FILE.flac.partial.wav */
+    const char *marker_fifo; /* --marker-fifo PATH: marker keys read from PATH */
+    const char *mvc[32];   /* --mvc FILE...: MVC trials for the meters' %MVC */
+    size_t n_mvc;
+    const char *reference; /* --reference REPORT.json: the references a hinge report stored */
+    int target;            /* --target: +1 internal, -1 external, 0 none */
+    double scale_uv;       /* --scale UV: the bars' full scale without references (500) */
 } cap_options;
 
 /* Whether `s` ends with `suffix`, ignoring ASCII case. */
@@ -82,6 +92,27 @@ int cap_find_device(const char *spec);
 /* "NAME (HOST API)" of a device, for messages and the file's metadata. */
 void cap_device_label(int index, char *buf, size_t len);
 
+/* ---- keys.c ------------------------------------------------------------- */
+
+/* Where marker keys come from (main thread only). */
+typedef struct cap_keys {
+    int tty;   /* the terminal in our mode, or -1 */
+    int fifo;  /* --marker-fifo, or -1 */
+} cap_keys;
+/* Nothing open. */
+void cap_keys_init(cap_keys *k);
+/* --marker-fifo PATH (a FIFO or a file) opened without blocking. Prints
+ * the error line itself; 0 or 1. */
+int cap_keys_open_fifo(cap_keys *k, const char *path);
+/* Read keys from the terminal on stdin, if it is one: non-canonical, no
+ * echo, restored by cap_keys_close and on fatal signals and Ctrl-Z. */
+void cap_keys_start_terminal(cap_keys *k);
+/* The marker labels of the keys typed since the last call ("mark",
+ * "1".."9"; static strings), at most `max`. Never blocks. */
+size_t cap_keys_poll(cap_keys *k, const char **labels, size_t max);
+/* The terminal restored, the FIFO closed; safe to call twice. */
+void cap_keys_close(cap_keys *k);
+
 /* ---- stream.c ----------------------------------------------------------- */
 
 typedef struct cap_shared {
@@ -105,19 +136,33 @@ int cap_callback(const void *input, void *output, unsigned long frames,
 /* ---- meters.c ----------------------------------------------------------- */
 
 typedef struct cap_meters cap_meters;
-/* `live` = compute envelopes for the live view (clipping is counted
- * always). `mains`: 50 or 60 notches the meters, 0 does not, -1 detects the
- * hum in the first second of signal before the meters start. `map` may be NULL; `gains` (channels values, 0 = unknown) may be
- * NULL. max_block = largest block passed to cap_meters_process. */
-cap_meters *cap_meters_create(size_t channels, double rate_hz, const bl_chanmap *map,
-                              const double *gains, double full_scale, int live, int mains, size_t max_block);
+typedef struct bl_mvc bl_mvc;
+/* What the meters show and how. */
+typedef struct cap_meters_setup {
+    size_t channels;
+    double rate_hz;
+    const bl_chanmap *map;     /* may be NULL (copied) */
+    const bl_recording *layout; /* the capture's description (cap_make_layout): each channel's unit; NULL = full scale */
+    const bl_mvc *mvc;         /* %MVC references (kept, not owned; outlives the meters), or NULL */
+    int live;                  /* compute envelopes for the live view (clipping is counted always) */
+    int mains;                 /* 50 or 60 notches the meters, 0 does not, -1 detects it in the first second */
+    size_t max_block;          /* largest block passed to cap_meters_process */
+    int target;                /* --target: +1 internal, -1 external, 0 none */
+    double scale_uv;           /* bars' full scale in uV without references */
+} cap_meters_setup;
+cap_meters *cap_meters_create(const cap_meters_setup *setup);
 /* Writer thread: feed a block of interleaved frames. */
 void cap_meters_process(cap_meters *m, const float *in, size_t frames);
-/* Main thread: draw the live view (redraws in place after the first call). */
+/* Main thread: draw the live view (redraws in place after the first call);
+ * `note` is a line of its own under the status line ("" for none). */
 void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t overruns,
-                       uint64_t ring_overflows);
+                       uint64_t ring_overflows, const char *note);
 /* Mains frequency the meters notch: 50, 60, 0 (none), -1 (still detecting). */
 int cap_meters_mains(cap_meters *m);
+/* VERDICT SLOT: the per-repetition verdict line under the balance
+ * ("last rep: internal (+0.27)"), for the streaming segmenter to fill from
+ * the main thread; NULL or "" hides it. Nothing calls it yet. */
+void cap_meters_set_verdict(cap_meters *m, const char *line);
 /* Clipped samples (|x| >= 0.999 full scale) so far, all channels. */
 uint64_t cap_meters_clipped(cap_meters *m, size_t *worst_channel);
 void cap_meters_destroy(cap_meters *m);
@@ -160,6 +205,7 @@ typedef struct cap_session {
     int portaudio_ready;               /* cap_pa_init succeeded: terminate at teardown */
     char label[300];                   /* "NAME (HOST API)", made one clean line for the file */
     double rate;                       /* Hz */
+    int replace;                       /* the output exists and --force replaces it at the end */
     PaStreamParameters in;
     /* Open resources; teardown releases those that are set. */
     cap_shared shared;                 /* the ring and the callback's counters */
@@ -167,10 +213,19 @@ typedef struct cap_session {
     PaStream *stream;
     bl_recording *meta;                /* the file's metadata; the FLAC copy takes it too */
     bl_writer *writer;                 /* NULL once closed */
-    char write_path[4096];             /* the output, or "<out>.partial.wav" for FLAC */
+    char write_path[4096];             /* the output, or "<out>.partial.wav" (FLAC, or --force over a file) */
     cap_meters *meters;
+    bl_recording *layout;              /* the capture's description for units and references (refs.c) */
+    bl_mvc *mvc;                       /* the meters' %MVC references, NULL without --mvc/--reference */
     int live;                          /* the live view is drawn on the terminal */
     cap_writer_thread wt;
+    cap_keys keys;                     /* marker keys */
+    struct cap_marker {
+        uint64_t frame;                /* frames the device had delivered when the key came */
+        const char *label;
+        int stored;                    /* reached the file's metadata */
+    } *markers;
+    size_t n_markers, cap_markers;
     /* How it ended. */
     enum cap_ending ending;
     PaError stream_error;              /* < 0: the host API reported the failure */
@@ -180,9 +235,11 @@ typedef struct cap_session {
     uint64_t overruns, ring_overflows;
     size_t written;                    /* frames in the file */
     int counts_stored;                 /* the counts reached the file's metadata */
+    size_t markers_lost;               /* markers the file's metadata could not take (listed at the end) */
     bl_status close_status;
     char close_why[512];
-    int kept_partial;                  /* FLAC: no transcode; the frames stay in the temporary WAV */
+    int kept_partial;                  /* no transcode or rename: the frames stay in the temporary WAV */
+    int replaced;                      /* --force: the new file took the old one's place */
     char transcode_why[600];
     char result_path[4200];            /* where the frames are, for the messages */
 } cap_session;
@@ -190,6 +247,17 @@ typedef struct cap_session {
 /* Record as `o` asks (or list the devices): the whole session. Returns the
  * exit status; does not return when the device hung (see cap_stop_recording). */
 int cap_record(const cap_options *o);
+
+/* ---- refs.c -------------------------------------------------------------- */
+
+/* The capture's description with no frames (map, gains, full scale), in
+ * uV when every EMG channel has a gain. strict: mixed gains are a usage
+ * error (references need one unit); else the layout stays in full-scale
+ * units. NULL after one error line. */
+bl_recording *cap_make_layout(const cap_session *s, int strict);
+/* --mvc / --reference into s->mvc (and s->layout), before the device. 0,
+ * or the status after one error line. */
+int cap_load_references(cap_session *s);
 
 /* ---- run.c -------------------------------------------------------------- */
 
@@ -230,10 +298,13 @@ int cap_recover(const cap_options *o);
 /* ---- transcode.c -------------------------------------------------------- */
 
 /* Copy the finished temporary WAV `wav_path` into `out_path` (FLAC) with
- * the metadata of `meta` (NULL: the metadata the WAV holds), then remove
- * the WAV. 0 on success; -1 with `why` set, the WAV kept and no partial
+ * the metadata of `meta` (NULL: the metadata the WAV holds). The copy is
+ * made in a temporary beside `out_path` and put in place once complete:
+ * over an existing file when `replace`, else only where none exists (a
+ * link, never over a file that appeared meanwhile); then the WAV is
+ * removed. 0 on success; -1 with `why` set, the WAV kept and no partial
  * output left behind. */
-int cap_transcode(const char *wav_path, const char *out_path, bl_sample_format format,
+int cap_transcode(const char *wav_path, const char *out_path, int replace, bl_sample_format format,
                   const bl_recording *meta, size_t *frames_out, char *why, size_t why_len);
 
 #endif

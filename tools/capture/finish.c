@@ -2,6 +2,8 @@
  * transcoded from its temporary WAV, and the session's final messages. */
 #include "capture.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tool.h"
@@ -22,6 +24,22 @@ static int store_counts(cap_session *s, int flac)
     return flac ? in_meta : in_writer;
 }
 
+/* The markers into the file (through the writer) and into `meta` (the
+ * FLAC copy's); those the kept file cannot take are counted, and listed
+ * by the report so that none is lost. */
+static void store_markers(cap_session *s, int flac)
+{
+    s->markers_lost = 0;
+    for (size_t i = 0; i < s->n_markers; i++) {
+        struct cap_marker *m = &s->markers[i];
+        double t = (double)m->frame / s->rate;
+        int in_writer = bl_writer_add_marker(s->writer, t, m->label) == BL_OK;
+        int in_meta = bl_recording_add_marker(s->meta, t, m->label) == BL_OK;
+        m->stored = flac ? in_meta : in_writer;
+        s->markers_lost += !m->stored;
+    }
+}
+
 /* Close the file with everything captured, whatever the ending. */
 void cap_finalise_file(cap_session *s)
 {
@@ -29,26 +47,38 @@ void cap_finalise_file(cap_session *s)
     s->overruns = atomic_load(&s->shared.overruns);
     s->ring_overflows = atomic_load(&s->shared.ring_overflows);
     uint64_t frames_in = atomic_load(&s->shared.frames_in);
-    if (s->live) cap_meters_render(s->meters, stderr, (double)frames_in / s->rate, s->overruns, s->ring_overflows);
+    if (s->live) cap_meters_render(s->meters, stderr, (double)frames_in / s->rate, s->overruns, s->ring_overflows, "");
     /* Frames lost because writing stopped are not ring overflows; they are
      * reported by the write error itself. */
     s->counts_stored = store_counts(s, o->flac);
+    store_markers(s, o->flac);
     s->written = bl_writer_frames(s->writer);
     s->close_status = bl_writer_close(s->writer, s->close_why, sizeof s->close_why);
     s->writer = NULL;
 
     /* FLAC: now that every count is known, copy the temporary WAV into the
-     * FLAC with the complete metadata (transcode.c says why). */
+     * FLAC with the complete metadata (transcode.c says why). A WAV that
+     * replaces a file (--force) takes its place now that it is complete. */
     if (o->flac && s->close_status == BL_OK) {
         size_t copied = 0;
-        if (cap_transcode(s->write_path, o->out, o->format, s->meta, &copied, s->transcode_why,
+        if (cap_transcode(s->write_path, o->out, s->replace, o->format, s->meta, &copied, s->transcode_why,
                           sizeof s->transcode_why) != 0)
             s->kept_partial = 1;
+        else
+            s->replaced = s->replace;
     } else if (o->flac) {
         s->kept_partial = 1;
+    } else if (s->replace && s->close_status == BL_OK) {
+        if (rename(s->write_path, o->out) != 0) {
+            snprintf(s->transcode_why, sizeof s->transcode_why, "%s: cannot put in place: %s", o->out,
+                     strerror(errno));
+            s->kept_partial = 1;
+        } else {
+            s->replaced = 1;
+        }
     }
     /* Where the frames are, for the messages. */
-    if (s->kept_partial) snprintf(s->result_path, sizeof s->result_path, "%s", s->write_path);
+    if (s->kept_partial || (s->replace && !s->replaced)) snprintf(s->result_path, sizeof s->result_path, "%s", s->write_path);
     else if (o->flac) snprintf(s->result_path, sizeof s->result_path, "%s", o->out);
     else snprintf(s->result_path, sizeof s->result_path, "the file");
 }
@@ -90,13 +120,16 @@ int cap_report(cap_session *s)
     size_t worst = 0;
     uint64_t clipped = cap_meters_clipped(s->meters, &worst);
     double dur = (double)s->written / s->rate;
+    char marks[48] = "";
+    if (s->n_markers) snprintf(marks, sizeof marks, "; %zu marker%s", s->n_markers, s->n_markers == 1 ? "" : "s");
+    if (s->replaced && !o->quiet) fprintf(stderr, "backline-capture: replacing %s\n", o->out);
     if (!o->quiet)
         fprintf(stderr, "backline-capture: %s: %zu frames (%.3f s) at %.0f Hz x %zu channels%s%s%s; "
-                "overruns %llu, ring overflows %llu frames\n",
+                "overruns %llu, ring overflows %llu frames%s\n",
                 o->out, s->written, dur, s->rate, s->channels,
                 s->ending == CAP_END_SIGNAL ? ", stopped by signal (" : "",
                 s->ending == CAP_END_SIGNAL ? cap_stop_signal_name() : "", s->ending == CAP_END_SIGNAL ? ")" : "",
-                (unsigned long long)s->overruns, (unsigned long long)s->ring_overflows);
+                (unsigned long long)s->overruns, (unsigned long long)s->ring_overflows, marks);
     if (s->overruns)
         tool_warn("the driver reported %llu input overruns: samples were lost before they reached us",
                   (unsigned long long)s->overruns);
@@ -108,6 +141,16 @@ int cap_report(cap_session *s)
                   (unsigned long long)clipped, worst + 1);
     if (!s->counts_stored)
         tool_warn("%s: the overrun and overflow counts could not be stored in the file", o->out);
+    if (s->markers_lost) {
+        /* One line, every marker the file lacks, so none is lost. */
+        fprintf(stderr, "%s: warning: %zu of %zu markers could not be stored in %s (its metadata is full or "
+                "could not be written); they were (seconds label):", tool_name(), s->markers_lost, s->n_markers,
+                o->out);
+        for (size_t i = 0; i < s->n_markers; i++)
+            if (!s->markers[i].stored)
+                fprintf(stderr, " %.6f %s", (double)s->markers[i].frame / s->rate, s->markers[i].label);
+        fprintf(stderr, "\n");
+    }
     return 0;
 }
 

@@ -20,12 +20,14 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
+    fputs(
             "usage: backline-capture --list\n"
             "       backline-capture [--device INDEX|NAME] [--channels N] [--rate HZ] [--seconds S]\n"
             "                        [--map MAP] [--gain G | --gain G1,G2,...] [--full-scale VOLTS]\n"
             "                        [--format float32|pcm24] [--mains auto|50|60|off] [--quiet]\n"
-            "                        -o FILE.wav|FILE.flac\n"
+            "                        [--force] [--marker-fifo PATH]\n"
+            "                        [--mvc FILE... | --reference REPORT.json]\n"
+            "                        [--target internal|external] [--scale UV] -o FILE.wav|FILE.flac\n"
             "       backline-capture --recover FILE.flac.partial.wav [-o FILE.flac] [--quiet]\n"
             "\n"
             "Records from an audio input (an EMG board on a sound card) into WAV or FLAC.\n"
@@ -42,13 +44,37 @@ static void usage(FILE *out)
             "  --mains M         notch the live meters at 50 or 60 Hz and harmonics; auto detects\n"
             "                    the hum in the first second (default auto); the file is never filtered\n"
             "  --quiet           no live meters, no summary (warnings and errors still shown)\n"
+            "  --force           replace FILE if it exists (without it an existing FILE is refused\n"
+            "                    before the device is opened); the old FILE stays whole until the\n"
+            "                    capture ends: the new one is recorded into FILE.partial.wav and\n"
+            "                    takes FILE's place at the end (\"replacing FILE\" says so). A\n"
+            "                    FILE.partial.wav left by a killed capture is never overwritten\n"
+            "  --marker-fifo P   also read marker keys from P (a FIFO or a file) as if typed, with or\n"
+            "                    without a terminal (scripts, tests; see Markers below)\n"
+            "  --mvc FILE        MVC trial (repeatable, needs --map): bars in %MVC, references built\n"
+            "                    as `backline-analyse hinge --mvc` builds them\n"
+            "  --reference R     the per-channel references an earlier `hinge --json` report R\n"
+            "                    stored (matched by channel name; needs --map and the same gains)\n"
+            "  --target T        internal or external: mark that side of the balance as the target\n"
+            "  --scale UV        bars' full scale without references, in uV (default 500)\n"
             "  --recover W       finish the FLAC of a capture that was killed (SIGKILL, crash, power\n"
             "                    cut): copy its FILE.flac.partial.wav W, with the metadata it holds,\n"
             "                    into FILE.flac (or -o), then remove W; an existing output is never\n"
             "                    overwritten\n"
+            "Meters: bars on a fixed scale (0-100 %MVC with references, else 0-UV uV, or 0-10 %FS\n"
+            "without gains; '>' past the end), \"NaN\" or \"flat\" (unchanged for 0.5 s) for a bad\n"
+            "channel; the medial:lateral hamstring balance per side in %MVC while the hamstrings\n"
+            "are active (their mean at least 5 %MVC); 80 columns, fewer channels on short terminals.\n"
+            "Markers: while the live meters run on a terminal, the space bar stores a marker \"mark\"\n"
+            "and the digits 1-9 a marker \"1\"..\"9\" at the frame the device has delivered (the\n"
+            "terminal is read without echo and restored at the end); they go into the file's\n"
+            "metadata (markers=SECONDS:LABEL,...; backline-analyse info lists them) at the end, so\n"
+            "a killed capture loses them. About 100 fit a WAV (FLAC: any number); any that do not\n"
+            "fit are listed on stderr.\n"
             "Overruns and ring-buffer overflows are counted, reported and stored in the file.\n"
             "SIGINT (Ctrl-C), SIGTERM, SIGHUP (the terminal or SSH session closed) and SIGQUIT\n"
-            "stop a capture cleanly: the summary, then a file holding every frame.\n");
+            "stop a capture cleanly: the summary, then a file holding every frame.\n",
+        out);
 }
 
 int cap_ends_with_ci(const char *s, const char *suffix)
@@ -90,13 +116,40 @@ int cap_parse_gains(const char *text, size_t channels, double *gains)
     return 0;
 }
 
+/* --mvc, --reference, --target, --scale: what the meters show. 0 or 2. */
+static int parse_meter_options(const tool_args *a, cap_options *o)
+{
+    const char *v;
+    for (const char *p; (p = tool_args_get_nth(a, "--mvc", o->n_mvc)) != NULL;) {
+        if (o->n_mvc == sizeof o->mvc / sizeof o->mvc[0])
+            return tool_usage_error("--mvc: at most %zu trials", sizeof o->mvc / sizeof o->mvc[0]);
+        o->mvc[o->n_mvc++] = p;
+    }
+    o->reference = tool_args_get(a, "--reference");
+    if (o->n_mvc && o->reference) return tool_usage_error("give --mvc trials or --reference REPORT.json, not both");
+    if ((v = tool_args_get(a, "--target"))) {
+        if (!strcmp(v, "internal")) o->target = 1;
+        else if (!strcmp(v, "external")) o->target = -1;
+        else return tool_usage_error("--target: \"%s\" is not internal or external", v);
+        if (!o->n_mvc && !o->reference)
+            return tool_usage_error("--target needs --mvc or --reference (the balance is shown in %%MVC only)");
+    }
+    o->scale_uv = 500;
+    if ((v = tool_args_get(a, "--scale"))) {
+        if (tool_parse_double(v, &o->scale_uv) != 0 || !(o->scale_uv > 0) || o->scale_uv > 1e7)
+            return tool_usage_error("--scale: \"%s\" is not a positive number of uV", v);
+    }
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, cap_options *o)
 {
     static const tool_opt_spec spec[] = {
         {"--list", 0, 0}, {"--device", 1, 0}, {"--channels", 1, 0}, {"--rate", 1, 0},
         {"--seconds", 1, 0}, {"--map", 1, 0}, {"--gain", 1, 0}, {"--full-scale", 1, 0},
-        {"--format", 1, 0}, {"--mains", 1, 0}, {"--quiet", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
-        {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {"--recover", 1, 0}, {NULL, 0, 0}};
+        {"--format", 1, 0}, {"--mains", 1, 0}, {"--quiet", 0, 0}, {"--force", 0, 0}, {"-q", 0, 0}, {"-o", 1, 0}, {"--output", 1, 0},
+        {"--help", 0, 0}, {"-h", 0, 0}, {"--version", 0, 0}, {"--recover", 1, 0}, {"--marker-fifo", 1, 0},
+        {"--mvc", 1, 1}, {"--reference", 1, 0}, {"--target", 1, 0}, {"--scale", 1, 0}, {NULL, 0, 0}};
     tool_args a;
     int r = tool_args_parse(argc, argv, spec, &a);
     if (r) return r;
@@ -113,6 +166,10 @@ static int parse_options(int argc, char **argv, cap_options *o)
     o->list = tool_args_has(&a, "--list");
     o->device = tool_args_get(&a, "--device");
     o->quiet = tool_args_has(&a, "--quiet") || tool_args_has(&a, "-q");
+    o->force = tool_args_has(&a, "--force");
+    o->marker_fifo = tool_args_get(&a, "--marker-fifo");
+    int r2 = parse_meter_options(&a, o);
+    if (r2) return r2;
     o->map_text = tool_args_get(&a, "--map");
     o->gain_text = tool_args_get(&a, "--gain");
     o->full_scale = 1.0;

@@ -7,12 +7,11 @@
  * it into the FLAC through the same copy, with the metadata the WAV holds
  * (map, gains, full scale, device, start time; the overrun counts are only
  * stored at the end, so a killed capture never has them). The output is
- * created exclusively: an existing file is never overwritten. */
+ * created exclusively: an existing file is never overwritten (--force is
+ * not taken here). */
 #define _POSIX_C_SOURCE 200809L
 #include "capture.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,21 +74,10 @@ int cap_recover(const cap_options *o)
      * not a silent kill. */
     signal(SIGXFSZ, SIG_IGN);
     if (access(out, F_OK) == 0) return tool_error("--recover: %s exists; not overwritten (move it or give -o)", out);
-    char tmp[4300];
-    /* Its extension kept: it chooses the format. */
-    const char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
-    if (!dot || (slash && dot < slash)) dot = out + strlen(out);
-    snprintf(tmp, sizeof tmp, "%.*s.recover%ld%s", (int)(dot - out), out, (long)getpid(), dot);
     size_t frames = 0;
     char why[600];
-    if (cap_transcode(in, tmp, BL_FORMAT_PCM24, NULL, &frames, why, sizeof why) != 0) {
-        unlink(tmp);
+    if (cap_transcode(in, out, 0, BL_FORMAT_PCM24, NULL, &frames, why, sizeof why) != 0)
         return tool_error("--recover: %s; %s is kept as it was", why, in);
-    }
-    if (link(tmp, out) != 0) /* the WAV is gone now: say where its frames are */
-        return tool_error("--recover: %s: cannot create: %s; the recovered FLAC is %s", out,
-                          errno == EEXIST ? "it appeared meanwhile" : strerror(errno), tmp);
-    unlink(tmp);
     if (!o->quiet)
         fprintf(stderr, "backline-capture: %s: %zu frames (%.3f s) at %.0f Hz x %zu channels recovered from %s "
                 "(removed)\n", out, frames, (double)frames / rate, rate, channels, in);

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -185,6 +186,38 @@ static enum cap_ending ending_now(cap_session *s)
     return CAP_END_NONE;
 }
 
+/* Keys typed since the last look become markers at the frame the device
+ * has delivered (the meters' block and this 20 ms poll are the timing's
+ * grain). A marker that cannot be kept (out of memory) is dropped. */
+static void take_markers(cap_session *s)
+{
+    const char *labels[32];
+    size_t n = cap_keys_poll(&s->keys, labels, 32);
+    if (!n) return;
+    uint64_t frame = atomic_load_explicit(&s->shared.frames_in, memory_order_acquire);
+    for (size_t i = 0; i < n; i++) {
+        if (s->n_markers == s->cap_markers) {
+            size_t cap = s->cap_markers ? 2 * s->cap_markers : 64;
+            struct cap_marker *m = realloc(s->markers, cap * sizeof *m);
+            if (!m) return;
+            s->markers = m;
+            s->cap_markers = cap;
+        }
+        s->markers[s->n_markers++] = (struct cap_marker){frame, labels[i], 0};
+    }
+}
+
+/* The live view's line about the markers ("" before the first). */
+static void marker_note(const cap_session *s, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (!s->n_markers) return;
+    const struct cap_marker *m = &s->markers[s->n_markers - 1];
+    double t = (double)m->frame / s->rate;
+    int minutes = (int)(t / 60.0);
+    snprintf(buf, len, "markers %zu, last \"%s\" at %02d:%05.2f", s->n_markers, m->label, minutes, t - 60.0 * minutes);
+}
+
 /* Watch the session until it ends (sets s->ending), drawing the live view.
  * The callback and the writer thread do the work; this thread only looks. */
 void cap_run_until_ending(cap_session *s)
@@ -202,9 +235,12 @@ void cap_run_until_ending(cap_session *s)
             s->stalled = 1;
             return;
         }
+        take_markers(s);
         if (s->live && now - t_last_draw >= CAP_REFRESH_S) {
+            char note[96];
+            marker_note(s, note, sizeof note);
             cap_meters_render(s->meters, stderr, (double)frames_in / s->rate, atomic_load(&s->shared.overruns),
-                              atomic_load(&s->shared.ring_overflows));
+                              atomic_load(&s->shared.ring_overflows), note);
             t_last_draw = now;
         }
         struct timespec ts = {0, 20 * 1000 * 1000};

@@ -10,12 +10,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "capture.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backline/backline.h"
+#include "backline/normalise.h"
 #include "tool.h"
 
 /* Seconds of audio the ring holds: the writer may stall this long (slow
@@ -70,6 +74,32 @@ static int check_map(cap_session *s)
             return tool_usage_error("--map does not fit --channels %zu: %s", s->channels, why);
     }
     return 0;
+}
+
+/* The output is new unless --force, which replaces a regular file at the
+ * end; "<out>.partial.wav" is never taken: a capture that was killed left
+ * its frames there. Before the device, so a refused file costs nothing. */
+static int check_output(cap_session *s)
+{
+    const cap_options *o = s->opt;
+    if (o->list) return 0;
+    char partial[4200];
+    snprintf(partial, sizeof partial, "%s.partial.wav", o->out);
+    if (access(partial, F_OK) == 0)
+        return tool_error("%s exists: the frames of a capture that did not finish? move it%s first", partial,
+                          o->flac ? " or finish it with --recover" : "");
+    struct stat st;
+    if (stat(o->out, &st) != 0) return 0;
+    if (!o->force) return tool_error("%s exists; not overwritten (give --force to replace it)", o->out);
+    if (!S_ISREG(st.st_mode)) return tool_error("%s exists and is not a regular file; not replaced", o->out);
+    s->replace = 1;
+    return 0;
+}
+
+/* --marker-fifo, before the device like every other input. */
+static int open_marker_fifo(cap_session *s)
+{
+    return s->opt->marker_fifo && !s->opt->list ? cap_keys_open_fifo(&s->keys, s->opt->marker_fifo) : 0;
 }
 
 static int start_portaudio(cap_session *s)
@@ -187,13 +217,23 @@ static int describe_recording(cap_session *s)
 static int open_file(cap_session *s)
 {
     const cap_options *o = s->opt;
-    /* FLAC goes through a temporary float WAV (see transcode.c). */
-    if (o->flac) snprintf(s->write_path, sizeof s->write_path, "%s.partial.wav", o->out);
+    /* FLAC goes through a temporary float WAV (see transcode.c); so does a
+     * WAV that replaces a file, which keeps the old one whole until the end. */
+    if (o->flac || s->replace) snprintf(s->write_path, sizeof s->write_path, "%s.partial.wav", o->out);
     else snprintf(s->write_path, sizeof s->write_path, "%s", o->out);
+    /* Created exclusively: a file that appeared since check_output is not
+     * truncated (the writer then opens our empty file). */
+    int fd = open(s->write_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        int e = errno;
+        return tool_error("%s: cannot create: %s", s->write_path, e == EEXIST ? "it appeared meanwhile" : strerror(e));
+    }
+    close(fd);
     char why[512];
     if (bl_writer_open(s->write_path, s->channels, s->rate, o->flac ? BL_FORMAT_FLOAT32 : o->format, s->meta,
                        &s->writer, why, sizeof why) != BL_OK) {
         s->writer = NULL;
+        unlink(s->write_path);
         return tool_error("%s", why);
     }
     return 0;
@@ -205,8 +245,13 @@ static int create_meters(cap_session *s)
 {
     const cap_options *o = s->opt;
     s->live = !o->quiet && isatty(STDERR_FILENO);
-    s->meters = cap_meters_create(s->channels, s->rate, s->map, s->gains, o->full_scale, s->live, o->mains, CAP_BLOCK_FRAMES);
+    if (!s->layout && !(s->layout = cap_make_layout(s, 0))) return 1;
+    cap_meters_setup su = {s->channels, s->rate, s->map, s->layout, s->mvc, s->live, o->mains, CAP_BLOCK_FRAMES,
+                           o->target, o->scale_uv};
+    s->meters = cap_meters_create(&su);
     if (!s->meters) return tool_error("out of memory");
+    /* Marker keys from the terminal go with the live view. */
+    if (s->live) cap_keys_start_terminal(&s->keys);
     return 0;
 }
 
@@ -215,6 +260,7 @@ static int create_meters(cap_session *s)
 /* Release what the phases set up. */
 static int session_teardown(cap_session *s, int status)
 {
+    cap_keys_close(&s->keys); /* the terminal first, whatever happens next */
     if (s->writer) {
         /* Failed before recording anything: leave no empty file behind. */
         char why[512];
@@ -230,10 +276,13 @@ static int session_teardown(cap_session *s, int status)
     }
     if (s->stream) cap_quietly(do_close, s->stream);
     cap_meters_destroy(s->meters);
+    bl_mvc_destroy(s->mvc);
+    bl_recording_destroy(s->layout);
     bl_recording_destroy(s->meta);
     free(s->gains);
     if (s->ring_ready) cap_ring_free(&s->shared.ring);
     bl_chanmap_destroy(s->map);
+    free(s->markers);
     if (s->portaudio_ready) cap_pa_terminate();
     return status;
 }
@@ -262,9 +311,15 @@ int cap_record(const cap_options *o)
     cap_session s;
     memset(&s, 0, sizeof s);
     s.opt = o;
+    cap_keys_init(&s.keys);
     /* First, so that a Ctrl-C while the device is being opened is not lost. */
     cap_catch_stop_signals();
     int status = check_map(&s);
+    if (!status) status = check_output(&s);
+    if (!status) status = open_marker_fifo(&s);
+    /* References need the map (so the channel count) and the gains. */
+    if (!status && !o->list && (o->n_mvc || o->reference)) status = settle_gains(&s);
+    if (!status && !o->list) status = cap_load_references(&s);
     if (!status) status = start_portaudio(&s);
     if (!status) status = o->list ? cap_list_devices() : capture(&s);
     return session_teardown(&s, status);

@@ -11,14 +11,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "capture.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define CAP_COPY_FRAMES 8192
 
-int cap_transcode(const char *wav_path, const char *out_path, bl_sample_format format,
-                  const bl_recording *meta, size_t *frames_out, char *why, size_t why_len)
+/* Copy `wav_path` into `out_path` as it is (created by the writer). */
+static int copy_into(const char *wav_path, const char *out_path, bl_sample_format format, const bl_recording *meta,
+                     size_t *frames_out, char *why, size_t why_len)
 {
     *frames_out = 0;
     bl_reader *in = NULL;
@@ -31,7 +33,7 @@ int cap_transcode(const char *wav_path, const char *out_path, bl_sample_format f
     size_t channels = bl_recording_channels(info);
     float *buf = malloc(CAP_COPY_FRAMES * channels * sizeof *buf);
     bl_writer *w = NULL;
-    int rc = -1, created = 0;
+    int rc = -1;
     if (!buf) {
         snprintf(why, why_len, "out of memory");
         goto out;
@@ -41,7 +43,6 @@ int cap_transcode(const char *wav_path, const char *out_path, bl_sample_format f
         w = NULL;
         goto out;
     }
-    created = 1;
     for (;;) {
         size_t n = 0;
         if (bl_reader_read(in, buf, CAP_COPY_FRAMES, &n, why, why_len) != BL_OK) goto out;
@@ -65,7 +66,34 @@ out:
     }
     bl_reader_close(in);
     free(buf);
-    if (rc == 0) unlink(wav_path);
-    else if (created) unlink(out_path); /* a partial FLAC beside the complete WAV only confuses */
     return rc;
+}
+
+int cap_transcode(const char *wav_path, const char *out_path, int replace, bl_sample_format format,
+                  const bl_recording *meta, size_t *frames_out, char *why, size_t why_len)
+{
+    /* "DIR/NAME.tmpPID.flac": beside the target (no rename across file
+     * systems), its extension kept (it chooses the format). */
+    char tmp[4400];
+    const char *slash = strrchr(out_path, '/'), *dot = strrchr(out_path, '.');
+    if (!dot || (slash && dot < slash)) dot = out_path + strlen(out_path);
+    int len = snprintf(tmp, sizeof tmp, "%.*s.tmp%ld%s", (int)(dot - out_path), out_path, (long)getpid(), dot);
+    if (len < 0 || (size_t)len >= sizeof tmp) {
+        snprintf(why, why_len, "%s: path too long", out_path);
+        return -1;
+    }
+    if (copy_into(wav_path, tmp, format, meta, frames_out, why, why_len) != 0) {
+        unlink(tmp); /* a partial FLAC beside the complete WAV only confuses */
+        return -1;
+    }
+    int placed = replace ? rename(tmp, out_path) : link(tmp, out_path);
+    if (placed != 0) {
+        int e = errno;
+        unlink(tmp);
+        snprintf(why, why_len, "%s: cannot create: %s", out_path, e == EEXIST ? "it appeared meanwhile" : strerror(e));
+        return -1;
+    }
+    if (!replace) unlink(tmp);
+    unlink(wav_path);
+    return 0;
 }

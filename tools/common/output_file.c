@@ -99,6 +99,7 @@ static int resolve_target(tool_output *o, mode_t *old)
     /* Overwriting a file needs the right to write it, as fopen would. */
     if (access(o->path, W_OK) != 0) return -1;
     *old = st.st_mode & 07777;
+    o->replaces = 1;
     if (lstat(o->path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
         char *real = realpath(o->path, NULL);
         if (!real) return -1;
@@ -213,6 +214,7 @@ int tool_outputs_commit(tool_output *outs, size_t n)
             tool_outputs_abort(outs + i, n - i);
             return tool_error("%s %s: cannot put in place: %s", o->option, o->path, strerror(e));
         }
+        if (!o->direct && o->replaces && !o->quiet) fprintf(stderr, "%s: replacing %s\n", tool_name(), o->path);
         untrack(o);
         o->created = 0;
         o->state = 0;

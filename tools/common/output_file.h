@@ -18,8 +18,12 @@
  * after a failure. Not protected: a power cut right after the rename (no
  * fsync).
  *
+ * Replacing an existing regular file is never silent: commit prints
+ * "NAME: replacing PATH" on stderr as it renames over it, unless the tool
+ * set `quiet` on that output (its --quiet).
+ *
  * Each tool prints its own error lines; only tool_outputs_distinct and
- * tool_outputs_commit print (one line). */
+ * tool_outputs_commit print (one line, plus commit's "replacing" lines). */
 #ifndef TOOL_OUTPUT_FILE_H
 #define TOOL_OUTPUT_FILE_H
 
@@ -40,6 +44,8 @@ typedef struct tool_output {
     FILE *stream;
     int state;                  /* 0 idle, 1 begun, 2 closed without error */
     int slot;                   /* index in the signal-cleanup table, -1 when none */
+    int replaces;               /* begin found an existing regular file at the target */
+    int quiet;                  /* set by the tool (--quiet): commit does not say "replacing" */
 } tool_output;
 
 /* Name an output (nothing touched on disk). */
@@ -70,7 +76,8 @@ int tool_output_close(tool_output *o);
 void tool_output_fix_why(const tool_output *o, char *why, size_t why_len);
 
 /* Rename every output (all begun and closed without error) into place, in
- * order. On a failure one line ("OPTION PATH: cannot put in place: ..."),
+ * order, saying "replacing PATH" for each that replaces a file (unless
+ * quiet). On a failure one line ("OPTION PATH: cannot put in place: ..."),
  * the outputs not yet renamed are aborted, and 1; else 0. */
 int tool_outputs_commit(tool_output *outs, size_t n);
 /* Close and remove the temporaries of every output not yet committed;

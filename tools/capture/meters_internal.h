@@ -1,0 +1,41 @@
+/* The meters' state, shared by meters.c (levels, writer thread) and
+ * meters_view.c (the view, main thread). */
+#ifndef CAP_METERS_INTERNAL_H
+#define CAP_METERS_INTERNAL_H
+
+#include "capture.h"
+
+#include "backline/envelope.h"
+
+struct cap_meters {
+    size_t channels;
+    double rate_hz;
+    bl_envelope_stream *env; /* NULL when not live (or it could not be made) */
+    float *env_out;          /* max_block × channels */
+    float *clean;            /* a block with its non-finite samples zeroed */
+    int live;
+    size_t max_block;
+    char (*label)[40];       /* " 1 L.ST" */
+    int *in_uv;              /* per channel: per_fs is uV per full-scale unit */
+    double *per_fs;          /* the channel's unit per full-scale unit (uV, or 1) */
+    bl_chanmap *map;         /* copy of the capture's map, or NULL */
+    const bl_mvc *mvc;       /* %MVC references (not owned), or NULL */
+    int target;              /* +1 internal, -1 external, 0 none */
+    double scale_uv;         /* bars' full scale in uV without references */
+    char verdict[96];        /* VERDICT SLOT (main thread): "" = no line */
+    /* Shared snapshot (mutex). */
+    pthread_mutex_t lock;
+    int mains;               /* the stream's choice: 50, 60, 0 = none, -1 = still detecting */
+    int have_env;            /* levels have been computed */
+    float *level;            /* latest envelope, full-scale units */
+    uint64_t *clipped;       /* clipped samples per channel */
+    uint64_t *last_clip;     /* frame index of the last clipped sample + 1 */
+    uint64_t *last_nan;      /* frame index of the last non-finite sample + 1 */
+    uint64_t *last_change;   /* frame index where the sample last changed */
+    float *last_value;       /* the channel's last finite sample */
+    uint64_t frames;         /* frames processed */
+    /* Renderer state (main thread only). */
+    size_t lines_drawn;
+};
+
+#endif
