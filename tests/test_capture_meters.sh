@@ -17,7 +17,12 @@
 #  - "NaN" on L.EO while it delivers NaN, "flat" on L.VL;
 # then a 60x8 pane without references: the uV scale label, lines within
 # 60 columns, a "+N more" line for the channels that do not fit, and the
-# balance saying it needs references.
+# balance saying it needs references; then a clean alternating set of 6
+# repetitions at 80x24 with --mvc, the pane captured every 0.1 s: every
+# repetition `backline-analyse hinge` finds in the set (same trials) shows
+# on screen as "rep N  START-END s  VERDICT" with the same verdict, its
+# start and end within 0.3 s, and the line appears within 0.5 s of the
+# repetition's end on the status line's clock (plus the 0.1 s sampling).
 #
 # Skips (exit 77, with a line) when tmux is absent or PortAudio has no
 # ALSA host API here.
@@ -79,7 +84,7 @@ for f in "$WORK"/syn/mvc_*.wav; do MVCS="$MVCS --mvc $f"; done
 play() {
     local cols=$1 rows=$2 secs=$3
     shift 3
-    "$PY" "$SRC_PY" pace "$WORK/audio.fifo" "$WORK/src.raw" 2000 6 170 &
+    "$PY" "$SRC_PY" pace "$WORK/audio.fifo" "${SRC:-$WORK/src.raw}" 2000 6 170 &
     PACER=$!
     rm -f "$WORK/done" "$WORK"/pane.*
     "$TMUX" -S "$SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" \
@@ -89,8 +94,8 @@ play() {
     NPANES=0
     local i=0
     while [ ! -e "$WORK/done" ]; do
-        [ $i -lt 150 ] || fail "the capture did not end within 60 s"
-        sleep 0.4
+        [ $i -lt 600 ] || fail "the capture did not end within 60 s"
+        sleep "${EVERY:-0.4}"
         "$TMUX" -S "$SOCK" capture-pane -p -J -t 0 > "$WORK/pane.$NPANES" 2>/dev/null && NPANES=$((NPANES + 1))
         i=$((i + 1))
     done
@@ -191,5 +196,48 @@ for e in errs[:8]:
     print("   ", e)
 print("    captures with the uV scale, the +N more line and the balance note:", good, "of", n)
 sys.exit(0 if not errs and good >= 3 else 1)
+PY
+"$SYN" hinge -o "$WORK/alt" --reps 6 --pattern alternating --seed 11 > "$WORK/alt.out" 2>&1 \
+    || { cat "$WORK/alt.out"; fail "backline-synth hinge (6 reps) failed"; }
+"$PY" "$SRC_PY" raw "$WORK/alt/session.wav" "$WORK/alt.raw" || fail "cannot convert the 6-rep session"
+ALT_MVCS=""
+for f in "$WORK"/alt/mvc_*.wav; do ALT_MVCS="$ALT_MVCS --mvc $f"; done
+"$TOOLS/backline-analyse" hinge "$WORK/alt/session.wav" $ALT_MVCS --json "$WORK/alt.json" > /dev/null 2>&1 \
+    || fail "backline-analyse hinge on the 6-rep set failed"
+ALT_SECONDS=$("$PY" -c 'import os, sys; print((os.path.getsize(sys.argv[1]) // 24 - 1000) / 2000)' "$WORK/alt.raw")
+SRC=$WORK/alt.raw EVERY=0.1 play 80 24 "$ALT_SECONDS" $ALT_MVCS
+note "80x24, 6 alternating repetitions: $NPANES captures; live verdicts against backline-analyse hinge:"
+"$PY" - "$WORK" "$NPANES" "$WORK/alt.json" <<'PY' || fail "the live verdicts differ from the offline ones (see above)"
+import json, re, sys
+work, n, offline = sys.argv[1], int(sys.argv[2]), json.load(open(sys.argv[3]))["reps"]
+first = {}  # rep number -> (start, end, verdict, clock when first on screen)
+for k in range(n):
+    text = open(f"{work}/pane.{k}").read()
+    clock = re.search(r"recording (\d+):(\d+\.\d)", text)
+    v = re.search(r"^ rep (\d+)  ([0-9.]+)-([0-9.]+) s  (internal|external|mixed|unknown)", text, re.M)
+    if clock and v and int(v.group(1)) not in first:
+        first[int(v.group(1))] = (float(v.group(2)), float(v.group(3)), v.group(4),
+                                  int(clock.group(1)) * 60 + float(clock.group(2)))
+errs, worst_edge, worst_late = [], 0.0, -1e9
+for r in offline:
+    live = [x for x in first.values() if abs(x[0] - r["start_s"]) <= 0.3 and abs(x[1] - r["end_s"]) <= 0.3]
+    if not live:
+        errs.append(f"offline rep {r['index']} ({r['start_s']:.2f}-{r['end_s']:.2f} s, {r['chain']}): not on screen")
+        continue
+    s, e, verdict, seen_at = live[0]
+    worst_edge = max(worst_edge, abs(s - r["start_s"]), abs(e - r["end_s"]))
+    worst_late = max(worst_late, seen_at - r["end_s"])
+    print(f"    rep {r['index']}: offline {r['start_s']:.2f}-{r['end_s']:.2f} s {r['chain']:8s} live {s:.2f}-{e:.2f} s "
+          f"{verdict:8s} on screen {seen_at - r['end_s']:+.2f} s after its end")
+    if verdict != r["chain"]:
+        errs.append(f"rep {r['index']}: live {verdict}, offline {r['chain']}")
+    if seen_at - r["end_s"] > 0.6:
+        errs.append(f"rep {r['index']}: on screen {seen_at - r['end_s']:.2f} s after its end")
+if len(first) != len(offline):
+    errs.append(f"{len(first)} repetitions on screen, {len(offline)} offline")
+print(f"    worst start/end difference {worst_edge:.2f} s, latest on screen {worst_late:+.2f} s after the end")
+for e in errs:
+    print("   ", e)
+sys.exit(0 if not errs and len(offline) >= 5 else 1)
 PY
 note "all meter checks passed"

@@ -159,10 +159,6 @@ void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t over
                        uint64_t ring_overflows, const char *note);
 /* Mains frequency the meters notch: 50, 60, 0 (none), -1 (still detecting). */
 int cap_meters_mains(cap_meters *m);
-/* VERDICT SLOT: the per-repetition verdict line under the balance
- * ("last rep: internal (+0.27)"), for the streaming segmenter to fill from
- * the main thread; NULL or "" hides it. Nothing calls it yet. */
-void cap_meters_set_verdict(cap_meters *m, const char *line);
 /* Clipped samples (|x| >= 0.999 full scale) so far, all channels. */
 uint64_t cap_meters_clipped(cap_meters *m, size_t *worst_channel);
 void cap_meters_destroy(cap_meters *m);

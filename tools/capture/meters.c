@@ -1,7 +1,7 @@
 /* Live meters, the levels: per-channel envelope (the library's streaming
  * band-pass → rectify → low-pass, which also finds the mains hum),
- * clipping, and the channels that deliver NaN or a flat line. The view is
- * meters_view.c.
+ * clipping, and the channels that deliver NaN or a flat line; the live
+ * repetitions and their verdicts are reps.c. The view is meters_view.c.
  *
  * The writer thread feeds blocks (cap_meters_process); the main thread draws
  * at ~10 Hz (cap_meters_render). They share a small snapshot under a mutex;
@@ -89,6 +89,7 @@ cap_meters *cap_meters_create(const cap_meters_setup *su)
     if (su->live) {
         m->env_out = malloc(su->max_block * channels * sizeof *m->env_out);
         if (m->env_out) start_envelopes(m, su->mains);
+        cap_reps_start(m, su);
     }
     return m;
 }
@@ -97,6 +98,7 @@ void cap_meters_destroy(cap_meters *m)
 {
     if (!m) return;
     bl_envelope_stream_destroy(m->env);
+    cap_reps_stop(m);
     free(m->env_out);
     free(m->clean);
     free(m->label);
@@ -111,12 +113,6 @@ void cap_meters_destroy(cap_meters *m)
     free(m->last_value);
     pthread_mutex_destroy(&m->lock);
     free(m);
-}
-
-void cap_meters_set_verdict(cap_meters *m, const char *line)
-{
-    if (!m) return;
-    snprintf(m->verdict, sizeof m->verdict, "%s", line ? line : "");
 }
 
 /* Clipping, NaN and flat lines of one block, before it is enveloped; the
@@ -169,6 +165,7 @@ void cap_meters_process(cap_meters *m, const float *in, size_t frames)
         const float *x = inspect_block(m, in, n);
         pthread_mutex_unlock(&m->lock);
         int have_env = m->env && bl_envelope_stream_process(m->env, x, m->env_out, n) == BL_OK;
+        cap_reps_feed(m, x, n);
         /* An automatic stream has no envelope until it has chosen its notch. */
         int mains = m->env ? (int)bl_envelope_stream_mains(m->env) : m->mains;
         if (mains < 0) have_env = 0;

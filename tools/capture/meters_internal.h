@@ -6,6 +6,7 @@
 #include "capture.h"
 
 #include "backline/envelope.h"
+#include "backline/hinge.h"
 
 struct cap_meters {
     size_t channels;
@@ -22,7 +23,8 @@ struct cap_meters {
     const bl_mvc *mvc;       /* %MVC references (not owned), or NULL */
     int target;              /* +1 internal, -1 external, 0 none */
     double scale_uv;         /* bars' full scale in uV without references */
-    char verdict[96];        /* VERDICT SLOT (main thread): "" = no line */
+    bl_hinge_stream *reps;   /* live repetitions (reps.c), NULL without references */
+    float *scaled;           /* a block in the references' unit, for reps */
     /* Shared snapshot (mutex). */
     pthread_mutex_t lock;
     int mains;               /* the stream's choice: 50, 60, 0 = none, -1 = still detecting */
@@ -34,8 +36,15 @@ struct cap_meters {
     uint64_t *last_change;   /* frame index where the sample last changed */
     float *last_value;       /* the channel's last finite sample */
     uint64_t frames;         /* frames processed */
+    char verdict[160];       /* the last repetition's verdict line; "" = none yet */
+    size_t verdicts[4];      /* repetitions per bl_hinge_verdict */
     /* Renderer state (main thread only). */
     size_t lines_drawn;
 };
+
+/* reps.c: the live repetitions (writer thread). */
+void cap_reps_start(cap_meters *m, const cap_meters_setup *su);
+void cap_reps_feed(cap_meters *m, const float *x, size_t n);
+void cap_reps_stop(cap_meters *m);
 
 #endif

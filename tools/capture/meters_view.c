@@ -1,6 +1,6 @@
 /* Live meters, the view: one status line, a labelled scale, a bar per
  * channel on that fixed scale, the medial:lateral hamstring balance per
- * side, and a slot for the per-repetition verdict.
+ * side, and the last repetition's torque-chain verdict (reps.c).
  *
  * Scale: with references (--mvc, --reference) 0-100 %MVC, the library's
  * normalisation (bl_mvc_apply_channel), values above the scale filling the
@@ -192,7 +192,7 @@ static void status_line(view *v, int mains, double elapsed_s, uint64_t overruns,
 /* What the snapshot says of every channel; the %MVC levels and whether
  * each may enter a balance. */
 static void read_channels(cap_meters *m, view_channel *vc, double *pct, unsigned char *use, int *mains,
-                          int *have_env)
+                          int *have_env, char *verdict)
 {
     pthread_mutex_lock(&m->lock);
     uint64_t now = m->frames;
@@ -204,6 +204,7 @@ static void read_channels(cap_meters *m, view_channel *vc, double *pct, unsigned
     }
     *mains = m->mains;
     *have_env = m->have_env && m->env;
+    memcpy(verdict, m->verdict, sizeof m->verdict);
     pthread_mutex_unlock(&m->lock);
     for (size_t c = 0; c < m->channels; c++) {
         float x = (float)vc[c].value, y;
@@ -224,12 +225,13 @@ void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t over
     unsigned char use[BL_CHANMAP_MAX_ENTRIES];
     size_t known = ch < BL_CHANMAP_MAX_ENTRIES ? ch : BL_CHANMAP_MAX_ENTRIES;
     int mains, have_env, sides[3];
-    read_channels(m, vc, pct, use, &mains, &have_env);
+    char verdict[sizeof m->verdict];
+    read_channels(m, vc, pct, use, &mains, &have_env, verdict);
     size_t n_sides = have_env ? balance_sides(m, sides) : 0;
 
     /* Rows: the last stays free for the cursor; the status line, the note,
      * the scale, the balance and the verdict first, then the channels. */
-    size_t fixed = 1 + (note && *note) + 1 + n_sides + (m->verdict[0] != '\0');
+    size_t fixed = 1 + (note && *note) + 1 + n_sides + (verdict[0] != '\0');
     size_t room = rows > fixed + 1 ? rows - 1 - fixed : 0, shown = known;
     if (shown > room) shown = room > 0 ? room - 1 : 0;
     size_t bw = cols > CAP_BAR_AT + 19 ? cols - CAP_BAR_AT - 19 : 0;
@@ -253,11 +255,10 @@ void cap_meters_render(cap_meters *m, FILE *out, double elapsed_s, uint64_t over
         put_line(&v, line);
     }
     for (size_t s = 0; s < n_sides; s++) balance_line(&v, m, sides[s], pct, use);
-    /* VERDICT SLOT: the streaming segmenter's per-repetition verdict
-     * (cap_meters_set_verdict), e.g. "last rep: internal (+0.27)". */
-    if (m->verdict[0]) {
+    /* The last repetition's verdict (reps.c), with the set's tally. */
+    if (verdict[0]) {
         char line[CAP_LINE_MAX];
-        snprintf(line, sizeof line, " %s", m->verdict);
+        snprintf(line, sizeof line, " %s", verdict);
         put_line(&v, line);
     }
     fputs("\033[J", out); /* whatever an earlier, longer view left below */
