@@ -10,13 +10,12 @@
 
 #include "backline/gait_phases.h"
 #include "gait_figures.h"
-#include "hinge_figures.h"
 #include "html_page.h"
 #include "svg_plot.h"
 
-#define FIG_W 560.0
-#define FIG_LEFT 50.0
-#define FIG_RIGHT 12.0
+#define FIG_W SVG_FIG_W
+#define FIG_LEFT SVG_FIG_LEFT
+#define FIG_RIGHT SVG_FIG_RIGHT
 
 static const char *const phase_abbrev[BL_GAIT_PHASES] = {"LR", "MSt", "TSt", "PSw", "ISw", "MSw", "TSw"};
 
@@ -38,15 +37,6 @@ static double grid_x(const bl_gait *g, size_t c, double q)
     return 100;
 }
 
-static void not_used_panel(FILE *f, const char *name, const char *why)
-{
-    svg_open(f, FIG_W, 40, "data-channel", name, name);
-    char text[320];
-    snprintf(text, sizeof text, "not analysed: %s", why && *why ? why : "auxiliary channel");
-    svg_text_px(f, 10, 24, "start", "label", text);
-    svg_close(f);
-}
-
 static double curves_top(const bl_gait *g, size_t c, size_t P)
 {
     const double *mean = bl_gait_channel_mean(g, c), *sd = bl_gait_channel_sd(g, c);
@@ -59,8 +49,7 @@ static double curves_top(const bl_gait *g, size_t c, size_t P)
         double v = mean[i] + (isfinite(sd[i]) ? sd[i] : 0);
         if (isfinite(v) && v > top) top = v;
     }
-    double s = svg_tick_step(top > 0 ? top : 1, 4);
-    return top > 0 ? ceil(top / s - 1e-9) * s : 1;
+    return svg_nice_top(top);
 }
 
 /* Perry's phases as alternate bands with their names above the plot. */
@@ -79,7 +68,7 @@ void gait_fig_cycles(FILE *f, const bl_gait *g, size_t c)
 {
     const char *name = bl_gait_channel_name(g, c);
     if (!bl_gait_channel_used(g, c)) {
-        not_used_panel(f, name, bl_gait_channel_why(g, c));
+        page_left_out(f, name, bl_gait_channel_why(g, c));
         return;
     }
     size_t P = bl_gait_points(g);
@@ -88,7 +77,7 @@ void gait_fig_cycles(FILE *f, const bl_gait *g, size_t c)
     svg_open(f, FIG_W, 190, "data-channel", name, title);
     svg_plot p = {f, FIG_LEFT, 18, FIG_W - FIG_LEFT - FIG_RIGHT, 132, 0, 100, 0, curves_top(g, c, P), 0};
     phase_bands(&p, g, c);
-    svg_axes(&p, "% of cycle (touchdown to touchdown)", NULL, hinge_fig_unit(bl_gait_unit(g)));
+    svg_axes(&p, "% of cycle (touchdown to touchdown)", NULL, page_unit(bl_gait_unit(g)));
     double dx = 100.0 / (double)(P - 1);
     for (size_t k = 0; k < bl_gait_channel_cycles(g, c); k++) svg_curve(&p, bl_gait_channel_curve(g, c, k), P, dx, "cyc");
     const double *mean = bl_gait_channel_mean(g, c), *sd = bl_gait_channel_sd(g, c);
@@ -123,7 +112,7 @@ void gait_fig_time(FILE *f, const bl_gait *g, size_t c, double t0, double t1)
     double rate = 0;
     const float *env = bl_gait_channel_envelope(g, c, &n, &rate);
     if (!env) {
-        not_used_panel(f, name, bl_gait_channel_why(g, c));
+        page_left_out(f, name, bl_gait_channel_why(g, c));
         return;
     }
     char title[128];
@@ -132,8 +121,7 @@ void gait_fig_time(FILE *f, const bl_gait *g, size_t c, double t0, double t1)
     double top = 0;
     for (size_t i = (size_t)fmax(0, t0 * rate); i < n && (double)i < t1 * rate; i++)
         if (isfinite(env[i]) && env[i] > top) top = env[i];
-    double s = svg_tick_step(top > 0 ? top : 1, 4);
-    svg_plot p = {f, FIG_LEFT, 14, FIG_W - FIG_LEFT - FIG_RIGHT, 96, t0, t1, 0, top > 0 ? ceil(top / s) * s : 1, 0};
+    svg_plot p = {f, FIG_LEFT, 14, FIG_W - FIG_LEFT - FIG_RIGHT, 96, t0, t1, 0, svg_nice_top(top), 0};
     for (size_t k = 0; k < bl_gait_channel_cycles(g, c); k++) { /* the cycles of its side it uses */
         bl_gait_cycle cy;
         if (bl_gait_get_cycle(g, bl_gait_channel_cycle(g, c, k), &cy) != BL_OK || cy.end_s < t0 || cy.start_s > t1)
@@ -141,7 +129,7 @@ void gait_fig_time(FILE *f, const bl_gait *g, size_t c, double t0, double t1)
         if (isfinite(cy.liftoff_s)) svg_xband(&p, cy.start_s, cy.liftoff_s, "r-cycle");
         svg_vline(&p, cy.start_s, "turn");
     }
-    svg_axes(&p, "time (s)", NULL, hinge_fig_unit(bl_gait_unit(g)));
+    svg_axes(&p, "time (s)", NULL, page_unit(bl_gait_unit(g)));
     svg_trace_mean(&p, env, n, rate, "env");
     svg_close(f);
 }

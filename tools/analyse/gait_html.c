@@ -11,7 +11,6 @@
 
 #include "gait_figures.h"
 #include "gait_report.h"
-#include "hinge_figures.h"
 #include "html_page.h"
 #include "tool.h"
 
@@ -39,12 +38,6 @@ typedef struct gait_page {
     const cJSON *doc;
 } gait_page;
 
-static const cJSON *jget(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = jget(o, k);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static void summary_cards(FILE *f, const gait_page *gp)
 {
@@ -64,16 +57,16 @@ static void summary_cards(FILE *f, const gait_page *gp)
     page_card(f, v, "cycles", NULL);
     snprintf(v, sizeof v, "%s %%", page_num(b, sizeof b, with ? stance / (double)with : NAN, 1));
     page_card(f, v, "mean stance", NULL);
-    page_card(f, hinge_fig_unit(bl_gait_unit(g)), "amplitude", strcmp(bl_gait_unit(g), "%MVC") ? "v-external" : NULL);
-    page_card(f, jstr(gp->doc, "normalise"), "time normalisation", NULL);
+    page_card(f, page_unit(bl_gait_unit(g)), "amplitude", strcmp(bl_gait_unit(g), "%MVC") ? "v-external" : NULL);
+    page_card(f, page_jstr(gp->doc, "normalise"), "time normalisation", NULL);
     page_card(f, gp->r->events_path ? "events file" : bl_gait_estimated(g) ? "knee angle" : "footswitch",
               "events from", bl_gait_estimated(g) ? "v-external" : NULL);
     const cJSON *s;
-    cJSON_ArrayForEach(s, jget(gp->doc, "synergies"))
+    cJSON_ArrayForEach(s, page_jget(gp->doc, "synergies"))
     {
         char label[48];
-        snprintf(v, sizeof v, "%d", (int)cJSON_GetNumberValue(jget(s, "rank")));
-        snprintf(label, sizeof label, "synergies %s", jstr(s, "side"));
+        snprintf(v, sizeof v, "%d", (int)cJSON_GetNumberValue(page_jget(s, "rank")));
+        snprintf(label, sizeof label, "synergies %s", page_jstr(s, "side"));
         page_card(f, v, label, NULL);
     }
     page_cards_end(f);
@@ -160,16 +153,16 @@ static void statements(FILE *f, const cJSON *doc)
 {
     page_section(f, "chain", "Posterior chain");
     const cJSON *side, *s;
-    if (!cJSON_GetArraySize(jget(doc, "posterior_chain"))) fputs("<p>No side with a hamstring channel.</p>\n", f);
-    cJSON_ArrayForEach(side, jget(doc, "posterior_chain"))
+    if (!cJSON_GetArraySize(page_jget(doc, "posterior_chain"))) fputs("<p>No side with a hamstring channel.</p>\n", f);
+    cJSON_ArrayForEach(side, page_jget(doc, "posterior_chain"))
     {
         fputs("<ul>\n", f);
-        cJSON_ArrayForEach(s, jget(side, "statements"))
+        cJSON_ArrayForEach(s, page_jget(side, "statements"))
         {
             fputs("<li>", f);
-            page_text(f, jstr(s, "text"));
+            page_text(f, page_jstr(s, "text"));
             fputs("<br><small style=\"color:#5a6577\">rule: ", f);
-            page_text(f, jstr(s, "rule"));
+            page_text(f, page_jstr(s, "rule"));
             fputs("</small></li>\n", f);
         }
         fputs("</ul>\n", f);
@@ -179,7 +172,7 @@ static void statements(FILE *f, const cJSON *doc)
 static void symmetry(FILE *f, const cJSON *doc)
 {
     page_section(f, "symmetry", "Left/right symmetry");
-    const cJSON *rows = jget(doc, "symmetry"), *s;
+    const cJSON *rows = page_jget(doc, "symmetry"), *s;
     if (!cJSON_GetArraySize(rows)) {
         fputs("<p>Needs a muscle mapped on both sides.</p>\n", f);
         return;
@@ -193,10 +186,10 @@ static void symmetry(FILE *f, const cJSON *doc)
     {
         char b[32];
         fputs("<tr><td class=\"l\">", f);
-        page_text(f, jstr(s, "muscle"));
+        page_text(f, page_jstr(s, "muscle"));
         fputs("</td>", f);
         for (int i = 0; i < 4; i++) {
-            const cJSON *v = jget(s, keys[i]);
+            const cJSON *v = page_jget(s, keys[i]);
             fprintf(f, "<td>%s</td>", page_num(b, sizeof b, cJSON_IsNumber(v) ? v->valuedouble : NAN, dec[i]));
         }
         fputs("</tr>\n", f);
@@ -208,14 +201,14 @@ static void synergies(FILE *f, const cJSON *doc)
 {
     page_section(f, "synergies", "Muscle synergies");
     const cJSON *set;
-    if (!cJSON_GetArraySize(jget(doc, "synergies"))) fputs("<p>Needs two or more muscles on a side.</p>\n", f);
+    if (!cJSON_GetArraySize(page_jget(doc, "synergies"))) fputs("<p>Needs two or more muscles on a side.</p>\n", f);
     fputs("<div class=\"grid\">\n", f);
-    cJSON_ArrayForEach(set, jget(doc, "synergies"))
+    cJSON_ArrayForEach(set, page_jget(doc, "synergies"))
     {
-        size_t rank = (size_t)cJSON_GetNumberValue(jget(set, "rank"));
+        size_t rank = (size_t)cJSON_GetNumberValue(page_jget(set, "rank"));
         for (size_t k = 0; k < rank; k++) {
             fputs("<div class=\"panel\">\n<h3>", f);
-            page_textf(f, "side %s: synergy %zu of %zu", jstr(set, "side"), k + 1, rank);
+            page_textf(f, "side %s: synergy %zu of %zu", page_jstr(set, "side"), k + 1, rank);
             fputs("</h3>\n", f);
             gait_fig_synergy(f, set, k);
             fputs("</div>\n", f);
@@ -228,9 +221,9 @@ static int page_body(FILE *f, void *ctx)
 {
     const gait_page *gp = ctx;
     const bl_gait *g = gp->r->g;
-    page_header(f, "Gait EMG report", gp->r->session_path, "backline-analyse gait", jstr(gp->doc, "version"));
+    page_header(f, "Gait EMG report", gp->r->session_path, "backline-analyse gait", page_jstr(gp->doc, "version"));
     summary_cards(f, gp);
-    page_warnings(f, jget(gp->doc, "warnings"));
+    page_warnings(f, page_jget(gp->doc, "warnings"));
     bl_doc *summary = NULL;
     if (bl_doc_create(&summary) != BL_OK || bl_gait_describe(g, NULL, summary) != BL_OK) {
         bl_doc_destroy(summary);
@@ -246,7 +239,7 @@ static int page_body(FILE *f, void *ctx)
     time_pages(f, g);
     symmetry(f, gp->doc);
     synergies(f, gp->doc);
-    page_parameters(f, jget(gp->doc, "parameters"));
+    page_parameters(f, page_jget(gp->doc, "parameters"));
     return 0;
 }
 

@@ -12,11 +12,9 @@
 #include "html_page.h"
 #include "svg_plot.h"
 
-#define FIG_W 560.0
-#define FIG_LEFT 50.0
-#define FIG_RIGHT 12.0
-
-const char *hinge_fig_unit(const char *unit) { return strcmp(unit, "uV") ? unit : "\xc2\xb5V"; }
+#define FIG_W SVG_FIG_W
+#define FIG_LEFT SVG_FIG_LEFT
+#define FIG_RIGHT SVG_FIG_RIGHT
 
 static const char *envelope_unit(const bl_hinge *h)
 {
@@ -35,22 +33,6 @@ static double window_max(const float *x, size_t n, double rate, double t0, doubl
         if (isfinite(v) && v > m) m = v;
     }
     return m;
-}
-
-/* A round top for an axis: the next multiple of a nice step. */
-static double nice_top(double v)
-{
-    double s = svg_tick_step(v, 4);
-    return ceil(v / s - 1e-9) * s;
-}
-
-static void left_out_panel(FILE *f, const char *name, const char *why)
-{
-    svg_open(f, FIG_W, 40, "data-channel", name, name);
-    char text[320];
-    snprintf(text, sizeof text, "not analysed: %s", why && *why ? why : "auxiliary channel");
-    svg_text_px(f, 10, 24, "start", "label", text);
-    svg_close(f);
 }
 
 /* The repetitions inside the window: shaded by verdict, numbered, the
@@ -86,7 +68,7 @@ void hinge_fig_channel(FILE *f, const bl_hinge *h, size_t c, double t0, double t
     const float *env = bl_hinge_channel_envelope(h, c, &n, &rate);
     const float *sig = bl_hinge_channel_signal(h, c, &ns, &srate);
     if (!env || !sig) {
-        left_out_panel(f, name, bl_hinge_channel_why(h, c));
+        page_left_out(f, name, bl_hinge_channel_why(h, c));
         return;
     }
     char title[160], buf[64];
@@ -99,12 +81,12 @@ void hinge_fig_channel(FILE *f, const bl_hinge *h, size_t c, double t0, double t
     double amp = window_max(sig, ns, srate, t0, t1, 1, 1e-9);
     sp.y0 = -amp;
     sp.y1 = amp;
-    double top = nice_top(window_max(env, n, rate, t0, t1, 0, strcmp(envelope_unit(h), "%MVC") ? 1 : 10));
+    double top = svg_nice_top(window_max(env, n, rate, t0, t1, 0, strcmp(envelope_unit(h), "%MVC") ? 1 : 10));
     svg_plot ep = {f, FIG_LEFT, 80, pw, 84, t0, t1, 0, top, 0};
     rep_marks(&all, h, k0, k1);
     svg_trace_band(&sp, sig, ns, srate, "sig");
     snprintf(buf, sizeof buf, "\xc2\xb1%s %s", page_num(title, sizeof title, amp, amp < 10 ? 2 : 0),
-             hinge_fig_unit(bl_hinge_unit(h)));
+             page_unit(bl_hinge_unit(h)));
     svg_text_px(f, FIG_LEFT - 4, sp.top + sp.height / 2 + 4, "end", "small", buf);
     svg_axes(&ep, "time (s)", NULL, envelope_unit(h));
     svg_trace_mean(&ep, env, n, rate, "env");
@@ -137,7 +119,7 @@ void hinge_fig_levels(FILE *f, const bl_hinge *h, size_t c)
     char title[96];
     snprintf(title, sizeof title, "%s: mean and peak per repetition", name);
     svg_open(f, FIG_W, 140, "data-channel", name, title);
-    svg_plot p = rep_plot(f, reps, 0, nice_top(top));
+    svg_plot p = rep_plot(f, reps, 0, svg_nice_top(top));
     svg_axes(&p, "repetition", NULL, envelope_unit(h));
     double bw = p.width / (double)(reps ? reps : 1) * 0.6;
     for (size_t k = 0; k < reps; k++) {

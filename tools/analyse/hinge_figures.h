@@ -8,8 +8,6 @@
 
 #include "backline/hinge.h"
 
-/* "µV" for the library's "uV"; any other unit as it is. */
-const char *hinge_fig_unit(const char *unit);
 /* Channel c over [t0, t1] s: its filtered signal (faint, own µV scale),
  * its envelope (in the envelope's unit), repetitions k0..k1-1 shaded by
  * verdict with their turn and phases, and the onsets. A channel that was

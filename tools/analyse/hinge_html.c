@@ -44,17 +44,6 @@ typedef struct hinge_page {
     const cJSON *doc;
 } hinge_page;
 
-static const cJSON *jget(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-static double jnum(const cJSON *o, const char *k)
-{
-    const cJSON *v = jget(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = jget(o, k);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static void summary_cards(FILE *f, const bl_hinge *h)
 {
@@ -105,15 +94,15 @@ static void figure_key(FILE *f)
 static void panel_head(FILE *f, const cJSON *ch)
 {
     fputs("<h3>", f);
-    page_textf(f, "%s \xe2\x80\x94 %s", jstr(ch, "name"), jstr(ch, "muscle_name"));
-    if (strcmp(jstr(ch, "chain"), "none")) page_textf(f, " (%s chain)", jstr(ch, "chain"));
+    page_textf(f, "%s \xe2\x80\x94 %s", page_jstr(ch, "name"), page_jstr(ch, "muscle_name"));
+    if (strcmp(page_jstr(ch, "chain"), "none")) page_textf(f, " (%s chain)", page_jstr(ch, "chain"));
     fputs("</h3>\n", f);
-    const cJSON *ref = jget(ch, "mvc_reference");
+    const cJSON *ref = page_jget(ch, "mvc_reference");
     if (ref) {
         char b[32];
         fputs("<p>", f);
-        page_textf(f, "reference %s %s (%s)", page_num(b, sizeof b, jnum(ref, "value"), 1),
-                   hinge_fig_unit(jstr(ref, "unit")), jstr(ref, "source"));
+        page_textf(f, "reference %s %s (%s)", page_num(b, sizeof b, page_jnum(ref, "value"), 1),
+                   page_unit(page_jstr(ref, "unit")), page_jstr(ref, "source"));
         fputs("</p>\n", f);
     }
 }
@@ -121,7 +110,7 @@ static void panel_head(FILE *f, const cJSON *ch)
 static void channel_panels(FILE *f, const hinge_page *hp, double t0, double t1, size_t k0, size_t k1)
 {
     const bl_hinge *h = hp->r->h;
-    const cJSON *chs = jget(hp->doc, "channels");
+    const cJSON *chs = page_jget(hp->doc, "channels");
     fputs("<div class=\"grid\">\n", f);
     for (size_t c = 0; c < bl_hinge_channels(h); c++) {
         if (bl_hinge_channel_state(h, c) == BL_HINGE_CH_AUX) continue;
@@ -213,21 +202,21 @@ static void quality_table(FILE *f, const cJSON *doc)
           "<th class=\"l\">state</th><th class=\"l\">failed</th><th class=\"l\">warnings</th></tr>\n",
           f);
     const cJSON *c;
-    cJSON_ArrayForEach(c, jget(doc, "channels"))
+    cJSON_ArrayForEach(c, page_jget(doc, "channels"))
     {
-        const cJSON *q = jget(c, "quality");
+        const cJSON *q = page_jget(c, "quality");
         if (!q) continue;
         fputs("<tr><td class=\"l\">", f);
-        page_text(f, jstr(c, "name"));
-        fprintf(f, "</td><td class=\"l g-%s\">", jstr(q, "grade"));
-        page_text(f, jstr(q, "grade"));
+        page_text(f, page_jstr(c, "name"));
+        fprintf(f, "</td><td class=\"l g-%s\">", page_jstr(q, "grade"));
+        page_text(f, page_jstr(q, "grade"));
         fputs("</td><td class=\"l\">", f);
-        page_textf(f, "%s%s%s", jstr(c, "state"), jget(c, "left_out") ? ": " : "", jstr(c, "left_out"));
+        page_textf(f, "%s%s%s", page_jstr(c, "state"), page_jget(c, "left_out") ? ": " : "", page_jstr(c, "left_out"));
         for (int part = 0; part < 2; part++) {
             fputs("</td><td class=\"l\">", f);
             const cJSON *e;
             int any = 0;
-            cJSON_ArrayForEach(e, jget(q, part ? "warned" : "failed"))
+            cJSON_ArrayForEach(e, page_jget(q, part ? "warned" : "failed"))
             {
                 page_textf(f, "%s%s: %s", any++ ? "; " : "", e->string, cJSON_IsString(e) ? e->valuestring : "");
             }
@@ -253,27 +242,27 @@ static void reps_table(FILE *f, const cJSON *doc)
           "<th class=\"l\">reason</th></tr>\n",
           f);
     const cJSON *r;
-    cJSON_ArrayForEach(r, jget(doc, "reps"))
+    cJSON_ArrayForEach(r, page_jget(doc, "reps"))
     {
-        const cJSON *ra = jget(r, "ratios"), *con = jget(jget(r, "phases"), "concentric");
-        fprintf(f, "<tr><td>%d</td>", (int)jnum(r, "index"));
-        cell(f, jnum(r, "start_s"), 2, 0);
-        cell(f, jnum(r, "end_s"), 2, 0);
-        cell(f, jnum(con, "start_s"), 2, 0);
-        fprintf(f, "<td class=\"l v-%s\">%s</td>", jstr(r, "chain"), jstr(r, "chain"));
-        cell(f, jnum(r, "chain_index"), 2, 1);
-        fprintf(f, "<td class=\"l\">%s</td>", jstr(r, "lean"));
-        cell(f, jnum(ra, "medial_lateral_hamstring"), 2, 0);
-        cell(f, jnum(ra, "glute_hamstring"), 2, 0);
-        cell(f, jnum(ra, "erector_share"), 2, 0);
-        cell(f, jnum(ra, "hamstring_quad"), 2, 0);
-        cell(f, jnum(r, "hamstring_mean_pct_mvc"), 1, 0);
+        const cJSON *ra = page_jget(r, "ratios"), *con = page_jget(page_jget(r, "phases"), "concentric");
+        fprintf(f, "<tr><td>%d</td>", (int)page_jnum(r, "index"));
+        cell(f, page_jnum(r, "start_s"), 2, 0);
+        cell(f, page_jnum(r, "end_s"), 2, 0);
+        cell(f, page_jnum(con, "start_s"), 2, 0);
+        fprintf(f, "<td class=\"l v-%s\">%s</td>", page_jstr(r, "chain"), page_jstr(r, "chain"));
+        cell(f, page_jnum(r, "chain_index"), 2, 1);
+        fprintf(f, "<td class=\"l\">%s</td>", page_jstr(r, "lean"));
+        cell(f, page_jnum(ra, "medial_lateral_hamstring"), 2, 0);
+        cell(f, page_jnum(ra, "glute_hamstring"), 2, 0);
+        cell(f, page_jnum(ra, "erector_share"), 2, 0);
+        cell(f, page_jnum(ra, "hamstring_quad"), 2, 0);
+        cell(f, page_jnum(r, "hamstring_mean_pct_mvc"), 1, 0);
         fputs("<td class=\"l\">", f);
         const cJSON *o;
         int i = 0;
-        cJSON_ArrayForEach(o, jget(r, "firing_order")) page_textf(f, "%s%s", i++ ? " \xe2\x86\x92 " : "", o->valuestring);
+        cJSON_ArrayForEach(o, page_jget(r, "firing_order")) page_textf(f, "%s%s", i++ ? " \xe2\x86\x92 " : "", o->valuestring);
         fputs("</td><td class=\"l\">", f);
-        page_text(f, jstr(r, "reason"));
+        page_text(f, page_jstr(r, "reason"));
         fputs("</td></tr>\n", f);
     }
     fputs("</table></div>\n", f);
@@ -288,16 +277,16 @@ static void numbers_table(FILE *f, const cJSON *doc, const char *unit)
     page_textf(f, "<th>mean %s</th><th>peak %s</th>", unit, unit);
     fputs("<th>iEMG</th><th>onset s</th><th>MF Hz</th></tr>\n", f);
     const cJSON *r, *c;
-    cJSON_ArrayForEach(r, jget(doc, "reps")) cJSON_ArrayForEach(c, jget(r, "channels"))
+    cJSON_ArrayForEach(r, page_jget(doc, "reps")) cJSON_ArrayForEach(c, page_jget(r, "channels"))
     {
-        fprintf(f, "<tr><td>%d</td><td class=\"l\">", (int)jnum(r, "index"));
+        fprintf(f, "<tr><td>%d</td><td class=\"l\">", (int)page_jnum(r, "index"));
         page_text(f, c->string);
         fputs("</td>", f);
-        cell(f, jnum(c, "mean_pct_mvc"), 1, 0);
-        cell(f, jnum(c, "peak_pct_mvc"), 1, 0);
-        cell(f, jnum(c, "iemg_pct_mvc_s"), 1, 0);
-        cell(f, jnum(c, "onset_s"), 2, 1);
-        cell(f, jnum(c, "median_freq_hz"), 1, 0);
+        cell(f, page_jnum(c, "mean_pct_mvc"), 1, 0);
+        cell(f, page_jnum(c, "peak_pct_mvc"), 1, 0);
+        cell(f, page_jnum(c, "iemg_pct_mvc_s"), 1, 0);
+        cell(f, page_jnum(c, "onset_s"), 2, 1);
+        cell(f, page_jnum(c, "median_freq_hz"), 1, 0);
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n</details>\n", f);
@@ -308,9 +297,9 @@ static int page_body(FILE *f, void *ctx)
     const hinge_page *hp = ctx;
     const bl_hinge *h = hp->r->h;
     page_header(f, "Hip-hinge torque-chain report", hp->r->session_path, "backline-analyse hinge",
-                jstr(hp->doc, "version"));
+                page_jstr(hp->doc, "version"));
     summary_cards(f, h);
-    page_warnings(f, jget(hp->doc, "warnings"));
+    page_warnings(f, page_jget(hp->doc, "warnings"));
     bl_doc *summary = NULL;
     if (bl_doc_create(&summary) != BL_OK ||
         bl_hinge_describe(h, hp->r->session_path, hp->r->mvc_paths, NULL, summary) != BL_OK) {
@@ -329,7 +318,7 @@ static int page_body(FILE *f, void *ctx)
     bl_hinge_summary s;
     bl_hinge_get_summary(h, &s);
     numbers_table(f, hp->doc, s.normalised_to_mvc ? "%MVC" : "% peak");
-    page_parameters(f, jget(hp->doc, "parameters"));
+    page_parameters(f, page_jget(hp->doc, "parameters"));
     return 0;
 }
 

@@ -111,6 +111,32 @@ const char *page_num(char *buf, size_t len, double v, int d)
     return buf;
 }
 
+const char *page_unit(const char *unit) { return unit && !strcmp(unit, "uV") ? "\xc2\xb5V" : unit ? unit : ""; }
+
+const cJSON *page_jget(const cJSON *o, const char *key) { return cJSON_GetObjectItemCaseSensitive(o, key); }
+
+const char *page_jstr(const cJSON *o, const char *key)
+{
+    const cJSON *v = page_jget(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+double page_jnum(const cJSON *o, const char *key)
+{
+    const cJSON *v = page_jget(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+void page_left_out(FILE *f, const char *name, const char *why)
+{
+    fputs("<p>not analysed: ", f);
+    page_text(f, why && *why ? why : "auxiliary channel");
+    fputs("</p>\n", f);
+    svg_open(f, SVG_FIG_W, 24, "data-channel", name, name);
+    svg_text_px(f, 10, 16, "start", "label", "not analysed (the reason is above)");
+    svg_close(f);
+}
+
 void page_header(FILE *f, const char *title, const char *session, const char *tool, const char *version)
 {
     fputs("<header>\n<h1>", f);

@@ -54,5 +54,15 @@ void page_text(FILE *f, const char *s);
 void page_textf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A number with d decimals, or an en dash for NaN. */
 const char *page_num(char *buf, size_t len, double v, int d);
+/* "µV" for the library's "uV"; any other unit as it is. */
+const char *page_unit(const char *unit);
+/* A channel that was not analysed: why, as text that wraps, and an SVG
+ * panel carrying data-channel="name" so every channel has one. */
+void page_left_out(FILE *f, const char *name, const char *why);
+/* Reading the JSON report: a member (NULL when absent), a string ("" when
+ * absent or not a string), a number (NaN likewise). */
+const cJSON *page_jget(const cJSON *o, const char *key);
+const char *page_jstr(const cJSON *o, const char *key);
+double page_jnum(const cJSON *o, const char *key);
 
 #endif

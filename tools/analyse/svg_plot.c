@@ -55,6 +55,13 @@ double svg_tick_step(double span, int n)
     return (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * mag;
 }
 
+double svg_nice_top(double v)
+{
+    if (!(v > 0)) return 1;
+    double s = svg_tick_step(v, 4);
+    return ceil(v / s - 1e-9) * s;
+}
+
 /* A tick value with the decimals its step needs ("0.25", "10"). */
 static void tick_label(char *buf, size_t len, double v, double step, const char *suffix)
 {

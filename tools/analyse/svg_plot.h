@@ -10,6 +10,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The reports' panel geometry: every panel is this wide (its text then
+ * has one size across the page), its plot area this far from the edges. */
+#define SVG_FIG_W 560.0
+#define SVG_FIG_LEFT 50.0
+#define SVG_FIG_RIGHT 12.0
+
 typedef struct svg_plot {
     FILE *f;
     double left, top, width, height; /* the plot area, px in the figure */
@@ -31,6 +37,9 @@ double svg_px_y(const svg_plot *p, double y); /* clamped to the plot area */
 
 /* A "nice" tick step (1, 2 or 5 x 10^k) giving about n ticks over span. */
 double svg_tick_step(double span, int n);
+/* A round axis top at or above v (a multiple of its tick step); 1 for v
+ * of 0 or less. */
+double svg_nice_top(double v);
 
 /* Grid lines and tick labels on the left (y) and bottom (x) edges, the
  * y label rotated beside the left axis and the x label under the ticks
