@@ -123,11 +123,15 @@ static void onsets(const bl_hinge *h, bl_doc *on)
     bl_doc_add_number(on, "min_off_s", cfg->onset.min_off_s);
 }
 
+/* The index as verdict.c computes it; the parameters and the glossary
+ * both say it with these words. */
+static const char index_rule[] = "weighted mean of within-group balances (I-E)/(I+E) of mean %MVC over the "
+                                 "repetition; +1 = internal";
+
 static void torque_chain(const bl_hinge *h, bl_doc *ch)
 {
     const bl_hinge_config *cfg = &h->cfg;
-    bl_doc_add_string(ch, "index", "weighted mean of within-group balances (I-E)/(I+E) of mean %MVC over the "
-                                   "repetition; +1 = internal");
+    bl_doc_add_string(ch, "index", index_rule);
     bl_doc_add_number(ch, "weight_hamstring", cfg->weight_hamstring);
     bl_doc_add_number(ch, "weight_trunk", cfg->weight_trunk);
     bl_doc_add_number(ch, "weight_other_pair", cfg->weight_other);
@@ -196,4 +200,36 @@ bl_status bl_hinge_describe(const bl_hinge *h, const char *session_name, const c
     if ((params && bl_doc_status(params) != BL_OK) || (summary && bl_doc_status(summary) != BL_OK))
         return BL_ENOMEM;
     return BL_OK;
+}
+
+bl_status bl_hinge_glossary(const bl_hinge *h, bl_doc *out)
+{
+    if (!h || !out) return BL_EINVAL;
+    const bl_hinge_config *cfg = &h->cfg;
+    bl_hinge_summary s;
+    bl_hinge_get_summary(h, &s);
+    const char *u = s.normalised_to_mvc ? "%MVC" : "% of the session peak";
+    bl_doc_add_stringf(out, "chain index", "torque-chain index per repetition, %s (groups: hamstrings weight %g, "
+                       "trunk %g, each glute/quad/calf pair %g)", index_rule, cfg->weight_hamstring,
+                       cfg->weight_trunk, cfg->weight_other);
+    bl_doc_add_stringf(out, "mixed", "|index| below %.2f: neither chain dominates", cfg->verdict_margin);
+    bl_doc_add_stringf(out, "vs set", "the repetition's index against the set's median: beyond \xc2\xb1%.2f more "
+                       "internal or more external, else like the set", cfg->verdict_margin);
+    bl_doc_add_stringf(out, "M:L", "medial (ST, SM) over lateral (BF) hamstring mean %s over the repetition", u);
+    bl_doc_add_stringf(out, "G:H", "gluteus maximus over hamstring mean %s", u);
+    bl_doc_add_stringf(out, "ES share", "erector spinae over hamstrings + gluteus maximus + erector spinae (mean "
+                       "%s), 0 to 1", u);
+    bl_doc_add_stringf(out, "H:Q", "hamstring over quadriceps mean %s", u);
+    bl_doc_add_string(out, "%MVC", s.normalised_to_mvc ? "percent of the channel's MVC reference (largest moving "
+                                                        "average of its envelope across the MVC trials)"
+                                                      : "not used: no MVC trials, levels are % of each channel's "
+                                                        "own session peak");
+    bl_doc_add_stringf(out, "iEMG", "integral of the normalised envelope over the repetition, %s\xc2\xb7s", u);
+    bl_doc_add_stringf(out, "onset", "where a channel starts to fire, s from the repetition's start (negative: "
+                       "before); limb muscles at %g %% of the repetition's own rise, trunk muscles by the baseline "
+                       "threshold", 100.0 * cfg->onset_rise_fraction);
+    bl_doc_add_stringf(out, "MF", "median frequency of the conditioned signal over the repetition (Welch, %g s "
+                       "segments), Hz; its slope across the set is the fatigue index", cfg->spectrum_segment_s);
+    bl_doc_add_string(out, "ecc / con", "eccentric (lowering) and concentric (rising) phases, split at the turn");
+    return bl_doc_status(out);
 }

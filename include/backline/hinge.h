@@ -335,6 +335,12 @@ BL_API bl_status bl_hinge_get_summary(const bl_hinge *h, bl_hinge_summary *out);
  * leaves the names out. BL_EINVAL (NULL h), BL_ENOMEM. */
 BL_API bl_status bl_hinge_describe(const bl_hinge *h, const char *session_name, const char *const *trial_names,
                                    bl_doc *params, bl_doc *summary);
+/* What each abbreviation of the results means, as the code computes it
+ * with this analysis's configuration: into `out` (an object), one
+ * sentence per key ("chain index", "mixed", "vs set", "M:L", "G:H",
+ * "ES share", "H:Q", "%MVC", "iEMG", "onset", "MF", "ecc / con"), for
+ * reports' legends. BL_EINVAL (NULL), BL_ENOMEM. */
+BL_API bl_status bl_hinge_glossary(const bl_hinge *h, bl_doc *out);
 /* How the fatigue index (bl_hinge_summary.fatigue_slope_hz) is made, one
  * sentence. */
 BL_API const char *bl_hinge_fatigue_method(void);

@@ -102,7 +102,7 @@ static void print_table(FILE *out, const hinge_report *r)
     if (s.reps)
         fprintf(out, "\n  index: torque-chain index, +1 internal to -1 external (normalised groups); ham.bal: medial vs\n"
                      "  lateral hamstring balance (-1..+1); M:L medial:lateral hamstring, G:H glute:hamstring, ES%%\n"
-                     "  erector share of trunk activity, H:Q hamstring:quad, all from mean %%MVC over the repetition\n");
+                     "  ES/(hamstrings+GMAX+ES), H:Q hamstring:quad, all from mean %%MVC over the repetition\n");
     fprintf(out, "\n  verdicts: %zu internal, %zu external, %zu mixed, %zu unknown", s.internal, s.external, s.mixed,
             s.unknown);
     if (isfinite(s.mean_index)) fprintf(out, "; mean index %+.2f", s.mean_index);

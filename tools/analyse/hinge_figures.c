@@ -53,10 +53,13 @@ static void rep_marks(const svg_plot *all, const bl_hinge *h, size_t k0, size_t 
         svg_text_px(all->f, (svg_px_x(all, r.start_s) + svg_px_x(all, r.end_s)) / 2, all->top - 4, "middle", cls,
                     label);
         if (!isfinite(r.turn_s)) continue;
+        /* The concentric part a shade darker, so both phases read at any
+         * width; their names where there is room. */
+        svg_xband(all, r.turn_s, r.end_s, "con");
         svg_vline(all, r.turn_s, "turn");
         double tx = svg_px_x(all, r.turn_s), y = all->top + 10;
-        if (tx - svg_px_x(all, r.start_s) > 26) svg_text_px(all->f, tx - 3, y, "end", "small", "ecc");
-        if (svg_px_x(all, r.end_s) - tx > 26) svg_text_px(all->f, tx + 3, y, "start", "small", "con");
+        if (tx - svg_px_x(all, r.start_s) > 20) svg_text_px(all->f, tx - 2, y, "end", "small", "ecc");
+        if (svg_px_x(all, r.end_s) - tx > 20) svg_text_px(all->f, tx + 2, y, "start", "small", "con");
     }
 }
 
@@ -99,14 +102,14 @@ void hinge_fig_channel(FILE *f, const bl_hinge *h, size_t c, double t0, double t
     svg_close(f);
 }
 
-/* x = repetition number, for the per-repetition panels. */
-static svg_plot rep_plot(FILE *f, size_t reps, double y0, double y1)
+/* x = repetition number k0+1 .. k1, for the per-repetition panels. */
+static svg_plot rep_plot(FILE *f, size_t k0, size_t k1, double y0, double y1)
 {
-    svg_plot p = {f, FIG_LEFT, 14, FIG_W - FIG_LEFT - FIG_RIGHT, 96, 0.5, (double)reps + 0.5, y0, y1, 1};
+    svg_plot p = {f, FIG_LEFT, 14, FIG_W - FIG_LEFT - FIG_RIGHT, 96, (double)k0 + 0.5, (double)k1 + 0.5, y0, y1, 1};
     return p;
 }
 
-void hinge_fig_levels(FILE *f, const bl_hinge *h, size_t c)
+void hinge_fig_levels(FILE *f, const bl_hinge *h, size_t c, size_t k0, size_t k1)
 {
     const char *name = bl_hinge_channel_name(h, c);
     size_t reps = bl_hinge_reps(h);
@@ -117,12 +120,12 @@ void hinge_fig_levels(FILE *f, const bl_hinge *h, size_t c)
             top = rc.peak_pct;
     }
     char title[96];
-    snprintf(title, sizeof title, "%s: mean and peak per repetition", name);
+    snprintf(title, sizeof title, "%s: mean and peak per repetition, %zu to %zu", name, k0 + 1, k1);
     svg_open(f, FIG_W, 140, "data-channel", name, title);
-    svg_plot p = rep_plot(f, reps, 0, svg_nice_top(top));
+    svg_plot p = rep_plot(f, k0, k1, 0, svg_nice_top(top)); /* one scale for the whole set */
     svg_axes(&p, "repetition", NULL, envelope_unit(h));
-    double bw = p.width / (double)(reps ? reps : 1) * 0.6;
-    for (size_t k = 0; k < reps; k++) {
+    double bw = p.width / (double)(k1 > k0 ? k1 - k0 : 1) * 0.6;
+    for (size_t k = k0; k < k1; k++) {
         bl_hinge_rep_channel rc;
         if (bl_hinge_get_rep_channel(h, k, c, &rc) != BL_OK) continue;
         double x = (double)k + 1, half = bw / 2 / p.width * (p.x1 - p.x0);
@@ -132,7 +135,7 @@ void hinge_fig_levels(FILE *f, const bl_hinge *h, size_t c)
     svg_close(f);
 }
 
-void hinge_fig_fatigue(FILE *f, const bl_hinge *h, size_t c)
+void hinge_fig_fatigue(FILE *f, const bl_hinge *h, size_t c, size_t k0, size_t k1)
 {
     const char *name = bl_hinge_channel_name(h, c);
     size_t reps = bl_hinge_reps(h), used = 0;
@@ -156,9 +159,9 @@ void hinge_fig_fatigue(FILE *f, const bl_hinge *h, size_t c)
         hi = 200;
     }
     double pad = fmax(5, (hi - lo) * 0.15), step = svg_tick_step(hi - lo + 2 * pad, 4);
-    svg_plot p = rep_plot(f, reps, floor((lo - pad) / step) * step, ceil((hi + pad) / step) * step);
+    svg_plot p = rep_plot(f, k0, k1, floor((lo - pad) / step) * step, ceil((hi + pad) / step) * step);
     svg_axes(&p, "repetition", NULL, "median freq. (Hz)");
-    for (size_t k = 0; k < reps; k++) {
+    for (size_t k = k0; k < k1; k++) {
         bl_hinge_rep_channel rc;
         if (bl_hinge_get_rep_channel(h, k, c, &rc) == BL_OK && isfinite(rc.median_hz))
             svg_dot(&p, (double)k + 1, rc.median_hz, "mfdot");

@@ -19,25 +19,12 @@
 #define REPS_PER_PAGE 10
 /* Rows of one balance figure: 30 fit an A4 page. */
 #define BALANCE_PER_FIG 30
+/* Repetitions of one levels or median-frequency figure: 60 keep a bar
+ * wider than a few pixels. */
+#define REPS_PER_FIG 60
 /* Without repetitions the session is shown in windows of this length. */
 #define WINDOW_S 60.0
 
-static const char *const glossary[][2] = {
-    {"chain index", "torque-chain index per repetition, +1 internal to \xe2\x88\x92" "1 external: the weighted "
-                    "balance of the normalised medial (internal) against lateral (external) groups"},
-    {"mixed", "|index| below the verdict margin: neither chain dominates"},
-    {"vs set", "the repetition's index against the set's median (more internal, more external, like the set)"},
-    {"M:L", "medial:lateral hamstring ratio (ST+SM against BF), mean over the repetition"},
-    {"G:H", "glute:hamstring ratio"},
-    {"H:Q", "hamstring:quadriceps ratio"},
-    {"ES share", "erector spinae share of the trunk activity, %"},
-    {"%MVC", "percent of the maximal voluntary contraction reference of that channel"},
-    {"iEMG", "integral of the normalised envelope over the repetition (%MVC\xc2\xb7s)"},
-    {"onset", "where the channel's envelope rises, relative to the repetition's start (s; negative: before)"},
-    {"MF", "median frequency of the conditioned signal over the repetition (Hz); its fall across the set is "
-           "the fatigue index"},
-    {"ecc / con", "eccentric (lowering) and concentric (rising) phases, split at the turn (dashed line)"},
-};
 
 typedef struct hinge_page {
     const hinge_report *r;
@@ -82,7 +69,7 @@ static void figure_key(FILE *f)
 {
     fputs("<div class=\"key\"><span><i class=\"sw\" style=\"background:#8c96a5;opacity:.6\"></i>filtered signal "
           "(own scale, \xc2\xb1 peak at left)</span><span><i class=\"sw\" style=\"background:#1b4f9c\"></i>envelope"
-          "</span><span style=\"color:#d0417e\">\xe2\x96\xbc onset</span><span>- - turn (ecc | con)</span>"
+          "</span><span style=\"color:#d0417e\">\xe2\x96\xbc onset</span><span>- - turn: eccentric before, concentric (shaded darker) after</span>"
           "<span><i class=\"sw\" style=\"background:#1b6fb8;opacity:.35\"></i>internal rep</span>"
           "<span><i class=\"sw\" style=\"background:#c2561a;opacity:.35\"></i>external rep</span>"
           "<span><i class=\"sw\" style=\"background:#8a8a8a;opacity:.35\"></i>mixed rep</span>"
@@ -175,21 +162,29 @@ static void per_rep_figures(FILE *f, const hinge_page *hp)
                              "Fatigue: median frequency per repetition, with its slope"};
     for (int kind = 0; kind < 2; kind++) {
         page_section(f, kind ? "fatigue" : "levels", titles[kind]);
-        fputs("<div class=\"grid\">\n", f);
-        for (size_t c = 0; c < bl_hinge_channels(h); c++) {
-            if (!bl_hinge_channel_envelope(h, c, NULL, NULL)) continue;
-            fputs("<div class=\"panel\">\n<h3>", f);
-            page_text(f, bl_hinge_channel_name(h, c));
-            fputs("</h3>\n", f);
-            if (kind) hinge_fig_fatigue(f, h, c);
-            else hinge_fig_levels(f, h, c);
+        for (size_t k0 = 0; k0 < reps; k0 += REPS_PER_FIG) {
+            size_t k1 = k0 + REPS_PER_FIG < reps ? k0 + REPS_PER_FIG : reps;
+            if (reps > REPS_PER_FIG) {
+                fputs("<h3>", f);
+                page_textf(f, "Repetitions %zu\xe2\x80\x93%zu", k0 + 1, k1);
+                fputs("</h3>\n", f);
+            }
+            fputs("<div class=\"grid\">\n", f);
+            for (size_t c = 0; c < bl_hinge_channels(h); c++) {
+                if (!bl_hinge_channel_envelope(h, c, NULL, NULL)) continue;
+                fputs("<div class=\"panel\">\n<h3>", f);
+                page_text(f, bl_hinge_channel_name(h, c));
+                fputs("</h3>\n", f);
+                if (kind) hinge_fig_fatigue(f, h, c, k0, k1);
+                else hinge_fig_levels(f, h, c, k0, k1);
+                fputs("</div>\n", f);
+            }
             fputs("</div>\n", f);
         }
-        fputs("</div>\n", f);
     }
     page_section(f, "balance", "Torque-chain balance per repetition");
     for (size_t k0 = 0; k0 < reps; k0 += BALANCE_PER_FIG) {
-        fputs("<div class=\"panel\">\n", f);
+        fputs("<div class=\"panel narrow\">\n", f);
         hinge_fig_balance(f, h, k0, k0 + BALANCE_PER_FIG < reps ? k0 + BALANCE_PER_FIG : reps, cfg.verdict_margin);
         fputs("</div>\n", f);
     }
@@ -233,14 +228,15 @@ static void cell(FILE *f, double v, int d, int sign)
     fprintf(f, "<td>%s%s</td>", sign && v > 0 ? "+" : "", page_num(b, sizeof b, v, d));
 }
 
-static void reps_table(FILE *f, const cJSON *doc)
+static void reps_table(FILE *f, const cJSON *doc, const char *unit)
 {
     page_section(f, "reps", "Repetitions");
     fputs("<div class=\"tw\"><table>\n<tr><th>rep</th><th>start s</th><th>end s</th><th>turn s</th>"
           "<th class=\"l\">chain</th><th>index</th><th class=\"l\">vs set</th><th>M:L</th><th>G:H</th>"
-          "<th>ES share</th><th>H:Q</th><th>ham. %MVC</th><th class=\"l\">firing order</th>"
-          "<th class=\"l\">reason</th></tr>\n",
+          "<th>ES share</th><th>H:Q</th><th>hamstrings ",
           f);
+    page_text(f, unit);
+    fputs("</th><th class=\"l\">firing order</th><th class=\"l\">reason</th></tr>\n", f);
     const cJSON *r;
     cJSON_ArrayForEach(r, page_jget(doc, "reps"))
     {
@@ -274,8 +270,13 @@ static void numbers_table(FILE *f, const cJSON *doc, const char *unit)
     fputs("<details id=\"numbers\"><summary>Per repetition and muscle: mean, peak, iEMG, onset, median "
           "frequency</summary>\n<div class=\"tw\"><table>\n<tr><th>rep</th><th class=\"l\">channel</th>",
           f);
-    page_textf(f, "<th>mean %s</th><th>peak %s</th>", unit, unit);
-    fputs("<th>iEMG</th><th>onset s</th><th>MF Hz</th></tr>\n", f);
+    const char *cols[3] = {"mean ", "peak ", "iEMG "};
+    for (int i = 0; i < 3; i++) {
+        fprintf(f, "<th>%s", cols[i]);
+        page_text(f, unit);
+        fputs(i == 2 ? "\xc2\xb7s</th>" : "</th>", f);
+    }
+    fputs("<th>onset s</th><th>MF Hz</th></tr>\n", f);
     const cJSON *r, *c;
     cJSON_ArrayForEach(r, page_jget(doc, "reps")) cJSON_ArrayForEach(c, page_jget(r, "channels"))
     {
@@ -300,24 +301,28 @@ static int page_body(FILE *f, void *ctx)
                 page_jstr(hp->doc, "version"));
     summary_cards(f, h);
     page_warnings(f, page_jget(hp->doc, "warnings"));
-    bl_doc *summary = NULL;
-    if (bl_doc_create(&summary) != BL_OK ||
-        bl_hinge_describe(h, hp->r->session_path, hp->r->mvc_paths, NULL, summary) != BL_OK) {
+    bl_doc *summary = NULL, *terms = NULL;
+    if (bl_doc_create(&summary) != BL_OK || bl_doc_create(&terms) != BL_OK ||
+        bl_hinge_describe(h, hp->r->session_path, hp->r->mvc_paths, NULL, summary) != BL_OK ||
+        bl_hinge_glossary(h, terms) != BL_OK) {
         bl_doc_destroy(summary);
+        bl_doc_destroy(terms);
         return 1;
     }
     page_section(f, "method", "Method");
     page_method(f, summary);
-    bl_doc_destroy(summary);
     page_section(f, "glossary", "Abbreviations");
-    page_glossary(f, glossary, sizeof glossary / sizeof glossary[0]);
+    page_glossary_doc(f, terms);
+    bl_doc_destroy(summary);
+    bl_doc_destroy(terms);
     quality_table(f, hp->doc);
     muscle_pages(f, hp);
     per_rep_figures(f, hp);
-    reps_table(f, hp->doc);
     bl_hinge_summary s;
     bl_hinge_get_summary(h, &s);
-    numbers_table(f, hp->doc, s.normalised_to_mvc ? "%MVC" : "% peak");
+    const char *unit = s.normalised_to_mvc ? "%MVC" : "% of peak";
+    reps_table(f, hp->doc, unit);
+    numbers_table(f, hp->doc, unit);
     page_parameters(f, page_jget(hp->doc, "parameters"));
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "svg_plot.h"
@@ -50,7 +51,8 @@ static const char page_css[] =
     ".bar{fill:#2a7fff}.peak{stroke:#1d2430;stroke-width:1.6}.mfdot{fill:#17a673}"
     ".slope{stroke:#0e6e4a;stroke-width:1.4;stroke-dasharray:5 3}\n"
     ".band{fill:#eceff3}.zero{stroke:#5a6577}.target{fill:#17a673;fill-opacity:.15}\n"
-    ".phase{fill:#f3f5f8}\n"
+    ".phase{fill:#f3f5f8}.con{fill:#1d2430;fill-opacity:.07}.narrow{max-width:580px}\n"
+    ".print-only{display:none}\n"
     ".v-internal{color:#1b6fb8;font-weight:600}.v-external{color:#c2561a;font-weight:600}"
     ".v-mixed{color:#6b6b6b;font-weight:600}.v-unknown{color:#999}\n"
     ".g-pass{color:#17a673;font-weight:600}.g-warn{color:#b07a00;font-weight:600}.g-fail{color:#c0392b;"
@@ -71,7 +73,7 @@ static const char page_css[] =
     "@page{size:A4;margin:12mm}\n"
     "@media print{body{max-width:none;padding:0;font-size:12px}.grid{grid-template-columns:1fr 1fr}"
     ".page{break-before:page}.page:first-of-type{break-before:auto}.pages{display:none}"
-    ".tw{overflow:visible}table{font-size:10px}h2{break-after:avoid}}\n";
+    ".tw{overflow:visible}table{font-size:10px}h2{break-after:avoid}details{display:none}.print-only{display:block;column-count:2;column-gap:6mm}.print-only table{font-size:7.5px}.print-only td{padding:1px 3px}}\n";
 
 int page_write(tool_output *o, const char *title, int (*body)(FILE *f, void *ctx), void *ctx)
 {
@@ -96,12 +98,18 @@ void page_text(FILE *f, const char *s) { svg_escape(f, s); }
 
 void page_textf(FILE *f, const char *fmt, ...)
 {
-    char buf[1024];
+    char buf[1024], *text = buf;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    svg_escape(f, buf);
+    if (n >= (int)sizeof buf && (text = malloc((size_t)n + 1)) != NULL) { /* a long path: whole, not cut */
+        va_start(ap, fmt);
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    svg_escape(f, text ? text : buf);
+    if (text != buf) free(text);
 }
 
 const char *page_num(char *buf, size_t len, double v, int d)
@@ -209,6 +217,20 @@ void page_glossary(FILE *f, const char *const (*terms)[2], size_t n)
     fputs("</dl>\n", f);
 }
 
+void page_glossary_doc(FILE *f, const bl_doc *terms)
+{
+    fputs("<dl class=\"gloss\">\n", f);
+    for (size_t i = 0; terms && i < bl_doc_count(terms); i++) {
+        const bl_doc *d = bl_doc_child(terms, i);
+        fputs("<dt>", f);
+        page_text(f, bl_doc_key(d) ? bl_doc_key(d) : "");
+        fputs("</dt><dd>", f);
+        page_text(f, bl_doc_string(d) ? bl_doc_string(d) : "");
+        fputs("</dd>\n", f);
+    }
+    fputs("</dl>\n", f);
+}
+
 /* One row per leaf: its key path ("conditioning / bandpass / order") and
  * value; arrays of plain values on one row. */
 static void param_rows(FILE *f, const cJSON *node, char *path, size_t len)
@@ -255,6 +277,13 @@ void page_parameters(FILE *f, const cJSON *params)
     char path[512] = "";
     if (params) param_rows(f, params, path, sizeof path);
     fputs("</table></div>\n</details>\n", f);
+    /* A closed <details> prints as nothing: the printout has the table. */
+    fputs("<div class=\"print-only\"><h2>Processing parameters (ISEK style)</h2>\n<table>\n"
+          "<tr><th class=\"l\">parameter</th><th class=\"l\">value</th></tr>\n",
+          f);
+    path[0] = '\0';
+    if (params) param_rows(f, params, path, sizeof path);
+    fputs("</table></div>\n", f);
 }
 
 void page_section(FILE *f, const char *id, const char *title)

@@ -39,8 +39,10 @@ void page_warnings(FILE *f, const cJSON *warnings);
 /* The method, as the library described it (a bl_doc object of
  * sentences): one row per step. */
 void page_method(FILE *f, const bl_doc *summary);
-/* The glossary: terms[i][0] is the abbreviation, terms[i][1] its meaning. */
+/* The glossary: terms[i][0] is the abbreviation, terms[i][1] its meaning;
+ * or a bl_doc object of them (the library's words). */
 void page_glossary(FILE *f, const char *const (*terms)[2], size_t n);
+void page_glossary_doc(FILE *f, const bl_doc *terms);
 /* Every parameter (a JSON object tree) as a key path / value table,
  * collapsed under a heading. */
 void page_parameters(FILE *f, const cJSON *params);
