@@ -39,6 +39,7 @@ void bl_gait_destroy(bl_gait *g)
     free(g->ch);
     bl_quality_destroy(g->quality);
     bl_recording_destroy(g->env);
+    bl_recording_destroy(g->cond);
     bl_gait_events_destroy(g->events);
     free(g->found);
     free(g->cyc);

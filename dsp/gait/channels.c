@@ -93,7 +93,11 @@ static bl_status references(bl_gait *g, const bl_recording *const *mvc, size_t n
 bl_status bli_gait_envelopes(bl_gait *g, const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
                              char *why, size_t why_len)
 {
-    bl_status st = bl_envelope_recording(session, &g->cfg.envelope, &g->env, &g->crep);
+    /* The conditioned signal is kept for the reports; the envelopes are
+     * made from a copy (bl_envelope_recording's two steps). */
+    bl_status st = bl_condition(session, &g->cfg.envelope, &g->cond, &g->crep);
+    if (st == BL_OK) st = bl_recording_slice(g->cond, 0, bl_recording_frames(g->cond), &g->env);
+    if (st == BL_OK) st = bl_linear_envelope(g->env, &g->cfg.envelope);
     if (st != BL_OK) {
         bli_set_why(why, why_len, "conditioning failed: %s", bl_strerror(st));
         return st;

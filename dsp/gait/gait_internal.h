@@ -131,6 +131,7 @@ struct bl_gait {
     size_t nch;
     bli_gait_ch *ch;
     bl_quality *quality;
+    bl_recording *cond;           /* conditioned signals at the analysis rate (session unit) */
     bl_recording *env;            /* normalised envelopes at the analysis rate */
     size_t n_found;               /* candidate cycles */
     bl_gait_cycle *found;         /* all candidates with their states */

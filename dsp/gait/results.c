@@ -7,6 +7,7 @@
 #include "gait_internal.h"
 
 const char *bl_gait_unit(const bl_gait *g) { return g ? g->unit : ""; }
+const char *bl_gait_signal_unit(const bl_gait *g) { return g ? g->signal_unit : ""; }
 int bl_gait_estimated(const bl_gait *g) { return g && bl_gait_events_estimated(g->events); }
 
 bl_status bl_gait_get_config(const bl_gait *g, bl_gait_config *out)
@@ -48,6 +49,14 @@ const float *bl_gait_channel_envelope(const bl_gait *g, size_t c, size_t *frames
     if (frames) *frames = bl_recording_frames(g->env);
     if (rate_hz) *rate_hz = bl_recording_rate(g->env);
     return bl_recording_cdata(g->env, c);
+}
+
+const float *bl_gait_channel_signal(const bl_gait *g, size_t c, size_t *frames, double *rate_hz)
+{
+    if (!used(g, c) || !g->cond) return NULL;
+    if (frames) *frames = bl_recording_frames(g->cond);
+    if (rate_hz) *rate_hz = bl_recording_rate(g->cond);
+    return bl_recording_cdata(g->cond, c);
 }
 
 size_t bl_gait_channel_cycle(const bl_gait *g, size_t c, size_t k)

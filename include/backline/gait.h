@@ -386,6 +386,9 @@ BL_API void bl_gait_destroy(bl_gait *g);
 BL_API int bl_gait_estimated(const bl_gait *g);
 /* The unit of the curves: "%MVC", "uV" or "% of session peak". */
 BL_API const char *bl_gait_unit(const bl_gait *g);
+/* The unit of the conditioned signal (bl_gait_channel_signal): the
+ * session's, "uV" or full-scale units. */
+BL_API const char *bl_gait_signal_unit(const bl_gait *g);
 BL_API bl_status bl_gait_get_config(const bl_gait *g, bl_gait_config *out);
 
 /* Kept cycles, in the order of bl_gait_find_cycles. */
@@ -413,6 +416,10 @@ BL_API size_t bl_gait_channel_cycle(const bl_gait *g, size_t c, size_t k);
 /* The channel's normalised envelope over the whole session at the analysis
  * rate, in bl_gait_unit() (NULL for a channel not used), owned by g. */
 BL_API const float *bl_gait_channel_envelope(const bl_gait *g, size_t c, size_t *frames, double *rate_hz);
+/* The channel's conditioned signal (band-passed, notched, ECG removed) at
+ * the analysis rate, in the session's unit (NULL for a channel not used),
+ * owned by g. */
+BL_API const float *bl_gait_channel_signal(const bl_gait *g, size_t c, size_t *frames, double *rate_hz);
 
 typedef struct bl_gait_muscle {
     size_t cycles;                     /* cycles used */

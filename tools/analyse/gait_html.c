@@ -69,6 +69,16 @@ static void summary_cards(FILE *f, const gait_page *gp)
         snprintf(label, sizeof label, "synergies %s", page_jstr(s, "side"));
         page_card(f, v, label, NULL);
     }
+    /* The answer per side, in the header: its pattern (the rule and the
+     * numbers are in the posterior-chain section). */
+    const cJSON *side;
+    cJSON_ArrayForEach(side, page_jget(gp->doc, "posterior_chain"))
+    {
+        char label[48];
+        snprintf(label, sizeof label, "pattern, side %s", page_jstr(side, "side"));
+        page_card(f, page_jstr(side, "pattern"), label, !strcmp(page_jstr(side, "pattern"), "unknown") ? "v-unknown"
+                                                        : NULL);
+    }
     page_cards_end(f);
     if (bl_gait_estimated(g))
         page_note(f, "warn", "The cycles rest on events ESTIMATED from the knee angle, not measured.");
@@ -96,6 +106,7 @@ static void muscle_heading(FILE *f, const bl_gait *g, size_t c)
     fputs("<p>", f);
     page_textf(f, "peak at %s %% of the cycle, CV %s %%, %zu cycles", page_num(b1, sizeof b1, gm.peak_phase_pct, 1),
                page_num(b2, sizeof b2, gm.cv_pct, 1), gm.cycles);
+    if (gm.cycles > 50) page_textf(f, " (%zu of them drawn)", (gm.cycles + (gm.cycles + 49) / 50 - 1) / ((gm.cycles + 49) / 50));
     fputs("</p>\n", f);
 }
 
