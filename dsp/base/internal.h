@@ -37,4 +37,14 @@ float bli_select_kth(float *v, size_t n, size_t k);
 #define BLI_LD(dst, p) memcpy(&(dst), (p), sizeof(dst))
 #define BLI_ST(p, src) memcpy((p), &(src), sizeof(src))
 
+/* Two-vector shuffle by constant indices into the pair's lanes: GCC spells
+ * it __builtin_shuffle with a mask vector of type MASK, clang
+ * __builtin_shufflevector with the indices as arguments; the same
+ * instruction either way. */
+#if defined(__clang__)
+#define BLI_SHUFFLE(a, b, MASK, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+#define BLI_SHUFFLE(a, b, MASK, ...) __builtin_shuffle(a, b, (MASK){__VA_ARGS__})
+#endif
+
 #endif

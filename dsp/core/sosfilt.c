@@ -40,13 +40,7 @@ typedef double v8d __attribute__((vector_size(64)));
 #define STREAM_BLOCK 256       /* frames per transpose block when streaming */
 #define SPECIALISED_SECTIONS 8 /* sections per unrolled kernel call */
 
-/* Two-vector shuffle: GCC spells it __builtin_shuffle, clang
- * __builtin_shufflevector; the result is the same instruction. */
-#if defined(__clang__)
-#define BL_SHUFFLE4(a, b, i0, i1, i2, i3) __builtin_shufflevector(a, b, i0, i1, i2, i3)
-#else
-#define BL_SHUFFLE4(a, b, i0, i1, i2, i3) __builtin_shuffle(a, b, (v4i){i0, i1, i2, i3})
-#endif
+#define BL_SHUFFLE4(a, b, i0, i1, i2, i3) BLI_SHUFFLE(a, b, v4i, i0, i1, i2, i3)
 
 #define LD(dst, p) BLI_LD(dst, p)
 #define ST(p, src) BLI_ST(p, src)

@@ -264,12 +264,12 @@ typedef float raw_v4f __attribute__((vector_size(16)));
 
 BL_CLONES static void pcm24_to_float(const unsigned char *in, float *out, size_t n, float scale)
 {
-    const raw_v16u8 zero = {0}, top = {16, 0, 1, 2, 16, 3, 4, 5, 16, 6, 7, 8, 16, 9, 10, 11};
+    const raw_v16u8 zero = {0};
     size_t i = 0;
     for (; i + 6 <= n; i += 4) { /* the 16-byte load reads 4 bytes past these 4 samples */
         raw_v16u8 b;
         BLI_LD(b, in + 3 * i);
-        raw_v4i32 v = (raw_v4i32)__builtin_shuffle(b, zero, top);
+        raw_v4i32 v = (raw_v4i32)BLI_SHUFFLE(b, zero, raw_v16u8, 16, 0, 1, 2, 16, 3, 4, 5, 16, 6, 7, 8, 16, 9, 10, 11);
         raw_v4f f = __builtin_convertvector(v, raw_v4f) * scale;
         BLI_ST(out + i, f);
     }
