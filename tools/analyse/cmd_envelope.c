@@ -87,7 +87,7 @@ int cmd_envelope(int argc, char **argv)
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        fputs(envelope_help, stdout);
+        tool_print_help(envelope_help, NULL);
         return 0;
     }
     if (a.n_pos != 1) return tool_usage_error("envelope needs exactly one FILE (see envelope --help)");

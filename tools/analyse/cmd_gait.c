@@ -171,7 +171,7 @@ int cmd_gait(int argc, char **argv)
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        fputs(gait_help, stdout);
+        tool_print_help(gait_help, NULL);
         return 0;
     }
     bl_gait_config cfg;

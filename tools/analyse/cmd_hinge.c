@@ -184,7 +184,7 @@ int cmd_hinge(int argc, char **argv)
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        fputs(hinge_help, stdout);
+        tool_print_help(hinge_help, NULL);
         return 0;
     }
     if (a.n_pos != 1) return tool_usage_error("hinge needs exactly one SESSION file (see hinge --help)");

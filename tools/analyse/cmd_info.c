@@ -67,7 +67,7 @@ int cmd_info(int argc, char **argv)
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        fputs(info_help, stdout);
+        tool_print_help(info_help, NULL);
         return 0;
     }
     if (a.n_pos != 1) return tool_usage_error("info needs exactly one FILE (see info --help)");

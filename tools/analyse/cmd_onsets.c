@@ -336,7 +336,7 @@ int cmd_onsets(int argc, char **argv)
     int rc = parse_onsets_options(argc, argv, &a, &cfg, &oc, &help);
     if (rc) return rc;
     if (help) {
-        fputs(onsets_help, stdout);
+        tool_print_help(onsets_help, NULL);
         return 0;
     }
     const char *path = a.pos[0], *json_path = tool_args_get(&a, "--json");

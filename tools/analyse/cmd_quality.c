@@ -25,10 +25,7 @@ static const char quality_help[] =
     "\n"
     "  --map MAP    channel map, e.g. L.ST,L.BF (default: the map stored in FILE, else\n"
     "               every channel generic EMG; crosstalk needs the hamstring sites named)\n"
-    "  --json OUT   JSON: channels with their grade and every check, mains_hz, parameters\n"
-    "\n"
-    "Exit status: 0 when the file was assessed (whatever the grades), 1 on an error,\n"
-    "2 on a usage error.\n";
+    "  --json OUT   JSON: channels with their grade and every check, mains_hz, parameters\n";
 
 /* One check as JSON: value, unit, grade and reason, and its extra number. */
 static cJSON *check_json(const bl_quality_result *r, bl_quality_check k, const bl_quality *q)
@@ -151,7 +148,7 @@ int cmd_quality(int argc, char **argv)
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        fputs(quality_help, stdout);
+        tool_print_help(quality_help, "the file was assessed, whatever the grades");
         return 0;
     }
     if (a.n_pos != 1) return tool_usage_error("quality needs exactly one FILE (see quality --help)");

@@ -39,10 +39,11 @@ static int run(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(stdout);
+        tool_print_exit_status(NULL);
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("%s\n", bl_version());
+        tool_print_version();
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

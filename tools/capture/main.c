@@ -18,9 +18,9 @@
 #include "backline/backline.h"
 #include "tool.h"
 
-static void usage(FILE *out)
+static void usage(void)
 {
-    fputs(
+    tool_print_help(
             "usage: backline-capture --list\n"
             "       backline-capture [--device INDEX|NAME] [--channels N] [--rate HZ] [--seconds S]\n"
             "                        [--map MAP] [--gain G | --gain G1,G2,...] [--full-scale VOLTS]\n"
@@ -74,7 +74,7 @@ static void usage(FILE *out)
             "Overruns and ring-buffer overflows are counted, reported and stored in the file.\n"
             "SIGINT (Ctrl-C), SIGTERM, SIGHUP (the terminal or SSH session closed) and SIGQUIT\n"
             "stop a capture cleanly: the summary, then a file holding every frame.\n",
-        out);
+        NULL);
 }
 
 int cap_ends_with_ci(const char *s, const char *suffix)
@@ -154,11 +154,11 @@ static int parse_options(int argc, char **argv, cap_options *o)
     int r = tool_args_parse(argc, argv, spec, &a);
     if (r) return r;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        usage(stdout);
+        usage();
         return -1;
     }
     if (tool_args_has(&a, "--version")) {
-        printf("backline-capture %s\n", bl_version());
+        tool_print_version();
         return -1;
     }
     if (a.n_pos) return tool_usage_error("unexpected argument \"%s\" (the output file goes after -o)", a.pos[0]);

@@ -31,6 +31,16 @@ int tool_finish(int status);
  * callers can `return tool_error(...)`. Usage errors exit 2. */
 int tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --help and --version, the same in every tool (help.c). tool_print_help
+ * writes TEXT and then the exit statuses every tool shares (0 success, 1 an
+ * error, 2 a usage error, each failure with its one line on stderr);
+ * success, when not NULL, says what 0 means for this command ("the file
+ * was assessed, whatever the grades"). tool_print_version prints
+ * "NAME VERSION" (GNU's form, which help2man reads for the man pages). */
+void tool_print_help(const char *text, const char *success);
+void tool_print_exit_status(const char *success); /* the paragraph alone */
+void tool_print_version(void);
+
 /* A warning line "NAME: warning: ...". */
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

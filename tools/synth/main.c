@@ -89,9 +89,7 @@ static const char *const help_text =
     "                      (hinge also takes --mvc-hold and --mvc-ramp)\n"
     "\n"
     "rest options:\n"
-    "  --duration S        length of the rest recording (default 30)\n"
-    "\n"
-    "Exit status 0 on success; 1 or 2 with one line on stderr otherwise.\n";
+    "  --duration S        length of the rest recording (default 30)\n";
 
 /* Create DIR and its missing parents; *made counts the folders created
  * (the deepest ones), so a failed run can take them away again. */
@@ -444,11 +442,11 @@ static int run(int argc, char **argv)
     if (argc < 2)
         return tool_usage_error("missing command: hinge, gait, mvc or rest (try --help)");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(help_text, stdout);
+        tool_print_help(help_text, NULL);
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("%s\n", bl_version());
+        tool_print_version();
         return 0;
     }
     if (strcmp(argv[1], "hinge") && strcmp(argv[1], "gait") && strcmp(argv[1], "mvc") && strcmp(argv[1], "rest"))
@@ -461,7 +459,7 @@ static int run(int argc, char **argv)
     if (rc)
         return rc;
     if (help) {
-        fputs(help_text, stdout);
+        tool_print_help(help_text, NULL);
         return 0;
     }
     return run_command(&r);
