@@ -1,6 +1,8 @@
-/* Streaming reader: any file libsndfile reads, block by block, with the
- * truncation checks libsndfile does not make. bl_recording_load is built
- * on it; tools that copy or stream files use it instead of libsndfile.
+/* Streaming reader: any file libsndfile reads, and EDF/BDF through edflib
+ * (edf_io.c, chosen by the file's first bytes, not its name), block by
+ * block, with the truncation checks libsndfile does not make.
+ * bl_recording_load is built on it; tools that copy or stream files use
+ * it instead of libsndfile.
  *
  * A plain WAV (float32, 16- or 24-bit PCM, little-endian, of known length)
  * is read with pread and converted here: libsndfile's decode and copy were
@@ -17,11 +19,13 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "edf_io.h"
 #include "recording_internal.h"
 #include "sndfile_io.h"
 
 struct bl_reader {
     SNDFILE *sf;
+    bli_edf *edf;       /* an EDF/BDF file (sf NULL) */
     int fd;
     char *path;
     size_t channels;
@@ -36,38 +40,29 @@ struct bl_reader {
     bl_recording *info; /* 0 frames: map, gains, full scale, keys, format */
 };
 
-/* The file opened once (a FIFO cannot be opened twice). libsndfile gets a
- * duplicate of the descriptor and owns it: it closes it at sf_close, and
- * on a failed open already (whatever close_desc says), so that copy is
- * never closed here. We keep the original for the truncation check
- * (pread) and close it ourselves. */
-static bl_status open_file(const char *path, SNDFILE **out, SF_INFO *info, int *fd_out, char *why,
-                           size_t why_len)
+/* The file is opened once, by bl_reader_open (a FIFO cannot be opened
+ * twice). libsndfile gets a duplicate of the descriptor and owns it: it
+ * closes it at sf_close, and on a failed open already (whatever
+ * close_desc says), so that copy is never closed here. We keep the
+ * original for the truncation check (pread) and close it ourselves. */
+static bl_status open_file(const char *path, int fd, SNDFILE **out, SF_INFO *info, char *why, size_t why_len)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        bli_set_why(why, why_len, "%s: cannot open: %s", path, strerror(errno));
-        return BL_EIO;
-    }
     memset(info, 0, sizeof *info);
     int sf_fd = dup(fd);
     if (sf_fd < 0) {
         bli_set_why(why, why_len, "%s: cannot open: %s", path, strerror(errno));
-        close(fd);
         return BL_EIO;
     }
     SNDFILE *sf = sf_open_fd(sf_fd, SFM_READ, info, SF_TRUE);
     if (!sf) {
         int err = sf_error(NULL);
         if (err == SF_ERR_UNRECOGNISED_FORMAT)
-            bli_set_why(why, why_len, "%s: not an audio file (format not recognised)", path);
+            bli_set_why(why, why_len, "%s: not an audio or EDF/BDF file (format not recognised)", path);
         else
             bli_set_why(why, why_len, "%s: cannot open: %s", path, sf_strerror(NULL));
-        close(fd);
         return err == SF_ERR_SYSTEM ? BL_EIO : BL_EFORMAT;
     }
     *out = sf;
-    *fd_out = fd;
     return BL_OK;
 }
 
@@ -110,6 +105,18 @@ static bl_status read_description(bl_reader *r, const SF_INFO *info, char *why, 
     return BL_OK;
 }
 
+/* An EDF/BDF file: edflib describes it and reads it; the descriptor
+ * stays open for what the spool asks of it (nothing: it is no WAV). */
+static bl_status open_edf(bl_reader *r, char *why, size_t why_len)
+{
+    bl_status st = bli_edf_open(r->path, r->fd, &r->edf, &r->info, &r->declared, why, why_len);
+    if (st != BL_OK)
+        return st;
+    r->channels = r->info->channels;
+    r->known = 1;
+    return BL_OK;
+}
+
 bl_status bl_reader_open(const char *path, bl_reader **out, char *why, size_t why_len)
 {
     if (out)
@@ -127,8 +134,22 @@ bl_status bl_reader_open(const char *path, bl_reader **out, char *why, size_t wh
         bli_set_why(why, why_len, "%s: out of memory", path);
         return BL_ENOMEM;
     }
+    if ((r->fd = open(path, O_RDONLY)) < 0) {
+        bli_set_why(why, why_len, "%s: cannot open: %s", path, strerror(errno));
+        bl_reader_close(r);
+        return BL_EIO;
+    }
+    if (bli_edf_sniff(r->fd)) {
+        bl_status st = open_edf(r, why, why_len);
+        if (st != BL_OK) {
+            bl_reader_close(r);
+            return st;
+        }
+        *out = r;
+        return BL_OK;
+    }
     SF_INFO info;
-    bl_status st = open_file(path, &r->sf, &info, &r->fd, why, why_len);
+    bl_status st = open_file(path, r->fd, &r->sf, &info, why, why_len);
     if (st == BL_OK)
         st = check_header(r, &info, r->fd, why, why_len);
     if (st == BL_OK) {
@@ -247,6 +268,15 @@ bl_status bl_reader_read(bl_reader *r, float *interleaved, size_t max_frames, si
         return BL_OK;
     if (max_frames > (size_t)INT64_MAX / r->channels)
         max_frames = (size_t)INT64_MAX / r->channels;
+    if (r->edf) {
+        size_t got = 0;
+        bl_status st = bli_edf_read(r->edf, interleaved, max_frames, &got, why, why_len);
+        if (st != BL_OK || got == 0)
+            r->ended = 1;
+        r->frames_read += got;
+        *frames_read = got;
+        return st;
+    }
     sf_count_t n;
     if (r->raw != BLI_WAV_RAW_NONE && r->frames_read > 0) {
         size_t left = r->declared - r->frames_read;
@@ -275,6 +305,7 @@ void bl_reader_close(bl_reader *r)
         return;
     if (r->sf)
         sf_close(r->sf);
+    bli_edf_close(r->edf);
     if (r->fd >= 0)
         close(r->fd);
     bl_recording_destroy(r->info);
