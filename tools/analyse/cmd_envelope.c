@@ -25,6 +25,7 @@ static const char envelope_help[] =
     "zero-phase). AUX channels are left out.\n"
     "\n"
     "  --map MAP        channel map, e.g. L.ST,L.BF,L.GMAX (default: the map stored in FILE)\n"
+    TOOL_CALIBRATION_HELP
     "  --rate HZ        analysis rate in Hz (default 2000)\n"
     "  --bandpass LO:HI band-pass corners in Hz (default 20:450)\n"
     "  --order N        Butterworth order of the band-pass, SciPy's N (default 4)\n"
@@ -113,7 +114,7 @@ int cmd_envelope(int argc, char **argv)
     /* Spooled at the analysis rate and enveloped block by block: memory
      * stays that of a block, however long the recording. */
     bl_spool *spool = tool_spool_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);
-    if (!spool) return 1;
+    if (!spool) return tool_load_failure();
     const bl_recording *info = bl_spool_info(spool);
     envelope_sink sink = {.path = path};
     tool_block_writer *const w = &sink.w;

@@ -54,6 +54,7 @@ static const char gait_help[] =
     "  --mvc FILE         MVC trial in the same layout (repeatable): amplitudes in %MVC. Without\n"
     "                     trials: uV when the file has gains, else % of each channel's session peak\n"
     "  --map MAP          channel map, e.g. R.ST,R.BF,R.GMAX,R.TA,R.AUX (default: stored in FILE)\n"
+    TOOL_CALIBRATION_HELP
     "  --json OUT         JSON report: cycles, muscles, parameters (ISEK style), warnings\n"
     "  --csv OUT          tidy CSV, one row per cycle x muscle x point\n"
     "  --html OUT         self-contained HTML report: a panel per muscle (every cycle, mean +/- SD,\n"
@@ -196,7 +197,7 @@ int cmd_gait(int argc, char **argv)
     if ((rc = tool_outputs_distinct(inputs, n_in, outs, n_outs)) != 0) return rc;
     tool_progress_start("gait", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz), *mvc[MAX_MVC] = {0};
-    if (!rec) return 1;
+    if (!rec) return tool_load_failure();
     bl_gait_events *ev = from_markers                       ? gait_events_from_markers(path, rec)
                          : events_path                      ? gait_events_from_file(events_path, rec)
                          : tool_args_get(&a, "--footswitch") ? gait_events_from_aux(&a, "--footswitch", rec, &rc)
@@ -208,8 +209,10 @@ int cmd_gait(int argc, char **argv)
     }
     rc = 1;
     for (size_t i = 0; i < n_mvc; i++) /* the session's layout, as for hinge */
-        if (!(mvc[i] = tool_load_or(inputs[n_in - n_mvc + i], map_text, bl_recording_chanmap(rec), cfg.envelope.rate_hz)))
+        if (!(mvc[i] = tool_load_or(inputs[n_in - n_mvc + i], map_text, bl_recording_chanmap(rec), cfg.envelope.rate_hz))) {
+            rc = tool_load_failure();
             goto done;
+        }
     char why[512] = "";
     tool_progress_stage("analysing");
     bl_status st = bl_gait_analyse(rec, (const bl_recording *const *)mvc, n_mvc, ev, &cfg, &g, why, sizeof why);

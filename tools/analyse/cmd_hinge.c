@@ -33,6 +33,7 @@ static const char hinge_help[] =
     "external: biceps femoris, lumbar erectors) with its verdict and reason.\n"
     "\n"
     "  --map MAP          channel map, e.g. L.ST,L.BF,L.GMAX,L.ES,L.EO,L.VL (default: stored in SESSION)\n"
+    TOOL_CALIBRATION_HELP "                     (the MVC trials get the same calibration)\n"
     "  --mvc FILE         MVC trial in the same layout (repeatable); the reference per channel is the\n"
     "                     largest 0.5 s moving average of its envelope across all trials. Without\n"
     "                     trials the session's own peak is used (lower confidence, flagged)\n"
@@ -217,7 +218,7 @@ int cmd_hinge(int argc, char **argv)
      * sees the analysis rate, with clipping counted on the file's samples. */
     tool_progress_start("hinge", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, map_text, cfg.envelope.rate_hz);
-    if (!rec) return 1;
+    if (!rec) return tool_load_failure();
     hinge_span span = {0};
     if (span_spec && (rc = hinge_span_cut(span_spec, path, &rec, &span)) != 0) {
         tool_progress_end();
@@ -233,7 +234,10 @@ int cmd_hinge(int argc, char **argv)
          * own stored map (a different one is an error in the analysis), or
          * failing both the session's. */
         mvc[i] = tool_load_or(mvc_paths[i], map_text, bl_recording_chanmap(rec), cfg.envelope.rate_hz);
-        if (!mvc[i]) goto done;
+        if (!mvc[i]) {
+            rc = tool_load_failure();
+            goto done;
+        }
     }
     char why[512] = "";
     tool_progress_stage("analysing");

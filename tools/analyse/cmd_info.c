@@ -6,6 +6,7 @@
 
 #include "backline/chanmap.h"
 #include "backline/recording.h"
+#include "calibration_args.h"
 #include "commands.h"
 #include "tool.h"
 
@@ -51,18 +52,23 @@ static void print_markers(const bl_recording *rec)
 }
 
 static const char info_help[] =
-    "usage: backline-analyse info FILE\n"
+    "usage: backline-analyse info FILE [--scale UV_PER_UNIT | --unit uV|mV|V]\n"
     "\n"
     "Print the sample rate (Hz), channels, frames, duration (s), sample format,\n"
     "and the channel map, gains and capture metadata stored in the file. Stored\n"
     "metadata that cannot be used gets a warning on stderr; a key whose value is\n"
     "invalid (e.g. overruns=-5) is listed as \"(invalid; see the warning)\".\n"
     "Markers (a capture's key presses) are listed one a line: number (what\n"
-    "hinge --between-markers takes), seconds from the first frame, frame, label.\n";
+    "hinge --between-markers takes), seconds from the first frame, frame, label.\n"
+    "EDF/BDF files (recognised by their header) show their signal labels\n"
+    "(edf_labels, the map where they name our channels) and physical units\n"
+    "(edf_units); their annotations are the markers.\n"
+    "\n"
+    TOOL_CALIBRATION_HELP;
 
 int cmd_info(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {{"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    static const tool_opt_spec spec[] = {TOOL_CALIBRATION_OPTS, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -71,12 +77,18 @@ int cmd_info(int argc, char **argv)
         return 0;
     }
     if (a.n_pos != 1) return tool_usage_error("info needs exactly one FILE (see info --help)");
+    if ((rc = tool_calibration_from_args(&a)) != 0) return rc;
 
     const char *path = a.pos[0];
     char why[512] = "";
     bl_recording *rec = NULL;
     bl_status st = bl_recording_load(path, &rec, why, sizeof why);
     if (st != BL_OK) return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
+    int cal = tool_calibration_apply(rec, path);
+    if (cal != 0) {
+        bl_recording_destroy(rec);
+        return cal == -2 ? 2 : 1;
+    }
 
     for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
     size_t channels = bl_recording_channels(rec);
@@ -97,8 +109,11 @@ int cmd_info(int argc, char **argv)
         if (g > 0) printf("%s%g", c ? "," : "", g);
         else printf("%s?", c ? "," : "");
     }
-    printf("%s\n", bl_recording_gain(rec, 0) > 0 ? " (amplifier gain; samples convert to uV)"
-                                                : " (unknown: amplitudes stay in full-scale units)");
+    const char *source = tool_args_has(&a, "--scale") || tool_args_has(&a, "--unit") ? "from --scale/--unit"
+                         : bl_recording_meta(rec, "edf_units")                       ? "from the EDF/BDF physical ranges"
+                                                                                     : "amplifier gain";
+    if (bl_recording_gain(rec, 0) > 0) printf(" (%s; samples convert to uV)\n", source);
+    else printf(" (unknown: amplitudes stay in full-scale units)\n");
     size_t n_meta = bl_recording_meta_count(rec);
     for (size_t i = 0; i < n_meta; i++) {
         const char *key = bl_recording_meta_key(rec, i);

@@ -40,6 +40,7 @@ static const char onsets_help[] =
     "Bursts closer than --min-off are merged, then bursts shorter than --min-on dropped.\n"
     "\n"
     "  --map MAP            channel map, e.g. L.ST,L.BF (default: the map stored in FILE)\n"
+    TOOL_CALIBRATION_HELP
     "  --method NAME        baseline, double or tkeo (default baseline)\n"
     "  --rate HZ            analysis rate in Hz (default 2000, or the file's rate when\n"
     "                       lower: files are not upsampled unless asked)\n"
@@ -346,7 +347,7 @@ int cmd_onsets(int argc, char **argv)
     if (json_path && (rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     tool_progress_start("onsets", tool_args_has(&a, "--quiet"));
     bl_recording *rec = tool_load_at(path, tool_args_get(&a, "--map"), cfg.rate_hz);
-    if (!rec) return 1;
+    if (!rec) return tool_load_failure();
 
     bl_recording *cond = NULL;
     bl_bursts *bursts = NULL;

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "backline/quality.h"
+#include "calibration_args.h"
 #include "commands.h"
 #include "doc_render.h"
 #include "hinge_report.h"
@@ -25,6 +26,7 @@ static const char quality_help[] =
     "\n"
     "  --map MAP    channel map, e.g. L.ST,L.BF (default: the map stored in FILE, else\n"
     "               every channel generic EMG; crosstalk needs the hamstring sites named)\n"
+    TOOL_CALIBRATION_HELP
     "  --json OUT   JSON: channels with their grade and every check, mains_hz, parameters\n";
 
 /* One check as JSON: value, unit, grade and reason, and its extra number. */
@@ -142,8 +144,8 @@ static void print_table(const char *path, const bl_quality *q)
 
 int cmd_quality(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {{"--map", 1, 0}, {"--json", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0},
-                                         {NULL, 0, 0}};
+    static const tool_opt_spec spec[] = {{"--map", 1, 0}, {"--json", 1, 0}, TOOL_CALIBRATION_OPTS, {"--help", 0, 0},
+                                         {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -152,6 +154,7 @@ int cmd_quality(int argc, char **argv)
         return 0;
     }
     if (a.n_pos != 1) return tool_usage_error("quality needs exactly one FILE (see quality --help)");
+    if ((rc = tool_calibration_from_args(&a)) != 0) return rc;
     const char *json_path = tool_args_get(&a, "--json");
     if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
         return tool_usage_error("--json %s: the output must end in .json", json_path);
@@ -162,7 +165,7 @@ int cmd_quality(int argc, char **argv)
         if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
     }
     bl_recording *rec = tool_load_any(path, tool_args_get(&a, "--map"));
-    if (!rec) return 1;
+    if (!rec) return tool_load_failure();
     bl_quality *q = NULL;
     bl_doc *params = NULL;
     cJSON *doc = NULL;

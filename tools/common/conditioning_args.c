@@ -8,6 +8,8 @@
 int tool_conditioning_from_args(const tool_args *a, bl_envelope_config *cfg)
 {
     bl_envelope_config_default(cfg);
+    int rc = tool_calibration_from_args(a); /* loading's options, parsed with these once */
+    if (rc) return rc;
     const char *v;
     if ((v = tool_args_get(a, "--rate")) && (tool_parse_double(v, &cfg->rate_hz) || !(cfg->rate_hz > 0)))
         return tool_usage_error("--rate %s: expected a positive sample rate in Hz", v);

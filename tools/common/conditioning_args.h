@@ -1,5 +1,6 @@
 /* The conditioning options shared by envelope, onsets and hinge:
- * --map --rate --bandpass --order --notch --ecg, their parsing into a
+ * --map --rate --bandpass --order --notch --ecg (and the loading's
+ * --scale/--unit, calibration_args.h), their parsing into a
  * bl_envelope_config and the one-line messages for conditioning failures.
  * What conditioning did is described by the library
  * (bl_condition_describe), rendered by doc_render.h. */
@@ -11,11 +12,12 @@
 #include "backline/envelope.h"
 #include "backline/filter.h"
 #include "backline/recording.h"
+#include "calibration_args.h"
 #include "tool.h"
 
 #define TOOL_CONDITIONING_OPTS \
     {"--map", 1, 0}, {"--rate", 1, 0}, {"--bandpass", 1, 0}, {"--order", 1, 0}, {"--notch", 1, 0}, {"--ecg", 1, 0}, \
-        {"--threads", 1, 0}, {"--quiet", 0, 0}
+        {"--threads", 1, 0}, {"--quiet", 0, 0}, TOOL_CALIBRATION_OPTS
 
 /* Defaults, then the options given. Returns 0, or 2 after a usage error line. */
 int tool_conditioning_from_args(const tool_args *a, bl_envelope_config *cfg);

@@ -1,6 +1,7 @@
 /* Shared tool helpers: error lines, strict parsing, option scanning and
  * loading a recording with its channel map resolved. */
 #include "tool.h"
+#include "calibration_args.h"
 #include "progress.h"
 
 #include <ctype.h>
@@ -213,6 +214,15 @@ const char *tool_args_get_nth(const tool_args *a, const char *name, size_t n)
 static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic,
                           double rate_hz);
 
+/* Whether the last load failed on a usage error (a --scale list of the
+ * wrong length), for tool_load_failure. Per thread, as the calibration. */
+static _Thread_local int load_usage_error;
+
+int tool_load_failure(void)
+{
+    return load_usage_error ? 2 : 1;
+}
+
 bl_recording *tool_load(const char *path, const char *map_text)
 {
     return load(path, map_text, NULL, 0, 0);
@@ -286,6 +296,10 @@ static int check_loaded(bl_recording *rec, const char *path, const char *map_tex
                    "EMG: give the recording it was made from", path, TOOL_ENVELOPE_CONTENT);
         return -1;
     }
+    /* --scale/--unit for a file that carries no calibration. */
+    int cal = tool_calibration_apply(rec, path);
+    load_usage_error = cal == -2;
+    if (cal != 0) return -1;
     size_t bad_ch, bad_frame;
     if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK) {
         tool_error("%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",

@@ -111,5 +111,10 @@ bl_recording *tool_load_at(const char *path, const char *map_text, double rate_h
  * temporary file (bl_spool_load_at), for work in bounded memory; blocks
  * read from it come in uV when the file carries gains. */
 bl_spool *tool_spool_at(const char *path, const char *map_text, double rate_hz);
+/* Every tool_load* and tool_spool_at applies the run's --scale/--unit
+ * (calibration_args.h) before the unit check. After one returned NULL:
+ * the exit status to return, 2 when its line was a usage error (a --scale
+ * list whose count is not the channel count), else 1. */
+int tool_load_failure(void);
 
 #endif

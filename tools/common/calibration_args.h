@@ -1,0 +1,36 @@
+/* --scale and --unit: the calibration of files that carry none (the UCI
+ * recordings are in mV, the Santuz ones already in µV; without it both
+ * stay in "full-scale units"). Parsed once per run, applied by every
+ * tool_load* to the session and its MVC trials alike, as the gains the
+ * library's unit rule and bl_recording_to_microvolts already work with:
+ * µV = sample × full_scale_v / gain × 1e6, so a channel of K µV per unit
+ * gets gain = full_scale_v × 1e6 / K. A file that carries a calibration
+ * of its own (stored gains, an EDF/BDF physical dimension in volts) is
+ * refused with one line rather than calibrated twice or silently
+ * overridden: a lab must not get numbers off by 1000 because one file of
+ * a set was exported differently. */
+#ifndef TOOL_CALIBRATION_ARGS_H
+#define TOOL_CALIBRATION_ARGS_H
+
+#include "backline/recording.h"
+#include "tool.h"
+
+#define TOOL_CALIBRATION_OPTS {"--scale", 1, 0}, {"--unit", 1, 0}
+/* The help lines, the same in every subcommand that loads a recording. */
+#define TOOL_CALIBRATION_HELP                                                                          \
+    "  --scale UV_PER_UNIT   calibration of a file that carries none: uV per sample unit, one value\n" \
+    "                        or a comma list with one per channel (e.g. --scale 1000 for mV)\n"        \
+    "  --unit uV|mV|V        the same as a unit: the samples are in uV, mV or V (not with --scale)\n"  \
+    "                        A file with its own calibration (stored gains, EDF/BDF in volts) is\n"    \
+    "                        refused with --scale/--unit: it is never calibrated twice.\n"
+
+/* --scale/--unit of `a` (either may be absent; both is a usage error).
+ * 0, or 2 after one usage line. */
+int tool_calibration_from_args(const tool_args *a);
+/* Give `rec` (loaded, not yet converted to µV) the calibration of the
+ * command line, if any: 0; -1 after one error line (the file has its own
+ * calibration), -2 after one usage line (a list whose count is not the
+ * channel count). */
+int tool_calibration_apply(bl_recording *rec, const char *path);
+
+#endif
