@@ -69,7 +69,7 @@ static const char *open_error(int code)
         return "not a valid EDF/BDF file (a header field is malformed, or the file is shorter or longer than its "
                "header declares: truncated?)";
     case EDFLIB_MAXFILES_REACHED: return "too many EDF/BDF files open at once";
-    case EDFLIB_FILE_READ_ERROR: return "read error";
+    case EDFLIB_FILE_READ_ERROR: return "not a valid EDF/BDF file (it ends inside its header: truncated?)";
     case EDFLIB_FILE_ALREADY_OPENED: return "already open for another reading in this process";
     case EDFLIB_FILETYPE_ERROR: return "not an EDF/BDF file";
     case EDFLIB_FILE_IS_DISCONTINUOUS:
@@ -244,11 +244,16 @@ static bl_status check_rates(const struct edf_hdr_struct *h, const char *path, d
     }
     for (int c = 1; c < h->edfsignals; c++)
         if (h->signalparam[c].smp_in_datarecord != h->signalparam[0].smp_in_datarecord) {
+            char first[sizeof h->signalparam[0].label], other[sizeof first];
+            memcpy(first, h->signalparam[0].label, sizeof first);
+            memcpy(other, h->signalparam[c].label, sizeof other);
+            trim(first);
+            trim(other);
             bli_set_why(why, why_len,
-                        "%s: signals at different sample rates (1 \"%.16s\" %g Hz, %d \"%.16s\" %g Hz): backline "
+                        "%s: signals at different sample rates (1 \"%s\" %g Hz, %d \"%s\" %g Hz): backline "
                         "analyses channels at one rate; export them at one rate, or without the others",
-                        path, h->signalparam[0].label, h->signalparam[0].smp_in_datarecord / rec_s, c + 1,
-                        h->signalparam[c].label, h->signalparam[c].smp_in_datarecord / rec_s);
+                        path, first, h->signalparam[0].smp_in_datarecord / rec_s, c + 1, other,
+                        h->signalparam[c].smp_in_datarecord / rec_s);
             return BL_EFORMAT;
         }
     *rate = h->signalparam[0].smp_in_datarecord / rec_s;
@@ -306,7 +311,7 @@ bl_status bli_edf_open(const char *path, int fd, bli_edf **out, bl_recording **i
         bli_set_why(why, why_len, "%s: %s", path, open_error(code));
         free(h);
         bli_edf_close(e);
-        return code == EDFLIB_MALLOC_ERROR ? BL_ENOMEM : code == EDFLIB_FILE_READ_ERROR ? BL_EIO : BL_EFORMAT;
+        return code == EDFLIB_MALLOC_ERROR ? BL_ENOMEM : BL_EFORMAT;
     }
     e->handle = h->handle;
     e->channels = (size_t)(h->edfsignals > 0 ? h->edfsignals : 0);
