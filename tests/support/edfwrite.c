@@ -51,7 +51,8 @@ int test_edf_write(const char *path, const bl_recording *rec, const test_edf_spe
         bad |= edf_set_digital_maximum(h, sig, sp->bdf ? 8388607 : 32767) != 0;
         bad |= edf_set_digital_minimum(h, sig, sp->bdf ? -8388608 : -32768) != 0;
         bad |= edf_set_label(h, sig, sp->labels ? sp->labels[c] : label) != 0;
-        bad |= edf_set_physical_dimension(h, sig, sp->dimension ? sp->dimension : "") != 0;
+        const char *dim = sp->dimensions ? sp->dimensions[c] : sp->dimension;
+        bad |= edf_set_physical_dimension(h, sig, dim ? dim : "") != 0;
     }
     double *buf = malloc(per * sizeof *buf);
     for (size_t r = 0; !bad && buf && r < records; r++)

@@ -12,6 +12,7 @@ typedef struct test_edf_spec {
     int bdf;                   /* BDF+ (24-bit) rather than EDF+ (16-bit) */
     const char *const *labels; /* one per channel; NULL: "ch1", "ch2", ... */
     const char *dimension;     /* the physical dimension of every signal ("uV"); NULL: "" */
+    const char *const *dimensions; /* one per channel instead (NULL: `dimension`) */
     double physical_per_unit;  /* physical value = sample × this (0: 1) */
     double range;              /* physical max = -physical min (0: the largest |value| × 1.01) */
     const double *annot_s;     /* annotation onsets, seconds */
