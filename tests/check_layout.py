@@ -4,7 +4,7 @@
 - layers look only down: a file under dsp/<layer>/ includes public headers of
   its own layer or below and private headers of its own folder (plus
   dsp/base/internal.h), and the public headers keep to their layers too;
-- only the recording layer includes sndfile.h; FFTW and libsamplerate only
+- only the recording layer includes sndfile.h and edflib.h; FFTW and libsamplerate only
   in the signal core; no tool includes sndfile.h, fftw3.h or samplerate.h;
 - public headers include only standard headers and other public headers;
 - no source file over MAX_LINES lines and no function over MAX_FUNCTION
@@ -44,7 +44,7 @@ HEADERS = {
     "hinge.h": "hinge", "gait.h": "gait",
     "synth.h": "synth",
 }
-THIRD_PARTY = {"sndfile.h": {"recording"}, "fftw3.h": {"core"}, "samplerate.h": {"core"}}
+THIRD_PARTY = {"sndfile.h": {"recording"}, "edflib.h": {"recording"}, "fftw3.h": {"core"}, "samplerate.h": {"core"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 
 problems = []

@@ -99,7 +99,9 @@ BL_API void bl_recording_swap(bl_recording *a, bl_recording *b);
  * Errors: BL_EINVAL (NULL), BL_ERANGE (ratio outside [1/256, 256]),
  * BL_ENODATA (nothing would be left), BL_ENOMEM; *out is then NULL. */
 BL_API bl_status bl_recording_resample(const bl_recording *in, double out_rate_hz, bl_recording **out);
-/* Load any file libsndfile reads. BL_EIO (cannot open: missing, no
+/* Load any file libsndfile reads, or an EDF/EDF+ or BDF/BDF+ file (known
+ * by its header, whatever its name; read through edflib; see bl_reader
+ * for what becomes of its header). BL_EIO (cannot open: missing, no
  * permission), BL_EFORMAT (not audio, undecodable, truncated, zero frames).
  * Integer samples map to [-1, 1); float files keep their values (beyond
  * ±1 too). Truncation is an error, not a partial load: a WAV whose data
@@ -357,6 +359,21 @@ BL_API bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
 /* Streaming reader: any file libsndfile reads, block by block, with the
  * checks of bl_recording_load (which is built on it). The file is opened
  * once, so FIFOs and pipes work.
+ * EDF/EDF+ and BDF/BDF+ (a regular file whose first bytes are an EDF or
+ * BDF header; edflib must seek, so not from a pipe): every signal must
+ * have one sample rate (else BL_EFORMAT naming two that differ);
+ * discontinuous EDF+D is BL_EFORMAT. A signal whose physical dimension is
+ * a voltage (nV, uV, mV, V) reads as full-scale samples (physical value
+ * over max(|physical min|, |physical max|)) with the gain that makes
+ * them µV at a full scale of 1 V, as a calibrated capture; any other
+ * dimension keeps its physical values, without a gain. Labels naming one
+ * of our codes and at most one side ("L.ST", "EMG ST left", "st_r")
+ * make the map (others unnamed EMG, or AUX when the dimension is no
+ * voltage, with one warning naming them; no map when none does); the
+ * labels and dimensions are the keys edf_labels and edf_units;
+ * annotations are markers (the text made a label: characters a label
+ * cannot hold become '_', cut to BL_MARKER_LABEL_MAX; the first 4096).
+ * The format name is "EDF+ 16-bit", "BDF 24-bit", ...
  * open: BL_EIO (cannot open), BL_EFORMAT (not audio, a header with no
  * channels or rate, a WAV whose data chunk declares more bytes than the
  * file holds), BL_ENOMEM, BL_EINVAL (NULL); `why` gets one line; *out NULL

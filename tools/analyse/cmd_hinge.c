@@ -234,10 +234,7 @@ int cmd_hinge(int argc, char **argv)
          * own stored map (a different one is an error in the analysis), or
          * failing both the session's. */
         mvc[i] = tool_load_or(mvc_paths[i], map_text, bl_recording_chanmap(rec), cfg.envelope.rate_hz);
-        if (!mvc[i]) {
-            rc = tool_load_failure();
-            goto done;
-        }
+        if (!mvc[i] && (rc = tool_load_failure()) != 0) goto done;
     }
     char why[512] = "";
     tool_progress_stage("analysing");
