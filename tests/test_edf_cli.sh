@@ -104,6 +104,7 @@ for ext in edf bdf; do
   grep -q "^edf_labels: *$labels$" "$tmp/info" || fail "info demo.$ext: labels not listed"
   grep -q "^edf_units: *uV,uV,uV,uV,uV,uV$" "$tmp/info" || fail "info demo.$ext: units not listed"
   grep -q "^gains: .*(from the EDF/BDF physical ranges" "$tmp/info" || fail "info demo.$ext: no calibration shown"
+  grep -q "^start_time: *2026-12-03T07:00:00.000$" "$tmp/info" || fail "info demo.$ext: no start time from the header"
   grep -q "^markers: *2 " "$tmp/info" || fail "info demo.$ext: annotations are not 2 markers"
   grep -qE "^ +1 +1\.250000 s +frame 2500 +1$" "$tmp/info" || fail "info demo.$ext: marker 1 wrong: $(cat "$tmp/info")"
   grep -qE "^ +2 +2\.500000 s +frame 5000 +Rep_start$" "$tmp/info" || fail "info demo.$ext: marker 2 wrong"

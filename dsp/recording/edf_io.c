@@ -209,7 +209,7 @@ static void marker_label(const char *text, char *out)
     out[n] = '\0';
 }
 
-static bl_status read_annotations(bl_recording *info, int handle, long long count, const char *path)
+static bl_status read_annotations(bl_recording *info, int handle, long long count)
 {
     long long skipped = 0;
     for (long long i = 0; i < count; i++) {
@@ -228,7 +228,6 @@ static bl_status read_annotations(bl_recording *info, int handle, long long coun
     if (skipped)
         return bli_warn(info, "markers", "%lld of %lld annotations not kept as markers (before the start, past "
                         "1e9 s, unreadable, or beyond the first %d)", skipped, count, EDF_MARKERS_MAX);
-    (void)path;
     return BL_OK;
 }
 
@@ -271,9 +270,17 @@ static bl_status describe(bli_edf *e, const struct edf_hdr_struct *h, double rat
         describe_signal(&h->signalparam[c], info, e->scale, c, entries[c], sizeof entries[c], &named[c]);
     if (st == BL_OK) {
         snprintf(info->format_name, sizeof info->format_name, "%s", type_name(h->filetype));
+        /* The header's start, in the recording's own clock (EDF says no zone). */
+        char start[40];
+        snprintf(start, sizeof start, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", h->startdate_year % 10000,
+                 h->startdate_month % 100, h->startdate_day % 100, h->starttime_hour % 100, h->starttime_minute % 100,
+                 h->starttime_second % 100, (int)(h->starttime_subsecond / 10000 % 1000));
+        st = bli_meta_store(info, "start_time", start);
+    }
+    if (st == BL_OK) {
         if ((st = store_list(info, "edf_labels", h, 0)) == BL_OK && (st = store_list(info, "edf_units", h, 1)) == BL_OK &&
             (st = hint_map(info, h, entries, named)) == BL_OK)
-            st = read_annotations(info, e->handle, h->annotations_in_file, e->path);
+            st = read_annotations(info, e->handle, h->annotations_in_file);
     }
     free(entries);
     free(named);
