@@ -88,22 +88,29 @@ static const char *type_name(int filetype)
     }
 }
 
-/* Trailing spaces off a header string, in place. */
+/* Leading and trailing spaces off a header string, and anything but
+ * printable ASCII made '?' (the EDF header is ASCII by its specification;
+ * a damaged one must not put a control character into a message line). */
 static void trim(char *s)
 {
     size_t n = strlen(s);
     while (n && s[n - 1] == ' ') s[--n] = '\0';
     size_t lead = strspn(s, " ");
     memmove(s, s + lead, n - lead + 1);
+    for (char *q = s; *q; q++)
+        if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e) *q = '?';
 }
 
-/* µV per physical unit of a voltage dimension; 0 for anything else. */
+/* µV per physical unit of a voltage dimension (trailing spaces allowed);
+ * 0 for anything else. */
 static double uv_per_unit(const char *dim)
 {
     char d[16];
     size_t n = strlen(dim);
+    while (n && dim[n - 1] == ' ') n--;
     if (n == 0 || n >= sizeof d) return 0;
-    memcpy(d, dim, n + 1);
+    memcpy(d, dim, n);
+    d[n] = '\0';
     /* µ in Latin-1 (0xB5) or UTF-8 (0xC2 0xB5) reads as u. */
     if ((unsigned char)d[0] == 0xB5) d[0] = 'u';
     else if ((unsigned char)d[0] == 0xC2 && (unsigned char)d[1] == 0xB5) memmove(d, d + 1, n), d[0] = 'u';
@@ -114,17 +121,18 @@ static double uv_per_unit(const char *dim)
     return 0;
 }
 
-/* One signal: gain and scale, and its map entry ("" when its label names
- * nothing of ours). */
+/* One signal: gain and scale, and its map entry (*named 0 when its label
+ * names nothing of ours: then EMG, or AUX for a dimension that is no
+ * voltage). */
 static void describe_signal(const struct edf_param_struct *p, bl_recording *info, double *scale, size_t c,
                             char *entry, size_t entry_len, int *named)
 {
     char dim[sizeof p->physdimension], label[sizeof p->label];
     memcpy(dim, p->physdimension, sizeof dim);
     memcpy(label, p->label, sizeof label);
+    double k = uv_per_unit(p->physdimension); /* before trim: µ is not ASCII */
     trim(dim);
     trim(label);
-    double k = uv_per_unit(dim);
     double fs_uv = k * fmax(fabs(p->phys_max), fabs(p->phys_min));
     if (k > 0 && fs_uv > 0 && isfinite(fs_uv)) {
         scale[c] = k / fs_uv;      /* samples: µV over the full scale */
@@ -150,7 +158,7 @@ static bl_status store_list(bl_recording *info, const char *key, const struct ed
         snprintf(s, sizeof s, "%s", units ? h->signalparam[c].physdimension : h->signalparam[c].label);
         trim(s);
         for (char *q = s; *q; q++)
-            if (*q == ',' || (unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e) *q = *q == ',' ? ';' : '?';
+            if (*q == ',') *q = ';';
         int n = snprintf(text + len, sizeof text - len, "%s%s", c ? "," : "", s);
         fits = n >= 0 && (size_t)n < sizeof text - len;
         len += fits ? (size_t)n : 0;
