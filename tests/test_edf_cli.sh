@@ -20,7 +20,8 @@
 # treadmill walk, whose sidecar gives the map and says uV, as EDF+ and
 # BDF+ with its gait events as annotations 1/2: the same envelopes as the
 # WAV with --unit uV --map, the events listed by info, and gait --events
-# markers on the EDF finding the WAV's cycles from --events CSV.
+# markers on the EDF finding the WAV's cycles from --events CSV; and a UCI
+# walk (mV) with --unit mV.
 #
 # Tolerances (max |EDF - WAV| over each channel's envelope peak, worst
 # channel): EDF stores 16 bits over the physical range, BDF 24 (a step 256
@@ -265,6 +266,21 @@ for a, b in zip(cw, ce):
     assert abs(a["start_s"] - b["start_s"]) < 1e-3 and abs(a["end_s"] - b["end_s"]) < 1e-3, (a, b)
 print("gait: %d cycles from the annotations, as from the events CSV" % len(cw), file=sys.stderr)
 PY
+fi
+
+# Real: a UCI walk, in mV (its sidecar's scale_to_uV 1000): --unit mV makes
+# uV, 1000 times the uncalibrated envelopes; the AUX goniometer is left out.
+uci="$BL_REAL_DATA/uci-lower-limb/10Amar.wav"
+if real_present "$uci"; then
+  umap=$("$py" -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["channels"]))' "${uci%.wav}.json")
+  k=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["scale_to_uV"])' "${uci%.wav}.json")
+  [ "$k" = "1000.0" ] || fail "UCI sidecar no longer says 1000 uV per unit: $k"
+  "$tool" envelope "$uci" --map "$umap" -o "$tmp/u0.csv" >/dev/null 2>&1 || fail "envelope UCI"
+  "$tool" envelope "$uci" --map "$umap" --unit mV -o "$tmp/umv.csv" >"$tmp/out" 2>&1 || fail "envelope UCI --unit mV"
+  grep -q "amplitude: *uV at the electrode" "$tmp/out" || fail "UCI --unit mV: not in uV: $(grep amplitude "$tmp/out")"
+  compare "$tmp/umv.csv" "$tmp/u0.csv" 1e-6 "UCI --unit mV vs uncalibrated (x1000)" 1000
+  "$tool" quality "$uci" --map "$umap" --unit mV >"$tmp/out" 2>&1 || fail "quality UCI --unit mV: $(cat "$tmp/out")"
+  grep -q "5 channels, uV" "$tmp/out" || fail "quality UCI --unit mV: not uV: $(head -1 "$tmp/out")"
 fi
 
 if [ $failures -ne 0 ]; then
