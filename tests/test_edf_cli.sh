@@ -28,7 +28,9 @@
 # times finer). Measured on the demo: EDF 2.2e-4, BDF 1.5e-6; on Santuz
 # (range ~770 uV, a 0.024 uV step): EDF 2.5e-4, BDF 1.4e-6. Bounds: EDF
 # 1e-3, BDF 1e-5, four to seven times the worst measured; a unit or scale
-# error is a factor of 1000.
+# error is a factor of 1000. A scale given to the same file (x1000, per
+# channel) agrees to 1e-5: float32 samples scaled before the filters
+# round differently from the envelopes scaled after (measured 9e-7).
 set -uo pipefail
 tool="$BL_TOOLS/backline-analyse"
 writer="$BL_TOOLS/../tests/edf_write"
@@ -176,7 +178,7 @@ grep -q "amplitude: *full-scale units" "$tmp/out" || fail "demo_raw.edf: not in 
 "$tool" envelope "$tmp/demo_raw.edf" --unit mV -o "$tmp/mv.csv" >/dev/null 2>&1 || fail "--unit mV"
 "$tool" envelope "$tmp/demo_raw.edf" --scale 2000,2000,2000,2000,2000,4000 -o "$tmp/per.csv" >/dev/null 2>&1 ||
   fail "--scale per channel"
-compare "$tmp/s1000.csv" "$tmp/s1.csv" 1e-6 "--scale 1000 vs 1 (x1000)" 1000
+compare "$tmp/s1000.csv" "$tmp/s1.csv" 1e-5 "--scale 1000 vs 1 (x1000)" 1000
 compare "$tmp/mv.csv" "$tmp/s1000.csv" 0 "--unit mV vs --scale 1000"
 compare "$tmp/s1.csv" "$tmp/raw.csv" 1e-6 "--scale 1 vs none"
 "$py" - "$tmp/per.csv" "$tmp/s1.csv" <<'PY' || fail "--scale per channel: wrong factors"
@@ -186,7 +188,7 @@ per, one = ([[float(v) for v in r] for r in t[1:]] for t in rows)
 for c, k in enumerate([2000, 2000, 2000, 2000, 2000, 4000], start=1):
     peak = max(abs(r[c]) for r in one)
     worst = max(abs(a[c] - k * b[c]) for a, b in zip(per, one)) / (k * peak)
-    assert worst < 1e-6, (c, k, worst)
+    assert worst < 1e-5, (c, k, worst)
 PY
 one_line_error 2 "--scale count" "--scale: 2 values for the 6 channels" \
   "$tool" envelope "$tmp/demo_raw.edf" --scale 1,2 -o "$tmp/x.csv"
@@ -278,7 +280,7 @@ if real_present "$uci"; then
   "$tool" envelope "$uci" --map "$umap" -o "$tmp/u0.csv" >/dev/null 2>&1 || fail "envelope UCI"
   "$tool" envelope "$uci" --map "$umap" --unit mV -o "$tmp/umv.csv" >"$tmp/out" 2>&1 || fail "envelope UCI --unit mV"
   grep -q "amplitude: *uV at the electrode" "$tmp/out" || fail "UCI --unit mV: not in uV: $(grep amplitude "$tmp/out")"
-  compare "$tmp/umv.csv" "$tmp/u0.csv" 1e-6 "UCI --unit mV vs uncalibrated (x1000)" 1000
+  compare "$tmp/umv.csv" "$tmp/u0.csv" 1e-5 "UCI --unit mV vs uncalibrated (x1000)" 1000
   "$tool" quality "$uci" --map "$umap" --unit mV >"$tmp/out" 2>&1 || fail "quality UCI --unit mV: $(cat "$tmp/out")"
   grep -q "5 channels, uV" "$tmp/out" || fail "quality UCI --unit mV: not uV: $(head -1 "$tmp/out")"
 fi
