@@ -25,7 +25,6 @@ static const char envelope_help[] =
     "zero-phase). AUX channels are left out.\n"
     "\n"
     "  --map MAP        channel map, e.g. L.ST,L.BF,L.GMAX (default: the map stored in FILE)\n"
-    TOOL_CALIBRATION_HELP
     "  --rate HZ        analysis rate in Hz (default 2000)\n"
     "  --bandpass LO:HI band-pass corners in Hz (default 20:450)\n"
     "  --order N        Butterworth order of the band-pass, SciPy's N (default 4)\n"
@@ -39,7 +38,8 @@ static const char envelope_help[] =
     "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
     "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"
     "\n"
-    "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n";
+    "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n"
+    TOOL_CALIBRATION_HELP;
 
 /* Whether every sample is finite: the exponent bits of each, ORed, with
  * no early exit, so the loop vectorises. */

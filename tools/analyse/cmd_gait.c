@@ -54,12 +54,12 @@ static const char gait_help[] =
     "  --mvc FILE         MVC trial in the same layout (repeatable): amplitudes in %MVC. Without\n"
     "                     trials: uV when the file has gains, else % of each channel's session peak\n"
     "  --map MAP          channel map, e.g. R.ST,R.BF,R.GMAX,R.TA,R.AUX (default: stored in FILE)\n"
-    TOOL_CALIBRATION_HELP
     "  --json OUT         JSON report: cycles, muscles, parameters (ISEK style), warnings\n"
     "  --csv OUT          tidy CSV, one row per cycle x muscle x point\n"
     "  --html OUT         self-contained HTML report: a panel per muscle (every cycle, mean +/- SD,\n"
     "                     the stance/swing boundary), the answers, symmetry, synergies\n"
-    "  --rate, --bandpass, --order, --notch, --ecg, --threads, --quiet  as for hinge\n";
+    "  --rate, --bandpass, --order, --notch, --ecg, --threads, --quiet  as for hinge\n"
+    TOOL_CALIBRATION_HELP_MVC;
 
 static void print_table(FILE *out, const gait_report *r)
 {

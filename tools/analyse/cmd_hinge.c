@@ -33,7 +33,6 @@ static const char hinge_help[] =
     "external: biceps femoris, lumbar erectors) with its verdict and reason.\n"
     "\n"
     "  --map MAP          channel map, e.g. L.ST,L.BF,L.GMAX,L.ES,L.EO,L.VL (default: stored in SESSION)\n"
-    TOOL_CALIBRATION_HELP "                     (the MVC trials get the same calibration)\n"
     "  --mvc FILE         MVC trial in the same layout (repeatable); the reference per channel is the\n"
     "                     largest 0.5 s moving average of its envelope across all trials. Without\n"
     "                     trials the session's own peak is used (lower confidence, flagged)\n"
@@ -54,7 +53,8 @@ static const char hinge_help[] =
     "                     (every EMG channel where one is found) or off (default auto)\n"
     "  --threads N        worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
     "  --quiet            no progress line (shown on a terminal for work over 2 s), no \"replacing\n"
-    "                     OUT\" line for a report that existed (reports are replaced whole)\n";
+    "                     OUT\" line for a report that existed (reports are replaced whole)\n"
+    TOOL_CALIBRATION_HELP_MVC;
 
 /* "normalised to MVC trials", and how many channels are left out. */
 static void print_header(FILE *out, const hinge_report *r, const bl_hinge_summary *s)

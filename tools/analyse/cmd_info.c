@@ -63,7 +63,6 @@ static const char info_help[] =
     "EDF/BDF files (recognised by their header) show their signal labels\n"
     "(edf_labels, the map where they name our channels) and physical units\n"
     "(edf_units); their annotations are the markers.\n"
-    "\n"
     TOOL_CALIBRATION_HELP;
 
 int cmd_info(int argc, char **argv)

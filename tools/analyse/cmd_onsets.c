@@ -40,7 +40,6 @@ static const char onsets_help[] =
     "Bursts closer than --min-off are merged, then bursts shorter than --min-on dropped.\n"
     "\n"
     "  --map MAP            channel map, e.g. L.ST,L.BF (default: the map stored in FILE)\n"
-    TOOL_CALIBRATION_HELP
     "  --method NAME        baseline, double or tkeo (default baseline)\n"
     "  --rate HZ            analysis rate in Hz (default 2000, or the file's rate when\n"
     "                       lower: files are not upsampled unless asked)\n"
@@ -69,7 +68,8 @@ static const char onsets_help[] =
     "                       \"offset_s\", ...}]}], \"parameters\": {...}} to OUT\n"
     "\n"
     "Times are seconds from the start of FILE. Amplitudes (peak, threshold) are in uV when\n"
-    "the file carries amplifier gains, else in full-scale units.\n";
+    "the file carries amplifier gains, else in full-scale units.\n"
+    TOOL_CALIBRATION_HELP;
 
 /* Strictly positive / non-negative seconds or Hz from an option. */
 static int opt_number(const tool_args *a, const char *name, double *out, double min, int min_inclusive,

@@ -26,8 +26,8 @@ static const char quality_help[] =
     "\n"
     "  --map MAP    channel map, e.g. L.ST,L.BF (default: the map stored in FILE, else\n"
     "               every channel generic EMG; crosstalk needs the hamstring sites named)\n"
-    TOOL_CALIBRATION_HELP
-    "  --json OUT   JSON: channels with their grade and every check, mains_hz, parameters\n";
+    "  --json OUT   JSON: channels with their grade and every check, mains_hz, parameters\n"
+    TOOL_CALIBRATION_HELP;
 
 /* One check as JSON: value, unit, grade and reason, and its extra number. */
 static cJSON *check_json(const bl_quality_result *r, bl_quality_check k, const bl_quality *q)

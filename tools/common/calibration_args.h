@@ -16,13 +16,18 @@
 #include "tool.h"
 
 #define TOOL_CALIBRATION_OPTS {"--scale", 1, 0}, {"--unit", 1, 0}
-/* The help lines, the same in every subcommand that loads a recording. */
-#define TOOL_CALIBRATION_HELP                                                                          \
-    "  --scale UV_PER_UNIT   calibration of a file that carries none: uV per sample unit, one value\n" \
-    "                        or a comma list with one per channel (e.g. --scale 1000 for mV)\n"        \
-    "  --unit uV|mV|V        the same as a unit: the samples are in uV, mV or V (not with --scale)\n"  \
-    "                        A file with its own calibration (stored gains, EDF/BDF in volts) is\n"    \
-    "                        refused with --scale/--unit: it is never calibrated twice.\n"
+/* The help paragraph, the same in every subcommand that loads a
+ * recording (after its options); _MVC for those that take MVC trials. */
+#define TOOL_CALIBRATION_HELP_LINES                                                                      \
+    "  --scale UV_PER_UNIT[,...]  uV per sample unit: one value for every channel, or one per\n"         \
+    "                             channel (--scale 1000: the samples are in mV)\n"                      \
+    "  --unit uV|mV|V             the samples' unit (--unit mV is --scale 1000; not with --scale)\n"
+#define TOOL_CALIBRATION_HELP                                                                            \
+    "\nCalibration of a file that carries none (one with stored gains, or an EDF/BDF in\n"               \
+    "volts, is refused rather than calibrated twice):\n" TOOL_CALIBRATION_HELP_LINES
+#define TOOL_CALIBRATION_HELP_MVC                                                                        \
+    "\nCalibration of files that carry none, the MVC trials' too (one with stored gains, or\n"           \
+    "an EDF/BDF in volts, is refused rather than calibrated twice):\n" TOOL_CALIBRATION_HELP_LINES
 
 /* --scale/--unit of `a` (either may be absent; both is a usage error).
  * 0, or 2 after one usage line. */
