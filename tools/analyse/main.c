@@ -1,5 +1,6 @@
 /* backline-analyse: offline analysis of sEMG recordings in any format
- * libsndfile reads. This file only dispatches to the subcommands. */
+ * libsndfile reads, and EDF/BDF. This file only dispatches to the
+ * subcommands. */
 #include <stdio.h>
 #include <string.h>
 
@@ -28,7 +29,8 @@ static void usage(FILE *out)
     fprintf(out, "usage: backline-analyse COMMAND [OPTIONS] FILE\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n'backline-analyse COMMAND --help' describes each command.\n");
+    fprintf(out, "\nFILE: any format libsndfile reads (WAV, FLAC, AIFF, ...), or EDF/EDF+ and BDF/BDF+.\n");
+    fprintf(out, "'backline-analyse COMMAND --help' describes each command.\n");
 }
 
 static int run(int argc, char **argv)
