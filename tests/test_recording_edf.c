@@ -48,10 +48,13 @@ static bl_recording *load_ok(const char *path)
 
 static void test_labels(void)
 {
-    static const char *const labels[] = {"L.ST",  "EMG ST left", "st_r", "R Semitendinosus", "Soleus", "GM_L", "EMG1",
-                                         "L R ST", "ST BF",      "EMG",  "AUX R",            "BF-L",   "Knee L"};
-    static const char *const dims[] = {"uV", "uV", "uV", "uV", "uV", "uV", "uV", "uV", "uV", "uV", "V", "uV", "deg"};
-    const char *want = "L.ST,L.ST,R.ST,R.ST,SOL,EMG,EMG,EMG,EMG,EMG,R.AUX,L.BF,AUX";
+    static const char *const labels[] = {"L.ST",  "EMG ST left", "st_r", "R Semitendinosus", "Soleus", "GM_L",
+                                         "EMG1",  "L R ST",      "ST BF", "EMG",              "AUX R",  "BF-L",
+                                         "Knee L", "Tibialis ant L", "TA right", "L biceps femoris",
+                                         "Gluteus maximus"};
+    static const char *const dims[] = {"uV", "uV", "uV", "uV", "uV", "uV", "uV", "uV", "uV",
+                                       "uV", "V",  "uV", "deg", "uV", "uV", "uV", "uV"};
+    const char *want = "L.ST,L.ST,R.ST,R.ST,SOL,EMG,EMG,EMG,EMG,EMG,R.AUX,L.BF,AUX,EMG,R.TA,L.BF,GMAX";
     size_t n = sizeof labels / sizeof labels[0];
     bl_recording *src = test_make_rec(n, 400, 1000);
     test_edf_spec sp = {.labels = labels, .dimensions = dims};
@@ -62,11 +65,12 @@ static void test_labels(void)
         CHECK_MSG(map && !strcmp(map, want), "map %s, want %s", map ? map : "(none)", want);
         CHECK_EQ_INT(bl_recording_warning_count(rec), 1);
         const char *w = bl_recording_warning(rec, 0);
-        CHECK_MSG(w && strstr(w, "6 \"GM_L\"") && strstr(w, "7 \"EMG1\"") && !strstr(w, "\"EMG\""),
+        CHECK_MSG(w && strstr(w, "6 \"GM_L\"") && strstr(w, "7 \"EMG1\"") && strstr(w, "14 \"Tibialis ant L\"") &&
+                      !strstr(w, "\"EMG\""),
                   "warning: %s", w ? w : "(none)");
         CHECK_MSG(w && !strcmp(bl_recording_warning_key(rec, 0), "map"), "warning key");
         const char *units = bl_recording_meta(rec, "edf_units");
-        CHECK_MSG(units && !strcmp(units, "uV,uV,uV,uV,uV,uV,uV,uV,uV,uV,V,uV,deg"), "edf_units %s", units);
+        CHECK_MSG(units && !strcmp(units, "uV,uV,uV,uV,uV,uV,uV,uV,uV,uV,V,uV,deg,uV,uV,uV,uV"), "edf_units %s", units);
         CHECK_MSG(bl_recording_gain(rec, 12) == 0 && bl_recording_gain(rec, 0) > 0, "deg: no gain, uV: a gain");
         /* The knee in degrees is AUX, so the EMG channels' calibration stands. */
         char why[256] = "";

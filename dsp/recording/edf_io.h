@@ -36,10 +36,12 @@ bl_status bli_edf_read(bli_edf *e, float *interleaved, size_t max_frames, size_t
 void bli_edf_close(bli_edf *e);
 
 /* edf_labels.c: a signal label as a channel map entry ("EMG ST left" ->
- * "L.ST"; "L.ST", "st_r", "Semitendinosus R" too): exactly one of our
- * codes (or a single-word muscle name) among its words, at most one side
- * (L, R, left, right). 1 and the entry in `entry` when it names one; 0
- * otherwise ("GM_L": GM is no code of ours, and could be two muscles). */
+ * "L.ST"; "L.ST", "st_r", "Semitendinosus R", "Tibialis anterior L" too):
+ * its words (any case, any separators) name exactly one of our muscles,
+ * by code or by its name in the muscle table, and at most one side (L, R,
+ * left, right), besides the word EMG, and nothing else. 1 and the entry
+ * in `entry` when it does; 0 otherwise ("GM_L": GM is no code of ours, and
+ * could be two muscles). */
 int bli_label_to_entry(const char *label, char *entry, size_t entry_len);
 
 #endif

@@ -367,8 +367,8 @@ BL_API bl_status bl_writer_close(bl_writer *w, char *why, size_t why_len);
  * over max(|physical min|, |physical max|)) with the gain that makes
  * them µV at a full scale of 1 V, as a calibrated capture; any other
  * dimension keeps its physical values, without a gain. Labels naming one
- * of our codes and at most one side ("L.ST", "EMG ST left", "st_r")
- * make the map (others unnamed EMG, or AUX when the dimension is no
+ * of our muscles (code or name) and at most one side ("L.ST", "EMG ST
+ * left", "st_r", "L biceps femoris") make the map (others unnamed EMG, or AUX when the dimension is no
  * voltage, with one warning naming them; no map when none does); the
  * labels and dimensions are the keys edf_labels and edf_units;
  * annotations are markers (the text made a label: characters a label
