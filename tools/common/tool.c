@@ -298,8 +298,10 @@ static int check_loaded(bl_recording *rec, const char *path, const char *map_tex
     }
     /* --scale/--unit for a file that carries no calibration. */
     int cal = tool_calibration_apply(rec, path);
-    load_usage_error = cal == -2;
-    if (cal != 0) return -1;
+    if (cal != 0) {
+        load_usage_error = cal == -2;
+        return -1;
+    }
     size_t bad_ch, bad_frame;
     if (bl_recording_check_finite(rec, &bad_ch, &bad_frame) != BL_OK) {
         tool_error("%s: non-finite sample (NaN or infinity) in channel %zu at frame %zu (%.6f s)",
@@ -321,6 +323,7 @@ static bl_recording *load(const char *path, const char *map_text, const bl_chanm
 {
     char why[512] = "";
     bl_recording *rec = NULL;
+    load_usage_error = 0;
     tool_progress_stage("reading");
     bl_status st = rate_hz > 0 ? bl_recording_load_at_progress(path, rate_hz, tool_progress_fraction, NULL, &rec, why,
                                                                sizeof why)
@@ -342,6 +345,7 @@ bl_spool *tool_spool_at(const char *path, const char *map_text, double rate_hz)
 {
     char why[512] = "";
     bl_spool *s = NULL;
+    load_usage_error = 0;
     tool_progress_stage("reading");
     bl_status st = bl_spool_load_at(path, rate_hz, tool_progress_fraction, NULL, &s, why, sizeof why);
     tool_progress_stage("analysing");
