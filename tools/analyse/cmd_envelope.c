@@ -38,7 +38,8 @@ static const char envelope_help[] =
     "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
     "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"
     "\n"
-    "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n";
+    "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n"
+    TOOL_STDIO_HELP;
 
 /* Whether every sample is finite: the exponent bits of each, ORed, with
  * no early exit, so the loop vectorises. */
@@ -93,7 +94,8 @@ int cmd_envelope(int argc, char **argv)
     if (a.n_pos != 1) return tool_usage_error("envelope needs exactly one FILE (see envelope --help)");
     const char *out_path = tool_args_get(&a, "-o");
     if (!out_path) return tool_usage_error("envelope needs -o OUT (.csv or .wav)");
-    tool_output_kind kind = tool_output_kind_of(out_path);
+    /* Standard output carries text: CSV. */
+    tool_output_kind kind = strcmp(out_path, "-") == 0 ? TOOL_OUTPUT_CSV : tool_output_kind_of(out_path);
     if (kind != TOOL_OUTPUT_CSV && kind != TOOL_OUTPUT_WAV)
         return tool_usage_error("-o %s: the output must end in .csv or .wav", out_path);
 

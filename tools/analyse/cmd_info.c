@@ -51,18 +51,21 @@ static void print_markers(const bl_recording *rec)
 }
 
 static const char info_help[] =
-    "usage: backline-analyse info FILE\n"
+    "usage: backline-analyse info FILE [--quiet]\n"
     "\n"
     "Print the sample rate (Hz), channels, frames, duration (s), sample format,\n"
     "and the channel map, gains and capture metadata stored in the file. Stored\n"
     "metadata that cannot be used gets a warning on stderr; a key whose value is\n"
     "invalid (e.g. overruns=-5) is listed as \"(invalid; see the warning)\".\n"
     "Markers (a capture's key presses) are listed one a line: number (what\n"
-    "hinge --between-markers takes), seconds from the first frame, frame, label.\n";
+    "hinge --between-markers takes), seconds from the first frame, frame, label.\n"
+    "\n"
+    "  --quiet   no warnings about stored metadata that cannot be used\n"
+    TOOL_STDIN_HELP;
 
 int cmd_info(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {{"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    static const tool_opt_spec spec[] = {{"--quiet", 0, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -75,10 +78,10 @@ int cmd_info(int argc, char **argv)
     const char *path = a.pos[0];
     char why[512] = "";
     bl_recording *rec = NULL;
-    bl_status st = bl_recording_load(path, &rec, why, sizeof why);
+    bl_status st = bl_recording_load(tool_input_path(path), &rec, why, sizeof why);
     if (st != BL_OK) return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
 
-    for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
+    for (size_t i = 0; !tool_args_has(&a, "--quiet") && i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
     size_t channels = bl_recording_channels(rec);
     printf("file:         %s\n", path);
     printf("format:       %s\n", bl_recording_format_name(rec));

@@ -68,7 +68,8 @@ static const char onsets_help[] =
     "                       \"offset_s\", ...}]}], \"parameters\": {...}} to OUT\n"
     "\n"
     "Times are seconds from the start of FILE. Amplitudes (peak, threshold) are in uV when\n"
-    "the file carries amplifier gains, else in full-scale units.\n";
+    "the file carries amplifier gains, else in full-scale units.\n"
+    TOOL_STDIO_HELP;
 
 /* Strictly positive / non-negative seconds or Hz from an option. */
 static int opt_number(const tool_args *a, const char *name, double *out, double min, int min_inclusive,
@@ -318,7 +319,7 @@ static int parse_onsets_options(int argc, char **argv, tool_args *a, bl_envelope
     if (*help) return 0;
     if (a->n_pos != 1) return tool_usage_error("onsets needs exactly one FILE (see onsets --help)");
     const char *json_path = tool_args_get(a, "--json");
-    if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+    if (json_path && !tool_output_is(json_path, TOOL_OUTPUT_JSON))
         return tool_usage_error("--json %s: the output must end in .json", json_path);
     if ((rc = tool_conditioning_from_args(a, cfg)) != 0) return rc;
     const char *lp = tool_args_get(a, "--lowpass");

@@ -70,6 +70,21 @@ static int copy(char *dst, const char *src)
     return 0;
 }
 
+int tool_output_is_stdout(const tool_output *o) { return strcmp(o->path, "-") == 0; }
+
+/* Standard output as it was when an output "-" was named: the data goes
+ * there, and from then on the tool's own text (tables, summaries) goes to
+ * stderr through fd 1, so a pipe receives the data alone. */
+static int data_fd = -1;
+
+static void claim_stdout(void)
+{
+    if (data_fd >= 0) return;
+    fflush(stdout);
+    data_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (data_fd >= 0) dup2(STDERR_FILENO, STDOUT_FILENO);
+}
+
 void tool_output_init(tool_output *o, const char *option, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -77,6 +92,7 @@ void tool_output_init(tool_output *o, const char *option, const char *path)
     o->fd = -1;
     o->slot = -1;
     o->too_long = copy(o->path, path) != 0;
+    if (tool_output_is_stdout(o)) claim_stdout();
 }
 
 /* Where the output lands and how: 0 with o->target and o->direct set, or
@@ -85,6 +101,10 @@ static int resolve_target(tool_output *o, mode_t *old)
 {
     struct stat st, lst;
     *old = 0;
+    if (tool_output_is_stdout(o)) {
+        o->direct = 1;
+        return copy(o->temp, "/dev/stdout");
+    }
     if (stat(o->path, &st) != 0) {
         if (errno != ENOENT) return -1;
         /* Missing (or a dangling link, which is then replaced): the
@@ -154,7 +174,16 @@ int tool_output_begin(tool_output *o)
 FILE *tool_output_open(tool_output *o)
 {
     if (tool_output_begin(o) != 0) return NULL;
-    o->stream = o->direct ? fopen(o->temp, "w") : fdopen(o->fd, "w");
+    /* Standard output through a duplicate of its descriptor: opening
+     * /dev/stdout would truncate a file the shell opened for appending,
+     * and fd 1 carries the tool's text now (claim_stdout). */
+    if (tool_output_is_stdout(o)) {
+        int fd = data_fd >= 0 ? fcntl(data_fd, F_DUPFD_CLOEXEC, 3) : (errno = EBADF, -1);
+        o->stream = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (fd >= 0 && !o->stream) close(fd);
+    } else {
+        o->stream = o->direct ? fopen(o->temp, "w") : fdopen(o->fd, "w");
+    }
     if (!o->stream) {
         int e = errno;
         tool_outputs_abort(o, 1);

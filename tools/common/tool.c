@@ -302,9 +302,12 @@ static int check_loaded(bl_recording *rec, const char *path, const char *map_tex
     return 0;
 }
 
+const char *tool_input_path(const char *path) { return strcmp(path, "-") == 0 ? "/dev/stdin" : path; }
+
 static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic,
                           double rate_hz)
 {
+    path = tool_input_path(path);
     char why[512] = "";
     bl_recording *rec = NULL;
     tool_progress_stage("reading");
@@ -326,6 +329,7 @@ static bl_recording *load(const char *path, const char *map_text, const bl_chanm
 
 bl_spool *tool_spool_at(const char *path, const char *map_text, double rate_hz)
 {
+    path = tool_input_path(path);
     char why[512] = "";
     bl_spool *s = NULL;
     tool_progress_stage("reading");

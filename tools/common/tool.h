@@ -89,6 +89,16 @@ const char *tool_args_get_nth(const tool_args *a, const char *name, size_t i);
  * writes, by which tool_load knows them. */
 #define TOOL_ENVELOPE_CONTENT "linear envelope"
 
+/* The help line every analyse command that reads FILE ends its options with. */
+#define TOOL_STDIN_HELP "\nFILE may be - for standard input.\n"
+#define TOOL_STDIO_HELP                                                                     \
+    "\nFILE may be - for standard input. An output given as - (JSON, CSV) goes to\n"        \
+    "standard output; the command's own text then goes to stderr.\n"
+
+/* The file an input argument names: "-" is standard input (/dev/stdin, so
+ * a pipe or a redirected file); every tool_load and tool_spool_at uses it. */
+const char *tool_input_path(const char *path);
+
 /* Load FILE, refuse an envelope file (metadata content=linear envelope:
  * its gains were applied already) and NaN/Inf, resolve the channel map (map_text wins, then
  * the map stored in the file; none → error) and keep it in the recording
