@@ -18,7 +18,7 @@
 
 static const char envelope_help[] =
     "usage: backline-analyse envelope FILE [--map MAP] [--rate HZ] [--bandpass LO:HI]\n"
-    "                                 [--order N] [--notch auto|off|50|60] [--ecg auto|remove|off] [--lowpass HZ] -o OUT\n"
+    "                                 [--order N] [--notch auto|off|50|60] [--ecg auto|remove|off] [--lowpass HZ] [--quiet] -o OUT\n"
     "\n"
     "Linear envelope of every EMG channel: resample to the analysis rate, band-pass\n"
     "(Butterworth, zero-phase), remove mains, full-wave rectify, low-pass (Butterworth,\n"
@@ -26,7 +26,7 @@ static const char envelope_help[] =
     "\n"
     "  --map MAP        channel map, e.g. L.ST,L.BF,L.GMAX (default: the map stored in FILE)\n"
     "  --rate HZ        analysis rate in Hz (default 2000)\n"
-    "  --bandpass LO:HI band-pass corners in Hz (default 20:450)\n"
+    "  --bandpass LO:HI  band-pass corners in Hz (default 20:450)\n"
     "  --order N        Butterworth order of the band-pass, SciPy's N (default 4)\n"
     "  --notch MODE     mains removal: auto (detect 50/60 Hz), off, 50 or 60 (default auto)\n"
     "  --ecg MODE       ECG removal: auto (trunk channels where a heartbeat is found), remove\n"

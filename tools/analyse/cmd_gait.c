@@ -27,7 +27,7 @@ static const char gait_help[] =
     "                             [--normalise phases|cycle] [--task auto|walk|run] [--map MAP]\n"
     "                             [--mvc FILE]... [--json OUT.json] [--csv OUT.csv] [--html OUT.html]\n"
     "                             [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
-    "                             [--ecg auto|remove|off]\n"
+    "                             [--ecg auto|remove|off] [--quiet]\n"
     "\n"
     "Cuts a walking or running recording into gait cycles (touchdown to the next touchdown\n"
     "of the same side, stance ending at lift-off), time-normalises every muscle's envelope\n"

@@ -24,7 +24,7 @@ static const char hinge_help[] =
     "usage: backline-analyse hinge SESSION [--map MAP] [--mvc FILE]... --json OUT\n"
     "                              [--csv OUT] [--html OUT] [--chain CODE=CHAIN,...]\n"
     "                              [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
-    "                              [--ecg auto|remove|off] [--between-markers A,B]\n"
+    "                              [--ecg auto|remove|off] [--between-markers A,B] [--quiet]\n"
     "\n"
     "Finds the repetitions of a hip-hinge set and, per repetition, the mean and peak\n"
     "%MVC, iEMG, onset and median frequency of every channel, the medial:lateral\n"

@@ -60,7 +60,7 @@ static const char info_help[] =
     "Markers (a capture's key presses) are listed one a line: number (what\n"
     "hinge --between-markers takes), seconds from the first frame, frame, label.\n"
     "\n"
-    "  --quiet   no warnings about stored metadata that cannot be used\n"
+    "  --quiet   accepted as by every command (info shows no progress and writes no file)\n"
     TOOL_STDIN_HELP;
 
 int cmd_info(int argc, char **argv)
@@ -78,10 +78,13 @@ int cmd_info(int argc, char **argv)
     const char *path = a.pos[0];
     char why[512] = "";
     bl_recording *rec = NULL;
-    bl_status st = bl_recording_load(tool_input_path(path), &rec, why, sizeof why);
+    const char *file = tool_input_file(path);
+    if (!file) return 1;
+    bl_status st = bl_recording_load(file, &rec, why, sizeof why);
+    tool_why_rename(why, sizeof why, file, tool_input_name(path));
     if (st != BL_OK) return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
 
-    for (size_t i = 0; !tool_args_has(&a, "--quiet") && i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
+    for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));
     size_t channels = bl_recording_channels(rec);
     printf("file:         %s\n", path);
     printf("format:       %s\n", bl_recording_format_name(rec));

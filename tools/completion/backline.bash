@@ -12,10 +12,13 @@ _backline_commands()
                                    on && /^  [a-z]/ { print $1 }'
 }
 
-# _backline_options TOOL [COMMAND]: every --option the help names.
+# _backline_options TOOL [COMMAND]: the options the help's usage and
+# option lines give ("[--map MAP]", "  -o OUT  ..."; not options named in
+# prose), --help and --version.
 _backline_options()
 {
-    "$@" --help 2>/dev/null | grep -o -- '--[a-z][a-z0-9-]*' | sort -u
+    { "$@" --help 2>/dev/null | grep -oE -- '(^ +|[[(|] ?)--?[a-zA-Z][a-zA-Z0-9-]*' | sed -E 's/^[][ (|]+//'
+      echo --help; echo --version; } | sort -u
 }
 
 _backline()
@@ -36,9 +39,11 @@ _backline()
         fi
     fi
     if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "$(_backline_options "$tool" $cmd) --help --version" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "$(_backline_options "$tool" $cmd)" -- "$cur")
         return
     fi
+    # After "--opt=" bash hands "=" as the word: complete the file after it.
+    [ "$cur" = "=" ] && cur=""
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 }
 
