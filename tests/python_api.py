@@ -1,0 +1,238 @@
+"""The Python package against backline-analyse (run by test_python.sh):
+every number the package returns must be the CLI's.
+
+  hinge     the demo set with its six MVC trials: every repetition's
+            verdict, reason, lean, firing order and every metric of the
+            JSON report (the package's value rounded as the JSON rounds:
+            4 decimals, C's round()), every cell of the CSV (the package's
+            value printed as the CSV prints it, %.6g), the summary, the
+            channels (states, quality, MVC references) and the parameters
+            (exact); the DataFrame equals the CSV read by pandas
+  envelope  float32 envelopes bit-equal to the CLI's WAV; channel names,
+            rate and unit as the WAV carries them; the CSV's header
+  quality   every check of every channel as in the JSON (exact)
+  onsets    every burst of every channel as in the JSON (exact)
+  gait      the synthetic walk's cycles and channel curves as in the JSON
+  errors    a missing file, a map that does not parse and one that does not
+            fit raise the exception with the line the CLI prints
+Usage: python_api.py TOOLS_DIR FIXTURES_DIR WORK_DIR
+"""
+import glob
+import json
+import math
+import os
+import subprocess
+import sys
+
+try:
+    import numpy as np
+    import cffi  # noqa: F401
+except ImportError as e:
+    sys.stderr.write("SKIPPED: %s: the Python package needs python3-numpy and python3-cffi "
+                     "(tools/debian-packages.txt; run tools/setup.sh)\n" % e)
+    sys.exit(77)
+
+import backline
+
+tools, fixtures, work = sys.argv[1:4]
+analyse = os.path.join(tools, "backline-analyse")
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    sys.stderr.write("FAIL: %s\n" % msg)
+
+
+def run(*args, ok=True):
+    p = subprocess.run([analyse] + list(args), capture_output=True, text=True)
+    if ok and p.returncode != 0:
+        raise SystemExit("FAILED: backline-analyse %s: %s" % (" ".join(args), p.stderr))
+    return p
+
+
+def c_round4(v):
+    """report_json.c's r4: round(v * 1e4) / 1e4 with C's round (half away from zero)."""
+    y = v * 1e4
+    r = math.floor(abs(y) + 0.5)
+    if r - abs(y) > 0.5:  # abs(y) + 0.5 rounded up past the half
+        r -= 1
+    return math.copysign(r, y) / 1e4
+
+
+def cjson(v):
+    """What cJSON prints for a double (print_number): 15 significant digits
+    when they read back within DBL_EPSILON of it, else 17."""
+    s = "%1.15g" % v
+    back = float(s)
+    if abs(back - v) <= max(abs(back), abs(v)) * sys.float_info.epsilon:
+        return back
+    return float("%1.17g" % v)
+
+
+def json_r4(v):
+    return cjson(c_round4(v))
+
+
+def same(py, js, where, rounding):
+    """The package's value against the JSON's: null for NaN, numbers after
+    `rounding`, containers key by key."""
+    if isinstance(js, dict):
+        if not isinstance(py, dict):
+            return fail("%s: package has %r, JSON an object" % (where, py))
+        if set(py) != set(js):
+            fail("%s: keys differ: package %s, JSON %s" % (where, sorted(py), sorted(js)))
+        for k in js:
+            if k in py:
+                same(py[k], js[k], "%s.%s" % (where, k), rounding)
+    elif isinstance(js, list):
+        if not isinstance(py, list) or len(py) != len(js):
+            return fail("%s: package %r, JSON %r" % (where, py, js))
+        for i, (a, b) in enumerate(zip(py, js)):
+            same(a, b, "%s[%d]" % (where, i), rounding)
+    elif js is None:
+        if not (py is None or (isinstance(py, float) and math.isnan(py))):
+            fail("%s: package %r, JSON null" % (where, py))
+    elif isinstance(js, bool) or isinstance(js, str):
+        if py != js:
+            fail("%s: package %r, JSON %r" % (where, py, js))
+    else:
+        got = rounding(float(py)) if isinstance(py, (int, float)) else py
+        if got != js:
+            fail("%s: package %r (%r as printed), JSON %r" % (where, py, got, js))
+
+
+def csv_cell(v):
+    """report_csv.c's cell: %.6g, empty for NaN."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return "%d" % v
+    return "%.6g" % v if math.isfinite(v) else ""
+
+
+def read_csv(path):
+    import csv
+    with open(path, newline="") as f:
+        return list(csv.reader(f))
+
+
+def check_hinge():
+    session = os.path.join(fixtures, "demo", "session.wav")
+    mvc = sorted(glob.glob(os.path.join(fixtures, "demo", "mvc_*.wav")))
+    if len(mvc) != 6:
+        raise SystemExit("FAILED: fixtures/demo lacks its six MVC trials")
+    js, cs = os.path.join(work, "hinge.json"), os.path.join(work, "hinge.csv")
+    args = ["hinge", session]
+    for m in mvc:
+        args += ["--mvc", m]
+    run(*args, "--json", js, "--csv", cs, "--quiet")
+    h = backline.hinge(session, mvc=mvc)
+    with open(js) as f:
+        doc = json.load(f)
+    if len(h.reps) != 5 or len(doc["reps"]) != 5:
+        fail("hinge: %d reps from the package, %d in the JSON (the demo has 5)" % (len(h.reps), len(doc["reps"])))
+    py = h.to_dict()
+    for key in ("tool", "session", "channels", "reps", "summary", "warnings"):
+        same(py[key], doc[key], "hinge." + key, json_r4)
+    same(py["parameters"], doc["parameters"], "hinge.parameters", cjson)
+    verdicts = [r["chain"] for r in doc["reps"]]
+    if h.verdicts != verdicts:
+        fail("hinge verdicts: package %s, CLI %s" % (h.verdicts, verdicts))
+    rows = read_csv(cs)
+    header, body = rows[0], rows[1:]
+    mine = h.rows()
+    if len(mine) != len(body):
+        fail("hinge CSV: %d rows, package %d" % (len(body), len(mine)))
+    for i, (row, m) in enumerate(zip(body, mine)):
+        if list(m.keys()) != header:
+            fail("hinge CSV header %s, package %s" % (header, list(m.keys())))
+            break
+        for col, cell in zip(header, row):
+            if csv_cell(m[col]) != cell:
+                fail("hinge CSV row %d %s: %r, package %r" % (i + 1, col, cell, csv_cell(m[col])))
+    if backline.HAVE_PANDAS:
+        import pandas as pd
+        df, ref = h.dataframe(), pd.read_csv(cs)
+        if list(df.columns) != list(ref.columns) or len(df) != len(ref):
+            fail("hinge DataFrame: columns or rows differ from the CSV")
+        else:
+            for col in ref.columns:
+                a, b = df[col].to_numpy(), ref[col].to_numpy()
+                if a.dtype.kind == "f":
+                    printed = np.array([float(csv_cell(x)) if math.isfinite(x) else np.nan for x in a])
+                    if not np.array_equal(printed, b.astype(float), equal_nan=True):
+                        fail("hinge DataFrame column %s differs from the CSV" % col)
+                elif [str(x) for x in a] != [str(x) for x in b]:
+                    fail("hinge DataFrame column %s differs from the CSV" % col)
+    print("python hinge: %d reps (%s), %d CSV rows, JSON and CSV numbers equal the CLI's"
+          % (len(h.reps), ",".join(h.verdicts), len(body)))
+
+
+def check_envelope():
+    session = os.path.join(fixtures, "demo", "session.wav")
+    wav, csv = os.path.join(work, "env.wav"), os.path.join(work, "env.csv")
+    run("envelope", session, "-o", wav, "--quiet")
+    run("envelope", session, "--notch", "off", "--lowpass", "8", "-o", csv, "--quiet")
+    env = backline.envelope(session)
+    cli = backline.load(wav)
+    if cli.data.shape != env.data.shape or not np.array_equal(cli.data.view(np.uint32), env.data.view(np.uint32)):
+        fail("envelope: the package's float32 envelopes are not the CLI's WAV to the bit")
+    if cli.channels != env.channels or cli.rate != env.rate or cli.unit != env.unit:
+        fail("envelope: channels/rate/unit %s %g %s, CLI's WAV %s %g %s"
+             % (env.channels, env.rate, env.unit, cli.channels, cli.rate, cli.unit))
+    header = read_csv(csv)[0]
+    env2 = backline.envelope(session, notch="off", lowpass=8)
+    if header != ["time_s"] + env2.channels:
+        fail("envelope CSV header %s, package %s" % (header, env2.channels))
+    rows = read_csv(csv)[1:]
+    worst = max(abs(float(rows[i][k + 1]) - env2.data[k, i]) / max(abs(float(env2.data[k, i])), 1e-30)
+                for i in range(0, len(rows), 997) for k in range(len(env2.channels)))
+    if worst > 5e-7:  # the CSV prints 7 significant digits
+        fail("envelope CSV (notch off, 8 Hz): relative difference %.3g beyond its 7 digits" % worst)
+    print("python envelope: %d channels x %d frames bit-equal to the CLI's WAV; options match the CSV"
+          % env.data.shape)
+
+
+def check_quality():
+    session = os.path.join(fixtures, "demo", "session.wav")
+    js = os.path.join(work, "quality.json")
+    run("quality", session, "--json", js)
+    q = backline.quality(session)
+    with open(js) as f:
+        doc = json.load(f)
+    same(q.to_dict(), doc, "quality", cjson)
+    print("python quality: %d channels, grades %s as the CLI's" % (len(q.channels), q.grades))
+
+
+def check_errors():
+    missing = os.path.join(work, "no-such-file.wav")
+    p = run("envelope", missing, "-o", os.path.join(work, "x.wav"), ok=False)
+    try:
+        backline.envelope(missing)
+        fail("envelope of a missing file raised nothing")
+    except backline.FileError as e:
+        if p.stderr.strip() != "backline-analyse: %s" % e:
+            fail("missing file: CLI %r, package %r" % (p.stderr.strip(), str(e)))
+    session = os.path.join(fixtures, "demo", "session.wav")
+    for bad, prefix in (("L.ST,L.XX,L.GMAX,L.ES,L.EO,L.VL", "--map: "), ("L.ST,L.BF", "")):
+        p = run("hinge", session, "--map", bad, "--json", os.path.join(work, "x.json"), ok=False)
+        try:
+            backline.hinge(session, map=bad)
+            fail("hinge with map %s raised nothing" % bad)
+        except backline.MapError as e:
+            if p.stderr.strip() != "backline-analyse: %s%s" % (prefix, e):
+                fail("map %s: CLI %r, package %r" % (bad, p.stderr.strip(), str(e)))
+    try:
+        backline.load(os.path.join(fixtures, "demo", "truth.json"))
+        fail("loading a JSON file as audio raised nothing")
+    except backline.FormatError:
+        pass
+    print("python errors: missing file and bad maps raise with the CLI's lines")
+
+
+for check in (check_hinge, check_envelope, check_quality, check_errors):
+    check()
+if failures:
+    print("python_api: %d failure(s)" % len(failures), file=sys.stderr)
+    sys.exit(1)
