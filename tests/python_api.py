@@ -205,6 +205,22 @@ def check_quality():
     print("python quality: %d channels, grades %s as the CLI's" % (len(q.channels), q.grades))
 
 
+def check_onsets():
+    session = os.path.join(fixtures, "demo", "session.wav")
+    total = 0
+    for method, extra in (("baseline", []), ("double", []), ("tkeo", ["--backtrack-k", "off"])):
+        js = os.path.join(work, "onsets_%s.json" % method)
+        run("onsets", session, "--method", method, *extra, "--json", js)
+        o = backline.onsets(session, method=method, backtrack_k="off" if extra else None)
+        with open(js) as f:
+            doc = json.load(f)
+        same(o.to_dict(), doc, "onsets(%s)" % method, cjson)
+        total += sum(ch["count"] for ch in o.channels)
+    if total == 0:
+        fail("onsets: no bursts at all on the demo set (nothing was compared)")
+    print("python onsets: %d bursts over three methods as the CLI's" % total)
+
+
 def check_errors():
     missing = os.path.join(work, "no-such-file.wav")
     p = run("envelope", missing, "-o", os.path.join(work, "x.wav"), ok=False)
@@ -231,7 +247,7 @@ def check_errors():
     print("python errors: missing file and bad maps raise with the CLI's lines")
 
 
-for check in (check_hinge, check_envelope, check_quality, check_errors):
+for check in (check_hinge, check_envelope, check_quality, check_onsets, check_errors):
     check()
 if failures:
     print("python_api: %d failure(s)" % len(failures), file=sys.stderr)

@@ -20,10 +20,11 @@ from ._recording import Recording, load
 from ._envelope import Envelope, envelope
 from ._hinge import Hinge, hinge
 from ._quality import Quality, quality
+from ._onsets import Onsets, onsets
 from ._tables import HAVE_PANDAS
 
 __version__ = _text(lib.bl_version())
 
-__all__ = ["load", "envelope", "hinge", "quality", "Recording", "Envelope", "Hinge", "Quality", "BacklineError", "FileError", "FormatError", "MapError",
+__all__ = ["load", "envelope", "hinge", "quality", "onsets", "Recording", "Envelope", "Hinge", "Quality", "Onsets", "BacklineError", "FileError", "FormatError", "MapError",
            "UnitError", "RateError", "RangeError", "NoDataError", "NonFiniteError", "InvalidArgumentError",
            "OutOfMemoryError", "StateError", "DeviceError", "HAVE_PANDAS", "LIBRARY_PATH", "CDEF_PATH"]
