@@ -221,6 +221,49 @@ def check_onsets():
     print("python onsets: %d bursts over three methods as the CLI's" % total)
 
 
+def check_gait():
+    synth = os.path.join(tools, "backline-synth")
+    walk = os.path.join(work, "walk")
+    p = subprocess.run([synth, "gait", "-o", walk, "--strides", "8", "--seed", "3"], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit("FAILED: backline-synth gait: %s" % p.stderr)
+    session = os.path.join(walk, "session.wav")
+    mvc = sorted(glob.glob(os.path.join(walk, "mvc_*.wav")))
+    formats = {"start_s": "%.4f", "liftoff_s": "%.4f", "end_s": "%.4f", "phase_pct": "%.3f", "value": "%.6g"}
+    runs = (("footswitch", ["--footswitch", "R.AUX"] + sum((["--mvc", m] for m in mvc), []),
+             dict(footswitch="R.AUX", mvc=mvc)),
+            ("events", ["--events", os.path.join(walk, "events.csv"), "--normalise", "cycle"],
+             dict(events=os.path.join(walk, "events.csv"), normalise="cycle")))
+    for name, args, kw in runs:
+        js, cs = os.path.join(work, "gait_%s.json" % name), os.path.join(work, "gait_%s.csv" % name)
+        run("gait", session, *args, "--json", js, "--csv", cs, "--quiet")
+        g = backline.gait(session, **kw)
+        with open(js) as f:
+            doc = json.load(f)
+        if len(doc["cycles"]) < 6:
+            fail("gait %s: only %d cycles in the CLI's JSON" % (name, len(doc["cycles"])))
+        py = g.to_dict()
+        for key in doc:
+            if key != "parameters":
+                same(py.get(key), doc[key], "gait(%s).%s" % (name, key), json_r4)
+        same(py["parameters"], doc["parameters"], "gait(%s).parameters" % name, cjson)
+        rows = read_csv(cs)
+        mine = g.rows()
+        if len(mine) != len(rows) - 1 or (mine and list(mine[0]) != rows[0]):
+            fail("gait %s CSV: %d rows %s, package %d" % (name, len(rows) - 1, rows[0], len(mine)))
+        bad = 0
+        for row, m in zip(rows[1:], mine):
+            for col, cell in zip(rows[0], row):
+                v = m[col]
+                printed = formats[col] % v if col in formats else csv_cell(v) if not isinstance(v, str) else v
+                if printed != cell:
+                    bad += 1
+                    if bad <= 5:
+                        fail("gait %s CSV %s: %r, package %r" % (name, col, cell, printed))
+        print("python gait (%s): %d cycles, %d muscles, %d CSV rows as the CLI's"
+              % (name, len(g.cycles), len(g.muscles), len(mine)))
+
+
 def check_errors():
     missing = os.path.join(work, "no-such-file.wav")
     p = run("envelope", missing, "-o", os.path.join(work, "x.wav"), ok=False)
@@ -247,7 +290,7 @@ def check_errors():
     print("python errors: missing file and bad maps raise with the CLI's lines")
 
 
-for check in (check_hinge, check_envelope, check_quality, check_onsets, check_errors):
+for check in (check_hinge, check_envelope, check_quality, check_onsets, check_gait, check_errors):
     check()
 if failures:
     print("python_api: %d failure(s)" % len(failures), file=sys.stderr)

@@ -21,10 +21,12 @@ from ._envelope import Envelope, envelope
 from ._hinge import Hinge, hinge
 from ._quality import Quality, quality
 from ._onsets import Onsets, onsets
+from ._gait import Gait, gait
 from ._tables import HAVE_PANDAS
 
 __version__ = _text(lib.bl_version())
 
-__all__ = ["load", "envelope", "hinge", "quality", "onsets", "Recording", "Envelope", "Hinge", "Quality", "Onsets", "BacklineError", "FileError", "FormatError", "MapError",
+__all__ = ["load", "envelope", "hinge", "quality", "onsets", "gait", "Recording", "Envelope", "Hinge", "Quality",
+           "Onsets", "Gait", "BacklineError", "FileError", "FormatError", "MapError",
            "UnitError", "RateError", "RangeError", "NoDataError", "NonFiniteError", "InvalidArgumentError",
            "OutOfMemoryError", "StateError", "DeviceError", "HAVE_PANDAS", "LIBRARY_PATH", "CDEF_PATH"]
