@@ -51,3 +51,21 @@ if len(want) != 5 or got != want:
 print("test_python_install: %s imports with %s; verdicts %s as the CLI's"
       % (os.path.dirname(backline.__file__), backline.LIBRARY_PATH, [g[0] for g in got]))
 PY
+[ $? -eq 0 ] || exit 1
+
+# The package installed on its own (as `pip install ./python` does: no
+# _installed.py) finds the installed library through LD_LIBRARY_PATH and
+# the cdef in share/backline beside its lib folder.
+mkdir -p "$tmp/alone"
+cp -r "$root/python/backline" "$tmp/alone/"
+rm -rf "$tmp/alone/backline/__pycache__"
+libdir=$(dirname "$(find "$tmp/prefix" -name libbackline.so.0 | head -1)")
+env -u BACKLINE_LIBRARY -u BACKLINE_CDEF LD_LIBRARY_PATH="$libdir" PYTHONPATH="$tmp/alone" PYTHONDONTWRITEBYTECODE=1 \
+  "$python" -c '
+import os, sys, backline
+want = (os.path.join(sys.argv[1], "libbackline.so.0"), os.path.join(sys.argv[2], "share", "backline", "backline.cdef"))
+got = (backline.LIBRARY_PATH, backline.CDEF_PATH)
+sys.exit(0 if [os.path.realpath(p) for p in got] == [os.path.realpath(p) for p in want]
+         else "FAILED: through LD_LIBRARY_PATH the package found %s, not %s" % (got, want))
+' "$libdir" "$tmp/prefix" || exit 1
+echo "test_python_install: the package alone finds the installed library through LD_LIBRARY_PATH"

@@ -9,13 +9,14 @@ Where the library is looked for, first found wins:
   2. _installed.py, written by `cmake --install` beside this file;
   3. the source tree's build folder (<checkout>/build/dsp/libbackline.so),
      when the package is imported from python/ of a built checkout;
-  4. the dynamic linker's search (LD_LIBRARY_PATH, ldconfig's cache).
+  4. libbackline.so.0 in a folder of LD_LIBRARY_PATH, then in the dynamic
+     linker's cache (ldconfig -p: an install into /usr/local after ldconfig).
 The cdef comes from BACKLINE_CDEF, else _installed.py, else beside the
 library (a build folder), else share/backline/ beside its lib/ (an
 installed prefix).
 """
-import ctypes.util
 import os
+import subprocess
 
 import cffi
 
@@ -53,14 +54,29 @@ def _find_library():
             return path
     if forced:
         raise BacklineError("BACKLINE_LIBRARY=%s: no such file" % candidates[0])
-    name = ctypes.util.find_library("backline")
-    if name:
-        return name
     for d in os.environ.get("LD_LIBRARY_PATH", "").split(":"):
         if d and os.path.exists(os.path.join(d, _SONAME)):
             return os.path.join(d, _SONAME)
+    cached = _ldconfig_path(_SONAME)
+    if cached:
+        return cached
     raise BacklineError("cannot find libbackline.so: build the tree (cmake --build build), install it "
                         "(cmake --install build) or set BACKLINE_LIBRARY to its path")
+
+
+def _ldconfig_path(soname):
+    """Where the dynamic linker's cache (ldconfig) has `soname`, or None
+    (a path, not a bare name: the cdef is found beside it)."""
+    for ldconfig in ("/sbin/ldconfig", "/usr/sbin/ldconfig"):
+        try:
+            out = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            continue
+        for line in out.splitlines():
+            name, _, path = line.strip().partition(" => ")
+            if name.split(" ")[0] == soname and os.path.exists(path):
+                return path
+    return None
 
 
 def _find_cdef(library):
@@ -68,11 +84,10 @@ def _find_cdef(library):
     if env:
         return env
     _, cdef = _installed()
-    here = os.path.dirname(os.path.realpath(library)) if os.path.sep in library else None
+    here = os.path.dirname(os.path.abspath(library))
     candidates = [cdef] if cdef else []
-    if here:
-        candidates += [os.path.join(here, "backline.cdef"),
-                       os.path.join(os.path.dirname(here), "share", "backline", "backline.cdef")]
+    candidates += [os.path.join(here, "backline.cdef"),
+                   os.path.join(os.path.dirname(here), "share", "backline", "backline.cdef")]
     for path in candidates:
         if path and os.path.exists(path):
             return path
