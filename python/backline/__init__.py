@@ -15,6 +15,8 @@ one-line message.
 """
 from ._errors import (BacklineError, DeviceError, FileError, FormatError, InvalidArgumentError, MapError,
                       NoDataError, NonFiniteError, OutOfMemoryError, RangeError, RateError, StateError, UnitError)
+# ffi and lib: the raw cffi handles on libbackline.so, for calls the package
+# does not wrap (every function of include/backline/*.h is declared).
 from ._lib import CDEF_PATH, LIBRARY_PATH, ffi, lib, text as _text
 from ._recording import Recording, load
 from ._envelope import Envelope, envelope
@@ -29,4 +31,4 @@ __version__ = _text(lib.bl_version())
 __all__ = ["load", "envelope", "hinge", "quality", "onsets", "gait", "Recording", "Envelope", "Hinge", "Quality",
            "Onsets", "Gait", "BacklineError", "FileError", "FormatError", "MapError",
            "UnitError", "RateError", "RangeError", "NoDataError", "NonFiniteError", "InvalidArgumentError",
-           "OutOfMemoryError", "StateError", "DeviceError", "HAVE_PANDAS", "LIBRARY_PATH", "CDEF_PATH"]
+           "OutOfMemoryError", "StateError", "DeviceError", "HAVE_PANDAS", "LIBRARY_PATH", "CDEF_PATH", "ffi", "lib"]

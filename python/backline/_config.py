@@ -4,6 +4,7 @@ is the library's own (bl_envelope_config_default and the other
 *_config_default functions), an option given replaces one field, and the
 checks are the command line's, with its messages."""
 from ._errors import InvalidArgumentError
+from ._status import error
 from ._lib import CONSTANTS, ffi, lib, text
 
 _NOTCH = {"auto": "BL_NOTCH_AUTO", "off": "BL_NOTCH_OFF", "50": "BL_NOTCH_50", "60": "BL_NOTCH_60"}
@@ -62,6 +63,15 @@ def fill_envelope(cfg, rate=None, bandpass=None, order=None, notch=None, ecg=Non
         raise _usage("--bandpass %g:%g: the upper corner must be below half the analysis rate (%g Hz at --rate %g)"
                      % (cfg.bandpass_lo_hz, cfg.bandpass_hi_hz, cfg.rate_hz / 2, cfg.rate_hz))
     return cfg
+
+
+def conditioning_error(path, st, cfg):
+    """A failure of bl_condition / bl_envelope_*: the library says only the
+    status there; the CLI's fuller lines (tool_conditioning_error_at) rest
+    on the tool's context, so this says the status and the settings."""
+    return error(st, "%s: conditioning failed: %s (rate %g Hz, band %g-%g Hz, low-pass %g Hz)"
+                 % (path, text(lib.bl_strerror(st)), cfg.rate_hz, cfg.bandpass_lo_hz, cfg.bandpass_hi_hz,
+                    cfg.lowpass_hz))
 
 
 def envelope_config(**options):

@@ -5,10 +5,10 @@ import os
 
 import numpy as np
 
-from ._config import describe, envelope_config
+from ._config import conditioning_error, describe, envelope_config
 from ._errors import BacklineError
-from ._lib import ffi, lib, text, why_buffer
-from ._recording import Recording, emg_channels, planar, prepare, unique_names
+from ._lib import WHY_LEN, ffi, lib, text, why_buffer
+from ._recording import Recording, channel_names, emg_channels, planar, prepare, unique_names
 from ._status import check, error
 
 
@@ -45,24 +45,11 @@ class Envelope:
             self.data.shape[0], self.data.shape[1], self.rate, self.unit)
 
 
-def _names(info, idx):
-    m = lib.bl_recording_chanmap(info)
-    buf = ffi.new("char[]", 32)
-    out = []
-    for c in idx:
-        if m == ffi.NULL:
-            out.append("ch%d" % (c + 1))
-        else:
-            check(lib.bl_chanmap_get_entry_name(m, c, buf, 32))
-            out.append(text(buf))
-    return out
-
-
 def _spool(path, map_text, rate_hz):
     """tool_spool_at: spooled at the analysis rate, checked as loaded."""
     why = why_buffer()
     out = ffi.new("bl_spool **")
-    check(lib.bl_spool_load_at(path.encode(), rate_hz, ffi.NULL, ffi.NULL, out, why, 512), why, path)
+    check(lib.bl_spool_load_at(path.encode(), rate_hz, ffi.NULL, ffi.NULL, out, why, WHY_LEN), why, path)
     spool = ffi.gc(out[0], lib.bl_spool_destroy)
     prepare(lib.bl_spool_info(spool), path, map_text)
     lib.bl_spool_to_microvolts(spool)
@@ -115,10 +102,10 @@ def envelope(rec_or_path, map=None, rate=None, bandpass=None, order=None, notch=
     if failure:
         raise failure[0]
     if st != lib.BL_OK:
-        raise _conditioning_error(path, st, cfg)
+        raise conditioning_error(path, st, cfg)
     _check_finite(path, data, idx)
     unit = unit[0] if unit else text(lib.bl_recording_unit(info))
-    return Envelope(data, float(cfg.rate_hz), _names(info, idx), unit, _report_dict(rep), _describe(cfg, rep, unit))
+    return Envelope(data, float(cfg.rate_hz), channel_names(info, idx), unit, _report_dict(rep), _describe(cfg, rep, unit))
 
 
 def _envelope_recording(rec, map_text, cfg, rep):
@@ -127,7 +114,7 @@ def _envelope_recording(rec, map_text, cfg, rep):
     out = ffi.new("bl_recording **")
     st = lib.bl_envelope_recording(rec._ptr, cfg, out, rep)
     if st != lib.BL_OK:
-        raise _conditioning_error(rec.path or "(recording)", st, cfg)
+        raise conditioning_error(rec.path or "(recording)", st, cfg)
     env = ffi.gc(out[0], lib.bl_recording_destroy)
     idx = emg_channels(env)
     if not idx:
@@ -135,7 +122,7 @@ def _envelope_recording(rec, map_text, cfg, rep):
     data = planar(env, idx, int(lib.bl_recording_frames(env)))
     _check_finite(rec.path or "(recording)", data, idx)
     unit = text(lib.bl_recording_unit(env))
-    return Envelope(data, float(lib.bl_recording_rate(env)), _names(env, idx), unit, _report_dict(rep),
+    return Envelope(data, float(lib.bl_recording_rate(env)), channel_names(env, idx), unit, _report_dict(rep),
                     _describe(cfg, rep, unit))
 
 
@@ -147,10 +134,3 @@ def _check_finite(path, data, idx):
                     "frame %d: the filter settings are numerically degenerate for this recording"
                     % (path, idx[k] + 1, i))
 
-
-def _conditioning_error(path, st, cfg):
-    """The library says only the status here; the CLI's fuller lines
-    (tools/common/conditioning_args.c) need the tool's context."""
-    return error(st, "%s: conditioning failed: %s (rate %g Hz, band %g-%g Hz, low-pass %g Hz)"
-                 % (path, text(lib.bl_strerror(st)), cfg.rate_hz, cfg.bandpass_lo_hz, cfg.bandpass_hi_hz,
-                    cfg.lowpass_hz))

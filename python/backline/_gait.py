@@ -12,8 +12,8 @@ import numpy as np
 
 from ._config import describe, fill_envelope
 from ._errors import BacklineError, FileError, InvalidArgumentError
-from ._lib import ffi, lib, text, why_buffer
-from ._recording import Recording, as_recording, entry_name
+from ._lib import WHY_LEN, ffi, lib, text, why_buffer
+from ._recording import Recording, as_recording, entry_name, name_of
 from ._status import check, error
 
 _MAX_MVC = 32
@@ -36,7 +36,7 @@ def _events_from_file(path, rec):
     if b"\0" in data:
         raise BacklineError("%s: not a text file (a NUL byte)" % path)
     out, why = ffi.new("bl_gait_events **"), why_buffer()
-    st = lib.bl_gait_events_parse_csv(data, lib.bl_recording_duration(rec._ptr), out, why, 512)
+    st = lib.bl_gait_events_parse_csv(data, lib.bl_recording_duration(rec._ptr), out, why, WHY_LEN)
     if st != lib.BL_OK:
         raise error(st, "%s: %s" % (path, text(why) or text(lib.bl_strerror(st))))
     return _events_destroyer(out[0])
@@ -58,7 +58,7 @@ def _events_from_markers(path, rec):
         raise error(lib.BL_ENODATA, "%s: --events markers: none of its %d markers is 1-4 (touchdown/lift-off, right "
                     "then left leg; backline-analyse info lists them)" % (path, len(rec.markers)))
     why = why_buffer()
-    st = lib.bl_gait_events_validate(ev, lib.bl_recording_duration(rec._ptr), why, 512)
+    st = lib.bl_gait_events_validate(ev, lib.bl_recording_duration(rec._ptr), why, WHY_LEN)
     if st != lib.BL_OK:
         raise error(st, "%s: --events markers: %s" % (path, text(why) or text(lib.bl_strerror(st))))
     return ev
@@ -103,11 +103,11 @@ def _events_from_aux(option, specs, rec):
         if option == "--knee":
             kcfg = ffi.new("bl_gait_knee_config *")
             lib.bl_gait_knee_config_default(kcfg)
-            st = lib.bl_gait_events_from_knee(x, rec.frames, rec.rate, side, c, kcfg, out, why, 512)
+            st = lib.bl_gait_events_from_knee(x, rec.frames, rec.rate, side, c, kcfg, out, why, WHY_LEN)
         else:
             fcfg = ffi.new("bl_gait_footswitch_config *")
             lib.bl_gait_footswitch_config_default(fcfg)
-            st = lib.bl_gait_events_from_footswitch(x, rec.frames, rec.rate, side, c, fcfg, out, why, 512)
+            st = lib.bl_gait_events_from_footswitch(x, rec.frames, rec.rate, side, c, fcfg, out, why, WHY_LEN)
         if st != lib.BL_OK:
             raise error(st, "%s %s: %s" % (option, spec, text(why) or text(lib.bl_strerror(st))))
         one = _events_destroyer(out[0])
@@ -121,7 +121,7 @@ def _events_from_aux(option, specs, rec):
                                           else text(lib.bl_strerror(st))))
         merged = _events_destroyer(both[0])
     why = why_buffer()
-    st = lib.bl_gait_events_validate(merged, lib.bl_recording_duration(rec._ptr), why, 512)
+    st = lib.bl_gait_events_validate(merged, lib.bl_recording_duration(rec._ptr), why, WHY_LEN)
     if st != lib.BL_OK:
         raise error(st, "%s: %s" % (option, text(why) or text(lib.bl_strerror(st))))
     return merged
@@ -297,10 +297,6 @@ class Gait:
                                                                  self.unit)
 
 
-def _path_of(x):
-    return (x.path or "(recording)") if isinstance(x, Recording) else os.fspath(x)
-
-
 def gait(session, events=None, footswitch=None, knee=None, mvc=(), map=None, normalise=None, task=None, rate=None,
          bandpass=None, order=None, notch=None, ecg=None, threads=None):
     """Gait cycles and muscle curves, as `backline-analyse gait FILE` with
@@ -330,7 +326,7 @@ def gait(session, events=None, footswitch=None, knee=None, mvc=(), map=None, nor
         raise InvalidArgumentError("--mvc: at most %d trials" % _MAX_MVC)
     rate_hz = cfg.envelope.rate_hz
     rec = as_recording(session, map, rate_hz)
-    path = _path_of(session)
+    path = name_of(session)
     if isinstance(footswitch, str):
         footswitch = [footswitch]
     if isinstance(knee, str):
@@ -347,7 +343,7 @@ def gait(session, events=None, footswitch=None, knee=None, mvc=(), map=None, nor
     trials = [as_recording(t, map, rate_hz, fallback=lib.bl_recording_chanmap(rec._ptr)) for t in mvc]
     arr = ffi.new("bl_recording *[]", [t._ptr for t in trials]) if trials else ffi.NULL
     out, why = ffi.new("bl_gait **"), why_buffer()
-    st = lib.bl_gait_analyse(rec._ptr, arr, len(trials), ev, cfg, out, why, 512)
+    st = lib.bl_gait_analyse(rec._ptr, arr, len(trials), ev, cfg, out, why, WHY_LEN)
     if st != lib.BL_OK:
         w = text(why)
         raise error(st, w if w.startswith("mvc trial") else "%s: %s" % (path, w or text(lib.bl_strerror(st))))

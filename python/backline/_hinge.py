@@ -11,10 +11,10 @@ import numpy as np
 
 from ._config import describe, fill_envelope
 from ._errors import InvalidArgumentError
-from ._lib import ffi, lib, text, why_buffer
+from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._quality import grade_summary
-from ._recording import Recording, as_recording
-from ._status import check, error
+from ._recording import Recording, as_recording, name_of
+from ._status import check
 
 # Most --mvc trials the CLI takes (MAX_MVC in cmd_hinge.c).
 _MAX_MVC = 32
@@ -185,10 +185,6 @@ class Hinge:
         return "<backline.Hinge %s: %d reps, verdicts %s>" % (self.session, len(self.reps), self.summary["verdicts"])
 
 
-def _path_of(x):
-    return x.path or "(recording)" if isinstance(x, Recording) else os.fspath(x)
-
-
 def hinge(session, mvc=(), map=None, rate=None, bandpass=None, order=None, notch=None, ecg=None, threads=None,
           chain=None):
     """The hip-hinge analysis, as `backline-analyse hinge SESSION --mvc
@@ -201,7 +197,7 @@ def hinge(session, mvc=(), map=None, rate=None, bandpass=None, order=None, notch
     fill_envelope(cfg.envelope, rate=rate, bandpass=bandpass, order=order, notch=notch, ecg=ecg, threads=threads)
     if chain is not None:
         why = why_buffer()
-        if lib.bl_hinge_chain_parse(chain.encode(), cfg.chain, why, 512) != lib.BL_OK:
+        if lib.bl_hinge_chain_parse(chain.encode(), cfg.chain, why, WHY_LEN) != lib.BL_OK:
             raise InvalidArgumentError("--chain %s: %s" % (chain, text(why)))
     if isinstance(mvc, (str, os.PathLike, Recording)):
         mvc = [mvc]
@@ -214,7 +210,7 @@ def hinge(session, mvc=(), map=None, rate=None, bandpass=None, order=None, notch
     arr = ffi.new("bl_recording *[]", [t._ptr for t in trials]) if trials else ffi.NULL
     out = ffi.new("bl_hinge **")
     why = why_buffer()
-    st = lib.bl_hinge_analyse(rec._ptr, arr, len(trials), cfg, out, why, 512)
-    check(st, why, _path_of(session))
+    st = lib.bl_hinge_analyse(rec._ptr, arr, len(trials), cfg, out, why, WHY_LEN)
+    check(st, why, name_of(session))
     h = ffi.gc(out[0], lib.bl_hinge_destroy)
-    return Hinge(h, _path_of(session), [_path_of(t) for t in mvc])
+    return Hinge(h, name_of(session), [name_of(t) for t in mvc])

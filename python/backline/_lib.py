@@ -131,5 +131,9 @@ def text(ptr):
     return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else ""
 
 
+# Room for the library's one-line why (the tools use 512 bytes too).
+WHY_LEN = 512
+
+
 def why_buffer():
-    return ffi.new("char[]", 512)
+    return ffi.new("char[]", WHY_LEN)

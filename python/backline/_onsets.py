@@ -4,11 +4,10 @@ signal made (bl_onset_prepare), bursts per EMG channel (bl_onset_detect)
 with bl_onset_config_default_method's defaults and the options given."""
 import numpy as np
 
-from ._config import describe, fill_envelope
+from ._config import conditioning_error, describe, fill_envelope
 from ._errors import BacklineError, InvalidArgumentError
-from ._envelope import _conditioning_error, _names
 from ._lib import CONSTANTS, ffi, lib, text
-from ._recording import as_recording, emg_channels
+from ._recording import as_recording, channel_names, emg_channels
 from ._status import check, error
 
 _NUMBERS = {  # option: (field, minimum, inclusive, maximum, what) as the CLI checks them
@@ -106,7 +105,7 @@ def onsets(rec_or_path, map=None, method=None, rate=None, bandpass=None, order=N
     if st == lib.BL_OK:
         st = lib.bl_onset_prepare(cond, cfg, oc.method)
     if st != lib.BL_OK:
-        raise _conditioning_error(path, st, cfg)
+        raise conditioning_error(path, st, cfg)
     idx = emg_channels(cond)
     if not idx:
         raise BacklineError("%s: no EMG channels to analyse (every channel is AUX)" % path)
@@ -115,7 +114,7 @@ def onsets(rec_or_path, map=None, method=None, rate=None, bandpass=None, order=N
     rate_hz, frames = float(lib.bl_recording_rate(cond)), int(lib.bl_recording_frames(cond))
     bursts = ffi.gc(_new_bursts(), lib.bl_bursts_destroy)
     channels = []
-    for c, name in zip(idx, _names(cond, idx)):
+    for c, name in zip(idx, channel_names(cond, idx)):
         orep = ffi.new("bl_onset_report *")
         st = lib.bl_onset_detect(lib.bl_recording_cdata(cond, c), frames, rate_hz, oc, bursts, orep)
         if st != lib.BL_OK:

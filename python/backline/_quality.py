@@ -4,7 +4,7 @@ there is no map, and its report in the JSON's shape."""
 import math
 
 from ._config import describe
-from ._lib import ffi, lib, text, why_buffer
+from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._recording import as_recording
 from ._status import check, error
 
@@ -102,7 +102,7 @@ def quality(rec_or_path, map=None):
     path = rec.path or "(recording)"
     why = why_buffer()
     out = ffi.new("bl_quality **")
-    st = lib.bl_quality_assess(rec._ptr, ffi.NULL, out, why, 512)
+    st = lib.bl_quality_assess(rec._ptr, ffi.NULL, out, why, WHY_LEN)
     if st != lib.BL_OK:
         raise error(st, "%s: %s" % (path, text(why) or text(lib.bl_strerror(st))))
     q = ffi.gc(out[0], lib.bl_quality_destroy)

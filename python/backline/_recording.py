@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from ._errors import MapError, BacklineError
-from ._lib import ffi, lib, text, why_buffer
+from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._status import check, error
 
 # The content= value of the WAVs `backline-analyse envelope` writes
@@ -109,6 +109,18 @@ def entry_name(chanmap, c):
     return text(buf)
 
 
+def channel_names(ptr, idx):
+    """Names of channels idx of a bl_recording as the CLI's outputs head
+    them (tool_emg_view_init): the map's, "chN" without a map."""
+    m = lib.bl_recording_chanmap(ptr)
+    return [entry_name(m, c) if m != ffi.NULL else "ch%d" % (c + 1) for c in idx]
+
+
+def name_of(x):
+    """How a report names an input: its path ("(recording)" for one made in memory)."""
+    return (x.path or "(recording)") if isinstance(x, Recording) else os.fspath(x)
+
+
 def unique_names(names):
     """Column names for a table: a repeated name gets #2, #3..."""
     seen, out = {}, []
@@ -139,9 +151,9 @@ def _load_status(path, rate):
     why = why_buffer()
     out = ffi.new("bl_recording **")
     if rate:
-        st = lib.bl_recording_load_at(path.encode(), float(rate), out, why, 512)
+        st = lib.bl_recording_load_at(path.encode(), float(rate), out, why, WHY_LEN)
     else:
-        st = lib.bl_recording_load(path.encode(), out, why, 512)
+        st = lib.bl_recording_load(path.encode(), out, why, WHY_LEN)
     check(st, why, path)
     return out[0]
 
@@ -150,10 +162,10 @@ def set_map(ptr, path, map_text):
     """map_text wins over the stored map (as --map does)."""
     why = why_buffer()
     m = ffi.new("bl_chanmap **")
-    st = lib.bl_chanmap_parse(map_text.encode(), m, why, 512)
+    st = lib.bl_chanmap_parse(map_text.encode(), m, why, WHY_LEN)
     check(st, why)
     try:
-        st = lib.bl_recording_set_chanmap(ptr, m[0], why, 512)
+        st = lib.bl_recording_set_chanmap(ptr, m[0], why, WHY_LEN)
         if st != lib.BL_OK:
             raise error(st, "%s: %s" % (path, text(why)))
     finally:
@@ -163,7 +175,7 @@ def set_map(ptr, path, map_text):
 def _generic_map(ptr, path):
     n = int(lib.bl_recording_channels(ptr))
     why = why_buffer()
-    st = lib.bl_recording_set_map(ptr, ",".join(["EMG"] * n).encode(), why, 512)
+    st = lib.bl_recording_set_map(ptr, ",".join(["EMG"] * n).encode(), why, WHY_LEN)
     if st != lib.BL_OK:
         raise error(st, "%s: %s" % (path, text(why)))
 
@@ -191,7 +203,7 @@ def prepare(ptr, path, map_text=None, fallback=None, generic=False, need_map=Tru
         pass
     elif fallback is not None and fallback != ffi.NULL:
         why = why_buffer()
-        st = lib.bl_recording_set_chanmap(ptr, fallback, why, 512)
+        st = lib.bl_recording_set_chanmap(ptr, fallback, why, WHY_LEN)
         if st != lib.BL_OK:
             raise error(st, "%s: %s" % (path, text(why)))
     elif generic:
@@ -200,7 +212,7 @@ def prepare(ptr, path, map_text=None, fallback=None, generic=False, need_map=Tru
         raise MapError("%s: no channel map: give map= (e.g. map=\"L.ST,L.BF\") or record with "
                        "backline-capture --map" % path, int(lib.BL_EMAP))
     why = why_buffer()
-    st = lib.bl_recording_check_units(ptr, why, 512)
+    st = lib.bl_recording_check_units(ptr, why, WHY_LEN)
     if st != lib.BL_OK:
         raise error(st, "%s: %s" % (path, text(why)))
 

@@ -1,6 +1,6 @@
 """bl_status into exceptions (the why-buffer convention of the library)."""
 from ._errors import BY_STATUS_NAME, BacklineError
-from ._lib import ffi, lib, text
+from ._lib import lib, text
 
 _CLASSES = {int(getattr(lib, name)): cls for name, cls in BY_STATUS_NAME.items()}
 
