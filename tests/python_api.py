@@ -13,6 +13,10 @@ every number the package returns must be the CLI's.
   quality   every check of every channel as in the JSON (exact)
   onsets    every burst of every channel as in the JSON (exact)
   gait      the synthetic walk's cycles and channel curves as in the JSON
+  recordings  Recordings (load(path, rate=2000)) instead of paths give the
+            same envelopes and hinge rows; markers survive save and load;
+            every BL_API function of the headers is reachable through the
+            generated cdef in the library
   errors    a missing file, a map that does not parse and one that does not
             fit raise the exception with the line the CLI prints
 Usage: python_api.py TOOLS_DIR FIXTURES_DIR WORK_DIR
@@ -21,6 +25,7 @@ import glob
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -264,6 +269,44 @@ def check_gait():
               % (name, len(g.cycles), len(g.muscles), len(mine)))
 
 
+def check_recordings():
+    """Recordings given instead of paths (loaded at the analysis rate) give
+    the same numbers; markers survive a save and load; the cdef declares
+    every BL_API function of the headers and the library has each."""
+    session = os.path.join(fixtures, "demo", "session.wav")
+    mvc = sorted(glob.glob(os.path.join(fixtures, "demo", "mvc_*.wav")))
+    rec = backline.load(session, rate=2000)
+    a, b = backline.envelope(rec), backline.envelope(session)
+    if not np.array_equal(a.data.view(np.uint32), b.data.view(np.uint32)):
+        fail("envelope of a Recording differs from the envelope of its path")
+    h1 = backline.hinge(rec, mvc=[backline.load(m, rate=2000) for m in mvc])
+    h2 = backline.hinge(session, mvc=mvc)
+    if json.dumps(h1.rows()) != json.dumps(h2.rows()):  # (NaN != NaN: compare as text)
+        fail("hinge of Recordings differs from hinge of their paths")
+    if rec.data.shape != (6, rec.frames) or rec.data.dtype != np.float32 or rec.unit != "uV":
+        fail("load: data %s %s, unit %s (want 6 x frames float32 in uV)" % (rec.data.shape, rec.data.dtype, rec.unit))
+    # A marker written through the library comes back through load().
+    lib, ffi = backline.lib, backline.ffi
+    out, why = ffi.new("bl_recording **"), ffi.new("char[]", 512)
+    if lib.bl_recording_load(session.encode(), out, why, 512) != lib.BL_OK:
+        raise SystemExit("FAILED: bl_recording_load through backline.lib")
+    ptr = ffi.gc(out[0], lib.bl_recording_destroy)
+    marked = os.path.join(work, "marked.wav")
+    if (lib.bl_recording_add_marker(ptr, 1.25, b"mark") != lib.BL_OK or
+            lib.bl_recording_save(ptr, marked.encode(), lib.BL_FORMAT_PCM16, why, 512) != lib.BL_OK):
+        raise SystemExit("FAILED: saving a marked copy: %s" % ffi.string(why).decode())
+    if backline.load(marked).markers != [(1.25, "mark")]:
+        fail("markers: %s, want [(1.25, 'mark')]" % backline.load(marked).markers)
+    include = os.path.join(os.path.dirname(fixtures), "include", "backline")
+    text = " ".join(open(os.path.join(include, h)).read() for h in sorted(os.listdir(include)) if h.endswith(".h"))
+    declared = set(re.findall(r"BL_API\s[^;(]*?\b(bl_[A-Za-z0-9_]+)\s*\(", text))
+    missing = [name for name in sorted(declared) if not hasattr(lib, name)]
+    if len(declared) < 200 or missing:
+        fail("cdef/library: %d BL_API functions declared, %d not reachable: %s"
+             % (len(declared), len(missing), ", ".join(missing[:10])))
+    print("python recordings: Recording inputs as paths; markers; %d BL_API functions reachable" % len(declared))
+
+
 def check_errors():
     missing = os.path.join(work, "no-such-file.wav")
     p = run("envelope", missing, "-o", os.path.join(work, "x.wav"), ok=False)
@@ -290,7 +333,8 @@ def check_errors():
     print("python errors: missing file and bad maps raise with the CLI's lines")
 
 
-for check in (check_hinge, check_envelope, check_quality, check_onsets, check_gait, check_errors):
+for check in (check_hinge, check_envelope, check_quality, check_onsets, check_gait, check_recordings,
+              check_errors):
     check()
 if failures:
     print("python_api: %d failure(s)" % len(failures), file=sys.stderr)

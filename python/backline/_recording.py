@@ -237,19 +237,18 @@ def load(path, map=None, rate=None):
     return open_recording(path, map, rate, need_map=False, raw=False)
 
 
-def as_recording(rec_or_path, map=None, rate=None, **kw):
+def as_recording(rec_or_path, map=None, rate=None, fallback=None, generic=False, need_map=True, raw=True):
     """A Recording given, or a path loaded as the analyses load it. A given
-    recording with map= gets that map (on a copy: the caller's is not
-    changed)."""
-    if isinstance(rec_or_path, Recording):
-        rec = rec_or_path
-        if map is not None:
-            out = ffi.new("bl_recording **")
-            n = int(lib.bl_recording_channels(rec._ptr))
-            idx = ffi.new("size_t[]", list(range(n)))
-            check(lib.bl_recording_select(rec._ptr, idx, n, out))
-            rec = Recording(out[0], rec.path)
-        prepare(rec._ptr, rec.path or "(recording)", map, kw.get("fallback"), kw.get("generic", False),
-                kw.get("need_map", True), kw.get("raw", True))
-        return rec
-    return open_recording(rec_or_path, map, rate, **kw)
+    recording that would get another map (map=, the session's for a trial,
+    generic EMG) gets it on a copy: the caller's is not changed."""
+    if not isinstance(rec_or_path, Recording):
+        return open_recording(rec_or_path, map, rate, fallback, generic, need_map, raw)
+    rec = rec_or_path
+    unmapped = lib.bl_recording_chanmap(rec._ptr) == ffi.NULL
+    if map is not None or (unmapped and ((fallback is not None and fallback != ffi.NULL) or generic)):
+        out = ffi.new("bl_recording **")
+        n = int(lib.bl_recording_channels(rec._ptr))
+        check(lib.bl_recording_select(rec._ptr, ffi.new("size_t[]", list(range(n))), n, out))
+        rec = Recording(out[0], rec.path)
+    prepare(rec._ptr, rec.path or "(recording)", map, fallback, generic, need_map, raw)
+    return rec
