@@ -156,6 +156,12 @@ def check_hinge():
         for col, cell in zip(header, row):
             if csv_cell(m[col]) != cell:
                 fail("hinge CSV row %d %s: %r, package %r" % (i + 1, col, cell, csv_cell(m[col])))
+    for metric in ("mean_pct_mvc", "peak_pct_mvc", "iemg_pct_mvc_s", "onset_s", "median_freq_hz"):
+        col = header.index(metric)
+        want = [r[col] for r in body]
+        got = [csv_cell(float(v)) for v in h.metric(metric).ravel()]
+        if got != want:
+            fail("hinge metric(%s): %s, CSV %s" % (metric, got[:6], want[:6]))
     if backline.HAVE_PANDAS:
         import pandas as pd
         df, ref = h.dataframe(), pd.read_csv(cs)
@@ -325,12 +331,23 @@ def check_errors():
         except backline.MapError as e:
             if p.stderr.strip() != "backline-analyse: %s%s" % (prefix, e):
                 fail("map %s: CLI %r, package %r" % (bad, p.stderr.strip(), str(e)))
+    not_audio = os.path.join(fixtures, "demo", "truth.json")
+    p = run("quality", not_audio, ok=False)
     try:
-        backline.load(os.path.join(fixtures, "demo", "truth.json"))
-        fail("loading a JSON file as audio raised nothing")
-    except backline.FormatError:
-        pass
-    print("python errors: missing file and bad maps raise with the CLI's lines")
+        backline.quality(not_audio)
+        fail("quality of a JSON file raised nothing")
+    except backline.FormatError as e:
+        if p.stderr.strip() != "backline-analyse: %s" % e:
+            fail("not audio: CLI %r, package %r" % (p.stderr.strip(), str(e)))
+    try:
+        backline.envelope(session, bandpass=(20, 1200))
+        fail("a band-pass above Nyquist raised nothing")
+    except backline.InvalidArgumentError as e:
+        p = run("envelope", session, "--bandpass", "20:1200", "-o", os.path.join(work, "x.csv"), ok=False)
+        if p.stderr.strip() != "backline-analyse: %s" % e:
+            fail("band above Nyquist: CLI %r, package %r" % (p.stderr.strip(), str(e)))
+    print("python errors: a missing file, a file that is not audio, bad maps and a band above Nyquist raise "
+          "with the CLI's lines")
 
 
 for check in (check_hinge, check_envelope, check_quality, check_onsets, check_gait, check_recordings,

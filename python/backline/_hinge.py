@@ -129,6 +129,19 @@ class Hinge:
     def chain_index(self):
         return np.array([r["chain_index"] for r in self.reps])
 
+    @property
+    def emg_channels(self):
+        """The channels the repetitions report (all but AUX), in order."""
+        return [ch["name"] for ch in self.channels if ch["state"] != "aux"]
+
+    def metric(self, name):
+        """One per-channel metric of every repetition as an array, reps ×
+        emg_channels: "mean_pct_mvc", "peak_pct_mvc", "iemg_pct_mvc_s",
+        "onset_s" or "median_freq_hz" (NaN where the JSON has null)."""
+        names = self.emg_channels
+        return np.array([[rep["channels"].get(c, {}).get(name, np.nan) for c in names] for rep in self.reps],
+                        dtype=float).reshape(len(self.reps), len(names))
+
     def envelope(self, channel):
         """A channel's %MVC envelope at the analysis rate (float32 copy) and
         the rate; None for AUX and left-out channels. `channel`: index or name."""

@@ -3,6 +3,8 @@ bl_quality_assess on the file loaded with every channel generic EMG when
 there is no map, and its report in the JSON's shape."""
 import math
 
+import numpy as np
+
 from ._config import describe
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._recording import as_recording
@@ -77,6 +79,11 @@ class Quality:
     @property
     def grades(self):
         return {ch["name"]: ch["grade"] for ch in self.channels}
+
+    def values(self, check_name):
+        """One check's measured value on every graded channel (array, in the
+        check's unit; NaN where not measured), e.g. values("snr")."""
+        return np.array([ch["checks"][check_name]["value"] for ch in self.channels], dtype=float)
 
     def to_dict(self):
         return {"tool": "backline-analyse quality", "version": text(lib.bl_version()), "file": self.file,
