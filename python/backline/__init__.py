@@ -18,7 +18,8 @@ from ._errors import (BacklineError, DeviceError, FileError, FormatError, Invali
 # ffi and lib: the raw cffi handles on libbackline.so, for calls the package
 # does not wrap (every function of include/backline/*.h is declared).
 from ._lib import CDEF_PATH, LIBRARY_PATH, ffi, lib, text as _text
-from ._recording import Recording, load
+from ._recording import Recording
+from ._load import load
 from ._envelope import Envelope, envelope
 from ._hinge import Hinge, hinge
 from ._quality import Quality, quality

@@ -8,7 +8,8 @@ import numpy as np
 from ._config import conditioning_error, describe, envelope_config
 from ._errors import BacklineError
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
-from ._recording import Recording, channel_names, emg_channels, planar, prepare, unique_names
+from ._load import as_recording, prepare
+from ._recording import Recording, channel_names, emg_channels, planar, unique_names
 from ._status import check, error
 
 
@@ -109,7 +110,7 @@ def envelope(rec_or_path, map=None, rate=None, bandpass=None, order=None, notch=
 
 
 def _envelope_recording(rec, map_text, cfg, rep):
-    from ._recording import as_recording
+
     rec = as_recording(rec, map_text)
     out = ffi.new("bl_recording **")
     st = lib.bl_envelope_recording(rec._ptr, cfg, out, rep)

@@ -13,7 +13,8 @@ from ._config import describe, fill_envelope
 from ._errors import InvalidArgumentError
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._quality import grade_summary
-from ._recording import Recording, as_recording, name_of
+from ._load import as_recording
+from ._recording import Recording, name_of
 from ._status import check
 
 # Most --mvc trials the CLI takes (MAX_MVC in cmd_hinge.c).

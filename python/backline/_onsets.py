@@ -7,7 +7,8 @@ import numpy as np
 from ._config import conditioning_error, describe, fill_envelope
 from ._errors import BacklineError, InvalidArgumentError
 from ._lib import CONSTANTS, ffi, lib, text
-from ._recording import as_recording, channel_names, emg_channels
+from ._load import as_recording
+from ._recording import channel_names, emg_channels
 from ._status import check, error
 
 _NUMBERS = {  # option: (field, minimum, inclusive, maximum, what) as the CLI checks them

@@ -7,7 +7,7 @@ import numpy as np
 
 from ._config import describe
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
-from ._recording import as_recording
+from ._load import as_recording
 from ._status import check, error
 
 NAN = float("nan")
