@@ -2,14 +2,19 @@
 # drift from them: every include/backline/*.h through the C preprocessor
 # with BL_API empty, GNU attributes dropped, and the standard headers
 # replaced by empty ones (cffi knows size_t, uint64_t... itself and cannot
-# parse a libc's headers). Run by python/CMakeLists.txt as
+# parse a libc's headers). Generated rather than written and checked: a
+# hand copy checked by a test would still be a second copy to keep, and
+# this way the package can only ever see what the library was built from. Run by python/CMakeLists.txt as
 #   cmake -DCC=... -DINCLUDE=<include dir> -DWORK=<scratch dir> -DVERSION=... -DOUT=<cdef> -P cdef.cmake
 # The first line names the version, which the package checks against the
 # library's bl_version(). The file is rewritten only when it changes.
 file(GLOB headers RELATIVE ${INCLUDE} ${INCLUDE}/backline/*.h)
 list(SORT headers)
 file(MAKE_DIRECTORY ${WORK}/std)
-foreach(std stddef.h stdint.h)
+# The standard headers a public header may include (STYLE.md), each
+# empty: cffi knows their types (size_t, uint64_t, bool, FILE...). Another
+# one fails here, loudly, rather than pass a libc's internals to cffi.
+foreach(std stddef.h stdint.h stdbool.h stdio.h limits.h)
   file(WRITE ${WORK}/std/${std} "")
 endforeach()
 set(umbrella "")
