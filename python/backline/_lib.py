@@ -23,6 +23,7 @@ import cffi
 from ._errors import BacklineError
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+# The SONAME: SOVERSION is the project's major version (dsp/CMakeLists.txt).
 _SONAME = "libbackline.so.0"
 
 
