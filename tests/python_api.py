@@ -356,8 +356,15 @@ def check_errors():
         p = run("envelope", session, "--bandpass", "20:1200", "-o", os.path.join(work, "x.csv"), ok=False)
         if p.stderr.strip() != "backline-analyse: %s" % e:
             fail("band above Nyquist: CLI %r, package %r" % (p.stderr.strip(), str(e)))
-    print("python errors: a missing file, a file that is not audio, bad maps and a band above Nyquist raise "
-          "with the CLI's lines")
+    try:
+        backline.envelope(session, lowpass=1e-6)
+        fail("a low-pass at 1e-6 Hz raised nothing")
+    except backline.InvalidArgumentError as e:
+        p = run("envelope", session, "--lowpass", "1e-06", "-o", os.path.join(work, "x.csv"), ok=False)
+        if p.stderr.strip() != "backline-analyse: %s" % e:
+            fail("degenerate low-pass: CLI %r, package %r" % (p.stderr.strip(), str(e)))
+    print("python errors: a missing file, a file that is not audio, bad maps, a band above Nyquist and a "
+          "degenerate low-pass raise with the CLI's lines")
 
 
 for check in (check_hinge, check_envelope, check_quality, check_onsets, check_gait, check_recordings,

@@ -65,6 +65,40 @@ def fill_envelope(cfg, rate=None, bandpass=None, order=None, notch=None, ecg=Non
     return cfg
 
 
+def check_design(option, value, order, band, f1, f2, rate):
+    """tool_check_design (conditioning_args.c): a Butterworth design the
+    library makes but that fails its own definition at this rate (unity
+    passband gain, -3 dB at the corners, to 1 %: a corner too near 0 Hz or
+    Nyquist) is refused, with the CLI's line. Designs the library refuses
+    pass here: conditioning says why."""
+    room = CONSTANTS["BL_BUTTER_MAX_ORDER"]
+    sos = ffi.new("double[]", CONSTANTS["BL_SOS_WIDTH"] * room)
+    n = ffi.new("size_t *")
+    if lib.bl_butter_design(order, band, f1, f2, rate, sos, room, n) != lib.BL_OK:
+        return
+    bandpass = band == lib.BL_BANDPASS
+    probes = [((f1 * f2) ** 0.5 if bandpass else 0.0, 1.0), (f1, 0.5 ** 0.5), (f2, 0.5 ** 0.5)][:3 if bandpass else 2]
+    for f, want in probes:
+        g = lib.bl_sos_gain(sos, n[0], f, rate)
+        if g == g and abs(g - want) <= 0.01 * want and abs(g) != float("inf"):
+            continue
+        what = ("the order-%d Butterworth band-pass %.10g-%.10g Hz" % (order, f1, f2) if bandpass
+                else "the order-%d Butterworth low-pass at %.10g Hz" % (order, f1))
+        raise _usage("%s %s: %s cannot be designed reliably at the %g Hz analysis rate (gain %.3g instead of %.3g "
+                     "at %.10g Hz); move it away from 0 Hz and from half the rate"
+                     % (option, value, what, rate, g, want, f))
+
+
+def check_designs(cfg, with_lowpass):
+    """The band-pass and (with_lowpass) the envelope low-pass of cfg at its
+    analysis rate (tool_check_conditioning_designs), named as options."""
+    check_design("--bandpass", "%g:%g" % (cfg.bandpass_lo_hz, cfg.bandpass_hi_hz), cfg.bandpass_order,
+                  lib.BL_BANDPASS, cfg.bandpass_lo_hz, cfg.bandpass_hi_hz, cfg.rate_hz)
+    if with_lowpass:
+        check_design("--lowpass", "%g" % cfg.lowpass_hz, cfg.lowpass_order, lib.BL_LOWPASS, cfg.lowpass_hz, 0.0,
+                      cfg.rate_hz)
+
+
 def conditioning_error(path, st, cfg):
     """A failure of bl_condition / bl_envelope_*: the library says only the
     status there; the CLI's fuller lines (tool_conditioning_error_at) rest
@@ -77,7 +111,9 @@ def conditioning_error(path, st, cfg):
 def envelope_config(**options):
     cfg = ffi.new("bl_envelope_config *")
     lib.bl_envelope_config_default(cfg)
-    return fill_envelope(cfg, **options)
+    fill_envelope(cfg, **options)
+    check_designs(cfg, True)
+    return cfg
 
 
 def describe(fill):

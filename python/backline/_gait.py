@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from ._config import describe, fill_envelope
+from ._config import check_designs, describe, fill_envelope
 from ._errors import InvalidArgumentError
 from ._gait_events import from_aux, from_file, from_markers
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
@@ -212,6 +212,7 @@ def gait(session, events=None, footswitch=None, knee=None, mvc=(), map=None, nor
             raise InvalidArgumentError("--task %s: expected auto, walk or run" % (task,))
         cfg.task = t
     fill_envelope(cfg.envelope, rate=rate, bandpass=bandpass, order=order, notch=notch, ecg=ecg, threads=threads)
+    check_designs(cfg.envelope, True)
     if isinstance(mvc, (str, os.PathLike, Recording)):
         mvc = [mvc]
     mvc = list(mvc)

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from ._config import describe, fill_envelope
+from ._config import check_designs, describe, fill_envelope
 from ._errors import InvalidArgumentError
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._quality import grade_summary
@@ -209,6 +209,7 @@ def hinge(session, mvc=(), map=None, rate=None, bandpass=None, order=None, notch
     cfg = ffi.new("bl_hinge_config *")
     lib.bl_hinge_config_default(cfg)
     fill_envelope(cfg.envelope, rate=rate, bandpass=bandpass, order=order, notch=notch, ecg=ecg, threads=threads)
+    check_designs(cfg.envelope, True)
     if chain is not None:
         why = why_buffer()
         if lib.bl_hinge_chain_parse(chain.encode(), cfg.chain, why, WHY_LEN) != lib.BL_OK:

@@ -4,7 +4,7 @@ signal made (bl_onset_prepare), bursts per EMG channel (bl_onset_detect)
 with bl_onset_config_default_method's defaults and the options given."""
 import numpy as np
 
-from ._config import conditioning_error, describe, fill_envelope
+from ._config import check_design, check_designs, conditioning_error, describe, fill_envelope
 from ._errors import BacklineError, InvalidArgumentError
 from ._lib import CONSTANTS, ffi, lib, text
 from ._load import as_recording
@@ -99,6 +99,11 @@ def onsets(rec_or_path, map=None, method=None, rate=None, bandpass=None, order=N
     rec = as_recording(rec_or_path, map, cfg.rate_hz)
     path = rec.path or "(recording)"
     kept_rate = _fit_rate(path, rec, rate is not None, cfg, oc)
+    # check_designs in cmd_onsets.c: the filters of this method at the rate chosen.
+    check_designs(cfg, lib.bl_onset_method_input(oc.method) == lib.BL_ONSET_ON_ENVELOPE)
+    if oc.method == lib.BL_ONSET_TKEO:
+        check_design("--tkeo-lowpass", "%g" % oc.tkeo_lowpass_hz, oc.tkeo_lowpass_order, lib.BL_LOWPASS,
+                     oc.tkeo_lowpass_hz, 0.0, cfg.rate_hz)
     rep = ffi.new("bl_condition_report *")
     out = ffi.new("bl_recording **")
     st = lib.bl_condition(rec._ptr, cfg, out, rep)
