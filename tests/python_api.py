@@ -188,6 +188,28 @@ def check_hinge():
                     fail("hinge DataFrame column %s differs from the CSV" % col)
     print("python hinge: %d reps (%s), %d CSV rows, JSON and CSV numbers equal the CLI's"
           % (len(h.reps), ",".join(h.verdicts), len(body)))
+    # Without trials (the session's peak, leans and drift instead of
+    # verdicts), on a 48 kHz 24-bit set decimated while read, with options.
+    synth = os.path.join(tools, "backline-synth")
+    fast = os.path.join(work, "fast48")
+    p = subprocess.run([synth, "hinge", "-o", fast, "--rate", "48000", "--format", "pcm24", "--reps", "4",
+                        "--pattern", "drift", "--no-mvc", "--seed", "5"], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit("FAILED: backline-synth hinge: %s" % p.stderr)
+    session = os.path.join(fast, "session.wav")
+    js = os.path.join(work, "hinge48.json")
+    run("hinge", session, "--json", js, "--notch", "50", "--ecg", "remove", "--chain", "GMAX=none", "--quiet")
+    h = backline.hinge(session, notch=50, ecg="remove", chain="GMAX=none")
+    with open(js) as f:
+        doc = json.load(f)
+    py = h.to_dict()
+    for key in ("channels", "reps", "summary", "warnings"):
+        same(py[key], doc[key], "hinge48." + key, json_r4)
+    same(py["parameters"], doc["parameters"], "hinge48.parameters", cjson)
+    if not doc["reps"] or any(r["chain"] != "unknown" for r in doc["reps"]):
+        fail("hinge48: want repetitions, all unknown without trials: %s" % [r["chain"] for r in doc["reps"]])
+    print("python hinge: 48 kHz set without trials, %d reps (leans %s) as the CLI's"
+          % (len(h.reps), ",".join(r["lean"] for r in h.reps)))
 
 
 def check_envelope():
@@ -196,6 +218,7 @@ def check_envelope():
     run("envelope", session, "-o", wav, "--quiet")
     run("envelope", session, "--notch", "off", "--lowpass", "8", "-o", csv, "--quiet")
     env = backline.envelope(session)
+    demo_shape = env.data.shape
     cli = backline.load(wav)
     if cli.data.shape != env.data.shape or not np.array_equal(cli.data.view(np.uint32), env.data.view(np.uint32)):
         fail("envelope: the package's float32 envelopes are not the CLI's WAV to the bit")
@@ -211,8 +234,27 @@ def check_envelope():
                 for i in range(0, len(rows), 997) for k in range(len(env2.channels)))
     if worst > 5e-7:  # the CSV prints 7 significant digits
         fail("envelope CSV (notch off, 8 Hz): relative difference %.3g beyond its 7 digits" % worst)
-    print("python envelope: %d channels x %d frames bit-equal to the CLI's WAV; options match the CSV"
-          % env.data.shape)
+    # Past 3 minutes the CLI envelopes in blocks (bl_envelope_spool), and a
+    # 48 kHz file is decimated while read: the package must join the same
+    # blocks the same way.
+    synth = os.path.join(tools, "backline-synth")
+    made = [(os.path.join(work, "long", "rest.wav"), [synth, "rest", "-o", os.path.join(work, "long"),
+                                                      "--duration", "400"]),
+            (os.path.join(work, "fast", "session.wav"), [synth, "hinge", "-o", os.path.join(work, "fast"), "--rate",
+                                                         "48000", "--format", "pcm24", "--reps", "2", "--no-mvc"])]
+    for path, cmd in made:
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise SystemExit("FAILED: %s: %s" % (" ".join(cmd), p.stderr))
+        out = path + ".env.wav"
+        run("envelope", path, "-o", out, "--quiet")
+        env, cli = backline.envelope(path), backline.load(out)
+        if cli.data.shape != env.data.shape or not np.array_equal(cli.data.view(np.uint32), env.data.view(np.uint32)):
+            fail("envelope of %s (%d blocks): not the CLI's WAV to the bit" % (path, env.report["blocks"]))
+        print("python envelope: %s, %d block(s), %d x %d frames bit-equal to the CLI's"
+              % (os.path.basename(os.path.dirname(path)), env.report["blocks"], *env.data.shape))
+    print("python envelope: demo %d channels x %d frames bit-equal to the CLI's WAV; options match the CSV"
+          % demo_shape)
 
 
 def check_quality():

@@ -43,7 +43,8 @@ class Hinge:
         self.warnings = [text(lib.bl_hinge_warning(h, i)) for i in range(int(lib.bl_hinge_warnings(h)))]
         names = [s.encode() for s in self.mvc]
         c_names = [ffi.new("char[]", s) for s in names]
-        trial_names = ffi.new("const char *[]", c_names) if c_names else ffi.NULL
+        # Never NULL, as the CLI passes its (maybe empty) list: NULL leaves the names out.
+        trial_names = ffi.new("const char *[]", c_names + [ffi.NULL])
         session = ffi.new("char[]", session_path.encode())
         self.parameters = describe(lambda d: check(lib.bl_hinge_describe(h, session, trial_names, d, ffi.NULL)))
 
