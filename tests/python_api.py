@@ -39,9 +39,16 @@ except ImportError as e:
 
 import backline
 
-tools, fixtures, work = sys.argv[1:4]
-analyse = os.path.join(tools, "backline-analyse")
+tools = fixtures = work = analyse = None
 failures = []
+
+
+def setup(tools_dir, fixtures_dir, work_dir):
+    """Where the tools, the fixtures and a scratch folder are (python_real.py
+    imports this module's helpers too)."""
+    global tools, fixtures, work, analyse
+    tools, fixtures, work = tools_dir, fixtures_dir, work_dir
+    analyse = os.path.join(tools, "backline-analyse")
 
 
 def fail(msg):
@@ -409,9 +416,15 @@ def check_errors():
           "degenerate low-pass raise with the CLI's lines")
 
 
-for check in (check_hinge, check_envelope, check_quality, check_onsets, check_gait, check_recordings,
-              check_errors):
-    check()
-if failures:
-    print("python_api: %d failure(s)" % len(failures), file=sys.stderr)
-    sys.exit(1)
+def finish(name):
+    if failures:
+        print("%s: %d failure(s)" % (name, len(failures)), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    setup(*sys.argv[1:4])
+    for check in (check_hinge, check_envelope, check_quality, check_onsets, check_gait, check_recordings,
+                  check_errors):
+        check()
+    finish("python_api")
