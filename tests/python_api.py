@@ -348,6 +348,9 @@ def check_recordings():
     h2 = backline.hinge(session, mvc=mvc)
     if json.dumps(h1.rows()) != json.dumps(h2.rows()):  # (NaN != NaN: compare as text)
         fail("hinge of Recordings differs from hinge of their paths")
+    arr = backline.Recording.from_array(rec.data, rec.rate, map=rec.map)
+    if not np.array_equal(backline.envelope(arr).data.view(np.uint32), a.data.view(np.uint32)):
+        fail("envelope of Recording.from_array(load(...).data) differs from the file's")
     if rec.data.shape != (6, rec.frames) or rec.data.dtype != np.float32 or rec.unit != "uV":
         fail("load: data %s %s, unit %s (want 6 x frames float32 in uV)" % (rec.data.shape, rec.data.dtype, rec.unit))
     # A marker written through the library comes back through load().
@@ -369,7 +372,18 @@ def check_recordings():
     if len(declared) < 200 or missing:
         fail("cdef/library: %d BL_API functions declared, %d not reachable: %s"
              % (len(declared), len(missing), ", ".join(missing[:10])))
-    print("python recordings: Recording inputs as paths; markers; %d BL_API functions reachable" % len(declared))
+    # Without pandas the numbers are all there and dataframe() says what is missing.
+    code = ("import sys; sys.modules['pandas'] = None\n"
+            "import glob, backline\n"
+            "h = backline.hinge(sys.argv[1], mvc=sorted(glob.glob(sys.argv[2])))\n"
+            "assert not backline.HAVE_PANDAS and len(h.rows()) == 30 and h.verdicts == ['internal'] * 5\n"
+            "try:\n    h.dataframe()\nexcept ImportError as e:\n    print(e)\nelse:\n    sys.exit('no ImportError')\n")
+    p = subprocess.run([sys.executable, "-c", code, session, os.path.join(fixtures, "demo", "mvc_*.wav")],
+                       capture_output=True, text=True)
+    if p.returncode != 0 or "python3-pandas" not in p.stdout:
+        fail("without pandas: %s %s" % (p.stdout.strip(), p.stderr.strip()[-300:]))
+    print("python recordings: Recording inputs (files, from_array) as paths; markers; without pandas; %d BL_API "
+          "functions reachable" % len(declared))
 
 
 def check_errors():

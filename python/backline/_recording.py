@@ -4,7 +4,8 @@ import os
 
 import numpy as np
 
-from ._lib import ffi, lib, text
+from ._errors import InvalidArgumentError
+from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._status import check
 
 class Recording:
@@ -79,6 +80,39 @@ class Recording:
         if self._data is None:
             self._data = planar(self._ptr, range(int(lib.bl_recording_channels(self._ptr))), self.frames)
         return self._data
+
+    @classmethod
+    def from_array(cls, data, rate, map=None, gains=None, full_scale=None):
+        """A recording of `data` (channels × frames, any real dtype: stored
+        as float32) at `rate` Hz, e.g. samples from another reader. `map`
+        names the channels ("L.ST,L.BF"); `gains` (one per channel, 0 for
+        unknown) with `full_scale` (volts) make the samples convertible to
+        µV as a file's would be (bl_recording_to_microvolts, applied here);
+        without gains the samples stay in full-scale units."""
+        arr = np.ascontiguousarray(np.asarray(data, dtype=np.float32))
+        if arr.ndim == 1:
+            arr = arr[np.newaxis, :]
+        if arr.ndim != 2:
+            raise InvalidArgumentError("data: expected channels x frames, got %d dimensions" % arr.ndim)
+        out = ffi.new("bl_recording **")
+        check(lib.bl_recording_create(arr.shape[0], arr.shape[1], float(rate), out))
+        rec = cls(out[0])
+        for c in range(arr.shape[0]):
+            ffi.memmove(lib.bl_recording_data(rec._ptr, c), arr[c].tobytes(), arr.shape[1] * 4)
+        if map is not None:
+            why = why_buffer()
+            check(lib.bl_recording_set_map(rec._ptr, map.encode(), why, WHY_LEN), why)
+        if full_scale is not None:
+            check(lib.bl_recording_set_full_scale(rec._ptr, float(full_scale)))
+        if gains is not None:
+            if len(gains) != arr.shape[0]:
+                raise InvalidArgumentError("gains: %d values for %d channels" % (len(gains), arr.shape[0]))
+            for c, g in enumerate(gains):
+                check(lib.bl_recording_set_gain(rec._ptr, c, float(g)))
+            why = why_buffer()
+            check(lib.bl_recording_check_units(rec._ptr, why, WHY_LEN), why)
+            check(lib.bl_recording_to_microvolts(rec._ptr))
+        return rec
 
     def dataframe(self):
         """time_s and one column per channel (pandas)."""
