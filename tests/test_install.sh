@@ -18,8 +18,11 @@ export PKG_CONFIG_PATH=$(dirname "$pc")
 # run time through LD_LIBRARY_PATH in a private prefix); -Wl,-Bstatic the .a.
 libdir=$(pkg-config --variable=libdir backline)
 cc "$here/install/consumer.c" $(pkg-config --cflags --libs backline) -o "$tmp/consumer_pc"
-ldd "$tmp/consumer_pc" | grep -q "libbackline.so.0 => not found" ||
-  { echo "FAILED: the pkg-config consumer is not linked to libbackline.so" >&2; exit 1; }
+# (ldd's output kept whole: grep -q in a pipe could end it with SIGPIPE,
+# which pipefail reports as a failure.)
+deps=$(ldd "$tmp/consumer_pc")
+grep -q "libbackline.so.0 => not found" <<< "$deps" ||
+  { echo "FAILED: the pkg-config consumer is not linked to libbackline.so: $deps" >&2; exit 1; }
 LD_LIBRARY_PATH="$libdir" "$tmp/consumer_pc" | grep -q "success, 4 sections" ||
   { echo "FAILED: pkg-config consumer (shared)" >&2; exit 1; }
 cc "$here/install/consumer.c" $(pkg-config --cflags backline) -L"$libdir" -Wl,-Bstatic -lbackline -Wl,-Bdynamic \
