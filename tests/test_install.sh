@@ -31,4 +31,8 @@ cc "$here/install/consumer.c" $(pkg-config --cflags backline) -L"$libdir" -Wl,-B
 cmake -S "$here/install" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$tmp/prefix" > /dev/null
 cmake --build "$tmp/cmake" > /dev/null
 "$tmp/cmake/consumer" | grep -q "success, 4 sections" || { echo "FAILED: CMake consumer" >&2; exit 1; }
-echo "test_install: pkg-config (shared and static) and find_package consumers build and run"
+deps=$(ldd "$tmp/cmake/consumer_shared")
+grep -q "libbackline.so.0 => $tmp/prefix" <<< "$deps" ||
+  { echo "FAILED: the CMake consumer of backline::backline_shared does not use the installed .so: $deps" >&2; exit 1; }
+"$tmp/cmake/consumer_shared" | grep -q "success, 4 sections" || { echo "FAILED: CMake consumer (shared)" >&2; exit 1; }
+echo "test_install: pkg-config and find_package consumers, shared and static, build and run"
