@@ -50,7 +50,7 @@ def _spool(path, map_text, rate_hz):
     """tool_spool_at: spooled at the analysis rate, checked as loaded."""
     why = why_buffer()
     out = ffi.new("bl_spool **")
-    check(lib.bl_spool_load_at(path.encode(), rate_hz, ffi.NULL, ffi.NULL, out, why, WHY_LEN), why, path)
+    check(lib.bl_spool_load_at(os.fsencode(path), rate_hz, ffi.NULL, ffi.NULL, out, why, WHY_LEN), why, path)
     spool = ffi.gc(out[0], lib.bl_spool_destroy)
     prepare(lib.bl_spool_info(spool), path, map_text)
     lib.bl_spool_to_microvolts(spool)

@@ -41,11 +41,10 @@ class Hinge:
         self.reps = [self._rep(k) for k in range(int(lib.bl_hinge_reps(h)))]
         self.summary = self._summary()
         self.warnings = [text(lib.bl_hinge_warning(h, i)) for i in range(int(lib.bl_hinge_warnings(h)))]
-        names = [s.encode() for s in self.mvc]
-        c_names = [ffi.new("char[]", s) for s in names]
+        c_names = [ffi.new("char[]", os.fsencode(s)) for s in self.mvc]
         # Never NULL, as the CLI passes its (maybe empty) list: NULL leaves the names out.
         trial_names = ffi.new("const char *[]", c_names + [ffi.NULL])
-        session = ffi.new("char[]", session_path.encode())
+        session = ffi.new("char[]", os.fsencode(session_path))
         self.parameters = describe(lambda d: check(lib.bl_hinge_describe(h, session, trial_names, d, ffi.NULL)))
 
     def _channel(self, c):

@@ -21,9 +21,9 @@ def _load_status(path, rate):
     why = why_buffer()
     out = ffi.new("bl_recording **")
     if rate:
-        st = lib.bl_recording_load_at(path.encode(), float(rate), out, why, WHY_LEN)
+        st = lib.bl_recording_load_at(os.fsencode(path), float(rate), out, why, WHY_LEN)
     else:
-        st = lib.bl_recording_load(path.encode(), out, why, WHY_LEN)
+        st = lib.bl_recording_load(os.fsencode(path), out, why, WHY_LEN)
     check(st, why, path)
     return out[0]
 
