@@ -12,6 +12,7 @@
 #include "hinge_report.h"
 #include "output.h"
 #include "output_file.h"
+#include "schema_version.h"
 #include "tool.h"
 
 static const char quality_help[] =
@@ -61,6 +62,7 @@ static cJSON *check_json(const bl_quality_result *r, bl_quality_check k, const b
 static cJSON *report_json(const char *path, const bl_quality *q, const bl_doc *params)
 {
     cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "schema_version", TOOL_SCHEMA_VERSION);
     cJSON_AddStringToObject(root, "tool", "backline-analyse quality");
     cJSON_AddStringToObject(root, "version", bl_version());
     cJSON_AddStringToObject(root, "file", path);

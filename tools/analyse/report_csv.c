@@ -60,7 +60,7 @@ int hinge_write_csv(tool_output *o, const hinge_report *r)
             cell(f, rc.mean_pct);
             cell(f, rc.peak_pct);
             cell(f, rc.iemg);
-            cell(f, rc.onset_s + r->t0_s);
+            cell(f, rc.onset_s); /* relative to the repetition's start_s, not to the file */
             cell(f, rc.median_hz);
             text_cell(f, rep.reason);
             fputc('\n', f);
