@@ -10,7 +10,8 @@
 # validates against its schema; --resume after deleting one row's output
 # reruns that row (and the failed one) only, and reruns a row whose input
 # changed; --rows slices then --merge give the same tables as one run; a
-# manifest with an unknown column runs nothing.
+# row whose process is killed fails alone (killed by signal 9, exit 137);
+# a manifest with an unknown column runs nothing.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tool="$BL_TOOLS/backline-analyse"
@@ -59,10 +60,10 @@ rows=$(($(wc -l < data/manifest.csv) - 1))
 [ "$rows" -eq 20 ] || fail "the manifest has $rows rows, not 20"
 
 echo "== 20 rows, one broken, --threads 2 =="
-start=$(date +%s.%N)
+start=$(date +%s%N)
 "$tool" batch data/manifest.csv -o out --threads 2 > run1.out 2> run1.err
 status=$?
-echo "  $(tail -1 run1.out) in $(echo "$(date +%s.%N) - $start" | bc) s"
+echo "  $(tail -1 run1.out) in $((($(date +%s%N) - start) / 1000000)) ms"
 [ "$status" -ne 0 ] || fail "batch with a broken row exited 0"
 cp out/batch_status.csv status_run1.csv
 [ "$(grep -c 'batch row' run1.err)" -eq 1 ] || { fail "not exactly one stderr line about a bad row"; cat run1.err >&2; }
@@ -135,6 +136,37 @@ for t in hinge gait quality envelope_summary; do
 done
 cmp -s status_run1.csv out2/batch_status.csv || fail "batch_status.csv from --rows + --merge differs from one run's"
 echo "  --rows 1-7, 8-20 and --merge: the same five tables"
+
+echo "== a row whose process dies takes nothing else down =="
+# Row 2 reads a FIFO nobody writes, so its process waits in open(); it is
+# killed by its pid (found as a child of this batch), as a crash would end it.
+mkfifo data/stuck.wav
+printf 'file,subject,session,task\nfx/demo/session.wav,K1,1,quality\nstuck.wav,K2,1,quality\nfx/demo/session.wav,K3,1,envelope\n' > data/crash.csv
+"$tool" batch data/crash.csv -o out5 --threads 2 > crash.out 2> crash.err &
+batch_pid=$!
+victim=""
+for _ in $(seq 100); do
+  for c in $(pgrep -P "$batch_pid"); do
+    grep -q stuck.wav "/proc/$c/cmdline" 2>/dev/null && victim=$c
+  done
+  [ -n "$victim" ] && break
+  sleep 0.1
+done
+if [ -z "$victim" ]; then
+  fail "the FIFO row's process did not appear"; kill "$batch_pid"
+else
+  kill -KILL "$victim"
+fi
+wait "$batch_pid"; crash_status=$?
+[ "$crash_status" -eq 1 ] || fail "batch with a killed row exited $crash_status, not 1"
+"$py" - out5/batch_status.csv <<'PY' || fail "the killed row's status"
+import csv, sys
+rows = {r["row"]: r for r in csv.DictReader(open(sys.argv[1]))}
+assert rows["1"]["status"] == "ok" and rows["3"]["status"] == "ok", rows
+assert rows["2"]["status"] == "failed" and rows["2"]["exit_code"] == "137", rows["2"]
+assert "killed by signal 9" in rows["2"]["error"], rows["2"]["error"]
+print("  rows 1 and 3 ok; row 2: %s (exit %s)" % (rows["2"]["error"], rows["2"]["exit_code"]))
+PY
 
 echo "== bad manifests =="
 printf 'file,subject,session,task,evnts\nfx/demo/session.wav,S1,1,hinge,\n' > data/typo.csv
