@@ -77,6 +77,7 @@ valid gait "${jsons_gait[@]}"
 valid onsets o_baseline.json o_double.json o_tkeo.json
 valid quality q.json qs.json
 valid synth-truth sh/truth.json sg/truth.json sm/mvc.json sr/rest.json
+valid synth-truth "$BL_FIXTURES"/demo/truth.json "$BL_FIXTURES"/synth/*/truth.json  # the committed ones
 for f in h.json ge.json o_baseline.json q.json sh/truth.json; do
   "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if next(iter(d)) == "schema_version" else 1)' "$f" ||
     fail "$f: schema_version is not the first key"
