@@ -172,7 +172,7 @@ echo "== bad manifests =="
 printf 'file,subject,session,task,evnts\nfx/demo/session.wav,S1,1,hinge,\n' > data/typo.csv
 "$tool" batch data/typo.csv -o out3 > typo.out 2> typo.err && fail "a manifest with an unknown column exited 0"
 [ "$(wc -l < typo.err)" -eq 1 ] && grep -q 'unknown column "evnts"' typo.err || { fail "the unknown column's line"; cat typo.err >&2; }
-[ -z "$(ls out3 2>/dev/null)" ] || fail "a bad manifest ran rows"
+[ ! -e out3 ] || fail "a bad manifest made OUTDIR"
 printf 'file,subject,session,task\n"fx/demo/session.wav,S1,1,hinge\n' > data/open.csv
 "$tool" batch data/open.csv -o out4 > open.out 2> open.err && fail "an unterminated quote exited 0"
 grep -q 'row 1 (line 2): malformed line: a quoted field is not closed' open.err || { fail "the unterminated quote's line"; cat open.err >&2; }

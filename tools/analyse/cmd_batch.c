@@ -53,7 +53,10 @@ static const char batch_help[] =
     "                 tables: one job of a cluster array; then --merge\n"
     "  --merge        run nothing: the merged tables and status from what the rows left in\n"
     "                 OUTDIR (after --rows jobs, or a run copied together)\n"
-    "  --quiet        no line per row on stdout, no \"replacing\" lines\n";
+    "  --quiet        no line per row on stdout, no \"replacing\" lines\n"
+    "\n"
+    "A bad row is one line on stderr and the status 1 at the end, once every other row has\n"
+    "run (batch_status.csv says which and why).\n";
 
 static const char *const status_names[] = {"pending", "ok", "skipped", "failed"};
 
@@ -91,8 +94,7 @@ static int parse_opts(int argc, char **argv, batch_opts *o)
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        tool_print_help(batch_help, "every row ran and its outputs are complete; 1 also when any row failed "
-                                    "(the others still ran, see batch_status.csv)");
+        tool_print_help(batch_help, "every row ran and its outputs are complete");
         return -1;
     }
     if (a.n_pos != 1) return tool_usage_error("batch needs exactly one MANIFEST.csv (see batch --help)");
@@ -185,14 +187,16 @@ int cmd_batch(int argc, char **argv)
     batch_opts o;
     int rc = parse_opts(argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
-    if (mkdir(o.outdir, 0777) != 0 && errno != EEXIST)
-        return tool_error("-o %s: cannot make the folder: %s", o.outdir, strerror(errno));
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) return tool_error("cannot find this executable (/proc/self/exe): %s", strerror(errno));
     exe[n] = '\0';
     batch_manifest m;
     if (batch_manifest_load(o.manifest, o.outdir, &m) != 0) return 1;
+    if (mkdir(o.outdir, 0777) != 0 && errno != EEXIST) {
+        batch_manifest_free(&m);
+        return tool_error("-o %s: cannot make the folder: %s", o.outdir, strerror(errno));
+    }
     if (o.ranged && o.first > m.n) {
         batch_manifest_free(&m);
         return tool_usage_error("--rows %zu-%zu: the manifest has %zu rows", o.first, o.last, m.n);
