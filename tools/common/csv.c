@@ -52,11 +52,11 @@ int tool_csv_record(const char *text, size_t len, size_t *pos, size_t *line, cha
                     if (p + 1 < len && text[p + 1] == '"') p++;
                     else break;
                 }
-                if (text[p] == '\n') ++*line;
                 if (out + 1 >= buf_len) {
                     *why = "record too long";
                     goto bad;
                 }
+                if (text[p] == '\n') ++*line;
                 buf[out++] = text[p];
             }
             p++; /* the closing quote */
