@@ -27,6 +27,8 @@ const char *batch_task_name(batch_task t);
 const char *batch_task_table(batch_task t);
 
 typedef enum batch_status { BATCH_PENDING, BATCH_OK, BATCH_SKIPPED, BATCH_FAILED } batch_status;
+/* "pending", "ok", "skipped", "failed": the status table's words. */
+const char *batch_status_name(batch_status s);
 
 typedef struct batch_row {
     size_t row, line;        /* data row from 1; the manifest line it starts on */

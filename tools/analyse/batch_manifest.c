@@ -25,6 +25,12 @@ static const char *const task_tables[BATCH_TASKS] = {"hinge.csv", "gait.csv", "e
 const char *batch_task_name(batch_task t) { return t < BATCH_TASKS ? task_names[t] : "?"; }
 const char *batch_task_table(batch_task t) { return t < BATCH_TASKS ? task_tables[t] : "?"; }
 
+const char *batch_status_name(batch_status s)
+{
+    static const char *const names[] = {"pending", "ok", "skipped", "failed"};
+    return s <= BATCH_FAILED ? names[s] : "?";
+}
+
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -12,8 +12,6 @@
 #include "output_file.h"
 #include "tool.h"
 
-static const char *const status_names[] = {"pending", "ok", "skipped", "failed"};
-
 static int row_done(const batch_row *r) { return r->status == BATCH_OK || r->status == BATCH_SKIPPED; }
 
 static void key_cells(FILE *f, const batch_row *r)
@@ -84,7 +82,7 @@ static int write_status(tool_output *o, const batch_manifest *m)
         fprintf(f, "%zu,%zu,", r->row, r->line);
         key_cells(f, r);
         tool_csv_text(f, r->task_name);
-        fprintf(f, ",%s,", status_names[r->status]);
+        fprintf(f, ",%s,", batch_status_name(r->status));
         if (r->exit_code >= 0) fprintf(f, "%d", r->exit_code);
         fputc(',', f);
         tool_csv_text(f, r->error);

@@ -58,8 +58,6 @@ static const char batch_help[] =
     "A bad row is one line on stderr and the status 1 at the end, once every other row has\n"
     "run (batch_status.csv says which and why).\n";
 
-static const char *const status_names[] = {"pending", "ok", "skipped", "failed"};
-
 /* "A" or "A-B", 1 <= A <= B. */
 static int parse_rows(const char *s, size_t *a, size_t *b)
 {
@@ -128,7 +126,7 @@ static void say_failed(const batch_row *r)
 static void row_done(const batch_row *r, const batch_opts *o)
 {
     if (r->status == BATCH_FAILED) say_failed(r);
-    else if (!o->quiet) printf("row %zu %s: %s\n", r->row, status_names[r->status], r->rel_dir);
+    else if (!o->quiet) printf("row %zu %s: %s\n", r->row, batch_status_name(r->status), r->rel_dir);
     if (!o->quiet) fflush(stdout);
 }
 
