@@ -19,4 +19,12 @@ cc "$here/install/consumer.c" $(pkg-config --cflags --libs --static backline) -o
 cmake -S "$here/install" -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$tmp/prefix" > /dev/null
 cmake --build "$tmp/cmake" > /dev/null
 "$tmp/cmake/consumer" | grep -q "success, 4 sections" || { echo "FAILED: CMake consumer" >&2; exit 1; }
-echo "test_install: pkg-config and find_package consumers build and run"
+# The man pages and the bash completion come with the tools.
+for page in backline-analyse backline-synth backline-analyse-hinge; do
+  [ -s "$tmp/prefix/share/man/man1/$page.1" ] || { echo "FAILED: man page $page.1 not installed" >&2; exit 1; }
+done
+for tool in backline-analyse backline-synth; do
+  [ -s "$tmp/prefix/share/bash-completion/completions/$tool" ] \
+    || { echo "FAILED: bash completion for $tool not installed" >&2; exit 1; }
+done
+echo "test_install: pkg-config and find_package consumers build and run; man pages and completion installed"

@@ -18,7 +18,7 @@
 
 static const char envelope_help[] =
     "usage: backline-analyse envelope FILE [--map MAP] [--rate HZ] [--bandpass LO:HI]\n"
-    "                                 [--order N] [--notch auto|off|50|60] [--ecg auto|remove|off] [--lowpass HZ] -o OUT\n"
+    "                                 [--order N] [--notch auto|off|50|60] [--ecg auto|remove|off] [--lowpass HZ] [--quiet] -o OUT\n"
     "                                 [--summary OUT.csv]\n"
     "\n"
     "Linear envelope of every EMG channel: resample to the analysis rate, band-pass\n"
@@ -27,7 +27,7 @@ static const char envelope_help[] =
     "\n"
     "  --map MAP        channel map, e.g. L.ST,L.BF,L.GMAX (default: the map stored in FILE)\n"
     "  --rate HZ        analysis rate in Hz (default 2000)\n"
-    "  --bandpass LO:HI band-pass corners in Hz (default 20:450)\n"
+    "  --bandpass LO:HI  band-pass corners in Hz (default 20:450)\n"
     "  --order N        Butterworth order of the band-pass, SciPy's N (default 4)\n"
     "  --notch MODE     mains removal: auto (detect 50/60 Hz), off, 50 or 60 (default auto)\n"
     "  --ecg MODE       ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
@@ -41,7 +41,8 @@ static const char envelope_help[] =
     "  --summary OUT    OUT.csv: one row per channel, channel,unit,mean,peak,peak_s (peak_s\n"
     "                   from the first frame of FILE), the table printed on stdout\n"
     "\n"
-    "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n";
+    "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n"
+    TOOL_STDIO_HELP;
 
 /* Whether every sample is finite: the exponent bits of each, ORed, with
  * no early exit, so the loop vectorises. */
@@ -96,7 +97,8 @@ int cmd_envelope(int argc, char **argv)
     if (a.n_pos != 1) return tool_usage_error("envelope needs exactly one FILE (see envelope --help)");
     const char *out_path = tool_args_get(&a, "-o");
     if (!out_path) return tool_usage_error("envelope needs -o OUT (.csv or .wav)");
-    tool_output_kind kind = tool_output_kind_of(out_path);
+    /* Standard output carries text: CSV. */
+    tool_output_kind kind = strcmp(out_path, "-") == 0 ? TOOL_OUTPUT_CSV : tool_output_kind_of(out_path);
     if (kind != TOOL_OUTPUT_CSV && kind != TOOL_OUTPUT_WAV)
         return tool_usage_error("-o %s: the output must end in .csv or .wav", out_path);
 
@@ -108,7 +110,7 @@ int cmd_envelope(int argc, char **argv)
     if ((rc = tool_check_conditioning_designs(&a, &cfg, 1)) != 0) return rc;
 
     const char *summary_path = tool_args_get(&a, "--summary");
-    if (summary_path && tool_output_kind_of(summary_path) != TOOL_OUTPUT_CSV)
+    if (summary_path && !tool_output_is(summary_path, TOOL_OUTPUT_CSV))
         return tool_usage_error("--summary %s: the output must end in .csv", summary_path);
 
     const char *path = a.pos[0];

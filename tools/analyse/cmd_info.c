@@ -51,18 +51,21 @@ static void print_markers(const bl_recording *rec)
 }
 
 static const char info_help[] =
-    "usage: backline-analyse info FILE\n"
+    "usage: backline-analyse info FILE [--quiet]\n"
     "\n"
     "Print the sample rate (Hz), channels, frames, duration (s), sample format,\n"
     "and the channel map, gains and capture metadata stored in the file. Stored\n"
     "metadata that cannot be used gets a warning on stderr; a key whose value is\n"
     "invalid (e.g. overruns=-5) is listed as \"(invalid; see the warning)\".\n"
     "Markers (a capture's key presses) are listed one a line: number (what\n"
-    "hinge --between-markers takes), seconds from the first frame, frame, label.\n";
+    "hinge --between-markers takes), seconds from the first frame, frame, label.\n"
+    "\n"
+    "  --quiet   accepted as by every command (info shows no progress and writes no file)\n"
+    TOOL_STDIN_HELP;
 
 int cmd_info(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {{"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    static const tool_opt_spec spec[] = {{"--quiet", 0, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -75,7 +78,10 @@ int cmd_info(int argc, char **argv)
     const char *path = a.pos[0];
     char why[512] = "";
     bl_recording *rec = NULL;
-    bl_status st = bl_recording_load(path, &rec, why, sizeof why);
+    const char *file = tool_input_file(path);
+    if (!file) return 1;
+    bl_status st = bl_recording_load(file, &rec, why, sizeof why);
+    tool_why_rename(why, sizeof why, file, tool_input_name(path));
     if (st != BL_OK) return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
 
     for (size_t i = 0; i < bl_recording_warning_count(rec); i++) tool_warn("%s: %s", path, bl_recording_warning(rec, i));

@@ -19,7 +19,7 @@
 #include "tool.h"
 
 static const char quality_help[] =
-    "usage: backline-analyse quality FILE [--map MAP] [--json OUT] [--csv OUT]\n"
+    "usage: backline-analyse quality FILE [--map MAP] [--json OUT] [--csv OUT] [--quiet]\n"
     "\n"
     "Grades every EMG channel pass, warn or fail: clipping, flat (dead electrode),\n"
     "mains hum, baseline noise (uV), SNR, motion artefact (power below 20 Hz), ECG,\n"
@@ -31,7 +31,9 @@ static const char quality_help[] =
     "               every channel generic EMG; crosstalk needs the hamstring sites named)\n"
     "  --json OUT   JSON: channels with their grade and every check, mains_hz, parameters\n"
     "  --csv OUT    tidy CSV, one row per channel x check: channel,channel_grade,check,value,\n"
-    "               unit,grade,reason\n";
+    "               unit,grade,reason\n"
+    "  --quiet      no \"replacing OUT\" line when OUT existed (it is replaced whole)\n"
+    TOOL_STDIO_HELP;
 
 /* One check as JSON: value, unit, grade and reason, and its extra number. */
 static cJSON *check_json(const bl_quality_result *r, bl_quality_check k, const bl_quality *q)
@@ -176,7 +178,8 @@ static void print_table(const char *path, const bl_quality *q)
 
 int cmd_quality(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {{"--map", 1, 0}, {"--json", 1, 0}, {"--csv", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0},
+    static const tool_opt_spec spec[] = {{"--map", 1, 0}, {"--json", 1, 0}, {"--csv", 1, 0}, {"--quiet", 0, 0},
+                                         {"--help", 0, 0}, {"-h", 0, 0},
                                          {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
@@ -187,16 +190,17 @@ int cmd_quality(int argc, char **argv)
     }
     if (a.n_pos != 1) return tool_usage_error("quality needs exactly one FILE (see quality --help)");
     const char *json_path = tool_args_get(&a, "--json");
-    if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+    if (json_path && !tool_output_is(json_path, TOOL_OUTPUT_JSON))
         return tool_usage_error("--json %s: the output must end in .json", json_path);
     const char *csv_path = tool_args_get(&a, "--csv");
-    if (csv_path && tool_output_kind_of(csv_path) != TOOL_OUTPUT_CSV)
+    if (csv_path && !tool_output_is(csv_path, TOOL_OUTPUT_CSV))
         return tool_usage_error("--csv %s: the output must end in .csv", csv_path);
     const char *path = a.pos[0];
     tool_output outs[2];
     size_t n_out = 0;
     if (json_path) tool_output_init(&outs[n_out++], "--json", json_path);
     if (csv_path) tool_output_init(&outs[n_out++], "--csv", csv_path);
+    for (size_t i = 0; i < n_out; i++) outs[i].quiet = tool_args_has(&a, "--quiet");
     if ((rc = tool_outputs_distinct(&path, 1, outs, n_out)) != 0) return rc;
     bl_recording *rec = tool_load_any(path, tool_args_get(&a, "--map"));
     if (!rec) return 1;

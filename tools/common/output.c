@@ -22,6 +22,13 @@ tool_output_kind tool_output_kind_of(const char *path)
     return TOOL_OUTPUT_OTHER;
 }
 
+int tool_output_is(const char *path, tool_output_kind kind)
+{
+    /* Standard output ("-") carries any text output. */
+    if (path && strcmp(path, "-") == 0) return kind != TOOL_OUTPUT_WAV;
+    return tool_output_kind_of(path) == kind;
+}
+
 int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec)
 {
     const bl_chanmap *map = bl_recording_chanmap(rec);

@@ -16,6 +16,9 @@ typedef enum tool_output_kind { TOOL_OUTPUT_OTHER = 0, TOOL_OUTPUT_CSV, TOOL_OUT
 
 /* By extension, case-insensitive. */
 tool_output_kind tool_output_kind_of(const char *path);
+/* Whether an output option may be given `path` for an output of `kind`:
+ * its extension says so, or it is "-" (standard output) and kind is text. */
+int tool_output_is(const char *path, tool_output_kind kind);
 
 /* The EMG (non-AUX) channels of a recording with their names. */
 typedef struct tool_emg_view {
