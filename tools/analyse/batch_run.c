@@ -60,8 +60,9 @@ int batch_row_argv(const batch_row *r, char **argv, size_t max, char *storage, s
         bad |= push(argv, &n, max, output_opts[r->task][k], storage + used);
         used += (size_t)len + 1;
     }
-    /* Rows run side by side: one filter thread each. quality has neither option. */
-    if (r->task != BATCH_QUALITY) bad |= push(argv, &n, max, "--threads", "1") | push(argv, &n, max, "--quiet", NULL);
+    /* Rows run side by side: one filter thread each (quality filters on one). */
+    if (r->task != BATCH_QUALITY) bad |= push(argv, &n, max, "--threads", "1");
+    bad |= push(argv, &n, max, "--quiet", NULL);
     argv[n] = NULL;
     return bad ? -1 : 0;
 }
