@@ -2,7 +2,8 @@
 # Documented outputs: every JSON the tools write validates against its
 # schema in schemas/ (python3-jsonschema), and every CSV's header is the
 # column dictionary's (schemas/columns.csv) and loads in pandas with the
-# documented dtypes. Run on the demo set, a synthetic hinge set, walk, MVC
+# documented dtypes. Run on the demo set (also with two markers added and
+# hinge --between-markers), a synthetic hinge set, walk, MVC
 # trials and rest made here, and the Santuz treadmill walk when the
 # real-data folder holds it (that part skipped loudly otherwise). Then the
 # negative checks: a report with a field missing, a field of the wrong
@@ -44,6 +45,44 @@ for m in baseline double tkeo; do run "onsets_$m" "$tool" onsets "$demo/session.
 run quality "$tool" quality "$demo/session.wav" --json q.json --csv q.csv
 run envelope "$tool" envelope "$demo/session.wav" -o e.csv --summary es.csv
 
+# The demo with two markers (1 s and 10 s) in its metadata, for
+# --between-markers: the span's report has between_markers, its repetition
+# times on the file's clock, and each onset_s still from its repetition's
+# start: within 0.5 s of the whole file's (the span is conditioned on its
+# own, trunk onsets move by about 0.1 s), where a file time would be 1 s later.
+"$py" - "$demo/session.wav" marked.wav <<'PY' || fail "cannot add markers to the demo"
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out, i = [d[:12]], 12
+while i < len(d):
+    cid = d[i:i + 4]; n = struct.unpack("<I", d[i + 4:i + 8])[0]; body = d[i + 8:i + 8 + n]
+    if cid == b"LIST" and body[:4] == b"INFO":
+        text = body[12:12 + struct.unpack("<I", body[8:12])[0]].rstrip(b"\0") + b"\nmarkers=1.0:a,10.0:b\n\0"
+        text += b"\0" * (len(text) & 1)
+        body = b"INFOICMT" + struct.pack("<I", len(text)) + text
+    out.append(cid + struct.pack("<I", len(body)) + body + b"\0" * (len(body) & 1))
+    i += 8 + n + (n & 1)
+w = b"".join(out)
+open(sys.argv[2], "wb").write(w[:4] + struct.pack("<I", len(w) - 8) + w[8:])
+PY
+run hinge_span "$tool" hinge marked.wav --between-markers 1,2 --json hspan.json --csv hspan.csv
+"$py" - hp.json hspan.json <<'PY' || fail "--between-markers: onset_s is not relative to its repetition"
+import json, sys
+full = {r["start_s"]: r for r in json.load(open(sys.argv[1]))["reps"]}
+span = json.load(open(sys.argv[2]))
+assert span["between_markers"]["start_s"] == 1, span["between_markers"]
+n = 0
+for r in span["reps"]:
+    f = full.get(r["start_s"])
+    assert f, "span repetition at %s s is not one of the whole file's" % r["start_s"]
+    for ch, v in r["channels"].items():
+        a, b = v["onset_s"], f["channels"][ch]["onset_s"]
+        if a is not None and b is not None:
+            assert abs(a - b) < 0.5, "%s rep at %s s: onset_s %s in the span, %s in the file" % (ch, r["start_s"], a, b)
+            n += 1
+print("  --between-markers 1,2: %d repetitions, %d onsets relative to their repetition" % (len(span["reps"]), n))
+PY
+
 echo "== backline-synth sets =="
 run synth_hinge "$synth" hinge -o sh --seed 5 --reps 3 --pattern drift
 run synth_gait "$synth" gait -o sg --seed 5 --strides 8
@@ -72,7 +111,7 @@ with open(sys.argv[2], "w") as f:
 fi
 
 echo "== every JSON against its schema =="
-valid hinge h.json hp.json hs.json
+valid hinge h.json hp.json hs.json hspan.json
 valid gait "${jsons_gait[@]}"
 valid onsets o_baseline.json o_double.json o_tkeo.json
 valid quality q.json qs.json
@@ -84,7 +123,7 @@ for f in h.json ge.json o_baseline.json q.json sh/truth.json; do
 done
 
 echo "== every CSV against the column dictionary =="
-header hinge.csv h.csv hs.csv
+header hinge.csv h.csv hs.csv hspan.csv
 header gait.csv "${csvs_gait[@]}"
 header quality.csv q.csv qs.csv
 header envelope.csv e.csv
