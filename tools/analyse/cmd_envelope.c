@@ -19,6 +19,7 @@
 static const char envelope_help[] =
     "usage: backline-analyse envelope FILE [--map MAP] [--rate HZ] [--bandpass LO:HI]\n"
     "                                 [--order N] [--notch auto|off|50|60] [--ecg auto|remove|off] [--lowpass HZ] [--quiet] -o OUT\n"
+    "                                 [--summary OUT.csv]\n"
     "\n"
     "Linear envelope of every EMG channel: resample to the analysis rate, band-pass\n"
     "(Butterworth, zero-phase), remove mains, full-wave rectify, low-pass (Butterworth,\n"
@@ -37,6 +38,8 @@ static const char envelope_help[] =
     "  --lowpass HZ     envelope low-pass corner in Hz, 4th order (default 6)\n"
     "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
     "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"
+    "  --summary OUT    OUT.csv: one row per channel, channel,unit,mean,peak,peak_s (peak_s\n"
+    "                   from the first frame of FILE), the table printed on stdout\n"
     "\n"
     "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n"
     TOOL_STDIO_HELP;
@@ -83,7 +86,7 @@ static bl_status write_block(void *user, const bl_recording *env, size_t offset,
 int cmd_envelope(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {
-        TOOL_CONDITIONING_OPTS, {"--lowpass", 1, 0}, {"-o", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+        TOOL_CONDITIONING_OPTS, {"--lowpass", 1, 0}, {"-o", 1, 0}, {"--summary", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -106,11 +109,17 @@ int cmd_envelope(int argc, char **argv)
         return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
     if ((rc = tool_check_conditioning_designs(&a, &cfg, 1)) != 0) return rc;
 
+    const char *summary_path = tool_args_get(&a, "--summary");
+    if (summary_path && !tool_output_is(summary_path, TOOL_OUTPUT_CSV))
+        return tool_usage_error("--summary %s: the output must end in .csv", summary_path);
+
     const char *path = a.pos[0];
-    tool_output out;
-    tool_output_init(&out, "-o", out_path);
-    out.quiet = tool_args_has(&a, "--quiet");
-    if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
+    tool_output outs[2], *const out = &outs[0];
+    size_t n_out = 1;
+    tool_output_init(out, "-o", out_path);
+    if (summary_path) tool_output_init(&outs[n_out++], "--summary", summary_path);
+    for (size_t i = 0; i < n_out; i++) outs[i].quiet = tool_args_has(&a, "--quiet");
+    if ((rc = tool_outputs_distinct(&path, 1, outs, n_out)) != 0) return rc;
     tool_progress_start("envelope", tool_args_has(&a, "--quiet"));
     /* Spooled at the analysis rate and enveloped block by block: memory
      * stays that of a block, however long the recording. */
@@ -119,7 +128,7 @@ int cmd_envelope(int argc, char **argv)
     const bl_recording *info = bl_spool_info(spool);
     envelope_sink sink = {.path = path};
     tool_block_writer *const w = &sink.w;
-    if (tool_block_writer_begin(w, &out, kind, info) != 0) {
+    if (tool_block_writer_begin(w, out, kind, info) != 0) {
         rc = tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
         bl_spool_destroy(spool);
         return rc;
@@ -134,8 +143,9 @@ int cmd_envelope(int argc, char **argv)
              : st == BL_ENODATA ? tool_conditioning_error_at(path, cfg.rate_hz, bl_spool_frames(spool), &cfg, st)
                                 : tool_conditioning_error_at(path, bl_recording_source_rate(info), 0, &cfg, st);
     }
-    if (rc == 0) rc = tool_outputs_commit(&out, 1);
-    else tool_outputs_abort(&out, 1);
+    if (rc == 0 && summary_path) rc = tool_write_envelope_summary_csv(&outs[1], w);
+    if (rc == 0) rc = tool_outputs_commit(outs, n_out);
+    else tool_outputs_abort(outs, n_out);
     tool_progress_end();
     if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, w, &cfg, &rep);
     tool_block_writer_free(w);

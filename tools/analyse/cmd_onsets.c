@@ -19,6 +19,7 @@
 #include "doc_render.h"
 #include "output.h"
 #include "progress.h"
+#include "schema_version.h"
 #include "tool.h"
 
 static const char onsets_help[] =
@@ -380,6 +381,7 @@ int cmd_onsets(int argc, char **argv)
     double rate = bl_recording_rate(cond);
     size_t frames = bl_recording_frames(cond);
     root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "schema_version", TOOL_SCHEMA_VERSION);
     cJSON_AddStringToObject(root, "file", path);
     cJSON_AddStringToObject(root, "command", "onsets");
     cJSON_AddStringToObject(root, "software_version", bl_version());
