@@ -116,6 +116,7 @@ work, n, truth, width = sys.argv[1], int(sys.argv[2]), json.load(open(sys.argv[3
 reps = truth["reps"]
 errs, seen = [], {"scale": 0, "bars": 0, "rep": 0, "rest": 0, "nan": 0, "flat": 0}
 shown = False
+bad_pane = []
 for k in range(n):
     # tmux pads the rows with spaces; the summary at the end (one line with
     # the file's path, after the meters) is not part of the view.
@@ -153,6 +154,8 @@ for k in range(n):
             mm = re.search(r"M:L ([+-])[0-9.]+ \[lat [.=|*]+ med\] (on|off) target", bal[0]) if bal else None
             if not mm or mm.group(1) != want_sign or not bal[0].endswith(want_target):
                 errs.append(f"t={t} (middle of rep {i + 1}, {r['chain']}): balance line {bal}")
+                if not bad_pane:  # the whole screen of the first, to tell a starved source from a wrong balance
+                    bad_pane = [l for l in lines if l.strip()]
             else:
                 seen["rep"] += 1
             if i == 0 and not shown:
@@ -168,6 +171,9 @@ for k in range(n):
 print("    seen:", seen)
 for e in errs[:12]:
     print("   ", e)
+if bad_pane:
+    print("    the screen of the first wrong balance:")
+    print("\n".join("      " + l for l in bad_pane))
 ok = not errs and seen["scale"] > 5 and seen["bars"] > 5 and seen["rep"] >= 6 and seen["rest"] >= 3 and \
      seen["nan"] >= 2 and seen["flat"] > 5
 sys.exit(0 if ok else 1)

@@ -7,7 +7,8 @@
 #    prefix bli_, never bl_;
 #  - and every BL_API declaration must be exported.
 # Then links the objects into a shared library, as a consumer of a shared
-# build would see it, and checks that exactly the public API is exported.
+# build would see it, and checks that exactly the public API is exported,
+# and the same of the libbackline.so the build makes.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -50,6 +51,19 @@ if [ "${BL_SANITIZED:-}" != 1 ]; then
     cat "$tmp/link.err" >&2
     fail "the library's objects do not link into a shared library"
   fi
+fi
+# The shared library the build installs (dsp/CMakeLists.txt's
+# backline_shared), the same check.
+so="$build/dsp/libbackline.so"
+if [ "${BL_SANITIZED:-}" = 1 ]; then
+  : # instrumented: the sanitizer's own symbols may be exported
+elif [ -f "$so" ]; then
+  nm -D --defined-only "$so" | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort -u > "$tmp/built_so"
+  while read -r sym; do fail "$so exports $sym, which is not public API"; done \
+    < <(comm -23 "$tmp/built_so" "$tmp/declared")
+  while read -r sym; do fail "$so lacks the public function $sym"; done < <(comm -13 "$tmp/built_so" "$tmp/declared")
+else
+  fail "$so is not built"
 fi
 [ "$failures" -eq 0 ] || { echo "test_exported_symbols: $failures failure(s)" >&2; exit 1; }
 echo "test_exported_symbols: only the public API is exported"

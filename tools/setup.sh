@@ -26,7 +26,7 @@ fi
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DBACKLINE_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
-echo "setup: built backline $("$build"/tools/backline-analyse --version)"
+echo "setup: built $("$build"/tools/backline-analyse --version)"
 echo
 "$build"/tools/backline-analyse info fixtures/demo/session.wav
 echo

@@ -18,12 +18,16 @@ extern "C" {
 #endif
 
 /* Marks the public API: the library is compiled with hidden visibility,
- * so only what carries BL_API is exported from a shared build, and the
- * exported-symbol test holds the list to the declarations here. */
+ * so only what carries BL_API is exported from the shared library, and the
+ * exported-symbol test holds the list to the declarations here. A reader
+ * of these headers that wants bare declarations may define it empty
+ * first (the Python package's cdef, python/cdef.cmake, does). */
+#ifndef BL_API
 #if defined(__GNUC__) || defined(__clang__)
 #define BL_API __attribute__((visibility("default")))
 #else
 #define BL_API
+#endif
 #endif
 
 typedef enum bl_status {

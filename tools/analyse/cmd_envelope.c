@@ -18,7 +18,8 @@
 
 static const char envelope_help[] =
     "usage: backline-analyse envelope FILE [--map MAP] [--rate HZ] [--bandpass LO:HI]\n"
-    "                                 [--order N] [--notch auto|off|50|60] [--ecg auto|remove|off] [--lowpass HZ] -o OUT\n"
+    "                                 [--order N] [--notch auto|off|50|60] [--ecg auto|remove|off] [--lowpass HZ] [--quiet] -o OUT\n"
+    "                                 [--summary OUT.csv]\n"
     "\n"
     "Linear envelope of every EMG channel: resample to the analysis rate, band-pass\n"
     "(Butterworth, zero-phase), remove mains, full-wave rectify, low-pass (Butterworth,\n"
@@ -26,7 +27,7 @@ static const char envelope_help[] =
     "\n"
     "  --map MAP        channel map, e.g. L.ST,L.BF,L.GMAX (default: the map stored in FILE)\n"
     "  --rate HZ        analysis rate in Hz (default 2000)\n"
-    "  --bandpass LO:HI band-pass corners in Hz (default 20:450)\n"
+    "  --bandpass LO:HI  band-pass corners in Hz (default 20:450)\n"
     "  --order N        Butterworth order of the band-pass, SciPy's N (default 4)\n"
     "  --notch MODE     mains removal: auto (detect 50/60 Hz), off, 50 or 60 (default auto)\n"
     "  --ecg MODE       ECG removal: auto (trunk channels where a heartbeat is found), remove\n"
@@ -37,9 +38,12 @@ static const char envelope_help[] =
     "  --lowpass HZ     envelope low-pass corner in Hz, 4th order (default 6)\n"
     "  -o OUT           OUT.csv: header time_s,<channel>,... then one row per frame;\n"
     "                   OUT.wav: float32 envelopes at the analysis rate, map in metadata\n"
+    "  --summary OUT    OUT.csv: one row per channel, channel,unit,mean,peak,peak_s (peak_s\n"
+    "                   from the first frame of FILE), the table printed on stdout\n"
     "\n"
     "Amplitudes are in uV when the file carries amplifier gains, else in full-scale units.\n"
-    TOOL_CALIBRATION_HELP;
+    TOOL_CALIBRATION_HELP
+    TOOL_STDIO_HELP;
 
 /* Whether every sample is finite: the exponent bits of each, ORed, with
  * no early exit, so the loop vectorises. */
@@ -83,7 +87,7 @@ static bl_status write_block(void *user, const bl_recording *env, size_t offset,
 int cmd_envelope(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {
-        TOOL_CONDITIONING_OPTS, {"--lowpass", 1, 0}, {"-o", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+        TOOL_CONDITIONING_OPTS, {"--lowpass", 1, 0}, {"-o", 1, 0}, {"--summary", 1, 0}, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -94,7 +98,8 @@ int cmd_envelope(int argc, char **argv)
     if (a.n_pos != 1) return tool_usage_error("envelope needs exactly one FILE (see envelope --help)");
     const char *out_path = tool_args_get(&a, "-o");
     if (!out_path) return tool_usage_error("envelope needs -o OUT (.csv or .wav)");
-    tool_output_kind kind = tool_output_kind_of(out_path);
+    /* Standard output carries text: CSV. */
+    tool_output_kind kind = strcmp(out_path, "-") == 0 ? TOOL_OUTPUT_CSV : tool_output_kind_of(out_path);
     if (kind != TOOL_OUTPUT_CSV && kind != TOOL_OUTPUT_WAV)
         return tool_usage_error("-o %s: the output must end in .csv or .wav", out_path);
 
@@ -105,11 +110,17 @@ int cmd_envelope(int argc, char **argv)
         return tool_usage_error("--lowpass %s: expected a positive frequency in Hz", lp);
     if ((rc = tool_check_conditioning_designs(&a, &cfg, 1)) != 0) return rc;
 
+    const char *summary_path = tool_args_get(&a, "--summary");
+    if (summary_path && !tool_output_is(summary_path, TOOL_OUTPUT_CSV))
+        return tool_usage_error("--summary %s: the output must end in .csv", summary_path);
+
     const char *path = a.pos[0];
-    tool_output out;
-    tool_output_init(&out, "-o", out_path);
-    out.quiet = tool_args_has(&a, "--quiet");
-    if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
+    tool_output outs[2], *const out = &outs[0];
+    size_t n_out = 1;
+    tool_output_init(out, "-o", out_path);
+    if (summary_path) tool_output_init(&outs[n_out++], "--summary", summary_path);
+    for (size_t i = 0; i < n_out; i++) outs[i].quiet = tool_args_has(&a, "--quiet");
+    if ((rc = tool_outputs_distinct(&path, 1, outs, n_out)) != 0) return rc;
     tool_progress_start("envelope", tool_args_has(&a, "--quiet"));
     /* Spooled at the analysis rate and enveloped block by block: memory
      * stays that of a block, however long the recording. */
@@ -118,7 +129,7 @@ int cmd_envelope(int argc, char **argv)
     const bl_recording *info = bl_spool_info(spool);
     envelope_sink sink = {.path = path};
     tool_block_writer *const w = &sink.w;
-    if (tool_block_writer_begin(w, &out, kind, info) != 0) {
+    if (tool_block_writer_begin(w, out, kind, info) != 0) {
         rc = tool_error("%s: no EMG channels to envelope (every channel is AUX)", path);
         bl_spool_destroy(spool);
         return rc;
@@ -133,8 +144,9 @@ int cmd_envelope(int argc, char **argv)
              : st == BL_ENODATA ? tool_conditioning_error_at(path, cfg.rate_hz, bl_spool_frames(spool), &cfg, st)
                                 : tool_conditioning_error_at(path, bl_recording_source_rate(info), 0, &cfg, st);
     }
-    if (rc == 0) rc = tool_outputs_commit(&out, 1);
-    else tool_outputs_abort(&out, 1);
+    if (rc == 0 && summary_path) rc = tool_write_envelope_summary_csv(&outs[1], w);
+    if (rc == 0) rc = tool_outputs_commit(outs, n_out);
+    else tool_outputs_abort(outs, n_out);
     tool_progress_end();
     if (rc == 0) tool_print_envelope_summary(stdout, path, out_path, w, &cfg, &rep);
     tool_block_writer_free(w);

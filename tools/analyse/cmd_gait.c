@@ -27,7 +27,7 @@ static const char gait_help[] =
     "                             [--normalise phases|cycle] [--task auto|walk|run] [--map MAP]\n"
     "                             [--mvc FILE]... [--json OUT.json] [--csv OUT.csv] [--html OUT.html]\n"
     "                             [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
-    "                             [--ecg auto|remove|off]\n"
+    "                             [--ecg auto|remove|off] [--quiet]\n"
     "\n"
     "Cuts a walking or running recording into gait cycles (touchdown to the next touchdown\n"
     "of the same side, stance ending at lift-off), time-normalises every muscle's envelope\n"
@@ -59,7 +59,8 @@ static const char gait_help[] =
     "  --html OUT         self-contained HTML report: a panel per muscle (every cycle, mean +/- SD,\n"
     "                     the stance/swing boundary), the answers, symmetry, synergies\n"
     "  --rate, --bandpass, --order, --notch, --ecg, --threads, --quiet  as for hinge\n"
-    TOOL_CALIBRATION_HELP_MVC;
+    TOOL_CALIBRATION_HELP_MVC
+    TOOL_STDIO_HELP;
 
 static void print_table(FILE *out, const gait_report *r)
 {
@@ -142,11 +143,11 @@ static int check_options(const tool_args *a, bl_gait_config *cfg)
     if (a->n_pos != 1) return tool_usage_error("gait needs exactly one FILE (see gait --help)");
     if (!!tool_args_get(a, "--events") + !!tool_args_get(a, "--footswitch") + !!tool_args_get(a, "--knee") != 1)
         return tool_usage_error("gait needs one of --events EVENTS.csv, --footswitch CH[:SIDE] or --knee CH[:SIDE]");
-    if (json && tool_output_kind_of(json) != TOOL_OUTPUT_JSON)
+    if (json && !tool_output_is(json, TOOL_OUTPUT_JSON))
         return tool_usage_error("--json %s: the file name must end in .json", json);
-    if (csv && tool_output_kind_of(csv) != TOOL_OUTPUT_CSV)
+    if (csv && !tool_output_is(csv, TOOL_OUTPUT_CSV))
         return tool_usage_error("--csv %s: the file name must end in .csv", csv);
-    if (html && tool_output_kind_of(html) != TOOL_OUTPUT_HTML)
+    if (html && !tool_output_is(html, TOOL_OUTPUT_HTML))
         return tool_usage_error("--html %s: the file name must end in .html", html);
     bl_gait_config_default(cfg);
     if (mode) {

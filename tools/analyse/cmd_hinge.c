@@ -24,7 +24,7 @@ static const char hinge_help[] =
     "usage: backline-analyse hinge SESSION [--map MAP] [--mvc FILE]... --json OUT\n"
     "                              [--csv OUT] [--html OUT] [--chain CODE=CHAIN,...]\n"
     "                              [--rate HZ] [--bandpass LO:HI] [--order N] [--notch auto|off|50|60]\n"
-    "                              [--ecg auto|remove|off] [--between-markers A,B]\n"
+    "                              [--ecg auto|remove|off] [--between-markers A,B] [--quiet]\n"
     "\n"
     "Finds the repetitions of a hip-hinge set and, per repetition, the mean and peak\n"
     "%MVC, iEMG, onset and median frequency of every channel, the medial:lateral\n"
@@ -54,7 +54,8 @@ static const char hinge_help[] =
     "  --threads N        worker threads: 0 = one per core (default), 1 = none; same results for any N\n"
     "  --quiet            no progress line (shown on a terminal for work over 2 s), no \"replacing\n"
     "                     OUT\" line for a report that existed (reports are replaced whole)\n"
-    TOOL_CALIBRATION_HELP_MVC;
+    TOOL_CALIBRATION_HELP_MVC
+    TOOL_STDIO_HELP;
 
 /* "normalised to MVC trials", and how many channels are left out. */
 static void print_header(FILE *out, const hinge_report *r, const bl_hinge_summary *s)
@@ -132,11 +133,11 @@ static int check_report_names(const tool_args *a)
     const char *json_path = tool_args_get(a, "--json"), *csv_path = tool_args_get(a, "--csv"),
                *html_path = tool_args_get(a, "--html");
     if (!json_path) return tool_usage_error("hinge needs --json OUT");
-    if (tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+    if (!tool_output_is(json_path, TOOL_OUTPUT_JSON))
         return tool_usage_error("--json %s: the file name must end in .json", json_path);
-    if (csv_path && tool_output_kind_of(csv_path) != TOOL_OUTPUT_CSV)
+    if (csv_path && !tool_output_is(csv_path, TOOL_OUTPUT_CSV))
         return tool_usage_error("--csv %s: the file name must end in .csv", csv_path);
-    if (html_path && tool_output_kind_of(html_path) != TOOL_OUTPUT_HTML)
+    if (html_path && !tool_output_is(html_path, TOOL_OUTPUT_HTML))
         return tool_usage_error("--html %s: the file name must end in .html", html_path);
     if (tool_args_get(a, "--between-markers") && html_path)
         return tool_usage_error("--between-markers cannot go with --html yet (the page would plot the span on its "

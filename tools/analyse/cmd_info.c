@@ -52,7 +52,7 @@ static void print_markers(const bl_recording *rec)
 }
 
 static const char info_help[] =
-    "usage: backline-analyse info FILE [--scale UV_PER_UNIT | --unit uV|mV|V]\n"
+    "usage: backline-analyse info FILE [--quiet] [--scale UV_PER_UNIT[,...] | --unit uV|mV|V]\n"
     "\n"
     "Print the sample rate (Hz), channels, frames, duration (s), sample format,\n"
     "and the channel map, gains and capture metadata stored in the file. Stored\n"
@@ -63,11 +63,15 @@ static const char info_help[] =
     "EDF/BDF files (recognised by their header) show their signal labels\n"
     "(edf_labels, the map where they name our channels) and physical units\n"
     "(edf_units); their annotations are the markers.\n"
-    TOOL_CALIBRATION_HELP;
+    "\n"
+    "  --quiet   accepted as by every command (info shows no progress and writes no file)\n"
+    TOOL_CALIBRATION_HELP
+    TOOL_STDIN_HELP;
 
 int cmd_info(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {TOOL_CALIBRATION_OPTS, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
+    static const tool_opt_spec spec[] = {{"--quiet", 0, 0}, TOOL_CALIBRATION_OPTS, {"--help", 0, 0}, {"-h", 0, 0},
+                                         {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -81,7 +85,10 @@ int cmd_info(int argc, char **argv)
     const char *path = a.pos[0];
     char why[512] = "";
     bl_recording *rec = NULL;
-    bl_status st = bl_recording_load(path, &rec, why, sizeof why);
+    const char *file = tool_input_file(path);
+    if (!file) return 1;
+    bl_status st = bl_recording_load(file, &rec, why, sizeof why);
+    tool_why_rename(why, sizeof why, file, tool_input_name(path));
     if (st != BL_OK) return (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
     int cal = tool_calibration_apply(rec, path);
     if (cal != 0) {

@@ -19,6 +19,7 @@
 #include "doc_render.h"
 #include "output.h"
 #include "progress.h"
+#include "schema_version.h"
 #include "tool.h"
 
 static const char onsets_help[] =
@@ -27,7 +28,7 @@ static const char onsets_help[] =
     "                               [--lowpass HZ] [--k K] [--baseline START:END]\n"
     "                               [--baseline-window S] [--min-on S] [--min-off S]\n"
     "                               [--double-window S] [--double-fraction F]\n"
-    "                               [--tkeo-lowpass HZ] [--backtrack-k B|off] [--json OUT]\n"
+    "                               [--tkeo-lowpass HZ] [--backtrack-k B|off] [--json OUT] [--quiet]\n"
     "\n"
     "Burst onsets and offsets of every EMG channel. The recording is resampled to the\n"
     "analysis rate and band-passed (Butterworth, zero-phase), mains removed, then:\n"
@@ -54,7 +55,7 @@ static const char onsets_help[] =
     "                       \"replacing OUT\" line when the --json file existed\n"
     "  --lowpass HZ         envelope low-pass for the baseline method (default 6)\n"
     "  --k K                threshold = baseline mean + K * baseline SD (default per method)\n"
-    "  --baseline START:END quiet period in seconds (default: the quietest window)\n"
+    "  --baseline START:END  quiet period in seconds (default: the quietest window)\n"
     "  --baseline-window S  length of the automatic quiet window (default 2; at most an\n"
     "                       eighth of the recording)\n"
     "  --min-on S           shortest burst kept, seconds (default 0.1)\n"
@@ -69,7 +70,8 @@ static const char onsets_help[] =
     "\n"
     "Times are seconds from the start of FILE. Amplitudes (peak, threshold) are in uV when\n"
     "the file carries amplifier gains, else in full-scale units.\n"
-    TOOL_CALIBRATION_HELP;
+    TOOL_CALIBRATION_HELP
+    TOOL_STDIO_HELP;
 
 /* Strictly positive / non-negative seconds or Hz from an option. */
 static int opt_number(const tool_args *a, const char *name, double *out, double min, int min_inclusive,
@@ -319,7 +321,7 @@ static int parse_onsets_options(int argc, char **argv, tool_args *a, bl_envelope
     if (*help) return 0;
     if (a->n_pos != 1) return tool_usage_error("onsets needs exactly one FILE (see onsets --help)");
     const char *json_path = tool_args_get(a, "--json");
-    if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+    if (json_path && !tool_output_is(json_path, TOOL_OUTPUT_JSON))
         return tool_usage_error("--json %s: the output must end in .json", json_path);
     if ((rc = tool_conditioning_from_args(a, cfg)) != 0) return rc;
     const char *lp = tool_args_get(a, "--lowpass");
@@ -380,6 +382,7 @@ int cmd_onsets(int argc, char **argv)
     double rate = bl_recording_rate(cond);
     size_t frames = bl_recording_frames(cond);
     root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "schema_version", TOOL_SCHEMA_VERSION);
     cJSON_AddStringToObject(root, "file", path);
     cJSON_AddStringToObject(root, "command", "onsets");
     cJSON_AddStringToObject(root, "software_version", bl_version());

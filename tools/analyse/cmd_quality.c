@@ -1,5 +1,7 @@
 /* `backline-analyse quality FILE`: every channel graded pass, warn or
- * fail (the library's checks, quality.h), as a table on stdout and JSON. */
+ * fail (the library's checks, quality.h), as a table on stdout, JSON and a
+ * tidy CSV. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,14 +11,16 @@
 #include "backline/quality.h"
 #include "calibration_args.h"
 #include "commands.h"
+#include "csv.h"
 #include "doc_render.h"
 #include "hinge_report.h"
 #include "output.h"
 #include "output_file.h"
+#include "schema_version.h"
 #include "tool.h"
 
 static const char quality_help[] =
-    "usage: backline-analyse quality FILE [--map MAP] [--json OUT]\n"
+    "usage: backline-analyse quality FILE [--map MAP] [--json OUT] [--csv OUT] [--quiet]\n"
     "\n"
     "Grades every EMG channel pass, warn or fail: clipping, flat (dead electrode),\n"
     "mains hum, baseline noise (uV), SNR, motion artefact (power below 20 Hz), ECG,\n"
@@ -27,7 +31,11 @@ static const char quality_help[] =
     "  --map MAP    channel map, e.g. L.ST,L.BF (default: the map stored in FILE, else\n"
     "               every channel generic EMG; crosstalk needs the hamstring sites named)\n"
     "  --json OUT   JSON: channels with their grade and every check, mains_hz, parameters\n"
-    TOOL_CALIBRATION_HELP;
+    "  --csv OUT    tidy CSV, one row per channel x check: channel,channel_grade,check,value,\n"
+    "               unit,grade,reason\n"
+    "  --quiet      no \"replacing OUT\" line when OUT existed (it is replaced whole)\n"
+    TOOL_CALIBRATION_HELP
+    TOOL_STDIO_HELP;
 
 /* One check as JSON: value, unit, grade and reason, and its extra number. */
 static cJSON *check_json(const bl_quality_result *r, bl_quality_check k, const bl_quality *q)
@@ -63,6 +71,7 @@ static cJSON *check_json(const bl_quality_result *r, bl_quality_check k, const b
 static cJSON *report_json(const char *path, const bl_quality *q, const bl_doc *params)
 {
     cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "schema_version", TOOL_SCHEMA_VERSION);
     cJSON_AddStringToObject(root, "tool", "backline-analyse quality");
     cJSON_AddStringToObject(root, "version", bl_version());
     cJSON_AddStringToObject(root, "file", path);
@@ -87,6 +96,33 @@ static cJSON *report_json(const char *path, const bl_quality *q, const bl_doc *p
     }
     cJSON_AddItemToObject(root, "parameters", tool_doc_json(params));
     return root;
+}
+
+/* The tidy table: one row per EMG channel and check (schemas/columns.csv,
+ * table quality.csv). */
+static int write_csv(tool_output *o, const bl_quality *q)
+{
+    FILE *f = tool_output_open(o);
+    if (!f) return tool_error("--csv %s: cannot write: %s", o->path, strerror(errno));
+    fputs("channel,channel_grade,check,value,unit,grade,reason\n", f);
+    for (size_t c = 0; c < bl_quality_channels(q); c++) {
+        bl_grade g = bl_quality_channel_grade(q, c);
+        if (g == BL_GRADE_NA) continue; /* AUX */
+        for (int k = 0; k < BL_QC_COUNT; k++) {
+            bl_quality_result r;
+            if (bl_quality_get_check(q, c, (bl_quality_check)k, &r) != BL_OK) continue;
+            fprintf(f, "%s,%s,%s,", bl_quality_channel_name(q, c), bl_grade_name(g),
+                    bl_quality_check_name((bl_quality_check)k));
+            tool_csv_number(f, r.value);
+            fputc(',', f);
+            tool_csv_text(f, r.unit);
+            fprintf(f, ",%s,", bl_grade_name(r.grade));
+            tool_csv_text(f, r.reason);
+            fputc('\n', f);
+        }
+    }
+    if (tool_output_close(o) != 0) return tool_error("--csv %s: write failed (disk full?)", o->path);
+    return 0;
 }
 
 /* A number of a check for the table, or "-". */
@@ -144,8 +180,8 @@ static void print_table(const char *path, const bl_quality *q)
 
 int cmd_quality(int argc, char **argv)
 {
-    static const tool_opt_spec spec[] = {{"--map", 1, 0}, {"--json", 1, 0}, TOOL_CALIBRATION_OPTS, {"--help", 0, 0},
-                                         {"-h", 0, 0}, {NULL, 0, 0}};
+    static const tool_opt_spec spec[] = {{"--map", 1, 0}, {"--json", 1, 0}, {"--csv", 1, 0}, {"--quiet", 0, 0},
+                                         TOOL_CALIBRATION_OPTS, {"--help", 0, 0}, {"-h", 0, 0}, {NULL, 0, 0}};
     tool_args a;
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
@@ -156,14 +192,18 @@ int cmd_quality(int argc, char **argv)
     if (a.n_pos != 1) return tool_usage_error("quality needs exactly one FILE (see quality --help)");
     if ((rc = tool_calibration_from_args(&a)) != 0) return rc;
     const char *json_path = tool_args_get(&a, "--json");
-    if (json_path && tool_output_kind_of(json_path) != TOOL_OUTPUT_JSON)
+    if (json_path && !tool_output_is(json_path, TOOL_OUTPUT_JSON))
         return tool_usage_error("--json %s: the output must end in .json", json_path);
+    const char *csv_path = tool_args_get(&a, "--csv");
+    if (csv_path && !tool_output_is(csv_path, TOOL_OUTPUT_CSV))
+        return tool_usage_error("--csv %s: the output must end in .csv", csv_path);
     const char *path = a.pos[0];
-    tool_output out;
-    if (json_path) {
-        tool_output_init(&out, "--json", json_path);
-        if ((rc = tool_outputs_distinct(&path, 1, &out, 1)) != 0) return rc;
-    }
+    tool_output outs[2];
+    size_t n_out = 0;
+    if (json_path) tool_output_init(&outs[n_out++], "--json", json_path);
+    if (csv_path) tool_output_init(&outs[n_out++], "--csv", csv_path);
+    for (size_t i = 0; i < n_out; i++) outs[i].quiet = tool_args_has(&a, "--quiet");
+    if ((rc = tool_outputs_distinct(&path, 1, outs, n_out)) != 0) return rc;
     bl_recording *rec = tool_load_any(path, tool_args_get(&a, "--map"));
     if (!rec) return tool_load_failure();
     bl_quality *q = NULL;
@@ -180,8 +220,11 @@ int cmd_quality(int argc, char **argv)
         rc = tool_error("out of memory building the report");
         goto done;
     }
-    if (json_path && ((rc = hinge_write_json(&out, doc)) != 0 || (rc = tool_outputs_commit(&out, 1)) != 0)) {
-        tool_outputs_abort(&out, 1);
+    for (size_t i = 0; i < n_out && rc == 0; i++)
+        rc = !strcmp(outs[i].option, "--json") ? hinge_write_json(&outs[i], doc) : write_csv(&outs[i], q);
+    if (rc == 0) rc = tool_outputs_commit(outs, n_out);
+    if (rc != 0) {
+        tool_outputs_abort(outs, n_out);
         goto done;
     }
     print_table(path, q);

@@ -10,5 +10,6 @@ int cmd_onsets(int argc, char **argv);
 int cmd_hinge(int argc, char **argv);
 int cmd_quality(int argc, char **argv);
 int cmd_gait(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

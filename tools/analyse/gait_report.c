@@ -10,6 +10,7 @@
 #include "doc_render.h"
 #include "gait_report.h"
 #include "hinge_report.h"
+#include "schema_version.h"
 #include "tool.h"
 
 static double r4(double v) { return isfinite(v) ? round(v * 1e4) / 1e4 : v; }
@@ -160,6 +161,7 @@ cJSON *gait_report_json(const gait_report *r)
     const bl_gait *g = r->g;
     cJSON *doc = cJSON_CreateObject();
     if (!doc) return NULL;
+    cJSON_AddNumberToObject(doc, "schema_version", TOOL_SCHEMA_VERSION);
     cJSON_AddStringToObject(doc, "tool", "backline-analyse gait");
     cJSON_AddStringToObject(doc, "version", bl_version());
     cJSON_AddStringToObject(doc, "session", r->session_path);

@@ -77,8 +77,7 @@ int hinge_span_apply(cJSON *doc, const hinge_span *span)
                 shift(part, "start_s", t0);
                 shift(part, "end_s", t0);
             }
-        cJSON *ch;
-        cJSON_ArrayForEach(ch, cJSON_GetObjectItemCaseSensitive(rep, "channels")) shift(ch, "onset_s", t0);
+        /* A channel's onset_s is relative to its repetition's start: not shifted. */
     }
     /* A reference from the session's own peak has its window in the span. */
     cJSON *ch;

@@ -22,6 +22,8 @@ static const command commands[] = {
                              "crosstalk, spectrum"},
     {"hinge", cmd_hinge, "hip-hinge repetitions, %MVC metrics and the torque-chain verdict to JSON/CSV/HTML"},
     {"gait", cmd_gait, "gait cycles from events or a footswitch, per-muscle curves and Perry's phases to JSON/CSV"},
+    {"batch", cmd_batch, "every row of a manifest (file, subject, session, task) as its own process, then "
+                         "merged tables"},
 };
 
 static void usage(FILE *out)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csv.h"
 #include "hinge_report.h"
 #include "tool.h"
 
@@ -13,17 +14,6 @@ static void cell(FILE *f, double v)
 {
     if (isfinite(v)) fprintf(f, ",%.6g", v);
     else fputs(",", f);
-}
-
-/* Quote a text cell (reasons contain commas). */
-static void text_cell(FILE *f, const char *s)
-{
-    fputs(",\"", f);
-    for (; s && *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 int hinge_write_csv(tool_output *o, const hinge_report *r)
@@ -60,9 +50,10 @@ int hinge_write_csv(tool_output *o, const hinge_report *r)
             cell(f, rc.mean_pct);
             cell(f, rc.peak_pct);
             cell(f, rc.iemg);
-            cell(f, rc.onset_s + r->t0_s);
+            cell(f, rc.onset_s); /* relative to the repetition's start_s, not to the file */
             cell(f, rc.median_hz);
-            text_cell(f, rep.reason);
+            fputc(',', f);
+            tool_csv_text(f, rep.reason); /* reasons contain commas */
             fputc('\n', f);
         }
     }

@@ -10,6 +10,7 @@
 #include "backline/hinge.h"
 #include "doc_render.h"
 #include "hinge_report.h"
+#include "schema_version.h"
 #include "tool.h"
 
 void hinge_json_number(cJSON *obj, const char *key, double v)
@@ -175,6 +176,7 @@ cJSON *hinge_report_json(const hinge_report *r)
     const bl_hinge *h = r->h;
     cJSON *doc = cJSON_CreateObject();
     if (!doc) return NULL;
+    cJSON_AddNumberToObject(doc, "schema_version", TOOL_SCHEMA_VERSION);
     cJSON_AddStringToObject(doc, "tool", "backline-analyse hinge");
     cJSON_AddStringToObject(doc, "version", bl_version());
     cJSON_AddStringToObject(doc, "session", r->session_path);

@@ -31,6 +31,7 @@ static void usage(void)
             "       backline-capture --recover FILE.flac.partial.wav [-o FILE.flac] [--quiet]\n"
             "\n"
             "Records from an audio input (an EMG board on a sound card) into WAV or FLAC.\n"
+            "\n"
             "  --list            input devices: index, name, host API, channels, default rate\n"
             "  --device D        device index, or part of its name (case-insensitive);\n"
             "                    default: the default input device\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csv.h"
 #include "doc_render.h"
 #include "tool.h"
 
@@ -19,6 +20,13 @@ tool_output_kind tool_output_kind_of(const char *path)
     if (!strcasecmp(dot, ".json")) return TOOL_OUTPUT_JSON;
     if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm")) return TOOL_OUTPUT_HTML;
     return TOOL_OUTPUT_OTHER;
+}
+
+int tool_output_is(const char *path, tool_output_kind kind)
+{
+    /* Standard output ("-") carries any text output. */
+    if (path && strcmp(path, "-") == 0) return kind != TOOL_OUTPUT_WAV;
+    return tool_output_kind_of(path) == kind;
 }
 
 int tool_emg_view_init(tool_emg_view *v, const bl_recording *rec)
@@ -420,4 +428,24 @@ void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out
         fprintf(out, "  %-8s %9.3g %-2s %9.3g %-2s %8.2f s\n", w->view.name[k], w->sum[k] / (double)frames, u,
                 (double)w->peak[k], u, (double)w->at[k] / rate);
     if (strcmp(u, "FS") == 0) fprintf(out, "  (FS = full-scale units: the file carries no amplifier gain)\n");
+}
+
+int tool_write_envelope_summary_csv(tool_output *o, const tool_block_writer *w)
+{
+    FILE *f = tool_output_open(o);
+    if (!f) return tool_error("%s %s: cannot write: %s", o->option, o->path, strerror(errno));
+    fputs("channel,unit,mean,peak,peak_s\n", f);
+    for (size_t k = 0; k < w->view.count; k++) {
+        fprintf(f, "%s,", w->view.name[k]);
+        tool_csv_text(f, w->unit);
+        fputc(',', f);
+        tool_csv_number(f, w->frames ? w->sum[k] / (double)w->frames : NAN);
+        fputc(',', f);
+        tool_csv_number(f, (double)w->peak[k]);
+        fputc(',', f);
+        tool_csv_number(f, (double)w->at[k] / w->rate);
+        fputc('\n', f);
+    }
+    if (tool_output_close(o) != 0) return tool_error("%s %s: write failed (disk full?)", o->option, o->path);
+    return 0;
 }

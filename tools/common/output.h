@@ -16,6 +16,9 @@ typedef enum tool_output_kind { TOOL_OUTPUT_OTHER = 0, TOOL_OUTPUT_CSV, TOOL_OUT
 
 /* By extension, case-insensitive. */
 tool_output_kind tool_output_kind_of(const char *path);
+/* Whether an output option may be given `path` for an output of `kind`:
+ * its extension says so, or it is "-" (standard output) and kind is text. */
+int tool_output_is(const char *path, tool_output_kind kind);
 
 /* The EMG (non-AUX) channels of a recording with their names. */
 typedef struct tool_emg_view {
@@ -61,6 +64,10 @@ int tool_block_writer_add(tool_block_writer *w, const bl_recording *env, size_t 
                           size_t first_frame);
 int tool_block_writer_end(tool_block_writer *w);
 void tool_block_writer_free(tool_block_writer *w);
+/* The per-channel summary as CSV (channel,unit,mean,peak,peak_s; peak_s
+ * from the first frame written): begun, written and closed on `o`, not
+ * committed. 0, or 1 after one error line. */
+int tool_write_envelope_summary_csv(tool_output *o, const tool_block_writer *w);
 /* Human-readable result of the envelope command. */
 void tool_print_envelope_summary(FILE *out, const char *in_path, const char *out_path, const tool_block_writer *w,
                                  const bl_envelope_config *cfg, const bl_condition_report *rep);

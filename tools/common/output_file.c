@@ -70,6 +70,27 @@ static int copy(char *dst, const char *src)
     return 0;
 }
 
+int tool_output_is_stdout(const tool_output *o) { return strcmp(o->path, "-") == 0; }
+
+/* Standard output as it was when an output "-" was named: the data goes
+ * there, and from then on the tool's own text (tables, summaries) goes to
+ * stderr through fd 1, so a pipe receives the data alone. */
+static int data_fd = -1;
+
+static void claim_stdout(void)
+{
+    if (data_fd >= 0) return;
+    fflush(stdout);
+    data_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (data_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) >= 0) return;
+    /* No stderr (closed): the text goes nowhere rather than into the data. */
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0 && null != STDOUT_FILENO) {
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+}
+
 void tool_output_init(tool_output *o, const char *option, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -77,6 +98,7 @@ void tool_output_init(tool_output *o, const char *option, const char *path)
     o->fd = -1;
     o->slot = -1;
     o->too_long = copy(o->path, path) != 0;
+    if (tool_output_is_stdout(o)) claim_stdout();
 }
 
 /* Where the output lands and how: 0 with o->target and o->direct set, or
@@ -85,6 +107,7 @@ static int resolve_target(tool_output *o, mode_t *old)
 {
     struct stat st, lst;
     *old = 0;
+    if (tool_output_is_stdout(o)) return 0; /* no target: commit copies the temporary to standard output */
     if (stat(o->path, &st) != 0) {
         if (errno != ENOENT) return -1;
         /* Missing (or a dangling link, which is then replaced): the
@@ -114,6 +137,12 @@ static int resolve_target(tool_output *o, mode_t *old)
  * stays within NAME_MAX. */
 static int temp_name(tool_output *o, unsigned n)
 {
+    if (tool_output_is_stdout(o)) { /* standard output waits in $TMPDIR until the command is done */
+        const char *dir = getenv("TMPDIR");
+        int len = snprintf(o->temp, TOOL_PATH_MAX, "%s/.%s-stdout.tmp%ld-%u", dir && *dir ? dir : "/tmp",
+                           tool_name(), (long)getpid(), n);
+        return len > 0 && len < TOOL_PATH_MAX ? 0 : -1;
+    }
     const char *slash = strrchr(o->target, '/');
     const char *base = slash ? slash + 1 : o->target;
     const char *dot = strrchr(base, '.');
@@ -193,22 +222,62 @@ int tool_output_close(tool_output *o)
 
 void tool_output_fix_why(const tool_output *o, char *why, size_t why_len)
 {
-    char *at = o->direct || !o->temp[0] ? NULL : strstr(why, o->temp);
-    if (!at) return;
-    char rest[1024];
-    snprintf(rest, sizeof rest, "%s", at + strlen(o->temp));
-    snprintf(at, why_len - (size_t)(at - why), "%s%s", o->path, rest);
+    if (!o->direct) tool_why_rename(why, why_len, o->temp, o->path);
+}
+
+/* A complete temporary onto standard output (as it was when "-" was
+ * named: data_fd), written through to the end. 0, or -1 with errno. */
+static int copy_to_stdout(const tool_output *o)
+{
+    int in = open(o->temp, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return -1;
+    if (data_fd < 0) {
+        close(in);
+        return errno = EBADF, -1;
+    }
+    char buf[1 << 16];
+    ssize_t got;
+    int rc = 0;
+    while (rc == 0 && (got = read(in, buf, sizeof buf)) != 0) {
+        if (got < 0) {
+            if (errno != EINTR) rc = -1;
+            continue;
+        }
+        for (ssize_t done = 0, w; rc == 0 && done < got; done += w > 0 ? w : 0)
+            if ((w = write(data_fd, buf + done, (size_t)(got - done))) < 0 && errno != EINTR) rc = -1;
+    }
+    int e = errno;
+    close(in);
+    return rc == 0 ? 0 : (errno = e, -1);
 }
 
 int tool_outputs_commit(tool_output *outs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         tool_output *o = &outs[i];
-        if (o->state == 0) continue;
-        if (o->state != 2) {
-            tool_outputs_abort(outs + i, n - i);
+        if (o->state != 0 && o->state != 2) {
+            tool_outputs_abort(outs, n);
             return tool_error("%s %s: internal error: not closed before commit", o->option, o->path);
         }
+    }
+    /* Standard output first: it is what can still fail (a closed pipe, a
+     * full disk), and then no file has been put in place. */
+    for (size_t i = 0; i < n; i++) {
+        tool_output *o = &outs[i];
+        if (o->state == 0 || !tool_output_is_stdout(o)) continue;
+        if (copy_to_stdout(o) != 0) {
+            int e = errno;
+            tool_outputs_abort(outs, n);
+            return tool_error("%s -: write failed: %s", o->option, strerror(e));
+        }
+        unlink(o->temp);
+        untrack(o);
+        o->created = 0;
+        o->state = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        tool_output *o = &outs[i];
+        if (o->state == 0) continue;
         if (!o->direct && rename(o->temp, o->target) != 0) {
             int e = errno;
             tool_outputs_abort(outs + i, n - i);
@@ -277,20 +346,49 @@ static int same_id(const file_id *a, const file_id *b)
     return a->exists || strcmp(a->name, b->name) == 0;
 }
 
+/* Standard output's identity: the regular file it is redirected to (a
+ * pipe or a terminal cannot be an input file). 0, or -1. */
+static int stdout_id(file_id *id)
+{
+    struct stat st;
+    memset(id, 0, sizeof *id);
+    if (data_fd < 0 || fstat(data_fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+    id->dev = st.st_dev;
+    id->ino = st.st_ino;
+    id->exists = 1;
+    return 0;
+}
+
+/* What an input argument is: "-" is standard input as it is now. */
+static int input_stat(const char *path, struct stat *st)
+{
+    return strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, st) : stat(path, st);
+}
+
 int tool_outputs_distinct(const char *const *inputs, size_t n_inputs, const tool_output *outs, size_t n_outs)
 {
+    for (size_t k = 0, seen = 0; k < n_inputs; k++)
+        if (strcmp(inputs[k], "-") == 0 && seen++)
+            return tool_usage_error("standard input (-) can be read once: give the other inputs as files");
     for (size_t i = 0; i < n_outs; i++) {
         file_id out;
-        if (output_id(outs[i].path, &out) != 0) continue; /* begin will say why */
+        int to_stdout = tool_output_is_stdout(&outs[i]);
+        for (size_t j = 0; to_stdout && j < i; j++)
+            if (tool_output_is_stdout(&outs[j]))
+                return tool_usage_error("%s -: %s - writes standard output already; give one of them a file",
+                                        outs[i].option, outs[j].option);
+        if ((to_stdout ? stdout_id(&out) : output_id(outs[i].path, &out)) != 0) continue; /* begin will say why */
         for (size_t k = 0; out.exists && k < n_inputs; k++) {
             struct stat st;
-            if (stat(inputs[k], &st) == 0 && st.st_dev == out.dev && st.st_ino == out.ino)
+            if (input_stat(inputs[k], &st) == 0 && st.st_dev == out.dev && st.st_ino == out.ino)
                 return tool_usage_error("%s %s: the same file as the input %s; refusing to overwrite it",
-                                        outs[i].option, outs[i].path, inputs[k]);
+                                        outs[i].option, to_stdout ? "- (standard output)" : outs[i].path,
+                                        strcmp(inputs[k], "-") == 0 ? "- (standard input)" : inputs[k]);
         }
         for (size_t j = 0; j < i; j++) {
             file_id other;
-            if (output_id(outs[j].path, &other) == 0 && same_id(&out, &other))
+            int known = tool_output_is_stdout(&outs[j]) ? stdout_id(&other) == 0 : output_id(outs[j].path, &other) == 0;
+            if (known && same_id(&out, &other))
                 return tool_usage_error("%s %s: the same file as %s %s; give two different outputs",
                                         outs[i].option, outs[i].path, outs[j].option, outs[j].path);
         }

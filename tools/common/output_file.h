@@ -48,8 +48,12 @@ typedef struct tool_output {
     int quiet;                  /* set by the tool (--quiet): commit does not say "replacing" */
 } tool_output;
 
-/* Name an output (nothing touched on disk). */
+/* Name an output (nothing touched on disk). The path "-" is standard
+ * output, written in place (for text streams: CSV, JSON); naming it sends
+ * the tool's own stdout text to stderr from then on, so that a pipe gets
+ * the data alone. */
 void tool_output_init(tool_output *o, const char *option, const char *path);
+int tool_output_is_stdout(const tool_output *o);
 
 /* Refuse, with one usage line naming the option, an output that is the
  * same file as an input (same device and inode: another spelling, a

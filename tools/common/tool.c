@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *program_name = "backline";
 
@@ -318,18 +320,76 @@ static int check_loaded(bl_recording *rec, const char *path, const char *map_tex
     return 0;
 }
 
-static bl_recording *load(const char *path, const char *map_text, const bl_chanmap *fallback, int generic,
+void tool_why_rename(char *why, size_t why_len, const char *from, const char *to)
+{
+    char *at = from && *from ? strstr(why, from) : NULL;
+    if (!at) return;
+    char rest[1024];
+    snprintf(rest, sizeof rest, "%s", at + strlen(from));
+    snprintf(at, why_len - (size_t)(at - why), "%s%s", to, rest);
+}
+
+/* Standard input as a file the reader can seek in: itself when it is a
+ * regular file; else (a pipe, a terminal) copied once into an unlinked
+ * temporary in $TMPDIR, so that metadata after the audio, FLAC and the
+ * audio-rate reader work as on a file. Tool state: one copy per run. */
+static char stdin_file[64];
+
+static int copy_stdin(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char name[4096];
+    snprintf(name, sizeof name, "%s/.%s-stdin.XXXXXX", dir && *dir ? dir : "/tmp", tool_name());
+    int fd = mkstemp(name);
+    if (fd < 0) return tool_error("standard input: cannot make a temporary copy in %s: %s",
+                                  dir && *dir ? dir : "/tmp", strerror(errno));
+    unlink(name);
+    char buf[1 << 16];
+    for (;;) {
+        ssize_t got = read(STDIN_FILENO, buf, sizeof buf);
+        if (got == 0) break;
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return close(fd), tool_error("standard input: read failed: %s", strerror(errno));
+        for (ssize_t done = 0; done < got;) {
+            ssize_t w = write(fd, buf + done, (size_t)(got - done));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) return close(fd), tool_error("standard input: cannot copy it to a temporary: %s", strerror(errno));
+            done += w;
+        }
+    }
+    snprintf(stdin_file, sizeof stdin_file, "/dev/fd/%d", fd);
+    return 0;
+}
+
+const char *tool_input_file(const char *arg)
+{
+    if (strcmp(arg, "-") != 0) return arg;
+    if (stdin_file[0]) return stdin_file;
+    struct stat st;
+    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+        snprintf(stdin_file, sizeof stdin_file, "/dev/stdin");
+        return stdin_file;
+    }
+    return copy_stdin() == 0 ? stdin_file : NULL;
+}
+
+const char *tool_input_name(const char *arg) { return strcmp(arg, "-") == 0 ? "standard input" : arg; }
+
+static bl_recording *load(const char *arg, const char *map_text, const bl_chanmap *fallback, int generic,
                           double rate_hz)
 {
+    load_usage_error = 0;
+    const char *file = tool_input_file(arg), *path = tool_input_name(arg);
+    if (!file) return NULL;
     char why[512] = "";
     bl_recording *rec = NULL;
-    load_usage_error = 0;
     tool_progress_stage("reading");
-    bl_status st = rate_hz > 0 ? bl_recording_load_at_progress(path, rate_hz, tool_progress_fraction, NULL, &rec, why,
+    bl_status st = rate_hz > 0 ? bl_recording_load_at_progress(file, rate_hz, tool_progress_fraction, NULL, &rec, why,
                                                                sizeof why)
-                               : bl_recording_load(path, &rec, why, sizeof why);
+                               : bl_recording_load(file, &rec, why, sizeof why);
     tool_progress_stage("analysing");
     if (st != BL_OK) {
+        tool_why_rename(why, sizeof why, file, path);
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;
     }
@@ -341,15 +401,18 @@ static bl_recording *load(const char *path, const char *map_text, const bl_chanm
     return rec;
 }
 
-bl_spool *tool_spool_at(const char *path, const char *map_text, double rate_hz)
+bl_spool *tool_spool_at(const char *arg, const char *map_text, double rate_hz)
 {
+    load_usage_error = 0;
+    const char *file = tool_input_file(arg), *path = tool_input_name(arg);
+    if (!file) return NULL;
     char why[512] = "";
     bl_spool *s = NULL;
-    load_usage_error = 0;
     tool_progress_stage("reading");
-    bl_status st = bl_spool_load_at(path, rate_hz, tool_progress_fraction, NULL, &s, why, sizeof why);
+    bl_status st = bl_spool_load_at(file, rate_hz, tool_progress_fraction, NULL, &s, why, sizeof why);
     tool_progress_stage("analysing");
     if (st != BL_OK) {
+        tool_why_rename(why, sizeof why, file, path);
         (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         return NULL;
     }

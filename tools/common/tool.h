@@ -89,6 +89,24 @@ const char *tool_args_get_nth(const tool_args *a, const char *name, size_t i);
  * writes, by which tool_load knows them. */
 #define TOOL_ENVELOPE_CONTENT "linear envelope"
 
+/* The help line every analyse command that reads FILE ends its options with. */
+#define TOOL_STDIN_HELP "\nFILE may be - for standard input.\n"
+#define TOOL_STDIO_HELP                                                                     \
+    "\nAn input recording (FILE, SESSION, an --mvc trial) may be - for standard input,\n"   \
+    "once. An output given as - (JSON, CSV, HTML) goes to standard output once the\n"      \
+    "command has succeeded; the command's own text then goes to stderr.\n"
+
+/* The file an input argument names: "-" is standard input, itself when it
+ * is a regular file, else (a pipe) copied once into an unlinked temporary
+ * so the reader can seek; NULL after one error line when that copy fails.
+ * Every tool_load and tool_spool_at uses it. */
+const char *tool_input_file(const char *arg);
+/* How messages name an input argument: "standard input" for "-". */
+const char *tool_input_name(const char *arg);
+/* In `why`, the first `from` replaced by `to` (a library message about a
+ * file the tool opened under another name). */
+void tool_why_rename(char *why, size_t why_len, const char *from, const char *to);
+
 /* Load FILE, refuse an envelope file (metadata content=linear envelope:
  * its gains were applied already) and NaN/Inf, resolve the channel map (map_text wins, then
  * the map stored in the file; none → error) and keep it in the recording

@@ -10,6 +10,7 @@
 
 #include "backline/gait.h"
 #include "synth_tool.h"
+#include "schema_version.h"
 #include "tool.h"
 
 /* Round to a microsecond / micro-unit so the file stays readable. */
@@ -71,6 +72,7 @@ static cJSON *channel_name(const bl_chanmap *map, size_t c)
 static void add_identity(cJSON *root, const synth_truth_doc *d)
 {
     const bl_chanmap *map = bl_synth_chanmap(d->synth);
+    cJSON_AddNumberToObject(root, "schema_version", TOOL_SCHEMA_VERSION);
     cJSON_AddStringToObject(root, "generator", "backline-synth");
     cJSON_AddStringToObject(root, "version", bl_version());
     cJSON_AddStringToObject(root, "scenario", d->scenario);
