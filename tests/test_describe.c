@@ -55,7 +55,7 @@ static void test_condition(void)
 {
     bl_envelope_config cfg;
     bl_envelope_config_default(&cfg);
-    bl_condition_report rep = {2000, 2000, 0, 50, 14.2, 9, 2, 0, 1, 61, 64.0, -27.5, 0, 0, 0};
+    bl_condition_report rep = {2000, 2000, 0, 50, 14.2, 9, 2, 0, 1, 61, 64.0, -27.5, 0, 0, 0, ""};
     bl_doc *a = NULL, *b = NULL, *la = NULL, *lb = NULL;
     bl_doc_create(&a);
     bl_doc_create(&b);
@@ -82,6 +82,21 @@ static void test_condition(void)
     CHECK(strcmp(bl_doc_string(at(lb, "mains")), "off") == 0);
     CHECK(strstr(bl_doc_string(at(la, "envelope")), "6 Hz low-pass Butterworth order 4") != NULL);
     CHECK(strstr(bl_doc_string(at(lb, "amplitude")), "full-scale") != NULL);
+    /* Gains from the file, or from whoever set them (the calibration the
+     * report carries): the text says which, and the parameters name it. */
+    CHECK(strcmp(bl_doc_string(at(la, "amplitude")), "uV at the electrode (gain from the file)") == 0);
+    CHECK(at(a, "amplitude_calibration") == NULL);
+    bl_doc *c = NULL, *lc = NULL;
+    bl_doc_create(&c);
+    bl_doc_create(&lc);
+    snprintf(rep.calibration, sizeof rep.calibration, "--unit mV on the command line");
+    CHECK_EQ_INT(bl_condition_describe(&cfg, &rep, "uV", 1, c, lc), BL_OK);
+    CHECK_MSG(strcmp(bl_doc_string(at(lc, "amplitude")),
+                     "uV at the electrode (gain from --unit mV on the command line, not from the file)") == 0,
+              "%s", bl_doc_string(at(lc, "amplitude")));
+    CHECK(strcmp(bl_doc_string(at(c, "amplitude_calibration")), "--unit mV on the command line") == 0);
+    bl_doc_destroy(c);
+    bl_doc_destroy(lc);
     CHECK_EQ_INT(bl_condition_describe(NULL, &rep, "uV", 1, a, NULL), BL_EINVAL);
     bl_doc_destroy(a);
     bl_doc_destroy(b);

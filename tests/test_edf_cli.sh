@@ -175,7 +175,10 @@ one_line_error 1 "mixed rates (info)" "different sample rates" "$tool" info "$tm
 grep -q "amplitude: *full-scale units" "$tmp/out" || fail "demo_raw.edf: not in full-scale units"
 "$tool" envelope "$tmp/demo_raw.edf" --scale 1 -o "$tmp/s1.csv" >/dev/null 2>&1 || fail "--scale 1"
 "$tool" envelope "$tmp/demo_raw.edf" --scale 1000 -o "$tmp/s1000.csv" >/dev/null 2>&1 || fail "--scale 1000"
-"$tool" envelope "$tmp/demo_raw.edf" --unit mV -o "$tmp/mv.csv" >/dev/null 2>&1 || fail "--unit mV"
+"$tool" envelope "$tmp/demo_raw.edf" --unit mV -o "$tmp/mv.csv" >"$tmp/mv.out" 2>&1 || fail "--unit mV"
+# The report says where the gains came from: the command line, not the file.
+grep -q "amplitude: *uV at the electrode (gain from --unit mV on the command line, not from the file)" "$tmp/mv.out" \
+  || fail "--unit mV: the summary does not say where the gain came from: $(grep amplitude "$tmp/mv.out")"
 "$tool" envelope "$tmp/demo_raw.edf" --scale 2000,2000,2000,2000,2000,4000 -o "$tmp/per.csv" >/dev/null 2>&1 ||
   fail "--scale per channel"
 compare "$tmp/s1000.csv" "$tmp/s1.csv" 1e-5 "--scale 1000 vs 1 (x1000)" 1000

@@ -4,6 +4,7 @@
 #include "backline/envelope.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,13 +278,18 @@ bl_status bli_condition_filter(bl_recording *rec, const bl_envelope_config *cfg,
     return st;
 }
 
-void bli_condition_report_init(bl_condition_report *rep, double in_rate, const bl_envelope_config *cfg)
+void bli_condition_report_init(bl_condition_report *rep, const bl_recording *in, const bl_envelope_config *cfg)
 {
+    /* The report speaks of the file: a recording decimated while it was
+     * read (bl_recording_load_at) arrives at the analysis rate already. */
+    double in_rate = bl_recording_source_rate(in);
     memset(rep, 0, sizeof *rep);
     rep->input_rate_hz = in_rate;
     rep->rate_hz = cfg->rate_hz;
     rep->resampled = in_rate != cfg->rate_hz;
     rep->ecg_heart_rate_bpm = rep->ecg_residual_db = NAN;
+    const char *calibration = bl_recording_meta(in, "calibration");
+    if (calibration) snprintf(rep->calibration, sizeof rep->calibration, "%s", calibration);
 }
 
 bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl_recording **out,
@@ -294,7 +300,7 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
     bl_status st = bli_condition_check(in, cfg, 0);
     if (st != BL_OK) return st;
     bl_condition_report rep;
-    bli_condition_report_init(&rep, bl_recording_source_rate(in), cfg);
+    bli_condition_report_init(&rep, in, cfg);
     bl_recording *rec = NULL;
     if ((st = bl_recording_resample(in, cfg->rate_hz, &rec)) != BL_OK) return st;
     if ((st = filter_in_place(rec, cfg, &rep)) != BL_OK) {
@@ -312,9 +318,7 @@ bl_status bl_condition(const bl_recording *in, const bl_envelope_config *cfg, bl
 bl_status bli_condition_checked(bl_recording *rec, const bl_envelope_config *cfg, bl_condition_report *report)
 {
     bl_condition_report rep;
-    /* The report speaks of the file: a recording decimated while it was
-     * read (bl_recording_load_at) arrives at the analysis rate already. */
-    bli_condition_report_init(&rep, bl_recording_source_rate(rec), cfg);
+    bli_condition_report_init(&rep, rec, cfg);
     bl_status st;
     if (bl_recording_rate(rec) != cfg->rate_hz) {
         bl_recording *work = NULL;

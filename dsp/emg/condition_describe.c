@@ -82,8 +82,12 @@ static void summary_lines(const bl_envelope_config *cfg, const bl_condition_repo
     if (with_envelope)
         bl_doc_add_stringf(summary, "envelope", "full-wave rectified, %g Hz low-pass Butterworth order %d, zero-phase",
                            cfg->lowpass_hz, cfg->lowpass_order);
-    bl_doc_add_string(summary, "amplitude", strcmp(unit, "uV") == 0 ? "uV at the electrode (gain from the file)"
-                                                                    : "full-scale units (no amplifier gain in the file)");
+    if (strcmp(unit, "uV") == 0 && rep->calibration[0])
+        bl_doc_add_stringf(summary, "amplitude", "uV at the electrode (gain from %s, not from the file)",
+                           rep->calibration);
+    else
+        bl_doc_add_string(summary, "amplitude", strcmp(unit, "uV") == 0 ? "uV at the electrode (gain from the file)"
+                                                                        : "full-scale units (no amplifier gain in the file)");
 }
 
 static void parameters(const bl_envelope_config *cfg, const bl_condition_report *rep, const char *unit,
@@ -139,6 +143,7 @@ static void parameters(const bl_envelope_config *cfg, const bl_condition_report 
         bl_doc_add_string(env, "phase", "zero-phase (sosfiltfilt)");
     }
     bl_doc_add_string(o, "amplitude_unit", unit);
+    if (rep->calibration[0]) bl_doc_add_string(o, "amplitude_calibration", rep->calibration);
 }
 
 bl_status bl_condition_describe(const bl_envelope_config *cfg, const bl_condition_report *rep, const char *unit,

@@ -43,7 +43,8 @@ bl_status bli_condition_check(const bl_recording *in, const bl_envelope_config *
 bl_status bli_condition_check_shape(double in_rate, size_t frames, const bl_recording *finite_of,
                                     const bl_envelope_config *cfg, int with_envelope);
 /* A report of nothing done yet, for an input at in_rate. */
-void bli_condition_report_init(bl_condition_report *rep, double in_rate, const bl_envelope_config *cfg);
+/* A report of conditioning `in` (its source rate and calibration) with cfg. */
+void bli_condition_report_init(bl_condition_report *rep, const bl_recording *in, const bl_envelope_config *cfg);
 /* The mains choice of bl_condition over parts of the EMG channels:
  * chunk[c][k] is channel c's samples from the k-th start that
  * bl_mains_detector_plan gives for the whole signal. */

@@ -117,7 +117,7 @@ bl_status bl_envelope_spool(const bl_spool *s, const bl_envelope_config *cfg, si
     if (st == BL_OK) st = bli_condition_check_shape(cfg->rate_hz, frames, NULL, cfg, 1);
     if (st != BL_OK) return st;
     bl_condition_report rep;
-    bli_condition_report_init(&rep, bl_recording_source_rate(info), cfg);
+    bli_condition_report_init(&rep, info, cfg);
     size_t context = 0;
     if ((st = spool_mains(s, cfg, &rep)) != BL_OK || (st = context_frames(cfg, rep.mains_hz, &context)) != BL_OK)
         return st;

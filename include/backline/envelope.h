@@ -70,6 +70,9 @@ typedef struct bl_condition_report {
                                 channel, dB (bl_ecg_channel.residual_db); NAN none */
     size_t blocks;           /* bl_envelope_spool: blocks processed (0 or 1: the whole at once) */
     double block_s, context_s; /* their length and the context either side, s */
+    char calibration[128];   /* where the µV gains came from when not from the file: the
+                                input's "calibration" metadata, set by whoever set the gains
+                                (backline-analyse --scale/--unit); "" for the file's own */
 } bl_condition_report;
 
 /* What conditioning did, for reports (ISEK style), generated from the
@@ -78,7 +81,8 @@ typedef struct bl_condition_report {
  * analysis_rate_hz, resampling, bandpass{type, order, order_convention,
  * low_hz, high_hz, phase}, mains{mode, frequency_hz, prominence_db (auto),
  * edges (when notched), notches, q, description}, envelope{...} when
- * with_envelope, amplitude_unit = `unit` (bl_recording_unit of the input).
+ * with_envelope, amplitude_unit = `unit` (bl_recording_unit of the input),
+ * amplitude_calibration = rep->calibration when it is not empty.
  * Into `summary` (an object; may be NULL): one sentence per step keyed by
  * its label ("resampling" or "analysis rate", "band-pass", "mains",
  * "envelope", "amplitude"). BL_EINVAL (NULL cfg, rep or unit), BL_ENOMEM

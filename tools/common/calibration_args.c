@@ -14,6 +14,7 @@ static _Thread_local struct {
     size_t n;
     double uv_per_unit[BL_CHANMAP_MAX_ENTRIES];
     char option[16]; /* "--scale" or "--unit", for messages */
+    char said[128];  /* what the reports say the gains came from (metadata "calibration") */
 } calib;
 
 static int parse_scale(const char *text)
@@ -47,6 +48,8 @@ int tool_calibration_from_args(const tool_args *a)
     if (scale && unit) return tool_usage_error("give --scale or --unit, not both (--unit mV is --scale 1000)");
     if (scale) {
         snprintf(calib.option, sizeof calib.option, "--scale");
+        if (strlen(scale) > 60) snprintf(calib.said, sizeof calib.said, "--scale, one value per channel in uV per unit, on the command line");
+        else snprintf(calib.said, sizeof calib.said, "--scale %s uV per unit on the command line", scale);
         return parse_scale(scale);
     }
     if (!unit) return 0;
@@ -54,6 +57,7 @@ int tool_calibration_from_args(const tool_args *a)
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcmp(unit, units[i].name)) {
             snprintf(calib.option, sizeof calib.option, "--unit");
+            snprintf(calib.said, sizeof calib.said, "--unit %s on the command line", units[i].name);
             calib.uv_per_unit[0] = units[i].uv;
             calib.n = 1;
             return 0;
@@ -86,6 +90,11 @@ int tool_calibration_apply(bl_recording *rec, const char *path)
             tool_error("%s: %s: cannot calibrate channel %zu", path, calib.option, c + 1);
             return -1;
         }
+    }
+    /* The reports say where the µV came from (bl_condition_report.calibration). */
+    if (bl_recording_set_meta(rec, "calibration", calib.said) != BL_OK) {
+        tool_error("%s: %s: cannot note the calibration", path, calib.option);
+        return -1;
     }
     return 0;
 }
