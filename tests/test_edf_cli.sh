@@ -179,6 +179,9 @@ grep -q "amplitude: *full-scale units" "$tmp/out" || fail "demo_raw.edf: not in 
 # The report says where the gains came from: the command line, not the file.
 grep -q "amplitude: *uV at the electrode (gain from --unit mV on the command line, not from the file)" "$tmp/mv.out" \
   || fail "--unit mV: the summary does not say where the gain came from: $(grep amplitude "$tmp/mv.out")"
+"$tool" quality "$tmp/demo_raw.edf" --unit mV --json "$tmp/qmv.json" >/dev/null 2>&1 || fail "quality --unit mV"
+grep -q '"amplitude_calibration":[[:space:]]*"--unit mV on the command line"' "$tmp/qmv.json" \
+  || fail "quality --unit mV: the JSON does not say where the gain came from"
 "$tool" envelope "$tmp/demo_raw.edf" --scale 2000,2000,2000,2000,2000,4000 -o "$tmp/per.csv" >/dev/null 2>&1 ||
   fail "--scale per channel"
 compare "$tmp/s1000.csv" "$tmp/s1.csv" 1e-5 "--scale 1000 vs 1 (x1000)" 1000

@@ -27,6 +27,11 @@ inst=$(find "$tmp/prefix" -name _installed.py -path '*/backline/*' | head -1)
 [ -n "$inst" ] || { echo "FAILED: no backline/_installed.py under the prefix" >&2; exit 1; }
 site=$(dirname "$(dirname "$inst")")
 [ -f "$tmp/prefix/share/backline/backline.cdef" ] || { echo "FAILED: no share/backline/backline.cdef" >&2; exit 1; }
+# The README's plain `python3 -c 'import backline'` after `cmake --install`
+# (prefix /usr/local) needs that folder on python3's own path.
+rel=${site#"$tmp/prefix/"}
+env -u PYTHONPATH "$python" -c 'import sys; sys.exit(0 if sys.argv[1] in sys.path else 1)' "/usr/local/$rel" ||
+  { echo "FAILED: /usr/local/$rel (where cmake --install puts the package) is not on $python's sys.path" >&2; exit 1; }
 mvc=()
 for f in "$root"/fixtures/demo/mvc_*.wav; do mvc+=(--mvc "$f"); done
 "$BL_TOOLS/backline-analyse" hinge "$root/fixtures/demo/session.wav" "${mvc[@]}" --json "$tmp/cli.json" --quiet \

@@ -109,6 +109,8 @@ class Recording:
                 raise InvalidArgumentError("gains: %d values for %d channels" % (len(gains), arr.shape[0]))
             for c, g in enumerate(gains):
                 check(lib.bl_recording_set_gain(rec._ptr, c, float(g)))
+            # The reports say where the µV came from (not from a file).
+            check(lib.bl_recording_set_meta(rec._ptr, b"calibration", b"gains given to Recording.from_array"))
             why = why_buffer()
             check(lib.bl_recording_check_units(rec._ptr, why, WHY_LEN), why)
             check(lib.bl_recording_to_microvolts(rec._ptr))

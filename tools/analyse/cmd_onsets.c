@@ -405,7 +405,7 @@ int cmd_onsets(int argc, char **argv)
     if ((rc = report_parameters(root, &cfg, &crep, unit, &oc, kept_rate, bl_recording_rate(rec))) != 0) goto done;
     if (json_path) {
         rc = write_json(&out, root);
-        if (rc == 0) printf("wrote %s\n", json_path);
+        if (rc == 0 && !tool_output_is_stdout(&out)) printf("wrote %s\n", json_path);
     }
 
 done:

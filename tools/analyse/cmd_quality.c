@@ -68,7 +68,7 @@ static cJSON *check_json(const bl_quality_result *r, bl_quality_check k, const b
     return o;
 }
 
-static cJSON *report_json(const char *path, const bl_quality *q, const bl_doc *params)
+static cJSON *report_json(const char *path, const bl_recording *rec, const bl_quality *q, const bl_doc *params)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "schema_version", TOOL_SCHEMA_VERSION);
@@ -76,6 +76,9 @@ static cJSON *report_json(const char *path, const bl_quality *q, const bl_doc *p
     cJSON_AddStringToObject(root, "version", bl_version());
     cJSON_AddStringToObject(root, "file", path);
     cJSON_AddStringToObject(root, "amplitude_unit", bl_quality_unit(q));
+    /* Gains given on the command line (--scale/--unit), not by the file. */
+    const char *calibration = bl_recording_meta(rec, "calibration");
+    if (calibration) cJSON_AddStringToObject(root, "amplitude_calibration", calibration);
     hinge_json_number(root, "mains_hz", bl_quality_mains_hz(q) > 0 ? bl_quality_mains_hz(q) : NAN);
     hinge_json_number(root, "mains_prominence_db", bl_quality_mains_prominence(q));
     cJSON *chs = cJSON_AddArrayToObject(root, "channels");
@@ -216,7 +219,7 @@ int cmd_quality(int argc, char **argv)
         goto done;
     }
     if (bl_doc_create(&params) != BL_OK || bl_quality_describe(q, params) != BL_OK ||
-        !(doc = report_json(path, q, params))) {
+        !(doc = report_json(path, rec, q, params))) {
         rc = tool_error("out of memory building the report");
         goto done;
     }
