@@ -11,7 +11,9 @@
 # reruns that row (and the failed one) only, and reruns a row whose input
 # changed; --rows slices then --merge give the same tables as one run; a
 # row whose process is killed fails alone (killed by signal 9, exit 137);
-# a manifest with an unknown column runs nothing.
+# a rerun in which ok rows now fail (their recording moved away) leaves
+# none of their old reports, no merged table with their rows, and a status
+# that says failed; a manifest with an unknown column runs nothing.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tool="$BL_TOOLS/backline-analyse"
@@ -166,6 +168,34 @@ assert rows["1"]["status"] == "ok" and rows["3"]["status"] == "ok", rows
 assert rows["2"]["status"] == "failed" and rows["2"]["exit_code"] == "137", rows["2"]
 assert "killed by signal 9" in rows["2"]["error"], rows["2"]["error"]
 print("  rows 1 and 3 ok; row 2: %s (exit %s)" % (rows["2"]["error"], rows["2"]["exit_code"]))
+PY
+
+echo "== a rerun where an ok row now fails leaves none of its old outputs =="
+# Rows A and C read a copy of the demo recording; it is moved away before
+# the rerun, so both fail: A's folder keeps no envelope report of the
+# first run, the merged envelope table holds B's rows only, and the
+# quality table (C its only row) is gone rather than the first run's.
+cp "$BL_FIXTURES/demo/session.wav" data/moved.wav
+printf 'file,subject,session,task\nmoved.wav,A,1,envelope\nfx/demo/session.wav,B,1,envelope\nmoved.wav,C,1,quality\n' > data/stale.csv
+"$tool" batch data/stale.csv -o out6 --quiet > /dev/null 2> stale1.err || { fail "the stale-output manifest's first run failed"; cat stale1.err >&2; }
+[ -e out6/A/1/envelope/envelope.csv ] && [ -e out6/quality.csv ] && grep -q '^"moved.wav","A","1",' out6/envelope_summary.csv ||
+  fail "the first run did not leave A's outputs and the merged tables"
+mv data/moved.wav data/moved_away.wav
+"$tool" batch data/stale.csv -o out6 > stale2.out 2> stale2.err && fail "the rerun with a moved recording exited 0"
+for f in envelope.csv envelope_summary.csv; do
+  [ ! -e "out6/A/1/envelope/$f" ] || fail "the failed rerun left the first run's A/1/envelope/$f"
+done
+[ ! -e out6/C/1/quality/quality.json ] || fail "the failed rerun left the first run's C/1/quality/quality.json"
+[ ! -e out6/quality.csv ] || fail "out6/quality.csv of the first run is still there, its only row now failed"
+grep -q 'removing out6/quality.csv' stale2.err || { fail "no line said quality.csv was removed"; cat stale2.err >&2; }
+grep -q '^"moved.wav","A",' out6/envelope_summary.csv && fail "the merged envelope table still has the failed row A"
+grep -q '^"fx/demo/session.wav","B","1",' out6/envelope_summary.csv || fail "the merged envelope table lost row B"
+"$py" - out6/batch_status.csv <<'PY' || fail "the status after the failed rerun"
+import csv, sys
+rows = {r["subject"]: r for r in csv.DictReader(open(sys.argv[1]))}
+assert rows["A"]["status"] == "failed" and "moved.wav" in rows["A"]["error"], rows["A"]
+assert rows["C"]["status"] == "failed" and rows["B"]["status"] == "ok", rows
+print("  A and C failed (%s); B ok; no old outputs left" % rows["A"]["error"])
 PY
 
 echo "== bad manifests =="

@@ -76,8 +76,9 @@ int batch_row_argv(const batch_row *r, char **argv, size_t max, char *storage, s
  * says ok, for the same inputs (same paths, sizes and modification times),
  * and every output is there. */
 int batch_row_complete(const batch_row *r);
-/* Start the row's child (its folder made, stdout and stderr into it):
- * 0 with r->pid set, or -1 with r->error said. `exe` is this executable. */
+/* Start the row's child (its folder made, the previous run's state and
+ * reports removed, stdout and stderr into it): 0 with r->pid set, or -1
+ * with r->error said. `exe` is this executable. */
 int batch_row_start(batch_row *r, const char *exe);
 /* After the child ended with wait status `ws`: the status, exit code, the
  * error line from its stderr, and the state file written. */
@@ -87,8 +88,9 @@ void batch_row_finish(batch_row *r, int ws);
 void batch_row_read_state(batch_row *r);
 
 /* OUTDIR/<task table> for every task with a row ok or skipped, and
- * OUTDIR/batch_status.csv, all put in place together. 0, or 1 after one
- * error line. */
+ * OUTDIR/batch_status.csv, all put in place together; then the table of a
+ * task with no such row is removed (an earlier run's, which the status
+ * would contradict). 0, or 1 after one error line. */
 int batch_merge(const batch_manifest *m, const char *outdir, int quiet);
 
 #endif

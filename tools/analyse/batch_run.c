@@ -151,11 +151,19 @@ int batch_row_start(batch_row *r, const char *exe)
         return -1;
     }
     /* A state from an earlier run goes first: the row is not complete
-     * until this run says so. */
+     * until this run says so. Then that run's reports: a rerun that fails
+     * must not leave a success's outputs beside its failed state. */
     path_in(state, sizeof state, r, STATE_FILE);
     if (unlink(state) != 0 && errno != ENOENT) {
         snprintf(r->error, sizeof r->error, "cannot remove %.400s: %s", state, strerror(errno));
         return -1;
+    }
+    for (int k = 0; outputs[r->task][k]; k++) {
+        path_in(state, sizeof state, r, outputs[r->task][k]);
+        if (unlink(state) != 0 && errno != ENOENT) {
+            snprintf(r->error, sizeof r->error, "cannot remove %.400s: %s", state, strerror(errno));
+            return -1;
+        }
     }
     path_in(out, sizeof out, r, "stdout.txt");
     path_in(err, sizeof err, r, "stderr.txt");
