@@ -17,7 +17,8 @@
 # absolutely finds the same rows complete; the scale and unit columns
 # calibrate a file without gains (mV: 1000 times), refuse one with its own
 # (one line), and --resume reruns a row whose unit changed; a manifest
-# with an unknown column runs nothing.
+# with an unknown column runs nothing; 'batch -' is a usage error in one
+# line (the manifest must be a file).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tool="$BL_TOOLS/backline-analyse"
@@ -258,6 +259,13 @@ printf 'file,subject,session,task,evnts\nfx/demo/session.wav,S1,1,hinge,\n' > da
 printf 'file,subject,session,task\n"fx/demo/session.wav,S1,1,hinge\n' > data/open.csv
 "$tool" batch data/open.csv -o out4 > open.out 2> open.err && fail "an unterminated quote exited 0"
 grep -q 'row 1 (line 2): malformed line: a quoted field is not closed' open.err || { fail "the unterminated quote's line"; cat open.err >&2; }
+
+"$tool" batch - -o out8 < data/manifest.csv > stdin.out 2> stdin.err; st=$?
+[ "$st" -eq 2 ] || fail "batch - exited $st, not 2 (a usage error)"
+[ "$(wc -l < stdin.err)" -eq 1 ] && grep -q 'the manifest must be a file (standard input is not supported)' stdin.err ||
+  { fail "batch -: not one line saying the manifest must be a file"; cat stdin.err >&2; }
+[ ! -e out8 ] || fail "batch - made OUTDIR"
+"$tool" batch --help | grep -q 'one line on stderr per bad row' || fail "batch --help does not say one line per bad row"
 
 if [ "$failures" -ne 0 ]; then echo "test_batch: $failures failure(s)" >&2; exit 1; fi
 echo "test_batch: 19 of 20 rows, the broken one reported; tables, resume and merge as documented"

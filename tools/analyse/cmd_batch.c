@@ -99,10 +99,22 @@ static int parse_opts(int argc, char **argv, batch_opts *o)
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        tool_print_help(batch_help, "every row ran and its outputs are complete");
+        /* Not tool_print_exit_status: a batch says one line per bad row,
+         * not one line for the run. */
+        fputs(batch_help, stdout);
+        fputs("\nExit status:\n"
+              "  0  success (every row ran and its outputs are complete)\n"
+              "  1  an error: one line on stderr per bad row (the others still run), or one line\n"
+              "     for a manifest that cannot be read or an output that cannot be written\n"
+              "  2  a usage error (an unknown option, a bad value), said in one line on stderr\n",
+              stdout);
         return -1;
     }
     if (a.n_pos != 1) return tool_usage_error("batch needs exactly one MANIFEST.csv (see batch --help)");
+    /* The rows' paths are relative to the manifest's folder, and --resume
+     * and --merge read it again: it must be a file. */
+    if (!strcmp(a.pos[0], "-"))
+        return tool_usage_error("batch -: the manifest must be a file (standard input is not supported)");
     memset(o, 0, sizeof *o);
     o->manifest = a.pos[0];
     if (!(o->outdir = tool_args_get(&a, "-o"))) return tool_usage_error("batch needs -o OUTDIR");
