@@ -11,7 +11,14 @@
 # reruns that row (and the failed one) only, and reruns a row whose input
 # changed; --rows slices then --merge give the same tables as one run; a
 # row whose process is killed fails alone (killed by signal 9, exit 137);
-# a manifest with an unknown column runs nothing.
+# a rerun in which ok rows now fail (their recording moved away) leaves
+# none of their old reports, no merged table with their rows, and a status
+# that says failed; a --merge from another folder with the manifest named
+# absolutely finds the same rows complete; the scale and unit columns
+# calibrate a file without gains (mV: 1000 times), refuse one with its own
+# (one line), and --resume reruns a row whose unit changed; a manifest
+# with an unknown column runs nothing; 'batch -' is a usage error in one
+# line (the manifest must be a file).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tool="$BL_TOOLS/backline-analyse"
@@ -136,6 +143,17 @@ for t in hinge gait quality envelope_summary; do
 done
 cmp -s status_run1.csv out2/batch_status.csv || fail "batch_status.csv from --rows + --merge differs from one run's"
 echo "  --rows 1-7, 8-20 and --merge: the same five tables"
+# The rows' fingerprints are the manifest's text, not paths resolved from
+# how its name was typed: a --merge from another folder, the manifest and
+# OUTDIR named absolutely, finds every row complete as before.
+mkdir elsewhere
+(cd elsewhere && "$tool" batch "$tmp/data/manifest.csv" -o "$tmp/out2" --merge --quiet > /dev/null 2> "$tmp/merge_abs.err")
+grep -q 'no complete outputs' merge_abs.err && { fail "--merge with an absolute manifest path from another folder found rows incomplete"; head -3 merge_abs.err >&2; }
+for t in hinge gait quality envelope_summary; do
+  cmp -s "out/$t.csv" "out2/$t.csv" || fail "$t.csv from --merge with an absolute manifest path differs"
+done
+cmp -s status_run1.csv out2/batch_status.csv || fail "batch_status.csv from --merge with an absolute manifest path differs"
+echo "  --merge from another folder, absolute paths: the same five tables"
 
 echo "== a row whose process dies takes nothing else down =="
 # Row 2 reads a FIFO nobody writes, so its process waits in open(); it is
@@ -168,6 +186,71 @@ assert "killed by signal 9" in rows["2"]["error"], rows["2"]["error"]
 print("  rows 1 and 3 ok; row 2: %s (exit %s)" % (rows["2"]["error"], rows["2"]["exit_code"]))
 PY
 
+echo "== a rerun where an ok row now fails leaves none of its old outputs =="
+# Rows A and C read a copy of the demo recording; it is moved away before
+# the rerun, so both fail: A's folder keeps no envelope report of the
+# first run, the merged envelope table holds B's rows only, and the
+# quality table (C its only row) is gone rather than the first run's.
+cp "$BL_FIXTURES/demo/session.wav" data/moved.wav
+printf 'file,subject,session,task\nmoved.wav,A,1,envelope\nfx/demo/session.wav,B,1,envelope\nmoved.wav,C,1,quality\n' > data/stale.csv
+"$tool" batch data/stale.csv -o out6 --quiet > /dev/null 2> stale1.err || { fail "the stale-output manifest's first run failed"; cat stale1.err >&2; }
+[ -e out6/A/1/envelope/envelope.csv ] && [ -e out6/quality.csv ] && grep -q '^"moved.wav","A","1",' out6/envelope_summary.csv ||
+  fail "the first run did not leave A's outputs and the merged tables"
+mv data/moved.wav data/moved_away.wav
+"$tool" batch data/stale.csv -o out6 > stale2.out 2> stale2.err && fail "the rerun with a moved recording exited 0"
+for f in envelope.csv envelope_summary.csv; do
+  [ ! -e "out6/A/1/envelope/$f" ] || fail "the failed rerun left the first run's A/1/envelope/$f"
+done
+[ ! -e out6/C/1/quality/quality.json ] || fail "the failed rerun left the first run's C/1/quality/quality.json"
+[ ! -e out6/quality.csv ] || fail "out6/quality.csv of the first run is still there, its only row now failed"
+grep -q 'removing out6/quality.csv' stale2.err || { fail "no line said quality.csv was removed"; cat stale2.err >&2; }
+grep -q '^"moved.wav","A",' out6/envelope_summary.csv && fail "the merged envelope table still has the failed row A"
+grep -q '^"fx/demo/session.wav","B","1",' out6/envelope_summary.csv || fail "the merged envelope table lost row B"
+"$py" - out6/batch_status.csv <<'PY' || fail "the status after the failed rerun"
+import csv, sys
+rows = {r["subject"]: r for r in csv.DictReader(open(sys.argv[1]))}
+assert rows["A"]["status"] == "failed" and "moved.wav" in rows["A"]["error"], rows["A"]
+assert rows["C"]["status"] == "failed" and rows["B"]["status"] == "ok", rows
+print("  A and C failed (%s); B ok; no old outputs left" % rows["A"]["error"])
+PY
+
+echo "== calibration columns: scale and unit =="
+# A WAV written by scipy carries no gain: unit mV makes its envelope 1000
+# times the one in full-scale units, scale 2;4 two and four times (one
+# value per channel). A file with its own gains refuses unit: one line.
+"$py" - data/raw.wav <<'PY' || fail "cannot write an uncalibrated WAV"
+import sys, numpy as np, scipy.io.wavfile as w
+x = (np.random.default_rng(1).standard_normal((4000, 2)) * 3000).astype(np.int16)
+w.write(sys.argv[1], 2000, x)
+PY
+printf 'file,subject,session,task,map,unit,scale\nraw.wav,R1,1,envelope,"L.ST,L.BF",,\nraw.wav,R2,1,envelope,"L.ST,L.BF",mV,\nraw.wav,R3,1,envelope,"L.ST,L.BF",,2;4\nfx/synth/internal_2k_pcm16/session.wav,R4,1,quality,,mV,\nraw.wav,R5,1,quality,,mV,1\n' > data/cal.csv
+"$tool" batch data/cal.csv -o out7 --quiet > /dev/null 2> cal.err && fail "a row with unit on a calibrated file exited 0"
+"$py" - out7 <<'PY' || fail "the calibrated rows"
+import csv, sys
+out = sys.argv[1]
+st = {r["subject"]: r for r in csv.DictReader(open(out + "/batch_status.csv"))}
+assert [st[s]["status"] for s in ("R1", "R2", "R3")] == ["ok"] * 3, st
+assert st["R4"]["status"] == "failed" and st["R4"]["exit_code"] == "1", st["R4"]
+assert "carries its own calibration" in st["R4"]["error"] and "--unit" in st["R4"]["error"], st["R4"]["error"]
+assert st["R5"]["status"] == "failed" and "scale and unit" in st["R5"]["error"], st["R5"]
+env = {}
+for r in csv.DictReader(open(out + "/envelope_summary.csv")):
+    env[(r["subject"], r["channel"])] = r
+for ch, k3 in (("L.ST", 2.0), ("L.BF", 4.0)):
+    base = float(env[("R1", ch)]["mean"])
+    for subj, k in (("R2", 1000.0), ("R3", k3)):
+        got = float(env[(subj, ch)]["mean"])
+        assert abs(got / base - k) < 1e-4 * k, "%s %s: mean %g, %g times R1's, not %g" % (subj, ch, got, got / base, k)
+        assert env[(subj, ch)]["unit"] == "uV", env[(subj, ch)]
+print("  unit mV: 1000x; scale 2;4: 2x and 4x; a calibrated file with unit: %s" % st["R4"]["error"])
+PY
+[ "$(grep -c 'batch row' cal.err)" -eq 2 ] || { fail "not one stderr line for each of the two bad calibration rows"; cat cal.err >&2; }
+# --resume reruns the row whose unit changed, and that row only.
+sed -i 's/^raw.wav,R2,1,envelope,"L.ST,L.BF",mV,$/raw.wav,R2,1,envelope,"L.ST,L.BF",V,/' data/cal.csv
+"$tool" batch data/cal.csv -o out7 --resume > cal2.out 2> cal2.err
+[ "$(grep -c ' ok: ' cal2.out)" -eq 1 ] && grep -q '^row 2 ok: R2/1/envelope$' cal2.out ||
+  { fail "--resume after a row's unit changed did not rerun that row alone"; cat cal2.out >&2; }
+
 echo "== bad manifests =="
 printf 'file,subject,session,task,evnts\nfx/demo/session.wav,S1,1,hinge,\n' > data/typo.csv
 "$tool" batch data/typo.csv -o out3 > typo.out 2> typo.err && fail "a manifest with an unknown column exited 0"
@@ -176,6 +259,13 @@ printf 'file,subject,session,task,evnts\nfx/demo/session.wav,S1,1,hinge,\n' > da
 printf 'file,subject,session,task\n"fx/demo/session.wav,S1,1,hinge\n' > data/open.csv
 "$tool" batch data/open.csv -o out4 > open.out 2> open.err && fail "an unterminated quote exited 0"
 grep -q 'row 1 (line 2): malformed line: a quoted field is not closed' open.err || { fail "the unterminated quote's line"; cat open.err >&2; }
+
+"$tool" batch - -o out8 < data/manifest.csv > stdin.out 2> stdin.err; st=$?
+[ "$st" -eq 2 ] || fail "batch - exited $st, not 2 (a usage error)"
+[ "$(wc -l < stdin.err)" -eq 1 ] && grep -q 'the manifest must be a file (standard input is not supported)' stdin.err ||
+  { fail "batch -: not one line saying the manifest must be a file"; cat stdin.err >&2; }
+[ ! -e out8 ] || fail "batch - made OUTDIR"
+"$tool" batch --help | grep -q 'one line on stderr per bad row' || fail "batch --help does not say one line per bad row"
 
 if [ "$failures" -ne 0 ]; then echo "test_batch: $failures failure(s)" >&2; exit 1; fi
 echo "test_batch: 19 of 20 rows, the broken one reported; tables, resume and merge as documented"

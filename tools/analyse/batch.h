@@ -11,8 +11,9 @@
  * A row's folder is OUTDIR/<subject>/<session>/<task>; in it the
  * subcommand's own reports, its stdout.txt and stderr.txt, and last
  * batch_row.txt, the row's state: its status, exit code and error line,
- * and the fingerprint of its inputs (paths, sizes, modification times),
- * by which --resume knows a row whose outputs are complete. */
+ * and the fingerprint of its inputs (the manifest's fields as written,
+ * each input's size and modification time), by which --resume and
+ * --merge know a row whose outputs are complete. */
 #ifndef ANALYSE_BATCH_H
 #define ANALYSE_BATCH_H
 
@@ -33,12 +34,15 @@ const char *batch_status_name(batch_status s);
 typedef struct batch_row {
     size_t row, line;        /* data row from 1; the manifest line it starts on */
     /* The fields as the manifest gives them (empty strings when absent). */
-    char *file, *subject, *session, *task_name, *map, *mvc, *events;
+    char *file, *subject, *session, *task_name, *map, *mvc, *events, *scale, *unit;
     int task;                /* a batch_task, -1 when the row is bad */
     /* Inputs resolved against the manifest's folder. */
     char *file_path, *events_path;  /* events_path NULL without events; "markers" kept as is */
     char **mvc_paths;
+    char **mvc_rel;          /* each trial as the manifest writes it (into mvc_buf) */
+    char *mvc_buf;
     size_t n_mvc;
+    char *scale_arg;         /* scale with ';' made ',' (--scale's list); NULL without scale */
     char *dir;               /* OUTDIR/subject/session/task; NULL for a bad row */
     const char *rel_dir;     /* subject/session/task inside dir */
     /* The outcome. */
@@ -54,7 +58,8 @@ typedef struct batch_manifest {
 } batch_manifest;
 
 /* Read MANIFEST: a header naming the columns (file, subject, session and
- * task required; map, mvc, events optional; any order; no other names),
+ * task required; map, mvc, events, scale, unit optional; any order; no
+ * other names),
  * then one row per recording. A row that cannot run (a malformed record,
  * a missing required field, an unknown task, a subject or session that
  * cannot name a folder, a subject/session/task already given) gets its
@@ -73,11 +78,14 @@ char *batch_read_file(const char *path, size_t *len);
  * does not fit. */
 int batch_row_argv(const batch_row *r, char **argv, size_t max, char *storage, size_t storage_len);
 /* Whether a row's outputs are complete from an earlier run: its state file
- * says ok, for the same inputs (same paths, sizes and modification times),
- * and every output is there. */
+ * says ok, for the same inputs (the same fields as the manifest writes
+ * them, the same sizes and modification times; not the paths as resolved,
+ * which depend on how the manifest's path was typed), and every output is
+ * there. */
 int batch_row_complete(const batch_row *r);
-/* Start the row's child (its folder made, stdout and stderr into it):
- * 0 with r->pid set, or -1 with r->error said. `exe` is this executable. */
+/* Start the row's child (its folder made, the previous run's state and
+ * reports removed, stdout and stderr into it): 0 with r->pid set, or -1
+ * with r->error said. `exe` is this executable. */
 int batch_row_start(batch_row *r, const char *exe);
 /* After the child ended with wait status `ws`: the status, exit code, the
  * error line from its stderr, and the state file written. */
@@ -87,8 +95,9 @@ void batch_row_finish(batch_row *r, int ws);
 void batch_row_read_state(batch_row *r);
 
 /* OUTDIR/<task table> for every task with a row ok or skipped, and
- * OUTDIR/batch_status.csv, all put in place together. 0, or 1 after one
- * error line. */
+ * OUTDIR/batch_status.csv, all put in place together; then the table of a
+ * task with no such row is removed (an earlier run's, which the status
+ * would contradict). 0, or 1 after one error line. */
 int batch_merge(const batch_manifest *m, const char *outdir, int quiet);
 
 #endif

@@ -1,6 +1,7 @@
 /* The batch manifest: a CSV with a header line naming its columns, then
  * one row per recording. Paths are relative to the manifest's folder;
- * several MVC trials are separated by ';' in one field; a map holds
+ * several MVC trials are separated by ';' in one field, and so are the
+ * per-channel values of scale (a list that needs no quotes); a map holds
  * commas, so it is quoted ("L.ST,L.BF"). */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,8 +14,9 @@
 #include "output_file.h"
 #include "tool.h"
 
-enum { COL_FILE, COL_SUBJECT, COL_SESSION, COL_TASK, COL_MAP, COL_MVC, COL_EVENTS, COLS };
-static const char *const col_names[COLS] = {"file", "subject", "session", "task", "map", "mvc", "events"};
+enum { COL_FILE, COL_SUBJECT, COL_SESSION, COL_TASK, COL_MAP, COL_MVC, COL_EVENTS, COL_SCALE, COL_UNIT, COLS };
+static const char *const col_names[COLS] = {"file", "subject", "session", "task", "map",
+                                            "mvc",  "events",  "scale",   "unit"};
 static const char *const task_names[BATCH_TASKS] = {"hinge", "gait", "envelope", "quality"};
 static const char *const task_tables[BATCH_TASKS] = {"hinge.csv", "gait.csv", "envelope_summary.csv",
                                                      "quality.csv"};
@@ -76,20 +78,37 @@ static int bad_row(batch_row *r, const char *fmt, ...)
     return 0;
 }
 
-/* The mvc field split on ';' into resolved paths (empty parts skipped). */
+/* The mvc field split on ';' into resolved paths (empty parts skipped),
+ * each also kept as written: the row's fingerprint is the manifest's
+ * text, which does not change with the folder the batch runs from. */
 static int split_mvc(batch_row *r, const char *base)
 {
     size_t cap = 1;
     for (const char *s = r->mvc; *s; s++) cap += *s == ';';
-    if (!(r->mvc_paths = calloc(cap, sizeof *r->mvc_paths))) return -1;
-    char *copy = dup_str(r->mvc), *save = NULL;
-    if (!copy) return -1;
-    for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save))
-        if (!(r->mvc_paths[r->n_mvc++] = resolve(base, t))) {
-            free(copy);
-            return -1;
-        }
-    free(copy);
+    if (!(r->mvc_paths = calloc(cap, sizeof *r->mvc_paths)) || !(r->mvc_rel = calloc(cap, sizeof *r->mvc_rel)) ||
+        !(r->mvc_buf = dup_str(r->mvc)))
+        return -1;
+    char *save = NULL;
+    for (char *t = strtok_r(r->mvc_buf, ";", &save); t; t = strtok_r(NULL, ";", &save)) {
+        r->mvc_rel[r->n_mvc] = t;
+        if (!(r->mvc_paths[r->n_mvc++] = resolve(base, t))) return -1;
+    }
+    return 0;
+}
+
+/* scale and unit: calibration for a file that carries none, given to the
+ * row's subcommand as --scale (its list is comma-separated: ';' here, so
+ * the manifest field needs no quotes) or --unit. */
+static int check_calibration(batch_row *r)
+{
+    if (r->scale[0] && r->unit[0])
+        return bad_row(r, "scale and unit both given (give one: unit mV is scale 1000)");
+    if (r->unit[0] && strcmp(r->unit, "uV") && strcmp(r->unit, "mV") && strcmp(r->unit, "V"))
+        return bad_row(r, "unit \"%s\": expected uV, mV or V", r->unit);
+    if (!r->scale[0]) return 0;
+    if (!(r->scale_arg = dup_str(r->scale))) return -1;
+    for (char *s = r->scale_arg; *s; s++)
+        if (*s == ';') *s = ',';
     return 0;
 }
 
@@ -113,6 +132,8 @@ static int check_row(batch_row *r, const batch_manifest *m, const char *base, co
                            o->row);
         }
     }
+    if (check_calibration(r) != 0) return -1;
+    if (r->task < 0) return 0; /* a bad scale or unit: check_calibration said it */
     if (!(r->file_path = resolve(base, r->file)) || split_mvc(r, base)) return -1;
     if (r->task == BATCH_GAIT &&
         !(r->events_path = strcmp(r->events, "markers") ? resolve(base, r->events) : dup_str("markers")))
@@ -133,8 +154,8 @@ static int read_header(const char *path, char **field, size_t n, int col_of[MAX_
         for (int c = 0; c < COLS; c++)
             if (!strcmp(field[i], col_names[c])) col_of[i] = c;
         if (col_of[i] < 0)
-            return tool_error("%s: line 1: unknown column \"%s\" (file, subject, session, task, map, mvc, events)",
-                              path, field[i]);
+            return tool_error("%s: line 1: unknown column \"%s\" (file, subject, session, task, map, mvc, "
+                              "events, scale, unit)", path, field[i]);
         if (seen[col_of[i]]++) return tool_error("%s: line 1: column \"%s\" given twice", path, field[i]);
     }
     for (int c = 0; c <= COL_TASK; c++)
@@ -180,7 +201,8 @@ static int add_row(batch_manifest *m, char **field, size_t n, const int *col_of,
     r->exit_code = -1;
     char *val[COLS] = {NULL};
     for (size_t i = 0; parsed > 0 && i < n && i < n_cols; i++) val[col_of[i]] = field[i];
-    char **dst[COLS] = {&r->file, &r->subject, &r->session, &r->task_name, &r->map, &r->mvc, &r->events};
+    char **dst[COLS] = {&r->file, &r->subject, &r->session, &r->task_name, &r->map,
+                        &r->mvc,  &r->events,  &r->scale,   &r->unit};
     for (int c = 0; c < COLS; c++)
         if (!(*dst[c] = dup_str(val[c] ? val[c] : ""))) return -1;
     if (parsed < 0) return bad_row(r, "malformed line: %s", why);
@@ -231,9 +253,10 @@ void batch_manifest_free(batch_manifest *m)
     for (size_t i = 0; i < m->n; i++) {
         batch_row *r = &m->rows[i];
         free(r->file), free(r->subject), free(r->session), free(r->task_name), free(r->map), free(r->mvc);
-        free(r->events), free(r->file_path), free(r->events_path), free(r->dir);
+        free(r->events), free(r->scale), free(r->unit), free(r->scale_arg);
+        free(r->file_path), free(r->events_path), free(r->dir);
         for (size_t k = 0; k < r->n_mvc; k++) free(r->mvc_paths[k]);
-        free(r->mvc_paths);
+        free(r->mvc_paths), free(r->mvc_rel), free(r->mvc_buf);
     }
     free(m->rows);
     memset(m, 0, sizeof *m);

@@ -1,11 +1,13 @@
 /* The tables a batch leaves in OUTDIR: per task, the rows' tidy tables
  * one after the other with file, subject and session first (the header
  * once: every row's must be the same), and batch_status.csv, one line per
- * manifest row. Written together: all appear whole, or none. */
+ * manifest row. Written together: all appear whole, or none; a task with
+ * no ok row has no table (an earlier run's is removed). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "csv.h"
@@ -115,7 +117,24 @@ int batch_merge(const batch_manifest *m, const char *outdir, int quiet)
         outs[n].quiet = quiet;
         rc = write_status(&outs[n++], m);
     }
-    if (rc == 0) return tool_outputs_commit(outs, n);
-    tool_outputs_abort(outs, n);
-    return rc;
+    if (rc != 0) {
+        tool_outputs_abort(outs, n);
+        return rc;
+    }
+    if ((rc = tool_outputs_commit(outs, n)) != 0) return rc;
+    /* A task none of whose rows is ok has no table: one left by an earlier
+     * run would hold rows the status now calls failed. */
+    for (int t = 0; t < BATCH_TASKS; t++) {
+        int any = 0;
+        for (size_t i = 0; i < m->n; i++) any |= m->rows[i].task == t && row_done(&m->rows[i]);
+        char path[TOOL_PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", outdir, batch_task_table((batch_task)t));
+        if (any) continue;
+        if (unlink(path) == 0) {
+            if (!quiet) fprintf(stderr, "%s: removing %s (no %s row is ok)\n", tool_name(), path,
+                                batch_task_name((batch_task)t));
+        } else if (errno != ENOENT)
+            return tool_error("%s: cannot remove the previous run's table: %s", path, strerror(errno));
+    }
+    return 0;
 }

@@ -54,6 +54,8 @@ int batch_row_argv(const batch_row *r, char **argv, size_t max, char *storage, s
     for (size_t i = 0; (r->task == BATCH_HINGE || r->task == BATCH_GAIT) && i < r->n_mvc; i++)
         bad |= push(argv, &n, max, "--mvc", r->mvc_paths[i]);
     if (r->task == BATCH_GAIT) bad |= push(argv, &n, max, "--events", r->events_path);
+    if (r->scale_arg) bad |= push(argv, &n, max, "--scale", r->scale_arg);
+    if (r->unit[0]) bad |= push(argv, &n, max, "--unit", r->unit);
     for (int k = 0; outputs[r->task][k]; k++) {
         int len = snprintf(storage + used, storage_len - used, "%s/%s", r->dir, outputs[r->task][k]);
         if (len < 0 || (size_t)len >= storage_len - used) return -1;
@@ -67,14 +69,16 @@ int batch_row_argv(const batch_row *r, char **argv, size_t max, char *storage, s
     return bad ? -1 : 0;
 }
 
-/* What the row's result depends on besides its command line: each input
- * with its size and modification time. */
-static void fingerprint_file(FILE *f, const char *what, const char *path)
+/* An input as the manifest writes it, with the size and modification
+ * time of the file it resolves to (`path`). The path as resolved is not
+ * written: it holds the manifest's folder as typed (data/m.csv or
+ * /study/data/m.csv), and the same row must be complete either way. */
+static void fingerprint_file(FILE *f, const char *what, const char *written, const char *path)
 {
     struct stat st;
-    if (stat(path, &st) != 0) fprintf(f, "%s %s missing\n", what, path);
+    if (stat(path, &st) != 0) fprintf(f, "%s %s missing\n", what, written);
     else
-        fprintf(f, "%s %s %lld %lld.%09ld\n", what, path, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+        fprintf(f, "%s %s %lld %lld.%09ld\n", what, written, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
                 st.st_mtim.tv_nsec);
 }
 
@@ -86,12 +90,14 @@ static char *state_text(const batch_row *r, batch_status status, int exit_code, 
     FILE *f = open_memstream(&text, &len);
     if (!f) return NULL;
     fprintf(f, "status %s\nexit %d\nerror %s\n", status == BATCH_FAILED ? "failed" : "ok", exit_code, error);
-    fprintf(f, "task %s\nmap %s\n", r->task_name, r->map);
-    fingerprint_file(f, "file", r->file_path);
+    /* The calibration changes every µV: a row whose scale or unit changed
+     * is not complete. */
+    fprintf(f, "task %s\nmap %s\nscale %s\nunit %s\n", r->task_name, r->map, r->scale, r->unit);
+    fingerprint_file(f, "file", r->file, r->file_path);
     for (size_t i = 0; (r->task == BATCH_HINGE || r->task == BATCH_GAIT) && i < r->n_mvc; i++)
-        fingerprint_file(f, "mvc", r->mvc_paths[i]);
+        fingerprint_file(f, "mvc", r->mvc_rel[i], r->mvc_paths[i]);
     if (r->task == BATCH_GAIT) {
-        if (strcmp(r->events_path, "markers")) fingerprint_file(f, "events", r->events_path);
+        if (strcmp(r->events_path, "markers")) fingerprint_file(f, "events", r->events, r->events_path);
         else fputs("events markers\n", f);
     }
     if (fclose(f) != 0) {
@@ -151,11 +157,19 @@ int batch_row_start(batch_row *r, const char *exe)
         return -1;
     }
     /* A state from an earlier run goes first: the row is not complete
-     * until this run says so. */
+     * until this run says so. Then that run's reports: a rerun that fails
+     * must not leave a success's outputs beside its failed state. */
     path_in(state, sizeof state, r, STATE_FILE);
     if (unlink(state) != 0 && errno != ENOENT) {
         snprintf(r->error, sizeof r->error, "cannot remove %.400s: %s", state, strerror(errno));
         return -1;
+    }
+    for (int k = 0; outputs[r->task][k]; k++) {
+        path_in(state, sizeof state, r, outputs[r->task][k]);
+        if (unlink(state) != 0 && errno != ENOENT) {
+            snprintf(r->error, sizeof r->error, "cannot remove %.400s: %s", state, strerror(errno));
+            return -1;
+        }
     }
     path_in(out, sizeof out, r, "stdout.txt");
     path_in(err, sizeof err, r, "stderr.txt");

@@ -34,12 +34,17 @@ static const char batch_help[] =
     "  map       channel map, e.g. \"L.ST,L.BF\" (empty: the map stored in the file)\n"
     "  mvc       MVC trials for hinge and gait, several separated by ';'\n"
     "  events    gait only, required there: an events CSV (time_s,side,event) or markers\n"
+    "  scale     uV per unit for a file that carries no calibration: one value, or one per\n"
+    "            channel separated by ';' (the row's --scale)\n"
+    "  unit      instead of scale, the unit the file's samples are in: uV, mV or V (the\n"
+    "            row's --unit); a file with its own gains refuses scale and unit\n"
     "Paths are relative to the manifest's folder. One row per subject, session and task.\n"
     "\n"
     "Each row's reports go to OUTDIR/SUBJECT/SESSION/TASK/: hinge.json, hinge.csv,\n"
     "hinge.html; gait.json, gait.csv, gait.html; envelope.csv, envelope_summary.csv;\n"
     "quality.json, quality.csv; with the row's stdout.txt and stderr.txt, and last\n"
-    "batch_row.txt (its status and the size and time of each input). Then in OUTDIR:\n"
+    "batch_row.txt (its status, its fields as the manifest writes them, and the size and\n"
+    "time of each input). Then in OUTDIR:\n"
     "hinge.csv, gait.csv, quality.csv, envelope_summary.csv (every row's table behind the\n"
     "columns file,subject,session) and batch_status.csv (row, line, file, subject,\n"
     "session, task, status ok|skipped|failed, exit_code, error, dir). The columns are\n"
@@ -48,8 +53,9 @@ static const char batch_help[] =
     "  -o OUTDIR      the output folder (made if missing; its parent must exist)\n"
     "  --threads N    rows at once (default: one per core); each row filters on one thread\n"
     "                 and holds its recording (hinge: about 150 MB per 10 minutes at 2 kHz)\n"
-    "  --resume       skip rows whose outputs are complete for the same inputs (sizes and\n"
-    "                 modification times); failed and changed rows run again\n"
+    "  --resume       skip rows whose outputs are complete for the same inputs (the same\n"
+    "                 fields, sizes and modification times; however the manifest's path is\n"
+    "                 typed); failed and changed rows run again\n"
     "  --rows A[-B]   only rows A to B (from 1; the header is not a row), without the merged\n"
     "                 tables: one job of a cluster array; then --merge\n"
     "  --merge        run nothing: the merged tables and status from what the rows left in\n"
@@ -93,10 +99,22 @@ static int parse_opts(int argc, char **argv, batch_opts *o)
     int rc = tool_args_parse(argc, argv, spec, &a);
     if (rc) return rc;
     if (tool_args_has(&a, "--help") || tool_args_has(&a, "-h")) {
-        tool_print_help(batch_help, "every row ran and its outputs are complete");
+        /* Not tool_print_exit_status: a batch says one line per bad row,
+         * not one line for the run. */
+        fputs(batch_help, stdout);
+        fputs("\nExit status:\n"
+              "  0  success (every row ran and its outputs are complete)\n"
+              "  1  an error: one line on stderr per bad row (the others still run), or one line\n"
+              "     for a manifest that cannot be read or an output that cannot be written\n"
+              "  2  a usage error (an unknown option, a bad value), said in one line on stderr\n",
+              stdout);
         return -1;
     }
     if (a.n_pos != 1) return tool_usage_error("batch needs exactly one MANIFEST.csv (see batch --help)");
+    /* The rows' paths are relative to the manifest's folder, and --resume
+     * and --merge read it again: it must be a file. */
+    if (!strcmp(a.pos[0], "-"))
+        return tool_usage_error("batch -: the manifest must be a file (standard input is not supported)");
     memset(o, 0, sizeof *o);
     o->manifest = a.pos[0];
     if (!(o->outdir = tool_args_get(&a, "-o"))) return tool_usage_error("batch needs -o OUTDIR");
