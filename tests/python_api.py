@@ -267,6 +267,42 @@ def check_envelope():
           % demo_shape)
 
 
+def check_calibration():
+    """load(unit=/scale=) is the CLI's --unit/--scale: a file without gains
+    gives the CLI's envelopes in uV, and says where the gains came from; a
+    file with its own calibration refuses them."""
+    from scipy.io import wavfile
+    raw = os.path.join(work, "nogain.wav")
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((2000 * 20, 2)) * 3000 * (1 + np.sin(np.arange(2000 * 20) / 2000.0)[:, None]))
+    wavfile.write(raw, 2000, x.astype(np.int16))
+    out = os.path.join(work, "nogain.env.wav")
+    run("envelope", raw, "--map", "L.ST,L.BF", "--unit", "mV", "-o", out, "--quiet")
+    rec = backline.load(raw, map="L.ST,L.BF", rate=2000, unit="mV")
+    env, cli = backline.envelope(rec), backline.load(out)
+    if env.unit != "uV" or not np.array_equal(cli.data.view(np.uint32), env.data.view(np.uint32)):
+        fail("load(unit='mV'): envelopes (%s) not the CLI's --unit mV WAV to the bit" % env.unit)
+    if env.parameters.get("amplitude_calibration") != "unit=mV given to backline.load":
+        fail("load(unit='mV'): the parameters do not say where the gains came from: %r"
+             % env.parameters.get("amplitude_calibration"))
+    one = backline.envelope(backline.load(raw, map="L.ST,L.BF", rate=2000, scale=[1000, 1000]))
+    if not np.array_equal(one.data, env.data):
+        fail("load(scale=[1000, 1000]) differs from unit='mV'")
+    try:
+        backline.load(os.path.join(fixtures, "demo", "session.wav"), unit="mV")
+        fail("load(unit=) on a file with stored gains did not raise")
+    except backline.BacklineError as e:
+        if "carries its own calibration" not in str(e):
+            fail("load(unit=) on a calibrated file: %s" % e)
+    for bad in ({"unit": "kV"}, {"scale": 0}, {"scale": [1, 2, 3]}, {"scale": 1, "unit": "mV"}):
+        try:
+            backline.load(raw, **bad)
+            fail("load(%s) did not raise" % bad)
+        except backline.BacklineError:
+            pass
+    print("python calibration: load(unit='mV') gives the CLI's --unit mV envelopes to the bit; bad values raise")
+
+
 def check_quality():
     session = os.path.join(fixtures, "demo", "session.wav")
     js = os.path.join(work, "quality.json")
@@ -441,7 +477,7 @@ def finish(name):
 
 if __name__ == "__main__":
     setup(*sys.argv[1:4])
-    for check in (check_hinge, check_envelope, check_quality, check_onsets, check_gait, check_recordings,
+    for check in (check_hinge, check_envelope, check_calibration, check_quality, check_onsets, check_gait, check_recordings,
                   check_errors):
         check()
     finish("python_api")

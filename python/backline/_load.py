@@ -6,7 +6,7 @@ channels, gains applied."""
 import os
 import warnings
 
-from ._errors import BacklineError, MapError
+from ._errors import BacklineError, InvalidArgumentError, MapError
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._recording import Recording
 from ._status import check, error
@@ -87,24 +87,67 @@ def prepare(ptr, path, map_text=None, fallback=None, generic=False, need_map=Tru
         raise error(st, "%s: %s" % (path, text(why)))
 
 
-def open_recording(path, map=None, rate=None, fallback=None, generic=False, need_map=True, raw=True):
+# uV per unit of unit= (as backline-analyse --unit, tools/common/calibration_args.c).
+_UNITS = {"uV": 1.0, "mV": 1e3, "V": 1e6}
+
+
+def _calibrate(ptr, path, scale, unit):
+    """backline-analyse --scale/--unit: gains for a file that carries none
+    (one uV-per-unit value, or one per channel), noted as the recording's
+    "calibration" so the reports say where the µV came from."""
+    if scale is not None and unit is not None:
+        raise InvalidArgumentError("give scale= or unit=, not both (unit=\"mV\" is scale=1000)")
+    if unit is not None:
+        if unit not in _UNITS:
+            raise InvalidArgumentError("unit=%r: expected uV, mV or V" % (unit,))
+        values, said = [_UNITS[unit]], "unit=%s given to backline.load" % unit
+    else:
+        values = [float(v) for v in (scale if isinstance(scale, (list, tuple)) else [scale])]
+        if not values or not all(v > 0 and v != float("inf") for v in values):
+            raise InvalidArgumentError("scale=%r: expected uV per unit, one positive number or one per channel"
+                                       % (scale,))
+        said = "scale= given to backline.load (uV per unit)"
+    n = int(lib.bl_recording_channels(ptr))
+    for c in range(n):
+        if lib.bl_recording_gain(ptr, c) > 0 or lib.bl_recording_channel_in_uv(ptr, c):
+            raise BacklineError("%s: the file carries its own calibration (channel %d: a stored gain); %s is for "
+                                "files that carry none: drop it" % (path, c + 1, "unit=" if unit else "scale="))
+    if len(values) > 1 and len(values) != n:
+        raise InvalidArgumentError("scale=: %d values for the %d channels of %s (give one for all, or one per "
+                                   "channel)" % (len(values), n, path))
+    fs = lib.bl_recording_full_scale(ptr)
+    for c in range(n):
+        # uV = sample x fs / gain x 1e6: K uV per unit is gain fs x 1e6 / K.
+        check(lib.bl_recording_set_gain(ptr, c, fs * 1e6 / values[c if len(values) > 1 else 0]))
+    check(lib.bl_recording_set_meta(ptr, b"calibration", said.encode()))
+
+
+def open_recording(path, map=None, rate=None, fallback=None, generic=False, need_map=True, raw=True, scale=None,
+                   unit=None):
     """A file loaded as the CLI loads it (at `rate` when given: an
-    audio-rate file decimated while read), in µV where it carries gains."""
+    audio-rate file decimated while read), in µV where it carries gains
+    (or scale=/unit= give them)."""
     path = os.fspath(path)
     ptr = _load_status(path, rate)
     rec = Recording(ptr, path)
+    if scale is not None or unit is not None:
+        _calibrate(rec._ptr, path, scale, unit)
     prepare(rec._ptr, path, map, fallback, generic, need_map, raw)
     lib.bl_recording_to_microvolts(rec._ptr)
     return rec
 
 
-def load(path, map=None, rate=None):
+def load(path, map=None, rate=None, scale=None, unit=None):
     """Load any file libsndfile reads. `map` ("L.ST,L.BF,...") overrides the
     map stored in the file; without either the channels are unnamed EMG.
     `rate` (Hz): load at that analysis rate, decimating an audio-rate file
     while it is read, as backline-analyse does (None: the file's own rate).
-    Amplitudes are converted to µV where the file carries gains."""
-    return open_recording(path, map, rate, need_map=False, raw=False)
+    Amplitudes are converted to µV where the file carries gains; for a file
+    that carries none, `unit` ("uV", "mV" or "V") or `scale` (uV per unit:
+    one number, or a list with one per channel) gives them, as the CLI's
+    --unit/--scale (a file with its own calibration refuses them). Pass the
+    Recording to the analyses."""
+    return open_recording(path, map, rate, need_map=False, raw=False, scale=scale, unit=unit)
 
 
 def as_recording(rec_or_path, map=None, rate=None, fallback=None, generic=False, need_map=True, raw=True):
