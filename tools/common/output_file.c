@@ -235,17 +235,8 @@ static int copy_to_stdout(const tool_output *o)
         close(in);
         return errno = EBADF, -1;
     }
-    char buf[1 << 16];
-    ssize_t got;
-    int rc = 0;
-    while (rc == 0 && (got = read(in, buf, sizeof buf)) != 0) {
-        if (got < 0) {
-            if (errno != EINTR) rc = -1;
-            continue;
-        }
-        for (ssize_t done = 0, w; rc == 0 && done < got; done += w > 0 ? w : 0)
-            if ((w = write(data_fd, buf + done, (size_t)(got - done))) < 0 && errno != EINTR) rc = -1;
-    }
+    int write_failed;
+    int rc = tool_copy_fd(in, data_fd, &write_failed);
     int e = errno;
     close(in);
     return rc == 0 ? 0 : (errno = e, -1);

@@ -335,6 +335,24 @@ void tool_why_rename(char *why, size_t why_len, const char *from, const char *to
  * audio-rate reader work as on a file. Tool state: one copy per run. */
 static char stdin_file[64];
 
+int tool_copy_fd(int in, int out, int *write_failed)
+{
+    char buf[1 << 16];
+    *write_failed = 0;
+    for (;;) {
+        ssize_t got = read(in, buf, sizeof buf);
+        if (got == 0) return 0;
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return -1;
+        for (ssize_t done = 0; done < got;) {
+            ssize_t w = write(out, buf + done, (size_t)(got - done));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) return *write_failed = 1, -1;
+            done += w;
+        }
+    }
+}
+
 static int copy_stdin(void)
 {
     const char *dir = getenv("TMPDIR");
@@ -344,18 +362,12 @@ static int copy_stdin(void)
     if (fd < 0) return tool_error("standard input: cannot make a temporary copy in %s: %s",
                                   dir && *dir ? dir : "/tmp", strerror(errno));
     unlink(name);
-    char buf[1 << 16];
-    for (;;) {
-        ssize_t got = read(STDIN_FILENO, buf, sizeof buf);
-        if (got == 0) break;
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return close(fd), tool_error("standard input: read failed: %s", strerror(errno));
-        for (ssize_t done = 0; done < got;) {
-            ssize_t w = write(fd, buf + done, (size_t)(got - done));
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) return close(fd), tool_error("standard input: cannot copy it to a temporary: %s", strerror(errno));
-            done += w;
-        }
+    int write_failed;
+    if (tool_copy_fd(STDIN_FILENO, fd, &write_failed) != 0) {
+        int e = errno;
+        close(fd);
+        return write_failed ? tool_error("standard input: cannot copy it to a temporary: %s", strerror(e))
+                            : tool_error("standard input: read failed: %s", strerror(e));
     }
     snprintf(stdin_file, sizeof stdin_file, "/dev/fd/%d", fd);
     return 0;

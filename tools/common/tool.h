@@ -101,6 +101,9 @@ const char *tool_args_get_nth(const tool_args *a, const char *name, size_t i);
  * so the reader can seek; NULL after one error line when that copy fails.
  * Every tool_load and tool_spool_at uses it. */
 const char *tool_input_file(const char *arg);
+/* Everything readable from `in` written to `out` (EINTR retried): 0, or
+ * -1 with errno and *write_failed saying which side failed. */
+int tool_copy_fd(int in, int out, int *write_failed);
 /* How messages name an input argument: "standard input" for "-". */
 const char *tool_input_name(const char *arg);
 /* In `why`, the first `from` replaced by `to` (a library message about a
