@@ -12,12 +12,9 @@ from ._config import check_designs, describe, fill_envelope
 from ._errors import InvalidArgumentError
 from ._gait_events import from_aux, from_file, from_markers
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
-from ._load import as_recording
-from ._recording import Recording, name_of
+from ._load import as_recording, load_trials, mvc_list
+from ._recording import name_of
 from ._status import check, error
-
-# Most --mvc trials the CLI takes (MAX_MVC in cmd_gait.c).
-_MAX_MVC = 32
 
 
 def _phase_names():
@@ -213,11 +210,7 @@ def gait(session, events=None, footswitch=None, knee=None, mvc=(), map=None, nor
         cfg.task = t
     fill_envelope(cfg.envelope, rate=rate, bandpass=bandpass, order=order, notch=notch, ecg=ecg, threads=threads)
     check_designs(cfg.envelope, True)
-    if isinstance(mvc, (str, os.PathLike, Recording)):
-        mvc = [mvc]
-    mvc = list(mvc)
-    if len(mvc) > _MAX_MVC:
-        raise InvalidArgumentError("--mvc: at most %d trials" % _MAX_MVC)
+    mvc = mvc_list(mvc)
     rate_hz = cfg.envelope.rate_hz
     rec = as_recording(session, map, rate_hz)
     path = name_of(session)
@@ -234,8 +227,7 @@ def gait(session, events=None, footswitch=None, knee=None, mvc=(), map=None, nor
         ev, events_path = from_aux("--footswitch", footswitch, rec), None
     else:
         ev, events_path = from_aux("--knee", knee, rec), None
-    trials = [as_recording(t, map, rate_hz, fallback=lib.bl_recording_chanmap(rec._ptr)) for t in mvc]
-    arr = ffi.new("bl_recording *[]", [t._ptr for t in trials]) if trials else ffi.NULL
+    trials, arr = load_trials(mvc, map, rate_hz, rec)
     out, why = ffi.new("bl_gait **"), why_buffer()
     st = lib.bl_gait_analyse(rec._ptr, arr, len(trials), ev, cfg, out, why, WHY_LEN)
     if st != lib.BL_OK:

@@ -13,12 +13,9 @@ from ._config import check_designs, describe, fill_envelope
 from ._errors import InvalidArgumentError
 from ._lib import WHY_LEN, ffi, lib, text, why_buffer
 from ._quality import grade_summary
-from ._load import as_recording
-from ._recording import Recording, name_of
+from ._load import as_recording, load_trials, mvc_list
+from ._recording import name_of
 from ._status import check
-
-# Most --mvc trials the CLI takes (MAX_MVC in cmd_hinge.c).
-_MAX_MVC = 32
 
 
 def _name(fn, value):
@@ -214,15 +211,10 @@ def hinge(session, mvc=(), map=None, rate=None, bandpass=None, order=None, notch
         why = why_buffer()
         if lib.bl_hinge_chain_parse(chain.encode(), cfg.chain, why, WHY_LEN) != lib.BL_OK:
             raise InvalidArgumentError("--chain %s: %s" % (chain, text(why)))
-    if isinstance(mvc, (str, os.PathLike, Recording)):
-        mvc = [mvc]
-    mvc = list(mvc)
-    if len(mvc) > _MAX_MVC:
-        raise InvalidArgumentError("--mvc: at most %d trials" % _MAX_MVC)
+    mvc = mvc_list(mvc)
     rate_hz = cfg.envelope.rate_hz
     rec = as_recording(session, map, rate_hz)
-    trials = [as_recording(t, map, rate_hz, fallback=lib.bl_recording_chanmap(rec._ptr)) for t in mvc]
-    arr = ffi.new("bl_recording *[]", [t._ptr for t in trials]) if trials else ffi.NULL
+    trials, arr = load_trials(mvc, map, rate_hz, rec)
     out = ffi.new("bl_hinge **")
     why = why_buffer()
     st = lib.bl_hinge_analyse(rec._ptr, arr, len(trials), cfg, out, why, WHY_LEN)

@@ -150,6 +150,28 @@ def load(path, map=None, rate=None, scale=None, unit=None):
     return open_recording(path, map, rate, need_map=False, raw=False, scale=scale, unit=unit)
 
 
+# The CLI's limit on --mvc trials (MAX_MVC in tools/analyse/cmd_hinge.c and cmd_gait.c).
+_MAX_MVC = 32
+
+
+def mvc_list(mvc):
+    """mvc= as a list of trials (one path or Recording, or several), at most
+    as many as the CLI takes."""
+    if isinstance(mvc, (str, os.PathLike, Recording)):
+        mvc = [mvc]
+    mvc = list(mvc)
+    if len(mvc) > _MAX_MVC:
+        raise InvalidArgumentError("--mvc: at most %d trials" % _MAX_MVC)
+    return mvc
+
+
+def load_trials(mvc, map, rate_hz, session):
+    """The MVC trials as the CLI loads them: map=, their own, else the
+    session's; and the C array the analyses take (NULL for none)."""
+    trials = [as_recording(t, map, rate_hz, fallback=lib.bl_recording_chanmap(session._ptr)) for t in mvc]
+    return trials, (ffi.new("bl_recording *[]", [t._ptr for t in trials]) if trials else ffi.NULL)
+
+
 def as_recording(rec_or_path, map=None, rate=None, fallback=None, generic=False, need_map=True, raw=True):
     """A Recording given, or a path loaded as the analyses load it. A given
     recording that would get another map (map=, the session's for a trial,
