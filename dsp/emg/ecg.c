@@ -120,21 +120,24 @@ typedef struct ecg_run {
     double rate;
     const bl_ecg_config *cfg;
     size_t q;            /* QRS half-window, samples */
-    float **scale;       /* local noise SD per channel */
+    bli_ecg_level *scale; /* local noise SD per channel */
     double *tmpl;        /* nch × (2q + 1) average beats */
-    float **clean;       /* cleaned copies of the treated channels */
+    double *work;        /* the template steps' scratch (bli_ecg_work_size) */
+    double *mean;        /* one average beat (2q + 1) */
+    double *energy;      /* per channel: the average beat's energy before removal */
+    float *clean;        /* removal: one channel's cleaned copy at a time */
     bli_ecg_beats b1, b2;
     bl_ecg_result res;
 } ecg_run;
 
 static void run_free(ecg_run *r)
 {
-    for (size_t c = 0; c < r->nch; c++) {
-        if (r->scale) free(r->scale[c]);
-        if (r->clean) free(r->clean[c]);
-    }
+    for (size_t c = 0; r->scale && c < r->nch; c++) bli_ecg_level_free(&r->scale[c]);
     free(r->scale);
     free(r->clean);
+    free(r->work);
+    free(r->mean);
+    free(r->energy);
     free(r->tmpl);
     free(r->b1.pos);
     free(r->b2.pos);
@@ -142,24 +145,30 @@ static void run_free(ecg_run *r)
     free(r->res.ch);
 }
 
-static bl_status run_alloc(ecg_run *r)
+/* Everything a run allocates, before it starts: the removal's writes,
+ * which come last, cannot then fail half way. */
+static bl_status run_alloc(ecg_run *r, int remove)
 {
     size_t len = 2 * r->q + 1, refr = (size_t)floor(60.0 / r->cfg->max_rate_bpm * r->rate);
     size_t cap = r->n / (refr ? refr : 1) + 2;
     r->scale = calloc(r->nch, sizeof *r->scale);
-    r->clean = calloc(r->nch, sizeof *r->clean);
     r->tmpl = calloc(r->nch * len, sizeof *r->tmpl);
+    r->work = malloc(bli_ecg_work_size(r->cfg, r->rate, cap) * sizeof *r->work);
+    r->mean = malloc(len * sizeof *r->mean);
+    r->energy = calloc(r->nch, sizeof *r->energy);
+    r->clean = remove ? malloc(r->n * sizeof *r->clean) : NULL;
     r->b1.pos = malloc(cap * sizeof *r->b1.pos);
     r->b2.pos = malloc(cap * sizeof *r->b2.pos);
     r->res.ch = calloc(r->nch, sizeof *r->res.ch);
-    if (!r->scale || !r->clean || !r->tmpl || !r->b1.pos || !r->b2.pos || !r->res.ch) return BL_ENOMEM;
+    r->res.beats_s = malloc(cap * sizeof *r->res.beats_s);
+    if (!r->scale || !r->tmpl || !r->work || !r->mean || !r->energy || (remove && !r->clean) || !r->b1.pos || !r->b2.pos || !r->res.ch ||
+        !r->res.beats_s)
+        return BL_ENOMEM;
     r->b1.cap = r->b2.cap = cap;
     size_t win = (size_t)llround(r->cfg->noise_window_s * r->rate);
     for (size_t c = 0; c < r->nch; c++) {
-        if (!(r->scale[c] = malloc(r->n * sizeof(float)))) return BL_ENOMEM;
-        bl_status st = bli_ecg_local_median(r->x[c], r->n, win, 1, r->scale[c]);
+        bl_status st = bli_ecg_level_init(&r->scale[c], r->x[c], r->n, win, 1, (float)BLI_ECG_MAD_SCALE);
         if (st != BL_OK) return st;
-        for (size_t i = 0; i < r->n; i++) r->scale[c][i] *= (float)BLI_ECG_MAD_SCALE;
     }
     return BL_OK;
 }
@@ -202,11 +211,8 @@ static bl_status presence(ecg_run *r, size_t *present)
     for (size_t c = 0; c < r->nch; c++) {
         bl_ecg_channel *ch = &r->res.ch[c];
         bli_ecg_stats st = {0};
-        if (r->b1.n > 0) {
-            bl_status s = bli_ecg_qrs_average(r->x[c], r->n, r->scale[c], &r->b1, r->q,
-                                              r->tmpl + c * (2 * r->q + 1), &st);
-            if (s != BL_OK) return s;
-        }
+        if (r->b1.n > 0)
+            bli_ecg_qrs_average(r->x[c], r->n, &r->scale[c], &r->b1, r->q, r->tmpl + c * (2 * r->q + 1), &st, r->work);
         size_t len = 2 * r->q + 1;
         ch->snr_db = r->b1.n > 0 ? 10.0 * log10(st.snr) : 0.0;
         ch->peak_before = ch->peak_after = st.peak;
@@ -248,7 +254,8 @@ static bl_status rhythm_ok(ecg_run *r, int *ok)
  * matched filter finds fewer than min_beats. */
 static bl_status second_pass(ecg_run *r, size_t present)
 {
-    const float **xs = malloc(present * sizeof *xs), **ss = malloc(present * sizeof *ss);
+    const float **xs = malloc(present * sizeof *xs);
+    const bli_ecg_level **ss = malloc(present * sizeof *ss);
     const double **ts = malloc(present * sizeof *ts);
     bl_status st = BL_ENOMEM;
     if (xs && ss && ts) {
@@ -256,7 +263,7 @@ static bl_status second_pass(ecg_run *r, size_t present)
         for (size_t c = 0; c < r->nch; c++) {
             if (!r->res.ch[c].ecg_detected) continue;
             xs[m] = r->x[c];
-            ss[m] = r->scale[c];
+            ss[m] = &r->scale[c];
             ts[m++] = r->tmpl + c * (2 * r->q + 1);
         }
         st = bli_ecg_matched_pass(xs, ss, ts, m, r->n, r->q, r->rate, r->cfg, &r->b1, &r->b2);
@@ -291,48 +298,53 @@ static bl_status heart_rate(ecg_run *r)
     return BL_OK;
 }
 
-/* Average beats with the final beats (before, and after removal for the
- * treated channels) and the R-wave offset of the reported times. */
-static bl_status final_stats(ecg_run *r, int remove, double *r_offset)
+/* Average beats with the final beats, before removal, and the R-wave
+ * offset of the reported times. Writes nothing outside r. */
+static void final_stats(ecg_run *r, double *r_offset)
 {
-    double *mean = malloc((2 * r->q + 1) * sizeof *mean), best = -INFINITY;
-    if (!mean) return BL_ENOMEM;
-    bl_status st = BL_OK;
+    double best = -INFINITY;
     *r_offset = 0;
-    for (size_t c = 0; c < r->nch && st == BL_OK; c++) {
+    for (size_t c = 0; c < r->nch; c++) {
         bl_ecg_channel *ch = &r->res.ch[c];
-        bli_ecg_stats before = {0}, after = {0};
-        if ((st = bli_ecg_qrs_average(r->x[c], r->n, r->scale[c], &r->b2, r->q, mean, &before)) != BL_OK) break;
+        bli_ecg_stats before = {0};
+        bli_ecg_qrs_average(r->x[c], r->n, &r->scale[c], &r->b2, r->q, r->mean, &before, r->work);
         ch->peak_before = ch->peak_after = before.peak;
         ch->snr_after_db = ch->snr_db;
+        r->energy[c] = before.energy;
         if (ch->ecg_detected && ch->snr_db > best) {
             best = ch->snr_db;
             *r_offset = (double)before.peak_lag;
         }
-        if (!remove || !ch->ecg_detected) continue;
-        if (!(r->clean[c] = malloc(r->n * sizeof(float)))) {
-            st = BL_ENOMEM;
-            break;
-        }
-        if ((st = bli_ecg_subtract(r->x[c], r->n, r->scale[c], &r->b2, r->rate, r->cfg, r->clean[c])) != BL_OK)
-            break;
-        if ((st = bli_ecg_qrs_average(r->clean[c], r->n, r->scale[c], &r->b2, r->q, mean, &after)) != BL_OK)
-            break;
+    }
+}
+
+/* Step 4 on every channel with ECG, one at a time through r->clean, into
+ * dst, and the average beats after it. Cannot fail: it is the last step,
+ * and everything it needs was allocated first. */
+static void remove_beats(ecg_run *r, float *const *dst)
+{
+    for (size_t c = 0; dst && c < r->nch; c++) {
+        bl_ecg_channel *ch = &r->res.ch[c];
+        double before = r->energy[c];
+        if (!ch->ecg_detected) continue;
+        bli_ecg_stats after = {0};
+        bli_ecg_subtract(r->x[c], r->n, &r->scale[c], &r->b2, r->rate, r->cfg, r->clean, r->work);
+        bli_ecg_qrs_average(r->clean, r->n, &r->scale[c], &r->b2, r->q, r->mean, &after, r->work);
         ch->treated = 1;
         ch->peak_after = after.peak;
         ch->snr_after_db = 10.0 * log10(after.snr);
-        ch->residual_db = before.energy > 0 && after.energy > 0 ? 10.0 * log10(after.energy / before.energy) : 0;
+        ch->residual_db = before > 0 && after.energy > 0 ? 10.0 * log10(after.energy / before) : 0;
+        memcpy(dst[c], r->clean, r->n * sizeof *r->clean);
     }
-    free(mean);
-    return st;
 }
 
-/* Steps 1-4 into r (nothing outside r is written). */
-static bl_status run_steps(ecg_run *r, int remove)
+/* Steps 1-4 into r; dst (removal; may alias r->x) is written only once
+ * nothing can fail. */
+static bl_status run_steps(ecg_run *r, float *const *dst)
 {
     bl_status st;
     size_t present = 0;
-    if ((st = run_alloc(r)) != BL_OK) return st;
+    if ((st = run_alloc(r, dst != NULL)) != BL_OK) return st;
     if ((st = bli_ecg_first_pass(r->x, r->nch, r->n, r->rate, r->cfg, &r->b1)) != BL_OK) return st;
     if ((st = presence(r, &present)) != BL_OK) return st;
     int rhythm = 0;
@@ -345,10 +357,10 @@ static bl_status run_steps(ecg_run *r, int remove)
     }
     if ((st = heart_rate(r)) != BL_OK) return st;
     double offset;
-    if ((st = final_stats(r, remove, &offset)) != BL_OK) return st;
-    if (!(r->res.beats_s = malloc((r->b2.n ? r->b2.n : 1) * sizeof *r->res.beats_s))) return BL_ENOMEM;
+    final_stats(r, &offset);
     for (size_t k = 0; k < r->b2.n; k++) r->res.beats_s[k] = (r->b2.pos[k] + offset) / r->rate;
     r->res.n_beats = r->b2.n;
+    remove_beats(r, dst);
     return BL_OK;
 }
 
@@ -382,12 +394,9 @@ static bl_status ecg_run_all(const float *const *x, size_t nch, size_t frames, d
     ecg_run r = {.x = x, .nch = nch, .n = frames, .rate = rate, .cfg = cfg};
     r.q = (size_t)llround(cfg->qrs_half_s * rate);
     r.res.heart_rate_bpm = NAN;
-    st = run_steps(&r, dst != NULL);
+    st = run_steps(&r, dst);
     if (st == BL_OK) {
-        for (size_t c = 0; c < nch; c++) {
-            r.res.ch[c].channel = labels ? labels[c] : c;
-            if (dst && r.clean[c]) memcpy(dst[c], r.clean[c], frames * sizeof(float));
-        }
+        for (size_t c = 0; c < nch; c++) r.res.ch[c].channel = labels ? labels[c] : c;
         r.res.n_ch = nch;
         bl_ecg_result old = *result;
         *result = r.res;

@@ -11,8 +11,9 @@
 #include "emg_internal.h"
 #include "internal.h"
 
-bl_status bli_ecg_local_median(const float *x, size_t n, size_t win, int magnitude, float *out)
+bl_status bli_ecg_level_init(bli_ecg_level *l, const float *x, size_t n, size_t win, int magnitude, float gain)
 {
+    memset(l, 0, sizeof *l);
     if (win < 1) win = 1;
     if (win > n) win = n;
     size_t hop = win / 4 ? win / 4 : 1, half = win / 2;
@@ -37,14 +38,21 @@ bl_status bli_ecg_local_median(const float *x, size_t n, size_t win, int magnitu
     if (!(floor_level > 0)) floor_level = 1e-30f;
     for (size_t b = 0; b < blocks; b++)
         if (!(med[b] >= floor_level)) med[b] = floor_level;
-    for (size_t i = 0; i < n; i++) {
-        size_t b = i / hop;
-        double f = (double)(i - b * hop) / (double)hop;
-        out[i] = (float)((1.0 - f) * med[b] + f * med[b + 1 < blocks ? b + 1 : b]);
-    }
     free(v);
-    free(med);
+    *l = (bli_ecg_level){.med = med, .blocks = blocks, .hop = hop, .n = n, .gain = gain};
     return BL_OK;
+}
+
+void bli_ecg_level_free(bli_ecg_level *l)
+{
+    if (!l) return;
+    free(l->med);
+    l->med = NULL;
+}
+
+void bli_ecg_level_fill(const bli_ecg_level *l, size_t from, size_t count, float *out)
+{
+    for (size_t k = 0; k < count; k++) out[k] = bli_ecg_level_at(l, from + k);
 }
 
 /* fwd[i] = max of d[i .. i + w) (shorter at the end), by a monotonic deque. */
@@ -257,22 +265,28 @@ bl_status bli_ecg_first_pass(const float *const *x, size_t nch, size_t n, double
     bl_status st = bli_ecg_band_design(cfg, rate, sos, &ns);
     if (st != BL_OK) return st;
     size_t win = (size_t)llround(cfg->noise_window_s * rate);
-    float *y = malloc(n * sizeof *y), *lvl = malloc(n * sizeof *lvl), *r = calloc(n, sizeof *r);
+    float *y = malloc(n * sizeof *y), *r = calloc(n, sizeof *r);
     st = BL_ENOMEM;
-    if (!y || !lvl || !r) goto done;
+    if (!y || !r) goto done;
     for (size_t c = 0; c < nch; c++) {
         memcpy(y, x[c], n * sizeof *y);
         float *ch[1] = {y};
         if ((st = bl_sosfiltfilt(sos, ns, ch, 1, n, 1)) != BL_OK) goto done;
         for (size_t i = 0; i < n; i++) y[i] *= y[i];
         if ((st = bl_moving_average(y, n, rate, cfg->integration_s, y)) != BL_OK) goto done;
-        if ((st = bli_ecg_local_median(y, n, win, 0, lvl)) != BL_OK) goto done;
-        for (size_t i = 0; i < n; i++) r[i] += y[i] / lvl[i] / (float)nch;
+        bli_ecg_level lvl;
+        if ((st = bli_ecg_level_init(&lvl, y, n, win, 0, 1.0f)) != BL_OK) goto done;
+        for (size_t i0 = 0; i0 < n; i0 += BLI_ECG_CHUNK) {
+            float l[BLI_ECG_CHUNK];
+            size_t m = n - i0 < BLI_ECG_CHUNK ? n - i0 : BLI_ECG_CHUNK;
+            bli_ecg_level_fill(&lvl, i0, m, l);
+            for (size_t k = 0; k < m; k++) r[i0 + k] += y[i0 + k] / l[k] / (float)nch;
+        }
+        bli_ecg_level_free(&lvl);
     }
     st = bli_ecg_pick(r, NULL, n, rate, cfg, BLI_ECG_FIRST_FLOOR, BLI_ECG_FIRST_FLOOR * 2.0 / 3.0, 1, out);
 done:
     free(y);
-    free(lvl);
     free(r);
     return st;
 }
@@ -292,14 +306,14 @@ static void correlate(const float *x, const double *t, size_t n, size_t q, float
 /* How much larger the correlation's noise is than white noise of the
  * local level would give (EMG is not white): the robust SD of m / (scale
  * sqrt(e)) away from the first-pass beats (every 4th sample). */
-static double colour_factor(const float *m, const float *scale, size_t n, size_t q, double e,
+static double colour_factor(const float *m, const bli_ecg_level *scale, size_t n, size_t q, double e,
                             const bli_ecg_beats *avoid, float *scratch)
 {
     size_t count = 0, k = 0;
     for (size_t i = 0; i < n; i += 4) {
         while (k < avoid->n && avoid->pos[k] + 2.0 * (double)q < (double)i) k++;
         if (k < avoid->n && fabs(avoid->pos[k] - (double)i) <= 2.0 * (double)q) continue;
-        scratch[count++] = (float)(fabsf(m[i]) / (scale[i] * sqrt(e)));
+        scratch[count++] = (float)(fabsf(m[i]) / (bli_ecg_level_at(scale, i) * sqrt(e)));
     }
     if (count == 0) return 1.0;
     double f = BLI_ECG_MAD_SCALE * bli_select_kth(scratch, count, count / 2);
@@ -328,7 +342,7 @@ typedef struct mf_sums {
     double *ca, *cb, *cc; /* consistency: sums of w, w a, w a² over channels */
 } mf_sums;
 
-static void matched_channel(const float *x, const float *scale, const double *t, size_t n, size_t q, double tau,
+static void matched_channel(const float *x, const bli_ecg_level *scale, const double *t, size_t n, size_t q, double tau,
                             const bli_ecg_beats *avoid, float *m, float *scratch, double *p, const mf_sums *s)
 {
     double e = 0;
@@ -340,9 +354,11 @@ static void matched_channel(const float *x, const float *scale, const double *t,
     p[0] = 0;
     for (size_t i = 0; i < n; i++) p[i + 1] = p[i] + (double)x[i] * x[i];
     long lq = (long)q;
+    float sc[BLI_ECG_CHUNK];
     for (size_t i = 0; i < n; i++) {
+        if (i % BLI_ECG_CHUNK == 0) bli_ecg_level_fill(scale, i, n - i < BLI_ECG_CHUNK ? n - i : BLI_ECG_CHUNK, sc);
         long c = (long)i;
-        double s2 = (double)scale[i] * scale[i], inv = 1.0 / s2;
+        double s2 = (double)sc[i % BLI_ECG_CHUNK] * sc[i % BLI_ECG_CHUNK], inv = 1.0 / s2;
         double w = mean_square(p, n, c - lq, c + lq + 1) * (double)(2 * q + 1), left = w - (double)m[i] * m[i] / e;
         double around = fmax(s2, fmax(mean_square(p, n, c - 3 * lq, c - lq), mean_square(p, n, c + lq + 1, c + 3 * lq + 1)));
         s->num[i] += m[i] * inv / k2;
@@ -357,7 +373,7 @@ static void matched_channel(const float *x, const float *scale, const double *t,
     }
 }
 
-bl_status bli_ecg_matched_pass(const float *const *x, const float *const *scale, const double *const *tmpl,
+bl_status bli_ecg_matched_pass(const float *const *x, const bli_ecg_level *const *scale, const double *const *tmpl,
                                size_t nch, size_t n, size_t q, double rate, const bl_ecg_config *cfg,
                                const bli_ecg_beats *first, bli_ecg_beats *out)
 {

@@ -21,11 +21,11 @@ static double at(const float *x, size_t n, double p)
 }
 
 /* Inverse-variance weight of the beat at position p. */
-static double weight_at(const float *scale, size_t n, double p)
+static double weight_at(const bli_ecg_level *scale, size_t n, double p)
 {
     size_t i = (size_t)llround(p < 0 ? 0 : p);
     if (i >= n) i = n - 1;
-    double s = scale[i];
+    double s = bli_ecg_level_at(scale, i);
     return 1.0 / (s * s);
 }
 
@@ -56,12 +56,10 @@ static void weighted_mean(const float *x, size_t n, const bli_ecg_beats *b, size
 /* Beat weights: the inverse of what is left in each beat's QRS window once
  * the average beat (first weighted by the local noise) is taken out, so a
  * beat inside a burst or on a motion artefact counts little. */
-static bl_status robust_weights(const float *x, size_t n, const float *scale, const bli_ecg_beats *b, size_t q,
-                                double *w)
+static void robust_weights(const float *x, size_t n, const bli_ecg_level *scale, const bli_ecg_beats *b, size_t q,
+                           double *w, double *mean)
 {
     size_t len = 2 * q + 1;
-    double *mean = malloc(len * sizeof *mean);
-    if (!mean) return BL_ENOMEM;
     for (size_t k = 0; k < b->n; k++) w[k] = weight_at(scale, n, b->pos[k]);
     weighted_mean(x, n, b, q, w, mean, NULL);
     for (size_t k = 0; k < b->n; k++) {
@@ -73,21 +71,21 @@ static bl_status robust_weights(const float *x, size_t n, const float *scale, co
         ms /= (double)len;
         w[k] = ms > 0 ? 1.0 / ms : w[k];
     }
-    free(mean);
-    return BL_OK;
 }
 
-bl_status bli_ecg_qrs_average(const float *x, size_t n, const float *scale, const bli_ecg_beats *b, size_t q,
-                              double *mean, bli_ecg_stats *st)
+size_t bli_ecg_work_size(const bl_ecg_config *cfg, double rate, size_t n_beats)
+{
+    size_t len_t = (size_t)(lround(cfg->template_pre_s * rate) + lround(cfg->template_post_s * rate) + 1);
+    size_t len_q = 2 * (size_t)lround(cfg->qrs_half_s * rate) + 1;
+    return 6 * len_t + 2 * len_q + (n_beats ? n_beats : 1);
+}
+
+void bli_ecg_qrs_average(const float *x, size_t n, const bli_ecg_level *scale, const bli_ecg_beats *b, size_t q,
+                         double *mean, bli_ecg_stats *st, double *work)
 {
     size_t len = 2 * q + 1;
-    double *se2 = malloc(len * sizeof *se2), *w = malloc((b->n ? b->n : 1) * sizeof *w);
-    bl_status status = se2 && w ? robust_weights(x, n, scale, b, q, w) : BL_ENOMEM;
-    if (status != BL_OK) {
-        free(se2);
-        free(w);
-        return status;
-    }
+    double *se2 = work, *w = work + len;
+    robust_weights(x, n, scale, b, q, w, se2);
     weighted_mean(x, n, b, q, w, mean, se2);
     double e = 0, noise = 0;
     st->peak = 0;
@@ -104,9 +102,6 @@ bl_status bli_ecg_qrs_average(const float *x, size_t n, const float *scale, cons
     double cap = pow(10.0, BLI_ECG_SNR_CAP_DB / 10.0);
     st->snr = noise > 0 ? e / noise : (e > 0 ? cap : 1.0);
     if (st->snr > cap) st->snr = cap;
-    free(se2);
-    free(w);
-    return BL_OK;
 }
 
 double bli_ecg_low_fraction(const double *t, size_t len, double rate, double f_hz)
@@ -215,7 +210,7 @@ static void beat_template(const float *x, size_t n, const double *wt, const bli_
 
 /* Per-beat scale: least squares over the QRS window, pulled towards 1 by
  * a prior of SD amplitude_sd (ridge), limited to 0..BLI_ECG_AMP_MAX. */
-static double beat_amplitude(const float *x, size_t n, const float *scale, double pos, const double *t, long lo,
+static double beat_amplitude(const float *x, size_t n, const bli_ecg_level *scale, double pos, const double *t, long lo,
                              long hi, long q, double sd)
 {
     double sxt = 0, stt = 0;
@@ -247,19 +242,14 @@ static void subtract_beat(float *out, size_t n, double pos, const double *t, lon
     }
 }
 
-bl_status bli_ecg_subtract(const float *x, size_t n, const float *scale, const bli_ecg_beats *b, double rate,
-                           const bl_ecg_config *cfg, float *out)
+void bli_ecg_subtract(const float *x, size_t n, const bli_ecg_level *scale, const bli_ecg_beats *b, double rate,
+                      const bl_ecg_config *cfg, float *out, double *work)
 {
     long pre = lround(cfg->template_pre_s * rate), post = lround(cfg->template_post_s * rate);
     long q = lround(cfg->qrs_half_s * rate);
     size_t len = (size_t)(pre + post + 1), taper = (size_t)lround(BLI_ECG_TAPER_S * rate);
-    double *buf = malloc(6 * len * sizeof *buf), *w = malloc((b->n ? b->n : 1) * sizeof *w);
-    bl_status st = buf && w ? robust_weights(x, n, scale, b, (size_t)q, w) : BL_ENOMEM;
-    if (st != BL_OK) {
-        free(buf);
-        free(w);
-        return st;
-    }
+    double *buf = work, *w = work + 6 * len;
+    robust_weights(x, n, scale, b, (size_t)q, w, w + (b->n ? b->n : 1));
     tsums s = {buf, buf + len, buf + 2 * len, buf + 3 * len, buf + 4 * len};
     double *t = buf + 5 * len;
     memcpy(out, x, n * sizeof *out);
@@ -272,7 +262,4 @@ bl_status bli_ecg_subtract(const float *x, size_t n, const float *scale, const b
                                            : 1.0;
         subtract_beat(out, n, b->pos[k], t, lo, hi, a);
     }
-    free(buf);
-    free(w);
-    return BL_OK;
 }

@@ -113,9 +113,29 @@ typedef struct bli_ecg_beats {
 
 /* BL_OK or the code a bad configuration at this rate gets (ecg.h). */
 bl_status bli_ecg_config_check(const bl_ecg_config *cfg, double rate_hz);
-/* Centred local median of x (|x| when magnitude) over win samples,
- * computed every win/4 samples and interpolated linearly, into out. */
-bl_status bli_ecg_local_median(const float *x, size_t n, size_t win, int magnitude, float *out);
+/* A local level of n samples: the centred median of x (|x| when
+ * magnitude) over win samples, computed every hop = win/4 samples and
+ * interpolated linearly between them, times gain. Only the medians are
+ * kept (n / hop of them): a long recording's level costs next to nothing,
+ * and bli_ecg_level_at / _fill give every sample's value on demand. */
+typedef struct bli_ecg_level {
+    float *med;
+    size_t blocks, hop, n;
+    float gain;
+} bli_ecg_level;
+bl_status bli_ecg_level_init(bli_ecg_level *l, const float *x, size_t n, size_t win, int magnitude, float gain);
+void bli_ecg_level_free(bli_ecg_level *l);
+/* The level at sample i < n. */
+static inline float bli_ecg_level_at(const bli_ecg_level *l, size_t i)
+{
+    size_t b = i / l->hop;
+    double f = (double)(i - b * l->hop) / (double)l->hop;
+    return (float)((1.0 - f) * l->med[b] + f * l->med[b + 1 < l->blocks ? b + 1 : b]) * l->gain;
+}
+/* out[k] = the level at sample from + k, k < count (from + count <= n);
+ * loops over a whole signal fill BLI_ECG_CHUNK samples at a time. */
+#define BLI_ECG_CHUNK 1024
+void bli_ecg_level_fill(const bli_ecg_level *l, size_t from, size_t count, float *out);
 /* The Pan-Tompkins beat picker on a detection signal d (larger = more
  * beat-like): beats must reach `floor`, search-back beats `sb_floor`, on
  * `gate` (NULL: on d itself). adapt: the signal and noise levels are
@@ -133,7 +153,7 @@ bl_status bli_ecg_first_pass(const float *const *x, size_t nch, size_t n, double
 /* Step 3: the matched filter of channels x[c] with QRS templates tmpl[c]
  * (2q + 1 samples, centred) under local noise SDs scale[c]; the noise of
  * the correlation is measured away from the `first` beats. */
-bl_status bli_ecg_matched_pass(const float *const *x, const float *const *scale, const double *const *tmpl,
+bl_status bli_ecg_matched_pass(const float *const *x, const bli_ecg_level *const *scale, const double *const *tmpl,
                                size_t nch, size_t n, size_t q, double rate, const bl_ecg_config *cfg,
                                const bli_ecg_beats *first, bli_ecg_beats *out);
 
@@ -145,12 +165,16 @@ typedef struct bli_ecg_stats {
     double peak;    /* largest |mean| */
     long peak_lag;  /* its lag, samples */
 } bli_ecg_stats;
-bl_status bli_ecg_qrs_average(const float *x, size_t n, const float *scale, const bli_ecg_beats *b, size_t q,
-                              double *mean, bli_ecg_stats *st);
+void bli_ecg_qrs_average(const float *x, size_t n, const bli_ecg_level *scale, const bli_ecg_beats *b, size_t q,
+                         double *mean, bli_ecg_stats *st, double *work);
+/* Doubles of `work` bli_ecg_qrs_average and bli_ecg_subtract need for up
+ * to n_beats beats: allocated once, so that neither can fail (a removal
+ * that has begun writing cannot stop half way). */
+size_t bli_ecg_work_size(const bl_ecg_config *cfg, double rate, size_t n_beats);
 /* Share of the energy of t[0..len) below f_hz. */
 double bli_ecg_low_fraction(const double *t, size_t len, double rate, double f_hz);
 /* Step 4: out = x minus the template of every beat (out must not alias x). */
-bl_status bli_ecg_subtract(const float *x, size_t n, const float *scale, const bli_ecg_beats *b, double rate,
-                           const bl_ecg_config *cfg, float *out);
+void bli_ecg_subtract(const float *x, size_t n, const bli_ecg_level *scale, const bli_ecg_beats *b, double rate,
+                      const bl_ecg_config *cfg, float *out, double *work);
 
 #endif
