@@ -215,32 +215,40 @@ done:
     return st;
 }
 
-bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
-                           const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len)
+/* The analysis of session; `owned` (NULL, or session itself) is the
+ * caller's session handed over: conditioned in place and kept as h->cond,
+ * destroyed on failure. */
+static bl_status analyse(const bl_recording *session, bl_recording *owned, const bl_recording *const *mvc,
+                         size_t n_mvc, const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len)
 {
-    if (out) *out = NULL;
-    if (why && why_len) why[0] = 0;
-    if (!session || !cfg || !out || (n_mvc && !mvc)) return BL_EINVAL;
+    bl_status st = BL_OK;
     if (!bli_hinge_config_ok(cfg)) {
         bli_set_why(why, why_len, "invalid hinge configuration");
-        return BL_EINVAL;
-    }
-    if (bl_recording_duration(session) < 1.0) {
+        st = BL_EINVAL;
+    } else if (bl_recording_duration(session) < 1.0) {
         bli_set_why(why, why_len, "the session lasts %.3g s; a hinge set needs at least 1 s",
                 bl_recording_duration(session));
-        return BL_ENODATA;
+        st = BL_ENODATA;
     }
-    bl_hinge *h = calloc(1, sizeof *h);
-    if (!h) return BL_ENOMEM;
+    bl_hinge *h = st == BL_OK ? calloc(1, sizeof *h) : NULL;
+    if (!h) {
+        bl_recording_destroy(owned);
+        return st != BL_OK ? st : BL_ENOMEM;
+    }
     h->cfg = *cfg;
     h->nch = bl_recording_channels(session);
     snprintf(h->unit, sizeof h->unit, "%s", bl_recording_unit(session));
-    bl_status st = bli_hinge_setup_channels(h, session);
-    if (st != BL_OK) goto fail;
+    if ((st = bli_hinge_setup_channels(h, session)) != BL_OK) goto fail;
     /* The quality checks first: their own conditioned copy is gone before
      * ours is made, so at most two copies of the session live at once. */
     if ((st = bli_hinge_assess_quality(h, session, why, why_len)) != BL_OK) goto fail;
-    st = bl_condition(session, &h->cfg.envelope, &h->cond, &h->crep);
+    if (owned) { /* the hinge's from here on, whatever happens */
+        h->cond = owned;
+        owned = NULL;
+        st = bl_condition_in_place(h->cond, &h->cfg.envelope, &h->crep);
+    } else {
+        st = bl_condition(session, &h->cfg.envelope, &h->cond, &h->crep);
+    }
     if (st != BL_OK) {
         bli_set_why(why, why_len, "conditioning failed: %s", bl_strerror(st));
         goto fail;
@@ -262,7 +270,29 @@ bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *cons
     return BL_OK;
 fail:
     if (st == BL_ENOMEM) bli_set_why(why, why_len, "out of memory");
+    bl_recording_destroy(owned);
     bl_hinge_destroy(h);
     return st;
+}
+
+bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
+                           const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len)
+{
+    if (out) *out = NULL;
+    if (why && why_len) why[0] = 0;
+    if (!session || !cfg || !out || (n_mvc && !mvc)) return BL_EINVAL;
+    return analyse(session, NULL, mvc, n_mvc, cfg, out, why, why_len);
+}
+
+bl_status bl_hinge_analyse_take(bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
+                                const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len)
+{
+    if (out) *out = NULL;
+    if (why && why_len) why[0] = 0;
+    if (!session || !cfg || !out || (n_mvc && !mvc)) {
+        bl_recording_destroy(session);
+        return BL_EINVAL;
+    }
+    return analyse(session, session, mvc, n_mvc, cfg, out, why, why_len);
 }
 

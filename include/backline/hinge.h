@@ -234,6 +234,14 @@ typedef struct bl_hinge bl_hinge;
  * destroy(NULL): no-op. */
 BL_API bl_status bl_hinge_analyse(const bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
                                   const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len);
+/* The same analysis, with the same results, on a session it takes over:
+ * the session is conditioned in place and kept inside *out instead of
+ * copied, so a long session is held twice at most (its conditioned signal
+ * and its envelopes) rather than three times. `session` belongs to the
+ * analysis from the call on and is destroyed with *out, or before the call
+ * returns when it fails (errors as bl_hinge_analyse). */
+BL_API bl_status bl_hinge_analyse_take(bl_recording *session, const bl_recording *const *mvc, size_t n_mvc,
+                                       const bl_hinge_config *cfg, bl_hinge **out, char *why, size_t why_len);
 BL_API void bl_hinge_destroy(bl_hinge *h);
 
 /* What conditioning did (ISEK reporting) and the config used, copied out.

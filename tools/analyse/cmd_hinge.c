@@ -239,14 +239,19 @@ int cmd_hinge(int argc, char **argv)
     }
     char why[512] = "";
     tool_progress_stage("analysing");
-    bl_status st = bl_hinge_analyse(rec, (const bl_recording *const *)mvc, n_mvc, &cfg, &h, why, sizeof why);
+    /* The analysis takes the session over (it is conditioned in place, not
+     * copied: a long session is held twice, not three times). */
+    double rate = bl_recording_rate(rec);
+    size_t frames = bl_recording_frames(rec);
+    bl_status st = bl_hinge_analyse_take(rec, (const bl_recording *const *)mvc, n_mvc, &cfg, &h, why, sizeof why);
+    rec = NULL;
     if (st != BL_OK) {
         /* The session's own conditioning failures get the detailed line; a
          * trial's ("mvc trial N ...") are the library's. */
         int session = strncmp(why, "mvc trial", 9) != 0;
         if (session && (st == BL_ERATE || st == BL_ERANGE || st == BL_ENONFINITE ||
                         (st == BL_ENODATA && !strncmp(why, "cond", 4))))
-            rc = tool_conditioning_error(path, rec, &cfg.envelope, st);
+            rc = tool_conditioning_error_at(path, rate, frames, &cfg.envelope, st);
         else
             rc = (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
         goto done;
