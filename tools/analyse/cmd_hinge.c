@@ -176,6 +176,26 @@ static int write_reports(tool_output *outs, size_t n_outs, const hinge_report *r
     return rc;
 }
 
+/* The analysis takes the session over (it is conditioned in place, not
+ * copied: a long session is held twice, not three times); it is gone once
+ * this returns, whatever the outcome. */
+static int analyse_session(bl_recording *rec, bl_recording *const *mvc, size_t n_mvc, const bl_hinge_config *cfg,
+                           const char *path, bl_hinge **h)
+{
+    char why[512] = "";
+    double rate = bl_recording_rate(rec);
+    size_t frames = bl_recording_frames(rec);
+    bl_status st = bl_hinge_analyse_take(rec, (const bl_recording *const *)mvc, n_mvc, cfg, h, why, sizeof why);
+    if (st == BL_OK) return 0;
+    /* The session's own conditioning failures get the detailed line; a
+     * trial's ("mvc trial N ...") are the library's. */
+    int session = strncmp(why, "mvc trial", 9) != 0;
+    if (session && (st == BL_ERATE || st == BL_ERANGE || st == BL_ENONFINITE ||
+                    (st == BL_ENODATA && !strncmp(why, "cond", 4))))
+        return tool_conditioning_error_at(path, rate, frames, &cfg->envelope, st);
+    return why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st));
+}
+
 int cmd_hinge(int argc, char **argv)
 {
     static const tool_opt_spec spec[] = {TOOL_CONDITIONING_OPTS, {"--mvc", 1, 1}, {"--json", 1, 0}, {"--csv", 1, 0},
@@ -237,25 +257,10 @@ int cmd_hinge(int argc, char **argv)
         mvc[i] = tool_load_or(mvc_paths[i], map_text, bl_recording_chanmap(rec), cfg.envelope.rate_hz);
         if (!mvc[i] && (rc = tool_load_failure()) != 0) goto done;
     }
-    char why[512] = "";
     tool_progress_stage("analysing");
-    /* The analysis takes the session over (it is conditioned in place, not
-     * copied: a long session is held twice, not three times). */
-    double rate = bl_recording_rate(rec);
-    size_t frames = bl_recording_frames(rec);
-    bl_status st = bl_hinge_analyse_take(rec, (const bl_recording *const *)mvc, n_mvc, &cfg, &h, why, sizeof why);
+    rc = analyse_session(rec, mvc, n_mvc, &cfg, path, &h);
     rec = NULL;
-    if (st != BL_OK) {
-        /* The session's own conditioning failures get the detailed line; a
-         * trial's ("mvc trial N ...") are the library's. */
-        int session = strncmp(why, "mvc trial", 9) != 0;
-        if (session && (st == BL_ERATE || st == BL_ERANGE || st == BL_ENONFINITE ||
-                        (st == BL_ENODATA && !strncmp(why, "cond", 4))))
-            rc = tool_conditioning_error_at(path, rate, frames, &cfg.envelope, st);
-        else
-            rc = (why[0] ? tool_error("%s", why) : tool_error("%s: %s", path, bl_strerror(st)));
-        goto done;
-    }
+    if (rc) goto done;
     hinge_report rep = {path, mvc_paths, n_mvc, h, span.t0_s};
     doc = hinge_report_json(&rep);
     if (!doc) {
