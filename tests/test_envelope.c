@@ -188,6 +188,42 @@ static void check_contract(void)
     bl_recording_destroy(in);
 }
 
+/* The moving average against the textbook form (every prefix sum kept):
+ * the same bits, in place or not, for windows shorter and longer than the
+ * signal (the ring of sums it keeps must not drop one still read). */
+static void check_moving_average_exact(void)
+{
+    const double rate = 1000;
+    const size_t lens[] = {1, 2, 7, 500, 3001};
+    const double windows[] = {0.001, 0.0035, 0.1, 0.999, 5.0};
+    for (size_t a = 0; a < sizeof lens / sizeof *lens; a++) {
+        size_t n = lens[a];
+        float *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *ref = malloc(n * sizeof *ref);
+        double *cum = malloc((n + 1) * sizeof *cum);
+        for (size_t i = 0; i < n; i++) x[i] = (float)(sin(0.37 * (double)i) + 0.01 * (double)(i % 13));
+        for (size_t b = 0; b < sizeof windows / sizeof *windows; b++) {
+            double w = windows[b] * rate;
+            if (w > (double)n * 4 + 1) w = (double)n * 4 + 1;
+            size_t half = (size_t)llround(w) / 2;
+            cum[0] = 0;
+            for (size_t i = 0; i < n; i++) cum[i + 1] = cum[i] + (double)x[i];
+            for (size_t i = 0; i < n; i++) {
+                size_t lo = i > half ? i - half : 0, hi = i + half + 1 < n ? i + half + 1 : n;
+                ref[i] = (float)((cum[hi] - cum[lo]) / (double)(hi - lo));
+            }
+            CHECK_EQ_INT(bl_moving_average(x, n, rate, windows[b], y), BL_OK);
+            CHECK(memcmp(y, ref, n * sizeof *y) == 0);
+            memcpy(y, x, n * sizeof *y);
+            CHECK_EQ_INT(bl_moving_average(y, n, rate, windows[b], y), BL_OK);
+            CHECK(memcmp(y, ref, n * sizeof *y) == 0);
+        }
+        free(x);
+        free(y);
+        free(ref);
+        free(cum);
+    }
+}
+
 static void check_rms_tkeo(void)
 {
     const double rate = 2000, f = 50, a = 0.8;
@@ -312,6 +348,7 @@ int main(void)
     check_in_place(48000);
     check_contract();
     check_rms_tkeo();
+    check_moving_average_exact();
     check_stream();
     return test_finish("test_envelope");
 }

@@ -6,8 +6,13 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* The prefix sums still read: the window spans hi - lo <= 2 half + 1, so
+ * a ring of 2 half + 2 holds them (all n + 1 when that is fewer). */
+static size_t ring_size(size_t n, size_t half) { return 2 * half + 2 < n + 1 ? 2 * half + 2 : n + 1; }
+
 /* Centred window of an odd number of samples; edges average what exists.
  * Running sums in double keep hour-long recordings exact enough. */
+
 static bl_status moving_mean(const float *x, size_t n, double rate_hz, double window_s, float *out, int squared,
                              double *scratch)
 {
@@ -15,15 +20,24 @@ static bl_status moving_mean(const float *x, size_t n, double rate_hz, double wi
     if (!(rate_hz > 0) || !isfinite(rate_hz) || !(window_s > 0) || !isfinite(window_s)) return BL_ERANGE;
     double w = window_s * rate_hz;
     if (w > (double)n * 4 + 1) w = (double)n * 4 + 1;
-    size_t half = (size_t)llround(w) / 2;
-    double *cum = scratch ? scratch : malloc((n + 1) * sizeof *cum);
+    size_t half = (size_t)llround(w) / 2, ring = ring_size(n, half);
+    double *cum = scratch ? scratch : malloc(ring * sizeof *cum);
     if (!cum) return BL_ENOMEM;
+    /* cum[k mod ring] = sum of x[0 .. k): k runs ahead to hi, which is past
+     * i, so out may alias x (x[i] is summed before out[i] is written). */
+    double run = 0;
+    size_t k = 0, slot_k = 0, slot_lo = 0;
     cum[0] = 0;
-    for (size_t i = 0; i < n; i++) cum[i + 1] = cum[i] + (squared ? (double)x[i] * x[i] : (double)x[i]);
     for (size_t i = 0; i < n; i++) {
         size_t lo = i > half ? i - half : 0;
         size_t hi = i + half + 1 < n ? i + half + 1 : n;
-        double m = (cum[hi] - cum[lo]) / (double)(hi - lo);
+        if (lo > 0) slot_lo = slot_lo + 1 < ring ? slot_lo + 1 : 0; /* lo moves by one from here on */
+        for (; k < hi; k++) {
+            run += squared ? (double)x[k] * x[k] : (double)x[k];
+            slot_k = slot_k + 1 < ring ? slot_k + 1 : 0;
+            cum[slot_k] = run;
+        }
+        double m = (cum[slot_k] - cum[slot_lo]) / (double)(hi - lo);
         out[i] = (float)(squared ? sqrt(m > 0 ? m : 0) : m);
     }
     if (cum != scratch) free(cum);

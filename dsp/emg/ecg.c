@@ -145,9 +145,10 @@ static void run_free(ecg_run *r)
     free(r->res.ch);
 }
 
-/* Everything a run allocates, before it starts: the removal's writes,
- * which come last, cannot then fail half way. */
-static bl_status run_alloc(ecg_run *r, int remove)
+/* Everything a run allocates before it starts but the removal's scratch
+ * copy (run_steps allocates it once beats are found, before any write):
+ * the removal's writes, which come last, cannot then fail half way. */
+static bl_status run_alloc(ecg_run *r)
 {
     size_t len = 2 * r->q + 1, refr = (size_t)floor(60.0 / r->cfg->max_rate_bpm * r->rate);
     size_t cap = r->n / (refr ? refr : 1) + 2;
@@ -156,12 +157,11 @@ static bl_status run_alloc(ecg_run *r, int remove)
     r->work = malloc(bli_ecg_work_size(r->cfg, r->rate, cap) * sizeof *r->work);
     r->mean = malloc(len * sizeof *r->mean);
     r->energy = calloc(r->nch, sizeof *r->energy);
-    r->clean = remove ? malloc(r->n * sizeof *r->clean) : NULL;
     r->b1.pos = malloc(cap * sizeof *r->b1.pos);
     r->b2.pos = malloc(cap * sizeof *r->b2.pos);
     r->res.ch = calloc(r->nch, sizeof *r->res.ch);
     r->res.beats_s = malloc(cap * sizeof *r->res.beats_s);
-    if (!r->scale || !r->tmpl || !r->work || !r->mean || !r->energy || (remove && !r->clean) || !r->b1.pos || !r->b2.pos || !r->res.ch ||
+    if (!r->scale || !r->tmpl || !r->work || !r->mean || !r->energy || !r->b1.pos || !r->b2.pos || !r->res.ch ||
         !r->res.beats_s)
         return BL_ENOMEM;
     r->b1.cap = r->b2.cap = cap;
@@ -344,7 +344,7 @@ static bl_status run_steps(ecg_run *r, float *const *dst)
 {
     bl_status st;
     size_t present = 0;
-    if ((st = run_alloc(r, dst != NULL)) != BL_OK) return st;
+    if ((st = run_alloc(r)) != BL_OK) return st;
     if ((st = bli_ecg_first_pass(r->x, r->nch, r->n, r->rate, r->cfg, &r->b1)) != BL_OK) return st;
     if ((st = presence(r, &present)) != BL_OK) return st;
     int rhythm = 0;
@@ -356,6 +356,8 @@ static bl_status run_steps(ecg_run *r, float *const *dst)
         return BL_OK;
     }
     if ((st = heart_rate(r)) != BL_OK) return st;
+    /* Off the detection passes' peak: a whole channel, only to remove. */
+    if (dst && !(r->clean = malloc(r->n * sizeof *r->clean))) return BL_ENOMEM;
     double offset;
     final_stats(r, &offset);
     for (size_t k = 0; k < r->b2.n; k++) r->res.beats_s[k] = (r->b2.pos[k] + offset) / r->rate;

@@ -55,14 +55,23 @@ void bli_ecg_level_fill(const bli_ecg_level *l, size_t from, size_t count, float
     for (size_t k = 0; k < count; k++) out[k] = bli_ecg_level_at(l, from + k);
 }
 
-/* fwd[i] = max of d[i .. i + w) (shorter at the end), by a monotonic deque. */
+/* fwd[i] = max of d[i .. i + w) (shorter at the end), by a monotonic deque
+ * kept in a ring of w + 1 entries: it never holds more than the window. */
 static void forward_max(const float *d, size_t n, size_t w, size_t *dq, float *fwd)
 {
-    size_t head = 0, tail = 0;
+    size_t cap = w + 1, head = 0, tail = 0, len = 0; /* tail: where the next index goes */
     for (size_t k = n; k-- > 0;) {
-        while (tail > head && d[dq[tail - 1]] <= d[k]) tail--;
-        dq[tail++] = k;
-        while (dq[head] >= k + w) head++;
+        while (len && d[dq[tail ? tail - 1 : cap - 1]] <= d[k]) {
+            tail = tail ? tail - 1 : cap - 1;
+            len--;
+        }
+        dq[tail] = k;
+        tail = tail + 1 < cap ? tail + 1 : 0;
+        len++;
+        while (dq[head] >= k + w) {
+            head = head + 1 < cap ? head + 1 : 0;
+            len--;
+        }
         fwd[k] = d[dq[head]];
     }
 }
@@ -191,7 +200,7 @@ bl_status bli_ecg_pick(const float *d, const float *gate, size_t n, double rate,
 {
     if (!gate) gate = d;
     size_t refr = (size_t)llround(60.0 / cfg->max_rate_bpm * rate), w = refr / 2 ? refr / 2 : 1;
-    size_t *idx = malloc((n / w + 2) * sizeof *idx), *dq = malloc(n * sizeof *dq);
+    size_t *idx = malloc((n / w + 2) * sizeof *idx), *dq = malloc((w + 1) * sizeof *dq);
     float *fwd = malloc(n * sizeof *fwd);
     bl_status st = BL_ENOMEM;
     if (!idx || !dq || !fwd) goto done;
@@ -291,121 +300,175 @@ done:
     return st;
 }
 
-/* Correlation of x with the template t over the QRS window (centred),
- * m[i] = sum_j t[j] x[i + j - q] inside the signal. */
-static void correlate(const float *x, const double *t, size_t n, size_t q, float *m)
+/* Correlation of x with the template t over the QRS window (centred) at
+ * sample i, sum_j t[j] x[i + j - q] inside the signal. */
+static float correlate_at(const float *x, const double *t, size_t n, size_t q, size_t i)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t j0 = i < q ? q - i : 0, j1 = i + q < n ? 2 * q : n - 1 - i + q;
-        double acc = 0;
-        for (size_t j = j0; j <= j1; j++) acc += t[j] * x[i + j - q];
-        m[i] = (float)acc;
-    }
+    size_t j0 = i < q ? q - i : 0, j1 = i + q < n ? 2 * q : n - 1 - i + q;
+    double acc = 0;
+    for (size_t j = j0; j <= j1; j++) acc += t[j] * x[i + j - q];
+    return (float)acc;
 }
 
 /* How much larger the correlation's noise is than white noise of the
  * local level would give (EMG is not white): the robust SD of m / (scale
- * sqrt(e)) away from the first-pass beats (every 4th sample). */
-static double colour_factor(const float *m, const bli_ecg_level *scale, size_t n, size_t q, double e,
+ * sqrt(e)) away from the first-pass beats (every 4th sample, correlated
+ * where read). scratch: room for n / 4 + 1. */
+static double colour_factor(const float *x, const double *t, const bli_ecg_level *scale, size_t n, size_t q, double e,
                             const bli_ecg_beats *avoid, float *scratch)
 {
     size_t count = 0, k = 0;
     for (size_t i = 0; i < n; i += 4) {
         while (k < avoid->n && avoid->pos[k] + 2.0 * (double)q < (double)i) k++;
         if (k < avoid->n && fabs(avoid->pos[k] - (double)i) <= 2.0 * (double)q) continue;
-        scratch[count++] = (float)(fabsf(m[i]) / (bli_ecg_level_at(scale, i) * sqrt(e)));
+        scratch[count++] = (float)(fabsf(correlate_at(x, t, n, q, i)) / (bli_ecg_level_at(scale, i) * sqrt(e)));
     }
     if (count == 0) return 1.0;
     double f = BLI_ECG_MAD_SCALE * bli_select_kth(scratch, count, count / 2);
     return f > 0 ? f : 1.0;
 }
 
-/* Mean of x² over [a, b) from its prefix sums p (clipped to the signal). */
-static double mean_square(const double *p, size_t n, long a, long b)
+/* Prefix sums of x² over a block's reach: p[j] = sum of x[k]² for k < from + j,
+ * from the signal's start (the running sum is carried from block to block,
+ * so the values are those of one pass over the whole signal). */
+typedef struct prefix_block {
+    double *p;
+    size_t from;
+} prefix_block;
+
+/* Mean of x² over [a, b) from the block's prefix sums (clipped to the signal). */
+static double mean_square(const prefix_block *pb, size_t n, long a, long b)
 {
     if (a < 0) a = 0;
     if (b > (long)n) b = (long)n;
-    return b > a ? (p[b] - p[a]) / (double)(b - a) : 0.0;
+    return b > a ? (pb->p[b - (long)pb->from] - pb->p[a - (long)pb->from]) / (double)(b - a) : 0.0;
 }
 
-/* One channel into the sums of the matched filter: the amplitude
+/* The sums of the matched filter over one block of samples: the amplitude
  * estimate's numerator and denominator in units of the correlation's
  * local noise variance, and the window's energy left once the fitted
  * template is taken out, per sample, in units of the noise around it (the
  * local level, or the window's flanks when they are louder: at a burst's
  * edge the local median lags), and the sums that test whether the
  * channels agree on the amplitude (a heartbeat has the same scale on every
- * electrode; a motion artefact does not). p: scratch of n + 1 doubles. */
+ * electrode; a motion artefact does not). */
 typedef struct mf_sums {
     double *num, *den; /* amplitude: num / den, z: num / sqrt(den) */
     double *res;       /* residual energy over the noise around */
     double *ca, *cb, *cc; /* consistency: sums of w, w a, w a² over channels */
 } mf_sums;
 
-static void matched_channel(const float *x, const bli_ecg_level *scale, const double *t, size_t n, size_t q, double tau,
-                            const bli_ecg_beats *avoid, float *m, float *scratch, double *p, const mf_sums *s)
+/* What one channel's part of the pass needs: its template, the template's
+ * energy e and the correlation's colour factor squared k2. */
+typedef struct mf_channel {
+    const float *x;
+    const bli_ecg_level *scale;
+    const double *t;
+    double e, k2;
+} mf_channel;
+
+/* Samples [i0, i1) of one channel into the block's sums (index i - i0).
+ * pb holds the prefix sums over [i0 - 3q, i1 + 3q] (clipped). */
+static void matched_block(const mf_channel *ch, size_t n, size_t q, double tau, size_t i0, size_t i1,
+                          const prefix_block *pb, float *m, const mf_sums *s)
 {
-    double e = 0;
-    for (size_t j = 0; j <= 2 * q; j++) e += t[j] * t[j];
-    if (!(e > 0)) return;
-    correlate(x, t, n, q, m);
-    double k2 = colour_factor(m, scale, n, q, e, avoid, scratch);
-    k2 *= k2;
-    p[0] = 0;
-    for (size_t i = 0; i < n; i++) p[i + 1] = p[i] + (double)x[i] * x[i];
     long lq = (long)q;
     float sc[BLI_ECG_CHUNK];
-    for (size_t i = 0; i < n; i++) {
-        if (i % BLI_ECG_CHUNK == 0) bli_ecg_level_fill(scale, i, n - i < BLI_ECG_CHUNK ? n - i : BLI_ECG_CHUNK, sc);
+    for (size_t i = i0; i < i1; i++) {
+        size_t k = i - i0;
+        if (k % BLI_ECG_CHUNK == 0) bli_ecg_level_fill(ch->scale, i, i1 - i < BLI_ECG_CHUNK ? i1 - i : BLI_ECG_CHUNK, sc);
+        m[k] = correlate_at(ch->x, ch->t, n, q, i);
         long c = (long)i;
-        double s2 = (double)sc[i % BLI_ECG_CHUNK] * sc[i % BLI_ECG_CHUNK], inv = 1.0 / s2;
-        double w = mean_square(p, n, c - lq, c + lq + 1) * (double)(2 * q + 1), left = w - (double)m[i] * m[i] / e;
-        double around = fmax(s2, fmax(mean_square(p, n, c - 3 * lq, c - lq), mean_square(p, n, c + lq + 1, c + 3 * lq + 1)));
-        s->num[i] += m[i] * inv / k2;
-        s->den[i] += e * inv / k2;
-        s->res[i] += (left > 0 ? left : 0) / around;
+        double e = ch->e, k2 = ch->k2;
+        double s2 = (double)sc[k % BLI_ECG_CHUNK] * sc[k % BLI_ECG_CHUNK], inv = 1.0 / s2;
+        double w = mean_square(pb, n, c - lq, c + lq + 1) * (double)(2 * q + 1), left = w - (double)m[k] * m[k] / e;
+        double around =
+            fmax(s2, fmax(mean_square(pb, n, c - 3 * lq, c - lq), mean_square(pb, n, c + lq + 1, c + 3 * lq + 1)));
+        s->num[k] += m[k] * inv / k2;
+        s->den[k] += e * inv / k2;
+        s->res[k] += (left > 0 ? left : 0) / around;
         /* this channel's own amplitude estimate and its variance (noise,
          * plus the beat-to-beat spread tau²) */
-        double a = m[i] / e, wa = 1.0 / (k2 * s2 / e + tau * tau);
-        s->ca[i] += wa;
-        s->cb[i] += wa * a;
-        s->cc[i] += wa * a * a;
+        double a = m[k] / e, wa = 1.0 / (k2 * s2 / e + tau * tau);
+        s->ca[k] += wa;
+        s->cb[k] += wa * a;
+        s->cc[k] += wa * a * a;
     }
 }
+
+/* The block's prefix sums, from carry (the sum before sample pb->from) to
+ * sample `to`; returns the carry for the block starting its reach at next. */
+static double prefix_fill(const float *x, prefix_block *pb, size_t to, double carry, size_t next)
+{
+    double keep = carry;
+    pb->p[0] = carry;
+    for (size_t i = pb->from; i < to; i++) {
+        if (i == next) keep = pb->p[i - pb->from];
+        pb->p[i - pb->from + 1] = pb->p[i - pb->from] + (double)x[i] * x[i];
+    }
+    if (to == next) keep = pb->p[to - pb->from];
+    return keep;
+}
+
+/* Samples per block of the matched pass: its scratch is a few MB, not
+ * eight values per sample of the recording. */
+#define MF_BLOCK ((size_t)65536)
 
 bl_status bli_ecg_matched_pass(const float *const *x, const bli_ecg_level *const *scale, const double *const *tmpl,
                                size_t nch, size_t n, size_t q, double rate, const bl_ecg_config *cfg,
                                const bli_ecg_beats *first, bli_ecg_beats *out)
 {
-    double *buf = calloc(6 * n, sizeof *buf), *p = malloc((n + 1) * sizeof *p);
-    float *u = malloc(n * sizeof *u), *z = malloc(n * sizeof *z);
+    size_t reach = MF_BLOCK + 6 * q + 1;
+    double *buf = malloc(6 * MF_BLOCK * sizeof *buf), *p = malloc((reach + 1) * sizeof *p), *carry = calloc(nch, sizeof *carry);
+    float *u = malloc(n * sizeof *u), *z = malloc((n > MF_BLOCK ? n : MF_BLOCK) * sizeof *z), *m = malloc(MF_BLOCK * sizeof *m);
+    mf_channel *ch = calloc(nch, sizeof *ch);
     bl_status st = BL_ENOMEM;
-    if (!buf || !p || !u || !z) goto done;
-    mf_sums s = {buf, buf + n, buf + 2 * n, buf + 3 * n, buf + 4 * n, buf + 5 * n};
-    /* u and z double as scratch for the correlation */
-    for (size_t c = 0; c < nch; c++)
-        matched_channel(x[c], scale[c], tmpl[c], n, q, cfg->amplitude_sd, first, u, z, p, &s);
+    if (!buf || !p || !carry || !u || !z || !m || !ch) goto done;
+    for (size_t c = 0; c < nch; c++) { /* z doubles as the colour factor's scratch */
+        ch[c] = (mf_channel){.x = x[c], .scale = scale[c], .t = tmpl[c]};
+        for (size_t j = 0; j <= 2 * q; j++) ch[c].e += tmpl[c][j] * tmpl[c][j];
+        if (!(ch[c].e > 0)) continue;
+        double f = colour_factor(x[c], tmpl[c], scale[c], n, q, ch[c].e, first, z);
+        ch[c].k2 = f * f;
+    }
     double dof = (double)nch * (double)(2 * q + 1), k = (double)nch - 1.0;
     double qmax = k + BLI_ECG_AGREE_SD * sqrt(2.0 * k);
-    for (size_t i = 0; i < n; i++) {
-        /* z: the template's fitted scale, channels weighted by their
-         * noise, in noise SD; u: the same scale (1 for a typical beat),
-         * where it is significant (z >= searchback_z), the window looks
-         * like template plus noise and the channels agree, else 0, so that
-         * the Pan-Tompkins levels follow the beats and not the noise of a
-         * burst. */
-        double den = s.den[i];
-        z[i] = den > 0 ? (float)(s.num[i] / sqrt(den)) : 0.0f;
-        int shaped = s.res[i] <= BLI_ECG_SHAPE_MAX * dof;
-        int agree = nch < 2 || s.cc[i] - s.cb[i] * s.cb[i] / s.ca[i] <= qmax;
-        u[i] = den > 0 && shaped && agree && z[i] >= cfg->searchback_z ? (float)(s.num[i] / den) : 0.0f;
+    for (size_t i0 = 0; i0 < n; i0 += MF_BLOCK) {
+        size_t i1 = n - i0 < MF_BLOCK ? n : i0 + MF_BLOCK, len = i1 - i0;
+        memset(buf, 0, 6 * MF_BLOCK * sizeof *buf);
+        mf_sums s = {buf, buf + MF_BLOCK, buf + 2 * MF_BLOCK, buf + 3 * MF_BLOCK, buf + 4 * MF_BLOCK, buf + 5 * MF_BLOCK};
+        size_t from = i0 > 3 * q ? i0 - 3 * q : 0, to = i1 + 3 * q < n ? i1 + 3 * q : n;
+        size_t next = i1 > 3 * q ? i1 - 3 * q : 0;
+        for (size_t c = 0; c < nch; c++) {
+            if (!(ch[c].e > 0)) continue;
+            prefix_block pb = {p, from};
+            carry[c] = prefix_fill(x[c], &pb, to, carry[c], next);
+            matched_block(&ch[c], n, q, cfg->amplitude_sd, i0, i1, &pb, m, &s);
+        }
+        for (size_t j = 0; j < len; j++) {
+            /* z: the template's fitted scale, channels weighted by their
+             * noise, in noise SD; u: the same scale (1 for a typical beat),
+             * where it is significant (z >= searchback_z), the window looks
+             * like template plus noise and the channels agree, else 0, so
+             * that the Pan-Tompkins levels follow the beats and not the
+             * noise of a burst. */
+            size_t i = i0 + j;
+            double den = s.den[j];
+            z[i] = den > 0 ? (float)(s.num[j] / sqrt(den)) : 0.0f;
+            int shaped = s.res[j] <= BLI_ECG_SHAPE_MAX * dof;
+            int agree = nch < 2 || s.cc[j] - s.cb[j] * s.cb[j] / s.ca[j] <= qmax;
+            u[i] = den > 0 && shaped && agree && z[i] >= cfg->searchback_z ? (float)(s.num[j] / den) : 0.0f;
+        }
     }
     st = bli_ecg_pick(u, z, n, rate, cfg, cfg->detect_z, cfg->searchback_z, 0, out);
     if (st == BL_OK && out->n > 1) qsort(out->pos, out->n, sizeof *out->pos, cmp_double);
 done:
     free(buf);
     free(p);
+    free(carry);
     free(u);
     free(z);
+    free(m);
+    free(ch);
     return st;
 }

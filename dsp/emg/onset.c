@@ -134,33 +134,72 @@ void bl_bursts_clear(bl_bursts *b)
 
 /* ---- baseline statistics ---------------------------------------------- */
 
-/* Prefix sums in double so that window statistics over long recordings do
- * not lose precision (float running sums drift over 10⁶ samples). */
-static bl_status prefix_sums(const float *x, size_t n, double **s1, double **s2)
+/* Prefix sums of x and x² in double, so that window statistics over long
+ * recordings do not lose precision (float running sums drift over 10⁶
+ * samples). Kept every SUM_STRIDE samples and continued from there where
+ * read: the values are those of one running sum over the whole signal, at
+ * two doubles per stride rather than per sample. */
+#define SUM_STRIDE ((size_t)64)
+
+typedef struct prefix_sums {
+    const float *x;
+    double *s1, *s2; /* at samples 0, SUM_STRIDE, 2 SUM_STRIDE, ... <= n */
+} prefix_sums;
+
+static bl_status prefix_sums_init(prefix_sums *p, const float *x, size_t n)
 {
-    if (n > SIZE_MAX / sizeof(double) - 1) return BL_ENOMEM;
-    *s1 = malloc((n + 1) * sizeof(double));
-    *s2 = malloc((n + 1) * sizeof(double));
-    if (!*s1 || !*s2) {
-        free(*s1);
-        free(*s2);
-        *s1 = *s2 = NULL;
+    size_t m = n / SUM_STRIDE + 1;
+    p->x = x;
+    p->s1 = malloc(m * sizeof *p->s1);
+    p->s2 = malloc(m * sizeof *p->s2);
+    if (!p->s1 || !p->s2) {
+        free(p->s1);
+        free(p->s2);
+        p->s1 = p->s2 = NULL;
         return BL_ENOMEM;
     }
-    (*s1)[0] = (*s2)[0] = 0.0;
+    double a = 0.0, b = 0.0;
     for (size_t i = 0; i < n; i++) {
-        (*s1)[i + 1] = (*s1)[i] + x[i];
-        (*s2)[i + 1] = (*s2)[i] + (double)x[i] * x[i];
+        if (i % SUM_STRIDE == 0) {
+            p->s1[i / SUM_STRIDE] = a;
+            p->s2[i / SUM_STRIDE] = b;
+        }
+        a += p->x[i];
+        b += (double)p->x[i] * p->x[i];
+    }
+    if (n % SUM_STRIDE == 0) {
+        p->s1[m - 1] = a;
+        p->s2[m - 1] = b;
     }
     return BL_OK;
 }
 
-static void window_stats(const double *s1, const double *s2, size_t a, size_t b, double *mean,
-                         double *sd)
+static void prefix_sums_free(prefix_sums *p)
 {
-    double len = (double)(b - a);
-    double m = (s1[b] - s1[a]) / len;
-    double var = (s2[b] - s2[a]) / len - m * m;
+    free(p->s1);
+    free(p->s2);
+}
+
+/* The sums of x[0 .. i) and of its squares. */
+static void prefix_at(const prefix_sums *p, size_t i, double *s1, double *s2)
+{
+    size_t k = i / SUM_STRIDE;
+    double a = p->s1[k], b = p->s2[k];
+    for (size_t j = k * SUM_STRIDE; j < i; j++) {
+        a += p->x[j];
+        b += (double)p->x[j] * p->x[j];
+    }
+    *s1 = a;
+    *s2 = b;
+}
+
+static void window_stats(const prefix_sums *p, size_t a, size_t b, double *mean, double *sd)
+{
+    double len = (double)(b - a), a1, a2, b1, b2;
+    prefix_at(p, a, &a1, &a2);
+    prefix_at(p, b, &b1, &b2);
+    double m = (b1 - a1) / len;
+    double var = (b2 - a2) / len - m * m;
     /* Sample SD (n − 1) as in the Hodges–Bui description; clamp the tiny
      * negative values cancellation can give. */
     var = var > 0.0 ? var * len / (len - 1.0) : 0.0;
@@ -169,7 +208,7 @@ static void window_stats(const double *s1, const double *s2, size_t a, size_t b,
 }
 
 /* Index of the start of the quietest window of w samples. */
-static size_t quietest_start(const double *s1, const double *s2, size_t n, size_t w, double k)
+static size_t quietest_start(const prefix_sums *p, size_t n, size_t w, double k)
 {
     size_t step = w / 4 ? w / 4 : 1;
     size_t best = 0, best_flat = 0;
@@ -177,7 +216,7 @@ static size_t quietest_start(const double *s1, const double *s2, size_t n, size_
     for (size_t a = 0;; a += step) {
         if (a + w > n) a = n - w; /* the last window ends at the signal's end */
         double m, sd;
-        window_stats(s1, s2, a, a + w, &m, &sd);
+        window_stats(p, a, a + w, &m, &sd);
         double score = m + k * sd;
         /* A window with zero spread is digital silence (padding, a muted
          * input), not a physiological baseline: its threshold would flag
@@ -207,12 +246,11 @@ bl_status bl_onset_quietest_window(const float *x, size_t n, double rate_hz, dou
         return BL_EINVAL;
     size_t w = seconds_to_samples(window_s, rate_hz);
     if (w < 2 || w > n) return BL_ERANGE;
-    double *s1, *s2;
-    bl_status st = prefix_sums(x, n, &s1, &s2);
+    prefix_sums p;
+    bl_status st = prefix_sums_init(&p, x, n);
     if (st != BL_OK) return st;
-    *start_s = (double)quietest_start(s1, s2, n, w, k) / rate_hz;
-    free(s1);
-    free(s2);
+    *start_s = (double)quietest_start(&p, n, w, k) / rate_hz;
+    prefix_sums_free(&p);
     return BL_OK;
 }
 
@@ -273,7 +311,7 @@ typedef struct run { size_t a, b; } run; /* samples [a, b) */
 
 /* The threshold: from the caller's statistics (`fixed`: mean, SD), or from
  * the given or the quietest baseline period of the detection signal. */
-static bl_status baseline_threshold(const double *s1, const double *s2, size_t n, double rate_hz,
+static bl_status baseline_threshold(const prefix_sums *p, size_t n, double rate_hz,
                                     const bl_onset_config *cfg, const double *fixed, bl_onset_report *rep)
 {
     if (fixed) {
@@ -299,11 +337,11 @@ static bl_status baseline_threshold(const double *s1, const double *s2, size_t n
          * an eighth of the signal. */
         if (w > n / 8) w = n / 8;
         if (w < 2) return BL_ERANGE;
-        b0 = quietest_start(s1, s2, n, w, cfg->k);
+        b0 = quietest_start(p, n, w, cfg->k);
         b1 = b0 + w;
         rep->baseline_automatic = 1;
     }
-    window_stats(s1, s2, b0, b1, &rep->baseline_mean, &rep->baseline_sd);
+    window_stats(p, b0, b1, &rep->baseline_mean, &rep->baseline_sd);
     rep->baseline_start_s = (double)b0 / rate_hz;
     rep->baseline_end_s = (double)b1 / rate_hz;
     rep->threshold = rep->baseline_mean + cfg->k * rep->baseline_sd;
@@ -311,11 +349,11 @@ static bl_status baseline_threshold(const double *s1, const double *s2, size_t n
 }
 
 /* Which samples are "on": over the threshold, or for DOUBLE at least m of
- * the n samples of the centred window over it (s1 is reused as a prefix
- * count). At low rates the window may be a single sample; then this is a
- * plain threshold. */
-static void mark_on(const float *sig, size_t n, double rate_hz, const bl_onset_config *cfg, double *s1,
-                    bl_onset_report *rep, unsigned char *on)
+ * the n samples of the centred window over it (a running count: the
+ * window's ends only move forward). At low rates the window may be a
+ * single sample; then this is a plain threshold. */
+static void mark_on(const float *sig, size_t n, double rate_hz, const bl_onset_config *cfg, bl_onset_report *rep,
+                    unsigned char *on)
 {
     if (cfg->method != BL_ONSET_DOUBLE) {
         for (size_t i = 0; i < n; i++) on[i] = sig[i] > rep->threshold;
@@ -328,14 +366,14 @@ static void mark_on(const float *sig, size_t n, double rate_hz, const bl_onset_c
     if (m < 1) m = 1;
     rep->double_window_samples = w;
     rep->double_min_samples = m;
-    s1[0] = 0.0;
-    for (size_t i = 0; i < n; i++) s1[i + 1] = s1[i] + (sig[i] > rep->threshold ? 1.0 : 0.0);
-    size_t half = w / 2;
+    size_t half = w / 2, lo = 0, hi = 0, count = 0; /* count: samples over in [lo, hi) */
     for (size_t i = 0; i < n; i++) {
         size_t a = i >= half ? i - half : 0;
         size_t b = a + w;
         if (b > n) { b = n; a = n - w; }
-        on[i] = (s1[b] - s1[a]) >= (double)m - 0.5;
+        for (; hi < b; hi++) count += sig[hi] > rep->threshold;
+        for (; lo < a; lo++) count -= sig[lo] > rep->threshold;
+        on[i] = count >= m;
     }
 }
 
@@ -469,16 +507,16 @@ static bl_status detect(const float *x, size_t n, double rate_hz, const bl_onset
     rep.rate_hz = rate_hz;
     float *work = NULL;
     unsigned char *on = NULL;
-    double *s1 = NULL, *s2 = NULL;
+    prefix_sums sums = {0};
     run *runs = NULL;
     const float *sig = x;
     bl_bursts tmp = { NULL, 0, 0 };
 
     if ((st = detection_input(x, n, rate_hz, cfg, &work, &sig)) != BL_OK) goto done;
-    if ((st = prefix_sums(sig, n, &s1, &s2)) != BL_OK) goto done;
-    if ((st = baseline_threshold(s1, s2, n, rate_hz, cfg, fixed, &rep)) != BL_OK) goto done;
+    if ((st = prefix_sums_init(&sums, sig, n)) != BL_OK) goto done;
+    if ((st = baseline_threshold(&sums, n, rate_hz, cfg, fixed, &rep)) != BL_OK) goto done;
     if (!(on = malloc(n))) { st = BL_ENOMEM; goto done; }
-    mark_on(sig, n, rate_hz, cfg, s1, &rep, on);
+    mark_on(sig, n, rate_hz, cfg, &rep, on);
     size_t nr = find_runs(on, n, &runs);
     if (nr == (size_t)-1) { st = BL_ENOMEM; goto done; }
     nr = merge_and_drop(runs, nr, rate_hz, cfg, &rep);
@@ -493,8 +531,7 @@ done:
     free(tmp.items);
     free(work);
     free(on);
-    free(s1);
-    free(s2);
+    prefix_sums_free(&sums);
     free(runs);
     return st;
 }

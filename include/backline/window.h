@@ -15,7 +15,8 @@ extern "C" {
 /* Centred moving RMS of x[0..n) over window_s seconds (an odd window of
  * round(window_s × rate) samples, at most 4n + 1; the edges use the samples
  * available) into out[0..n). out may alias x. Sums are in double, so
- * hour-long signals stay exact. Allocates n + 1 doubles of scratch.
+ * hour-long signals stay exact. Allocates the window length plus one in
+ * doubles (at most n + 1), not one per sample.
  * Errors: BL_EINVAL (NULL, n 0), BL_ERANGE (rate or window not positive and
  * finite), BL_ENOMEM; out is untouched on error. */
 BL_API bl_status bl_moving_rms(const float *x, size_t n, double rate_hz, double window_s, float *out);
