@@ -55,38 +55,66 @@ void bli_ecg_level_fill(const bli_ecg_level *l, size_t from, size_t count, float
     for (size_t k = 0; k < count; k++) out[k] = bli_ecg_level_at(l, from + k);
 }
 
-/* fwd[i] = max of d[i .. i + w) (shorter at the end), by a monotonic deque
- * kept in a ring of w + 1 entries: it never holds more than the window. */
-static void forward_max(const float *d, size_t n, size_t w, size_t *dq, float *fwd)
+/* The running maximum of d over windows [j, j + w) (shorter at the end),
+ * for j = 0, 1, ... in turn, by a monotonic deque kept in a ring of w + 1
+ * indices, and the last w + 2 maxima in a ring of their own: the
+ * candidates need the window before a sample and the one after it, not
+ * one value per sample of the signal. */
+typedef struct window_max {
+    const float *d;
+    size_t n, w;
+    size_t *dq, cap, head, tail, len; /* deque of indices, tail: where the next goes */
+    size_t pushed;                     /* next index of d to enter */
+    float *m;                          /* m[j mod (w + 2)]: max of window j */
+    size_t next, slot;                 /* next window, and its slot in m */
+} window_max;
+
+static size_t ring_next(size_t i, size_t cap) { return i + 1 < cap ? i + 1 : 0; }
+
+/* Every window up to j (inclusive) into the ring of maxima. */
+static void window_max_to(window_max *s, size_t j)
 {
-    size_t cap = w + 1, head = 0, tail = 0, len = 0; /* tail: where the next index goes */
-    for (size_t k = n; k-- > 0;) {
-        while (len && d[dq[tail ? tail - 1 : cap - 1]] <= d[k]) {
-            tail = tail ? tail - 1 : cap - 1;
-            len--;
+    for (; s->next <= j; s->next++) {
+        size_t end = s->next + s->w < s->n ? s->next + s->w : s->n;
+        for (; s->pushed < end; s->pushed++) {
+            float v = s->d[s->pushed];
+            while (s->len && s->d[s->dq[s->tail ? s->tail - 1 : s->cap - 1]] <= v) {
+                s->tail = s->tail ? s->tail - 1 : s->cap - 1;
+                s->len--;
+            }
+            s->dq[s->tail] = s->pushed;
+            s->tail = ring_next(s->tail, s->cap);
+            s->len++;
         }
-        dq[tail] = k;
-        tail = tail + 1 < cap ? tail + 1 : 0;
-        len++;
-        while (dq[head] >= k + w) {
-            head = head + 1 < cap ? head + 1 : 0;
-            len--;
+        while (s->dq[s->head] < s->next) {
+            s->head = ring_next(s->head, s->cap);
+            s->len--;
         }
-        fwd[k] = d[dq[head]];
+        s->m[s->slot] = s->d[s->dq[s->head]];
+        s->slot = ring_next(s->slot, s->w + 2);
     }
+}
+
+/* The maximum of window j, one of the last w + 2 made. */
+static float window_max_at(const window_max *s, size_t j)
+{
+    size_t back = s->next - j, mcap = s->w + 2; /* 1 for the last one made */
+    return s->m[s->slot >= back ? s->slot - back : s->slot + mcap - back];
 }
 
 /* Candidate peaks: samples larger than everything in the w before and at
  * least as large as everything in the w after (so two are more than w
- * apart). Returns their number; idx has room for n / w + 1. */
-static size_t candidates(const float *d, size_t n, size_t w, size_t *idx, size_t *dq, float *fwd)
+ * apart). Returns their number; idx has room for n / w + 1; dq room for
+ * w + 1 indices, m for w + 2 values. */
+static size_t candidates(const float *d, size_t n, size_t w, size_t *idx, size_t *dq, float *m)
 {
-    forward_max(d, n, w, dq, fwd);
+    window_max s = {.d = d, .n = n, .w = w, .dq = dq, .cap = w + 1, .m = m};
     size_t count = 0;
     float run = -INFINITY; /* max of d[0 .. i) for the first w samples */
     for (size_t i = 0; i < n; i++) {
-        float left = i >= w ? fwd[i - w] : run;
-        float right = i + 1 < n ? fwd[i + 1] : -INFINITY;
+        window_max_to(&s, i + 1 < n ? i + 1 : i);
+        float left = i >= w ? window_max_at(&s, i - w) : run;
+        float right = i + 1 < n ? window_max_at(&s, i + 1) : -INFINITY;
         if (d[i] > left && d[i] >= right && d[i] > 0) idx[count++] = i;
         if (d[i] > run) run = d[i];
     }
@@ -201,10 +229,10 @@ bl_status bli_ecg_pick(const float *d, const float *gate, size_t n, double rate,
     if (!gate) gate = d;
     size_t refr = (size_t)llround(60.0 / cfg->max_rate_bpm * rate), w = refr / 2 ? refr / 2 : 1;
     size_t *idx = malloc((n / w + 2) * sizeof *idx), *dq = malloc((w + 1) * sizeof *dq);
-    float *fwd = malloc(n * sizeof *fwd);
+    float *maxima = malloc((w + 2) * sizeof *maxima);
     bl_status st = BL_ENOMEM;
-    if (!idx || !dq || !fwd) goto done;
-    size_t nc = candidates(d, n, w, idx, dq, fwd);
+    if (!idx || !dq || !maxima) goto done;
+    size_t nc = candidates(d, n, w, idx, dq, maxima);
     pt_state s = {.last = SIZE_MAX, .out = out, .gate = gate};
     s.adapt = adapt;
     s.spk = 1.0;
@@ -239,7 +267,7 @@ bl_status bli_ecg_pick(const float *d, const float *gate, size_t n, double rate,
 done:
     free(idx);
     free(dq);
-    free(fwd);
+    free(maxima);
     return st;
 }
 
