@@ -188,7 +188,7 @@ static void check_contract(void)
     bl_recording_destroy(in);
 }
 
-/* The moving average against the textbook form (every prefix sum kept):
+/* The moving average and RMS against the textbook form (every prefix sum kept):
  * the same bits, in place or not, for windows shorter and longer than the
  * signal (the ring of sums it keeps must not drop one still read). */
 static void check_moving_average_exact(void)
@@ -205,16 +205,25 @@ static void check_moving_average_exact(void)
             double w = windows[b] * rate;
             if (w > (double)n * 4 + 1) w = (double)n * 4 + 1;
             size_t half = (size_t)llround(w) / 2;
-            cum[0] = 0;
-            for (size_t i = 0; i < n; i++) cum[i + 1] = cum[i] + (double)x[i];
-            for (size_t i = 0; i < n; i++) {
-                size_t lo = i > half ? i - half : 0, hi = i + half + 1 < n ? i + half + 1 : n;
-                ref[i] = (float)((cum[hi] - cum[lo]) / (double)(hi - lo));
+            for (int squared = 0; squared < 2; squared++) {
+                cum[0] = 0;
+                for (size_t i = 0; i < n; i++) cum[i + 1] = cum[i] + (squared ? (double)x[i] * x[i] : (double)x[i]);
+                for (size_t i = 0; i < n; i++) {
+                    size_t lo = i > half ? i - half : 0, hi = i + half + 1 < n ? i + half + 1 : n;
+                    double m = (cum[hi] - cum[lo]) / (double)(hi - lo);
+                    ref[i] = (float)(squared ? sqrt(m > 0 ? m : 0) : m);
+                }
+                bl_status (*fn)(const float *, size_t, double, double, float *) =
+                    squared ? bl_moving_rms : bl_moving_average;
+                CHECK_EQ_INT(fn(x, n, rate, windows[b], y), BL_OK);
+                CHECK(memcmp(y, ref, n * sizeof *y) == 0);
+                memcpy(y, x, n * sizeof *y);
+                CHECK_EQ_INT(fn(y, n, rate, windows[b], y), BL_OK);
+                CHECK(memcmp(y, ref, n * sizeof *y) == 0);
             }
-            CHECK_EQ_INT(bl_moving_average(x, n, rate, windows[b], y), BL_OK);
-            CHECK(memcmp(y, ref, n * sizeof *y) == 0);
-            memcpy(y, x, n * sizeof *y);
-            CHECK_EQ_INT(bl_moving_average(y, n, rate, windows[b], y), BL_OK);
+            /* the caller's scratch (n + 1 doubles, as documented) gives the same bits */
+            CHECK_EQ_INT(bl_moving_average_scratch(x, n, rate, windows[b], y, cum), BL_OK);
+            CHECK_EQ_INT(bl_moving_average(x, n, rate, windows[b], ref), BL_OK);
             CHECK(memcmp(y, ref, n * sizeof *y) == 0);
         }
         free(x);

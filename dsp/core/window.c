@@ -12,7 +12,6 @@ static size_t ring_size(size_t n, size_t half) { return 2 * half + 2 < n + 1 ? 2
 
 /* Centred window of an odd number of samples; edges average what exists.
  * Running sums in double keep hour-long recordings exact enough. */
-
 static bl_status moving_mean(const float *x, size_t n, double rate_hz, double window_s, float *out, int squared,
                              double *scratch)
 {

@@ -439,17 +439,18 @@ static double prefix_fill(const float *x, prefix_block *pb, size_t to, double ca
 }
 
 /* Samples per block of the matched pass: its scratch is a few MB, not
- * eight values per sample of the recording. */
+ * seven doubles per sample of the recording. */
 #define MF_BLOCK ((size_t)65536)
 
 bl_status bli_ecg_matched_pass(const float *const *x, const bli_ecg_level *const *scale, const double *const *tmpl,
                                size_t nch, size_t n, size_t q, double rate, const bl_ecg_config *cfg,
                                const bli_ecg_beats *first, bli_ecg_beats *out)
 {
-    size_t reach = MF_BLOCK + 6 * q + 1;
-    double *buf = malloc(6 * MF_BLOCK * sizeof *buf), *p = malloc((reach + 1) * sizeof *p), *carry = calloc(nch, sizeof *carry);
-    float *u = malloc(n * sizeof *u), *z = malloc((n > MF_BLOCK ? n : MF_BLOCK) * sizeof *z), *m = malloc(MF_BLOCK * sizeof *m);
-    mf_channel *ch = calloc(nch, sizeof *ch);
+    const size_t B = n < MF_BLOCK ? n : MF_BLOCK, reach = B + 6 * q + 1;
+    double *buf = malloc(6 * B * sizeof *buf), *p = malloc((reach + 1) * sizeof *p);
+    double *carry = calloc(nch ? nch : 1, sizeof *carry);
+    float *u = malloc(n * sizeof *u), *z = malloc(n * sizeof *z), *m = malloc(B * sizeof *m);
+    mf_channel *ch = calloc(nch ? nch : 1, sizeof *ch);
     bl_status st = BL_ENOMEM;
     if (!buf || !p || !carry || !u || !z || !m || !ch) goto done;
     for (size_t c = 0; c < nch; c++) { /* z doubles as the colour factor's scratch */
@@ -461,10 +462,10 @@ bl_status bli_ecg_matched_pass(const float *const *x, const bli_ecg_level *const
     }
     double dof = (double)nch * (double)(2 * q + 1), k = (double)nch - 1.0;
     double qmax = k + BLI_ECG_AGREE_SD * sqrt(2.0 * k);
-    for (size_t i0 = 0; i0 < n; i0 += MF_BLOCK) {
-        size_t i1 = n - i0 < MF_BLOCK ? n : i0 + MF_BLOCK, len = i1 - i0;
-        memset(buf, 0, 6 * MF_BLOCK * sizeof *buf);
-        mf_sums s = {buf, buf + MF_BLOCK, buf + 2 * MF_BLOCK, buf + 3 * MF_BLOCK, buf + 4 * MF_BLOCK, buf + 5 * MF_BLOCK};
+    for (size_t i0 = 0; i0 < n; i0 += B) {
+        size_t i1 = n - i0 < B ? n : i0 + B, len = i1 - i0;
+        memset(buf, 0, 6 * B * sizeof *buf);
+        mf_sums s = {buf, buf + B, buf + 2 * B, buf + 3 * B, buf + 4 * B, buf + 5 * B};
         size_t from = i0 > 3 * q ? i0 - 3 * q : 0, to = i1 + 3 * q < n ? i1 + 3 * q : n;
         size_t next = i1 > 3 * q ? i1 - 3 * q : 0;
         for (size_t c = 0; c < nch; c++) {
