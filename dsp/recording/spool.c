@@ -250,21 +250,22 @@ static bl_status fill(const bl_spool *s, size_t first, size_t frames, bl_recordi
 {
     const size_t nch = s->info->channels;
     bl_status st = BL_OK;
-    float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * nch * sizeof *buf);
-    if (!buf)
-        st = BL_ENOMEM;
-    for (size_t pos = 0; st == BL_OK && pos < frames; pos += BLI_IO_CHUNK_FRAMES) {
-        size_t n = frames - pos < BLI_IO_CHUNK_FRAMES ? frames - pos : BLI_IO_CHUNK_FRAMES;
-        size_t bytes = n * nch * sizeof *buf;
-        off_t at = s->base + (off_t)(first + pos) * (off_t)nch * (off_t)sizeof *buf;
-        if (s->fd < 0)
-            memcpy(buf, s->mem + (first + pos) * nch, bytes);
-        else if (bli_pread_all(s->fd, buf, bytes, at) != 0)
-            st = BL_EIO;
-        if (st == BL_OK)
-            bli_deinterleave(buf, n, nch, rec->ch, pos);
+    if (s->fd < 0) { /* in memory: de-interleaved from where it is */
+        bli_deinterleave(s->mem + first * nch, frames, nch, rec->ch, 0);
+    } else {
+        float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * nch * sizeof *buf);
+        if (!buf)
+            st = BL_ENOMEM;
+        for (size_t pos = 0; st == BL_OK && pos < frames; pos += BLI_IO_CHUNK_FRAMES) {
+            size_t n = frames - pos < BLI_IO_CHUNK_FRAMES ? frames - pos : BLI_IO_CHUNK_FRAMES;
+            off_t at = s->base + (off_t)(first + pos) * (off_t)nch * (off_t)sizeof *buf;
+            if (bli_pread_all(s->fd, buf, n * nch * sizeof *buf, at) != 0)
+                st = BL_EIO;
+            else
+                bli_deinterleave(buf, n, nch, rec->ch, pos);
+        }
+        free(buf);
     }
-    free(buf);
     if (st == BL_OK && s->to_uv)
         st = bl_recording_to_microvolts(rec);
     return st;
