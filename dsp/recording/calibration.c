@@ -82,6 +82,14 @@ bl_status bl_recording_check_units(const bl_recording *rec, char *why, size_t wh
     return BL_OK;
 }
 
+double bli_recording_uv_factor(const bl_recording *rec, size_t c)
+{
+    if (rec->in_uv[c] || !(rec->gain[c] > 0) || is_aux(rec, c))
+        return 0;
+    /* In double: full scale / gain spans many decades. */
+    return rec->full_scale_v / rec->gain[c] * 1e6;
+}
+
 bl_status bl_recording_to_microvolts(bl_recording *rec)
 {
     if (!rec)
@@ -90,10 +98,9 @@ bl_status bl_recording_to_microvolts(bl_recording *rec)
     if (st != BL_OK)
         return st;
     for (size_t c = 0; c < rec->channels; c++) {
-        if (rec->in_uv[c] || !(rec->gain[c] > 0) || is_aux(rec, c))
+        const double k = bli_recording_uv_factor(rec, c);
+        if (k == 0)
             continue;
-        /* In double: full scale / gain spans many decades. */
-        const double k = rec->full_scale_v / rec->gain[c] * 1e6;
         float *x = rec->ch[c];
         for (size_t i = 0; i < rec->frames; i++)
             x[i] = (float)(x[i] * k);

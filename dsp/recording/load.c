@@ -25,25 +25,31 @@ static size_t initial_capacity(size_t declared)
 }
 
 typedef float deint_v4f __attribute__((vector_size(16)));
+typedef double deint_v4d __attribute__((vector_size(32)));
 
 /* n interleaved frames of nch channels into the planar arrays at `pos`:
  * channels four at a time, four frames at a time (a 4 x 4 transpose in
- * registers), the rest one by one. */
-void bli_deinterleave(const float *buf, size_t n, size_t nch, float *const *ch, size_t pos)
+ * registers), the rest one by one; a channel with a factor is scaled on
+ * the way, in double as bl_recording_to_microvolts scales. */
+void bli_deinterleave(const float *buf, size_t n, size_t nch, float *const *ch, size_t pos, const double *k)
 {
     const size_t lanes = nch & ~(size_t)3, vn = n & ~(size_t)3;
     for (size_t g = 0; g < lanes; g += 4)
         for (size_t i = 0; i < vn; i += 4) {
             deint_v4f r[4];
             for (size_t j = 0; j < 4; j++) memcpy(&r[j], buf + (i + j) * nch + g, sizeof r[j]);
-            for (size_t k = 0; k < 4; k++) {
-                deint_v4f c = {r[0][k], r[1][k], r[2][k], r[3][k]};
-                memcpy(ch[g + k] + pos + i, &c, sizeof c);
+            for (size_t c = 0; c < 4; c++) {
+                deint_v4f v = {r[0][c], r[1][c], r[2][c], r[3][c]};
+                if (k && k[g + c] != 0) {
+                    deint_v4d kk = {k[g + c], k[g + c], k[g + c], k[g + c]};
+                    v = __builtin_convertvector(__builtin_convertvector(v, deint_v4d) * kk, deint_v4f);
+                }
+                memcpy(ch[g + c] + pos + i, &v, sizeof v);
             }
         }
     for (size_t c = 0; c < nch; c++)
         for (size_t i = c < lanes ? vn : 0; i < n; i++)
-            ch[c][pos + i] = buf[i * nch + c];
+            ch[c][pos + i] = k && k[c] != 0 ? (float)(buf[i * nch + c] * k[c]) : buf[i * nch + c];
 }
 
 /* Appends n interleaved frames to rec's planar channels. */
@@ -55,7 +61,7 @@ static bl_status append_frames(bl_recording *rec, const float *buf, size_t n, co
         bli_set_why(why, why_len, "%s: out of memory after %zu frames", path, rec->frames);
         return BL_ENOMEM;
     }
-    bli_deinterleave(buf, n, channels, rec->ch, rec->frames);
+    bli_deinterleave(buf, n, channels, rec->ch, rec->frames, NULL);
     rec->frames += n;
     return BL_OK;
 }

@@ -60,7 +60,13 @@ bl_recording *bli_recording_alloc(size_t channels, size_t capacity, double rate_
 int bli_recording_grow(bl_recording *r, size_t need);
 /* n interleaved frames of nch channels into the planar arrays ch[c] from
  * index pos (load.c; vectorised four channels by four frames). */
-void bli_deinterleave(const float *buf, size_t n, size_t nch, float *const *ch, size_t pos);
+/* n interleaved frames into planar channels at pos; k (may be NULL):
+ * channel c scaled by k[c] on the way, rounded as bl_recording_to_microvolts
+ * rounds ((float)(x * k) in double), k[c] 0 copies it as it is. */
+void bli_deinterleave(const float *buf, size_t n, size_t nch, float *const *ch, size_t pos, const double *k);
+/* The factor bl_recording_to_microvolts multiplies channel c by; 0 when
+ * it leaves the channel as it is (already in µV, no gain, AUX). */
+double bli_recording_uv_factor(const bl_recording *rec, size_t c);
 /* Give back what growing over-allocated (a failed shrink keeps more). */
 void bli_recording_shrink(bl_recording *r);
 /* `r` (channels as `like`) made what bl_recording_create_like(like,

@@ -245,14 +245,20 @@ bl_status bl_spool_to_microvolts(bl_spool *s)
 }
 
 /* Frames [first, first+frames) into rec's channels (which hold at least
- * that many), de-interleaved, then in µV if asked. */
+ * that many), de-interleaved and, if asked, taken to µV on the way (no
+ * second pass over the block). */
 static bl_status fill(const bl_spool *s, size_t first, size_t frames, bl_recording *rec)
 {
     const size_t nch = s->info->channels;
-    bl_status st = BL_OK;
-    if (s->fd < 0) { /* in memory: de-interleaved from where it is */
-        bli_deinterleave(s->mem + first * nch, frames, nch, rec->ch, 0);
-    } else {
+    bl_status st = s->to_uv ? bl_recording_check_units(rec, NULL, 0) : BL_OK;
+    double *k = st == BL_OK ? calloc(nch, sizeof *k) : NULL;
+    if (st == BL_OK && !k)
+        st = BL_ENOMEM;
+    for (size_t c = 0; st == BL_OK && s->to_uv && c < nch; c++)
+        k[c] = bli_recording_uv_factor(rec, c);
+    if (st == BL_OK && s->fd < 0) { /* in memory: de-interleaved from where it is */
+        bli_deinterleave(s->mem + first * nch, frames, nch, rec->ch, 0, k);
+    } else if (st == BL_OK) {
         float *buf = malloc((size_t)BLI_IO_CHUNK_FRAMES * nch * sizeof *buf);
         if (!buf)
             st = BL_ENOMEM;
@@ -262,12 +268,14 @@ static bl_status fill(const bl_spool *s, size_t first, size_t frames, bl_recordi
             if (bli_pread_all(s->fd, buf, n * nch * sizeof *buf, at) != 0)
                 st = BL_EIO;
             else
-                bli_deinterleave(buf, n, nch, rec->ch, pos);
+                bli_deinterleave(buf, n, nch, rec->ch, pos, k);
         }
         free(buf);
     }
-    if (st == BL_OK && s->to_uv)
-        st = bl_recording_to_microvolts(rec);
+    for (size_t c = 0; st == BL_OK && c < nch; c++)
+        if (k[c] != 0)
+            rec->in_uv[c] = 1;
+    free(k);
     return st;
 }
 
